@@ -1,0 +1,235 @@
+package ai.collectiveagency.policy.model;
+
+import ai.collectiveagency.policy.checkpoint.ModelFolderException;
+import ai.collectiveagency.policy.checkpoint.WeightsLoader;
+import ai.collectiveagency.policy.engine.OfflineEngine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A Llama-family decoder-only transformer (Llama, Qwen2, Mistral): token embedding, blocks of
+ * pre-norm grouped-query attention and SwiGLU MLP, final RMSNorm, output head.
+ *
+ * <pre>
+ *   h = embed(tokens)                                   (B, T, D)
+ *   for each block:  h = h + attention(rmsnorm(h))
+ *                    h = h + mlp(rmsnorm(h))
+ *   logits = head(rmsnorm(h))                           (B, T, V)
+ * </pre>
+ *
+ * <p>Usage: {@code try (Llama m = Llama.load(dir); NDManager step = m.newStepManager()) {
+ * NDArray logits = m.forward(step, tokens, mask, null, false); }}
+ */
+public final class Llama implements AutoCloseable {
+
+    private static final float MASKED = -1e9f; // finite, so fully padded rows stay NaN-free
+
+    private final LlamaConfig config;
+    private final ModelParameters parameters;
+    private final Rotary rotary;
+    private volatile LinearAdapter adapter;
+
+    public Llama(LlamaConfig config, ModelParameters parameters) {
+        this.config = config;
+        this.parameters = parameters;
+        this.rotary = new Rotary(config, parameters.manager());
+    }
+
+    /** Loads {@code config.json} and the safetensors weights of a Hugging Face model folder. */
+    public static Llama load(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new ModelFolderException(folder + ": not a folder");
+        }
+        Path configFile = folder.resolve("config.json");
+        if (!Files.exists(configFile)) {
+            throw new ModelFolderException(configFile + ": missing");
+        }
+        LlamaConfig config = LlamaConfig.read(configFile);
+        NDManager manager = OfflineEngine.manager();
+        return new Llama(config, WeightsLoader.load(folder, config, manager));
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public ModelParameters parameters() {
+        return parameters;
+    }
+
+    /** Installs (or with null removes) the adapter applied to projections, e.g. LoRA. */
+    public void setAdapter(LinearAdapter adapter) {
+        this.adapter = adapter;
+    }
+
+    public LinearAdapter adapter() {
+        return adapter;
+    }
+
+    /** A manager for one step's temporaries; close it (or use an NDScope) after the step. */
+    public NDManager newStepManager() {
+        return parameters.manager().newSubManager();
+    }
+
+    /**
+     * Runs the transformer.
+     *
+     * @param manager owner of the inputs and results
+     * @param tokens (B, T) new token ids, left-padded
+     * @param attention (B, S) 1 for real tokens and 0 for padding, over cached + new positions
+     * @param cache keys and values of earlier positions (appended to), or null for none
+     * @param lastOnly whether to compute logits of the last position only
+     * @param useAdapter whether the installed adapter applies (false gives the reference model)
+     * @return logits (B, T, V), or (B, 1, V) with {@code lastOnly}
+     */
+    public NDArray forward(NDManager manager, int[][] tokens, int[][] attention, KvCache cache,
+            boolean lastOnly, boolean useAdapter) {
+        int batch = tokens.length;
+        int time = tokens[0].length;
+        int past = attention[0].length - time;
+        int[][] positions = positions(attention, time);
+        Context context = new Context(
+                rotary.angles(manager, positions, 1f),
+                rotary.angles(manager, positions, (float) (1 / Math.sqrt(config.headDim()))),
+                mask(manager, attention, past, time),
+                cache,
+                useAdapter ? adapter : null);
+
+        NDArray ids = manager.create(flatten(tokens), new Shape(batch, time));
+        NDArray h = Embedding.embedding(ids, parameters.get(ParameterNames.EMBED),
+                SparseFormat.DENSE)
+                .singletonOrThrow(); // (B, T, D)
+        for (int layer = 0; layer < config.numLayers(); layer++) {
+            h = block(layer, h, context);
+        }
+        if (lastOnly) {
+            h = h.get(new NDIndex(":, -1:, :"));
+        }
+        h = rmsNorm(h, parameters.get(ParameterNames.FINAL_NORM));
+        String head = config.tiedEmbeddings() ? ParameterNames.EMBED : ParameterNames.LM_HEAD;
+        return Linear.linear(h, parameters.get(head)).singletonOrThrow(); // (B, T, V)
+    }
+
+    private record Context(Rotary.Angles keyAngles, Rotary.Angles queryAngles, NDArray mask,
+            KvCache cache, LinearAdapter adapter) {}
+
+    private NDArray block(int layer, NDArray x, Context context) {
+        NDArray h = x.add(attention(layer,
+                rmsNorm(x, parameters.get(ParameterNames.layer(layer, "input_layernorm.weight"))),
+                context));
+        return h.add(mlp(layer,
+                rmsNorm(h, parameters.get(
+                        ParameterNames.layer(layer, "post_attention_layernorm.weight"))),
+                context));
+    }
+
+    /** Grouped-query causal self-attention with rotary positions (Ainslie et al. 2023). */
+    private NDArray attention(int layer, NDArray x, Context context) {
+        long batch = x.getShape().get(0);
+        long time = x.getShape().get(1);
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int headDim = config.headDim();
+        NDArray q = project(layer, "q_proj", x, context).reshape(batch, time, heads, headDim);
+        NDArray k = project(layer, "k_proj", x, context).reshape(batch, time, kvHeads, headDim);
+        NDArray v = project(layer, "v_proj", x, context).reshape(batch, time, kvHeads, headDim);
+        q = rotary.apply(q, context.queryAngles()); // already scaled by 1/sqrt(hD)
+        k = rotary.apply(k, context.keyAngles()).transpose(0, 2, 1, 3); // (B, KV, T, hD)
+        v = v.transpose(0, 2, 1, 3);
+        if (context.cache() != null) {
+            NDArray[] kv = context.cache().append(layer, k, v); // (B, KV, S, hD)
+            k = kv[0];
+            v = kv[1];
+        }
+        // Each KV head serves groupSize query heads: (B, KV, g, T, hD) against (B, KV, 1, S, hD).
+        q = q.reshape(batch, time, kvHeads, config.groupSize(), headDim).transpose(0, 2, 3, 1, 4);
+        NDArray scores = q.matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3))
+                .add(context.mask()); // (B, KV, g, T, S)
+        NDArray out = scores.softmax(-1).matMul(v.expandDims(2)); // (B, KV, g, T, hD)
+        out = out.transpose(0, 3, 1, 2, 4).reshape(batch, time, (long) heads * headDim);
+        return project(layer, "o_proj", out, context);
+    }
+
+    /** SwiGLU feed-forward (Shazeer 2020): down(silu(gate(x)) * up(x)). */
+    private NDArray mlp(int layer, NDArray x, Context context) {
+        NDArray gate = project(layer, "gate_proj", x, context);
+        NDArray up = project(layer, "up_proj", x, context);
+        NDArray activated = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
+        return project(layer, "down_proj", activated, context);
+    }
+
+    private NDArray project(int layer, String module, NDArray x, Context context) {
+        String prefix = ParameterNames.projection(layer, module);
+        NDArray y = Linear.linear(x, parameters.get(prefix + ".weight"),
+                parameters.find(prefix + ".bias")).singletonOrThrow();
+        if (context.adapter() != null) {
+            NDArray delta = context.adapter().apply(prefix, x);
+            if (delta != null) {
+                y = y.add(delta);
+            }
+        }
+        return y;
+    }
+
+    /** RMSNorm (Zhang and Sennrich 2019): x / sqrt(mean(x^2) + eps) * weight. */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray variance = x.square().mean(new int[] {-1}, true);
+        return x.mul(variance.add(config.rmsNormEps()).pow(-0.5)).mul(weight);
+    }
+
+    /** Position of each new token: how many real tokens precede it in its row. */
+    private static int[][] positions(int[][] attention, int time) {
+        int past = attention[0].length - time;
+        int[][] positions = new int[attention.length][time];
+        for (int b = 0; b < attention.length; b++) {
+            int seen = 0;
+            for (int s = 0; s < attention[b].length; s++) {
+                if (s >= past) {
+                    positions[b][s - past] = attention[b][s] == 0 ? 0 : seen;
+                }
+                seen += attention[b][s];
+            }
+        }
+        return positions;
+    }
+
+    /** Additive mask (B, 1, 1, T, S): 0 where query t may see key s, a large negative elsewhere. */
+    private static NDArray mask(NDManager manager, int[][] attention, int past, int time) {
+        int batch = attention.length;
+        int keys = attention[0].length;
+        float[] mask = new float[batch * time * keys];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < time; t++) {
+                for (int s = 0; s < keys; s++) {
+                    boolean visible = s <= past + t && attention[b][s] != 0;
+                    mask[(b * time + t) * keys + s] = visible ? 0f : MASKED;
+                }
+            }
+        }
+        return manager.create(mask, new Shape(batch, 1, 1, time, keys));
+    }
+
+    private static long[] flatten(int[][] rows) {
+        long[] flat = new long[rows.length * rows[0].length];
+        int k = 0;
+        for (int[] row : rows) {
+            for (int id : row) {
+                flat[k++] = id;
+            }
+        }
+        return flat;
+    }
+
+    @Override
+    public void close() {
+        parameters.close();
+    }
+}

@@ -1,0 +1,144 @@
+package ai.collectiveagency.policy.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.collectiveagency.policy.fixtures.Fixtures;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import ai.collectiveagency.policy.sampling.Generation;
+import ai.collectiveagency.policy.sampling.Generator;
+import ai.collectiveagency.policy.sampling.SamplingParams;
+import ai.collectiveagency.policy.sampling.StopCondition;
+import ai.collectiveagency.policy.scoring.TokenScorer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The forward pass, generation and scoring against llama2.c's stories260K reference (numpy port), within 1e-4. */
+class Stories260kParityTest {
+
+    static List<Path> fixtures() {
+        return Fixtures.cases("stories260k");
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void logitsMatchTheReference(Path dir) throws Exception {
+        JsonNode expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile())
+                .path("logits");
+        int[] ids = Json.ints(expected.path("input_ids"));
+        try (Llama model = Llama.load(dir); NDManager step = model.newStepManager()) {
+            NDArray logits = model.forward(step, new int[][] {ids}, new int[][] {ones(ids.length)},
+                    null, false, false);
+            float[] actual = logits.toFloatArray();
+            int vocab = model.config().vocabSize();
+            for (int t = 0; t < ids.length; t++) {
+                for (int v = 0; v < vocab; v++) {
+                    assertThat(actual[t * vocab + v])
+                            .as("logit t=%d v=%d", t, v)
+                            .isCloseTo((float) expected.path("logits").get(t).get(v).asDouble(),
+                                    within(1e-4f));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void greedyIdsMatchTheReferenceExactly(Path dir) throws Exception {
+        JsonNode cases = new ObjectMapper().readTree(dir.resolve("expected.json").toFile())
+                .path("greedy");
+        try (Llama model = Llama.load(dir)) {
+            Generator generator = new Generator(model);
+            for (JsonNode c : cases) {
+                List<Generation> out = generator.generate(List.of(Json.ints(c.path("prompt_ids"))),
+                        SamplingParams.greedy(c.path("max_new_tokens").asInt()), Set.of(),
+                        StopCondition.NONE);
+                assertThat(out.get(0).tokenIds()).containsExactly(Json.ints(c.path("ids")));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void greedyIdsAreTheSameWhenPromptsShareABatch(Path dir) throws Exception {
+        JsonNode cases = new ObjectMapper().readTree(dir.resolve("expected.json").toFile())
+                .path("greedy");
+        List<int[]> prompts = new ArrayList<>();
+        int shortest = Integer.MAX_VALUE;
+        for (JsonNode c : cases) {
+            prompts.add(Json.ints(c.path("prompt_ids")));
+            shortest = Math.min(shortest, c.path("max_new_tokens").asInt());
+        }
+        try (Llama model = Llama.load(dir)) {
+            List<Generation> out = new Generator(model).generate(prompts,
+                    SamplingParams.greedy(shortest), Set.of(), StopCondition.NONE);
+            for (int i = 0; i < prompts.size(); i++) {
+                int[] expected = Json.ints(cases.get(i).path("ids"));
+                assertThat(out.get(i).tokenIds())
+                        .containsExactly(java.util.Arrays.copyOf(expected, shortest));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void leftPaddingDoesNotChangeLastPositionLogprobs(Path dir) throws Exception {
+        JsonNode batch = new ObjectMapper().readTree(dir.resolve("expected.json").toFile())
+                .path("left_padded_batch");
+        int[][] ids = rows(batch.path("input_ids"));
+        int[][] mask = rows(batch.path("attention_mask"));
+        try (Llama model = Llama.load(dir); NDManager step = model.newStepManager()) {
+            NDArray logprobs = model.forward(step, ids, mask, null, true, false).logSoftmax(-1);
+            int vocab = model.config().vocabSize();
+            float[] actual = logprobs.toFloatArray();
+            for (int b = 0; b < ids.length; b++) {
+                float[] expected = Json.floats(batch.path("last_logprobs").get(b));
+                for (int v = 0; v < vocab; v++) {
+                    assertThat(actual[b * vocab + v]).as("row %d token %d", b, v)
+                            .isCloseTo(expected[v], within(1e-4f));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void teacherForcedLogprobsMatchTheReference(Path dir) throws Exception {
+        JsonNode expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile())
+                .path("token_logprobs");
+        int[] ids = Json.ints(expected.path("input_ids"));
+        try (Llama model = Llama.load(dir)) {
+            float[][] actual = new TokenScorer(model).logprobs(new int[][] {ids},
+                    new int[][] {ones(ids.length)});
+            float[] reference = Json.floats(expected.path("logprob_of_next"));
+            assertThat(actual[0]).hasSize(reference.length);
+            for (int t = 0; t < reference.length; t++) {
+                assertThat(actual[0][t]).as("position %d", t)
+                        .isCloseTo(reference[t], within(1e-4f));
+            }
+        }
+    }
+
+    static int[][] rows(JsonNode array) {
+        int[][] out = new int[array.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Json.ints(array.get(i));
+        }
+        return out;
+    }
+
+    static int[] ones(int n) {
+        int[] a = new int[n];
+        java.util.Arrays.fill(a, 1);
+        return a;
+    }
+}
