@@ -1,0 +1,124 @@
+package ai.collectiveagency.policy;
+
+import ai.collectiveagency.policy.checkpoint.ModelFolderException;
+import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.policy.sampling.Generation;
+import ai.collectiveagency.policy.sampling.Generator;
+import ai.collectiveagency.policy.sampling.SamplingParams;
+import ai.collectiveagency.policy.sampling.StopCondition;
+import ai.collectiveagency.policy.tokenizer.ChatTemplate;
+import ai.collectiveagency.policy.tokenizer.GenerationDefaults;
+import ai.collectiveagency.policy.tokenizer.Message;
+import ai.collectiveagency.policy.tokenizer.TextTokenizer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A Hugging Face model folder ready to use: the transformer, its tokenizer and chat template (when
+ * the folder has them) and its end-of-sequence ids.
+ *
+ * <pre>{@code
+ * try (Policy policy = Policy.load(Path.of("models/qwen2-tiny-random"))) {
+ *     int[] prompt = policy.encodeChat(List.of(Message.user("hello")));
+ *     Generation g = policy.generate(List.of(prompt), SamplingParams.greedy(20), List.of()).get(0);
+ *     String text = policy.decode(g.tokenIds());
+ * }
+ * }</pre>
+ */
+public final class Policy implements AutoCloseable {
+
+    private final Path folder;
+    private final Llama model;
+    private final TextTokenizer tokenizer; // null for token-id-only models
+    private final ChatTemplate chatTemplate; // null without a tokenizer
+    private final Set<Integer> endOfSequence;
+
+    private Policy(Path folder, Llama model, TextTokenizer tokenizer, ChatTemplate chatTemplate,
+            Set<Integer> endOfSequence) {
+        this.folder = folder;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.chatTemplate = chatTemplate;
+        this.endOfSequence = endOfSequence;
+    }
+
+    /** Loads a model folder; the tokenizer is optional (without it, only token ids work). */
+    public static Policy load(Path folder) {
+        Llama model = Llama.load(folder);
+        try {
+            if (!Files.exists(folder.resolve("tokenizer.json"))) {
+                return new Policy(folder, model, null, null,
+                        GenerationDefaults.loadWithoutTokenizer(folder).tokenIds().eosIds());
+            }
+            TextTokenizer tokenizer = TextTokenizer.load(folder);
+            return new Policy(folder, model, tokenizer, ChatTemplate.load(folder),
+                    GenerationDefaults.load(folder, tokenizer).tokenIds().eosIds());
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    public Llama model() {
+        return model;
+    }
+
+    public boolean hasTokenizer() {
+        return tokenizer != null;
+    }
+
+    /** Token ids of plain text. */
+    public int[] encode(String text) {
+        return requireTokenizer().encode(text);
+    }
+
+    /** The chat template applied to {@code messages}, with the assistant's turn opened. */
+    public int[] encodeChat(List<Message> messages) {
+        requireTokenizer();
+        return tokenizer.encodeWithoutSpecialTokens(chatTemplate.render(messages, true));
+    }
+
+    /** Text of token ids, special tokens left out. */
+    public String decode(int[] ids) {
+        return requireTokenizer().decode(ids, true);
+    }
+
+    /** Ids that end a sequence. */
+    public Set<Integer> endOfSequence() {
+        return endOfSequence;
+    }
+
+    /**
+     * Generates a continuation of each prompt. A sequence stops at an end-of-sequence id, once
+     * its text contains one of {@code stopStrings}, or after the token budget.
+     */
+    public List<Generation> generate(List<int[]> prompts, SamplingParams params,
+            List<String> stopStrings) {
+        StopCondition stop = stopStrings.isEmpty() ? StopCondition.NONE
+                : generated -> containsAny(decode(generated), stopStrings);
+        return new Generator(model).generate(prompts, params, endOfSequence, stop);
+    }
+
+    private static boolean containsAny(String text, List<String> needles) {
+        return needles.stream().anyMatch(text::contains);
+    }
+
+    private TextTokenizer requireTokenizer() {
+        if (tokenizer == null) {
+            throw new ModelFolderException(folder.resolve("tokenizer.json")
+                    + ": missing, so this model works on token ids only (use --prompt-ids)");
+        }
+        return tokenizer;
+    }
+
+    @Override
+    public void close() {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        model.close();
+    }
+}
