@@ -52,7 +52,7 @@ public final class ChatTemplate {
      * @param specialTokens template variables such as {@code bos_token} mapped to their text
      */
     public static ChatTemplate of(String source, Map<String, String> specialTokens) {
-        return new ChatTemplate(Objects.requireNonNull(source, "source"), "the given template",
+        return new ChatTemplate(Objects.requireNonNull(source, "source"), "the given source",
                 specialTokens);
     }
 
