@@ -9,8 +9,9 @@ import java.nio.file.Path;
  * starts, and what pads it) and its recommended sampling settings.
  *
  * <p>Read from {@code generation_config.json} and {@code config.json} (both optional) and
- * {@code tokenizer_config.json} through the tokenizer; see {@link SpecialTokenIdsReader} for how
- * the sources combine.
+ * {@code tokenizer_config.json} through the tokenizer. End-of-sequence ids are the union of all
+ * three files (Qwen2 lists two in its generation config but one in its model config); BOS and
+ * pad ids come from the first file that sets them, pad falling back to the first EOS id.
  *
  * <pre>{@code
  * GenerationDefaults defaults = GenerationDefaults.load(modelFolder, tokenizer);
