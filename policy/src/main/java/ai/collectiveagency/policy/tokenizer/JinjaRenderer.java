@@ -1,0 +1,112 @@
+package ai.collectiveagency.policy.tokenizer;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+
+/**
+ * Renders Jinja the way Hugging Face's {@code apply_chat_template} does with Python jinja2:
+ * {@code trim_blocks} and {@code lstrip_blocks} on, {@code keep_trailing_newline} off, and a
+ * {@code raise_exception(message)} function that aborts rendering.
+ */
+final class JinjaRenderer {
+
+    private static final Jinjava JINJAVA = newJinjava();
+
+    private JinjaRenderer() {}
+
+    /**
+     * Renders {@code source} with {@code variables}.
+     *
+     * @param origin where the template comes from, named in error messages
+     * @throws ChatTemplateException when the template raises or cannot be parsed or evaluated
+     */
+    static String render(String source, Map<String, Object> variables, String origin) {
+        RenderResult result = JINJAVA.renderForResult(asJinja2Reads(source), variables);
+        for (TemplateError error : result.getErrors()) {
+            String raised = raisedMessage(error.getException());
+            if (raised != null) {
+                throw new ChatTemplateException(
+                        "chat template of " + origin + " raised an exception: " + raised);
+            }
+        }
+        for (TemplateError error : result.getErrors()) {
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+                throw new ChatTemplateException("chat template of " + origin + " failed at line "
+                        + error.getLineno() + ": " + error.getMessage(), error.getException());
+            }
+        }
+        return result.getOutput();
+    }
+
+    /** Bound to {@code raise_exception}; Jinjava calls it reflectively. */
+    static String raiseException(String message) {
+        throw new RaisedByTemplate(message);
+    }
+
+    // jinja2 reads "\r\n" and "\r" as "\n" and, without keep_trailing_newline, drops one final
+    // newline of the source; Jinjava does neither, so the source is brought into that shape.
+    private static String asJinja2Reads(String source) {
+        String normalised = source.replace("\r\n", "\n").replace('\r', '\n');
+        return normalised.endsWith("\n")
+                ? normalised.substring(0, normalised.length() - 1)
+                : normalised;
+    }
+
+    private static String raisedMessage(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof RaisedByTemplate) {
+                return t.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private static Jinjava newJinjava() {
+        JinjavaConfig config = JinjavaConfig.newBuilder()
+                .withTrimBlocks(true)
+                .withLstripBlocks(true)
+                // Message text is data: "{{" inside it must come out as written.
+                .withNestedInterpretationEnabled(false)
+                .withLegacyOverrides(pythonLikeOverrides())
+                .build();
+        Jinjava jinjava = new Jinjava(config);
+        jinjava.registerFunction(new ELFunctionDefinition("", "raise_exception", raiseMethod()));
+        return jinjava;
+    }
+
+    // All of Jinjava's jinja2-compatibility fixes (e.g. "{{-" trimming whitespace before an
+    // expression) except whitespaceRequiredWithinTokens: with it, Jinjava 2.7.4 leaves a
+    // template made of "{%- ... %}" tags (Qwen2.5's) unparsed and prints its source.
+    private static LegacyOverrides pythonLikeOverrides() {
+        return LegacyOverrides.Builder.from(LegacyOverrides.ALL)
+                .withWhitespaceRequiredWithinTokens(false)
+                .build();
+    }
+
+    private static Method raiseMethod() {
+        try {
+            Method method = JinjaRenderer.class.getDeclaredMethod("raiseException", String.class);
+            method.setAccessible(true);
+            return method;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Thrown by the template's {@code raise_exception}; carries the template's message. */
+    private static final class RaisedByTemplate extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        RaisedByTemplate(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
