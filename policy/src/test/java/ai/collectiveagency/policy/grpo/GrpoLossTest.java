@@ -65,7 +65,9 @@ class GrpoLossTest {
 
     @Test
     void mismatchedShapesAreRefused() {
-        assertThatThrownBy(() -> GrpoInputs.of(logp, null, null, mask, manager.create(new double[3])))
+        NDArray threeAdvantages = manager.create(new double[3]);
+
+        assertThatThrownBy(() -> GrpoInputs.of(logp, null, null, mask, threeAdvantages))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("advantages must have shape (2)");
     }
