@@ -1,0 +1,159 @@
+package ai.collectiveagency.policy.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * {@code manifest.json}: the sha256 and size of every other file of a checkpoint folder, so a
+ * reader can tell a complete, unaltered checkpoint from a partly written or tampered one.
+ *
+ * <pre>
+ * { "algorithm": "sha256",
+ *   "files": { "config.json": { "sha256": "9f86d0...", "size": 651 }, ... } }
+ * </pre>
+ *
+ * <p>Paths are relative to the folder, with {@code /} separators, sorted. Writers write the
+ * manifest last, so a checkpoint interrupted while saving has none and fails {@link #verify}.
+ */
+public final class Sha256Manifest {
+
+    public static final String FILE = "manifest.json";
+
+    /** One file's digest (lower-case hex) and size in bytes. */
+    public record Entry(String sha256, long size) {}
+
+    private Sha256Manifest() {}
+
+    /** Hashes every file under {@code folder} and writes {@code folder/manifest.json}. */
+    public static Map<String, Entry> write(Path folder) {
+        Map<String, Entry> entries = new TreeMap<>();
+        for (String name : listFiles(folder)) {
+            Path file = folder.resolve(name);
+            entries.put(name, new Entry(sha256(file), size(file)));
+        }
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode().put("algorithm", "sha256");
+        ObjectNode files = root.putObject("files");
+        entries.forEach((name, e) -> files.putObject(name).put("sha256", e.sha256())
+                .put("size", e.size()));
+        try {
+            Files.writeString(folder.resolve(FILE), mapper.writeValueAsString(root));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + folder.resolve(FILE), e);
+        }
+        return entries;
+    }
+
+    /**
+     * Checks that {@code folder} holds exactly the files its manifest lists, with the same sizes
+     * and digests.
+     *
+     * @throws CorruptCheckpointException naming the first file that is missing, altered or unlisted
+     */
+    public static void verify(Path folder) {
+        Map<String, Entry> listed = read(folder.resolve(FILE));
+        for (Map.Entry<String, Entry> e : listed.entrySet()) {
+            Path file = folder.resolve(e.getKey());
+            if (!Files.isRegularFile(file)) {
+                throw new CorruptCheckpointException(file + ": missing (listed in " + FILE + ")");
+            }
+            long size = size(file);
+            if (size != e.getValue().size()) {
+                throw new CorruptCheckpointException(file + ": " + size + " bytes, " + FILE
+                        + " says " + e.getValue().size());
+            }
+            String digest = sha256(file);
+            if (!digest.equals(e.getValue().sha256())) {
+                throw new CorruptCheckpointException(file + ": sha256 " + digest + " differs from "
+                        + FILE + "'s " + e.getValue().sha256());
+            }
+        }
+        for (String name : listFiles(folder)) {
+            if (!listed.containsKey(name)) {
+                throw new CorruptCheckpointException(folder.resolve(name) + ": not listed in "
+                        + FILE);
+            }
+        }
+    }
+
+    private static Map<String, Entry> read(Path manifest) {
+        if (!Files.exists(manifest)) {
+            throw new CorruptCheckpointException(manifest + ": missing (the checkpoint was not"
+                    + " completely written)");
+        }
+        JsonNode files;
+        try {
+            files = new ObjectMapper().readTree(manifest.toFile()).path("files");
+        } catch (IOException e) {
+            throw new CorruptCheckpointException(manifest + ": cannot read (" + e.getMessage()
+                    + ")");
+        }
+        if (!files.isObject()) {
+            throw new CorruptCheckpointException(manifest + ": has no 'files' object");
+        }
+        Map<String, Entry> entries = new TreeMap<>();
+        files.fields().forEachRemaining(f -> {
+            Path relative = Path.of(f.getKey()).normalize();
+            if (relative.isAbsolute() || relative.startsWith("..")) {
+                throw new CorruptCheckpointException(manifest + ": lists '" + f.getKey()
+                        + "', outside the checkpoint folder");
+            }
+            entries.put(f.getKey(), new Entry(f.getValue().path("sha256").asText(),
+                    f.getValue().path("size").asLong(-1)));
+        });
+        return entries;
+    }
+
+    /** Every regular file under {@code folder} but the manifest, as sorted relative paths. */
+    private static Iterable<String> listFiles(Path folder) {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            return walk.filter(Files::isRegularFile)
+                    .map(p -> folder.relativize(p).toString().replace('\\', '/'))
+                    .filter(name -> !name.equals(FILE))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder, e);
+        }
+    }
+
+    static String sha256(Path file) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}

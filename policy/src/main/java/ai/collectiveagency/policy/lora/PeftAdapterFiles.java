@@ -1,0 +1,118 @@
+package ai.collectiveagency.policy.lora;
+
+import ai.collectiveagency.policy.checkpoint.ModelFolderException;
+import ai.collectiveagency.policy.checkpoint.SafetensorsFile;
+import ai.collectiveagency.policy.checkpoint.SafetensorsWriter;
+import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.policy.model.LlamaConfig;
+import ai.collectiveagency.policy.model.ParameterNames;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A LoRA adapter in PEFT's folder layout, which {@code PeftModel.from_pretrained} and vLLM read:
+ * {@code adapter_config.json} and {@code adapter_model.safetensors} (float32) holding
+ * {@code base_model.model.<projection>.lora_A.weight} (r, in) and {@code ...lora_B.weight}
+ * (out, r) for every layer and target module.
+ */
+public final class PeftAdapterFiles {
+
+    public static final String WEIGHTS_FILE = "adapter_model.safetensors";
+
+    private PeftAdapterFiles() {}
+
+    /** Writes the adapter's two files into {@code folder} (created if needed). */
+    public static void save(LoraAdapter adapter, Path folder, String baseModelNameOrPath) {
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + folder, e);
+        }
+        new PeftAdapterConfig(adapter.config(), baseModelNameOrPath)
+                .write(folder.resolve(PeftAdapterConfig.FILE));
+        Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
+        adapter.parameters().forEach((name, array) -> tensors.put(name,
+                new SafetensorsWriter.Tensor(array.getShape().getShape(), array.toFloatArray())));
+        SafetensorsWriter.write(folder.resolve(WEIGHTS_FILE), tensors, Map.of("format", "pt"));
+    }
+
+    /**
+     * Reads an adapter for {@code model} (not installed; call {@link Llama#setAdapter}); its
+     * arrays live in a sub-manager of the model's parameters.
+     *
+     * @throws ModelFolderException naming the file and tensor when the adapter does not fit the
+     *     model: a missing or unexpected tensor, or a shape that differs from the model's
+     */
+    public static LoraAdapter load(Path folder, Llama model) {
+        PeftAdapterConfig peft = PeftAdapterConfig.read(folder.resolve(PeftAdapterConfig.FILE));
+        Path file = folder.resolve(WEIGHTS_FILE);
+        if (!Files.exists(file)) {
+            throw new ModelFolderException(file + ": missing (only safetensors adapters are read)");
+        }
+        LoraConfig lora = peft.lora();
+        Map<String, long[]> expected = expectedShapes(model.config(), lora);
+        NDManager manager = model.parameters().manager().newSubManager();
+        try (SafetensorsFile safetensors = SafetensorsFile.open(file)) {
+            for (String name : safetensors.tensors().keySet()) {
+                if (!expected.containsKey(name)) {
+                    throw new ModelFolderException(file + ": tensor '" + name + "' is not a LoRA"
+                            + " factor of this model (" + model.config().numLayers()
+                            + " layers, target_modules " + lora.targetModules() + ")");
+                }
+            }
+            Map<String, LoraWeights> weights = new LinkedHashMap<>();
+            for (int layer = 0; layer < model.config().numLayers(); layer++) {
+                for (String module : lora.targetModules()) {
+                    String prefix = ParameterNames.projection(layer, module);
+                    weights.put(prefix, new LoraWeights(
+                            read(safetensors, PeftKeys.loraA(prefix), expected, manager),
+                            read(safetensors, PeftKeys.loraB(prefix), expected, manager)));
+                }
+            }
+            return new LoraAdapter(lora, manager, weights);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** PEFT name to shape of every factor the model needs: A (r, in), B (out, r). */
+    private static Map<String, long[]> expectedShapes(LlamaConfig model, LoraConfig lora) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (int layer = 0; layer < model.numLayers(); layer++) {
+            for (String module : lora.targetModules()) {
+                String prefix = ParameterNames.projection(layer, module);
+                long[] outIn = ParameterNames.projectionShape(model, module);
+                shapes.put(PeftKeys.loraA(prefix), new long[] {lora.rank(), outIn[1]});
+                shapes.put(PeftKeys.loraB(prefix), new long[] {outIn[0], lora.rank()});
+            }
+        }
+        return shapes;
+    }
+
+    private static NDArray read(SafetensorsFile file, String name, Map<String, long[]> expected,
+            NDManager manager) {
+        SafetensorsFile.TensorInfo info = file.tensors().get(name);
+        if (info == null) {
+            throw new ModelFolderException(file.path() + ": missing tensor '" + name + "'");
+        }
+        long[] shape = expected.get(name);
+        if (!Arrays.equals(info.shape(), shape)) {
+            throw new ModelFolderException(file.path() + ": tensor '" + name + "' has shape "
+                    + Arrays.toString(info.shape()) + ", the model and r need "
+                    + Arrays.toString(shape));
+        }
+        NDArray array = manager.create(file.readFloats(name), new Shape(shape));
+        array.setName(name);
+        return array;
+    }
+}
