@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.cli;
 
 import ai.collectiveagency.policy.checkpoint.ModelFolderException;
+import ai.collectiveagency.policy.tokenizer.ChatTemplateException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,6 +34,7 @@ public final class Pipeline implements Runnable {
         });
         commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
             if (e instanceof ModelFolderException || e instanceof IllegalArgumentException
+                    || e instanceof ChatTemplateException
                     || e instanceof UncheckedIOException) {
                 System.err.println("error: " + e.getMessage());
                 return USAGE;

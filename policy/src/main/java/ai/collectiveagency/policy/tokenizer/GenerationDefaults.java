@@ -38,6 +38,18 @@ public record GenerationDefaults(SpecialTokenIds tokenIds, SamplingDefaults samp
      *     unknown token, or naming the folder when no end-of-sequence token is found
      */
     public static GenerationDefaults load(Path modelFolder, TextTokenizer tokenizer) {
+        return read(modelFolder, tokenizer);
+    }
+
+    /**
+     * Reads the defaults of a folder that has no tokenizer (a model used on token ids only):
+     * the ids then come from {@code generation_config.json} and {@code config.json} alone.
+     */
+    public static GenerationDefaults loadWithoutTokenizer(Path modelFolder) {
+        return read(modelFolder, null);
+    }
+
+    private static GenerationDefaults read(Path modelFolder, TextTokenizer tokenizer) {
         Path generationFile = modelFolder.resolve(GENERATION_CONFIG);
         var generationConfig = JsonFiles.readIfPresent(generationFile);
         var modelConfig = JsonFiles.readIfPresent(modelFolder.resolve(MODEL_CONFIG));

@@ -33,7 +33,7 @@ final class SpecialTokenIdsReader {
         this.folder = folder;
         this.generationConfig = generationConfig;
         this.modelConfig = modelConfig;
-        this.tokenizerConfig = tokenizer.config();
+        this.tokenizerConfig = tokenizer == null ? null : tokenizer.config();
         this.tokenizer = tokenizer;
     }
 
@@ -62,6 +62,9 @@ final class SpecialTokenIdsReader {
     }
 
     private Optional<Integer> tokenId(String key) {
+        if (tokenizer == null) {
+            return Optional.empty(); // a token-id-only model: the JSON configs must say it
+        }
         Optional<String> token = tokenizerConfig.specialToken(key);
         if (token.isEmpty()) {
             return Optional.empty();

@@ -1,0 +1,60 @@
+package ai.collectiveagency.policy.bench;
+
+import ai.collectiveagency.policy.model.LlamaConfig;
+
+/**
+ * Work of a Llama forward pass: 2 FLOPs per weight per token in the matmuls, plus attention's
+ * 4 * heads * headDim FLOPs per (query, key) pair, over the causal half of the square.
+ */
+final class FlopModel {
+
+    private final LlamaConfig c;
+    private final double blockWeights; // weights of all transformer blocks
+    private final double headWeights; // output head (tied or not)
+
+    FlopModel(LlamaConfig c) {
+        this.c = c;
+        long q = (long) c.numHeads() * c.headDim();
+        long kv = (long) c.numKvHeads() * c.headDim();
+        long perLayer = (long) c.hiddenSize() * (q + 2 * kv) + q * c.hiddenSize()
+                + 3L * c.hiddenSize() * c.intermediateSize();
+        this.blockWeights = (double) perLayer * c.numLayers();
+        this.headWeights = (double) c.vocabSize() * c.hiddenSize();
+    }
+
+    private double attention(double queries, double averageContext) {
+        return 4.0 * c.numLayers() * c.numHeads() * c.headDim() * queries * averageContext;
+    }
+
+    /** Prompt pass of {@code batch} x {@code length}, logits for the last position only. */
+    double prefill(int batch, int length) {
+        double tokens = (double) batch * length;
+        return 2 * blockWeights * tokens + attention(tokens, (length + 1) / 2.0)
+                + 2 * headWeights * batch;
+    }
+
+    /**
+     * Forward + backward: backward costs two forwards when weights get gradients, one when
+     * only activations do (frozen base under LoRA).
+     */
+    double trainingStep(int batch, int length, boolean lora) {
+        double tokens = (double) batch * length;
+        double forward = 2 * (blockWeights + headWeights) * tokens
+                + attention(tokens, (length + 1) / 2.0);
+        return forward * (lora ? 2 : 3);
+    }
+
+    /** Seconds the bound allows for decoding: per step, max(FLOP time, weight + cache reads). */
+    double decodeBoundSeconds(int batch, int prompt, int newTokens, MachineBounds bounds) {
+        double seconds = 0;
+        double kvBytesPerPosition = 2.0 * 4 * c.numLayers() * c.numKvHeads() * c.headDim();
+        for (int step = 0; step < newTokens; step++) {
+            double context = prompt + step + 1;
+            double work = batch * (2 * (blockWeights + headWeights)) + attention(batch, context);
+            double bytes = 4 * (blockWeights + headWeights) + batch * context * kvBytesPerPosition;
+            seconds += Math.max(work / (bounds.matmulGflops() * 1e9),
+                    bytes / (bounds.memoryGbPerSecond() * 1e9));
+        }
+        return seconds;
+    }
+}

@@ -1,0 +1,197 @@
+package ai.collectiveagency.policy.bench;
+
+import ai.collectiveagency.policy.grpo.GrpoConfig;
+import ai.collectiveagency.policy.lora.LoraAdapter;
+import ai.collectiveagency.policy.lora.LoraConfig;
+import ai.collectiveagency.policy.model.KvCache;
+import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.policy.model.LlamaConfig;
+import ai.collectiveagency.policy.model.RandomWeights;
+import ai.collectiveagency.policy.optim.AdamW;
+import ai.collectiveagency.policy.optim.AdamWConfig;
+import ai.collectiveagency.policy.optim.ScheduleConfig;
+import ai.collectiveagency.policy.sampling.Generator;
+import ai.collectiveagency.policy.sampling.SamplingParams;
+import ai.collectiveagency.policy.sampling.StopCondition;
+import ai.collectiveagency.policy.training.GrpoTrainer;
+import ai.collectiveagency.policy.training.TrainingBatch;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Measures prefill, decode and training speed of a random Llama and reports each figure with
+ * its bound on this machine ({@link MachineBounds}): FLOPs over peak for prefill and training,
+ * and for decode the larger of FLOP time and weight-read time.
+ */
+public final class PolicyBenchmark {
+
+    private final BenchConfig bench;
+    private final LlamaConfig config;
+    private final FlopModel flops;
+
+    public PolicyBenchmark(BenchConfig bench) {
+        this.bench = bench;
+        this.config = new LlamaConfig("llama", bench.dim(), bench.hidden(), bench.layers(),
+                bench.heads(), bench.kvHeads(), bench.dim() / bench.heads(), bench.vocab(),
+                4096, 1e-5, 10000, true, false, null);
+        this.flops = new FlopModel(config);
+    }
+
+    /** Runs every measurement; the map is printed as JSON. */
+    public Map<String, Object> run(NDManager root) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        MachineBounds bounds = MachineBounds.measure(root, bench.matmulSize());
+        out.put("machine", Map.of("matmul_gflops", round(bounds.matmulGflops()),
+                "memory_gb_per_s", round(bounds.memoryGbPerSecond()),
+                "threads", Runtime.getRuntime().availableProcessors(),
+                "omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY"))));
+        try (Llama model = RandomWeights.model(config, 1, root)) {
+            out.put("model", Map.of("parameters", model.parameters().count(),
+                    "config", config.toString()));
+            out.put("prefill", prefill(model, bounds));
+            List<Object> decode = new ArrayList<>();
+            for (int batch : bench.decodeBatches()) {
+                decode.add(decode(model, batch, bounds));
+            }
+            out.put("decode", decode);
+            out.put("train_full", train(model, false, bounds));
+            out.put("train_lora", train(model, true, bounds));
+        }
+        out.put("peak_rss_mib", round(PeakMemory.peakRssMib()));
+        return out;
+    }
+
+    private Map<String, Object> prefill(Llama model, MachineBounds bounds) {
+        int[][] tokens = randomTokens(bench.prefillBatch(), bench.prefillLength(), 2);
+        int[][] attention = ones(bench.prefillBatch(), bench.prefillLength());
+        double seconds = best(3, () -> {
+            try (NDManager m = model.newStepManager(); NDScope s = new NDScope();
+                    KvCache cache = new KvCache(config.numLayers())) {
+                s.suppressNotUsedWarning();
+                NDArray logits = model.forward(m, tokens, attention, cache, true, false);
+                logits.toFloatArray();
+            }
+        });
+        long n = (long) bench.prefillBatch() * bench.prefillLength();
+        double work = flops.prefill(bench.prefillBatch(), bench.prefillLength());
+        return figure("tokens_per_s", n / seconds, "seconds", seconds,
+                "share_of_flop_bound", work / seconds / (bounds.matmulGflops() * 1e9));
+    }
+
+    private Map<String, Object> decode(Llama model, int batch, MachineBounds bounds) {
+        List<int[]> prompts = Arrays.asList(randomTokens(batch, bench.decodePrompt(), 3));
+        SamplingParams params = SamplingParams.sample(bench.decodeTokens(), 1.0, 7);
+        Generator generator = new Generator(model);
+        double seconds = best(2, () -> generator.generate(prompts, params, Set.of(),
+                StopCondition.NONE));
+        double tokens = (double) batch * bench.decodeTokens();
+        double boundSeconds = flops.decodeBoundSeconds(batch, bench.decodePrompt(),
+                bench.decodeTokens(), bounds);
+        return figure("batch", batch, "tokens_per_s", tokens / seconds, "seconds", seconds,
+                "bound_tokens_per_s", tokens / boundSeconds,
+                "share_of_bound", boundSeconds / seconds);
+    }
+
+    private Map<String, Object> train(Llama model, boolean lora, MachineBounds bounds) {
+        LoraAdapter adapter = null;
+        Map<String, NDArray> trainable;
+        if (lora) {
+            adapter = LoraAdapter.initialize(model, LoraConfig.of(bench.loraRank(),
+                    2.0 * bench.loraRank()));
+            adapter.setTrainable(true);
+            model.setAdapter(adapter);
+            trainable = adapter.parameters();
+        } else {
+            model.parameters().setTrainable(true);
+            trainable = model.parameters().asMap();
+        }
+        try (AdamW optimizer = new AdamW(trainable, AdamWConfig.torchDefaults(1e-5),
+                ScheduleConfig.constant())) {
+            GrpoTrainer trainer = new GrpoTrainer(model, null,
+                    GrpoConfig.negotiationDefaults(bench.trainLength()), optimizer, 1.0);
+            List<TrainingBatch> batch = List.of(trainingBatch());
+            trainer.step(batch); // warm-up
+            double seconds = mean(bench.trainSteps(), () -> trainer.step(batch));
+            double work = flops.trainingStep(bench.trainBatch(), bench.trainLength(), lora);
+            return figure("seconds_per_step", seconds,
+                    "tokens_per_s", bench.trainBatch() * bench.trainLength() / seconds,
+                    "share_of_flop_bound", work / seconds / (bounds.matmulGflops() * 1e9));
+        } finally {
+            model.setAdapter(null);
+            model.parameters().setTrainable(false);
+            if (adapter != null) {
+                adapter.close();
+            }
+        }
+    }
+
+    private TrainingBatch trainingBatch() {
+        int b = bench.trainBatch();
+        int t = bench.trainLength();
+        float[][] mask = new float[b][t - 1];
+        double[] advantages = new double[b];
+        for (int i = 0; i < b; i++) {
+            Arrays.fill(mask[i], t / 4, t - 1, 1f); // the first quarter is prompt
+            advantages[i] = i % 2 == 0 ? 1 : -1;
+        }
+        return new TrainingBatch(randomTokens(b, t, 5), ones(b, t), mask, null, advantages);
+    }
+
+    private int[][] randomTokens(int batch, int length, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[][] tokens = new int[batch][length];
+        for (int[] row : tokens) {
+            Arrays.setAll(row, i -> random.nextInt(config.vocabSize()));
+        }
+        return tokens;
+    }
+
+    private static int[][] ones(int batch, int length) {
+        int[][] rows = new int[batch][length];
+        for (int[] row : rows) {
+            Arrays.fill(row, 1);
+        }
+        return rows;
+    }
+
+    private static double best(int runs, Runnable body) {
+        body.run(); // warm-up
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            body.run();
+            best = Math.min(best, (System.nanoTime() - start) / 1e9);
+        }
+        return best;
+    }
+
+    private static double mean(int runs, Runnable body) {
+        long start = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            body.run();
+        }
+        return (System.nanoTime() - start) / 1e9 / runs;
+    }
+
+    private static Map<String, Object> figure(Object... keyValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            Object v = keyValues[i + 1];
+            map.put((String) keyValues[i], v instanceof Double d ? round(d) : v);
+        }
+        return map;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}

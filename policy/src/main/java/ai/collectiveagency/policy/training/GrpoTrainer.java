@@ -1,0 +1,135 @@
+package ai.collectiveagency.policy.training;
+
+import ai.collectiveagency.policy.engine.OfflineEngine;
+import ai.collectiveagency.policy.grpo.GrpoConfig;
+import ai.collectiveagency.policy.grpo.GrpoInputs;
+import ai.collectiveagency.policy.grpo.GrpoLoss;
+import ai.collectiveagency.policy.grpo.GrpoLossResult;
+import ai.collectiveagency.policy.grpo.LossAggregation;
+import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.policy.optim.AdamW;
+import ai.collectiveagency.policy.optim.GradientClipping;
+import ai.collectiveagency.policy.scoring.TokenScorer;
+import ai.collectiveagency.policy.scoring.TokenScores;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+
+import java.util.List;
+
+/**
+ * One GRPO optimiser step over micro-batches: score with gradients, loss, backward (gradients
+ * accumulate), clip, AdamW, zero.
+ *
+ * <p>The reference model for the KL term is the policy with its adapter disabled (LoRA), or a
+ * separate frozen model (full fine-tuning). Every micro-batch runs in its own {@link NDScope}; the
+ * optimiser update runs outside it, so memory stays flat over a run.
+ */
+public final class GrpoTrainer {
+
+    private final Llama policy;
+    private final Llama reference; // null: the policy without its adapter
+    private final GrpoConfig config;
+    private final GrpoLoss loss;
+    private final AdamW optimizer;
+    private final double maxGradNorm;
+
+    /**
+     * @param policy the model being trained (its trainable arrays are the optimiser's)
+     * @param reference frozen reference model, or null to use {@code policy} with its adapter off
+     * @param maxGradNorm global-norm clipping threshold ({@code Double.POSITIVE_INFINITY}: none)
+     */
+    public GrpoTrainer(Llama policy, Llama reference, GrpoConfig config, AdamW optimizer,
+            double maxGradNorm) {
+        if (config.beta() != 0 && reference == null && policy.adapter() == null) {
+            throw new IllegalArgumentException("beta " + config.beta() + " needs a reference "
+                    + "model: train a LoRA adapter (the base is the reference) or pass a frozen "
+                    + "copy for full fine-tuning");
+        }
+        this.policy = policy;
+        this.reference = reference;
+        this.config = config;
+        this.loss = new GrpoLoss(config);
+        this.optimizer = optimizer;
+        this.maxGradNorm = maxGradNorm;
+    }
+
+    /** Accumulates gradients over {@code microBatches}, then takes one optimiser step. */
+    public StepResult step(List<TrainingBatch> microBatches) {
+        long tokens = microBatches.stream().mapToLong(TrainingBatch::maskedTokens).sum();
+        double lossSum = 0;
+        double klSum = 0;
+        double clipSum = 0;
+        double entropySum = 0;
+        for (TrainingBatch batch : microBatches) {
+            MicroResult r = backward(batch, tokens, microBatches.size());
+            lossSum += r.loss();
+            klSum += r.meanKl() * r.tokens();
+            clipSum += r.clipFraction() * r.tokens();
+            entropySum += r.entropy() * r.tokens();
+        }
+        double norm = GradientClipping.clipByGlobalNorm(optimizer.parameters(), maxGradNorm);
+        boolean skip = !Double.isFinite(norm);
+        double lr = skip ? 0 : optimizer.step();
+        optimizer.zeroGradients();
+        double n = Math.max(tokens, 1);
+        return new StepResult(lossSum, norm, skip, lr, klSum / n, clipSum / n, entropySum / n,
+                tokens);
+    }
+
+    private record MicroResult(double loss, double meanKl, double clipFraction, double entropy,
+            long tokens) {}
+
+    private MicroResult backward(TrainingBatch batch, long batchTokens, int microBatches) {
+        try (NDManager manager = policy.newStepManager(); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            Shape shape = new Shape(batch.tokens().length, batch.tokens()[0].length - 1);
+            NDArray mask = manager.create(flatten(batch.lossMask()), shape);
+            NDArray old = batch.oldLogprobs() == null ? null
+                    : manager.create(flatten(batch.oldLogprobs()), shape);
+            NDArray advantages = manager.create(toFloats(batch.advantages()));
+            NDArray ref = config.beta() == 0 ? null : referenceLogprobs(manager, batch);
+            try (GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
+                TokenScores scores = new TokenScorer(policy).score(manager, batch.tokens(),
+                        batch.attention(), true, true);
+                GrpoInputs inputs = GrpoInputs.of(scores.logprobs(), old, ref, mask, advantages);
+                if (config.aggregation() == LossAggregation.DAPO) {
+                    inputs = inputs.withTokenNormaliser(Math.max(batchTokens, 1));
+                }
+                GrpoLossResult result = loss.compute(inputs);
+                NDArray total = config.aggregation() == LossAggregation.DAPO ? result.loss()
+                        : result.loss().div(microBatches); // mean over micro-batches, as TRL
+                collector.backward(total);
+                double entropy = scores.entropy().mul(mask).sum().getFloat()
+                        / Math.max(1, batch.maskedTokens());
+                return new MicroResult(total.getFloat(), result.statistics().meanKl(),
+                        result.statistics().clipFraction(), entropy, batch.maskedTokens());
+            }
+        }
+    }
+
+    private NDArray referenceLogprobs(NDManager manager, TrainingBatch batch) {
+        Llama model = reference != null ? reference : policy;
+        return new TokenScorer(model).score(manager, batch.tokens(), batch.attention(), false,
+                false).logprobs().stopGradient();
+    }
+
+    private static float[] flatten(float[][] rows) {
+        int width = rows[0].length;
+        float[] flat = new float[rows.length * width];
+        for (int b = 0; b < rows.length; b++) {
+            System.arraycopy(rows[b], 0, flat, b * width, width);
+        }
+        return flat;
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+}
