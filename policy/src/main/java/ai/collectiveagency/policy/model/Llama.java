@@ -6,6 +6,7 @@ import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
@@ -40,7 +41,8 @@ public final class Llama implements AutoCloseable {
     public Llama(LlamaConfig config, ModelParameters parameters) {
         this.config = config;
         this.parameters = parameters;
-        this.rotary = new Rotary(config, parameters.manager());
+        this.rotary = new Rotary(config, parameters.manager(),
+                parameters.get(ParameterNames.EMBED).getDataType());
     }
 
     /** Loads {@code config.json} and the safetensors weights of a Hugging Face model folder. */
@@ -63,6 +65,11 @@ public final class Llama implements AutoCloseable {
 
     public ModelParameters parameters() {
         return parameters;
+    }
+
+    /** Element type of the weights (float32 unless a caller converted them). */
+    public DataType dataType() {
+        return parameters.get(ParameterNames.EMBED).getDataType();
     }
 
     /** Installs (or with null removes) the adapter applied to projections, e.g. LoRA. */
@@ -99,7 +106,7 @@ public final class Llama implements AutoCloseable {
         Context context = new Context(
                 rotary.angles(manager, positions, 1f),
                 rotary.angles(manager, positions, (float) (1 / Math.sqrt(config.headDim()))),
-                mask(manager, attention, past, time),
+                mask(manager, attention, past, time).toType(dataType(), false),
                 cache,
                 useAdapter ? adapter : null);
 

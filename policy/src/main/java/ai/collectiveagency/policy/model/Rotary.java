@@ -2,6 +2,7 @@ package ai.collectiveagency.policy.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -18,7 +19,8 @@ public final class Rotary {
     private final float[] inverseFrequencies; // (hD/2)
     private final NDArray rotateHalf; // (hD, hD)
 
-    public Rotary(LlamaConfig config, NDManager manager) {
+    /** Tables for {@code config}, the rotation matrix in {@code dataType} (the weights' type). */
+    public Rotary(LlamaConfig config, NDManager manager, DataType dataType) {
         int half = config.headDim() / 2;
         inverseFrequencies = new float[half];
         for (int i = 0; i < half; i++) {
@@ -35,7 +37,7 @@ public final class Rotary {
             matrix[(j + half) * d + j] = -1; // output j      = -x[j + half]
             matrix[j * d + j + half] = 1; //    output j+half =  x[j]
         }
-        rotateHalf = manager.create(matrix, new Shape(d, d));
+        rotateHalf = manager.create(matrix, new Shape(d, d)).toType(dataType, false);
     }
 
     /** cos and sin of each position's angles, shaped (B, T, 1, hD), both scaled by {@code scale}. */
@@ -61,7 +63,9 @@ public final class Rotary {
             }
         }
         Shape shape = new Shape(batch, time, 1, 2L * half);
-        return new Angles(manager.create(cos, shape), manager.create(sin, shape));
+        DataType type = rotateHalf.getDataType();
+        return new Angles(manager.create(cos, shape).toType(type, false),
+                manager.create(sin, shape).toType(type, false));
     }
 
     /** Rotates {@code x} (B, T, heads, hD). */

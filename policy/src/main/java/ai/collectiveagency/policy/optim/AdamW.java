@@ -1,5 +1,7 @@
 package ai.collectiveagency.policy.optim;
 
+import ai.collectiveagency.policy.engine.NoGradient;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;

@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.sampling;
 
+import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.model.KvCache;
 import ai.collectiveagency.policy.model.Llama;
 import ai.djl.ndarray.NDArray;
@@ -19,7 +20,8 @@ import java.util.SplittableRandom;
  * <p>Prompts of different lengths are left-padded and masked, so each sequence gets exactly the
  * tokens it would get alone. Finished sequences leave the batch (their cache rows are dropped), so
  * a long straggler does not drag the finished ones along. Each step runs in its own
- * {@link NDScope}: nothing but the cache survives a step.
+ * {@link NDScope}: nothing but the cache survives a step. No autograd graph is recorded, whatever
+ * the calling thread's grad mode.
  */
 public final class Generator {
 
@@ -57,7 +59,8 @@ public final class Generator {
         int[] active = range(batch);
         int[][] input = leftPad(prompts, longest);
         int[][] attention = promptMask(prompts, longest);
-        try (NDManager manager = model.newStepManager();
+        try (NoGradient noGradient = new NoGradient();
+                NDManager manager = model.newStepManager();
                 KvCache cache = new KvCache(model.config().numLayers())) {
             while (active.length > 0) {
                 TokenSampler.Choice choice = step(manager, input, attention, cache, params,

@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.scoring;
 
+import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.model.Llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -46,7 +47,8 @@ public final class TokenScorer {
 
     /** Plain-Java scores (no gradient): {@code [b][t]} = log p(tokens[b][t+1] | ...). */
     public float[][] logprobs(int[][] tokens, int[][] attention) {
-        try (NDManager manager = model.newStepManager(); NDScope scope = new NDScope()) {
+        try (NoGradient noGradient = new NoGradient();
+                NDManager manager = model.newStepManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             float[] flat = score(manager, tokens, attention, true, false).logprobs()
                     .toFloatArray();

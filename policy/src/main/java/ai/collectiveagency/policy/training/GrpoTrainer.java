@@ -14,6 +14,7 @@ import ai.collectiveagency.policy.scoring.TokenScores;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
@@ -102,9 +103,9 @@ public final class GrpoTrainer {
                 NDArray total = config.aggregation() == LossAggregation.DAPO ? result.loss()
                         : result.loss().div(microBatches); // mean over micro-batches, as TRL
                 collector.backward(total);
-                double entropy = scores.entropy().mul(mask).sum().getFloat()
+                double entropy = scalar(scores.entropy().mul(mask).sum())
                         / Math.max(1, batch.maskedTokens());
-                return new MicroResult(total.getFloat(), result.statistics().meanKl(),
+                return new MicroResult(scalar(total), result.statistics().meanKl(),
                         result.statistics().clipFraction(), entropy, batch.maskedTokens());
             }
         }
@@ -114,6 +115,11 @@ public final class GrpoTrainer {
         Llama model = reference != null ? reference : policy;
         return new TokenScorer(model).score(manager, batch.tokens(), batch.attention(), false,
                 false).logprobs().stopGradient();
+    }
+
+    /** A 0-d array's value, whatever its floating type (scalars may promote to float64). */
+    private static double scalar(NDArray value) {
+        return value.toType(DataType.FLOAT64, false).getDouble();
     }
 
     private static float[] flatten(float[][] rows) {

@@ -1,4 +1,4 @@
-package ai.collectiveagency.policy.optim;
+package ai.collectiveagency.policy.engine;
 
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -10,11 +10,11 @@ import ai.djl.pytorch.jni.JniUtils;
  * loaded the engine and turns it on inside a {@code GradientCollector}, so an update from any
  * other thread, or inside a collector, needs this guard. The previous mode is restored on close.
  */
-final class NoGradient implements AutoCloseable {
+public final class NoGradient implements AutoCloseable {
 
     private final boolean wasRecording;
 
-    NoGradient() {
+    public NoGradient() {
         wasRecording = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
     }
