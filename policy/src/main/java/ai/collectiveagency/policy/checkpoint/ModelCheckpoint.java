@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A whole model saved in Hugging Face layout, which {@link Llama#load} and
@@ -87,10 +89,13 @@ public final class ModelCheckpoint {
     private static Map<String, SafetensorsWriter.Tensor> tensors(LlamaConfig config,
             ModelParameters parameters) {
         Map<String, long[]> expected = ParameterNames.expectedShapes(config);
-        if (!expected.keySet().equals(parameters.asMap().keySet())) {
-            throw new IllegalArgumentException("parameters do not match the config: expected "
-                    + expected.size() + " tensors " + "(" + ParameterNames.EMBED + ", ...), got "
-                    + parameters.asMap().size());
+        Set<String> missing = new TreeSet<>(expected.keySet());
+        missing.removeAll(parameters.asMap().keySet());
+        Set<String> extra = new TreeSet<>(parameters.asMap().keySet());
+        extra.removeAll(expected.keySet());
+        if (!missing.isEmpty() || !extra.isEmpty()) {
+            throw new IllegalArgumentException("parameters do not match the config: missing "
+                    + missing + ", not in the config " + extra);
         }
         Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
         expected.forEach((name, shape) -> {

@@ -6,6 +6,7 @@ import ai.collectiveagency.policy.model.ModelParameters;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,7 +37,7 @@ public final class LoraMerge {
                         ? updates.get(name.substring(0, name.length() - ".weight".length()))
                         : null;
                 NDArray copy = update == null ? copy(e.getValue(), manager)
-                        : merge(name, e.getValue(), update, (float) adapter.config().scaling(),
+                        : merge(name, e.getValue(), update, adapter.config().scaling(),
                                 manager);
                 copy.setName(name);
                 arrays.put(name, copy);
@@ -52,8 +53,8 @@ public final class LoraMerge {
         return owner.create(array.toFloatArray(), array.getShape());
     }
 
-    /** W (out, in) + scaling · B (out, r) · A (r, in), computed in float32 then copied out. */
-    private static NDArray merge(String name, NDArray weight, LoraWeights update, float scaling,
+    /** W (out, in) + scaling · B (out, r) · A (r, in), copied into {@code owner}. */
+    private static NDArray merge(String name, NDArray weight, LoraWeights update, double scaling,
             NDManager owner) {
         if (update.b().getShape().get(0) != weight.getShape().get(0)
                 || update.a().getShape().get(1) != weight.getShape().get(1)) {
@@ -61,10 +62,15 @@ public final class LoraMerge {
                     + update.a().getShape() + ", B " + update.b().getShape()
                     + ") do not fit its weight " + weight.getShape());
         }
-        try (NDScope scope = new NDScope()) {
+        float[] merged;
+        try (NDScope scope = new NDScope()) { // frees the temporaries; the copy is made outside
             scope.suppressNotUsedWarning();
-            NDArray merged = weight.add(update.b().matMul(update.a()).mul(scaling));
-            return owner.create(merged.toFloatArray(), weight.getShape());
+            // float64 so the merged weight is W + scaling·B·A correctly rounded, not re-rounded
+            NDArray product = update.b().toType(DataType.FLOAT64, false)
+                    .matMul(update.a().toType(DataType.FLOAT64, false)).mul(scaling);
+            merged = weight.toType(DataType.FLOAT64, false).add(product)
+                    .toType(DataType.FLOAT32, false).toFloatArray();
         }
+        return owner.create(merged, weight.getShape());
     }
 }

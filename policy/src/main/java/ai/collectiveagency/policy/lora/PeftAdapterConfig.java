@@ -100,7 +100,8 @@ public record PeftAdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
         expect(json, "bias", "none", "LoRA biases are not supported");
         for (String flag : List.of("use_rslora", "use_dora", "fan_in_fan_out")) {
             if (json.path(flag).asBoolean(false)) {
-                throw new IllegalArgumentException("'" + flag + "' is true, which is not supported");
+                throw new IllegalArgumentException("'" + flag
+                        + "' is true, which is not supported");
             }
         }
         for (String key : List.of("rank_pattern", "alpha_pattern", "modules_to_save",
