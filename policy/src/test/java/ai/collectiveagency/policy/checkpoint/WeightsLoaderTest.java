@@ -95,6 +95,12 @@ class WeightsLoaderTest {
                 Arguments.of("missing shard",
                         (Breakage) f -> Files.delete(shard(f).resolve(SHARD_2)),
                         List.of(SHARD_2, WeightsLoader.INDEX_FILE, "missing")),
+                Arguments.of("tensor absent from the index", (Breakage) f -> {
+                    Path index = shard(f).resolve(WeightsLoader.INDEX_FILE);
+                    ObjectNode json = (ObjectNode) new ObjectMapper().readTree(index.toFile());
+                    ((ObjectNode) json.path("weight_map")).remove(norm);
+                    Files.writeString(index, json.toString());
+                }, List.of(WeightsLoader.INDEX_FILE, "missing tensor '" + norm + "'")),
                 Arguments.of("truncated file", (Breakage) f -> {
                     Path file = f.resolve(WeightsLoader.SINGLE_FILE);
                     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {

@@ -23,7 +23,7 @@ class SamplingTest {
 
     private static final int[] PROMPT = {1, 403, 407, 261, 378, 300};
     private static final List<int[]> OTHERS = List.of(new int[] {1}, new int[] {1, 500, 505});
-    private static final int TOKENS = 24;
+    private static final int TOKENS = 16;
 
     private static Llama model;
     private static Generator generator;
