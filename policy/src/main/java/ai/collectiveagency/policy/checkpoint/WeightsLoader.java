@@ -51,10 +51,10 @@ public final class WeightsLoader {
     private static NDArray read(Map<String, Path> files, Map<Path, SafetensorsFile> open,
             Path folder, String name, long[] expected, NDManager manager) {
         Path file = files.get(name);
-        if (file == null) {
-            throw new ModelFolderException(folder.resolve(files.isEmpty() ? SINGLE_FILE
-                    : files.values().iterator().next().getFileName().toString())
-                    + ": missing tensor '" + name + "'");
+        if (file == null) { // not in the index, or not in the single file
+            String listing = Files.exists(folder.resolve(INDEX_FILE)) ? INDEX_FILE : SINGLE_FILE;
+            throw new ModelFolderException(folder.resolve(listing) + ": missing tensor '" + name
+                    + "'");
         }
         SafetensorsFile safetensors = open.computeIfAbsent(file, SafetensorsFile::open);
         SafetensorsFile.TensorInfo info = safetensors.tensors().get(name);

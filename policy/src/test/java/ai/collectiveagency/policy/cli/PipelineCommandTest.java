@@ -1,0 +1,109 @@
+package ai.collectiveagency.policy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.collectiveagency.policy.fixtures.Fixtures;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/** {@code ./pipeline generate} and {@code ./pipeline logprobs} run end to end on stories260k. */
+class PipelineCommandTest {
+
+    private static final Path STORIES = Fixtures.shipped("stories260k");
+    private static final String MODEL = STORIES.toString();
+
+    /** What one command line returned and printed. */
+    record Run(int exitCode, String out, String err) {}
+
+    @Test
+    void generatePrintsTheGreedyIdsAsJson() throws IOException {
+        JsonNode expected = expected().path("greedy").get(0);
+
+        Run run = run("generate", "--model", MODEL, "--prompt-ids", "1", "--greedy",
+                "--max-new-tokens", "37", "--json");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().lines()).hasSize(1);
+        JsonNode printed = new ObjectMapper().readTree(run.out());
+        assertThat(printed.path("ids")).isEqualTo(expected.path("ids"));
+        assertThat(printed.path("logprobs").size()).isEqualTo(expected.path("ids").size());
+    }
+
+    @Test
+    void logprobsPrintsTheTeacherForcedLogprobsAsJson() throws IOException {
+        JsonNode expected = expected().path("token_logprobs");
+        String ids = StreamSupport.stream(expected.path("input_ids").spliterator(), false)
+                .map(JsonNode::asText).collect(Collectors.joining(","));
+
+        Run run = run("logprobs", "--model", MODEL, "--ids", ids, "--json");
+
+        assertThat(run.exitCode()).isZero();
+        JsonNode printed = new ObjectMapper().readTree(run.out()).path("logprobs");
+        JsonNode reference = expected.path("logprob_of_next");
+        assertThat(printed.size()).isEqualTo(reference.size());
+        for (int t = 0; t < reference.size(); t++) {
+            assertThat(printed.get(t).asDouble()).as("position %d", t)
+                    .isCloseTo(reference.get(t).asDouble(), within(1e-4));
+        }
+    }
+
+    static Stream<Arguments> badArguments() {
+        String file = STORIES.resolve("config.json").toString();
+        return Stream.of(
+                Arguments.of("unknown option", new String[] {
+                    "generate", "--model", MODEL, "--prompt-ids", "1", "--bogus"}),
+                Arguments.of("missing --model", new String[] {"generate", "--prompt-ids", "1"}),
+                Arguments.of("--prompt with --prompt-ids", new String[] {
+                    "generate", "--model", MODEL, "--prompt", "hi", "--prompt-ids", "1"}),
+                Arguments.of("--model not a folder", new String[] {
+                    "generate", "--model", file, "--prompt-ids", "1"}),
+                Arguments.of("id outside the vocabulary", new String[] {
+                    "logprobs", "--model", MODEL, "--ids", "1,512"}),
+                Arguments.of("--top-p above 1", new String[] {
+                    "generate", "--model", MODEL, "--prompt-ids", "1", "--top-p", "2"}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badArguments")
+    void badArgumentsExitWithUsageAndOneErrorLine(String problem, String[] args) {
+        Run run = run(args);
+
+        assertThat(run.exitCode()).isEqualTo(Pipeline.USAGE);
+        assertThat(run.err().lines()).singleElement().asString().startsWith("error:");
+    }
+
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+            int code = Pipeline.execute(args);
+            return new Run(code, outBytes.toString(StandardCharsets.UTF_8),
+                    errBytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static JsonNode expected() throws IOException {
+        return new ObjectMapper().readTree(STORIES.resolve("expected.json").toFile());
+    }
+}
