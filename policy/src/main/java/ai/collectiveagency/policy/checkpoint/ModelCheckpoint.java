@@ -104,7 +104,7 @@ public final class ModelCheckpoint {
                 throw new IllegalArgumentException("parameter '" + name + "' has shape "
                         + array.getShape() + ", the config implies " + Arrays.toString(shape));
             }
-            tensors.put(name, new SafetensorsWriter.Tensor(shape, array.toFloatArray()));
+            tensors.put(name, SafetensorsWriter.Tensor.of(name, array));
         });
         return tensors;
     }

@@ -1,5 +1,8 @@
 package ai.collectiveagency.policy.checkpoint;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -145,6 +148,14 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new ModelFolderException(path + ": cannot read tensor '" + name + "' ("
                     + e.getMessage() + ")", e);
         }
+    }
+
+    /** A tensor as a float32 array owned by {@code manager}, named after its key. */
+    public NDArray readArray(String name, NDManager manager) {
+        float[] values = readFloats(name);
+        NDArray array = manager.create(values, new Shape(tensors.get(name).shape()));
+        array.setName(name);
+        return array;
     }
 
     @Override

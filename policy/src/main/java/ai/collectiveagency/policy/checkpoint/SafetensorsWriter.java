@@ -1,5 +1,7 @@
 package ai.collectiveagency.policy.checkpoint;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -24,6 +26,15 @@ public final class SafetensorsWriter {
 
     /** One tensor to write: its shape and row-major values. */
     public record Tensor(long[] shape, float[] values) {
+
+        /** The values of a float32 array (copied out of the engine). */
+        public static Tensor of(String name, NDArray array) {
+            if (array.getDataType() != DataType.FLOAT32) {
+                throw new IllegalArgumentException("'" + name + "' must be float32 to be saved, got "
+                        + array.getDataType());
+            }
+            return new Tensor(array.getShape().getShape(), array.toFloatArray());
+        }
 
         public Tensor {
             long size = 1;

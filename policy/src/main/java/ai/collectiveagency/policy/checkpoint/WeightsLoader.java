@@ -5,7 +5,6 @@ import ai.collectiveagency.policy.model.ModelParameters;
 import ai.collectiveagency.policy.model.ParameterNames;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -67,9 +66,7 @@ public final class WeightsLoader {
                     + Arrays.toString(info.shape()) + ", config.json implies "
                     + Arrays.toString(expected));
         }
-        NDArray array = manager.create(safetensors.readFloats(name), new Shape(expected));
-        array.setName(name);
-        return array;
+        return safetensors.readArray(name, manager);
     }
 
     /** Tensor name to the file that holds it. */

@@ -8,7 +8,6 @@ import ai.collectiveagency.policy.model.LlamaConfig;
 import ai.collectiveagency.policy.model.ParameterNames;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +40,7 @@ public final class PeftAdapterFiles {
                 .write(folder.resolve(PeftAdapterConfig.FILE));
         Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
         adapter.parameters().forEach((name, array) -> tensors.put(name,
-                new SafetensorsWriter.Tensor(array.getShape().getShape(), array.toFloatArray())));
+                SafetensorsWriter.Tensor.of(name, array)));
         SafetensorsWriter.write(folder.resolve(WEIGHTS_FILE), tensors, Map.of("format", "pt"));
     }
 
@@ -111,8 +110,6 @@ public final class PeftAdapterFiles {
                     + Arrays.toString(info.shape()) + ", the model and r need "
                     + Arrays.toString(shape));
         }
-        NDArray array = manager.create(file.readFloats(name), new Shape(shape));
-        array.setName(name);
-        return array;
+        return file.readArray(name, manager);
     }
 }

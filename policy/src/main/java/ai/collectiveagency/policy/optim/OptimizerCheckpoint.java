@@ -1,5 +1,7 @@
 package ai.collectiveagency.policy.optim;
 
+import ai.collectiveagency.policy.checkpoint.SafetensorsFile;
+import ai.collectiveagency.policy.checkpoint.SafetensorsWriter;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,14 +39,14 @@ final class OptimizerCheckpoint {
 
     static void save(AdamW optimizer, Path directory) throws IOException {
         Files.createDirectories(directory);
-        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
         optimizer.moments().forEach((name, moments) -> {
-            tensors.put(name + EXP_AVG, moments.expAvg());
-            tensors.put(name + EXP_AVG_SQ, moments.expAvgSq());
+            tensors.put(name + EXP_AVG, SafetensorsWriter.Tensor.of(name, moments.expAvg()));
+            tensors.put(name + EXP_AVG_SQ, SafetensorsWriter.Tensor.of(name, moments.expAvgSq()));
         });
         Path tensorsFile = directory.resolve(TENSORS);
         Path tensorsDraft = directory.resolve(TENSORS + ".partial");
-        OptimizerStateFile.write(tensorsDraft, tensors);
+        SafetensorsWriter.write(tensorsDraft, tensors, Map.of());
         Files.move(tensorsDraft, tensorsFile, StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
         Manifest manifest = new Manifest(optimizer.stepCount(), optimizer.config(),
@@ -63,16 +65,17 @@ final class OptimizerCheckpoint {
         }
         AdamW optimizer = new AdamW(parameters, manifest.config(), manifest.schedule());
         NDArray first = parameters.values().iterator().next();
-        try (NDManager scratch = first.getManager().newSubManager()) {
-            Map<String, NDArray> tensors = OptimizerStateFile.read(directory.resolve(TENSORS),
-                    scratch);
+        try (NDManager scratch = first.getManager().newSubManager();
+                SafetensorsFile file = SafetensorsFile.open(directory.resolve(TENSORS))) {
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
+            file.tensors().keySet().forEach(key -> tensors.put(key, file.readArray(key, scratch)));
             Map<String, AdamW.Moments> saved = new LinkedHashMap<>();
             parameters.forEach((name, parameter) -> saved.put(name, new AdamW.Moments(
                     matching(tensors, name + EXP_AVG, parameter),
                     matching(tensors, name + EXP_AVG_SQ, parameter))));
             optimizer.load(manifest.step(), saved);
             return optimizer;
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             optimizer.close();
             throw e;
         }

@@ -39,9 +39,7 @@ public final class TokenScorer {
         NDArray logSoftmax = logits.logSoftmax(-1); // (B, T-1, V)
         NDArray targets = manager.create(nextTokens(tokens), new Shape(tokens.length, time - 1, 1));
         NDArray logprobs = logSoftmax.gather(targets, -1).squeeze(-1);
-        NDArray entropy = withEntropy
-                ? logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}).neg()
-                : null;
+        NDArray entropy = withEntropy ? entropy(logSoftmax.stopGradient()) : null;
         return new TokenScores(logprobs, entropy);
     }
 
@@ -59,6 +57,11 @@ public final class TokenScorer {
             }
             return out;
         }
+    }
+
+    /** A statistic, never differentiated: no graph is kept for it. */
+    private static NDArray entropy(NDArray logSoftmax) {
+        return logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}).neg();
     }
 
     private static long[] nextTokens(int[][] tokens) {
