@@ -99,8 +99,25 @@ public final class Llama implements AutoCloseable {
      */
     public NDArray forward(NDManager manager, int[][] tokens, int[][] attention, KvCache cache,
             boolean lastOnly, boolean useAdapter) {
+        return forward(manager, tokens, attention, cache, lastOnly ? tokens[0].length - 1 : 0,
+                useAdapter);
+    }
+
+    /**
+     * Runs the transformer, computing the output head only from position {@code firstLogit}
+     * on: positions whose predictions nobody reads (a prompt, when only the completion is
+     * scored) skip the most expensive matmul of a small model.
+     *
+     * @return logits (B, T - firstLogit, V)
+     */
+    public NDArray forward(NDManager manager, int[][] tokens, int[][] attention, KvCache cache,
+            int firstLogit, boolean useAdapter) {
         int batch = tokens.length;
         int time = tokens[0].length;
+        if (firstLogit < 0 || firstLogit >= time) {
+            throw new IllegalArgumentException("first logit position " + firstLogit
+                    + " is outside [0, " + time + ")");
+        }
         int past = attention[0].length - time;
         int[][] positions = positions(attention, time);
         Context context = new Context(
@@ -117,8 +134,8 @@ public final class Llama implements AutoCloseable {
         for (int layer = 0; layer < config.numLayers(); layer++) {
             h = block(layer, h, context);
         }
-        if (lastOnly) {
-            h = h.get(new NDIndex(":, -1:, :"));
+        if (firstLogit > 0) {
+            h = h.get(new NDIndex(":, {}:, :", firstLogit));
         }
         h = rmsNorm(h, parameters.get(ParameterNames.FINAL_NORM));
         String head = config.tiedEmbeddings() ? ParameterNames.EMBED : ParameterNames.LM_HEAD;

@@ -33,11 +33,23 @@ public final class TokenScorer {
      */
     public TokenScores score(NDManager manager, int[][] tokens, int[][] attention,
             boolean useAdapter, boolean withEntropy) {
+        return score(manager, tokens, attention, 0, useAdapter, withEntropy);
+    }
+
+    /**
+     * Scores only the targets {@code tokens[b][t+1]} for {@code t >= from}: the output head, the
+     * largest matmul of a small model, then skips the prompt positions nobody trains on.
+     *
+     * @return scores shaped (B, T-1-from)
+     */
+    public TokenScores score(NDManager manager, int[][] tokens, int[][] attention, int from,
+            boolean useAdapter, boolean withEntropy) {
         int time = tokens[0].length;
-        NDArray logits = model.forward(manager, tokens, attention, null, false, useAdapter)
-                .get(new NDIndex(":, :-1, :")); // predictions for positions 1..T-1
-        NDArray logSoftmax = logits.logSoftmax(-1); // (B, T-1, V)
-        NDArray targets = manager.create(nextTokens(tokens), new Shape(tokens.length, time - 1, 1));
+        NDArray logits = model.forward(manager, tokens, attention, null, from, useAdapter)
+                .get(new NDIndex(":, :-1, :")); // predictions of positions from+1..T-1
+        NDArray logSoftmax = logits.logSoftmax(-1); // (B, T-1-from, V)
+        NDArray targets = manager.create(nextTokens(tokens, from),
+                new Shape(tokens.length, time - 1 - from, 1));
         NDArray logprobs = logSoftmax.gather(targets, -1).squeeze(-1);
         NDArray entropy = withEntropy ? entropy(logSoftmax.stopGradient()) : null;
         return new TokenScores(logprobs, entropy);
@@ -64,12 +76,12 @@ public final class TokenScorer {
         return logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}).neg();
     }
 
-    private static long[] nextTokens(int[][] tokens) {
-        int width = tokens[0].length - 1;
+    private static long[] nextTokens(int[][] tokens, int from) {
+        int width = tokens[0].length - 1 - from;
         long[] next = new long[tokens.length * width];
         for (int b = 0; b < tokens.length; b++) {
             for (int t = 0; t < width; t++) {
-                next[b * width + t] = tokens[b][t + 1];
+                next[b * width + t] = tokens[b][from + t + 1];
             }
         }
         return next;

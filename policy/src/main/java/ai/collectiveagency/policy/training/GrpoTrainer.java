@@ -86,15 +86,16 @@ public final class GrpoTrainer {
     private MicroResult backward(TrainingBatch batch, long batchTokens, int microBatches) {
         try (NDManager manager = policy.newStepManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            Shape shape = new Shape(batch.tokens().length, batch.tokens()[0].length - 1);
-            NDArray mask = manager.create(flatten(batch.lossMask()), shape);
+            int from = batch.firstScoredTarget();
+            Shape shape = new Shape(batch.tokens().length, batch.tokens()[0].length - 1 - from);
+            NDArray mask = manager.create(flatten(batch.lossMask(), from), shape);
             NDArray old = batch.oldLogprobs() == null ? null
-                    : manager.create(flatten(batch.oldLogprobs()), shape);
+                    : manager.create(flatten(batch.oldLogprobs(), from), shape);
             NDArray advantages = manager.create(toFloats(batch.advantages()));
-            NDArray ref = config.beta() == 0 ? null : referenceLogprobs(manager, batch);
+            NDArray ref = config.beta() == 0 ? null : referenceLogprobs(manager, batch, from);
             try (GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
                 TokenScores scores = new TokenScorer(policy).score(manager, batch.tokens(),
-                        batch.attention(), true, true);
+                        batch.attention(), from, true, true);
                 GrpoInputs inputs = GrpoInputs.of(scores.logprobs(), old, ref, mask, advantages);
                 if (config.aggregation() == LossAggregation.DAPO) {
                     inputs = inputs.withTokenNormaliser(Math.max(batchTokens, 1));
@@ -111,10 +112,10 @@ public final class GrpoTrainer {
         }
     }
 
-    private NDArray referenceLogprobs(NDManager manager, TrainingBatch batch) {
+    private NDArray referenceLogprobs(NDManager manager, TrainingBatch batch, int from) {
         Llama model = reference != null ? reference : policy;
-        return new TokenScorer(model).score(manager, batch.tokens(), batch.attention(), false,
-                false).logprobs().stopGradient();
+        return new TokenScorer(model).score(manager, batch.tokens(), batch.attention(), from,
+                false, false).logprobs().stopGradient();
     }
 
     /** A 0-d array's value, whatever its floating type (scalars may promote to float64). */
@@ -122,11 +123,12 @@ public final class GrpoTrainer {
         return value.toType(DataType.FLOAT64, false).getDouble();
     }
 
-    private static float[] flatten(float[][] rows) {
-        int width = rows[0].length;
+    /** Columns {@code from..} of each row, row after row. */
+    private static float[] flatten(float[][] rows, int from) {
+        int width = rows[0].length - from;
         float[] flat = new float[rows.length * width];
         for (int b = 0; b < rows.length; b++) {
-            System.arraycopy(rows[b], 0, flat, b * width, width);
+            System.arraycopy(rows[b], from, flat, b * width, width);
         }
         return flat;
     }

@@ -48,6 +48,20 @@ public record TrainingBatch(int[][] tokens, int[][] attention, float[][] lossMas
         return n;
     }
 
+    /** The first target column any row trains on (0 when none does). */
+    public int firstScoredTarget() {
+        int first = lossMask[0].length;
+        for (float[] row : lossMask) {
+            for (int t = 0; t < Math.min(first, row.length); t++) {
+                if (row[t] != 0) {
+                    first = t;
+                    break;
+                }
+            }
+        }
+        return first == lossMask[0].length ? 0 : first;
+    }
+
     private static void requireRows(String field, int actual, int rows) {
         if (actual != rows) {
             throw new IllegalArgumentException(field + " has " + actual + " rows, tokens " + rows);

@@ -19,7 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * 1,000 training steps leave native memory where it was: every step's arrays are scoped (the
+ * About 1,000 training steps leave native memory where it was: every step's arrays are scoped (the
  * classic DJL trap grows tens of MB a step).
  */
 class MemoryStaysFlatTest {
@@ -38,14 +38,17 @@ class MemoryStaysFlatTest {
                     trainer.step(batch);
                 }
                 int arraysBefore = model.parameters().manager().getManagedArrays().size();
-                double rssBefore = residentMib();
-                for (int i = 0; i < 900; i++) {
+                double early = medianResidentMib(trainer, batch);
+                for (int i = 0; i < 800; i++) {
                     trainer.step(batch);
                 }
+                double late = medianResidentMib(trainer, batch);
                 assertThat(model.parameters().manager().getManagedArrays())
                         .hasSize(arraysBefore);
-                assertThat(residentMib()).as("resident MiB after 900 more steps")
-                        .isLessThan(rssBefore + 64);
+                // Resident memory wanders by tens of MiB with the JVM heap and the allocator's
+                // caches; a leaked step's arrays would add up to far more over 800 steps.
+                assertThat(late).as("median resident MiB, steps 100-150 vs 900-950")
+                        .isLessThan(early + 100);
             }
         }
     }
@@ -63,6 +66,20 @@ class MemoryStaysFlatTest {
             Arrays.fill(mask[b], 8, width - 1, 1f);
         }
         return new TrainingBatch(tokens, attention, mask, null, new double[] {1, -1, 0.5, -0.5});
+    }
+
+    /** Median resident set over 5 samples taken 10 steps apart. */
+    private static double medianResidentMib(GrpoTrainer trainer, List<TrainingBatch> batch)
+            throws IOException {
+        double[] samples = new double[5];
+        for (int i = 0; i < samples.length; i++) {
+            for (int s = 0; s < 10; s++) {
+                trainer.step(batch);
+            }
+            samples[i] = residentMib();
+        }
+        Arrays.sort(samples);
+        return samples[2];
     }
 
     private static double residentMib() throws IOException {
