@@ -35,11 +35,12 @@ final class FlopModel {
 
     /**
      * Forward + backward: backward costs two forwards when weights get gradients, one when
-     * only activations do (frozen base under LoRA).
+     * only activations do (frozen base under LoRA). The head runs on {@code scored} positions
+     * per sequence only.
      */
-    double trainingStep(int batch, int length, boolean lora) {
+    double trainingStep(int batch, int length, int scored, boolean lora) {
         double tokens = (double) batch * length;
-        double forward = 2 * (blockWeights + headWeights) * tokens
+        double forward = 2 * blockWeights * tokens + 2 * headWeights * batch * scored
                 + attention(tokens, (length + 1) / 2.0);
         return forward * (lora ? 2 : 3);
     }

@@ -118,10 +118,13 @@ public final class PolicyBenchmark {
                 ScheduleConfig.constant())) {
             GrpoTrainer trainer = new GrpoTrainer(model, null,
                     GrpoConfig.negotiationDefaults(bench.trainLength()), optimizer, 1.0);
-            List<TrainingBatch> batch = List.of(trainingBatch());
+            TrainingBatch micro = trainingBatch();
+            List<TrainingBatch> batch = List.of(micro);
             trainer.step(batch); // warm-up
             double seconds = mean(bench.trainSteps(), () -> trainer.step(batch));
-            double work = flops.trainingStep(bench.trainBatch(), bench.trainLength(), lora);
+            int scored = bench.trainLength() - 1 - micro.firstScoredTarget();
+            double work = flops.trainingStep(bench.trainBatch(), bench.trainLength(), scored,
+                    lora);
             return figure("seconds_per_step", seconds,
                     "tokens_per_s", bench.trainBatch() * bench.trainLength() / seconds,
                     "share_of_flop_bound", work / seconds / (bounds.matmulGflops() * 1e9));
