@@ -30,8 +30,8 @@ public final class SafetensorsWriter {
         /** The values of a float32 array (copied out of the engine). */
         public static Tensor of(String name, NDArray array) {
             if (array.getDataType() != DataType.FLOAT32) {
-                throw new IllegalArgumentException("'" + name + "' must be float32 to be saved, got "
-                        + array.getDataType());
+                throw new IllegalArgumentException("'" + name
+                        + "' must be float32 to be saved, got " + array.getDataType());
             }
             return new Tensor(array.getShape().getShape(), array.toFloatArray());
         }

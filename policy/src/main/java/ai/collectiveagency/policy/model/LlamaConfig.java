@@ -80,7 +80,8 @@ public record LlamaConfig(
         try {
             json = new ObjectMapper().readTree(Files.readString(configJson));
         } catch (IOException e) {
-            throw new ModelFolderException(configJson + ": cannot read (" + e.getMessage() + ")", e);
+            throw new ModelFolderException(configJson + ": cannot read (" + e.getMessage() + ")",
+                    e);
         }
         try {
             return fromJson(json);

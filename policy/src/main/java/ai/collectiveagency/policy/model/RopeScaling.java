@@ -26,7 +26,8 @@ public record RopeScaling(
                     + "' (supported: linear, llama3)");
         }
         if (!(factor > 0)) {
-            throw new IllegalArgumentException("rope_scaling.factor must be positive, got " + factor);
+            throw new IllegalArgumentException("rope_scaling.factor must be positive, got "
+                    + factor);
         }
     }
 

@@ -40,7 +40,7 @@ public final class Rotary {
         rotateHalf = manager.create(matrix, new Shape(d, d)).toType(dataType, false);
     }
 
-    /** cos and sin of each position's angles, shaped (B, T, 1, hD), both scaled by {@code scale}. */
+    /** cos and sin of each position's angles, (B, T, 1, hD), both scaled by {@code scale}. */
     public record Angles(NDArray cos, NDArray sin) {}
 
     /** Angles for {@code positions[b][t]}; {@code scale} multiplies both (folds 1/sqrt(hD)). */

@@ -28,7 +28,8 @@ final class TokenSampler {
         } else {
             logprobs = logits.div(params.temperature()).logSoftmax(-1);
             NDArray u = logits.getManager().create(uniforms, new Shape(uniforms.length, 1));
-            ids = params.truncates() ? truncated(logprobs, params, u) : inverseCdf(logprobs.exp(), u);
+            ids = params.truncates() ? truncated(logprobs, params, u)
+                    : inverseCdf(logprobs.exp(), u);
         }
         NDArray chosen = logprobs.gather(ids, -1); // (B, 1)
         return new Choice(ids.toType(DataType.INT64, false).toLongArray(), chosen.toFloatArray());

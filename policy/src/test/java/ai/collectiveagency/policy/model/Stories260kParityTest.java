@@ -22,7 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The forward pass, generation and scoring against llama2.c's stories260K reference (numpy port), within 1e-4. */
+/**
+ * The forward pass, generation and scoring against llama2.c's stories260K reference (a numpy
+ * port), within 1e-4.
+ */
 class Stories260kParityTest {
 
     static List<Path> fixtures() {

@@ -31,7 +31,8 @@ class GradientAccumulationTest {
                 Llama split = RandomWeights.model(TinyModels.llama(16), 2, root)) {
             TrainingBatch batch = task.sample(whole, 3).batch();
             StepResult one = step(whole, aggregation, List.of(batch));
-            StepResult two = step(split, aggregation, List.of(rows(batch, 0, 4), rows(batch, 4, 8)));
+            StepResult two = step(split, aggregation,
+                    List.of(rows(batch, 0, 4), rows(batch, 4, 8)));
             assertThat(two.gradNorm()).isCloseTo(one.gradNorm(), within(1e-5 * one.gradNorm()));
             assertThat(two.loss()).isCloseTo(one.loss(), within(1e-6));
             whole.parameters().asMap().forEach((name, p) -> {
