@@ -19,6 +19,9 @@ public final class ParallelRange {
         void run(int start, int end);
     }
 
+    /** System property: threads of the shared range (default: available processors). */
+    public static final String THREADS_PROPERTY = "policy.decode.threads";
+
     private final int threads;
     private final ExecutorService workers; // threads - 1 of them; null for one thread
 
@@ -33,6 +36,16 @@ public final class ParallelRange {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** One range shared by all decoders, sized by {@link #THREADS_PROPERTY}. */
+    public static ParallelRange shared() {
+        return Shared.INSTANCE;
+    }
+
+    private static final class Shared { // created on first use
+        static final ParallelRange INSTANCE = new ParallelRange(Integer.getInteger(
+                THREADS_PROPERTY, Runtime.getRuntime().availableProcessors()));
     }
 
     public int threads() {

@@ -1,0 +1,125 @@
+package ai.collectiveagency.policy.decode;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API loops over float[] slices used by decoding and sampling: dot products, scaled
+ * accumulation, maxima and exponentials. Each takes (array, offset, length) and handles a length
+ * that is not a multiple of the vector width with a scalar tail.
+ */
+public final class VectorMath {
+
+    private static final VectorSpecies<Float> SPECIES = RowMajorMatmul.SPECIES;
+
+    private VectorMath() {}
+
+    /** Sum of a[ao + i] * b[bo + i] over i in [0, n). */
+    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        return RowMajorMatmul.dot(a, ao, b, bo, n);
+    }
+
+    /** y[yo + i] += alpha * x[xo + i] for i in [0, n). */
+    public static void addScaled(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector scale = FloatVector.broadcast(SPECIES, alpha);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, x, xo + i)
+                    .fma(scale, FloatVector.fromArray(SPECIES, y, yo + i))
+                    .intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] += alpha * x[xo + i];
+        }
+    }
+
+    /** y[yo + i] += x[xo + i] for i in [0, n). */
+    public static void add(float[] x, int xo, float[] y, int yo, int n) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, x, xo + i)
+                    .add(FloatVector.fromArray(SPECIES, y, yo + i))
+                    .intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] += x[xo + i];
+        }
+    }
+
+    /** The largest of a[ao], ..., a[ao + n - 1] (n >= 1). */
+    public static float max(float[] a, int ao, int n) {
+        int bound = SPECIES.loopBound(n);
+        float best = Float.NEGATIVE_INFINITY;
+        if (bound > 0) {
+            FloatVector m = FloatVector.fromArray(SPECIES, a, ao);
+            for (int i = SPECIES.length(); i < bound; i += SPECIES.length()) {
+                m = m.max(FloatVector.fromArray(SPECIES, a, ao + i));
+            }
+            best = m.reduceLanes(VectorOperators.MAX);
+        }
+        for (int i = bound; i < n; i++) {
+            best = Math.max(best, a[ao + i]);
+        }
+        return best;
+    }
+
+    /** out[oo + i] = exp(a[ao + i] * scale - shift) for i in [0, n); returns their float sum. */
+    public static float exp(float[] a, int ao, float scale, float shift, float[] out, int oo,
+            int n) {
+        int bound = SPECIES.loopBound(n);
+        FloatVector sum = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector e = FloatVector.fromArray(SPECIES, a, ao + i).mul(scale).sub(shift)
+                    .lanewise(VectorOperators.EXP);
+            e.intoArray(out, oo + i);
+            sum = sum.add(e);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(a[ao + i] * scale - shift);
+            out[oo + i] = e;
+            total += e;
+        }
+        return total;
+    }
+
+    /** out[oo + i] = silu(gate[go + i]) * up[uo + i] for i in [0, n), silu(g) = g·sigmoid(g). */
+    public static void siluTimes(float[] gate, int go, float[] up, int uo, float[] out, int oo,
+            int n) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector g = FloatVector.fromArray(SPECIES, gate, go + i);
+            FloatVector sigmoid = FloatVector.broadcast(SPECIES, 1f)
+                    .div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+            g.mul(sigmoid).mul(FloatVector.fromArray(SPECIES, up, uo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            float g = gate[go + i];
+            out[oo + i] = g * (float) (1 / (1 + Math.exp(-g))) * up[uo + i];
+        }
+    }
+
+    /**
+     * RMSNorm (Zhang and Sennrich 2019) of one row: out = x / sqrt(mean(x^2) + eps) * weight.
+     */
+    public static void rmsNorm(float[] x, int xo, float[] weight, float eps, float[] out, int oo,
+            int n) {
+        float variance = dot(x, xo, x, xo, n) / n;
+        float inverse = (float) (1 / Math.sqrt(variance + eps));
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, x, xo + i).mul(inverse)
+                    .mul(FloatVector.fromArray(SPECIES, weight, i))
+                    .intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = x[xo + i] * inverse * weight[i];
+        }
+    }
+}
