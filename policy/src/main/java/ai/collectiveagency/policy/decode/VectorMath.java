@@ -11,13 +11,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorMath {
 
-    private static final VectorSpecies<Float> SPECIES = RowMajorMatmul.SPECIES;
+    private static final VectorSpecies<Float> SPECIES = MatmulKernels.SPECIES;
 
     private VectorMath() {}
 
     /** Sum of a[ao + i] * b[bo + i] over i in [0, n). */
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        return RowMajorMatmul.dot(a, ao, b, bo, n);
+        return MatmulKernels.dot(a, ao, b, bo, n);
     }
 
     /** y[yo + i] += alpha * x[xo + i] for i in [0, n). */
