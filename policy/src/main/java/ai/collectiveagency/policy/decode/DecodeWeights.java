@@ -14,7 +14,8 @@ import ai.djl.ndarray.types.DataType;
  * checkpoint, with the installed adapter (e.g. LoRA) merged in: W' = W + Δ.
  *
  * <p>The q/k/v projections of a block are stacked into one (H·hD + 2·KV·hD, D) matrix and gate/up
- * into one (2·M, D) matrix, so a decode step makes four matrix products per block.
+ * into one (2·M, D) matrix, so a decode step makes four matrix products per block. Matrices are
+ * held as {@link PackedMatrix} panels; a tied embedding is read back from the packed head.
  *
  * <p>A snapshot does not follow later changes to the model: build a new one after training steps
  * or after installing another adapter. Building copies every weight once (tens of milliseconds
@@ -22,12 +23,12 @@ import ai.djl.ndarray.types.DataType;
  *
  * @param config the model's shape
  * @param layers the blocks' weights
- * @param embed token embedding (V, D)
+ * @param embed token embedding (V, D) row-major, or null when tied (rows come from the head)
  * @param finalNorm the last RMSNorm's weight (D)
- * @param head output head (V, D); the embedding itself when tied
+ * @param head output head (V, D)
  */
 public record DecodeWeights(LlamaConfig config, Layer[] layers, float[] embed, float[] finalNorm,
-        float[] head) {
+        PackedMatrix head) {
 
     /**
      * One block's weights.
@@ -40,8 +41,18 @@ public record DecodeWeights(LlamaConfig config, Layer[] layers, float[] embed, f
      * @param gateUp gate and up projections stacked, (2·M, D)
      * @param down down projection (D, M)
      */
-    public record Layer(float[] inputNorm, float[] qkv, float[] qkvBias, float[] output,
-            float[] postNorm, float[] gateUp, float[] down) {}
+    public record Layer(float[] inputNorm, PackedMatrix qkv, float[] qkvBias,
+            PackedMatrix output, float[] postNorm, PackedMatrix gateUp, PackedMatrix down) {}
+
+    /** Copies the embedding of {@code token} (D floats) into {@code out} at {@code offset}. */
+    public void embed(int token, float[] out, int offset) {
+        int d = config.hiddenSize();
+        if (embed == null) {
+            head.row(token, out, offset);
+        } else {
+            System.arraycopy(embed, token * d, out, offset, d);
+        }
+    }
 
     /**
      * Copies {@code model}'s weights, merging its installed adapter. The adapter is treated as
@@ -58,8 +69,9 @@ public record DecodeWeights(LlamaConfig config, Layer[] layers, float[] embed, f
             }
             float[] embed = reader.plain(ParameterNames.EMBED);
             float[] head = c.tiedEmbeddings() ? embed : reader.plain(ParameterNames.LM_HEAD);
-            return new DecodeWeights(c, layers, embed, reader.plain(ParameterNames.FINAL_NORM),
-                    head);
+            return new DecodeWeights(c, layers, c.tiedEmbeddings() ? null : embed,
+                    reader.plain(ParameterNames.FINAL_NORM),
+                    PackedMatrix.pack(head, c.vocabSize(), c.hiddenSize()));
         }
     }
 
@@ -67,16 +79,22 @@ public record DecodeWeights(LlamaConfig config, Layer[] layers, float[] embed, f
     private record Reader(Llama model, NDManager manager) {
 
         Layer layer(int i) {
-            boolean bias = model.config().qkvBias();
+            LlamaConfig c = model.config();
+            int d = c.hiddenSize();
+            int attention = c.numHeads() * c.headDim();
+            int qkvRows = attention + 2 * c.numKvHeads() * c.headDim();
+            int m = c.intermediateSize();
+            boolean bias = c.qkvBias();
             return new Layer(
                     plain(ParameterNames.layer(i, "input_layernorm.weight")),
-                    concat(projection(i, "q_proj"), projection(i, "k_proj"),
-                            projection(i, "v_proj")),
+                    PackedMatrix.pack(concat(projection(i, "q_proj"), projection(i, "k_proj"),
+                            projection(i, "v_proj")), qkvRows, d),
                     bias ? concat(bias(i, "q_proj"), bias(i, "k_proj"), bias(i, "v_proj")) : null,
-                    projection(i, "o_proj"),
+                    PackedMatrix.pack(projection(i, "o_proj"), d, attention),
                     plain(ParameterNames.layer(i, "post_attention_layernorm.weight")),
-                    concat(projection(i, "gate_proj"), projection(i, "up_proj")),
-                    projection(i, "down_proj"));
+                    PackedMatrix.pack(concat(projection(i, "gate_proj"),
+                            projection(i, "up_proj")), 2 * m, d),
+                    PackedMatrix.pack(projection(i, "down_proj"), d, m));
         }
 
         float[] plain(String name) {

@@ -23,7 +23,7 @@ public final class JavaDecoder {
     private final DecodeWeights weights;
     private final LlamaConfig config;
     private final JavaKvCache cache;
-    private final RowMajorMatmul matmul;
+    private final PanelMatmul matmul;
     private final DecodeRotary rotary;
     private final DecodeAttention attention;
     private final int qkvWidth;
@@ -37,7 +37,7 @@ public final class JavaDecoder {
     private final float[] logits; // (B, V)
 
     /** A decoder continuing the sequences in {@code cache} (its batch sizes the buffers). */
-    public JavaDecoder(DecodeWeights weights, JavaKvCache cache, RowMajorMatmul matmul) {
+    public JavaDecoder(DecodeWeights weights, JavaKvCache cache, PanelMatmul matmul) {
         this.weights = weights;
         this.config = weights.config();
         this.cache = cache;
@@ -73,14 +73,14 @@ public final class JavaDecoder {
         }
         int d = config.hiddenSize();
         for (int b = 0; b < batch; b++) {
-            System.arraycopy(weights.embed(), tokens[b] * d, hidden, b * d, d);
+            weights.embed(tokens[b], hidden, b * d);
         }
         for (int layer = 0; layer < config.numLayers(); layer++) {
             block(layer, weights.layers()[layer], batch);
         }
         cache.advance();
         norm(weights.finalNorm(), batch);
-        matmul.multiply(normed, batch, d, weights.head(), config.vocabSize(), null, logits);
+        matmul.multiply(normed, batch, weights.head(), null, logits);
         return logits;
     }
 
@@ -95,7 +95,7 @@ public final class JavaDecoder {
         int heads = config.numHeads();
         int kvHeads = config.numKvHeads();
         norm(w.inputNorm(), batch);
-        matmul.multiply(normed, batch, d, w.qkv(), qkvWidth, w.qkvBias(), qkv);
+        matmul.multiply(normed, batch, w.qkv(), w.qkvBias(), qkv);
         float scale = (float) (1 / Math.sqrt(headDim));
         for (int b = 0; b < batch; b++) {
             int row = b * qkvWidth;
@@ -111,16 +111,16 @@ public final class JavaDecoder {
             }
         }
         attention.attend(cache, layer, qkv, qkvWidth, attended);
-        matmul.multiply(attended, batch, heads * headDim, w.output(), d, null, projected);
+        matmul.multiply(attended, batch, w.output(), null, projected);
         VectorMath.add(projected, 0, hidden, 0, batch * d);
 
         int m = config.intermediateSize();
         norm(w.postNorm(), batch);
-        matmul.multiply(normed, batch, d, w.gateUp(), 2 * m, null, gateUp);
+        matmul.multiply(normed, batch, w.gateUp(), null, gateUp);
         for (int b = 0; b < batch; b++) {
             VectorMath.siluTimes(gateUp, b * 2 * m, gateUp, b * 2 * m + m, activated, b * m, m);
         }
-        matmul.multiply(activated, batch, m, w.down(), d, null, projected);
+        matmul.multiply(activated, batch, w.down(), null, projected);
         VectorMath.add(projected, 0, hidden, 0, batch * d);
     }
 

@@ -11,13 +11,24 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorMath {
 
-    private static final VectorSpecies<Float> SPECIES = MatmulKernels.SPECIES;
+    private static final VectorSpecies<Float> SPECIES = PackedMatrix.SPECIES;
 
     private VectorMath() {}
 
     /** Sum of a[ao + i] * b[bo + i] over i in [0, n). */
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        return MatmulKernels.dot(a, ao, b, bo, n);
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            acc = FloatVector.fromArray(SPECIES, a, ao + i)
+                    .fma(FloatVector.fromArray(SPECIES, b, bo + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += a[ao + i] * b[bo + i];
+        }
+        return sum;
     }
 
     /** y[yo + i] += alpha * x[xo + i] for i in [0, n). */

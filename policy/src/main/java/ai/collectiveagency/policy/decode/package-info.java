@@ -6,10 +6,12 @@
  * every weight matrix, and MKL's small-M gemm/gemv were measured slow for that here. On the
  * 2-core EPYC bench machine the 32000x512 output head took ~6.9 ms at batch 1 (about 9 GB/s of
  * weights) and 9-14 ms at batch 16 (about 45 GFLOP/s) through PyTorch, for 39 and 346 tokens/s
- * end to end. A register-blocked FMA kernel over the Hugging Face [out, in] layout streams the
- * weights at memory speed for one row and reuses each loaded weight vector across four rows.
+ * end to end. Here the weights are repacked once into column panels and a register-blocked FMA
+ * kernel streams them at memory speed for one row and reuses each loaded weight vector across
+ * four rows, without horizontal sums.
  *
- * <p>The pieces: {@link ai.collectiveagency.policy.decode.RowMajorMatmul} (Y = X·Wᵀ + b),
+ * <p>The pieces: {@link ai.collectiveagency.policy.decode.PanelMatmul} (Y = X·Wᵀ + b over
+ * {@link ai.collectiveagency.policy.decode.PackedMatrix} weights),
  * {@link ai.collectiveagency.policy.decode.DecodeWeights} (float[] copies of a model's weights,
  * LoRA merged), {@link ai.collectiveagency.policy.decode.JavaKvCache} and
  * {@link ai.collectiveagency.policy.decode.JavaDecoder} (one decode step for a batch).

@@ -4,7 +4,7 @@ import ai.collectiveagency.policy.decode.DecodeWeights;
 import ai.collectiveagency.policy.decode.JavaDecoder;
 import ai.collectiveagency.policy.decode.JavaKvCache;
 import ai.collectiveagency.policy.decode.ParallelRange;
-import ai.collectiveagency.policy.decode.RowMajorMatmul;
+import ai.collectiveagency.policy.decode.PanelMatmul;
 import ai.collectiveagency.policy.model.KvCache;
 
 /** Decode steps in the Java decoder, from a copy of the engine's cache after the prefill. */
@@ -22,7 +22,7 @@ final class JavaDecodeSteps implements DecodeSteps {
             SamplingParams params) {
         JavaKvCache cache = JavaKvCache.copyOf(prefilled, weights.config(), padding, capacity);
         this.decoder = new JavaDecoder(weights, cache,
-                new RowMajorMatmul(ParallelRange.shared()));
+                new PanelMatmul(ParallelRange.shared()));
         this.sampler = new LogitSampler(params, weights.config().vocabSize());
     }
 

@@ -51,7 +51,7 @@ class JavaDecoderParityTest {
             float[] engine = forward(model, manager, input, attention, cache);
             JavaDecoder decoder = new JavaDecoder(DecodeWeights.of(model),
                     JavaKvCache.copyOf(cache, model.config(), padding, longest + STEPS),
-                    new RowMajorMatmul(new ParallelRange(2)));
+                    new PanelMatmul(new ParallelRange(2)));
             int vocab = model.config().vocabSize();
             for (int step = 0; step < STEPS; step++) {
                 int[] next = argMaxes(engine, vocab);

@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-/** The blocked Vector API matmul against a plain triple loop, for awkward shapes. */
-class RowMajorMatmulTest {
+/** The packed-panel Vector API matmul against a plain triple loop, for awkward shapes. */
+class PanelMatmulTest {
 
     static Stream<Arguments> shapes() {
         Stream<Arguments> batches = IntStream.rangeClosed(1, 17)
@@ -20,7 +20,8 @@ class RowMajorMatmulTest {
         Stream<Arguments> others = Stream.of(
                 Arguments.of(1, 512, 1, 2), Arguments.of(3, 5, 1, 2), Arguments.of(16, 64, 96, 2),
                 Arguments.of(8, 1376, 13, 2), Arguments.of(17, 129, 100, 3),
-                Arguments.of(5, 1, 4, 2), Arguments.of(12, 200, 31, 1));
+                Arguments.of(5, 1, 4, 2), Arguments.of(12, 200, 31, 1),
+                Arguments.of(4, 64, PackedMatrix.WIDTH * 3, 2)); // whole panels only
         return Stream.concat(batches, others);
     }
 
@@ -33,7 +34,8 @@ class RowMajorMatmulTest {
         float[] bias = randoms(random, n);
         float[] y = new float[batch * n];
 
-        new RowMajorMatmul(new ParallelRange(threads)).multiply(x, batch, k, w, n, bias, y);
+        new PanelMatmul(new ParallelRange(threads))
+                .multiply(x, batch, PackedMatrix.pack(w, n, k), bias, y);
 
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < n; j++) {
@@ -58,12 +60,26 @@ class RowMajorMatmulTest {
         float[] zeros = new float[n];
         float[] withZeroBias = new float[batch * n];
         float[] withoutBias = new float[batch * n];
-        RowMajorMatmul matmul = new RowMajorMatmul(new ParallelRange(threads));
+        PanelMatmul matmul = new PanelMatmul(new ParallelRange(threads));
+        PackedMatrix packed = PackedMatrix.pack(w, n, k);
 
-        matmul.multiply(x, batch, k, w, n, zeros, withZeroBias);
-        matmul.multiply(x, batch, k, w, n, null, withoutBias);
+        matmul.multiply(x, batch, packed, zeros, withZeroBias);
+        matmul.multiply(x, batch, packed, null, withoutBias);
 
         assertThat(withoutBias).containsExactly(withZeroBias);
+    }
+
+    @ParameterizedTest(name = "B={0} K={1} N={2}")
+    @MethodSource("shapes")
+    void packedRowsReadBackTheMatrix(int batch, int k, int n, int threads) {
+        float[] w = randoms(new SplittableRandom(n), n * k);
+        PackedMatrix packed = PackedMatrix.pack(w, n, k);
+        float[] row = new float[k];
+
+        for (int j = 0; j < n; j++) {
+            packed.row(j, row, 0);
+            assertThat(row).containsExactly(java.util.Arrays.copyOfRange(w, j * k, j * k + k));
+        }
     }
 
     private static float[] randoms(SplittableRandom random, int size) {
