@@ -60,6 +60,32 @@ public final class VectorMath {
         }
     }
 
+    /** out[oo + i] = (a[ao + i] - first) - second for i in [0, n). */
+    public static void subtract(float[] a, int ao, float first, float second, float[] out,
+            int oo, int n) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, a, ao + i).sub(first).sub(second)
+                    .intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i] - first - second;
+        }
+    }
+
+    /** out[oo + i] = a[ao + i] / divisor for i in [0, n). */
+    public static void divide(float[] a, int ao, float divisor, float[] out, int oo, int n) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, a, ao + i).div(divisor).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i] / divisor;
+        }
+    }
+
     /** The largest of a[ao], ..., a[ao + n - 1] (n >= 1). */
     public static float max(float[] a, int ao, int n) {
         int bound = SPECIES.loopBound(n);

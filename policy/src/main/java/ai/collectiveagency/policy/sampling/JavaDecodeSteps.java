@@ -21,9 +21,10 @@ final class JavaDecodeSteps implements DecodeSteps {
     JavaDecodeSteps(DecodeWeights weights, KvCache prefilled, int[] padding, int capacity,
             SamplingParams params) {
         JavaKvCache cache = JavaKvCache.copyOf(prefilled, weights.config(), padding, capacity);
-        this.decoder = new JavaDecoder(weights, cache,
-                new PanelMatmul(ParallelRange.shared()));
-        this.sampler = new LogitSampler(params, weights.config().vocabSize());
+        ParallelRange range = ParallelRange.shared();
+        this.decoder = new JavaDecoder(weights, cache, new PanelMatmul(range));
+        this.sampler = new LogitSampler(params, weights.config().vocabSize(), padding.length,
+                range);
     }
 
     @Override

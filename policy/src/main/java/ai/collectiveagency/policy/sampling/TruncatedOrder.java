@@ -7,8 +7,9 @@ import java.util.Arrays;
  * {@link TokenSampler} does: top-k keeps the k likeliest and renormalises, top-p keeps an entry
  * while the mass of the likelier ones is below p. Ties keep the lower id first.
  *
- * <p>Only the candidates that can survive are sorted: the ids within a log-prob distance of the
- * best that widens until they hold k entries (top-k) or clearly more than p of the mass (top-p).
+ * <p>Only the candidates that can survive are sorted: with top-k the ids at or above the k-th
+ * largest log-prob, else the ids within a log-prob distance of the best that widens until they
+ * hold clearly more than p of the mass.
  *
  * @param ids kept ids, likeliest first
  * @param probabilities their (renormalised when top-k) probabilities
@@ -55,11 +56,15 @@ record TruncatedOrder(int[] ids, float[] probabilities, int kept) {
     /** Ids that can survive truncation, sorted likeliest first. */
     private static int[] candidates(float[] logprobs, float[] probabilities, int k, float topP) {
         int vocab = logprobs.length;
+        if (k < vocab) {
+            float threshold = kthLargest(logprobs, k);
+            return sorted(logprobs, threshold, countAtLeast(logprobs, threshold));
+        }
         float best = Float.NEGATIVE_INFINITY;
         for (float v : logprobs) {
             best = Math.max(best, v);
         }
-        for (float width = 8; ; width *= 2) {
+        for (float width = 1; ; width *= 2) { // widen until the ids hold clearly more than p
             float threshold = best - width;
             int count = 0;
             double mass = 0;
@@ -69,11 +74,61 @@ record TruncatedOrder(int[] ids, float[] probabilities, int kept) {
                     mass += probabilities[v];
                 }
             }
-            boolean enough = k < vocab ? count >= k : mass >= topP + MASS_MARGIN;
-            if (enough || count == vocab || Float.isInfinite(threshold)) {
+            if (mass >= topP + MASS_MARGIN || count == vocab || Float.isInfinite(threshold)) {
                 return sorted(logprobs, threshold, count);
             }
         }
+    }
+
+    /** The k-th largest value (k >= 1), by a min-heap of the k largest seen. */
+    private static float kthLargest(float[] values, int k) {
+        float[] heap = new float[k];
+        for (int i = 0; i < k; i++) {
+            heap[i] = values[i];
+            for (int c = i; c > 0 && heap[(c - 1) / 2] > heap[c]; c = (c - 1) / 2) {
+                float t = heap[c];
+                heap[c] = heap[(c - 1) / 2];
+                heap[(c - 1) / 2] = t;
+            }
+        }
+        for (int i = k; i < values.length; i++) {
+            if (values[i] > heap[0]) {
+                heap[0] = values[i];
+                siftDown(heap);
+            }
+        }
+        return heap[0];
+    }
+
+    private static void siftDown(float[] heap) {
+        int c = 0;
+        while (true) {
+            int smallest = c;
+            int left = 2 * c + 1;
+            if (left < heap.length && heap[left] < heap[smallest]) {
+                smallest = left;
+            }
+            if (left + 1 < heap.length && heap[left + 1] < heap[smallest]) {
+                smallest = left + 1;
+            }
+            if (smallest == c) {
+                return;
+            }
+            float t = heap[c];
+            heap[c] = heap[smallest];
+            heap[smallest] = t;
+            c = smallest;
+        }
+    }
+
+    private static int countAtLeast(float[] values, float threshold) {
+        int count = 0;
+        for (float v : values) {
+            if (v >= threshold) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The {@code count} ids with log-prob >= threshold, likeliest first, ties by id. */

@@ -3,6 +3,7 @@ package ai.collectiveagency.policy.sampling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.collectiveagency.policy.decode.ParallelRange;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -39,7 +40,7 @@ class LogitSamplerTest {
     @MethodSource("cases")
     void choosesTheEnginesTokenAndLogprob(int vocab, SamplingParams params) {
         float[] logits = distinctLogits(vocab, new SplittableRandom(vocab));
-        LogitSampler sampler = new LogitSampler(params, vocab);
+        LogitSampler sampler = new LogitSampler(params, vocab, BATCH, new ParallelRange(2));
         try (NDManager manager = OfflineEngine.manager()) {
             for (float u : UNIFORMS) {
                 float[] uniforms = {u, 1 - u / 2, u / 3, 0.5f};
