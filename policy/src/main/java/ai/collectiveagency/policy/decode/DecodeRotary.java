@@ -8,6 +8,10 @@ import ai.collectiveagency.policy.model.Rotary;
  * layout and with the same float32 arithmetic as {@link Rotary}: angle = position · invFreq[i]
  * in float, cos and sin rounded to float and multiplied by a scale (1/sqrt(hD) folds the
  * attention scaling into queries), x' = x·cos + rotate_half(x)·sin.
+ *
+ * <p>Usage: {@code rotary.angles(position, scale, cos, sin);
+ * rotary.rotate(v, offset, heads, cos, sin);} with cos and sin of hD/2 floats each, computed once
+ * per token and shared by every layer.
  */
 final class DecodeRotary {
 
@@ -19,23 +23,27 @@ final class DecodeRotary {
         this.headDim = config.headDim();
     }
 
-    /** Rotates {@code heads} consecutive heads of width hD starting at {@code v[offset]}. */
-    void rotate(float[] v, int offset, int heads, int position, float scale) {
-        int half = inverseFrequencies.length;
-        float[] cos = new float[half];
-        float[] sin = new float[half];
-        for (int i = 0; i < half; i++) {
+    /** Fills cos and sin (hD/2 each, from {@code offset}) for {@code position}, times scale. */
+    void angles(int position, float scale, float[] cos, float[] sin, int offset) {
+        for (int i = 0; i < inverseFrequencies.length; i++) {
             float angle = position * inverseFrequencies[i];
-            cos[i] = (float) Math.cos(angle) * scale;
-            sin[i] = (float) Math.sin(angle) * scale;
+            cos[offset + i] = (float) Math.cos(angle) * scale;
+            sin[offset + i] = (float) Math.sin(angle) * scale;
         }
+    }
+
+    /** Rotates {@code heads} consecutive heads of width hD starting at {@code v[offset]}. */
+    void rotate(float[] v, int offset, int heads, float[] cos, float[] sin, int angleOffset) {
+        int half = inverseFrequencies.length;
         for (int h = 0; h < heads; h++) {
             int base = offset + h * headDim;
             for (int i = 0; i < half; i++) {
+                float c = cos[angleOffset + i];
+                float s = sin[angleOffset + i];
                 float first = v[base + i];
                 float second = v[base + half + i];
-                v[base + i] = first * cos[i] + -second * sin[i];
-                v[base + half + i] = second * cos[i] + first * sin[i];
+                v[base + i] = first * c + -second * s;
+                v[base + half + i] = second * c + first * s;
             }
         }
     }

@@ -35,6 +35,10 @@ public final class JavaDecoder {
     private final float[] gateUp; // (B, 2M)
     private final float[] activated; // (B, M)
     private final float[] logits; // (B, V)
+    private final float[] keyCos; // (B, hD/2) this step's rotary tables, shared by the layers
+    private final float[] keySin;
+    private final float[] queryCos; // scaled by 1/sqrt(hD)
+    private final float[] querySin;
 
     /** A decoder continuing the sequences in {@code cache} (its batch sizes the buffers). */
     public JavaDecoder(DecodeWeights weights, JavaKvCache cache, PanelMatmul matmul) {
@@ -56,6 +60,11 @@ public final class JavaDecoder {
         gateUp = new float[batch * 2 * config.intermediateSize()];
         activated = new float[batch * config.intermediateSize()];
         logits = new float[batch * config.vocabSize()];
+        int half = config.headDim() / 2;
+        keyCos = new float[batch * half];
+        keySin = new float[batch * half];
+        queryCos = new float[batch * half];
+        querySin = new float[batch * half];
     }
 
     public JavaKvCache cache() {
@@ -72,8 +81,13 @@ public final class JavaDecoder {
             throw new IllegalArgumentException(tokens.length + " tokens for " + batch + " rows");
         }
         int d = config.hiddenSize();
+        int half = config.headDim() / 2;
+        float scale = (float) (1 / Math.sqrt(config.headDim()));
         for (int b = 0; b < batch; b++) {
             weights.embed(tokens[b], hidden, b * d);
+            int position = cache.nextPosition(b);
+            rotary.angles(position, 1f, keyCos, keySin, b * half);
+            rotary.angles(position, scale, queryCos, querySin, b * half);
         }
         for (int layer = 0; layer < config.numLayers(); layer++) {
             block(layer, weights.layers()[layer], batch);
@@ -96,12 +110,11 @@ public final class JavaDecoder {
         int kvHeads = config.numKvHeads();
         norm(w.inputNorm(), batch);
         matmul.multiply(normed, batch, w.qkv(), w.qkvBias(), qkv);
-        float scale = (float) (1 / Math.sqrt(headDim));
+        int half = headDim / 2;
         for (int b = 0; b < batch; b++) {
             int row = b * qkvWidth;
-            int position = cache.nextPosition(b);
-            rotary.rotate(qkv, row, heads, position, scale);
-            rotary.rotate(qkv, row + heads * headDim, kvHeads, position, 1f);
+            rotary.rotate(qkv, row, heads, queryCos, querySin, b * half);
+            rotary.rotate(qkv, row + heads * headDim, kvHeads, keyCos, keySin, b * half);
             for (int g = 0; g < kvHeads; g++) {
                 int slot = cache.offset(b, g, cache.length());
                 System.arraycopy(qkv, row + (heads + g) * headDim, cache.keys(layer), slot,
