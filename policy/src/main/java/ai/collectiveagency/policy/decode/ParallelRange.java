@@ -29,7 +29,7 @@ public final class ParallelRange {
     public static final String THREADS_PROPERTY = "policy.decode.threads";
 
     private static final long SPIN_NANOS = 200_000;
-    private static final int CHUNKS_PER_THREAD = 4;
+    private static final int CHUNKS_PER_THREAD = 8;
 
     private final int threads;
     private final Worker[] workers;
