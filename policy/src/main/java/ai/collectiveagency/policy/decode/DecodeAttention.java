@@ -57,12 +57,8 @@ final class DecodeAttention {
         }
         float max = VectorMath.max(scores, 0, slots);
         float sum = VectorMath.exp(scores, 0, 1f, max, scores, 0, slots);
-        float inverse = 1 / sum;
-        int target = (b * heads + h) * headDim;
-        java.util.Arrays.fill(out, target, target + headDim, 0f);
-        for (int s = 0; s < slots; s++) {
-            VectorMath.addScaled(scores[s] * inverse, values, cache.offset(b, group, first + s),
-                    out, target, headDim);
-        }
+        // slots are consecutive rows of hD floats in the cache
+        VectorMath.weightedRows(scores, slots, 1 / sum, values, cache.offset(b, group, first),
+                headDim, out, (b * heads + h) * headDim);
     }
 }

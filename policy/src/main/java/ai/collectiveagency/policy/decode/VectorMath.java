@@ -31,18 +31,28 @@ public final class VectorMath {
         return sum;
     }
 
-    /** y[yo + i] += alpha * x[xo + i] for i in [0, n). */
-    public static void addScaled(float alpha, float[] x, int xo, float[] y, int yo, int n) {
-        FloatVector scale = FloatVector.broadcast(SPECIES, alpha);
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += SPECIES.length()) {
-            FloatVector.fromArray(SPECIES, x, xo + i)
-                    .fma(scale, FloatVector.fromArray(SPECIES, y, yo + i))
-                    .intoArray(y, yo + i);
+    /**
+     * out[oo + d] = scale · sum_s weights[s] · rows[ro + s·width + d] for d in [0, width), s in
+     * [0, n): a weighted sum of n consecutive rows, each output vector kept in a register.
+     */
+    public static void weightedRows(float[] weights, int n, float scale, float[] rows, int ro,
+            int width, float[] out, int oo) {
+        int bound = SPECIES.loopBound(width);
+        int d = 0;
+        for (; d < bound; d += SPECIES.length()) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int s = 0; s < n; s++) {
+                acc = FloatVector.fromArray(SPECIES, rows, ro + s * width + d)
+                        .fma(FloatVector.broadcast(SPECIES, weights[s]), acc);
+            }
+            acc.mul(scale).intoArray(out, oo + d);
         }
-        for (; i < n; i++) {
-            y[yo + i] += alpha * x[xo + i];
+        for (; d < width; d++) {
+            float sum = 0;
+            for (int s = 0; s < n; s++) {
+                sum += weights[s] * rows[ro + s * width + d];
+            }
+            out[oo + d] = sum * scale;
         }
     }
 
