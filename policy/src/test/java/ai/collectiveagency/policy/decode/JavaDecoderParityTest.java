@@ -76,6 +76,33 @@ class JavaDecoderParityTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void tokenByTokenPrefillFromAnEmptyCacheMatchesTheEnginesPrefill(Path dir) {
+        int[] prompt = {1, 203, 207, 261, 178, 300, 50};
+        try (Llama model = Llama.load(dir); NoGradient noGradient = new NoGradient();
+                NDManager manager = model.newStepManager()) {
+            float[] engine = forward(model, manager, new int[][] {prompt},
+                    new int[][] {ones(prompt.length)}, null);
+            JavaDecoder decoder = new JavaDecoder(DecodeWeights.of(model),
+                    JavaKvCache.empty(model.config(), new int[] {0}, prompt.length),
+                    new PanelMatmul(new ParallelRange(1)));
+            float[] java = null;
+            for (int id : prompt) {
+                java = decoder.step(new int[] {id});
+            }
+            for (int i = 0; i < engine.length; i++) {
+                assertThat(java[i]).as("logit %d", i).isCloseTo(engine[i], within(1e-4f));
+            }
+        }
+    }
+
+    private static int[] ones(int n) {
+        int[] row = new int[n];
+        Arrays.fill(row, 1);
+        return row;
+    }
+
     private static float[] forward(Llama model, NDManager manager, int[][] input,
             int[][] attention, KvCache cache) {
         try (NDScope scope = new NDScope()) {
