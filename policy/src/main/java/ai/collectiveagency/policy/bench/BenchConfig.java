@@ -20,13 +20,13 @@ import java.nio.file.Path;
  * @param hidden MLP width
  * @param prefillBatch sequences in the prefill measurement
  * @param prefillLength tokens per prefill sequence
- * @param decodeBatches batch sizes of the decode measurements
+ * @param decodeBatches batch sizes of the decode measurements (empty skips decode)
  * @param decodePrompt prompt tokens before decoding
  * @param decodeTokens new tokens per decode measurement
  * @param trainBatch sequences per training step
  * @param trainLength tokens per training sequence
  * @param loraRank rank of the LoRA training measurement
- * @param trainSteps timed training steps (after one warm-up)
+ * @param trainSteps timed training steps (after one warm-up); 0 skips the training figures
  * @param matmulSize n of the n x n x n matmul that measures the FLOP bound
  */
 public record BenchConfig(int vocab, int dim, int layers, int heads, int kvHeads, int hidden,

@@ -53,6 +53,16 @@ public final class KvCache implements AutoCloseable {
         return replacement;
     }
 
+    /** Keys of {@code layer}, (B, KV, S, hD); owned by the cache (do not close). */
+    public NDArray keys(int layer) {
+        return keys[layer];
+    }
+
+    /** Values of {@code layer}, (B, KV, S, hD); owned by the cache (do not close). */
+    public NDArray values(int layer) {
+        return values[layer];
+    }
+
     /** Positions cached so far. */
     public long length() {
         return keys[0] == null ? 0 : keys[0].getShape().get(2);

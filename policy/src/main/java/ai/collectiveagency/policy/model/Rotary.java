@@ -22,15 +22,7 @@ public final class Rotary {
     /** Tables for {@code config}, the rotation matrix in {@code dataType} (the weights' type). */
     public Rotary(LlamaConfig config, NDManager manager, DataType dataType) {
         int half = config.headDim() / 2;
-        inverseFrequencies = new float[half];
-        for (int i = 0; i < half; i++) {
-            float exponent = (float) (2 * i) / config.headDim();
-            double frequency = 1.0 / (float) Math.pow(config.ropeTheta(), exponent);
-            if (config.ropeScaling() != null) {
-                frequency = config.ropeScaling().scale(frequency);
-            }
-            inverseFrequencies[i] = (float) frequency;
-        }
+        inverseFrequencies = inverseFrequencies(config);
         int d = config.headDim();
         float[] matrix = new float[d * d];
         for (int j = 0; j < half; j++) {
@@ -38,6 +30,24 @@ public final class Rotary {
             matrix[j * d + j + half] = 1; //    output j+half =  x[j]
         }
         rotateHalf = manager.create(matrix, new Shape(d, d)).toType(dataType, false);
+    }
+
+    /**
+     * Radians per position of each rotated pair, (hD/2), rope scaling applied; an angle is
+     * {@code (float) position * inverseFrequencies[i]} in float32.
+     */
+    public static float[] inverseFrequencies(LlamaConfig config) {
+        int half = config.headDim() / 2;
+        float[] inverse = new float[half];
+        for (int i = 0; i < half; i++) {
+            float exponent = (float) (2 * i) / config.headDim();
+            double frequency = 1.0 / (float) Math.pow(config.ropeTheta(), exponent);
+            if (config.ropeScaling() != null) {
+                frequency = config.ropeScaling().scale(frequency);
+            }
+            inverse[i] = (float) frequency;
+        }
+        return inverse;
     }
 
     /** cos and sin of each position's angles, (B, T, 1, hD), both scaled by {@code scale}. */

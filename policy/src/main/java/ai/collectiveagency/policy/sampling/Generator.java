@@ -1,12 +1,12 @@
 package ai.collectiveagency.policy.sampling;
 
+import ai.collectiveagency.policy.decode.DecodeWeights;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.model.KvCache;
+import ai.collectiveagency.policy.model.LinearAdapter;
 import ai.collectiveagency.policy.model.Llama;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,16 +19,35 @@ import java.util.SplittableRandom;
  *
  * <p>Prompts of different lengths are left-padded and masked, so each sequence gets exactly the
  * tokens it would get alone. Finished sequences leave the batch (their cache rows are dropped), so
- * a long straggler does not drag the finished ones along. Each step runs in its own
- * {@link NDScope}: nothing but the cache survives a step. No autograd graph is recorded, whatever
+ * a long straggler does not drag the finished ones along. The prompt is prefilled on the engine,
+ * in its own {@link NDScope}; the decode steps that follow run on the {@link DecodeBackend} chosen
+ * at construction (by default the Java decoder on CPU). No autograd graph is recorded, whatever
  * the calling thread's grad mode.
+ *
+ * <p>The Java backend decodes with a float32 snapshot of the weights (adapter merged) taken on
+ * this generator's first call (about 0.2 s for a 40M-parameter model) and retaken when another
+ * adapter is installed. It does not see in-place weight updates: after a training step, use a
+ * new {@code Generator}.
  */
 public final class Generator {
 
     private final Llama model;
+    private final DecodeBackend backend;
+    private DecodeWeights weights; // JAVA backend: snapshot of the model's weights
+    private LinearAdapter weightsAdapter; // the adapter merged into it
 
+    /** A generator on {@link DecodeBackend#defaultFor the default backend} of {@code model}. */
     public Generator(Llama model) {
+        this(model, DecodeBackend.defaultFor(model));
+    }
+
+    public Generator(Llama model, DecodeBackend backend) {
         this.model = model;
+        this.backend = backend;
+    }
+
+    public DecodeBackend backend() {
+        return backend;
     }
 
     /**
@@ -57,25 +76,18 @@ public final class Generator {
             sequences[b] = new Sequence(params.maxNewTokens(), seeds.split());
         }
         int[] active = range(batch);
-        int[][] input = leftPad(prompts, longest);
         int[][] attention = promptMask(prompts, longest);
         try (NoGradient noGradient = new NoGradient();
                 NDManager manager = model.newStepManager();
                 KvCache cache = new KvCache(model.config().numLayers())) {
-            while (active.length > 0) {
-                TokenSampler.Choice choice = step(manager, input, attention, cache, params,
-                        uniforms(sequences, active, params));
-                int[] survivors = record(sequences, active, choice, endOfSequence, stop);
-                if (survivors.length == 0) {
-                    break;
+            TokenSampler.Choice choice = EngineDecodeSteps.step(model, manager,
+                    leftPad(prompts, longest), attention, cache, params,
+                    uniforms(sequences, active, params));
+            int[] survivors = record(sequences, active, choice, endOfSequence, stop);
+            if (survivors.length > 0) {
+                try (DecodeSteps steps = open(manager, cache, attention, longest, params)) {
+                    decode(steps, sequences, active, survivors, params, endOfSequence, stop);
                 }
-                if (survivors.length < active.length) {
-                    keepRows(manager, cache, positionsOf(active, survivors));
-                    attention = pick(attention, positionsOf(active, survivors));
-                }
-                active = survivors;
-                input = lastTokens(sequences, active);
-                attention = appendVisible(attention);
             }
         }
         List<Generation> out = new ArrayList<>(batch);
@@ -85,13 +97,44 @@ public final class Generator {
         return out;
     }
 
-    private TokenSampler.Choice step(NDManager manager, int[][] input, int[][] attention,
-            KvCache cache, SamplingParams params, float[] uniforms) {
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray logits = model.forward(manager, input, attention, cache, true, true);
-            return TokenSampler.choose(logits.get(new NDIndex(":, 0, :")), params, uniforms);
+    /** Steps until every sequence has finished; {@code survivors} are those left after prefill. */
+    private static void decode(DecodeSteps steps, Sequence[] sequences, int[] active,
+            int[] survivors, SamplingParams params, Set<Integer> endOfSequence,
+            StopCondition stop) {
+        while (survivors.length > 0) {
+            if (survivors.length < active.length) {
+                steps.keepRows(positionsOf(active, survivors));
+            }
+            active = survivors;
+            TokenSampler.Choice choice = steps.next(lastTokens(sequences, active),
+                    uniforms(sequences, active, params));
+            survivors = record(sequences, active, choice, endOfSequence, stop);
         }
+    }
+
+    private DecodeSteps open(NDManager manager, KvCache cache, int[][] attention, int longest,
+            SamplingParams params) {
+        if (backend == DecodeBackend.ENGINE) {
+            return new EngineDecodeSteps(model, manager, cache, attention, params);
+        }
+        int[] padding = new int[attention.length];
+        for (int b = 0; b < padding.length; b++) {
+            while (attention[b][padding[b]] == 0) {
+                padding[b]++;
+            }
+        }
+        return new JavaDecodeSteps(weights(), cache, padding, longest + params.maxNewTokens(),
+                params);
+    }
+
+    /** The weight snapshot, taken on first use and again when the adapter changed. */
+    private synchronized DecodeWeights weights() {
+        LinearAdapter adapter = model.adapter();
+        if (weights == null || adapter != weightsAdapter) {
+            weights = DecodeWeights.of(model);
+            weightsAdapter = adapter;
+        }
+        return weights;
     }
 
     private static int[] record(Sequence[] sequences, int[] active, TokenSampler.Choice choice,
@@ -111,13 +154,6 @@ public final class Generator {
             }
         }
         return Arrays.copyOf(survivors, kept);
-    }
-
-    private static void keepRows(NDManager manager, KvCache cache, int[] rows) {
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            cache.select(manager.create(Arrays.stream(rows).asLongStream().toArray()));
-        }
     }
 
     private static float[] uniforms(Sequence[] sequences, int[] active, SamplingParams params) {
@@ -141,29 +177,12 @@ public final class Generator {
         return rows;
     }
 
-    private static int[][] lastTokens(Sequence[] sequences, int[] active) {
-        int[][] tokens = new int[active.length][1];
+    private static int[] lastTokens(Sequence[] sequences, int[] active) {
+        int[] tokens = new int[active.length];
         for (int i = 0; i < active.length; i++) {
-            tokens[i][0] = sequences[active[i]].last();
+            tokens[i] = sequences[active[i]].last();
         }
         return tokens;
-    }
-
-    private static int[][] pick(int[][] rows, int[] which) {
-        int[][] out = new int[which.length][];
-        for (int i = 0; i < which.length; i++) {
-            out[i] = rows[which[i]];
-        }
-        return out;
-    }
-
-    private static int[][] appendVisible(int[][] attention) {
-        int[][] out = new int[attention.length][];
-        for (int b = 0; b < attention.length; b++) {
-            out[b] = Arrays.copyOf(attention[b], attention[b].length + 1);
-            out[b][attention[b].length] = 1;
-        }
-        return out;
     }
 
     static int[][] leftPad(List<int[]> prompts, int length) {

@@ -1,0 +1,50 @@
+package ai.collectiveagency.policy.decode;
+
+import ai.collectiveagency.policy.model.LlamaConfig;
+import ai.collectiveagency.policy.model.Rotary;
+
+/**
+ * Rotary position embeddings for one token, in place, in Hugging Face's {@code rotate_half}
+ * layout and with the same float32 arithmetic as {@link Rotary}: angle = position · invFreq[i]
+ * in float, cos and sin rounded to float and multiplied by a scale (1/sqrt(hD) folds the
+ * attention scaling into queries), x' = x·cos + rotate_half(x)·sin.
+ *
+ * <p>Usage: {@code rotary.angles(position, scale, cos, sin);
+ * rotary.rotate(v, offset, heads, cos, sin);} with cos and sin of hD/2 floats each, computed once
+ * per token and shared by every layer.
+ */
+final class DecodeRotary {
+
+    private final float[] inverseFrequencies; // (hD/2)
+    private final int headDim;
+
+    DecodeRotary(LlamaConfig config) {
+        this.inverseFrequencies = Rotary.inverseFrequencies(config);
+        this.headDim = config.headDim();
+    }
+
+    /** Fills cos and sin (hD/2 each, from {@code offset}) for {@code position}, times scale. */
+    void angles(int position, float scale, float[] cos, float[] sin, int offset) {
+        for (int i = 0; i < inverseFrequencies.length; i++) {
+            float angle = position * inverseFrequencies[i];
+            cos[offset + i] = (float) Math.cos(angle) * scale;
+            sin[offset + i] = (float) Math.sin(angle) * scale;
+        }
+    }
+
+    /** Rotates {@code heads} consecutive heads of width hD starting at {@code v[offset]}. */
+    void rotate(float[] v, int offset, int heads, float[] cos, float[] sin, int angleOffset) {
+        int half = inverseFrequencies.length;
+        for (int h = 0; h < heads; h++) {
+            int base = offset + h * headDim;
+            for (int i = 0; i < half; i++) {
+                float c = cos[angleOffset + i];
+                float s = sin[angleOffset + i];
+                float first = v[base + i];
+                float second = v[base + half + i];
+                v[base + i] = first * c + -second * s;
+                v[base + half + i] = second * c + first * s;
+            }
+        }
+    }
+}

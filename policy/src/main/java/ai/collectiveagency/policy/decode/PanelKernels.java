@@ -1,0 +1,92 @@
+package ai.collectiveagency.policy.decode;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The inner loops of {@link PanelMatmul}: R input rows (offset {@code xo}, stride K) against one
+ * panel of a {@link PackedMatrix} (offset {@code po}) write R x P outputs at {@code yo} (row
+ * stride {@code stride}). Each k step loads three weight vectors once and broadcasts one input
+ * scalar per row into R x 3 FMA accumulators: 4 x 3 register blocking, no horizontal sums, no
+ * branches; every accumulator is a local updated unconditionally, so C2 keeps it in a register.
+ */
+final class PanelKernels {
+
+    private static final VectorSpecies<Float> SPECIES = PackedMatrix.SPECIES;
+    private static final int LANES = SPECIES.length();
+    private static final int WIDTH = PackedMatrix.WIDTH;
+
+    private PanelKernels() {}
+
+    /** 4 input rows against one panel. */
+    static void rows4(float[] x, int xo, int k, float[] p, int po, float[] y, int yo,
+            int stride) {
+        FloatVector a00 = FloatVector.zero(SPECIES);
+        FloatVector a01 = FloatVector.zero(SPECIES);
+        FloatVector a02 = FloatVector.zero(SPECIES);
+        FloatVector a10 = FloatVector.zero(SPECIES);
+        FloatVector a11 = FloatVector.zero(SPECIES);
+        FloatVector a12 = FloatVector.zero(SPECIES);
+        FloatVector a20 = FloatVector.zero(SPECIES);
+        FloatVector a21 = FloatVector.zero(SPECIES);
+        FloatVector a22 = FloatVector.zero(SPECIES);
+        FloatVector a30 = FloatVector.zero(SPECIES);
+        FloatVector a31 = FloatVector.zero(SPECIES);
+        FloatVector a32 = FloatVector.zero(SPECIES);
+        for (int i = 0; i < k; i++) {
+            int at = po + i * WIDTH;
+            FloatVector w0 = FloatVector.fromArray(SPECIES, p, at);
+            FloatVector w1 = FloatVector.fromArray(SPECIES, p, at + LANES);
+            FloatVector w2 = FloatVector.fromArray(SPECIES, p, at + 2 * LANES);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, x[xo + i]);
+            a00 = w0.fma(x0, a00);
+            a01 = w1.fma(x0, a01);
+            a02 = w2.fma(x0, a02);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, x[xo + k + i]);
+            a10 = w0.fma(x1, a10);
+            a11 = w1.fma(x1, a11);
+            a12 = w2.fma(x1, a12);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, x[xo + 2 * k + i]);
+            a20 = w0.fma(x2, a20);
+            a21 = w1.fma(x2, a21);
+            a22 = w2.fma(x2, a22);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, x[xo + 3 * k + i]);
+            a30 = w0.fma(x3, a30);
+            a31 = w1.fma(x3, a31);
+            a32 = w2.fma(x3, a32);
+        }
+        a00.intoArray(y, yo);
+        a01.intoArray(y, yo + LANES);
+        a02.intoArray(y, yo + 2 * LANES);
+        a10.intoArray(y, yo + stride);
+        a11.intoArray(y, yo + stride + LANES);
+        a12.intoArray(y, yo + stride + 2 * LANES);
+        a20.intoArray(y, yo + 2 * stride);
+        a21.intoArray(y, yo + 2 * stride + LANES);
+        a22.intoArray(y, yo + 2 * stride + 2 * LANES);
+        a30.intoArray(y, yo + 3 * stride);
+        a31.intoArray(y, yo + 3 * stride + LANES);
+        a32.intoArray(y, yo + 3 * stride + 2 * LANES);
+    }
+
+    /** 1 input row against one panel. */
+    static void rows1(float[] x, int xo, int k, float[] p, int po, float[] y, int yo,
+            int stride) {
+        FloatVector a00 = FloatVector.zero(SPECIES);
+        FloatVector a01 = FloatVector.zero(SPECIES);
+        FloatVector a02 = FloatVector.zero(SPECIES);
+        for (int i = 0; i < k; i++) {
+            int at = po + i * WIDTH;
+            FloatVector w0 = FloatVector.fromArray(SPECIES, p, at);
+            FloatVector w1 = FloatVector.fromArray(SPECIES, p, at + LANES);
+            FloatVector w2 = FloatVector.fromArray(SPECIES, p, at + 2 * LANES);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, x[xo + i]);
+            a00 = w0.fma(x0, a00);
+            a01 = w1.fma(x0, a01);
+            a02 = w2.fma(x0, a02);
+        }
+        a00.intoArray(y, yo);
+        a01.intoArray(y, yo + LANES);
+        a02.intoArray(y, yo + 2 * LANES);
+    }
+}

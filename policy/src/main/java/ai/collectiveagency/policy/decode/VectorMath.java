@@ -1,0 +1,172 @@
+package ai.collectiveagency.policy.decode;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API loops over float[] slices used by decoding and sampling: dot products, scaled
+ * accumulation, maxima and exponentials. Each takes (array, offset, length) and handles a length
+ * that is not a multiple of the vector width with a scalar tail.
+ */
+public final class VectorMath {
+
+    private static final VectorSpecies<Float> SPECIES = PackedMatrix.SPECIES;
+
+    private VectorMath() {}
+
+    /** Sum of a[ao + i] * b[bo + i] over i in [0, n). */
+    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            acc = FloatVector.fromArray(SPECIES, a, ao + i)
+                    .fma(FloatVector.fromArray(SPECIES, b, bo + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += a[ao + i] * b[bo + i];
+        }
+        return sum;
+    }
+
+    /**
+     * out[oo + d] = scale · sum_s weights[s] · rows[ro + s·width + d] for d in [0, width), s in
+     * [0, n): a weighted sum of n consecutive rows, each output vector kept in a register.
+     */
+    public static void weightedRows(float[] weights, int n, float scale, float[] rows, int ro,
+            int width, float[] out, int oo) {
+        int bound = SPECIES.loopBound(width);
+        int d = 0;
+        for (; d < bound; d += SPECIES.length()) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int s = 0; s < n; s++) {
+                acc = FloatVector.fromArray(SPECIES, rows, ro + s * width + d)
+                        .fma(FloatVector.broadcast(SPECIES, weights[s]), acc);
+            }
+            acc.mul(scale).intoArray(out, oo + d);
+        }
+        for (; d < width; d++) {
+            float sum = 0;
+            for (int s = 0; s < n; s++) {
+                sum += weights[s] * rows[ro + s * width + d];
+            }
+            out[oo + d] = sum * scale;
+        }
+    }
+
+    /** y[yo + i] += x[xo + i] for i in [0, n). */
+    public static void add(float[] x, int xo, float[] y, int yo, int n) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, x, xo + i)
+                    .add(FloatVector.fromArray(SPECIES, y, yo + i))
+                    .intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] += x[xo + i];
+        }
+    }
+
+    /** out[oo + i] = (a[ao + i] - first) - second for i in [0, n). */
+    public static void subtract(float[] a, int ao, float first, float second, float[] out,
+            int oo, int n) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, a, ao + i).sub(first).sub(second)
+                    .intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i] - first - second;
+        }
+    }
+
+    /** out[oo + i] = a[ao + i] / divisor for i in [0, n). */
+    public static void divide(float[] a, int ao, float divisor, float[] out, int oo, int n) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, a, ao + i).div(divisor).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = a[ao + i] / divisor;
+        }
+    }
+
+    /** The largest of a[ao], ..., a[ao + n - 1] (n >= 1). */
+    public static float max(float[] a, int ao, int n) {
+        int bound = SPECIES.loopBound(n);
+        float best = Float.NEGATIVE_INFINITY;
+        if (bound > 0) {
+            FloatVector m = FloatVector.fromArray(SPECIES, a, ao);
+            for (int i = SPECIES.length(); i < bound; i += SPECIES.length()) {
+                m = m.max(FloatVector.fromArray(SPECIES, a, ao + i));
+            }
+            best = m.reduceLanes(VectorOperators.MAX);
+        }
+        for (int i = bound; i < n; i++) {
+            best = Math.max(best, a[ao + i]);
+        }
+        return best;
+    }
+
+    /** out[oo + i] = exp(a[ao + i] * scale - shift) for i in [0, n); returns their float sum. */
+    public static float exp(float[] a, int ao, float scale, float shift, float[] out, int oo,
+            int n) {
+        int bound = SPECIES.loopBound(n);
+        FloatVector sum = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector e = FloatVector.fromArray(SPECIES, a, ao + i).mul(scale).sub(shift)
+                    .lanewise(VectorOperators.EXP);
+            e.intoArray(out, oo + i);
+            sum = sum.add(e);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(a[ao + i] * scale - shift);
+            out[oo + i] = e;
+            total += e;
+        }
+        return total;
+    }
+
+    /** out[oo + i] = silu(gate[go + i]) * up[uo + i] for i in [0, n), silu(g) = g·sigmoid(g). */
+    public static void siluTimes(float[] gate, int go, float[] up, int uo, float[] out, int oo,
+            int n) {
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector g = FloatVector.fromArray(SPECIES, gate, go + i);
+            FloatVector sigmoid = FloatVector.broadcast(SPECIES, 1f)
+                    .div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+            g.mul(sigmoid).mul(FloatVector.fromArray(SPECIES, up, uo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            float g = gate[go + i];
+            out[oo + i] = g * (float) (1 / (1 + Math.exp(-g))) * up[uo + i];
+        }
+    }
+
+    /**
+     * RMSNorm (Zhang and Sennrich 2019) of one row: out = x / sqrt(mean(x^2) + eps) * weight.
+     */
+    public static void rmsNorm(float[] x, int xo, float[] weight, float eps, float[] out, int oo,
+            int n) {
+        float variance = dot(x, xo, x, xo, n) / n;
+        float inverse = (float) (1 / Math.sqrt(variance + eps));
+        int bound = SPECIES.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, x, xo + i).mul(inverse)
+                    .mul(FloatVector.fromArray(SPECIES, weight, i))
+                    .intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = x[xo + i] * inverse * weight[i];
+        }
+    }
+}

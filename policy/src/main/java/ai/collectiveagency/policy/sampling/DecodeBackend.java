@@ -1,0 +1,37 @@
+package ai.collectiveagency.policy.sampling;
+
+import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.policy.model.ParameterNames;
+
+import java.util.Locale;
+
+/**
+ * Where {@link Generator} runs the decode steps that follow the prefill (the prefill always runs
+ * on the engine).
+ */
+public enum DecodeBackend {
+
+    /** The engine's forward pass with its KV cache: any device, any weight type. */
+    ENGINE,
+
+    /**
+     * The Java decoder ({@code ai.collectiveagency.policy.decode}): Vector API kernels over a
+     * float32 snapshot of the weights, several times faster than the engine on CPU for the small
+     * matrix products of decoding.
+     */
+    JAVA;
+
+    /** System property that overrides the default backend: {@code ENGINE} or {@code JAVA}. */
+    public static final String PROPERTY = "policy.decode.backend";
+
+    private static final String CONFIGURED = System.getProperty(PROPERTY); // read once
+
+    /** The backend named by {@link #PROPERTY}, else JAVA for a model on the CPU, else ENGINE. */
+    public static DecodeBackend defaultFor(Llama model) {
+        if (CONFIGURED != null && !CONFIGURED.isBlank()) {
+            return valueOf(CONFIGURED.trim().toUpperCase(Locale.ROOT));
+        }
+        boolean cpu = !model.parameters().get(ParameterNames.EMBED).getDevice().isGpu();
+        return cpu ? JAVA : ENGINE;
+    }
+}

@@ -1,0 +1,92 @@
+package ai.collectiveagency.policy.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/** The packed-panel Vector API matmul against a plain triple loop, for awkward shapes. */
+class PanelMatmulTest {
+
+    static Stream<Arguments> shapes() {
+        Stream<Arguments> batches = IntStream.rangeClosed(1, 17)
+                .mapToObj(b -> Arguments.of(b, 37, 7, 1)); // K not a multiple of the lanes
+        Stream<Arguments> others = Stream.of(
+                Arguments.of(1, 512, 1, 2), Arguments.of(3, 5, 1, 2), Arguments.of(16, 64, 96, 2),
+                Arguments.of(8, 1376, 13, 2), Arguments.of(17, 129, 100, 3),
+                Arguments.of(5, 1, 4, 2), Arguments.of(12, 200, 31, 1),
+                Arguments.of(4, 64, PackedMatrix.WIDTH * 3, 2)); // whole panels only
+        return Stream.concat(batches, others);
+    }
+
+    @ParameterizedTest(name = "B={0} K={1} N={2} threads={3}")
+    @MethodSource("shapes")
+    void matchesTheTripleLoop(int batch, int k, int n, int threads) {
+        SplittableRandom random = new SplittableRandom(batch * 1000L + k * 10L + n);
+        float[] x = randoms(random, batch * k);
+        float[] w = randoms(random, n * k);
+        float[] bias = randoms(random, n);
+        float[] y = new float[batch * n];
+
+        new PanelMatmul(new ParallelRange(threads))
+                .multiply(x, batch, PackedMatrix.pack(w, n, k), bias, y);
+
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < n; j++) {
+                double expected = bias[j];
+                double magnitude = Math.abs(bias[j]);
+                for (int i = 0; i < k; i++) {
+                    expected += (double) x[b * k + i] * w[j * k + i];
+                    magnitude += Math.abs((double) x[b * k + i] * w[j * k + i]);
+                }
+                assertThat((double) y[b * n + j]).as("y[%d][%d]", b, j)
+                        .isCloseTo(expected, within(1e-5 * magnitude));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "B={0} K={1} N={2} threads={3}")
+    @MethodSource("shapes")
+    void withoutBiasAddsNothing(int batch, int k, int n, int threads) {
+        SplittableRandom random = new SplittableRandom(7);
+        float[] x = randoms(random, batch * k);
+        float[] w = randoms(random, n * k);
+        float[] zeros = new float[n];
+        float[] withZeroBias = new float[batch * n];
+        float[] withoutBias = new float[batch * n];
+        PanelMatmul matmul = new PanelMatmul(new ParallelRange(threads));
+        PackedMatrix packed = PackedMatrix.pack(w, n, k);
+
+        matmul.multiply(x, batch, packed, zeros, withZeroBias);
+        matmul.multiply(x, batch, packed, null, withoutBias);
+
+        assertThat(withoutBias).containsExactly(withZeroBias);
+    }
+
+    @ParameterizedTest(name = "B={0} K={1} N={2}")
+    @MethodSource("shapes")
+    void packedRowsReadBackTheMatrix(int batch, int k, int n, int threads) {
+        float[] w = randoms(new SplittableRandom(n), n * k);
+        PackedMatrix packed = PackedMatrix.pack(w, n, k);
+        float[] row = new float[k];
+
+        for (int j = 0; j < n; j++) {
+            packed.row(j, row, 0);
+            assertThat(row).containsExactly(java.util.Arrays.copyOfRange(w, j * k, j * k + k));
+        }
+    }
+
+    private static float[] randoms(SplittableRandom random, int size) {
+        float[] values = new float[size];
+        for (int i = 0; i < size; i++) {
+            values[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return values;
+    }
+}

@@ -1,0 +1,75 @@
+package ai.collectiveagency.policy.sampling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.engine.OfflineEngine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * The Java sampler picks what the engine's {@link TokenSampler} picks for the same uniforms, on
+ * tie-free logits (distinct values, so the likeliest-first order is unambiguous).
+ */
+class LogitSamplerTest {
+
+    private static final int BATCH = 4;
+    private static final float[] UNIFORMS = {0f, 0.03f, 0.25f, 0.5f, 0.77f, 0.9f, 0.999f};
+
+    static Stream<Arguments> cases() {
+        return Stream.of(512, 32000).flatMap(vocab -> Stream.of(
+                SamplingParams.greedy(1),
+                SamplingParams.sample(1, 1.0, 0),
+                SamplingParams.sample(1, 0.7, 0),
+                new SamplingParams(1, 0.7, 0.9, 0, 0),
+                new SamplingParams(1, 1.3, 0.5, 0, 0),
+                new SamplingParams(1, 0.7, 1.0, 20, 0),
+                new SamplingParams(1, 1.0, 0.9, 20, 0),
+                new SamplingParams(1, 1.0, 1.0, 1, 0))
+                .map(params -> Arguments.of(vocab, params)));
+    }
+
+    @ParameterizedTest(name = "V={0} {1}")
+    @MethodSource("cases")
+    void choosesTheEnginesTokenAndLogprob(int vocab, SamplingParams params) {
+        float[] logits = distinctLogits(vocab, new SplittableRandom(vocab));
+        LogitSampler sampler = new LogitSampler(params, vocab, BATCH, new ParallelRange(2));
+        try (NDManager manager = OfflineEngine.manager()) {
+            for (float u : UNIFORMS) {
+                float[] uniforms = {u, 1 - u / 2, u / 3, 0.5f};
+                TokenSampler.Choice expected = TokenSampler.choose(
+                        manager.create(logits, new Shape(BATCH, vocab)), params, uniforms);
+                TokenSampler.Choice actual = sampler.choose(logits, BATCH, uniforms);
+
+                assertThat(actual.ids()).as("u=%s", u).containsExactly(expected.ids());
+                assertThat(actual.logprobs()).as("u=%s", u)
+                        .containsExactly(expected.logprobs(), within(1e-5f));
+            }
+        }
+    }
+
+    /** (B, V) logits: a shuffled ladder of distinct values in [-8, 8), one shuffle per row. */
+    private static float[] distinctLogits(int vocab, SplittableRandom random) {
+        float[] logits = new float[BATCH * vocab];
+        for (int b = 0; b < BATCH; b++) {
+            int[] order = new int[vocab];
+            for (int i = 0; i < vocab; i++) {
+                int j = random.nextInt(i + 1);
+                order[i] = order[j];
+                order[j] = i;
+            }
+            float spread = 4f * (b + 1); // from peaked to flat rows
+            for (int v = 0; v < vocab; v++) {
+                logits[b * vocab + v] = spread * (order[v] - vocab / 2f) / vocab;
+            }
+        }
+        return logits;
+    }
+}
