@@ -20,6 +20,12 @@ public record MachineBounds(double matmulGflops, double memoryGbPerSecond) {
         return new MachineBounds(matmul(manager, matmulSize), bandwidth(manager));
     }
 
+    /** The better of each bound: both are hardware limits, so the higher reading is truer. */
+    public MachineBounds max(MachineBounds other) {
+        return new MachineBounds(Math.max(matmulGflops, other.matmulGflops),
+                Math.max(memoryGbPerSecond, other.memoryGbPerSecond));
+    }
+
     private static double matmul(NDManager manager, int n) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
