@@ -35,11 +35,13 @@ public final class Policy implements AutoCloseable {
     private final TextTokenizer tokenizer; // null for token-id-only models
     private final ChatTemplate chatTemplate; // null without a tokenizer
     private final Set<Integer> endOfSequence;
+    private final Generator generator; // one per model: it keeps the decode weight snapshot
 
     private Policy(Path folder, Llama model, TextTokenizer tokenizer, ChatTemplate chatTemplate,
             Set<Integer> endOfSequence) {
         this.folder = folder;
         this.model = model;
+        this.generator = new Generator(model);
         this.tokenizer = tokenizer;
         this.chatTemplate = chatTemplate;
         this.endOfSequence = endOfSequence;
@@ -99,7 +101,7 @@ public final class Policy implements AutoCloseable {
             List<String> stopStrings) {
         StopCondition stop = stopStrings.isEmpty() ? StopCondition.NONE
                 : generated -> containsAny(decode(generated), stopStrings);
-        return new Generator(model).generate(prompts, params, endOfSequence, stop);
+        return generator.generate(prompts, params, endOfSequence, stop);
     }
 
     private static boolean containsAny(String text, List<String> needles) {
