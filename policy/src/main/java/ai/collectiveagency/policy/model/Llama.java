@@ -114,6 +114,10 @@ public final class Llama implements AutoCloseable {
             int firstLogit, boolean useAdapter) {
         int batch = tokens.length;
         int time = tokens[0].length;
+        if (attention[0].length > config.maxPositions()) {
+            throw new IllegalArgumentException("sequence of " + attention[0].length
+                    + " positions exceeds the model's " + config.maxPositions());
+        }
         if (firstLogit < 0 || firstLogit >= time) {
             throw new IllegalArgumentException("first logit position " + firstLogit
                     + " is outside [0, " + time + ")");

@@ -20,7 +20,9 @@ import java.util.Set;
  * @param numKvHeads key/value heads (grouped-query attention when fewer than query heads)
  * @param headDim width of one head
  * @param vocabSize rows of the embedding and the output head
- * @param maxPositions longest sequence the rotary table is meant for
+ * @param maxPositions longest sequence computed exactly: {@code max_position_embeddings}, or
+ *     Mistral's {@code sliding_window} when shorter (attention restricted to a window is not
+ *     implemented, so longer sequences are refused rather than computed wrongly)
  * @param rmsNormEps epsilon inside RMSNorm
  * @param ropeTheta rotary base frequency
  * @param tiedEmbeddings whether the output head reuses the token embedding
@@ -104,12 +106,19 @@ public record LlamaConfig(
                 json.path("num_key_value_heads").asInt(heads),
                 json.hasNonNull("head_dim") ? json.get("head_dim").asInt() : hidden / heads,
                 required(json, "vocab_size"),
-                json.path("max_position_embeddings").asInt(2048),
+                maxPositions(json),
                 json.path("rms_norm_eps").asDouble(1e-6),
                 json.path("rope_theta").asDouble(10000.0),
                 json.path("tie_word_embeddings").asBoolean(false),
                 bias,
                 RopeScaling.fromJson(json.get("rope_scaling")));
+    }
+
+    private static int maxPositions(JsonNode json) {
+        int positions = json.path("max_position_embeddings").asInt(2048);
+        boolean windowed = json.hasNonNull("sliding_window")
+                && json.path("use_sliding_window").asBoolean(true);
+        return windowed ? Math.min(positions, json.get("sliding_window").asInt()) : positions;
     }
 
     private static int required(JsonNode json, String key) {

@@ -1,5 +1,7 @@
 package ai.collectiveagency.policy.tokenizer;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -35,9 +37,25 @@ public final class ChatTemplate {
         this.specialTokens = Map.copyOf(specialTokens);
     }
 
-    /** The template of a model folder's {@code tokenizer_config.json}. */
+    /** Newer Hugging Face folders keep the template in its own file. */
+    public static final String TEMPLATE_FILE = "chat_template.jinja";
+
+    /**
+     * The template of a model folder: {@value #TEMPLATE_FILE} when present, else the
+     * {@code chat_template} of {@code tokenizer_config.json}.
+     */
     public static ChatTemplate load(Path modelFolder) {
-        return from(TokenizerConfigFile.read(modelFolder));
+        TokenizerConfigFile config = TokenizerConfigFile.read(modelFolder);
+        Path file = modelFolder.resolve(TEMPLATE_FILE);
+        if (!Files.exists(file)) {
+            return from(config);
+        }
+        try {
+            return new ChatTemplate(Files.readString(file), file.toString(),
+                    config.specialTokens());
+        } catch (IOException e) {
+            throw new ChatTemplateException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The template of an already read {@code tokenizer_config.json}. */

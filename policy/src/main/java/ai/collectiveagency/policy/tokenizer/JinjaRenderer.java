@@ -8,6 +8,7 @@ import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 
 import java.lang.reflect.Method;
+import java.time.LocalDateTime;
 import java.util.Map;
 
 /**
@@ -45,6 +46,14 @@ final class JinjaRenderer {
         return result.getOutput();
     }
 
+    /**
+     * Bound to {@code strftime_now}, which Hugging Face gives templates (Llama 3.1+ put today's
+     * date in the system prompt); Jinjava calls it reflectively.
+     */
+    static String strftimeNow(String format) {
+        return PythonStrftime.format(format, LocalDateTime.now());
+    }
+
     /** Bound to {@code raise_exception}; Jinjava calls it reflectively. */
     static String raiseException(String message) {
         throw new RaisedByTemplate(message);
@@ -77,7 +86,10 @@ final class JinjaRenderer {
                 .withLegacyOverrides(pythonLikeOverrides())
                 .build();
         Jinjava jinjava = new Jinjava(config);
-        jinjava.registerFunction(new ELFunctionDefinition("", "raise_exception", raiseMethod()));
+        jinjava.registerFunction(new ELFunctionDefinition("", "raise_exception",
+                bound("raiseException")));
+        jinjava.registerFunction(new ELFunctionDefinition("", "strftime_now",
+                bound("strftimeNow")));
         return jinjava;
     }
 
@@ -90,9 +102,9 @@ final class JinjaRenderer {
                 .build();
     }
 
-    private static Method raiseMethod() {
+    private static Method bound(String name) {
         try {
-            Method method = JinjaRenderer.class.getDeclaredMethod("raiseException", String.class);
+            Method method = JinjaRenderer.class.getDeclaredMethod(name, String.class);
             method.setAccessible(true);
             return method;
         } catch (NoSuchMethodException e) {

@@ -153,6 +153,28 @@ class WeightsLoaderTest {
                         "q_proj bias present iff " + expectedBias);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "mistral, 16, , 16",
+        "mistral, 4096, , 512",
+        "qwen2, 16, false, 512",
+        "qwen2, 16, true, 16",
+    })
+    void aSlidingWindowShorterThanTheContextBecomesTheLengthLimit(String type, int window,
+            Boolean useWindow, int expectedPositions, @TempDir Path dir) throws IOException {
+        Path folder = folder(dir);
+        editConfig(folder, c -> {
+            c.put("model_type", type);
+            c.put("sliding_window", window);
+            if (useWindow != null) {
+                c.put("use_sliding_window", useWindow);
+            }
+        });
+
+        assertThat(LlamaConfig.read(folder.resolve("config.json")).maxPositions())
+                .isEqualTo(expectedPositions);
+    }
+
     @Test
     void llama3RopeScalingIsRead(@TempDir Path dir) throws IOException {
         Path folder = folder(dir);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,6 +152,23 @@ class ChatTemplateTest {
                 .isInstanceOf(ChatTemplateException.class)
                 .hasMessageContaining(folder.resolve("tokenizer_config.json").toString())
                 .hasMessageContaining("endfor");
+    }
+
+    @Test
+    void aChatTemplateJinjaFileTakesPrecedenceOverTheTokenizerConfig(@TempDir Path dir) {
+        Path folder = TestFolders.withFixtureTokenizer(dir, Map.of(
+                "tokenizer_config.json", "{\"chat_template\": \"old\", \"bos_token\": \"<s>\"}",
+                ChatTemplate.TEMPLATE_FILE, "{{ bos_token }}new:{{ messages[0].content }}\n"));
+        assertThat(ChatTemplate.load(folder).render(List.of(Message.user("x")), false))
+                .isEqualTo("<s>new:x");
+    }
+
+    @Test
+    void strftimeNowGivesTodaysDateAsLlama31TemplatesAskForIt() {
+        ChatTemplate template = ChatTemplate.of("{{ strftime_now('%d %b %Y') }}", Map.of());
+        String today = java.time.LocalDate.now().format(
+                java.time.format.DateTimeFormatter.ofPattern("dd MMM yyyy", Locale.ENGLISH));
+        assertThat(template.render(List.of(), false)).isEqualTo(today);
     }
 
     private static ChatTemplate template(String resource, Map<String, String> specialTokens) {
