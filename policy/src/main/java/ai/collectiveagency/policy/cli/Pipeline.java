@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 import java.io.UncheckedIOException;
 
 /** {@code ./pipeline}: the project's command line. */
-@Command(name = "pipeline", mixinStandardHelpOptions = true,
-        description = "Negotiation RL: run the policy model, and (later) the whole pipeline.",
+@Command(name = "pipeline", mixinStandardHelpOptions = true, version = "pipeline 0.1.0",
+        description = "Negotiation RL command line: run and benchmark the policy model.",
         subcommands = {GenerateCommand.class, LogprobsCommand.class, BenchCommand.class})
 public final class Pipeline implements Runnable {
 
