@@ -4,7 +4,7 @@ import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.PolicyCheckpoints;
 
 /**
- * Serializer of {@link PolicyCheckpoint} (the {@code checkpoints} topic) and checks {@link
+ * Serializer of {@link PolicyCheckpoint} (the {@code checkpoints} topic) that checks {@link
  * PolicyCheckpoints#validate}; no-arg, so it can be named in {@code value.serializer}.
  */
 public class PolicyCheckpointSerializer extends AvroSerializer<PolicyCheckpoint> {

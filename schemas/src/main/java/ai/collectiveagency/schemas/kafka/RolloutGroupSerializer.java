@@ -4,7 +4,7 @@ import ai.collectiveagency.schemas.RolloutGroup;
 import ai.collectiveagency.schemas.RolloutGroups;
 
 /**
- * Serializer of {@link RolloutGroup} (the {@code rollouts} topic) and checks {@link
+ * Serializer of {@link RolloutGroup} (the {@code rollouts} topic) that checks {@link
  * RolloutGroups#validate}; no-arg, so it can be named in {@code value.serializer}.
  */
 public class RolloutGroupSerializer extends AvroSerializer<RolloutGroup> {

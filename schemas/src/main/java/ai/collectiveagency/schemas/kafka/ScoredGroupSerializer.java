@@ -4,7 +4,7 @@ import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.ScoredGroups;
 
 /**
- * Serializer of {@link ScoredGroup} (the {@code scored} topic) and checks {@link
+ * Serializer of {@link ScoredGroup} (the {@code scored} topic) that checks {@link
  * ScoredGroups#validate}; no-arg, so it can be named in {@code value.serializer}.
  */
 public class ScoredGroupSerializer extends AvroSerializer<ScoredGroup> {
