@@ -83,9 +83,13 @@ public final class Samples {
   }
 
   public static RolloutGroup rolloutGroup() {
-    Turn a = turn(Segment.PERSONA_A, List.of(7, 8), List.of(-0.5f, -1.25f));
-    Turn resolution = turn(Segment.RESOLUTION, List.of(9), List.of(-0.1f));
-    return rolloutGroup(trajectory("t-0", a, resolution), trajectory("t-1", a));
+    return rolloutGroup(
+        trajectory("t-0", opening(), turn(Segment.RESOLUTION, List.of(9), List.of(-0.1f))),
+        trajectory("t-1", opening()));
+  }
+
+  private static Turn opening() {
+    return turn(Segment.PERSONA_A, List.of(7, 8), List.of(-0.5f, -1.25f));
   }
 
   public static TrajectoryScore score(String trajectoryId, Double reward) {
