@@ -1,0 +1,28 @@
+package ai.collectiveagency.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.collectiveagency.kafka.topics.LogicalTopic;
+import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalKafkaRestartTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void brokerRestartedOnTheSameFolderStillHasTheEarlierRecord() throws Exception {
+        TopicCatalogue catalogue = TopicCatalogue.withPrefix("restart.");
+        String checkpoints = catalogue.name(LogicalTopic.CHECKPOINTS);
+        try (LocalKafka first = LocalKafka.start(dataDir, LocalKafka.ANY_PORT, catalogue)) {
+            Records.send(first, checkpoints, "policy", "v1");
+        }
+
+        try (LocalKafka second = LocalKafka.start(dataDir, LocalKafka.ANY_PORT, catalogue)) {
+            assertThat(Records.readOne(second, checkpoints).value()).isEqualTo("v1");
+        }
+    }
+}
