@@ -3,9 +3,10 @@ package ai.collectiveagency.kafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** A loopback port that was free a moment ago. */
+/** Loopback ports that were free a moment ago. */
 final class FreePort {
 
     private FreePort() {
@@ -17,6 +18,17 @@ final class FreePort {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    /** True when nothing listens on {@code port} of 127.0.0.1 right now. */
+    static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

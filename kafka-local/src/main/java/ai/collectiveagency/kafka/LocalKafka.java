@@ -54,6 +54,7 @@ public final class LocalKafka implements AutoCloseable {
      * @param dataDir the broker's folder; created and formatted when new
      * @param port client port on 127.0.0.1, or {@link #ANY_PORT}
      * @param catalogue the topics to create
+     * @throws IllegalArgumentException when the port is out of range or in use
      */
     public static LocalKafka start(Path dataDir, int port, TopicCatalogue catalogue) {
         return start(dataDir, port, catalogue, false);
@@ -78,6 +79,9 @@ public final class LocalKafka implements AutoCloseable {
         Objects.requireNonNull(catalogue, "catalogue");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (port != ANY_PORT && !FreePort.isFree(port)) {
+            throw new IllegalArgumentException("port " + port + " of 127.0.0.1 is in use");
         }
         int brokerPort = port == ANY_PORT ? FreePort.pick() : port;
         BrokerConfig config = new BrokerConfig(dataDir, brokerPort, FreePort.pick());

@@ -7,7 +7,8 @@ import java.util.concurrent.CountDownLatch;
  * Runs the local broker until SIGINT/SIGTERM:
  * {@code java -cp kafka-local.jar:lib/* ai.collectiveagency.kafka.LocalKafkaMain
  * [--data DIR] [--port N] [--prefix P]}. Prints one line once the topics exist:
- * {@code kafka listening on 127.0.0.1:PORT (data DIR)}. Bad arguments exit with code 2.
+ * {@code kafka listening on 127.0.0.1:PORT (data DIR)}. Bad arguments, or a port in use, exit
+ * with code 2 and one {@code error: ...} line on stderr.
  */
 public final class LocalKafkaMain {
 

@@ -1,9 +1,12 @@
 package ai.collectiveagency.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.collectiveagency.kafka.topics.LogicalTopic;
 import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +15,18 @@ class LocalKafkaRestartTest {
 
     @TempDir
     Path dataDir;
+
+    @Test
+    void portInUseIsRefusedBeforeTheFolderIsTouched() throws Exception {
+        Path folder = dataDir.resolve("never-created");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> LocalKafka.start(
+                    folder, taken.getLocalPort(), TopicCatalogue.defaults()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("in use");
+        }
+        assertThat(folder).doesNotExist();
+    }
 
     @Test
     void brokerRestartedOnTheSameFolderStillHasTheEarlierRecord() throws Exception {
