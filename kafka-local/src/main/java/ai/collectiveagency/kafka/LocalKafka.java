@@ -84,7 +84,8 @@ public final class LocalKafka implements AutoCloseable {
             throw new IllegalArgumentException("port " + port + " of 127.0.0.1 is in use");
         }
         int brokerPort = port == ANY_PORT ? FreePort.pick() : port;
-        BrokerConfig config = new BrokerConfig(dataDir, brokerPort, FreePort.pick());
+        int controllerPort = FreePort.pickOther(brokerPort);
+        BrokerConfig config = new BrokerConfig(dataDir, brokerPort, controllerPort);
         KafkaRaftServer server;
         try {
             KraftStorage.formatIfNew(config);

@@ -8,6 +8,8 @@ import ai.collectiveagency.kafka.topics.TopicCatalogue;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +17,21 @@ class LocalKafkaRestartTest {
 
     @TempDir
     Path dataDir;
+
+    @Test
+    void closeLeavesNoThreadThatBlocksJvmExit() {
+        Set<Thread> before = liveNonDaemonThreads();
+
+        LocalKafka.startTemporary().close();
+
+        assertThat(liveNonDaemonThreads()).isSubsetOf(before);
+    }
+
+    private static Set<Thread> liveNonDaemonThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && !thread.isDaemon())
+                .collect(Collectors.toSet());
+    }
 
     @Test
     void portInUseIsRefusedBeforeTheFolderIsTouched() throws Exception {

@@ -28,7 +28,9 @@ class LocalKafkaTest {
 
     @AfterAll
     static void stopBroker() {
-        kafka.close();
+        if (kafka != null) {
+            kafka.close();
+        }
     }
 
     @Test

@@ -56,7 +56,7 @@ public final class TopicCatalogue {
         for (LogicalTopic topic : LogicalTopic.values()) {
             String name = prefix + topic.suffix();
             topics.put(topic, topic == LogicalTopic.CHECKPOINTS
-                    // One partition keeps checkpoint versions in order; compaction keeps the latest.
+                    // One partition keeps versions in order; compaction keeps the latest.
                     ? new TopicSpec(name, 1, replicationFactor,
                             TopicConfig.CLEANUP_POLICY_COMPACT, FOREVER)
                     : new TopicSpec(name, partitions, replicationFactor,
