@@ -1,0 +1,58 @@
+package ai.collectiveagency.kafka.topics;
+
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * One topic as it should exist on the cluster.
+ *
+ * @param name full topic name, prefix included
+ * @param partitions partition count, at least 1
+ * @param replicationFactor replicas per partition, at least 1
+ * @param cleanupPolicy {@link TopicConfig#CLEANUP_POLICY_DELETE} or
+ *     {@link TopicConfig#CLEANUP_POLICY_COMPACT}
+ * @param retentionMs how long records are kept; -1 keeps them forever
+ */
+public record TopicSpec(
+        String name, int partitions, short replicationFactor, String cleanupPolicy,
+        long retentionMs) {
+
+    public TopicSpec {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("topic name is blank");
+        }
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions < 1 for " + name);
+        }
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("replication factor < 1 for " + name);
+        }
+        if (!TopicConfig.CLEANUP_POLICY_DELETE.equals(cleanupPolicy)
+                && !TopicConfig.CLEANUP_POLICY_COMPACT.equals(cleanupPolicy)) {
+            throw new IllegalArgumentException("unknown cleanup policy " + cleanupPolicy);
+        }
+        if (retentionMs < -1) {
+            throw new IllegalArgumentException("retention < -1 for " + name);
+        }
+    }
+
+    /** True when only the latest record per key is kept. */
+    public boolean compacted() {
+        return TopicConfig.CLEANUP_POLICY_COMPACT.equals(cleanupPolicy);
+    }
+
+    /** The topic-level configs this spec sets on creation. */
+    public Map<String, String> configs() {
+        return Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+    }
+
+    /** The admin-client request that creates this topic. */
+    public NewTopic toNewTopic() {
+        return new NewTopic(name, partitions, replicationFactor).configs(configs());
+    }
+}
