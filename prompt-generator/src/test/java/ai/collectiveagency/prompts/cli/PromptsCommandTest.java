@@ -1,0 +1,106 @@
+package ai.collectiveagency.prompts.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.collectiveagency.schemas.PromptTask;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PromptsCommandTest {
+
+    private static final String T0 = "2026-01-01T00:00:00Z";
+
+    @TempDir
+    Path dir;
+
+    private record Result(int exit, String out, String err) {
+        List<String> lines() {
+            return out.lines().toList();
+        }
+    }
+
+    private static Result run(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int exit = PromptsCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(exit, out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void jsonLinesParseBackToTheGeneratedCount() throws IOException {
+        Result r = run("--count", "40", "--seed", "3", "--created-at", T0);
+        assertThat(r.exit()).isZero();
+        assertThat(r.lines()).hasSize(40);
+        ObjectMapper json = new ObjectMapper();
+        for (String line : r.lines()) {
+            JsonNode node = json.readTree(line);
+            assertThat(node.get("task_id").asText()).startsWith("comb-3-");
+            assertThat(node.at("/persona_a/values/0").asText()).isNotBlank();
+            PromptTask task = JsonLines.parse(line);
+            assertThat(JsonLines.line(task)).isEqualTo(line);
+        }
+        assertThat(r.err().strip().lines().reduce((a, b) -> b).orElseThrow())
+                .isEqualTo("generated 40, dropped 0 as near-duplicates, wrote 40");
+    }
+
+    @Test
+    void pinnedCreationTimeGivesByteIdenticalOutput() {
+        String[] args = {"--count", "25", "--seed", "9", "--created-at", T0};
+        assertThat(run(args).out()).isEqualTo(run(args).out());
+    }
+
+    @Test
+    void outOptionWritesTheLinesToTheFile() throws IOException {
+        Path file = dir.resolve("tasks.jsonl");
+        Result r = run("--count", "10", "--out", file.toString(), "--held-out-share", "1");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEmpty();
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(10);
+        assertThat(lines).allSatisfy(l -> assertThat(JsonLines.parse(l).getHeldOut()).isTrue());
+    }
+
+    @Test
+    void seedsFolderFeedsTheTasks() throws IOException {
+        Files.writeString(dir.resolve("domains.txt"), "lighthouse keeping\n");
+        Result r = run("--count", "5", "--seeds", dir.toString(), "--replace-seeds");
+        assertThat(r.exit()).isZero();
+        assertThat(r.lines()).allSatisfy(l ->
+                assertThat(JsonLines.parse(l).getScenario().getDomain())
+                        .isEqualTo("lighthouse keeping"));
+    }
+
+    @Test
+    void malformedSeedFileExitsWith2NamingFileAndLine() throws IOException {
+        Path file = dir.resolve("archetypes.txt");
+        Files.writeString(file, "baker | bread\n");
+        Result r = run("--count", "5", "--seeds", dir.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: " + file + ":1: ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "--count 0", "--count x", "--count 5 --source llm",
+        "--count 5 --negotiation-share 1.5", "--count 5 --held-out-share -0.1",
+        "--count 5 --seeds /no/such/folder", "--count 5 --bogus"})
+    void badArgumentsExitWith2AndOneErrorLine(String args) {
+        Result r = run(args.isEmpty() ? new String[0] : args.split(" "));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines().toList()).singleElement()
+                .satisfies(line -> assertThat(line).startsWith("error: "));
+    }
+}
