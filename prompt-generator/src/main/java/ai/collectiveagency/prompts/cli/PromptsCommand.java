@@ -111,6 +111,8 @@ public final class PromptsCommand implements Callable<Integer> {
         if (count < 1) {
             throw new IllegalArgumentException("--count must be >= 1, was " + count);
         }
+        requireShare("--negotiation-share", negotiationShare);
+        requireShare("--held-out-share", heldOutShare);
         SeedLists lists = seeds == null ? SeedLists.shipped()
                 : SeedLists.load(seeds, replaceSeeds ? SeedMerge.REPLACE : SeedMerge.EXTEND);
         CombinatorialConfig config = new CombinatorialConfig(seed, negotiationShare,
@@ -149,6 +151,12 @@ public final class PromptsCommand implements Callable<Integer> {
             writer.write('\n');
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void requireShare(String option, double share) {
+        if (!(share >= 0.0 && share <= 1.0)) {
+            throw new IllegalArgumentException(option + " must lie in [0, 1], was " + share);
         }
     }
 

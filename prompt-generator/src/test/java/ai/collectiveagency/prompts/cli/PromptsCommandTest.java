@@ -92,6 +92,12 @@ class PromptsCommandTest {
         assertThat(r.err()).startsWith("error: " + file + ":1: ");
     }
 
+    @Test
+    void shareOutOfRangeIsReportedByItsOptionName() {
+        assertThat(run("--count", "5", "--negotiation-share", "2").err())
+                .isEqualTo("error: --negotiation-share must lie in [0, 1], was 2.0\n");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "--count 0", "--count x", "--count 5 --source llm",
         "--count 5 --negotiation-share 1.5", "--count 5 --held-out-share -0.1",
