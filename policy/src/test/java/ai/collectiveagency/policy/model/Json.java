@@ -1,5 +1,8 @@
 package ai.collectiveagency.policy.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Small readers for fixture JSON. */
@@ -13,6 +16,20 @@ final class Json {
             out[i] = array.get(i).asInt();
         }
         return out;
+    }
+
+    /**
+     * Asserts that {@code actual}, rows of {@code width} values back to back, matches the rows of
+     * {@code expected} (a JSON array of arrays) within {@code tolerance}, naming row and column.
+     */
+    static void assertRowsClose(float[] actual, int width, JsonNode expected, float tolerance) {
+        for (int row = 0; row < expected.size(); row++) {
+            float[] reference = floats(expected.get(row));
+            for (int col = 0; col < width; col++) {
+                assertThat(actual[row * width + col]).as("row %d column %d", row, col)
+                        .isCloseTo(reference[col], within(tolerance));
+            }
+        }
     }
 
     static float[] floats(JsonNode array) {

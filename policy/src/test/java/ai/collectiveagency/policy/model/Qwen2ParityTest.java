@@ -37,14 +37,8 @@ class Qwen2ParityTest {
             float[] actual = model.forward(step, new int[][] {ids},
                     new int[][] {Stories260kParityTest.ones(ids.length)}, null, false, false)
                     .toFloatArray();
-            int vocab = model.config().vocabSize();
-            for (int t = 0; t < ids.length; t++) {
-                float[] row = Json.floats(expected.path("logits").get(t));
-                for (int v = 0; v < vocab; v++) {
-                    assertThat(actual[t * vocab + v]).as("logit t=%d v=%d", t, v)
-                            .isCloseTo(row[v], within(1e-4f));
-                }
-            }
+            Json.assertRowsClose(actual, model.config().vocabSize(), expected.path("logits"),
+                    1e-4f);
         }
     }
 

@@ -41,16 +41,8 @@ class Stories260kParityTest {
         try (Llama model = Llama.load(dir); NDManager step = model.newStepManager()) {
             NDArray logits = model.forward(step, new int[][] {ids}, new int[][] {ones(ids.length)},
                     null, false, false);
-            float[] actual = logits.toFloatArray();
-            int vocab = model.config().vocabSize();
-            for (int t = 0; t < ids.length; t++) {
-                for (int v = 0; v < vocab; v++) {
-                    assertThat(actual[t * vocab + v])
-                            .as("logit t=%d v=%d", t, v)
-                            .isCloseTo((float) expected.path("logits").get(t).get(v).asDouble(),
-                                    within(1e-4f));
-                }
-            }
+            Json.assertRowsClose(logits.toFloatArray(), model.config().vocabSize(),
+                    expected.path("logits"), 1e-4f);
         }
     }
 
@@ -101,15 +93,8 @@ class Stories260kParityTest {
         int[][] mask = rows(batch.path("attention_mask"));
         try (Llama model = Llama.load(dir); NDManager step = model.newStepManager()) {
             NDArray logprobs = model.forward(step, ids, mask, null, true, false).logSoftmax(-1);
-            int vocab = model.config().vocabSize();
-            float[] actual = logprobs.toFloatArray();
-            for (int b = 0; b < ids.length; b++) {
-                float[] expected = Json.floats(batch.path("last_logprobs").get(b));
-                for (int v = 0; v < vocab; v++) {
-                    assertThat(actual[b * vocab + v]).as("row %d token %d", b, v)
-                            .isCloseTo(expected[v], within(1e-4f));
-                }
-            }
+            Json.assertRowsClose(logprobs.toFloatArray(), model.config().vocabSize(),
+                    batch.path("last_logprobs"), 1e-4f);
         }
     }
 
