@@ -55,7 +55,9 @@ public final class DistinctTasks {
             PromptTask task = source.apply(nextIndex++);
             if (filter.admit(TaskText.of(task))) {
                 handedOut.incrementAndGet();
-                return PromptTask.newBuilder(task).setCreatedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
+                // The source makes a new task per index, so stamping it in place is safe.
+                task.setCreatedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                return task;
             }
             dropped.incrementAndGet();
         }
