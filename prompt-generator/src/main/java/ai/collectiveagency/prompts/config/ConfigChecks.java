@@ -1,0 +1,50 @@
+package ai.collectiveagency.prompts.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks a {@link PromptGeneratorConfig} as a whole, so that a bad value stops start-up with a
+ * message naming its key and what is wrong, e.g. {@code prompts.rate must be > 0, was 0.0}.
+ */
+public final class ConfigChecks {
+
+    private ConfigChecks() {
+    }
+
+    /** Throws {@link IllegalArgumentException} listing every bad value, one per line. */
+    public static void requireValid(PromptGeneratorConfig config) {
+        List<String> problems = problems(config);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "invalid configuration:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    /** One line per bad value; empty when all are good. */
+    public static List<String> problems(PromptGeneratorConfig config) {
+        List<String> problems = new ArrayList<>();
+        share(problems, "prompts.negotiation-share", config.negotiationShare());
+        share(problems, "prompts.held-out-share", config.heldOutShare());
+        if (!(config.dedupThreshold() > 0.0 && config.dedupThreshold() <= 1.0)) {
+            problems.add("prompts.dedup-threshold must lie in (0, 1], was "
+                    + config.dedupThreshold());
+        }
+        if (!(config.rate() > 0.0 && config.rate() <= 1_000_000.0)) {
+            problems.add("prompts.rate must lie in (0, 1000000] tasks per second, was "
+                    + config.rate());
+        }
+        if (config.maxTasks() < 0) {
+            problems.add("prompts.max-tasks must be >= 0 (0: no end), was " + config.maxTasks());
+        }
+        config.seeds().filter(folder -> !folder.toFile().isDirectory()).ifPresent(folder ->
+                problems.add("prompts.seeds must name a folder, was " + folder));
+        return problems;
+    }
+
+    private static void share(List<String> problems, String key, double share) {
+        if (!(share >= 0.0 && share <= 1.0)) {
+            problems.add(key + " must lie in [0, 1], was " + share);
+        }
+    }
+}

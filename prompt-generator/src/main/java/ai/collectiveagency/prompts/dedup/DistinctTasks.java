@@ -1,0 +1,77 @@
+package ai.collectiveagency.prompts.dedup;
+
+import ai.collectiveagency.schemas.PromptTask;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+
+/**
+ * An endless run of tasks without near-duplicates: tasks 0, 1, 2, ... of a source, each handed
+ * out only when the {@link NearDuplicateFilter} admits it, stamped with the time it is handed
+ * out. Thread-safe; the counters may be read from any thread.
+ *
+ * <pre>{@code
+ * var tasks = new DistinctTasks(source::task, new NearDuplicateFilter(), Clock.systemUTC(), 1000);
+ * PromptTask next = tasks.next();
+ * }</pre>
+ */
+public final class DistinctTasks {
+
+    private final LongFunction<PromptTask> source;
+    private final NearDuplicateFilter filter;
+    private final Clock clock;
+    private final int maxDropsInARow;
+    private final AtomicLong handedOut = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private long nextIndex;
+
+    /**
+     * @param source task {@code i} of the run
+     * @param filter remembers every task handed out
+     * @param clock stamps {@code created_at}
+     * @param maxDropsInARow near-duplicates in a row after which the source counts as exhausted
+     */
+    public DistinctTasks(LongFunction<PromptTask> source, NearDuplicateFilter filter, Clock clock,
+            int maxDropsInARow) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.filter = Objects.requireNonNull(filter, "filter");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxDropsInARow < 1) {
+            throw new IllegalArgumentException("maxDropsInARow must be >= 1");
+        }
+        this.maxDropsInARow = maxDropsInARow;
+    }
+
+    /**
+     * The next task that is no near-duplicate of one handed out before.
+     *
+     * @throws IllegalStateException when {@code maxDropsInARow} tasks in a row were dropped: the
+     *     seed lists hold too few distinct combinations for more
+     */
+    public synchronized PromptTask next() {
+        for (int drops = 0; drops < maxDropsInARow; drops++) {
+            PromptTask task = source.apply(nextIndex++);
+            if (filter.admit(TaskText.of(task))) {
+                handedOut.incrementAndGet();
+                // The source makes a new task per index, so stamping it in place is safe.
+                task.setCreatedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                return task;
+            }
+            dropped.incrementAndGet();
+        }
+        throw new IllegalStateException("source exhausted: " + maxDropsInARow
+                + " tasks in a row were near-duplicates of earlier ones");
+    }
+
+    /** Tasks handed out so far. */
+    public long handedOut() {
+        return handedOut.get();
+    }
+
+    /** Near-duplicates dropped so far. */
+    public long dropped() {
+        return dropped.get();
+    }
+}

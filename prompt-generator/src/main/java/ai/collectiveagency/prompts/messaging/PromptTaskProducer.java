@@ -1,0 +1,59 @@
+package ai.collectiveagency.prompts.messaging;
+
+import ai.collectiveagency.prompts.config.PromptGeneratorConfig;
+import ai.collectiveagency.prompts.dedup.DistinctTasks;
+import ai.collectiveagency.schemas.PromptTask;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Outgoing;
+
+/**
+ * Sends distinct tasks to {@link Channels#PROMPTS}, keyed by task id, at {@code prompts.rate} per
+ * second, and stops after {@code prompts.max-tasks} when that is above 0. Counts the tasks the
+ * broker acknowledged ({@code prompts_produced_total}) and the near-duplicates dropped
+ * ({@code prompts_duplicates_dropped_total}).
+ */
+@ApplicationScoped
+public class PromptTaskProducer {
+
+    private final DistinctTasks tasks;
+    private final PromptGeneratorConfig config;
+    private final Counter produced;
+
+    PromptTaskProducer(DistinctTasks tasks, PromptGeneratorConfig config, MeterRegistry registry) {
+        this.tasks = tasks;
+        this.config = config;
+        this.produced = Counter.builder("prompts.produced")
+                .description("Tasks written to the prompts topic and acknowledged by the broker")
+                .register(registry);
+        FunctionCounter.builder("prompts.duplicates.dropped", tasks, DistinctTasks::dropped)
+                .description("Generated tasks dropped as near-duplicates of earlier ones")
+                .register(registry);
+    }
+
+    @Outgoing(Channels.PROMPTS)
+    public Multi<Message<PromptTask>> prompts() {
+        Duration period = Duration.ofNanos(Math.round(1e9 / config.rate()));
+        Multi<PromptTask> stream = Multi.createFrom().ticks().every(period)
+                .onOverflow().drop()
+                .map(tick -> tasks.next());
+        if (config.maxTasks() > 0) {
+            stream = stream.select().first(config.maxTasks());
+        }
+        return stream.map(this::record);
+    }
+
+    private Message<PromptTask> record(PromptTask task) {
+        return KafkaRecord.of(task.getTaskId(), task).withAck(() -> {
+            produced.increment();
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+}

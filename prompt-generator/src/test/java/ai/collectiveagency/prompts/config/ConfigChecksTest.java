@@ -1,0 +1,104 @@
+package ai.collectiveagency.prompts.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigChecksTest {
+
+    @Test
+    void defaultsPass() {
+        assertThat(ConfigChecks.problems(new Settings())).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "negotiationShare; 1.5; prompts.negotiation-share must lie in [0, 1], was 1.5",
+        "heldOutShare; -0.1; prompts.held-out-share must lie in [0, 1], was -0.1",
+        "dedupThreshold; 0; prompts.dedup-threshold must lie in (0, 1], was 0.0",
+        "rate; 0; prompts.rate must lie in (0, 1000000] tasks per second, was 0.0",
+        "rate; NaN; prompts.rate must lie in (0, 1000000] tasks per second, was NaN",
+        "maxTasks; -1; prompts.max-tasks must be >= 0 (0: no end), was -1",
+    })
+    void badValueIsNamedByItsKey(String field, String value, String problem) {
+        Settings settings = new Settings();
+        switch (field) {
+            case "negotiationShare" -> settings.negotiationShare = Double.parseDouble(value);
+            case "heldOutShare" -> settings.heldOutShare = Double.parseDouble(value);
+            case "dedupThreshold" -> settings.dedupThreshold = Double.parseDouble(value);
+            case "rate" -> settings.rate = Double.parseDouble(value);
+            case "maxTasks" -> settings.maxTasks = Long.parseLong(value);
+            default -> throw new IllegalArgumentException(field);
+        }
+
+        assertThat(ConfigChecks.problems(settings)).containsExactly(problem);
+        assertThatThrownBy(() -> ConfigChecks.requireValid(settings))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(problem);
+    }
+
+    @Test
+    void seedsMustBeAFolder() {
+        Settings settings = new Settings();
+        settings.seeds = Optional.of(Path.of("no/such/folder"));
+
+        assertThat(ConfigChecks.problems(settings))
+                .containsExactly("prompts.seeds must name a folder, was no/such/folder");
+    }
+
+    /** The defaults of {@link PromptGeneratorConfig}, each changeable. */
+    private static final class Settings implements PromptGeneratorConfig {
+        long seed = 1;
+        double negotiationShare = 0.8;
+        double heldOutShare = 0.05;
+        Optional<Path> seeds = Optional.empty();
+        double dedupThreshold = 0.8;
+        double rate = 2;
+        long maxTasks = 0;
+
+        @Override
+        public long seed() {
+            return seed;
+        }
+
+        @Override
+        public double negotiationShare() {
+            return negotiationShare;
+        }
+
+        @Override
+        public double heldOutShare() {
+            return heldOutShare;
+        }
+
+        @Override
+        public Optional<Path> seeds() {
+            return seeds;
+        }
+
+        @Override
+        public boolean replaceSeeds() {
+            return false;
+        }
+
+        @Override
+        public double dedupThreshold() {
+            return dedupThreshold;
+        }
+
+        @Override
+        public double rate() {
+            return rate;
+        }
+
+        @Override
+        public long maxTasks() {
+            return maxTasks;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package ai.collectiveagency.prompts.messaging;
+
+import ai.collectiveagency.kafka.LocalKafka;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/**
+ * A real in-process Kafka broker (kafka-local, with the catalogue's topics) for a
+ * {@code @QuarkusTest}; the service connects to it through {@code kafka.bootstrap.servers}.
+ */
+public class LocalKafkaResource implements QuarkusTestResourceLifecycleManager {
+
+    private LocalKafka kafka;
+
+    @Override
+    public Map<String, String> start() {
+        kafka = LocalKafka.startTemporary();
+        return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
+    }
+
+    @Override
+    public void stop() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+}
