@@ -43,4 +43,15 @@ public interface PromptGeneratorConfig {
     /** Tasks to send before the stream completes; 0 sends for as long as the service runs. */
     @WithDefault("0")
     long maxTasks();
+
+    /** The audit consumer that reads the prompts topic back (see {@code PromptAuditConsumer}). */
+    Audit audit();
+
+    /** Settings of the audit consumer, keys under {@code prompts.audit.}. */
+    interface Audit {
+
+        /** Whether the audit consumer runs; false: its channel is disabled. */
+        @WithDefault("true")
+        boolean enabled();
+    }
 }

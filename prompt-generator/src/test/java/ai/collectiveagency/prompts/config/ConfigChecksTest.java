@@ -100,5 +100,10 @@ class ConfigChecksTest {
         public long maxTasks() {
             return maxTasks;
         }
+
+        @Override
+        public Audit audit() {
+            return () -> true;
+        }
     }
 }
