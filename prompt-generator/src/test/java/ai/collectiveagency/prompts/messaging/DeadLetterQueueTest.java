@@ -12,6 +12,8 @@ import ai.collectiveagency.schemas.kafka.PromptTaskSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,10 +41,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The audit consumer against the real in-process broker: a record that does not decode and a task
- * that breaks an invariant both end on the DLQ with their reason; sound tasks are counted.
+ * that breaks an invariant both end on the DLQ with their reason; sound tasks are counted. Runs
+ * on a broker of its own ({@link OwnBroker}), so its bad records reach no other test's topic.
  */
 @QuarkusTest
 @WithTestResource(LocalKafkaResource.class)
+@TestProfile(DeadLetterQueueTest.OwnBroker.class)
 class DeadLetterQueueTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -92,6 +96,10 @@ class DeadLetterQueueTest {
                 .contains("same values");
         assertThat(header(dead.get(unsound.getTaskId()), "dead-letter-topic")).isEqualTo(topic);
         assertThat(awaitAudited(maxTasks + 1)).isEqualTo(maxTasks + 1);
+    }
+
+    /** The default test settings, as a profile of its own: a fresh application and broker. */
+    public static class OwnBroker implements QuarkusTestProfile {
     }
 
     private double awaitAudited(double expected) throws InterruptedException {
