@@ -1,5 +1,6 @@
 package ai.collectiveagency.prompts.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,6 +9,9 @@ import java.util.List;
  * message naming its key and what is wrong, e.g. {@code prompts.rate must be > 0, was 0.0}.
  */
 public final class ConfigChecks {
+
+    private static final Duration MIN_CHECK_INTERVAL = Duration.ofMillis(10);
+    private static final Duration MAX_CHECK_INTERVAL = Duration.ofMinutes(1);
 
     private ConfigChecks() {
     }
@@ -37,9 +41,25 @@ public final class ConfigChecks {
         if (config.maxTasks() < 0) {
             problems.add("prompts.max-tasks must be >= 0 (0: no end), was " + config.maxTasks());
         }
+        pacing(problems, config.pacing());
         config.seeds().filter(folder -> !folder.toFile().isDirectory()).ifPresent(folder ->
                 problems.add("prompts.seeds must name a folder, was " + folder));
         return problems;
+    }
+
+    private static void pacing(List<String> problems, PromptGeneratorConfig.Pacing pacing) {
+        if (pacing.maxLag() < 0) {
+            problems.add("prompts.pacing.max-lag must be >= 0 (0: no pacing), was "
+                    + pacing.maxLag());
+        }
+        if (pacing.maxLag() > 0 && pacing.group().isBlank()) {
+            problems.add("prompts.pacing.group must name a consumer group when pacing is on");
+        }
+        Duration interval = pacing.checkInterval();
+        if (interval.compareTo(MIN_CHECK_INTERVAL) < 0
+                || interval.compareTo(MAX_CHECK_INTERVAL) > 0) {
+            problems.add("prompts.pacing.check-interval must lie in [10ms, 1m], was " + interval);
+        }
     }
 
     private static void share(List<String> problems, String key, double share) {

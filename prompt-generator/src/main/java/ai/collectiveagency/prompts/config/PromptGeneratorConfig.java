@@ -3,6 +3,7 @@ package ai.collectiveagency.prompts.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -44,6 +45,9 @@ public interface PromptGeneratorConfig {
     @WithDefault("0")
     long maxTasks();
 
+    /** Pacing by the lag of the consumer group that reads the prompts topic. */
+    Pacing pacing();
+
     /** The audit consumer that reads the prompts topic back (see {@code PromptAuditConsumer}). */
     Audit audit();
 
@@ -53,5 +57,21 @@ public interface PromptGeneratorConfig {
         /** Whether the audit consumer runs; false: its channel is disabled. */
         @WithDefault("true")
         boolean enabled();
+    }
+
+    /** Settings of pacing by consumer lag, keys under {@code prompts.pacing.}. */
+    interface Pacing {
+
+        /** Consumer group whose lag on the prompts topic bounds sending (the rollout fleet). */
+        @WithDefault("rollout-service")
+        String group();
+
+        /** Tasks are sent while the group's lag is below this many records; 0 disables pacing. */
+        @WithDefault("64")
+        long maxLag();
+
+        /** How long a measured lag is reused before the Admin client is asked again. */
+        @WithDefault("1s")
+        Duration checkInterval();
     }
 }

@@ -2,9 +2,11 @@ package ai.collectiveagency.prompts.messaging;
 
 import ai.collectiveagency.prompts.config.PromptGeneratorConfig;
 import ai.collectiveagency.prompts.dedup.DistinctTasks;
+import ai.collectiveagency.prompts.pacing.LagGate;
 import ai.collectiveagency.schemas.PromptTask;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -16,25 +18,38 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 
 /**
  * Sends distinct tasks to {@link Channels#PROMPTS}, keyed by task id, at {@code prompts.rate} per
- * second, and stops after {@code prompts.max-tasks} when that is above 0. Counts the tasks the
- * broker acknowledged ({@code prompts_produced_total}) and the near-duplicates dropped
- * ({@code prompts_duplicates_dropped_total}).
+ * second, and stops after {@code prompts.max-tasks} when that is above 0. Before each task the
+ * {@link LagGate} is asked whether the rollout group's lag is below {@code prompts.pacing.max-lag};
+ * a tick it refuses is skipped, not queued. Counts the tasks the broker acknowledged
+ * ({@code prompts_produced_total}), the near-duplicates dropped
+ * ({@code prompts_duplicates_dropped_total}) and the skipped ticks
+ * ({@code prompts_paced_ticks_total}); {@code prompts_pacing_lag} shows the lag.
  */
 @ApplicationScoped
 public class PromptTaskProducer {
 
     private final DistinctTasks tasks;
     private final PromptGeneratorConfig config;
+    private final LagGate gate;
     private final Counter produced;
+    private final Counter paced;
 
-    PromptTaskProducer(DistinctTasks tasks, PromptGeneratorConfig config, MeterRegistry registry) {
+    PromptTaskProducer(DistinctTasks tasks, PromptGeneratorConfig config, LagGate gate,
+                       MeterRegistry registry) {
         this.tasks = tasks;
         this.config = config;
+        this.gate = gate;
         this.produced = Counter.builder("prompts.produced")
                 .description("Tasks written to the prompts topic and acknowledged by the broker")
                 .register(registry);
         FunctionCounter.builder("prompts.duplicates.dropped", tasks, DistinctTasks::dropped)
                 .description("Generated tasks dropped as near-duplicates of earlier ones")
+                .register(registry);
+        this.paced = Counter.builder("prompts.paced.ticks")
+                .description("Ticks skipped because the rollout group's lag reached the bound")
+                .register(registry);
+        Gauge.builder("prompts.pacing.lag", gate, LagGate::lag)
+                .description("Records of the prompts topic the paced group has not committed yet")
                 .register(registry);
     }
 
@@ -43,11 +58,20 @@ public class PromptTaskProducer {
         Duration period = Duration.ofNanos(Math.round(1e9 / config.rate()));
         Multi<PromptTask> stream = Multi.createFrom().ticks().every(period)
                 .onOverflow().drop()
+                .select().where(tick -> admit())
                 .map(tick -> tasks.next());
         if (config.maxTasks() > 0) {
             stream = stream.select().first(config.maxTasks());
         }
         return stream.map(this::record);
+    }
+
+    private boolean admit() {
+        if (gate.admit()) {
+            return true;
+        }
+        paced.increment();
+        return false;
     }
 
     private Message<PromptTask> record(PromptTask task) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +25,10 @@ class ConfigChecksTest {
         "rate; 0; prompts.rate must lie in (0, 1000000] tasks per second, was 0.0",
         "rate; NaN; prompts.rate must lie in (0, 1000000] tasks per second, was NaN",
         "maxTasks; -1; prompts.max-tasks must be >= 0 (0: no end), was -1",
+        "maxLag; -1; prompts.pacing.max-lag must be >= 0 (0: no pacing), was -1",
+        "group; ' '; prompts.pacing.group must name a consumer group when pacing is on",
+        "checkInterval; PT0S; prompts.pacing.check-interval must lie in [10ms, 1m], was PT0S",
+        "checkInterval; PT2M; prompts.pacing.check-interval must lie in [10ms, 1m], was PT2M",
     })
     void badValueIsNamedByItsKey(String field, String value, String problem) {
         Settings settings = new Settings();
@@ -33,6 +38,9 @@ class ConfigChecksTest {
             case "dedupThreshold" -> settings.dedupThreshold = Double.parseDouble(value);
             case "rate" -> settings.rate = Double.parseDouble(value);
             case "maxTasks" -> settings.maxTasks = Long.parseLong(value);
+            case "maxLag" -> settings.maxLag = Long.parseLong(value);
+            case "group" -> settings.group = value;
+            case "checkInterval" -> settings.checkInterval = Duration.parse(value);
             default -> throw new IllegalArgumentException(field);
         }
 
@@ -60,6 +68,9 @@ class ConfigChecksTest {
         double dedupThreshold = 0.8;
         double rate = 2;
         long maxTasks = 0;
+        String group = "rollout-service";
+        long maxLag = 64;
+        Duration checkInterval = Duration.ofSeconds(1);
 
         @Override
         public long seed() {
@@ -99,6 +110,26 @@ class ConfigChecksTest {
         @Override
         public long maxTasks() {
             return maxTasks;
+        }
+
+        @Override
+        public Pacing pacing() {
+            return new Pacing() {
+                @Override
+                public String group() {
+                    return group;
+                }
+
+                @Override
+                public long maxLag() {
+                    return maxLag;
+                }
+
+                @Override
+                public Duration checkInterval() {
+                    return checkInterval;
+                }
+            };
         }
 
         @Override

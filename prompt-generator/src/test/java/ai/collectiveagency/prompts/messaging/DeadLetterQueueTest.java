@@ -96,6 +96,7 @@ class DeadLetterQueueTest {
                 .contains("same values");
         assertThat(header(dead.get(unsound.getTaskId()), "dead-letter-topic")).isEqualTo(topic);
         assertThat(awaitAudited(maxTasks + 1)).isEqualTo(maxTasks + 1);
+        assertThat(registry.get("prompts.audit.rejected").counter().count()).isEqualTo(1.0);
     }
 
     /** The default test settings, as a profile of its own: a fresh application and broker. */
