@@ -1,0 +1,28 @@
+package ai.collectiveagency.prompts.pacing;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Test;
+
+class AdminLagSourceTest {
+
+    private static final Duration TIMEOUT = Duration.ofMillis(500);
+
+    @Test
+    void unreachableBrokerIsReportedAsUnavailableLagNotAsACrash() {
+        Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
+        try (AdminLagSource source =
+                     new AdminLagSource(admin, "rollout-service", "alignment.prompts", TIMEOUT)) {
+            assertThatThrownBy(source::lag)
+                    .isInstanceOf(LagUnavailableException.class)
+                    .hasMessageContaining("rollout-service");
+        }
+    }
+}
