@@ -42,8 +42,8 @@ public final class AdminLagSource implements LagSource, AutoCloseable {
             TopicDescription description = admin.describeTopics(List.of(topic))
                     .allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
             Map<TopicPartition, OffsetSpec> latest = description.partitions().stream()
-                    .collect(Collectors.toMap(
-                            p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()),
+                            p -> OffsetSpec.latest()));
             Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest)
                     .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Map<TopicPartition, OffsetAndMetadata> committed = admin

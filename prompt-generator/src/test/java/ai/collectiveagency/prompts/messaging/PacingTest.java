@@ -97,7 +97,8 @@ class PacingTest {
         return samples;
     }
 
-    private static long end(KafkaConsumer<String, byte[]> consumer, Set<TopicPartition> partitions) {
+    private static long end(KafkaConsumer<String, byte[]> consumer,
+                            Set<TopicPartition> partitions) {
         return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
     }
 
