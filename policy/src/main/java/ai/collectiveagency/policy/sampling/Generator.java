@@ -145,7 +145,9 @@ public final class Generator {
             Sequence s = sequences[active[i]];
             int id = (int) choice.ids()[i];
             s.add(id, choice.logprobs()[i]);
-            if (endOfSequence.contains(id) || stop.shouldStop(s.ids())) {
+            // NONE never stops, so skip the per-token copy of the ids it would be shown.
+            if (endOfSequence.contains(id)
+                    || (stop != StopCondition.NONE && stop.shouldStop(s.ids()))) {
                 s.finish(FinishReason.STOP);
             } else if (s.full()) {
                 s.finish(FinishReason.LENGTH);

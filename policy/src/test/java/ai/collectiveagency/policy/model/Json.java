@@ -4,11 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Path;
 
 /** Small readers for fixture JSON. */
 final class Json {
 
     private Json() {}
+
+    /** The {@code expected.json} of a fixture folder. */
+    static JsonNode expected(Path fixture) throws IOException {
+        return new ObjectMapper().readTree(fixture.resolve("expected.json").toFile());
+    }
 
     static int[] ints(JsonNode array) {
         int[] out = new int[array.size()];

@@ -10,7 +10,6 @@ import ai.collectiveagency.policy.sampling.SamplingParams;
 import ai.collectiveagency.policy.sampling.StopCondition;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,7 +30,7 @@ class Qwen2ParityTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void logitsMatchTheReference(Path dir) throws Exception {
-        JsonNode expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
+        JsonNode expected = Json.expected(dir);
         int[] ids = Json.ints(expected.path("input_ids"));
         try (Llama model = Llama.load(dir); NDManager step = model.newStepManager()) {
             float[] actual = model.forward(step, new int[][] {ids},
@@ -45,7 +44,7 @@ class Qwen2ParityTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void greedyContinuationMatchesTheReference(Path dir) throws Exception {
-        JsonNode expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
+        JsonNode expected = Json.expected(dir);
         int[] greedy = Json.ints(expected.path("greedy"));
         try (Llama model = Llama.load(dir)) {
             Generation out = new Generator(model).generate(

@@ -7,7 +7,6 @@ import ai.collectiveagency.policy.fixtures.Fixtures;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,7 +34,7 @@ class Stories260kParityTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void logitsMatchTheReference(Path dir) throws Exception {
-        JsonNode expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile())
+        JsonNode expected = Json.expected(dir)
                 .path("logits");
         int[] ids = Json.ints(expected.path("input_ids"));
         try (Llama model = Llama.load(dir); NDManager step = model.newStepManager()) {
@@ -49,7 +48,7 @@ class Stories260kParityTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void greedyIdsMatchTheReferenceExactly(Path dir) throws Exception {
-        JsonNode cases = new ObjectMapper().readTree(dir.resolve("expected.json").toFile())
+        JsonNode cases = Json.expected(dir)
                 .path("greedy");
         try (Llama model = Llama.load(dir)) {
             Generator generator = new Generator(model);
@@ -65,7 +64,7 @@ class Stories260kParityTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void greedyIdsAreTheSameWhenPromptsShareABatch(Path dir) throws Exception {
-        JsonNode cases = new ObjectMapper().readTree(dir.resolve("expected.json").toFile())
+        JsonNode cases = Json.expected(dir)
                 .path("greedy");
         List<int[]> prompts = new ArrayList<>();
         int shortest = Integer.MAX_VALUE;
@@ -87,7 +86,7 @@ class Stories260kParityTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void leftPaddingDoesNotChangeLastPositionLogprobs(Path dir) throws Exception {
-        JsonNode batch = new ObjectMapper().readTree(dir.resolve("expected.json").toFile())
+        JsonNode batch = Json.expected(dir)
                 .path("left_padded_batch");
         int[][] ids = rows(batch.path("input_ids"));
         int[][] mask = rows(batch.path("attention_mask"));
@@ -101,7 +100,7 @@ class Stories260kParityTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void teacherForcedLogprobsMatchTheReference(Path dir) throws Exception {
-        JsonNode expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile())
+        JsonNode expected = Json.expected(dir)
                 .path("token_logprobs");
         int[] ids = Json.ints(expected.path("input_ids"));
         try (Llama model = Llama.load(dir)) {
