@@ -42,6 +42,7 @@ public final class ConfigChecks {
             problems.add("prompts.max-tasks must be >= 0 (0: no end), was " + config.maxTasks());
         }
         pacing(problems, config.pacing());
+        llm(problems, config.llm());
         config.seeds().filter(folder -> !folder.toFile().isDirectory()).ifPresent(folder ->
                 problems.add("prompts.seeds must name a folder, was " + folder));
         return problems;
@@ -59,6 +60,55 @@ public final class ConfigChecks {
         if (interval.compareTo(MIN_CHECK_INTERVAL) < 0
                 || interval.compareTo(MAX_CHECK_INTERVAL) > 0) {
             problems.add("prompts.pacing.check-interval must lie in [10ms, 1m], was " + interval);
+        }
+    }
+
+    private static void llm(List<String> problems, PromptGeneratorConfig.Llm llm) {
+        share(problems, "prompts.llm.share", llm.share());
+        if (llm.share() <= 0) {
+            return;
+        }
+        if (llm.baseUrl().isEmpty()) {
+            problems.add("prompts.llm.base-url must name an OpenAI-compatible endpoint "
+                    + "(e.g. http://localhost:8000/v1) when prompts.llm.share is above 0");
+        } else {
+            String scheme = llm.baseUrl().get().getScheme();
+            if (!"http".equals(scheme) && !"https".equals(scheme)) {
+                problems.add("prompts.llm.base-url must be an http or https URL, was "
+                        + llm.baseUrl().get());
+            }
+        }
+        if (llm.model().filter(name -> !name.isBlank()).isEmpty()) {
+            problems.add("prompts.llm.model must name the model when prompts.llm.share is above 0");
+        }
+        if (!(llm.temperature() >= 0 && llm.temperature() <= 2)) {
+            problems.add("prompts.llm.temperature must lie in [0, 2], was " + llm.temperature());
+        }
+        if (llm.maxTokens() < 64) {
+            problems.add("prompts.llm.max-tokens must be >= 64, was " + llm.maxTokens());
+        }
+        positive(problems, "prompts.llm.timeout", llm.timeout());
+        if (llm.maxRetries() < 0) {
+            problems.add("prompts.llm.max-retries must be >= 0, was " + llm.maxRetries());
+        }
+        if (llm.retryDelay().isNegative()) {
+            problems.add("prompts.llm.retry-delay must be >= 0, was " + llm.retryDelay());
+        }
+        if (llm.circuitWindow() < 1) {
+            problems.add("prompts.llm.circuit-window must be >= 1, was " + llm.circuitWindow());
+        }
+        if (!(llm.circuitFailureRatio() > 0 && llm.circuitFailureRatio() <= 1)) {
+            problems.add("prompts.llm.circuit-failure-ratio must lie in (0, 1], was "
+                    + llm.circuitFailureRatio());
+        }
+        if (llm.circuitDelay().isNegative()) {
+            problems.add("prompts.llm.circuit-delay must be >= 0, was " + llm.circuitDelay());
+        }
+    }
+
+    private static void positive(List<String> problems, String key, Duration duration) {
+        if (duration.isNegative() || duration.isZero()) {
+            problems.add(key + " must be > 0, was " + duration);
         }
     }
 

@@ -1,7 +1,9 @@
 package ai.collectiveagency.prompts.config;
 
+import ai.collectiveagency.llm.JsonMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -50,6 +52,62 @@ public interface PromptGeneratorConfig {
 
     /** The audit consumer that reads the prompts topic back (see {@code PromptAuditConsumer}). */
     Audit audit();
+
+    /** The LLM task source (off unless {@code prompts.llm.share} is above 0). */
+    Llm llm();
+
+    /** Settings of the LLM task source, keys under {@code prompts.llm.}. */
+    interface Llm {
+
+        /** Share of tasks an LLM writes, the rest combinatorial, in [0, 1]; 0 turns it off. */
+        @WithDefault("0")
+        double share();
+
+        /** API root of an OpenAI-compatible endpoint, e.g. {@code http://localhost:8000/v1}. */
+        Optional<URI> baseUrl();
+
+        /** Model name sent with each request. */
+        Optional<String> model();
+
+        /** Bearer token; set it through the environment: {@code PROMPTS_LLM_API_KEY}. */
+        Optional<String> apiKey();
+
+        /** How JSON is asked for: schema (response_format json_schema), object, or prompt. */
+        @WithDefault("schema")
+        JsonMode jsonMode();
+
+        /** Sampling temperature of the task writer. */
+        @WithDefault("1.0")
+        double temperature();
+
+        /** Longest answer requested, in tokens. */
+        @WithDefault("1500")
+        int maxTokens();
+
+        /** Time one attempt may take. */
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** Attempts after the first for an answer that failed (bad JSON, 5xx, timeout). */
+        @WithDefault("2")
+        int maxRetries();
+
+        /** Back-off before the first retry; it doubles for each further one. */
+        @WithDefault("1s")
+        Duration retryDelay();
+
+        /** Attempts the circuit breaker looks back over. */
+        @WithDefault("20")
+        int circuitWindow();
+
+        /** Share of failed attempts in the window that opens the circuit, in (0, 1]. */
+        @WithDefault("0.5")
+        double circuitFailureRatio();
+
+        /** How long an open circuit refuses requests before it lets one through. */
+        @WithDefault("30s")
+        Duration circuitDelay();
+    }
 
     /** Settings of the audit consumer, keys under {@code prompts.audit.}. */
     interface Audit {

@@ -4,22 +4,25 @@ import ai.collectiveagency.schemas.PromptTask;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /**
  * An endless run of tasks without near-duplicates: tasks 0, 1, 2, ... of a source, each handed
  * out only when the {@link NearDuplicateFilter} admits it, stamped with the time it is handed
- * out. Thread-safe; the counters may be read from any thread.
+ * out. A source may fail to make a task (an LLM that gave no valid answer): that index yields
+ * nothing. Thread-safe; the counters may be read from any thread.
  *
  * <pre>{@code
- * var tasks = new DistinctTasks(source::task, new NearDuplicateFilter(), Clock.systemUTC(), 1000);
- * PromptTask next = tasks.next();
+ * var tasks = new DistinctTasks(i -> Optional.of(source.task(i)), new NearDuplicateFilter(),
+ *         Clock.systemUTC(), 1000);
+ * Optional<PromptTask> next = tasks.next();
  * }</pre>
  */
 public final class DistinctTasks {
 
-    private final LongFunction<PromptTask> source;
+    private final LongFunction<Optional<PromptTask>> source;
     private final NearDuplicateFilter filter;
     private final Clock clock;
     private final int maxDropsInARow;
@@ -28,12 +31,12 @@ public final class DistinctTasks {
     private long nextIndex;
 
     /**
-     * @param source task {@code i} of the run
+     * @param source task {@code i} of the run, empty when the source could not make it
      * @param filter remembers every task handed out
      * @param clock stamps {@code created_at}
      * @param maxDropsInARow near-duplicates in a row after which the source counts as exhausted
      */
-    public DistinctTasks(LongFunction<PromptTask> source, NearDuplicateFilter filter, Clock clock,
+    public DistinctTasks(LongFunction<Optional<PromptTask>> source, NearDuplicateFilter filter, Clock clock,
             int maxDropsInARow) {
         this.source = Objects.requireNonNull(source, "source");
         this.filter = Objects.requireNonNull(filter, "filter");
@@ -45,19 +48,24 @@ public final class DistinctTasks {
     }
 
     /**
-     * The next task that is no near-duplicate of one handed out before.
+     * The next task that is no near-duplicate of one handed out before; empty when the source
+     * failed to make the next task.
      *
      * @throws IllegalStateException when {@code maxDropsInARow} tasks in a row were dropped: the
      *     seed lists hold too few distinct combinations for more
      */
-    public synchronized PromptTask next() {
+    public synchronized Optional<PromptTask> next() {
         for (int drops = 0; drops < maxDropsInARow; drops++) {
-            PromptTask task = source.apply(nextIndex++);
+            Optional<PromptTask> made = source.apply(nextIndex++);
+            if (made.isEmpty()) {
+                return made;
+            }
+            PromptTask task = made.get();
             if (filter.admit(TaskText.of(task))) {
                 handedOut.incrementAndGet();
                 // The source makes a new task per index, so stamping it in place is safe.
                 task.setCreatedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS));
-                return task;
+                return made;
             }
             dropped.incrementAndGet();
         }

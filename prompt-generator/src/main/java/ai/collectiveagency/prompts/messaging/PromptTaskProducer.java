@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
+import ai.collectiveagency.prompts.config.TaskSources;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
@@ -23,7 +25,8 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
  * a tick it refuses is skipped, not queued. Counts the tasks the broker acknowledged
  * ({@code prompts_produced_total}), the near-duplicates dropped
  * ({@code prompts_duplicates_dropped_total}) and the skipped ticks
- * ({@code prompts_paced_ticks_total}); {@code prompts_pacing_lag} shows the lag.
+ * ({@code prompts_paced_ticks_total}); {@code prompts_pacing_lag} shows the lag. A task the LLM
+ * source could not make leaves its tick empty ({@code prompts_llm_dropped_total} by reason).
  */
 @ApplicationScoped
 public class PromptTaskProducer {
@@ -34,8 +37,8 @@ public class PromptTaskProducer {
     private final Counter produced;
     private final Counter paced;
 
-    PromptTaskProducer(DistinctTasks tasks, PromptGeneratorConfig config, LagGate gate,
-                       MeterRegistry registry) {
+    PromptTaskProducer(DistinctTasks tasks, TaskSources sources, PromptGeneratorConfig config,
+                       LagGate gate, MeterRegistry registry) {
         this.tasks = tasks;
         this.config = config;
         this.gate = gate;
@@ -51,6 +54,7 @@ public class PromptTaskProducer {
         Gauge.builder("prompts.pacing.lag", gate, LagGate::lag)
                 .description("Records of the prompts topic the paced group has not committed yet")
                 .register(registry);
+        sources.llmChat().ifPresent(chat -> LlmSourceMetrics.register(chat.stats(), registry));
     }
 
     @Outgoing(Channels.PROMPTS)
@@ -59,7 +63,9 @@ public class PromptTaskProducer {
         Multi<PromptTask> stream = Multi.createFrom().ticks().every(period)
                 .onOverflow().drop()
                 .select().where(tick -> admit())
-                .map(tick -> tasks.next());
+                .map(tick -> tasks.next())
+                .select().where(Optional::isPresent)
+                .map(Optional::get);
         if (config.maxTasks() > 0) {
             stream = stream.select().first(config.maxTasks());
         }

@@ -1,7 +1,10 @@
 package ai.collectiveagency.prompts.cli;
 
+import static ai.collectiveagency.llm.ScriptedChatServer.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.llm.ScriptedChatServer;
+import ai.collectiveagency.prompts.llm.TaskAnswers;
 import ai.collectiveagency.schemas.PromptTask;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,5 +112,40 @@ class PromptsCommandTest {
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines().toList()).singleElement()
                 .satisfies(line -> assertThat(line).startsWith("error: "));
+    }
+
+    @Test
+    void llmSourceWritesTheModelsTasksAndCountsTheDroppedOnes() throws Exception {
+        try (ScriptedChatServer server = new ScriptedChatServer()) {
+            server.then(answer(TaskAnswers.valid(0)), answer(TaskAnswers.prose()),
+                    answer(TaskAnswers.prose()), answer(TaskAnswers.valid(1)));
+            var out = new ByteArrayOutputStream();
+            var err = new ByteArrayOutputStream();
+
+            int exit = PromptsCommand.run(new String[] {"--count", "2", "--seed", "5",
+                "--source", "llm", "--llm-url", server.baseUrl().toString(),
+                "--llm-model", "writer", "--llm-retries", "1", "--created-at", T0},
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8),
+                    Map.of("OPENAI_API_KEY", "sk-cli"));
+
+            assertThat(exit).isZero();
+            List<PromptTask> tasks = out.toString(StandardCharsets.UTF_8).lines()
+                    .map(JsonLines::parse).toList();
+            assertThat(tasks).extracting(PromptTask::getTaskId).containsExactly("llm-5-0");
+            assertThat(tasks.get(0).getScenario().getDomain()).isEqualTo("farming");
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains(
+                    "llm: 3 requests, 1 answered, 1 dropped (invalid_json 1), 1 retried");
+            assertThat(server.headers().get(0).get("Authorization"))
+                    .containsExactly("Bearer sk-cli");
+        }
+    }
+
+    @Test
+    void llmSourceWithoutAnEndpointIsAUsageError() {
+        Result r = run("--count", "2", "--source", "llm");
+
+        assertThat(r.exit()).isEqualTo(PromptsCommand.USAGE);
+        assertThat(r.err()).contains("error: --source llm needs --llm-url and --llm-model");
     }
 }

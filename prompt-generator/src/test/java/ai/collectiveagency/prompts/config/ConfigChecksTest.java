@@ -3,6 +3,8 @@ package ai.collectiveagency.prompts.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.collectiveagency.llm.JsonMode;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -59,6 +61,30 @@ class ConfigChecksTest {
                 .containsExactly("prompts.seeds must name a folder, was no/such/folder");
     }
 
+    @Test
+    void anLlmShareNeedsAnEndpointAndAModel() {
+        Settings settings = new Settings();
+        settings.llmShare = 0.5;
+
+        assertThat(ConfigChecks.problems(settings)).containsExactly(
+                "prompts.llm.base-url must name an OpenAI-compatible endpoint "
+                        + "(e.g. http://localhost:8000/v1) when prompts.llm.share is above 0",
+                "prompts.llm.model must name the model when prompts.llm.share is above 0");
+    }
+
+    @Test
+    void anLlmEndpointMustBeHttpAndItsTimeoutPositive() {
+        Settings settings = new Settings();
+        settings.llmShare = 1;
+        settings.llmBaseUrl = Optional.of(URI.create("ftp://example.org/v1"));
+        settings.llmModel = Optional.of("writer");
+        settings.llmTimeout = Duration.ZERO;
+
+        assertThat(ConfigChecks.problems(settings)).containsExactly(
+                "prompts.llm.base-url must be an http or https URL, was ftp://example.org/v1",
+                "prompts.llm.timeout must be > 0, was PT0S");
+    }
+
     /** The defaults of {@link PromptGeneratorConfig}, each changeable. */
     private static final class Settings implements PromptGeneratorConfig {
         long seed = 1;
@@ -71,6 +97,10 @@ class ConfigChecksTest {
         String group = "rollout-service";
         long maxLag = 64;
         Duration checkInterval = Duration.ofSeconds(1);
+        double llmShare = 0;
+        Optional<URI> llmBaseUrl = Optional.empty();
+        Optional<String> llmModel = Optional.empty();
+        Duration llmTimeout = Duration.ofSeconds(60);
 
         @Override
         public long seed() {
@@ -135,6 +165,63 @@ class ConfigChecksTest {
         @Override
         public Audit audit() {
             return () -> true;
+        }
+
+        @Override
+        public Llm llm() {
+            return new Llm() {
+                public double share() {
+                    return llmShare;
+                }
+
+                public Optional<URI> baseUrl() {
+                    return llmBaseUrl;
+                }
+
+                public Optional<String> model() {
+                    return llmModel;
+                }
+
+                public Optional<String> apiKey() {
+                    return Optional.empty();
+                }
+
+                public JsonMode jsonMode() {
+                    return JsonMode.SCHEMA;
+                }
+
+                public double temperature() {
+                    return 1.0;
+                }
+
+                public int maxTokens() {
+                    return 1500;
+                }
+
+                public Duration timeout() {
+                    return llmTimeout;
+                }
+
+                public int maxRetries() {
+                    return 2;
+                }
+
+                public Duration retryDelay() {
+                    return Duration.ofSeconds(1);
+                }
+
+                public int circuitWindow() {
+                    return 20;
+                }
+
+                public double circuitFailureRatio() {
+                    return 0.5;
+                }
+
+                public Duration circuitDelay() {
+                    return Duration.ofSeconds(30);
+                }
+            };
         }
     }
 }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -23,9 +24,9 @@ class DistinctTasksTest {
     void handsOutTheSourceTasksInOrderStampedWithTheClock() {
         CombinatorialSource source = new CombinatorialSource(SeedLists.shipped(),
                 CombinatorialConfig.defaults(7, Instant.EPOCH));
-        DistinctTasks tasks = new DistinctTasks(source::task, new NearDuplicateFilter(), CLOCK, 10);
+        DistinctTasks tasks = new DistinctTasks(i -> Optional.of(source.task(i)), new NearDuplicateFilter(), CLOCK, 10);
 
-        List<PromptTask> first = Stream.generate(tasks::next).limit(3).toList();
+        List<PromptTask> first = Stream.generate(() -> tasks.next().orElseThrow()).limit(3).toList();
 
         assertThat(first).extracting(PromptTask::getTaskId)
                 .containsExactly("comb-7-0", "comb-7-1", "comb-7-2");
@@ -41,10 +42,10 @@ class DistinctTasksTest {
         PromptTask other = new CombinatorialSource(SeedLists.shipped(),
                 CombinatorialConfig.defaults(1, Instant.EPOCH)).task(1);
         DistinctTasks tasks = new DistinctTasks(
-                i -> i < 3 ? same : other, new NearDuplicateFilter(), CLOCK, 10);
+                i -> Optional.of(i < 3 ? same : other), new NearDuplicateFilter(), CLOCK, 10);
 
-        assertThat(tasks.next().getTaskId()).isEqualTo(same.getTaskId());
-        assertThat(tasks.next().getTaskId()).isEqualTo(other.getTaskId());
+        assertThat(tasks.next().orElseThrow().getTaskId()).isEqualTo(same.getTaskId());
+        assertThat(tasks.next().orElseThrow().getTaskId()).isEqualTo(other.getTaskId());
         assertThat(tasks.dropped()).isEqualTo(2);
     }
 
@@ -52,12 +53,26 @@ class DistinctTasksTest {
     void anExhaustedSourceFailsInsteadOfSpinning() {
         PromptTask same = new CombinatorialSource(SeedLists.shipped(),
                 CombinatorialConfig.defaults(1, Instant.EPOCH)).task(0);
-        DistinctTasks tasks = new DistinctTasks(i -> same, new NearDuplicateFilter(), CLOCK, 5);
+        DistinctTasks tasks = new DistinctTasks(i -> Optional.of(same), new NearDuplicateFilter(), CLOCK, 5);
         tasks.next();
 
         assertThatThrownBy(tasks::next)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("5 tasks in a row were near-duplicates");
         assertThat(tasks.dropped()).isEqualTo(5);
+    }
+
+    @Test
+    void anIndexTheSourceCouldNotMakeYieldsNothingAndTheRunGoesOn() {
+        PromptTask task = new CombinatorialSource(SeedLists.shipped(),
+                CombinatorialConfig.defaults(1, Instant.EPOCH)).task(0);
+        DistinctTasks tasks = new DistinctTasks(
+                i -> i == 0 ? Optional.empty() : Optional.of(task), new NearDuplicateFilter(),
+                CLOCK, 5);
+
+        assertThat(tasks.next()).isEmpty();
+        assertThat(tasks.next()).contains(task);
+        assertThat(tasks.handedOut()).isEqualTo(1);
+        assertThat(tasks.dropped()).isZero();
     }
 }
