@@ -43,6 +43,13 @@ public interface PromptGeneratorConfig {
     @WithDefault("2")
     double rate();
 
+    /**
+     * Whether a restarted run carries on after the highest task index its seed already wrote to
+     * the prompts topic (else it starts at index 0 and repeats task ids).
+     */
+    @WithDefault("true")
+    boolean resume();
+
     /** Tasks to send before the stream completes; 0 sends for as long as the service runs. */
     @WithDefault("0")
     long maxTasks();

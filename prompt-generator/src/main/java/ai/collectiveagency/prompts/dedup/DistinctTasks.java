@@ -73,6 +73,14 @@ public final class DistinctTasks {
                 + " tasks in a row were near-duplicates of earlier ones");
     }
 
+    /**
+     * Carries on at task {@code index} of the source, when that is later than where the run is
+     * (a restarted run skipping what it sent before).
+     */
+    public synchronized void skipTo(long index) {
+        nextIndex = Math.max(nextIndex, index);
+    }
+
     /** Tasks handed out so far. */
     public long handedOut() {
         return handedOut.get();

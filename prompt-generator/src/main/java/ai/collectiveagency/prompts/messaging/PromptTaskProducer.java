@@ -20,7 +20,9 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 
 /**
  * Sends distinct tasks to {@link Channels#PROMPTS}, keyed by task id, at {@code prompts.rate} per
- * second, and stops after {@code prompts.max-tasks} when that is above 0. Before each task the
+ * second, and stops after {@code prompts.max-tasks} when that is above 0. Before the first task it
+ * reads where this seed's run left off on the topic ({@link TopicResume}), so a restart sends no
+ * task id twice. Before each task the
  * {@link LagGate} is asked whether the rollout group's lag is below {@code prompts.pacing.max-lag};
  * a tick it refuses is skipped, not queued. Counts the tasks the broker acknowledged
  * ({@code prompts_produced_total}), the near-duplicates dropped
@@ -31,15 +33,22 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 @ApplicationScoped
 public class PromptTaskProducer {
 
+    private static final System.Logger LOG =
+            System.getLogger(PromptTaskProducer.class.getName());
+
     private final DistinctTasks tasks;
     private final PromptGeneratorConfig config;
     private final LagGate gate;
     private final Counter produced;
     private final Counter paced;
+    private final TopicResume resume;
+    private boolean resumed;
+    private boolean resumeWarned;
 
     PromptTaskProducer(DistinctTasks tasks, TaskSources sources, PromptGeneratorConfig config,
-                       LagGate gate, MeterRegistry registry) {
+                       LagGate gate, TopicResume resume, MeterRegistry registry) {
         this.tasks = tasks;
+        this.resume = resume;
         this.config = config;
         this.gate = gate;
         this.produced = Counter.builder("prompts.produced")
@@ -62,7 +71,7 @@ public class PromptTaskProducer {
         Duration period = Duration.ofNanos(Math.round(1e9 / config.rate()));
         Multi<PromptTask> stream = Multi.createFrom().ticks().every(period)
                 .onOverflow().drop()
-                .select().where(tick -> admit())
+                .select().where(tick -> resumed() && admit())
                 .map(tick -> tasks.next())
                 .select().where(Optional::isPresent)
                 .map(Optional::get);
@@ -70,6 +79,30 @@ public class PromptTaskProducer {
             stream = stream.select().first(config.maxTasks());
         }
         return stream.map(this::record);
+    }
+
+    /** Before the first task: where this seed's run left off on the topic; ticks wait for it. */
+    private boolean resumed() {
+        if (resumed) {
+            return true;
+        }
+        try {
+            long next = resume.nextIndex();
+            tasks.skipTo(next);
+            resumed = true;
+            if (next > 0) {
+                LOG.log(System.Logger.Level.INFO, "run seed " + config.seed() + " resumes at task "
+                        + next + ": " + resume.topic() + " already holds its earlier tasks");
+            }
+            return true;
+        } catch (RuntimeException e) {
+            if (!resumeWarned) {
+                resumeWarned = true;
+                LOG.log(System.Logger.Level.WARNING, "waiting to read where the run left off on "
+                        + resume.topic() + ": " + e);
+            }
+            return false;
+        }
     }
 
     private boolean admit() {

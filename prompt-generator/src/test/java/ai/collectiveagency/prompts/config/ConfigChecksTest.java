@@ -143,6 +143,11 @@ class ConfigChecksTest {
         }
 
         @Override
+        public boolean resume() {
+            return true;
+        }
+
+        @Override
         public Pacing pacing() {
             return new Pacing() {
                 @Override

@@ -1,0 +1,61 @@
+package ai.collectiveagency.prompts.messaging;
+
+import ai.collectiveagency.prompts.config.PromptGeneratorConfig;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Reads the {@link ResumePoint} of this run (seed {@code prompts.seed}) from the prompts topic
+ * with a short-lived consumer that joins no group and commits nothing; with
+ * {@code prompts.resume=false} every run starts at index 0. A singleton without a client proxy:
+ * a tick still running while the service stops must not look the bean up again.
+ */
+@Singleton
+public class TopicResume {
+
+    /** The longest one attempt to read the topic's tail may take. */
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final PromptGeneratorConfig config;
+    private final String bootstrapServers;
+    private final String topic;
+
+    TopicResume(PromptGeneratorConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "mp.messaging.outgoing." + Channels.PROMPTS + ".topic")
+            String topic) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+    }
+
+    /**
+     * The first task index this run has not sent yet.
+     *
+     * @throws org.apache.kafka.common.KafkaException when the broker cannot be read in time
+     */
+    long nextIndex() {
+        if (!config.resume()) {
+            return 0;
+        }
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "prompt-generator-resume",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            return ResumePoint.nextIndex(consumer, topic, config.seed(), TIMEOUT);
+        }
+    }
+
+    String topic() {
+        return topic;
+    }
+}
