@@ -13,7 +13,10 @@ public final class SequenceSeeds {
      * @param step 0..T-1 for persona turns (and 0 for a single answer), T for the resolution
      */
     public static long of(long taskSeed, int trajectory, int step) {
-        return mix(mix(taskSeed) ^ mix(((long) trajectory << 32) | (step & 0xffffffffL)));
+        // Chained, not xor-ed: mix(a) ^ mix(b) is symmetric, so (task 0, index 1) would meet
+        // (task 1, index 0). The golden-ratio offset moves seed 0 off mix's fixed point 0.
+        long position = ((long) trajectory << 32) | (step & 0xffffffffL);
+        return mix(mix(taskSeed ^ 0x9e3779b97f4a7c15L) + position);
     }
 
     /** SplitMix64's finalizer: nearby inputs give unrelated outputs. */
