@@ -1,6 +1,7 @@
 package ai.collectiveagency.rollout.negotiation;
 
 import ai.collectiveagency.policy.tokenizer.Message;
+import ai.collectiveagency.schemas.PromptTask;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +34,8 @@ public final class Perspective {
     }
 
     /** The system prompt of {@code side}: its persona, the scenario, the rules. */
-    public String systemPrompt(Dialogue dialogue, Speaker side) {
-        return templates.personaSystem().fill(TaskText.of(dialogue.task(), side));
+    public String systemPrompt(PromptTask task, Speaker side) {
+        return templates.personaSystem().fill(TaskText.of(task, side));
     }
 
     /** The messages the next speaker of {@code dialogue} answers. */
@@ -42,7 +43,7 @@ public final class Perspective {
         Speaker self = dialogue.nextSpeaker();
         List<DialogueTurn> visible = dialogue.lastTurns(contextTurns);
         List<Message> messages = new ArrayList<>();
-        messages.add(Message.system(systemPrompt(dialogue, self)));
+        messages.add(Message.system(systemPrompt(dialogue.task(), self)));
         if (visible.isEmpty() || visible.get(0).speaker() == self) {
             boolean cut = visible.size() < dialogue.turns().size();
             PromptTemplate lead = cut ? templates.continued() : templates.opening();

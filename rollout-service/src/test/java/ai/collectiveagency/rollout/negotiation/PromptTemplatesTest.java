@@ -35,7 +35,7 @@ class PromptTemplatesTest {
     void shippedPersonaPromptStatesPersonaScenarioAndRules() {
         var task = TestTasks.task("t1", TaskMode.NEGOTIATION, 1);
         String prompt = new Perspective(PromptTemplates.defaults(), 2)
-                .systemPrompt(Dialogue.start(task), Speaker.B);
+                .systemPrompt(task, Speaker.B);
 
         assertThat(prompt).contains("Benedikt", "village miller", "care", "keep the mill",
                 "no theft", "River", "Both farms need the river.", "Ana", "farmer",
