@@ -99,9 +99,25 @@ public final class Policy implements AutoCloseable {
      */
     public List<Generation> generate(List<int[]> prompts, SamplingParams params,
             List<String> stopStrings) {
-        StopCondition stop = stopStrings.isEmpty() ? StopCondition.NONE
+        return generator.generate(prompts, params, endOfSequence, stopCondition(stopStrings));
+    }
+
+    /**
+     * As {@link #generate(List, SamplingParams, List)}, each prompt sampled from its own seed
+     * ({@code params.seed()} is unused): a sequence's tokens do not depend on its row or on what
+     * else shares the batch.
+     *
+     * @param seeds one per prompt
+     */
+    public List<Generation> generate(List<int[]> prompts, SamplingParams params, long[] seeds,
+            List<String> stopStrings) {
+        return generator.generate(prompts, params, seeds, endOfSequence,
+                stopCondition(stopStrings));
+    }
+
+    private StopCondition stopCondition(List<String> stopStrings) {
+        return stopStrings.isEmpty() ? StopCondition.NONE
                 : generated -> containsAny(decode(generated), stopStrings);
-        return generator.generate(prompts, params, endOfSequence, stop);
     }
 
     private static boolean containsAny(String text, List<String> needles) {

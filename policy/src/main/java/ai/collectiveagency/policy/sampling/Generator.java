@@ -60,6 +60,36 @@ public final class Generator {
      */
     public List<Generation> generate(List<int[]> prompts, SamplingParams params,
             Set<Integer> endOfSequence, StopCondition stop) {
+        SplittableRandom seeds = new SplittableRandom(params.seed());
+        SplittableRandom[] streams = new SplittableRandom[prompts.size()];
+        for (int b = 0; b < streams.length; b++) {
+            streams[b] = seeds.split();
+        }
+        return generate(prompts, params, streams, endOfSequence, stop);
+    }
+
+    /**
+     * Generates a continuation of each prompt, each sampled from its own seed (params' seed is
+     * unused): a sequence's tokens depend only on its prompt and seed, not on its row or on what
+     * else shares the batch, so callers that batch work from many sources stay reproducible.
+     *
+     * @param seeds one per prompt
+     */
+    public List<Generation> generate(List<int[]> prompts, SamplingParams params, long[] seeds,
+            Set<Integer> endOfSequence, StopCondition stop) {
+        if (seeds.length != prompts.size()) {
+            throw new IllegalArgumentException(seeds.length + " seeds for " + prompts.size()
+                    + " prompts");
+        }
+        SplittableRandom[] streams = new SplittableRandom[seeds.length];
+        for (int b = 0; b < streams.length; b++) {
+            streams[b] = new SplittableRandom(seeds[b]);
+        }
+        return generate(prompts, params, streams, endOfSequence, stop);
+    }
+
+    private List<Generation> generate(List<int[]> prompts, SamplingParams params,
+            SplittableRandom[] streams, Set<Integer> endOfSequence, StopCondition stop) {
         int batch = prompts.size();
         int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
         if (batch == 0 || prompts.stream().anyMatch(p -> p.length == 0)) {
@@ -71,9 +101,8 @@ public final class Generator {
                     + params.maxNewTokens() + ") exceeds the model's " + limit + " positions");
         }
         Sequence[] sequences = new Sequence[batch];
-        SplittableRandom seeds = new SplittableRandom(params.seed());
         for (int b = 0; b < batch; b++) {
-            sequences[b] = new Sequence(params.maxNewTokens(), seeds.split());
+            sequences[b] = new Sequence(params.maxNewTokens(), streams[b]);
         }
         int[] active = range(batch);
         int[][] attention = promptMask(prompts, longest);

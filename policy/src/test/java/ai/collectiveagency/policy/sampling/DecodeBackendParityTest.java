@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -86,6 +87,19 @@ class DecodeBackendParityTest {
         SamplingParams params = SamplingParams.sample(30, 0.7, 11);
         List<Generation> engine = generate(stories, DecodeBackend.ENGINE, params, Set.of());
         List<Generation> java = generate(stories, DecodeBackend.JAVA, params, Set.of());
+
+        assertSame(java, engine);
+    }
+
+    @Test
+    void perPromptSeedsSampleTheSameOnBothBackends() {
+        SamplingParams params = SamplingParams.sample(30, 0.7, 0);
+        long[] seeds = new long[PROMPTS.size()];
+        Arrays.setAll(seeds, i -> 100 + i);
+        List<Generation> engine = new Generator(stories, DecodeBackend.ENGINE)
+                .generate(PROMPTS, params, seeds, Set.of(), StopCondition.NONE);
+        List<Generation> java = new Generator(stories, DecodeBackend.JAVA)
+                .generate(PROMPTS, params, seeds, Set.of(), StopCondition.NONE);
 
         assertSame(java, engine);
     }

@@ -74,6 +74,38 @@ class SamplingTest {
         assertThat(batched.logprobs()).containsExactly(alone.logprobs(), within(1e-4f));
     }
 
+    @ParameterizedTest
+    @MethodSource("seededParams")
+    void perPromptSeedGivesTheSameSequenceInAnyRowAndBatch(SamplingParams params) {
+        long seed = 99;
+        Generation alone = generator.generate(List.of(PROMPT), params, new long[] {seed},
+                Set.of(), StopCondition.NONE).get(0);
+        List<int[]> batch = Stream.concat(OTHERS.stream(), Stream.of(PROMPT)).toList();
+        Generation lastRow = generator.generate(batch, params, new long[] {5, 6, seed},
+                Set.of(), StopCondition.NONE).get(2);
+
+        assertThat(lastRow.tokenIds()).containsExactly(alone.tokenIds());
+        assertThat(lastRow.logprobs()).containsExactly(alone.logprobs(), within(1e-4f));
+    }
+
+    @Test
+    void samePromptWithTwoSeedsInOneBatchGivesTwoSequences() {
+        List<Generation> out = generator.generate(List.of(PROMPT, PROMPT),
+                SamplingParams.sample(TOKENS, 1.0, 0), new long[] {1, 2}, Set.of(),
+                StopCondition.NONE);
+
+        assertThat(out.get(1).tokenIds()).isNotEqualTo(out.get(0).tokenIds());
+    }
+
+    @Test
+    void seedCountMustMatchPromptCount() {
+        assertThatThrownBy(() -> generator.generate(List.of(PROMPT),
+                SamplingParams.sample(TOKENS, 1.0, 0), new long[] {1, 2}, Set.of(),
+                StopCondition.NONE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2 seeds for 1 prompts");
+    }
+
     @Test
     void topKOneGivesTheGreedySequence() {
         Generation greedy = alone(SamplingParams.greedy(TOKENS));

@@ -1,0 +1,73 @@
+package ai.collectiveagency.rollout.negotiation;
+
+import ai.collectiveagency.policy.Policy;
+import ai.collectiveagency.policy.sampling.Generation;
+import ai.collectiveagency.policy.sampling.SamplingParams;
+import ai.collectiveagency.policy.tokenizer.Message;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The policy as its own agreement judge: the {@code agreement} prompt (scenario and the latest
+ * turns) answered greedily in a few tokens and read with {@link YesNoAnswer}. An unparseable
+ * answer, or a judge prompt too long for the model, counts as not agreed.
+ *
+ * <p>The judge sees the same window of turns the speakers see (the last k, or all when k is 0):
+ * whether the sides agree shows in their latest exchange, and it keeps the judge's prompt short.
+ */
+public final class PolicyAgreementCheck implements AgreementCheck {
+
+    private final Policy policy;
+    private final PromptTemplates templates;
+    private final int contextTurns;
+    private final SamplingParams params;
+    private final ContextBudget budget;
+
+    /**
+     * @param contextTurns turns the judge sees (0: all)
+     * @param maxTokens the judge's answer budget, a few tokens
+     */
+    public PolicyAgreementCheck(Policy policy, PromptTemplates templates, int contextTurns,
+            int maxTokens) {
+        this.policy = policy;
+        this.templates = templates;
+        this.contextTurns = contextTurns;
+        this.params = SamplingParams.greedy(maxTokens);
+        this.budget = new ContextBudget(policy.model().config().maxPositions());
+    }
+
+    @Override
+    public List<AgreementVerdict> check(List<Dialogue> dialogues) {
+        AgreementVerdict[] verdicts = new AgreementVerdict[dialogues.size()];
+        List<int[]> prompts = new ArrayList<>();
+        List<Integer> asked = new ArrayList<>();
+        for (int i = 0; i < dialogues.size(); i++) {
+            int[] prompt = policy.encodeChat(messages(dialogues.get(i)));
+            if (budget.fits(prompt.length, params.maxNewTokens())) {
+                prompts.add(prompt);
+                asked.add(i);
+            } else {
+                verdicts[i] = new AgreementVerdict(false, "judge prompt of " + prompt.length
+                        + " tokens does not fit the model's " + budget.maxPositions()
+                        + " positions");
+            }
+        }
+        if (!prompts.isEmpty()) {
+            List<Generation> answers = policy.generate(prompts, params, List.of());
+            for (int j = 0; j < answers.size(); j++) {
+                String answer = policy.decode(answers.get(j).tokenIds());
+                verdicts[asked.get(j)] = new AgreementVerdict(
+                        YesNoAnswer.parse(answer).orElse(false), answer);
+            }
+        }
+        return List.of(verdicts);
+    }
+
+    /** The judge's conversation about one dialogue. */
+    List<Message> messages(Dialogue dialogue) {
+        var values = TaskText.of(dialogue.task(), dialogue.lastTurns(contextTurns));
+        return List.of(Message.system(templates.agreementSystem().fill(values)),
+                Message.user(templates.agreement().fill(values)));
+    }
+}
