@@ -25,7 +25,7 @@ public final class JsonChat {
     private final OpenAiChatClient client;
     private final JsonAnswerSchema schema;
     private final JsonMode mode;
-    private final TypedGuard<JsonNode> guard;
+    private final TypedGuard<JsonReply> guard;
     private final ChatStats stats = new ChatStats();
 
     public JsonChat(OpenAiChatClient client, JsonAnswerSchema schema, JsonMode mode,
@@ -33,7 +33,7 @@ public final class JsonChat {
         this.client = Objects.requireNonNull(client, "client");
         this.schema = Objects.requireNonNull(schema, "schema");
         this.mode = Objects.requireNonNull(mode, "mode");
-        this.guard = TypedGuard.create(JsonNode.class)
+        this.guard = TypedGuard.create(JsonReply.class)
                 .withTimeout()
                     .duration(settings.attemptTimeout().toMillis(), ChronoUnit.MILLIS)
                     .done()
@@ -64,12 +64,21 @@ public final class JsonChat {
      */
     public JsonNode ask(List<ChatMessage> messages, double temperature, int maxTokens,
             long seed) {
+        return reply(messages, temperature, maxTokens, seed).json();
+    }
+
+    /**
+     * Like {@link #ask}, with the HTTP headers of the reply that gave the answer (e.g. the
+     * {@code X-Policy-Version} of the rollout-service's API).
+     */
+    public JsonReply reply(List<ChatMessage> messages, double temperature, int maxTokens,
+            long seed) {
         try {
-            JsonNode answer = guard.call(() -> {
+            JsonReply answer = guard.call(() -> {
                 stats.attempt();
-                String content = client.complete(messages, temperature, maxTokens, seed,
+                ChatReply reply = client.complete(messages, temperature, maxTokens, seed,
                         schema.responseFormat(mode));
-                return schema.parse(content);
+                return new JsonReply(schema.parse(reply.content()), reply.headers());
             });
             stats.answer();
             return answer;

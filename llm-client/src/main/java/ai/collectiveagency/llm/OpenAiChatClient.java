@@ -45,13 +45,13 @@ public final class OpenAiChatClient {
     }
 
     /**
-     * The model's answer to {@code messages}.
+     * The model's answer to {@code messages}, with the reply's HTTP headers.
      *
      * @param responseFormat the {@code response_format} object, or null to send none
      * @param seed sent as {@code seed} (servers that honour it answer reproducibly)
      * @throws ChatException on an HTTP error, a broken connection, or a reply without content
      */
-    public String complete(List<ChatMessage> messages, double temperature, int maxTokens,
+    public ChatReply complete(List<ChatMessage> messages, double temperature, int maxTokens,
             long seed, ObjectNode responseFormat) throws InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.chatCompletions())
                 .header("Content-Type", "application/json")
@@ -71,7 +71,7 @@ public final class OpenAiChatClient {
             throw new ChatException(ChatFailure.CONNECTION,
                     endpoint.chatCompletions() + ": " + e, e);
         }
-        return content(response);
+        return new ChatReply(content(response), response.headers());
     }
 
     private String body(List<ChatMessage> messages, double temperature, int maxTokens, long seed,

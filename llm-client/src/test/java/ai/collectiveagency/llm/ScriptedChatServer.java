@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -36,6 +37,7 @@ public final class ScriptedChatServer implements AutoCloseable {
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final List<Map<String, List<String>>> headers = new CopyOnWriteArrayList<>();
     private volatile Reply last = status(500, "{\"error\":\"no reply scripted\"}");
+    private final Map<String, String> replyHeaders = new ConcurrentHashMap<>();
 
     public ScriptedChatServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -52,6 +54,12 @@ public final class ScriptedChatServer implements AutoCloseable {
     /** Appends replies to the script. */
     public ScriptedChatServer then(Reply... replies) {
         script.addAll(List.of(replies));
+        return this;
+    }
+
+    /** Adds {@code name: value} to every reply from now on. */
+    public ScriptedChatServer withHeader(String name, String value) {
+        replyHeaders.put(name, value);
         return this;
     }
 
@@ -100,6 +108,7 @@ public final class ScriptedChatServer implements AutoCloseable {
         }
         byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
+        replyHeaders.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
         try {
             exchange.sendResponseHeaders(reply.status(), bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {

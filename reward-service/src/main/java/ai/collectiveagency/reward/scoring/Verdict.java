@@ -1,0 +1,28 @@
+package ai.collectiveagency.reward.scoring;
+
+import java.util.Map;
+import java.util.Objects;
+
+/** A scorer's result for one text: a reward with its breakdown, or unscorable with the reason. */
+public sealed interface Verdict {
+
+    /**
+     * @param reward the scalar reward
+     * @param breakdown score per rubric dimension or component, e.g. {@code knowledge -> 4}
+     */
+    record Scored(double reward, Map<String, Double> breakdown) implements Verdict {
+        public Scored {
+            if (!Double.isFinite(reward)) {
+                throw new IllegalArgumentException("reward must be finite, was " + reward);
+            }
+            breakdown = Map.copyOf(breakdown);
+        }
+    }
+
+    /** No score could be obtained; never a silent 0. */
+    record Unscorable(String reason) implements Verdict {
+        public Unscorable {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+}
