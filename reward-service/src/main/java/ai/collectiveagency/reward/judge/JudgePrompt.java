@@ -45,6 +45,9 @@ public final class JudgePrompt {
     static String data(ScoringInput input) {
         PromptTask task = input.task();
         ObjectNode data = JSON.createObjectNode();
+        if (task == null) {
+            return data.put("text", input.text()).toString();
+        }
         data.putObject("scenario")
                 .put("title", task.getScenario().getTitle())
                 .put("description", task.getScenario().getDescription())

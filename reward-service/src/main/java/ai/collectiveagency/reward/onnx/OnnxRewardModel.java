@@ -9,12 +9,16 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,9 +52,12 @@ public final class OnnxRewardModel implements AutoCloseable {
     private final boolean typeIds;
     private final String output;
     private final int maxTokens;
+    private final String fingerprint;
 
     private OnnxRewardModel(OrtEnvironment environment, OrtSession session,
-            HuggingFaceTokenizer tokenizer, boolean typeIds, String output, int maxTokens) {
+            HuggingFaceTokenizer tokenizer, boolean typeIds, String output, int maxTokens,
+            String fingerprint) {
+        this.fingerprint = fingerprint;
         this.environment = environment;
         this.session = session;
         this.tokenizer = tokenizer;
@@ -90,7 +97,7 @@ public final class OnnxRewardModel implements AutoCloseable {
             String output = checkOutput(model, session.getOutputInfo());
             HuggingFaceTokenizer tokenizer = loadTokenizer(tokenizerFile);
             return new OnnxRewardModel(environment, session, tokenizer,
-                    inputs.containsKey("token_type_ids"), output, maxTokens);
+                    inputs.containsKey("token_type_ids"), output, maxTokens, fingerprint(model));
         } catch (OrtException e) {
             close(session);
             throw new IllegalArgumentException(model + ": ONNX Runtime cannot load it: "
@@ -99,6 +106,11 @@ public final class OnnxRewardModel implements AutoCloseable {
             close(session);
             throw e;
         }
+    }
+
+    /** The first 12 hex digits of model.onnx's SHA-256: which weights scored. */
+    public String fingerprint() {
+        return fingerprint;
     }
 
     /** Token ids of {@code text}, as the model sees it (cut to {@code maxTokens}). */
@@ -195,6 +207,21 @@ public final class OnnxRewardModel implements AutoCloseable {
                     "truncation", "false"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static String fingerprint(Path model) {
+        try (InputStream in = Files.newInputStream(model)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + model, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

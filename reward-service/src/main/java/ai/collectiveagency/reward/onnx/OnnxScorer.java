@@ -17,15 +17,20 @@ public final class OnnxScorer implements Scorer {
 
     private final OnnxRewardModel model;
     private final String name;
+    private final String version;
     private final int batchSize;
 
-    /** @param name the model's name in {@code scorer_id}, e.g. its folder name */
-    public OnnxScorer(OnnxRewardModel model, String name, int batchSize) {
+    /**
+     * @param name the model's name in {@code scorer_id}, e.g. its folder name
+     * @param version recorded as {@code scorer_version}, e.g. {@link OnnxRewardModel#fingerprint}
+     */
+    public OnnxScorer(OnnxRewardModel model, String name, String version, int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, was " + batchSize);
         }
         this.model = model;
         this.name = name;
+        this.version = version;
         this.batchSize = batchSize;
     }
 
@@ -44,6 +49,6 @@ public final class OnnxScorer implements Scorer {
                 verdicts.add(new Verdict.Scored(score, Map.of("onnx", (double) score)));
             }
         }
-        return new Scores(verdicts, "1");
+        return new Scores(verdicts, version);
     }
 }

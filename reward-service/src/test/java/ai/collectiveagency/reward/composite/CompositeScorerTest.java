@@ -2,7 +2,7 @@ package ai.collectiveagency.reward.composite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.collectiveagency.reward.judge.TestInputs;
+import ai.collectiveagency.reward.TestData;
 import ai.collectiveagency.reward.scoring.Scorer;
 import ai.collectiveagency.reward.scoring.Scores;
 import ai.collectiveagency.reward.scoring.ScoringInput;
@@ -29,7 +29,7 @@ class CompositeScorerTest {
         CompositeScorer composite = new CompositeScorer(List.of(
                 new CompositeScorer.Part(judge, 0.75), new CompositeScorer.Part(onnx, 0.5)));
 
-        Scores scores = composite.score(List.of(TestInputs.input("x")));
+        Scores scores = composite.score(List.of(TestData.input("x")));
 
         Verdict.Scored scored = (Verdict.Scored) scores.verdicts().get(0);
         assertThat(scored.reward()).isEqualTo(2.5);
@@ -46,7 +46,7 @@ class CompositeScorerTest {
         Scorer onnx = new RuleScorer("onnx", t -> new Verdict.Scored(1, Map.of()));
 
         Verdict verdict = new CompositeScorer(List.of(new CompositeScorer.Part(judge, 1),
-                new CompositeScorer.Part(onnx, 1))).score(List.of(TestInputs.input("x")))
+                new CompositeScorer.Part(onnx, 1))).score(List.of(TestData.input("x")))
                 .verdicts().get(0);
 
         assertThat(verdict).isEqualTo(new Verdict.Unscorable("judge: timeout: judge slow"));

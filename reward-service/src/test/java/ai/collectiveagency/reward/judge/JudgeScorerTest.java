@@ -3,8 +3,8 @@ package ai.collectiveagency.reward.judge;
 import static ai.collectiveagency.llm.ScriptedChatServer.answer;
 import static ai.collectiveagency.llm.ScriptedChatServer.slowAnswer;
 import static ai.collectiveagency.llm.ScriptedChatServer.status;
-import static ai.collectiveagency.reward.judge.TestInputs.caAnswer;
-import static ai.collectiveagency.reward.judge.TestInputs.input;
+import static ai.collectiveagency.reward.TestData.caAnswer;
+import static ai.collectiveagency.reward.TestData.input;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.llm.ChatEndpoint;

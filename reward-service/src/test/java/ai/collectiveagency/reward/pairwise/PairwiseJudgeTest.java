@@ -11,7 +11,7 @@ import ai.collectiveagency.llm.JsonMode;
 import ai.collectiveagency.llm.OpenAiChatClient;
 import ai.collectiveagency.llm.ScriptedChatServer;
 import ai.collectiveagency.reward.judge.Rubric;
-import ai.collectiveagency.reward.judge.TestInputs;
+import ai.collectiveagency.reward.TestData;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Optional;
@@ -47,7 +47,7 @@ class PairwiseJudgeTest {
     void agreeingOrdersGiveAWinAndTheSecondRequestSwapsTheTexts() throws Exception {
         server.then(answer(better("text_1")), answer(better("text_2")));
 
-        assertThat(judge.compare(TestInputs.task("t"), "share", "take")).isEqualTo(
+        assertThat(judge.compare(TestData.task("t"), "share", "take")).isEqualTo(
                 PairwiseOutcome.FIRST);
         var json = new ObjectMapper();
         var first = json.readTree(json.readTree(server.bodies().get(0))
@@ -65,10 +65,10 @@ class PairwiseJudgeTest {
                 answer(better("tie")), answer(better("tie")), status(500, "down"));
         WinRate rate = new WinRate();
 
-        rate.add(judge.compare(TestInputs.task("a"), "x", "y"));
-        rate.add(judge.compare(TestInputs.task("b"), "x", "y"));
-        rate.add(judge.compare(TestInputs.task("c"), "x", "y"));
-        rate.add(judge.compare(TestInputs.task("d"), "x", "y"));
+        rate.add(judge.compare(TestData.task("a"), "x", "y"));
+        rate.add(judge.compare(TestData.task("b"), "x", "y"));
+        rate.add(judge.compare(TestData.task("c"), "x", "y"));
+        rate.add(judge.compare(TestData.task("d"), "x", "y"));
 
         assertThat(rate.count(PairwiseOutcome.INCONSISTENT)).isEqualTo(1);
         assertThat(rate.count(PairwiseOutcome.SECOND)).isEqualTo(1);

@@ -2,13 +2,9 @@ package ai.collectiveagency.reward.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.collectiveagency.reward.judge.TestInputs;
-import ai.collectiveagency.schemas.RolloutGroup;
+import ai.collectiveagency.reward.TestData;
 import ai.collectiveagency.schemas.ScoredGroup;
-import ai.collectiveagency.schemas.Segment;
-import ai.collectiveagency.schemas.Trajectory;
 import ai.collectiveagency.schemas.TrajectoryScore;
-import ai.collectiveagency.schemas.Turn;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -39,30 +35,13 @@ class GroupScorerTest {
         }
     }
 
-    /** A group of trajectories ending with these resolutions (null: failed). */
-    public static RolloutGroup group(String taskId, String... resolutions) {
-        List<Trajectory> trajectories = new ArrayList<>();
-        for (int i = 0; i < resolutions.length; i++) {
-            Turn turn = Turn.newBuilder().setSegment(Segment.PERSONA_A).setText("hi")
-                    .setPromptTokenIds(List.of(1, 2)).setCompletionTokenIds(List.of(3))
-                    .setCompletionLogprobs(List.of(-0.5f)).setTemperature(0.7f).setTopP(0.95f)
-                    .setFinishReason("stop").build();
-            trajectories.add(Trajectory.newBuilder().setTrajectoryId(taskId + "-g-" + i)
-                    .setPolicyVersion(3).setTurns(List.of(turn))
-                    .setAgreementReached(resolutions[i] != null).setRounds(2)
-                    .setFailed(resolutions[i] == null).setResolution(resolutions[i]).build());
-        }
-        return RolloutGroup.newBuilder().setTask(TestInputs.task(taskId)).setGroupId(taskId + "-g")
-                .setCreatedAt(Instant.parse("2026-11-26T00:00:00Z")).setModel("m")
-                .setTrajectories(trajectories).build();
-    }
 
     @Test
     void resolutionsAreScoredInOneBatchAndFailedTrajectoriesGetZeroByDefault() {
         LengthScorer scorer = new LengthScorer();
 
         ScoredGroup scored = new GroupScorer(scorer, FailedTrajectories.ZERO, CLOCK)
-                .score(group("t1", "abc", null, "abcdef"));
+                .score(TestData.group("t1", "abc", null, "abcdef"));
 
         assertThat(scorer.asked).containsExactly("abc", "abcdef");
         assertThat(scored.getScores()).extracting(TrajectoryScore::getReward)
@@ -78,7 +57,7 @@ class GroupScorerTest {
     @Test
     void failedTrajectoriesCanBeUnscorableInstead() {
         ScoredGroup scored = new GroupScorer(new LengthScorer(), FailedTrajectories.UNSCORABLE,
-                CLOCK).score(group("t2", null, "ab"));
+                CLOCK).score(TestData.group("t2", null, "ab"));
 
         TrajectoryScore failed = scored.getScores().get(0);
         assertThat(failed.getUnscorable()).isTrue();

@@ -1,0 +1,133 @@
+package ai.collectiveagency.reward.config;
+
+import ai.collectiveagency.llm.JsonMode;
+import ai.collectiveagency.reward.scoring.FailedTrajectories;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The reward-service's settings, keys under {@code reward.} in {@code application.properties},
+ * each overridable by environment variable (e.g. {@code REWARD_JUDGE_MODEL}).
+ * {@link RewardConfigChecks} rejects bad values at start-up, naming the key.
+ */
+@ConfigMapping(prefix = "reward")
+public interface RewardConfig {
+
+    /**
+     * The scorers and their weights, e.g. {@code reward.scorers.judge=1} or
+     * {@code reward.scorers.judge=0.7} plus {@code reward.scorers.onnx=0.3}: names are
+     * {@code judge} (an LLM judge), {@code self} (the policy judging itself through the
+     * rollout-service API) and {@code onnx} (an ONNX reward model).
+     */
+    Map<String, Double> scorers();
+
+    /** What a failed trajectory is worth: zero (the research's choice) or unscorable. */
+    @WithDefault("zero")
+    FailedTrajectories failedTrajectories();
+
+    /**
+     * When the judge cannot be reached for some of a group's texts: {@code unscorable} sends the
+     * group with those trajectories flagged and the reason; {@code wait} holds the group and
+     * scores it again after {@code outage-retry-delay}, until the judge answers.
+     */
+    @WithDefault("unscorable")
+    OutagePolicy onOutage();
+
+    /** Pause before a held group is scored again ({@code on-outage=wait}). */
+    @WithDefault("30s")
+    Duration outageRetryDelay();
+
+    /** The LLM judge ({@code judge}). */
+    Judge judge();
+
+    /** The policy judging itself ({@code self}): the rollout-service's API. */
+    Judge self();
+
+    /** The ONNX reward model ({@code onnx}). */
+    Onnx onnx();
+
+    /** See {@link #onOutage()}. */
+    enum OutagePolicy {
+        UNSCORABLE, WAIT
+    }
+
+    /** A judge over an OpenAI-compatible endpoint. */
+    interface Judge {
+
+        /** API root, e.g. {@code http://localhost:8000/v1}. */
+        Optional<URI> baseUrl();
+
+        /** Model name sent with each request. */
+        Optional<String> model();
+
+        /** Bearer token; set it through the environment, e.g. {@code REWARD_JUDGE_API_KEY}. */
+        Optional<String> apiKey();
+
+        /** A shipped rubric ({@code ca}, {@code conflict-resolution}) or a rubric file path. */
+        @WithDefault("ca")
+        String rubric();
+
+        /** How JSON is asked for: schema, object or prompt. */
+        @WithDefault("schema")
+        JsonMode jsonMode();
+
+        @WithDefault("0.0")
+        double temperature();
+
+        @WithDefault("800")
+        int maxTokens();
+
+        /** Requests in flight at once. */
+        @WithDefault("4")
+        int concurrency();
+
+        /** Answers kept so a replayed text costs nothing (not used for {@code self}). */
+        @WithDefault("10000")
+        long cacheSize();
+
+        /** Time one attempt may take. */
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** Retries of a failed attempt (bad JSON, schema violation, 5xx, timeout). */
+        @WithDefault("2")
+        int maxRetries();
+
+        @WithDefault("1s")
+        Duration retryDelay();
+
+        /** Attempts the circuit breaker looks back over. */
+        @WithDefault("20")
+        int circuitWindow();
+
+        @WithDefault("0.5")
+        double circuitFailureRatio();
+
+        /** How long an open circuit refuses requests. */
+        @WithDefault("30s")
+        Duration circuitDelay();
+    }
+
+    /** An ONNX reward model folder ({@code model.onnx}, {@code tokenizer.json}). */
+    interface Onnx {
+
+        Optional<Path> model();
+
+        /** Texts are cut to this many tokens. */
+        @WithDefault("512")
+        int maxTokens();
+
+        /** Texts per ONNX Runtime call. */
+        @WithDefault("16")
+        int batchSize();
+
+        /** ONNX Runtime intra-op threads; 0: its default. */
+        @WithDefault("0")
+        int threads();
+    }
+}

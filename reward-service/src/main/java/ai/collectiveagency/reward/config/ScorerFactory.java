@@ -1,0 +1,90 @@
+package ai.collectiveagency.reward.config;
+
+import ai.collectiveagency.llm.ChatEndpoint;
+import ai.collectiveagency.llm.ChatGuard;
+import ai.collectiveagency.reward.composite.CompositeScorer;
+import ai.collectiveagency.reward.judge.JudgeScorer;
+import ai.collectiveagency.reward.judge.JudgeScorers;
+import ai.collectiveagency.reward.judge.Rubric;
+import ai.collectiveagency.reward.onnx.OnnxRewardModel;
+import ai.collectiveagency.reward.onnx.OnnxScorer;
+import ai.collectiveagency.reward.scoring.GroupScorer;
+import ai.collectiveagency.reward.scoring.Scorer;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Makes the service's scorer from {@link RewardConfig}, checked first: one scorer as it is, or
+ * the weighted {@link CompositeScorer} of several. An ONNX model that does not load stops
+ * start-up with the file and what is wrong.
+ */
+@ApplicationScoped
+public class ScorerFactory {
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final List<JudgeScorer> judges = new ArrayList<>();
+
+    @Produces
+    @Singleton
+    GroupScorer groupScorer(RewardConfig config) {
+        RewardConfigChecks.requireValid(config);
+        Map<String, Double> weights = new TreeMap<>(RewardConfigChecks.enabled(config));
+        List<CompositeScorer.Part> parts = new ArrayList<>();
+        weights.forEach((name, weight) -> parts.add(new CompositeScorer.Part(scorer(name,
+                config), weight)));
+        Scorer scorer = parts.size() == 1 && parts.get(0).weight() == 1.0
+                ? parts.get(0).scorer() : new CompositeScorer(parts);
+        return new GroupScorer(scorer, config.failedTrajectories(), Clock.systemUTC());
+    }
+
+    /** The judges built, for their metrics. */
+    public List<JudgeScorer> judges() {
+        return List.copyOf(judges);
+    }
+
+    private Scorer scorer(String name, RewardConfig config) {
+        return switch (name) {
+            case "judge" -> judge(config.judge(), false);
+            case "self" -> judge(config.self(), true);
+            case "onnx" -> onnx(config.onnx());
+            default -> throw new IllegalArgumentException("unknown scorer " + name);
+        };
+    }
+
+    private JudgeScorer judge(RewardConfig.Judge judge, boolean self) {
+        JudgeScorer scorer = JudgeScorers.create(
+                new ChatEndpoint(judge.baseUrl().orElseThrow(), judge.model().orElseThrow(),
+                        judge.apiKey()),
+                Rubric.load(judge.rubric()),
+                new ChatGuard(judge.timeout(), judge.maxRetries(), judge.retryDelay(),
+                        judge.circuitWindow(), judge.circuitFailureRatio(),
+                        judge.circuitDelay()),
+                judge.jsonMode(), judge.temperature(), judge.maxTokens(), judge.concurrency(),
+                judge.cacheSize(), self);
+        opened.add(scorer);
+        judges.add(scorer);
+        return scorer;
+    }
+
+    private OnnxScorer onnx(RewardConfig.Onnx onnx) {
+        OnnxRewardModel model = OnnxRewardModel.load(onnx.model().orElseThrow(),
+                onnx.maxTokens(), onnx.threads());
+        opened.add(model);
+        return new OnnxScorer(model, onnx.model().get().getFileName().toString(),
+                model.fingerprint(), onnx.batchSize());
+    }
+
+    @PreDestroy
+    void close() throws Exception {
+        for (AutoCloseable closeable : opened) {
+            closeable.close();
+        }
+    }
+}

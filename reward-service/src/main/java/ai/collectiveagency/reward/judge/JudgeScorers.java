@@ -1,0 +1,34 @@
+package ai.collectiveagency.reward.judge;
+
+import ai.collectiveagency.llm.ChatEndpoint;
+import ai.collectiveagency.llm.ChatGuard;
+import ai.collectiveagency.llm.JsonAnswerSchema;
+import ai.collectiveagency.llm.JsonChat;
+import ai.collectiveagency.llm.JsonMode;
+import ai.collectiveagency.llm.OpenAiChatClient;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Builds a {@link JudgeScorer} for an endpoint and a rubric (the service and the CLI). */
+public final class JudgeScorers {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private JudgeScorers() {
+    }
+
+    /**
+     * @param self the endpoint is the rollout-service's API: the scorer version is the policy
+     *     version that answered, and nothing is cached (the judge changes as it trains)
+     */
+    public static JudgeScorer create(ChatEndpoint endpoint, Rubric rubric, ChatGuard guard,
+            JsonMode mode, double temperature, int maxTokens, int concurrency, long cacheSize,
+            boolean self) {
+        JsonChat chat = new JsonChat(new OpenAiChatClient(endpoint, CONNECT_TIMEOUT),
+                JsonAnswerSchema.of(rubric.id().replace('-', '_') + "_scores",
+                        rubric.answerSchema()), mode, guard);
+        return new JudgeScorer(chat, rubric, temperature, maxTokens, concurrency,
+                self ? 0 : cacheSize,
+                self ? Optional.of(JudgeScorer.POLICY_VERSION_HEADER) : Optional.empty());
+    }
+}
