@@ -1,0 +1,68 @@
+package ai.collectiveagency.reward.cli;
+
+import static ai.collectiveagency.llm.ScriptedChatServer.answer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.collectiveagency.llm.ScriptedChatServer;
+import ai.collectiveagency.reward.TestData;
+import ai.collectiveagency.reward.fixtures.Fixtures;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScoreCommandTest {
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private static Result run(Map<String, String> env, String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int exit = ScoreCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env);
+        return new Result(exit, out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void onnxScoresAsJsonMatchTheFixture() throws Exception {
+        Result r = run(Map.of(), "--scorer", "onnx", "--model",
+                Fixtures.shipped("reward-tiny-onnx").toString(), "--text", "we cooperate .",
+                "--json");
+
+        assertThat(r.exit()).isZero();
+        JsonNode line = new ObjectMapper().readTree(r.out().strip());
+        assertThat(line.get("reward").asDouble()).isCloseTo(0.249964, within(1e-4));
+        assertThat(line.get("scorer_id").asText()).isEqualTo("onnx:reward-tiny-onnx");
+    }
+
+    @Test
+    void judgeScoresThroughAnOpenAiEndpointWithTheKeyFromTheEnvironment() throws Exception {
+        try (ScriptedChatServer server = new ScriptedChatServer()) {
+            server.then(answer(TestData.caAnswer(5, 4, 3, 4)));
+
+            Result r = run(Map.of("OPENAI_API_KEY", "sk-x"), "--scorer", "judge", "--url",
+                    server.baseUrl().toString(), "--model", "judge-m", "--rubric", "ca",
+                    "--text", "Share the water by season.", "--json");
+
+            assertThat(r.exit()).isZero();
+            JsonNode line = new ObjectMapper().readTree(r.out().strip());
+            assertThat(line.get("reward").asDouble()).isEqualTo(4.0);
+            assertThat(line.at("/breakdown/knowledge").asDouble()).isEqualTo(5.0);
+            assertThat(server.headers().get(0).get("Authorization")).containsExactly("Bearer sk-x");
+        }
+    }
+
+    @Test
+    void aMissingModelFolderIsAUsageErrorNamingTheFile() {
+        Result r = run(Map.of(), "--scorer", "onnx", "--model", "no/such", "--text", "x");
+
+        assertThat(r.exit()).isEqualTo(ScoreCommand.USAGE);
+        assertThat(r.err()).startsWith("error: no/such/model.onnx: missing");
+    }
+}
