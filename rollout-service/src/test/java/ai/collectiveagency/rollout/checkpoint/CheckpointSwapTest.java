@@ -17,7 +17,11 @@ import ai.collectiveagency.schemas.kafka.PromptTaskSerializer;
 import ai.collectiveagency.schemas.kafka.RolloutGroupDeserializer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,11 +61,15 @@ class CheckpointSwapTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    @ConfigProperty(name = CheckpointKafkaResource.STORE_KEY)
+    // a default, because every @QuarkusTest's injection points are checked in each application
+    @ConfigProperty(name = CheckpointKafkaResource.STORE_KEY, defaultValue = "unset")
     Path store;
 
     @Inject
     CheckpointFollower follower;
+
+    @TestHTTPResource("/q/metrics")
+    URL prometheus;
 
     @Test
     @Order(1)
@@ -111,6 +119,15 @@ class CheckpointSwapTest {
                     .orElseThrow(), store.resolve("v2"));
         }
         assertThat(follower.metrics().adoptedCount()).isEqualTo(2);
+        try (InputStream in = prometheus.openStream()) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("rollout_policy_version 2.0")
+                    .contains("rollout_checkpoints_adopted_total 2.0")
+                    .containsPattern(
+                            "rollout_checkpoints_refused_total\\{reason=\"corrupt\",?} 1\\.0")
+                    .contains("rollout_checkpoint_load_seconds_count 2.0")
+                    .contains("rollout_checkpoint_swap_seconds_count 2.0");
+        }
     }
 
     /** The group's log-probs are the adapter's (1e-4) and not the base model's. */
@@ -131,7 +148,8 @@ class CheckpointSwapTest {
                         within(1e-4f));
                 largestChange = Math.max(largestChange, Math.abs(adapted[t] - base[t]));
             }
-            assertThat(largestChange).as("the adapter changes the distribution").isGreaterThan(0.01f);
+            assertThat(largestChange).as("the adapter changes the distribution")
+                    .isGreaterThan(0.01f);
         }
     }
 
