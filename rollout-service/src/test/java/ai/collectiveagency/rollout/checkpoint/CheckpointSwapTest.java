@@ -36,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -95,6 +96,7 @@ class CheckpointSwapTest {
         int sentBeforeRefusal;
         try (Groups groups = new Groups("stream-"); TaskStream stream = new TaskStream(sent)) {
             groups.awaitUntil(() -> groups.byTask.size() >= 2);
+            publishUndecodable();
             CheckpointKafkaResource.publish(bootstrapServers, next);
             groups.awaitUntil(() -> groups.byTask.stream().anyMatch(g -> version(g) == 2));
             CheckpointKafkaResource.publish(bootstrapServers, tampered);
@@ -119,6 +121,7 @@ class CheckpointSwapTest {
                     .orElseThrow(), store.resolve("v2"));
         }
         assertThat(follower.metrics().adoptedCount()).isEqualTo(2);
+        assertThat(follower.metrics().refusedCount(RefusalReason.MALFORMED)).isEqualTo(1);
         try (InputStream in = prometheus.openStream()) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
                     .contains("rollout_policy_version 2.0")
@@ -127,6 +130,16 @@ class CheckpointSwapTest {
                             "rollout_checkpoints_refused_total\\{reason=\"corrupt\",?} 1\\.0")
                     .contains("rollout_checkpoint_load_seconds_count 2.0")
                     .contains("rollout_checkpoint_swap_seconds_count 2.0");
+        }
+    }
+
+    /** A record that is no PolicyCheckpoint: skipped and counted, the next one still read. */
+    private void publishUndecodable() throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(CheckpointKafkaResource.TOPIC, "garbage",
+                    "not avro".getBytes(StandardCharsets.UTF_8))).get();
         }
     }
 
