@@ -90,6 +90,22 @@ public final class Sha256Manifest {
         }
     }
 
+    /**
+     * The lower-case hex SHA-256 of {@code folder/manifest.json}'s bytes: one digest that pins
+     * every file of the checkpoint through the manifest (what {@code PolicyCheckpoint.sha256}
+     * carries). Check it before {@link #verify}, which then checks each file against it.
+     *
+     * @throws CorruptCheckpointException when the folder has no manifest
+     */
+    public static String digest(Path folder) {
+        Path manifest = folder.resolve(FILE);
+        if (!Files.isRegularFile(manifest)) {
+            throw new CorruptCheckpointException(manifest + ": missing (the checkpoint was not"
+                    + " completely written)");
+        }
+        return sha256(manifest);
+    }
+
     private static Map<String, Entry> read(Path manifest) {
         if (!Files.exists(manifest)) {
             throw new CorruptCheckpointException(manifest + ": missing (the checkpoint was not"

@@ -44,6 +44,21 @@ class Sha256ManifestTest {
         assertThat(Files.readString(dir.resolve("manifest.json"))).contains(expected);
     }
 
+    @Test
+    void digestIsTheSha256OfTheManifestBytes() throws Exception {
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(dir.resolve("manifest.json"))));
+        assertThat(Sha256Manifest.digest(dir)).isEqualTo(expected).matches("[0-9a-f]{64}");
+    }
+
+    @Test
+    void digestOfAFolderWithoutManifestNamesIt() throws Exception {
+        Files.delete(dir.resolve("manifest.json"));
+        assertThatThrownBy(() -> Sha256Manifest.digest(dir))
+                .isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageStartingWith(dir.resolve("manifest.json") + ": missing");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"model.safetensors", "config.json"})
     void tamperedCheckpointIsRefusedNamingTheFile(String name) throws Exception {

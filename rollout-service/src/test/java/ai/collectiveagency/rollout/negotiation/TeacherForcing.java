@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 
 /** The policy library's own recomputation of a turn's log-probs, the trainer's view of it. */
-final class TeacherForcing {
+public final class TeacherForcing {
 
     private TeacherForcing() {}
 
@@ -16,7 +16,7 @@ final class TeacherForcing {
      * log_softmax(logits / temperature) of each completion token given the prompt and the
      * completion before it: what {@code Generation.logprobs} promises.
      */
-    static float[] logprobs(Llama model, int[] prompt, int[] completion, double temperature) {
+    public static float[] logprobs(Llama model, int[] prompt, int[] completion, double temperature) {
         int[] sequence = concat(prompt, completion);
         int[][] attention = {ones(sequence.length)};
         int vocab = model.config().vocabSize();
@@ -34,7 +34,7 @@ final class TeacherForcing {
     }
 
     /** {@link TokenScorer}'s log-probs (temperature 1) of the completion tokens. */
-    static float[] scorerLogprobs(Llama model, int[] prompt, int[] completion) {
+    public static float[] scorerLogprobs(Llama model, int[] prompt, int[] completion) {
         int[] sequence = concat(prompt, completion);
         float[] all = new TokenScorer(model).logprobs(new int[][] {sequence},
                 new int[][] {ones(sequence.length)})[0];

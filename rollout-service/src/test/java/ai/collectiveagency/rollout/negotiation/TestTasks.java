@@ -12,15 +12,15 @@ import java.time.Instant;
 import java.util.List;
 
 /** Small tasks, and where the test model and the compact prompts live. */
-final class TestTasks {
+public final class TestTasks {
 
     /** Random weights, a real byte-level BPE tokenizer and ChatML template, 256 positions. */
-    static final Path MODEL = Path.of("..", "models", "qwen2-tiny-random");
+    public static final Path MODEL = Path.of("..", "models", "qwen2-tiny-random");
 
     private TestTasks() {}
 
     /** Prompts short enough for the test model's 256 positions. */
-    static PromptTemplates compactPrompts() {
+    public static PromptTemplates compactPrompts() {
         try {
             return PromptTemplates.load(Path.of(TestTasks.class.getResource("/compact-prompts")
                     .toURI()));
@@ -29,11 +29,11 @@ final class TestTasks {
         }
     }
 
-    static PromptTask task(String id, TaskMode mode, long seed) {
+    public static PromptTask task(String id, TaskMode mode, long seed) {
         return task(id, mode, seed, "Both farms need the river.");
     }
 
-    static PromptTask task(String id, TaskMode mode, long seed, String description) {
+    public static PromptTask task(String id, TaskMode mode, long seed, String description) {
         return PromptTask.newBuilder()
                 .setTaskId(id)
                 .setCreatedAt(Instant.parse("2026-11-26T00:00:00Z"))

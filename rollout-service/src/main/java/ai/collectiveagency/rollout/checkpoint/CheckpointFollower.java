@@ -1,0 +1,109 @@
+package ai.collectiveagency.rollout.checkpoint;
+
+import ai.collectiveagency.rollout.config.RolloutConfig;
+import ai.collectiveagency.rollout.negotiation.ModelName;
+import ai.collectiveagency.rollout.serving.PolicyRunner;
+import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.errors.WakeupException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Follows the checkpoints topic for the life of the service. At start-up, before the rollout
+ * batcher starts (this observer runs first), it reads the topic to its end and adopts the
+ * newest valid checkpoint, so the first group already comes from it; then a daemon thread keeps
+ * reading and adopts each newer one in the background while the policy worker keeps serving.
+ */
+@ApplicationScoped
+public class CheckpointFollower {
+
+    private static final System.Logger LOG = System.getLogger(CheckpointFollower.class.getName());
+
+    private final CheckpointConfig config;
+    private final String bootstrapServers;
+    private final CheckpointAdopter adopter;
+    private final CheckpointMetrics metrics;
+    private volatile boolean running = true;
+    private CheckpointTopicReader reader;
+    private Thread thread;
+
+    CheckpointFollower(PolicyRunner runner, RolloutConfig rollout, CheckpointConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            MeterRegistry registry) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.metrics = new CheckpointMetrics(registry);
+        // base_model may name the base as its folder does or as it is served (rollout.model-name)
+        Set<String> baseNames = new TreeSet<>(List.of(ModelName.of(rollout.model()),
+                runner.current().modelName()));
+        this.adopter = new CheckpointAdopter(runner,
+                new CheckpointVerifier(new LocalDirectoryStore(), baseNames), metrics);
+    }
+
+    /** The meters, for tests and the health of operations. */
+    public CheckpointMetrics metrics() {
+        return metrics;
+    }
+
+    void start(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent started) {
+        if (!config.enabled()) {
+            LOG.log(System.Logger.Level.INFO, "checkpoints disabled: serving the base model");
+            return;
+        }
+        reader = new CheckpointTopicReader(bootstrapServers, config.topic(),
+                new PolicyCheckpointDeserializer(), metrics);
+        adopter.adoptNewest(reader.readToEnd(config.startupTimeout()));
+        thread = new Thread(this::follow, "checkpoint-follower");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void follow() {
+        while (running) {
+            try {
+                List<PolicyCheckpoint> checkpoints = reader.poll(config.pollInterval());
+                if (!checkpoints.isEmpty()) {
+                    adopter.adoptNewest(checkpoints);
+                }
+            } catch (WakeupException e) {
+                return; // stopping
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.log(System.Logger.Level.ERROR, "reading " + config.topic() + " failed", e);
+                sleep();
+            }
+        }
+    }
+
+    private void sleep() {
+        try {
+            Thread.sleep(config.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void stop(@Observes ShutdownEvent stopping) throws InterruptedException {
+        running = false;
+        if (reader == null) {
+            return;
+        }
+        reader.wakeup();
+        if (thread != null) {
+            thread.join(10_000);
+        }
+        reader.close();
+    }
+}

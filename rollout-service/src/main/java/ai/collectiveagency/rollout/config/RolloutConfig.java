@@ -1,0 +1,126 @@
+package ai.collectiveagency.rollout.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The rollout-service's settings, keys under {@code rollout.} in {@code application.properties},
+ * each overridable by environment variable (e.g. {@code ROLLOUT_GROUP_SIZE=4}).
+ * {@link RolloutConfigChecks} rejects bad values at start-up, naming the key.
+ */
+@ConfigMapping(prefix = "rollout")
+public interface RolloutConfig {
+
+    /** The base model: a Hugging Face folder (config.json, safetensors, tokenizer). */
+    Path model();
+
+    /** Name of the model in groups and on {@code /v1/models}; default: config.json's name. */
+    Optional<String> modelName();
+
+    /** Trajectories sampled per task (G); rewards are compared within a group. */
+    @WithDefault("8")
+    int groupSize();
+
+    /** Most dialogue turns, both personas together (T). */
+    @WithDefault("7")
+    int maxTurns();
+
+    /** Dialogue turns each side (and the agreement check) sees; 0: the whole dialogue. */
+    @WithDefault("2")
+    int contextTurns();
+
+    /** Folder of prompt templates replacing the shipped ones of the same name. */
+    Optional<Path> prompts();
+
+    /** Sampling of dialogue turns (paper: temperature 0.7, top-p 0.95). */
+    Sampling dialogue();
+
+    /** Sampling of the final resolution (paper: temperature 0.1, top-p 0.95). */
+    Sampling resolution();
+
+    /** Sampling of a SINGLE-mode answer. */
+    Sampling answer();
+
+    /** How tasks are gathered into batches for the model. */
+    Batch batch();
+
+    /** The check after each turn whether the personas agree. */
+    Agreement agreement();
+
+    /** Who decides whether a dialogue reached agreement. */
+    enum Judge {
+        /** The policy itself, greedy, on the agreement prompts. */
+        POLICY,
+        /** A chat model over an OpenAI-compatible endpoint ({@code rollout.agreement.llm.*}). */
+        LLM
+    }
+
+    /** The agreement check, keys under {@code rollout.agreement.}. */
+    interface Agreement {
+
+        /** {@code policy} or {@code llm}. */
+        @WithDefault("policy")
+        Judge judge();
+
+        /** Tokens the policy judge may answer with (it answers yes or no). */
+        @WithDefault("4")
+        int maxTokens();
+
+        /** The LLM judge's endpoint, used when {@code judge=llm}. */
+        LlmJudge llm();
+    }
+
+    /** An OpenAI-compatible judge, keys under {@code rollout.agreement.llm.}. */
+    interface LlmJudge {
+
+        /** API root, e.g. {@code http://localhost:8000/v1}. */
+        Optional<java.net.URI> baseUrl();
+
+        /** Model name sent with each request. */
+        Optional<String> model();
+
+        /** Bearer token; set it through {@code ROLLOUT_AGREEMENT_LLM_API_KEY}. */
+        Optional<String> apiKey();
+
+        /** Time one attempt may take. */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** Retries of a failed attempt (bad JSON, 5xx, timeout). */
+        @WithDefault("2")
+        int maxRetries();
+    }
+
+    /** Sampling settings of one kind of generation. */
+    interface Sampling {
+
+        /** Softmax temperature; 0 is greedy. */
+        double temperature();
+
+        /** Nucleus threshold in (0, 1]. */
+        @WithDefault("0.95")
+        double topP();
+
+        /** Most tokens generated. */
+        int maxTokens();
+    }
+
+    /** Batching of tasks, keys under {@code rollout.batch.}. */
+    interface Batch {
+
+        /** Most tasks rolled out together (each with G trajectories) in one lockstep batch. */
+        @WithDefault("4")
+        int maxTasks();
+
+        /** How long a batch waits to fill up once its first task arrived. */
+        @WithDefault("500ms")
+        Duration maxWait();
+
+        /** Tasks accepted but not yet rolled out; the consumer waits while this many are queued. */
+        @WithDefault("16")
+        int maxQueued();
+    }
+}

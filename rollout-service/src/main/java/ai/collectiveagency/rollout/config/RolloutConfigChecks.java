@@ -1,0 +1,96 @@
+package ai.collectiveagency.rollout.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks a {@link RolloutConfig} as a whole, so that a bad value stops start-up with a message
+ * naming its key and what is wrong, e.g. {@code rollout.group-size must be >= 1, was 0}.
+ */
+public final class RolloutConfigChecks {
+
+    private RolloutConfigChecks() {
+    }
+
+    /** Throws {@link IllegalArgumentException} listing every bad value, one per line. */
+    public static void requireValid(RolloutConfig config) {
+        List<String> problems = problems(config);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "invalid configuration:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    /** One line per bad value; empty when all are good. */
+    public static List<String> problems(RolloutConfig config) {
+        List<String> problems = new ArrayList<>();
+        Path model = config.model();
+        if (!Files.isRegularFile(model.resolve("config.json"))) {
+            problems.add("rollout.model must be a Hugging Face model folder with a config.json, was "
+                    + model.toAbsolutePath());
+        } else if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
+            problems.add("rollout.model needs a tokenizer.json (negotiations are text), "
+                    + model.toAbsolutePath() + " has none");
+        }
+        atLeast(problems, "rollout.group-size", config.groupSize(), 1);
+        atLeast(problems, "rollout.max-turns", config.maxTurns(), 2);
+        atLeast(problems, "rollout.context-turns", config.contextTurns(), 0);
+        config.prompts().filter(folder -> !Files.isDirectory(folder)).ifPresent(folder ->
+                problems.add("rollout.prompts must name a folder of prompt templates, was "
+                        + folder));
+        sampling(problems, "rollout.dialogue", config.dialogue());
+        sampling(problems, "rollout.resolution", config.resolution());
+        sampling(problems, "rollout.answer", config.answer());
+        RolloutConfig.Batch batch = config.batch();
+        atLeast(problems, "rollout.batch.max-tasks", batch.maxTasks(), 1);
+        if (batch.maxWait().isNegative()) {
+            problems.add("rollout.batch.max-wait must be >= 0, was " + batch.maxWait());
+        }
+        if (batch.maxQueued() < batch.maxTasks()) {
+            problems.add("rollout.batch.max-queued must be >= rollout.batch.max-tasks ("
+                    + batch.maxTasks() + "), was " + batch.maxQueued());
+        }
+        agreement(problems, config.agreement());
+        return problems;
+    }
+
+    private static void agreement(List<String> problems, RolloutConfig.Agreement agreement) {
+        atLeast(problems, "rollout.agreement.max-tokens", agreement.maxTokens(), 1);
+        if (agreement.judge() != RolloutConfig.Judge.LLM) {
+            return;
+        }
+        RolloutConfig.LlmJudge llm = agreement.llm();
+        if (llm.baseUrl().isEmpty()) {
+            problems.add("rollout.agreement.llm.base-url must name an OpenAI-compatible endpoint "
+                    + "when rollout.agreement.judge=llm");
+        }
+        if (llm.model().filter(name -> !name.isBlank()).isEmpty()) {
+            problems.add("rollout.agreement.llm.model must name the judge model when "
+                    + "rollout.agreement.judge=llm");
+        }
+        if (llm.timeout().isNegative() || llm.timeout().equals(Duration.ZERO)) {
+            problems.add("rollout.agreement.llm.timeout must be > 0, was " + llm.timeout());
+        }
+        atLeast(problems, "rollout.agreement.llm.max-retries", llm.maxRetries(), 0);
+    }
+
+    private static void sampling(List<String> problems, String prefix,
+            RolloutConfig.Sampling sampling) {
+        if (!(sampling.temperature() >= 0) || Double.isInfinite(sampling.temperature())) {
+            problems.add(prefix + ".temperature must be >= 0, was " + sampling.temperature());
+        }
+        if (!(sampling.topP() > 0 && sampling.topP() <= 1)) {
+            problems.add(prefix + ".top-p must lie in (0, 1], was " + sampling.topP());
+        }
+        atLeast(problems, prefix + ".max-tokens", sampling.maxTokens(), 1);
+    }
+
+    private static void atLeast(List<String> problems, String key, int value, int least) {
+        if (value < least) {
+            problems.add(key + " must be >= " + least + ", was " + value);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package ai.collectiveagency.rollout.checkpoint;
+
+import ai.collectiveagency.kafka.LocalKafka;
+import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A real in-process broker whose checkpoints topic already announces a LoRA checkpoint
+ * (version {@link #STARTUP_VERSION}, in a temporary store) when the service starts.
+ */
+public class CheckpointKafkaResource implements QuarkusTestResourceLifecycleManager {
+
+    static final String TOPIC = "alignment.checkpoints";
+    static final long STARTUP_VERSION = 1;
+    /** Config key under which the test finds the store folder. */
+    static final String STORE_KEY = "test.checkpoints.store";
+
+    private LocalKafka kafka;
+    private Path store;
+
+    @Override
+    public Map<String, String> start() {
+        kafka = LocalKafka.startTemporary();
+        try {
+            store = Files.createTempDirectory("checkpoint-store");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        publish(kafka.bootstrapServers(), TestCheckpoints.lora(store.resolve("v1"),
+                STARTUP_VERSION));
+        return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
+                STORE_KEY, store.toString());
+    }
+
+    /** Announces {@code checkpoint} as the trainer does: keyed by base model, acknowledged. */
+    static void publish(String bootstrapServers, PolicyCheckpoint checkpoint) {
+        try (KafkaProducer<String, PolicyCheckpoint> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new StringSerializer(), new PolicyCheckpointSerializer())) {
+            producer.send(new ProducerRecord<>(TOPIC, checkpoint.getBaseModel(), checkpoint))
+                    .get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish checkpoint", e.getCause());
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (store != null) {
+            try (Stream<Path> files = Files.walk(store)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // a temporary folder left behind
+            }
+        }
+    }
+}
