@@ -24,6 +24,12 @@ public final class ApiException extends RuntimeException {
         return new ApiException(400, "invalid_request_error", message, param, "invalid_value");
     }
 
+    /** 400 {@code invalid_json}: a request without a body. */
+    public static ApiException emptyBody() {
+        return new ApiException(400, "invalid_request_error", "We could not parse the JSON body "
+                + "of your request: it is empty", null, "invalid_json");
+    }
+
     /** 404 {@code model_not_found}. */
     public static ApiException modelNotFound(String model, String served) {
         return new ApiException(404, "invalid_request_error", "The model '" + model

@@ -40,7 +40,7 @@ public class ChatCompletionResource {
     public CompletionStage<Response> create(ChatCompletionRequest request) {
         if (request == null) {
             return CompletableFuture.completedFuture(GenerationService.error(
-                    ApiException.invalid(null, "the request needs a JSON body")));
+                    ApiException.emptyBody()));
         }
         return service.generate(ENDPOINT, request.model(),
                 () -> RequestChecks.chat(request, config.maxChoices()), new Rendering(request));

@@ -39,7 +39,7 @@ public class CompletionResource {
     public CompletionStage<Response> create(CompletionRequest request) {
         if (request == null) {
             return CompletableFuture.completedFuture(GenerationService.error(
-                    ApiException.invalid(null, "the request needs a JSON body")));
+                    ApiException.emptyBody()));
         }
         return service.generate(ENDPOINT, request.model(),
                 () -> RequestChecks.completion(request, config.maxChoices()),
