@@ -8,16 +8,22 @@ import ai.collectiveagency.policy.tokenizer.Message;
 import ai.collectiveagency.rollout.messaging.LocalKafkaResource;
 import ai.collectiveagency.rollout.negotiation.TeacherForcing;
 import ai.collectiveagency.rollout.negotiation.TestTasks;
+import ai.collectiveagency.rollout.serving.PolicyRunner;
+import ai.collectiveagency.rollout.serving.ServedPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code /v1/chat/completions} over plain HTTP with {@code qwen2-tiny-random}: choices, seeds,
- * stop strings, log-probs the policy library recomputes, streaming and OpenAI-style errors.
+ * stop strings, log-probs the policy library recomputes, streaming, OpenAI-style errors, the
+ * answering version, and requests queued FIFO on the policy worker.
  */
 @QuarkusTest
 @WithTestResource(LocalKafkaResource.class)
@@ -37,8 +44,11 @@ class ChatCompletionsHttpTest {
     @TestHTTPResource("/")
     URL url;
 
-    private ApiClient api() throws Exception {
-        return new ApiClient(URI.create(url.toString()));
+    @Inject
+    PolicyRunner runner;
+
+    private ApiClient api() {
+        return client();
     }
 
     private static Map<String, Object> request(Object... extra) {
@@ -76,6 +86,49 @@ class ChatCompletionsHttpTest {
         assertThat(usage.path("completion_tokens").asInt()).isBetween(3, 18);
         assertThat(usage.path("total_tokens").asInt()).isEqualTo(
                 usage.path("prompt_tokens").asInt() + usage.path("completion_tokens").asInt());
+    }
+
+    @Test
+    void aRequestWaitsItsTurnBehindEarlierPolicyJobs() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Boolean> earlier = runner.submit(p -> await(release));
+        CompletableFuture<ApiClient.Answer> answer = CompletableFuture.supplyAsync(
+                () -> client().post(PATH, request()));
+
+        Thread.sleep(300);
+        assertThat(answer).isNotDone();
+        release.countDown();
+
+        assertThat(answer.get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(earlier.get()).isTrue();
+    }
+
+    @Test
+    void theAnswerNamesThePolicyVersionThatGaveIt() throws Exception {
+        runner.swap(old -> new ServedPolicy(old.policy(), 7, old.modelName())).get();
+        try {
+            ApiClient.Answer answer = api().post(PATH, request());
+
+            assertThat(answer.policyVersion()).isEqualTo("7");
+            assertThat(answer.json().path("policy_version").asLong()).isEqualTo(7);
+            assertThat(api().get("/v1/models").json().path("data").get(0)
+                    .path("policy_version").asLong()).isEqualTo(7);
+        } finally {
+            runner.swap(old -> new ServedPolicy(old.policy(), 0, old.modelName())).get();
+        }
+    }
+
+    private static boolean await(CountDownLatch latch) {
+        try {
+            return latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private ApiClient client() {
+        return new ApiClient(URI.create(url.toString()));
     }
 
     @Test

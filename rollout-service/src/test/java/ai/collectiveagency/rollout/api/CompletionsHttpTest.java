@@ -136,4 +136,18 @@ class CompletionsHttpTest {
         assertThat(api().get("/v1/models/" + id).json().path("id").asText()).isEqualTo(id);
         assertThat(api().get("/v1/models/nope").status()).isEqualTo(404);
     }
+
+    @Test
+    void requestsTokensAndLatencyAreMetered() throws Exception {
+        api().post(PATH, Map.of("prompt", PROMPT, "max_tokens", 2));
+        api().post(PATH, Map.of("prompt", PROMPT, "temperature", 9));
+
+        String metrics = api().get("/q/metrics").body();
+
+        assertThat(metrics).contains(
+                "rollout_api_requests_total{endpoint=\"completions\",status=\"200\"}",
+                "rollout_api_requests_total{endpoint=\"completions\",status=\"400\"}",
+                "rollout_api_generated_tokens_total{endpoint=\"completions\"}",
+                "rollout_api_request_duration_seconds_count{endpoint=\"completions\"}");
+    }
 }
