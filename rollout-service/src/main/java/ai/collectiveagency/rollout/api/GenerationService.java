@@ -65,7 +65,8 @@ public class GenerationService {
         } catch (RuntimeException e) {
             sampled = CompletableFuture.failedFuture(e);
         }
-        return sampled.handle((answer, error) -> {
+        // Rendered off the policy worker, which only runs model jobs.
+        return sampled.handleAsync((answer, error) -> {
             Response response = error == null ? render(answer, rendering) : error(error);
             metrics.record(endpoint, response.getStatus(), start,
                     answer == null ? 0 : answer.completionTokens());
