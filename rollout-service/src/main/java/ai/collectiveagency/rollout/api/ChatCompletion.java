@@ -41,20 +41,30 @@ public record ChatCompletion(String id, String object, long created, String mode
     }
 
     /**
-     * A token's log-probability under the sampling distribution; {@code top_logprobs} is
-     * always empty (alternatives are not computed).
+     * A token's log-probability under the sampling distribution, with the likeliest tokens at
+     * its position ({@code top_logprobs}: as many as asked for, likeliest first).
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TokenLogprob(String token, double logprob, int[] bytes,
-            List<TokenLogprob> topLogprobs) {
+            List<TopLogprob> topLogprobs) {
 
         static TokenLogprob of(TokenPiece piece) {
-            byte[] utf8 = piece.token().getBytes(StandardCharsets.UTF_8);
-            int[] bytes = new int[utf8.length];
-            for (int i = 0; i < utf8.length; i++) {
-                bytes[i] = utf8[i] & 0xff;
-            }
-            return new TokenLogprob(piece.token(), piece.logprob(), bytes, List.of());
+            return new TokenLogprob(piece.token(), piece.logprob(), utf8(piece.token()),
+                    piece.top().stream().map(a -> new TopLogprob(a.token(), a.logprob(),
+                            utf8(a.token()))).toList());
         }
+    }
+
+    /** One of the likeliest tokens at a position. */
+    public record TopLogprob(String token, double logprob, int[] bytes) {
+    }
+
+    private static int[] utf8(String token) {
+        byte[] utf8 = token.getBytes(StandardCharsets.UTF_8);
+        int[] bytes = new int[utf8.length];
+        for (int i = 0; i < utf8.length; i++) {
+            bytes[i] = utf8[i] & 0xff;
+        }
+        return bytes;
     }
 }

@@ -3,6 +3,7 @@ package ai.collectiveagency.rollout.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,17 +23,25 @@ public record Completion(String id, String object, long created, String model,
     }
 
     /**
-     * The legacy log-probs: parallel lists, one entry per token; {@code top_logprobs} is null
-     * (alternatives are not computed).
+     * The legacy log-probs: parallel lists, one entry per token; {@code top_logprobs} maps the
+     * likeliest tokens' text to their log-probs ({@code logprobs} of them, likeliest first;
+     * tokens of the same text merge), null when {@code logprobs} is 0.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Logprobs(List<String> tokens, List<Float> tokenLogprobs,
             List<Map<String, Float>> topLogprobs, List<Integer> textOffset) {
 
-        static Logprobs of(List<TokenPiece> pieces) {
+        static Logprobs of(List<TokenPiece> pieces, boolean top) {
             return new Logprobs(pieces.stream().map(TokenPiece::token).toList(),
-                    pieces.stream().map(TokenPiece::logprob).toList(), null,
+                    pieces.stream().map(TokenPiece::logprob).toList(),
+                    top ? pieces.stream().map(Logprobs::top).toList() : null,
                     pieces.stream().map(TokenPiece::offset).toList());
+        }
+
+        private static Map<String, Float> top(TokenPiece piece) {
+            Map<String, Float> top = new LinkedHashMap<>();
+            piece.top().forEach(a -> top.putIfAbsent(a.token(), a.logprob()));
+            return top;
         }
     }
 }

@@ -52,12 +52,14 @@ public class CompletionResource {
         private final String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
         private final long created = Instant.now().getEpochSecond();
         private final boolean logprobs;
+        private final boolean top;
         private final boolean tokenIds;
         private final boolean stream;
         private final boolean usageChunk;
 
         Rendering(CompletionRequest request) {
             logprobs = request.logprobs() != null;
+            top = logprobs && request.logprobs() > 0;
             tokenIds = Boolean.TRUE.equals(request.returnTokenIds());
             stream = Boolean.TRUE.equals(request.stream());
             usageChunk = request.streamOptions() != null
@@ -69,7 +71,7 @@ public class CompletionResource {
             List<Choice> choices = new ArrayList<>();
             for (int i = 0; i < sampled.choices().size(); i++) {
                 SampledChoice c = sampled.choices().get(i);
-                choices.add(new Choice(i, c.text(), logprobs ? Logprobs.of(c.pieces()) : null,
+                choices.add(new Choice(i, c.text(), logprobs ? Logprobs.of(c.pieces(), top) : null,
                         c.finishReason(), tokenIds ? c.tokenIds() : null,
                         tokenIds ? c.promptIds() : null));
             }
@@ -85,7 +87,7 @@ public class CompletionResource {
             for (int i = 0; i < sampled.choices().size(); i++) {
                 SampledChoice c = sampled.choices().get(i);
                 for (int p = 0; p < c.pieces().size(); p++) {
-                    Logprobs one = logprobs ? Logprobs.of(List.of(c.pieces().get(p))) : null;
+                    Logprobs one = logprobs ? Logprobs.of(List.of(c.pieces().get(p)), top) : null;
                     chunks.add(completion(sampled, List.of(new Choice(i, c.delta(p), one, null,
                             null, null)), null));
                 }

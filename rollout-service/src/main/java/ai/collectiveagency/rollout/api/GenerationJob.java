@@ -16,9 +16,10 @@ import java.util.List;
  * @param stops stop strings, none to four
  * @param seeds one per choice, prompt-major ({@code prompts.size() * n})
  * @param pieces whether each token's text and offset are wanted (log-probs, streaming)
+ * @param topLogprobs alternatives wanted at each position (0: none)
  */
 public record GenerationJob(List<PromptSource> prompts, int n, Integer maxTokens,
-        double temperature, double topP, List<String> stops, long[] seeds, boolean pieces) {
+        double temperature, double topP, List<String> stops, long[] seeds, boolean pieces, int topLogprobs) {
 
     public GenerationJob {
         prompts = List.copyOf(prompts);

@@ -36,9 +36,10 @@ final class RequestChecks {
                 : r.maxTokens();
         String maxParam = r.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens";
         List<GenerationJob.PromptSource> prompts = List.of(policy -> policy.encodeChat(messages));
+        boolean logprobs = Boolean.TRUE.equals(r.logprobs());
+        int top = logprobs && r.topLogprobs() != null ? r.topLogprobs() : 0;
         return job(prompts, r.n(), maxTokens, maxParam, r.temperature(), r.topP(), r.stop(),
-                r.seed(), Boolean.TRUE.equals(r.logprobs()) || Boolean.TRUE.equals(r.stream()),
-                maxChoices);
+                r.seed(), logprobs || Boolean.TRUE.equals(r.stream()), top, maxChoices);
     }
 
     static GenerationJob completion(CompletionRequest r, int maxChoices) {
@@ -65,12 +66,12 @@ final class RequestChecks {
                 .<GenerationJob.PromptSource>map(text -> policy -> policy.encode(text)).toList();
         return job(prompts, r.n(), r.maxTokens(), "max_tokens", r.temperature(), r.topP(),
                 r.stop(), r.seed(), r.logprobs() != null || Boolean.TRUE.equals(r.stream()),
-                maxChoices);
+                r.logprobs() == null ? 0 : r.logprobs(), maxChoices);
     }
 
     private static GenerationJob job(List<GenerationJob.PromptSource> prompts, Integer n,
             Integer maxTokens, String maxParam, Double temperature, Double topP,
-            List<String> stop, Long seed, boolean pieces, int maxChoices) {
+            List<String> stop, Long seed, boolean pieces, int topLogprobs, int maxChoices) {
         int choices = n == null ? 1 : n;
         if (choices < 1 || choices * prompts.size() > maxChoices) {
             throw ApiException.invalid("n", "n must be between 1 and " + maxChoices
@@ -96,7 +97,7 @@ final class RequestChecks {
                     + "most 4 of them");
         }
         return new GenerationJob(prompts, choices, maxTokens, t, p, stops,
-                seeds(seed, choices * prompts.size()), pieces);
+                seeds(seed, choices * prompts.size()), pieces, topLogprobs);
     }
 
     /** One seed per choice: drawn from {@code seed}, so the same seed gives the same choices. */

@@ -25,15 +25,19 @@ public record SampledChoice(int promptIndex, int[] promptIds, int[] tokenIds, St
 
     /** Builds a choice; must run on the policy worker (it decodes). */
     static SampledChoice of(Policy policy, int promptIndex, int[] promptIds, Generation generation,
-            List<String> stops, boolean withPieces) {
+            GenerationJob job) {
         int[] ids = generation.tokenIds();
         String full = policy.decode(ids);
-        int cut = firstStop(full, stops);
+        int cut = firstStop(full, job.stops());
         String text = cut < 0 ? full : full.substring(0, cut);
         String finish = cut >= 0 || generation.finishReason() == FinishReason.STOP ? "stop"
                 : "length";
-        List<TokenPiece> pieces = withPieces
+        List<TokenPiece> pieces = job.pieces()
                 ? pieces(policy, generation, text.length(), cut >= 0) : List.of();
+        if (job.topLogprobs() > 0) {
+            pieces = withTop(pieces, TopLogprobs.of(policy, promptIds, ids, pieces.size(),
+                    job.temperature() == 0 ? 1 : job.temperature(), job.topLogprobs()));
+        }
         return new SampledChoice(promptIndex, promptIds, ids, text, finish, pieces);
     }
 
@@ -62,10 +66,20 @@ public record SampledChoice(int promptIndex, int[] promptIds, int[] tokenIds, St
                 break;
             }
             pieces.add(new TokenPiece(ids[i], now.substring(offset), generation.logprobs()[i],
-                    offset));
+                    offset, List.of()));
             before = now;
         }
         return pieces;
+    }
+
+    private static List<TokenPiece> withTop(List<TokenPiece> pieces,
+            List<List<TopLogprobs.Alternative>> top) {
+        List<TokenPiece> out = new ArrayList<>(pieces.size());
+        for (int i = 0; i < pieces.size(); i++) {
+            TokenPiece p = pieces.get(i);
+            out.add(new TokenPiece(p.tokenId(), p.token(), p.logprob(), p.offset(), top.get(i)));
+        }
+        return out;
     }
 
     private static int commonPrefix(String a, String b) {

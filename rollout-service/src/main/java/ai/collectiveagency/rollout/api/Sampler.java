@@ -47,7 +47,7 @@ final class Sampler {
         for (int k = 0; k < batch.size(); k++) {
             int prompt = k / job.n();
             choices.add(SampledChoice.of(policy, prompt, prompts.get(prompt), generations.get(k),
-                    job.stops(), job.pieces()));
+                    job));
         }
         return new Sampled(served.version(), served.modelName(), promptTokens, choices);
     }

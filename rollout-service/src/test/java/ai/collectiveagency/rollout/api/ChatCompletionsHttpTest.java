@@ -168,6 +168,29 @@ class ChatCompletionsHttpTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"0, 5", "0.7, 3"})
+    void topLogprobsListTheLikeliestTokensFirst(double temperature, int top) throws Exception {
+        JsonNode content = api().post(PATH, request("temperature", temperature, "seed", 8,
+                "logprobs", true, "top_logprobs", top)).json()
+                .path("choices").get(0).path("logprobs").path("content");
+
+        assertThat(content.size()).isPositive();
+        for (JsonNode token : content) {
+            JsonNode alternatives = token.path("top_logprobs");
+            assertThat(alternatives).hasSize(top);
+            List<Double> values = new ArrayList<>();
+            alternatives.forEach(a -> values.add(a.path("logprob").asDouble()));
+            assertThat(values).isSortedAccordingTo((a, b) -> Double.compare(b, a))
+                    .allMatch(v -> v <= 0);
+            assertThat(token.path("logprob").asDouble()).isLessThanOrEqualTo(values.get(0) + 1e-4);
+            if (temperature == 0) {
+                assertThat(values.get(0)).isCloseTo(token.path("logprob").asDouble(),
+                        within(1e-4));
+            }
+        }
+    }
+
     @Test
     void aStopStringEndsTheTextBeforeIt() throws Exception {
         JsonNode free = api().post(PATH, request("temperature", 0, "max_tokens", 8,

@@ -15,6 +15,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.net.URL;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,23 @@ class CompletionsHttpTest {
             for (int t = 0; t < values.size(); t++) {
                 assertThat(values.get(t).floatValue()).isCloseTo(expected[t], within(1e-4f));
             }
+        }
+    }
+
+    @Test
+    void topLogprobsMapTheLikeliestTokensToTheirLogprobs() throws Exception {
+        JsonNode logprobs = api().post(PATH, Map.of("prompt", PROMPT, "max_tokens", 5,
+                "temperature", 0, "logprobs", 3)).json().path("choices").get(0).path("logprobs");
+
+        JsonNode top = logprobs.path("top_logprobs");
+        assertThat(top.size()).isPositive().isEqualTo(logprobs.path("tokens").size());
+        for (int t = 0; t < top.size(); t++) {
+            List<Double> values = new ArrayList<>();
+            top.get(t).forEach(v -> values.add(v.asDouble()));
+            assertThat(values).hasSizeBetween(1, 3)
+                    .isSortedAccordingTo((a, b) -> Double.compare(b, a));
+            assertThat(values.get(0)).isCloseTo(
+                    logprobs.path("token_logprobs").get(t).asDouble(), within(1e-4));
         }
     }
 
