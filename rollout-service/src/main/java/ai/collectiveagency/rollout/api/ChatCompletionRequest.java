@@ -1,0 +1,39 @@
+package ai.collectiveagency.rollout.api;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+
+/**
+ * The body of {@code POST /v1/chat/completions}; fields not listed (tools, penalties, user, ...)
+ * are ignored. {@code return_token_ids} is an extension (as in vLLM): each choice then carries
+ * its prompt's and its completion's token ids.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record ChatCompletionRequest(
+        String model,
+        List<ChatMessage> messages,
+        Integer n,
+        Double temperature,
+        Double topP,
+        Integer maxTokens,
+        Integer maxCompletionTokens,
+        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> stop,
+        Long seed,
+        Boolean logprobs,
+        Integer topLogprobs,
+        Boolean stream,
+        StreamOptions streamOptions,
+        Boolean returnTokenIds) {
+
+    /** One message; {@code content} is a string or a list of {@code {"type": "text"}} parts. */
+    public record ChatMessage(String role, JsonNode content) {
+    }
+
+    /** {@code stream_options}: {@code include_usage} adds a last chunk with the usage. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record StreamOptions(Boolean includeUsage) {
+    }
+}

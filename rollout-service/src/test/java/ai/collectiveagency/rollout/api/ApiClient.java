@@ -1,0 +1,100 @@
+package ai.collectiveagency.rollout.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Plain HTTP against the API, with the JDK's client: raw bodies in, status and JSON out. */
+final class ApiClient {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    private final URI base;
+
+    ApiClient(URI base) {
+        this.base = base;
+    }
+
+    /** A response: status, body, the version header. */
+    record Answer(int status, String body, String policyVersion, String contentType) {
+
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(body, e);
+            }
+        }
+
+        /** The JSON of each {@code data:} event before {@code [DONE]}; fails without it. */
+        List<JsonNode> events() {
+            List<JsonNode> events = new ArrayList<>();
+            boolean done = false;
+            for (String line : body.split("\n")) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                if (!line.startsWith("data: ") || done) {
+                    throw new AssertionError("not an SSE data line: " + line);
+                }
+                String data = line.substring("data: ".length());
+                if (data.equals("[DONE]")) {
+                    done = true;
+                } else {
+                    try {
+                        events.add(JSON.readTree(data));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(data, e);
+                    }
+                }
+            }
+            if (!done) {
+                throw new AssertionError("no data: [DONE] at the end");
+            }
+            return events;
+        }
+    }
+
+    Answer post(String path, String body) {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Answer post(String path, Object body) {
+        try {
+            return post(path, JSON.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Answer get(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    private static Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(120))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body(),
+                    response.headers().firstValue(GenerationService.VERSION_HEADER).orElse(null),
+                    response.headers().firstValue("Content-Type").orElse(""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
