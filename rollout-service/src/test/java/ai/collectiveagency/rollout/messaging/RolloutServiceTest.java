@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The service on the real broker with {@code qwen2-tiny-random} (the {@code %test} profile: G=2,
  * T=3, 8 tokens a turn, the compact prompts): tasks in, one group per task out, keyed by task id,
- * with token ids and log-probs the policy library recomputes; a record that does not decode and
- * a task too long for the model's context end in the DLQ with their reasons.
+ * with token ids and log-probs the policy library recomputes. ({@link DeadLetterTest}: what
+ * ends in the DLQ.)
  */
 @QuarkusTest
 @WithTestResource(LocalKafkaResource.class)

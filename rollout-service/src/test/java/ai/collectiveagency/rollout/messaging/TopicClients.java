@@ -6,6 +6,7 @@ import ai.collectiveagency.schemas.kafka.PromptTaskSerializer;
 import ai.collectiveagency.schemas.kafka.RolloutGroupDeserializer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -51,17 +52,20 @@ final class TopicClients {
         }
     }
 
-    /** The first {@code count} groups on the rollouts topic (fewer if the deadline passes). */
-    List<ConsumerRecord<String, RolloutGroup>> groups(int count) {
-        return read(ROLLOUTS, count, new RolloutGroupDeserializer());
+    /**
+     * The groups on the rollouts topic keyed by one of {@code keys}, once all are there (fewer if
+     * the deadline passes). Other tests' groups on the same broker are skipped.
+     */
+    List<ConsumerRecord<String, RolloutGroup>> groups(Collection<String> keys) {
+        return read(ROLLOUTS, keys, new RolloutGroupDeserializer());
     }
 
-    /** The first {@code count} records on the prompts DLQ, values as bytes. */
-    List<ConsumerRecord<String, byte[]>> deadLetters(int count) {
-        return read(PROMPTS_DLQ, count, new ByteArrayDeserializer());
+    /** The records on the prompts DLQ keyed by one of {@code keys}, values as bytes. */
+    List<ConsumerRecord<String, byte[]>> deadLetters(Collection<String> keys) {
+        return read(PROMPTS_DLQ, keys, new ByteArrayDeserializer());
     }
 
-    private <V> List<ConsumerRecord<String, V>> read(String topic, int count,
+    private <V> List<ConsumerRecord<String, V>> read(String topic, Collection<String> keys,
             Deserializer<V> values) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -72,8 +76,12 @@ final class TopicClients {
                 new StringDeserializer(), values)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            while (records.size() < keys.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (keys.contains(record.key())) {
+                        records.add(record);
+                    }
+                }
             }
         }
         return records;
