@@ -36,13 +36,13 @@ import java.util.stream.Stream;
  *
  * <pre>
  * RolloutBenchmark [--model DIR] [--tasks N] [--group-size G] [--turns T] [--turn-tokens K]
- *                  [--fixture DIR] [--bench-model DIR]
+ *                  [--fixture DIR] [--bench-model DIR] [--shipped-prompts]
  * </pre>
  */
 public final class RolloutBenchmark {
 
-    /** Models with fewer positions get the compact prompts (the shipped ones do not fit). */
-    private static final int COMPACT_BELOW_POSITIONS = 1024;
+    /** Models with fewer positions get shorter turns by default (the fixture has 256). */
+    private static final int SHORT_TURNS_BELOW_POSITIONS = 1024;
     private static final List<String> PROMPT_FILES = List.of("persona-system", "opening",
             "continued", "agreement-system", "agreement", "resolution", "answer-system", "answer");
     private static final int SERIALIZATION_REPEATS = 20;
@@ -53,10 +53,13 @@ public final class RolloutBenchmark {
      * @param benchModel where the ~40M model is kept (written if missing), or null for a
      *     temporary folder
      * @param turnTokens tokens per dialogue turn and per resolution; 0 picks 12 for models
-     *     with compact prompts (the fixture's 256 positions) and 64 for the others
+     *     of fewer than 1024 positions (the fixture has 256) and 32 for the others
+     * @param shippedPrompts the shipped prompts instead of the compact ones; they do not fit
+     *     the fixture, and on a random-weights model they only lengthen every prompt (memory
+     *     of a batched prefill grows with batch x length squared)
      */
     public record Options(Path model, Path fixture, Path benchModel, int tasks, int groupSize,
-            int turns, int turnTokens) {
+            int turns, int turnTokens, boolean shippedPrompts) {
 
         public Options {
             if (tasks < 1 || groupSize < 1 || turns < 2 || turnTokens < 0) {
@@ -116,14 +119,14 @@ public final class RolloutBenchmark {
         Path promptFolder = null;
         try (Policy policy = Policy.load(folder)) {
             int positions = policy.model().config().maxPositions();
-            boolean compact = positions < COMPACT_BELOW_POSITIONS;
+            boolean compact = !options.shippedPrompts();
             if (compact) {
                 promptFolder = compactPrompts();
             }
             PromptTemplates templates = compact ? PromptTemplates.load(promptFolder)
                     : PromptTemplates.defaults();
             int turnTokens = options.turnTokens() > 0 ? options.turnTokens()
-                    : compact ? 12 : 64;
+                    : positions < SHORT_TURNS_BELOW_POSITIONS ? 12 : 32;
             NegotiationSettings settings = settings(turnTokens);
             progress("measuring " + label + ": " + options.tasks() + " tasks, G "
                     + options.groupSize() + ", T " + options.turns() + ", " + turnTokens
@@ -240,13 +243,18 @@ public final class RolloutBenchmark {
         Path model = null;
         Path fixture = Path.of(System.getProperty("pipeline.root", "."), "models",
                 "qwen2-tiny-random");
-        int tasks = 4;
+        int tasks = 2;
         int groupSize = 8;
         int turns = 4;
         Path benchModel = null;
         int turnTokens = 0;
+        boolean shipped = false;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
+            if (args[i].equals("--shipped-prompts")) {
+                shipped = true;
+                continue;
+            }
             switch (args[i]) {
                 case "--model" -> model = Path.of(require(args[i], value));
                 case "--fixture" -> fixture = Path.of(require(args[i], value));
@@ -257,11 +265,12 @@ public final class RolloutBenchmark {
                 case "--turn-tokens" -> turnTokens = Integer.parseInt(require(args[i], value));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (known: --model, --fixture, --bench-model, --tasks, --group-size, "
-                        + "--turns, --turn-tokens)");
+                        + "--turns, --turn-tokens, --shipped-prompts)");
             }
             i++;
         }
-        return new Options(model, fixture, benchModel, tasks, groupSize, turns, turnTokens);
+        return new Options(model, fixture, benchModel, tasks, groupSize, turns, turnTokens,
+                shipped);
     }
 
     private static String require(String option, String value) {
