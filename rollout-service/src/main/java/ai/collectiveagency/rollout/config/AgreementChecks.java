@@ -1,30 +1,79 @@
 package ai.collectiveagency.rollout.config;
 
+import ai.collectiveagency.llm.ChatEndpoint;
+import ai.collectiveagency.llm.ChatGuard;
+import ai.collectiveagency.llm.JsonChat;
+import ai.collectiveagency.llm.OpenAiChatClient;
 import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.rollout.negotiation.AgreementCheck;
+import ai.collectiveagency.rollout.negotiation.JudgePrompts;
+import ai.collectiveagency.rollout.negotiation.LlmAgreementCheck;
 import ai.collectiveagency.rollout.negotiation.NegotiationSettings;
 import ai.collectiveagency.rollout.negotiation.PolicyAgreementCheck;
 import ai.collectiveagency.rollout.negotiation.PromptTemplates;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The agreement check {@code rollout.agreement.judge} names, for the policy a batch runs with:
- * the policy judging itself ({@code policy}).
+ * the policy judging itself ({@code policy}), or one {@link LlmAgreementCheck} over the
+ * endpoint at {@code rollout.agreement.llm.*} ({@code llm}), made once, with its counters
+ * ({@link LlmJudgeMetrics}).
  */
 @Singleton
 public class AgreementChecks {
 
+    /** How long opening a connection to the judge may take. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The circuit opens when half of the last 20 attempts failed, for 30 s. */
+    private static final int CIRCUIT_WINDOW = 20;
+    private static final double CIRCUIT_FAILURE_RATIO = 0.5;
+    private static final Duration CIRCUIT_DELAY = Duration.ofSeconds(30);
+
     private final PromptTemplates templates;
     private final NegotiationSettings settings;
+    private final Optional<LlmAgreementCheck> llm;
 
-    AgreementChecks(PromptTemplates templates, NegotiationSettings settings) {
+    AgreementChecks(PromptTemplates templates, NegotiationSettings settings, RolloutConfig config,
+            MeterRegistry registry) {
         this.templates = templates;
         this.settings = settings;
+        if (config.agreement().judge() == RolloutConfig.Judge.LLM) {
+            LlmAgreementCheck check = llmCheck(config);
+            LlmJudgeMetrics.register(check.chat().stats(), registry);
+            this.llm = Optional.of(check);
+        } else {
+            this.llm = Optional.empty();
+        }
     }
 
     /** The check for a batch sampled from {@code policy}. */
     public AgreementCheck forPolicy(Policy policy) {
+        if (llm.isPresent()) {
+            return llm.get();
+        }
         return new PolicyAgreementCheck(policy, templates, settings.contextTurns(),
                 settings.agreementMaxTokens());
+    }
+
+    @PreDestroy
+    void close() {
+        llm.ifPresent(LlmAgreementCheck::close);
+    }
+
+    private LlmAgreementCheck llmCheck(RolloutConfig config) {
+        RolloutConfigChecks.requireValid(config);
+        RolloutConfig.LlmJudge judge = config.agreement().llm();
+        JsonChat chat = new JsonChat(
+                new OpenAiChatClient(new ChatEndpoint(judge.baseUrl().orElseThrow(),
+                        judge.model().orElseThrow(), judge.apiKey()), CONNECT_TIMEOUT),
+                LlmAgreementCheck.schema(), judge.jsonMode(),
+                new ChatGuard(judge.timeout(), judge.maxRetries(), judge.retryDelay(),
+                        CIRCUIT_WINDOW, CIRCUIT_FAILURE_RATIO, CIRCUIT_DELAY));
+        return new LlmAgreementCheck(chat, JudgePrompts.load(config.prompts().orElse(null)),
+                settings.contextTurns(), judge.maxTokens(), judge.parallelism());
     }
 }

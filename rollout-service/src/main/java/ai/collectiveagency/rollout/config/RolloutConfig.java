@@ -92,6 +92,22 @@ public interface RolloutConfig {
         /** Retries of a failed attempt (bad JSON, 5xx, timeout). */
         @WithDefault("2")
         int maxRetries();
+
+        /** Wait before the first retry; it doubles with each further one. */
+        @WithDefault("1s")
+        Duration retryDelay();
+
+        /** How the request asks for JSON: {@code schema}, {@code object} or {@code prompt}. */
+        @WithDefault("schema")
+        ai.collectiveagency.llm.JsonMode jsonMode();
+
+        /** Longest answer requested (the verdict and a one-sentence reason). */
+        @WithDefault("200")
+        int maxTokens();
+
+        /** Requests of one batch of dialogues in flight at once. */
+        @WithDefault("4")
+        int parallelism();
     }
 
     /** Sampling settings of one kind of generation. */

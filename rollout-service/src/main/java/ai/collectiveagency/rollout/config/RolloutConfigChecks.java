@@ -75,6 +75,12 @@ public final class RolloutConfigChecks {
             problems.add("rollout.agreement.llm.timeout must be > 0, was " + llm.timeout());
         }
         atLeast(problems, "rollout.agreement.llm.max-retries", llm.maxRetries(), 0);
+        if (llm.retryDelay().isNegative()) {
+            problems.add("rollout.agreement.llm.retry-delay must be >= 0, was "
+                    + llm.retryDelay());
+        }
+        atLeast(problems, "rollout.agreement.llm.max-tokens", llm.maxTokens(), 1);
+        atLeast(problems, "rollout.agreement.llm.parallelism", llm.parallelism(), 1);
     }
 
     private static void sampling(List<String> problems, String prefix,

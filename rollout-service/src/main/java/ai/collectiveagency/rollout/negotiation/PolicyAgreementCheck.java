@@ -23,6 +23,7 @@ public final class PolicyAgreementCheck implements AgreementCheck {
     private final int contextTurns;
     private final SamplingParams params;
     private final ContextBudget budget;
+    private final ModelTimer timer;
 
     /**
      * @param contextTurns turns the judge sees (0: all)
@@ -30,6 +31,13 @@ public final class PolicyAgreementCheck implements AgreementCheck {
      */
     public PolicyAgreementCheck(Policy policy, PromptTemplates templates, int contextTurns,
             int maxTokens) {
+        this(policy, templates, contextTurns, maxTokens, new ModelTimer());
+    }
+
+    /** As above, the judge's generation calls timed by {@code timer}. */
+    public PolicyAgreementCheck(Policy policy, PromptTemplates templates, int contextTurns,
+            int maxTokens, ModelTimer timer) {
+        this.timer = timer;
         this.policy = policy;
         this.templates = templates;
         this.contextTurns = contextTurns;
@@ -54,7 +62,8 @@ public final class PolicyAgreementCheck implements AgreementCheck {
             }
         }
         if (!prompts.isEmpty()) {
-            List<Generation> answers = policy.generate(prompts, params, List.of());
+            List<Generation> answers = timer.time(() -> policy.generate(prompts, params,
+                    List.of()));
             for (int j = 0; j < answers.size(); j++) {
                 String answer = policy.decode(answers.get(j).tokenIds());
                 verdicts[asked.get(j)] = new AgreementVerdict(

@@ -42,7 +42,8 @@ public record PromptTemplates(PromptTemplate personaSystem, PromptTemplate openi
                 read(folder, "answer-system"), read(folder, "answer"));
     }
 
-    private static PromptTemplate read(Path folder, String name) {
+    /** The prompt {@code name} from {@code folder} (may be null), else the shipped one. */
+    static PromptTemplate read(Path folder, String name) {
         String file = name + ".txt";
         try {
             if (folder != null && Files.exists(folder.resolve(file))) {

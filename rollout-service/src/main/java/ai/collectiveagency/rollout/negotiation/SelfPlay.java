@@ -43,6 +43,7 @@ public final class SelfPlay {
     private final AgreementCheck agreementCheck;
     private final Clock clock;
     private final ContextBudget budget;
+    private final ModelTimer timer;
 
     private SelfPlay(Builder builder, PromptTemplates templates, AgreementCheck agreementCheck) {
         this.policy = builder.policy;
@@ -53,6 +54,7 @@ public final class SelfPlay {
         this.agreementCheck = agreementCheck;
         this.clock = builder.clock;
         this.budget = new ContextBudget(policy.model().config().maxPositions());
+        this.timer = builder.timer;
     }
 
     public static Builder builder() {
@@ -160,8 +162,8 @@ public final class SelfPlay {
             return fitting;
         }
         long[] seeds = fitting.stream().mapToLong(run -> run.seed(step)).toArray();
-        List<Generation> generations = policy.generate(prompts, sampling.params(), seeds,
-                List.of());
+        List<Generation> generations = timer.time(() -> policy.generate(prompts,
+                sampling.params(), seeds, List.of()));
         for (int i = 0; i < fitting.size(); i++) {
             Generation generation = generations.get(i);
             completion.accept(fitting.get(i), prompts.get(i), generation,
@@ -197,6 +199,7 @@ public final class SelfPlay {
         private PromptTemplates templates = PromptTemplates.defaults();
         private AgreementCheck agreementCheck;
         private Clock clock = Clock.systemUTC();
+        private ModelTimer timer = new ModelTimer();
 
         private Builder() {}
 
@@ -236,15 +239,22 @@ public final class SelfPlay {
             return this;
         }
 
+        /** Times every generation call (the default policy judge's too); default: a new one. */
+        public Builder optModelTimer(ModelTimer timer) {
+            this.timer = timer;
+            return this;
+        }
+
         public SelfPlay build() {
             Objects.requireNonNull(policy, "policy");
             Objects.requireNonNull(modelName, "model name");
             Objects.requireNonNull(settings, "settings");
             Objects.requireNonNull(templates, "templates");
             Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(timer, "timer");
             AgreementCheck check = agreementCheck != null ? agreementCheck
                     : new PolicyAgreementCheck(policy, templates, settings.contextTurns(),
-                            settings.agreementMaxTokens());
+                            settings.agreementMaxTokens(), timer);
             return new SelfPlay(this, templates, check);
         }
     }

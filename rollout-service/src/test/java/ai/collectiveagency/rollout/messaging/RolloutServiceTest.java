@@ -13,22 +13,13 @@ import ai.collectiveagency.schemas.TaskMode;
 import ai.collectiveagency.schemas.Trajectory;
 import ai.collectiveagency.schemas.Turn;
 import ai.collectiveagency.schemas.kafka.PromptTaskSerializer;
-import ai.collectiveagency.schemas.kafka.RolloutGroupDeserializer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -36,14 +27,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The service on the real broker with {@code qwen2-tiny-random} (the {@code %test} profile: G=2,
  * T=3, 8 tokens a turn, the compact prompts): tasks in, one group per task out, keyed by task id,
- * with token ids and log-probs the policy library recomputes; a record that does not decode and
- * a task too long for the model's context end in the DLQ with their reasons.
+ * with token ids and log-probs the policy library recomputes. ({@link DeadLetterTest}: what
+ * ends in the DLQ.)
  */
 @QuarkusTest
 @WithTestResource(LocalKafkaResource.class)
 class RolloutServiceTest {
-
-    private static final Duration DEADLINE = Duration.ofSeconds(120);
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -64,7 +53,9 @@ class RolloutServiceTest {
                     new ProducerRecord<>("alignment.prompts", t.getTaskId(), t)));
         }
 
-        List<ConsumerRecord<String, RolloutGroup>> records = consume(tasks.size());
+        // Other tests share the broker (and so the rollouts topic): read only these tasks' groups.
+        List<ConsumerRecord<String, RolloutGroup>> records = new TopicClients(bootstrapServers)
+                .groups(tasks.stream().map(PromptTask::getTaskId).toList());
 
         assertThat(records).extracting(ConsumerRecord::key)
                 .containsExactlyInAnyOrder("svc-n-1", "svc-s-2", "svc-n-3");
@@ -97,22 +88,5 @@ class RolloutServiceTest {
         for (int t = 0; t < completion.length; t++) {
             assertThat(turn.getCompletionLogprobs().get(t)).isCloseTo(expected[t], within(1e-4f));
         }
-    }
-
-    private List<ConsumerRecord<String, RolloutGroup>> consume(int count) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "rollout-test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, RolloutGroup>> records = new ArrayList<>();
-        try (KafkaConsumer<String, RolloutGroup> consumer = new KafkaConsumer<>(
-                props, new StringDeserializer(), new RolloutGroupDeserializer())) {
-            consumer.subscribe(List.of("alignment.rollouts"));
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 }

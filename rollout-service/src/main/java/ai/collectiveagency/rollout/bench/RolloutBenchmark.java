@@ -1,0 +1,305 @@
+package ai.collectiveagency.rollout.bench;
+
+import ai.collectiveagency.policy.Policy;
+import ai.collectiveagency.rollout.negotiation.ModelName;
+import ai.collectiveagency.rollout.negotiation.ModelTimer;
+import ai.collectiveagency.rollout.negotiation.NegotiationSettings;
+import ai.collectiveagency.rollout.negotiation.PolicyAgreementCheck;
+import ai.collectiveagency.rollout.negotiation.PromptTemplates;
+import ai.collectiveagency.rollout.negotiation.SelfPlay;
+import ai.collectiveagency.rollout.negotiation.TurnSampling;
+import ai.collectiveagency.schemas.RolloutGroup;
+import ai.collectiveagency.schemas.Trajectory;
+import ai.collectiveagency.schemas.kafka.RolloutGroupSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./pipeline bench rollout}: how fast self-play turns tasks into groups, and how much of
+ * the wall time is spent outside the model. Runs {@link SelfPlay} (G trajectories per task, T
+ * turns, the policy as judge, every dialogue agreed at its last turn so that resolutions are
+ * written) on synthetic tasks, then serializes the groups with {@link RolloutGroupSerializer}
+ * as the service does before Kafka. Model time is the time inside {@code Policy.generate}
+ * ({@link ModelTimer}); the rest (chat rendering, tokenization, decoding, bookkeeping, Avro) is
+ * "outside". Without {@code --model} it measures the tiny fixture and a ~40M random-weights model
+ * ({@link BenchModel}); prints one JSON object.
+ *
+ * <pre>
+ * RolloutBenchmark [--model DIR] [--tasks N] [--group-size G] [--turns T] [--turn-tokens K]
+ *                  [--fixture DIR] [--bench-model DIR] [--shipped-prompts]
+ * </pre>
+ */
+public final class RolloutBenchmark {
+
+    /** Models with fewer positions get shorter turns by default (the fixture has 256). */
+    private static final int SHORT_TURNS_BELOW_POSITIONS = 1024;
+    private static final List<String> PROMPT_FILES = List.of("persona-system", "opening",
+            "continued", "agreement-system", "agreement", "resolution", "answer-system", "answer");
+    private static final int SERIALIZATION_REPEATS = 20;
+
+    /**
+     * @param model the model to measure, or null for the tiny fixture and the ~40M bench model
+     * @param fixture the tiny fixture, also the bench model's tokenizer source
+     * @param benchModel where the ~40M model is kept (written if missing), or null for a
+     *     temporary folder
+     * @param turnTokens tokens per dialogue turn and per resolution; 0 picks 12 for models
+     *     of fewer than 1024 positions (the fixture has 256) and 32 for the others
+     * @param shippedPrompts the shipped prompts instead of the compact ones; they do not fit
+     *     the fixture, and on a random-weights model they only lengthen every prompt (memory
+     *     of a batched prefill grows with batch x length squared)
+     */
+    public record Options(Path model, Path fixture, Path benchModel, int tasks, int groupSize,
+            int turns, int turnTokens, boolean shippedPrompts) {
+
+        public Options {
+            if (tasks < 1 || groupSize < 1 || turns < 2 || turnTokens < 0) {
+                throw new IllegalArgumentException("need --tasks >= 1, --group-size >= 1, "
+                        + "--turns >= 2 and --turn-tokens >= 0");
+            }
+        }
+    }
+
+    private final Options options;
+
+    public RolloutBenchmark(Options options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, Object> result = new RolloutBenchmark(parse(args)).run();
+        System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(result));
+    }
+
+    /** Every measurement, as the JSON object {@link #main} prints. */
+    public Map<String, Object> run() throws IOException {
+        List<Map<String, Object>> runs = new ArrayList<>();
+        if (options.model() != null) {
+            runs.add(measure(options.model(), ModelName.of(options.model())));
+        } else {
+            runs.add(measure(options.fixture(), "tiny fixture (" + options.fixture() + ")"));
+            boolean keep = options.benchModel() != null;
+            Path folder = keep ? options.benchModel()
+                    : Files.createTempDirectory("rollout-bench-model");
+            try {
+                if (!Files.isRegularFile(folder.resolve("config.json"))) {
+                    progress("writing the ~40M random-weights model to " + folder);
+                    int vocab;
+                    try (Policy fixture = Policy.load(options.fixture())) {
+                        vocab = fixture.model().config().vocabSize();
+                    }
+                    BenchModel.write(folder, options.fixture(), vocab);
+                }
+                runs.add(measure(folder, "bench ~40M random weights"));
+            } finally {
+                if (!keep) {
+                    deleteTree(folder);
+                }
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("machine", Map.of("threads", Runtime.getRuntime().availableProcessors(),
+                "java", System.getProperty("java.version"),
+                "omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY"))));
+        out.put("runs", runs);
+        return out;
+    }
+
+    private Map<String, Object> measure(Path folder, String label) throws IOException {
+        Path promptFolder = null;
+        try (Policy policy = Policy.load(folder)) {
+            int positions = policy.model().config().maxPositions();
+            boolean compact = !options.shippedPrompts();
+            if (compact) {
+                promptFolder = compactPrompts();
+            }
+            PromptTemplates templates = compact ? PromptTemplates.load(promptFolder)
+                    : PromptTemplates.defaults();
+            int turnTokens = options.turnTokens() > 0 ? options.turnTokens()
+                    : positions < SHORT_TURNS_BELOW_POSITIONS ? 12 : 32;
+            NegotiationSettings settings = settings(turnTokens);
+            progress("measuring " + label + ": " + options.tasks() + " tasks, G "
+                    + options.groupSize() + ", T " + options.turns() + ", " + turnTokens
+                    + " tokens a turn");
+            ModelTimer timer = new ModelTimer();
+            SelfPlay selfPlay = SelfPlay.builder().setPolicy(policy).setModelName(label)
+                    .optSettings(settings).optTemplates(templates).optModelTimer(timer)
+                    .optAgreementCheck(new LastTurnAgreement(new PolicyAgreementCheck(policy,
+                            templates, settings.contextTurns(), settings.agreementMaxTokens(),
+                            timer), settings.maxTurns()))
+                    .build();
+            selfPlay.rollout(BenchTasks.negotiations(1, "warm-up"), 0);
+            return timed(selfPlay, timer, policy, label, compact, turnTokens);
+        } finally {
+            if (promptFolder != null) {
+                deleteTree(promptFolder);
+            }
+        }
+    }
+
+    private Map<String, Object> timed(SelfPlay selfPlay, ModelTimer timer, Policy policy,
+            String label, boolean compact, int turnTokens) {
+        long modelBefore = timer.nanos();
+        long callsBefore = timer.calls();
+        long tokensBefore = timer.tokens();
+        long start = System.nanoTime();
+        List<RolloutGroup> groups = selfPlay.rollout(
+                BenchTasks.negotiations(options.tasks(), "bench"), 0);
+        long rolledOut = System.nanoTime();
+        long bytes = serialize(groups);
+        long end = System.nanoTime();
+        double wall = (end - start) / 1e9;
+        double model = (timer.nanos() - modelBefore) / 1e9;
+        double serialization = (end - rolledOut) / 1e9;
+        long generated = groups.stream().flatMap(g -> g.getTrajectories().stream())
+                .map(Trajectory::getTurns).flatMap(List::stream)
+                .mapToLong(t -> t.getCompletionTokenIds().size()).sum();
+        long resolutions = groups.stream().flatMap(g -> g.getTrajectories().stream())
+                .filter(t -> t.getResolution() != null).count();
+        progress("done in " + round(wall) + " s");
+
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("model", label);
+        run.put("parameters", policy.model().parameters().count());
+        run.put("prompts", compact ? "compact" : "shipped");
+        run.put("tasks", options.tasks());
+        run.put("group_size", options.groupSize());
+        run.put("turns", options.turns());
+        run.put("turn_tokens", turnTokens);
+        run.put("groups", groups.size());
+        run.put("trajectories", groups.size() * options.groupSize());
+        run.put("resolutions", resolutions);
+        run.put("wall_s", round(wall));
+        run.put("groups_per_s", round(groups.size() / wall));
+        run.put("generated_tokens", generated);
+        run.put("generated_tokens_per_s", round(generated / wall));
+        run.put("model_calls", timer.calls() - callsBefore);
+        run.put("model_tokens_incl_judge", timer.tokens() - tokensBefore);
+        run.put("model_s", round(model));
+        run.put("outside_model_s", round(wall - model));
+        run.put("outside_model_share", round4((wall - model) / wall));
+        run.put("serialization", serializationFigures(groups, bytes, serialization, wall));
+        return run;
+    }
+
+    private static Map<String, Object> serializationFigures(List<RolloutGroup> groups,
+            long bytes, double once, double wall) {
+        long start = System.nanoTime();
+        for (int i = 0; i < SERIALIZATION_REPEATS; i++) {
+            serialize(groups);
+        }
+        double perGroup = (System.nanoTime() - start) / 1e9 / SERIALIZATION_REPEATS
+                / groups.size();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("bytes_per_group", bytes / groups.size());
+        out.put("first_pass_s", round4(once));
+        out.put("share_of_wall", round4(once / wall));
+        out.put("warm_ms_per_group", round4(perGroup * 1e3));
+        return out;
+    }
+
+    private static long serialize(List<RolloutGroup> groups) {
+        long bytes = 0;
+        try (RolloutGroupSerializer serializer = new RolloutGroupSerializer()) {
+            for (RolloutGroup group : groups) {
+                bytes += serializer.serialize("alignment.rollouts", group).length;
+            }
+        }
+        return bytes;
+    }
+
+    private NegotiationSettings settings(int k) {
+        return new NegotiationSettings(options.groupSize(), options.turns(), 2,
+                new TurnSampling(0.7, 0.95, k), new TurnSampling(0.1, 0.95, k),
+                new TurnSampling(0.7, 0.95, k), 4);
+    }
+
+    /** The compact prompts shipped with the benchmark, in a temporary folder. */
+    private static Path compactPrompts() throws IOException {
+        Path folder = Files.createTempDirectory("rollout-bench-prompts");
+        for (String name : PROMPT_FILES) {
+            try (InputStream in = RolloutBenchmark.class.getResourceAsStream(
+                    "compact-prompts/" + name + ".txt")) {
+                if (in == null) {
+                    throw new IllegalStateException("missing compact prompt " + name);
+                }
+                Files.copy(in, folder.resolve(name + ".txt"));
+            }
+        }
+        return folder;
+    }
+
+    static Options parse(String[] args) {
+        Path model = null;
+        Path fixture = Path.of(System.getProperty("pipeline.root", "."), "models",
+                "qwen2-tiny-random");
+        int tasks = 2;
+        int groupSize = 8;
+        int turns = 4;
+        Path benchModel = null;
+        int turnTokens = 0;
+        boolean shipped = false;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            if (args[i].equals("--shipped-prompts")) {
+                shipped = true;
+                continue;
+            }
+            switch (args[i]) {
+                case "--model" -> model = Path.of(require(args[i], value));
+                case "--fixture" -> fixture = Path.of(require(args[i], value));
+                case "--bench-model" -> benchModel = Path.of(require(args[i], value));
+                case "--tasks" -> tasks = Integer.parseInt(require(args[i], value));
+                case "--group-size" -> groupSize = Integer.parseInt(require(args[i], value));
+                case "--turns" -> turns = Integer.parseInt(require(args[i], value));
+                case "--turn-tokens" -> turnTokens = Integer.parseInt(require(args[i], value));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (known: --model, --fixture, --bench-model, --tasks, --group-size, "
+                        + "--turns, --turn-tokens, --shipped-prompts)");
+            }
+            i++;
+        }
+        return new Options(model, fixture, benchModel, tasks, groupSize, turns, turnTokens,
+                shipped);
+    }
+
+    private static String require(String option, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return value;
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** A line on stderr: stdout carries only the JSON. */
+    private static void progress(String line) {
+        System.err.println("bench rollout: " + line);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    private static double round4(double value) {
+        return Math.round(value * 10000) / 10000.0;
+    }
+}
