@@ -1,0 +1,92 @@
+package ai.collectiveagency.demo.fleet;
+
+import ai.collectiveagency.kafka.LocalKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The local broker and the services started on it, stopped together: in reverse order, each
+ * with SIGTERM and a grace period, also when starting one of them failed and when the JVM is
+ * asked to exit (a shutdown hook), so no process is left behind.
+ */
+public final class Fleet implements AutoCloseable {
+
+    private final LocalKafka kafka;
+    private final Path logs;
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private final Thread hook;
+    private boolean closed;
+
+    private Fleet(LocalKafka kafka, Path logs) {
+        this.kafka = kafka;
+        this.logs = logs;
+        this.hook = new Thread(this::closeQuietly, "fleet-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** A fleet on {@code kafka}, which it closes last; service logs go to {@code logs}. */
+    public static Fleet on(LocalKafka kafka, Path logs) {
+        return new Fleet(kafka, logs);
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** Starts {@code spec} and waits until it is ready; on failure everything stops. */
+    public synchronized ServiceProcess start(ServiceSpec spec, Duration timeout)
+            throws InterruptedException {
+        ServiceProcess process = ServiceProcess.start(spec, logs);
+        services.add(process);
+        try {
+            process.awaitReady(timeout);
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+        return process;
+    }
+
+    public synchronized List<ServiceProcess> services() {
+        return List.copyOf(services);
+    }
+
+    /** A free loopback port. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).stop(Duration.ofSeconds(30));
+        }
+        kafka.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException exiting) {
+            // Already shutting down: the hook is what called us.
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package ai.collectiveagency.demo.fleet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A service running as a child process, its output in {@code <logs>/<name>.log}. Stopping sends
+ * SIGTERM (the service's graceful shutdown: work in flight is finished or left unacknowledged
+ * for the next start), then kills it if it is still alive after the grace period.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final ServiceSpec spec;
+    private final Process process;
+    private final Path log;
+
+    private ServiceProcess(ServiceSpec spec, Process process, Path log) {
+        this.spec = spec;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code spec}; its output goes to {@code logs/<name>.log}. */
+    public static ServiceProcess start(ServiceSpec spec, Path logs) {
+        if (!Files.isRegularFile(spec.app())) {
+            throw new IllegalStateException(spec.app() + ": missing; build it first "
+                    + "(mvn -DskipTests package)");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(spec.jvmOptions());
+        command.add("-Dquarkus.http.port=" + spec.port());
+        spec.settings().forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(spec.app().toString());
+        try {
+            Files.createDirectories(logs);
+            Path log = logs.resolve(spec.name() + ".log");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(spec.environment());
+            return new ServiceProcess(spec, builder.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + spec.name(), e);
+        }
+    }
+
+    public ServiceSpec spec() {
+        return spec;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200; fails with the log's tail otherwise. */
+    public void awaitReady(Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI ready = URI.create("http://127.0.0.1:" + spec.port() + "/q/health/ready");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(spec.name() + " exited with "
+                        + process.exitValue() + ":\n" + tail());
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // Not listening yet.
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(spec.name() + " not ready after " + timeout + ":\n"
+                + tail());
+    }
+
+    /** The last lines of the service's log. */
+    public String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40),
+                    lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** SIGTERM, then a kill after {@code grace}. */
+    public void stop(Duration grace) throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,189 @@
+package ai.collectiveagency.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.collectiveagency.demo.fleet.Fleet;
+import ai.collectiveagency.demo.fleet.ServiceProcess;
+import ai.collectiveagency.demo.fleet.ServiceSpec;
+import ai.collectiveagency.kafka.LocalKafka;
+import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.ScoredGroup;
+import ai.collectiveagency.schemas.Trajectory;
+import ai.collectiveagency.schemas.TrajectoryScore;
+import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
+import ai.collectiveagency.schemas.kafka.ScoredGroupDeserializer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The closed loop on the real broker, every service a separate process from its packaged app:
+ * prompt-generator → rollout-service (qwen2-tiny-random, single answers, G 8) → reward-service
+ * (a learnable synthetic judge over HTTP: the share of vowels) → trainer-service (LoRA, a
+ * checkpoint every step) → back to the rollout fleet. Every stage processes records, checkpoints
+ * are published and adopted (groups carry versions above 0), and the mean reward of groups
+ * sampled by later versions is above that of version 0's. All processes stop when it ends,
+ * also when it fails.
+ */
+class ClosedLoopTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path MODEL = ROOT.resolve("models/qwen2-tiny-random");
+    private static final Duration START = Duration.ofMinutes(2);
+    private static final Duration RUN = Duration.ofMinutes(6);
+    private static final long TARGET_VERSION = 8;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void rewardRisesAcrossCheckpointsInTheClosedLoop() throws Exception {
+        try (RuleJudge judge = new RuleJudge();
+                Fleet fleet = Fleet.on(LocalKafka.startTemporary(), work.resolve("logs"))) {
+            Path rubric = RuleJudge.writeRubric(work);
+            String kafka = fleet.bootstrapServers();
+            fleet.start(service("trainer-service", Map.ofEntries(
+                    Map.entry("trainer.model", MODEL.toString()),
+                    Map.entry("trainer.store", work.resolve("checkpoints").toString()),
+                    Map.entry("trainer.groups-per-step", "2"),
+                    Map.entry("trainer.checkpoint-every", "1"),
+                    Map.entry("trainer.learning-rate", "1e-2"),
+                    Map.entry("trainer.lora.rank", "8"),
+                    Map.entry("trainer.lora.alpha", "16"),
+                    Map.entry("trainer.segments", "both"),
+                    Map.entry("trainer.max-staleness", "8"),
+                    Map.entry("kafka.bootstrap.servers", kafka))), START);
+            fleet.start(service("reward-service", Map.of(
+                    "reward.scorers.judge", "1",
+                    "reward.judge.base-url", judge.baseUrl().toString(),
+                    "reward.judge.model", "rule",
+                    "reward.judge.rubric", rubric.toString(),
+                    "reward.judge.timeout", "10s",
+                    "kafka.bootstrap.servers", kafka)), START);
+            fleet.start(service("rollout-service", Map.ofEntries(
+                    Map.entry("rollout.model", MODEL.toString()),
+                    Map.entry("rollout.prompts",
+                            ROOT.resolve("rollout-service/src/test/resources/compact-prompts")
+                                    .toString()),
+                    Map.entry("rollout.group-size", "8"),
+                    Map.entry("rollout.answer.temperature", "1.0"),
+                    Map.entry("rollout.answer.max-tokens", "16"),
+                    Map.entry("rollout.batch.max-tasks", "2"),
+                    Map.entry("rollout.checkpoints.poll-interval", "500ms"),
+                    Map.entry("kafka.bootstrap.servers", kafka))), START);
+            fleet.start(service("prompt-generator", Map.of(
+                    "prompts.rate", "4",
+                    "prompts.negotiation-share", "0",
+                    "prompts.held-out-share", "0",
+                    "prompts.pacing.max-lag", "6",
+                    "prompts.audit.enabled", "false",
+                    "kafka.bootstrap.servers", kafka)), START);
+
+            Map<Long, List<Double>> rewardsByVersion = collect(kafka);
+
+            assertThat(fleet.services()).allMatch(ServiceProcess::alive);
+            assertThat(checkpoints(kafka)).isNotEmpty();
+            assertThat(rewardsByVersion.keySet()).as("versions that sampled groups")
+                    .contains(0L).anyMatch(v -> v > 0);
+            double first = mean(rewardsByVersion.get(0L));
+            long last = rewardsByVersion.keySet().stream().mapToLong(Long::longValue).max()
+                    .orElseThrow();
+            List<Double> late = new ArrayList<>();
+            rewardsByVersion.forEach((version, rewards) -> {
+                if (version > last / 2) {
+                    late.addAll(rewards);
+                }
+            });
+            System.out.printf("closed loop: version 0 mean reward %.2f over %d; versions > %d "
+                    + "mean %.2f over %d; by version %s%n", first,
+                    rewardsByVersion.get(0L).size(), last / 2, mean(late), late.size(),
+                    summary(rewardsByVersion));
+            assertThat(mean(late)).isGreaterThan(first + 3);
+        }
+    }
+
+    private ServiceSpec service(String module, Map<String, String> settings) {
+        return new ServiceSpec(module, ServiceSpec.packagedApp(ROOT, module), Fleet.freePort(),
+                List.of("-Xmx1g", "--add-modules", "jdk.incubator.vector",
+                        "-Dai.djl.pytorch.num_threads=1"),
+                settings, Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true",
+                        "OMP_WAIT_POLICY", "PASSIVE", "OMP_NUM_THREADS", "1"));
+    }
+
+    /** Trajectory rewards by the policy version that sampled them, until the target version. */
+    private static Map<Long, List<Double>> collect(String kafka) {
+        Map<Long, List<Double>> byVersion = new TreeMap<>();
+        try (KafkaConsumer<String, ScoredGroup> consumer = new KafkaConsumer<>(
+                props(kafka), new StringDeserializer(), new ScoredGroupDeserializer())) {
+            consumer.subscribe(List.of("alignment.scored"));
+            long deadline = System.nanoTime() + RUN.toNanos();
+            while (System.nanoTime() < deadline && enoughOf(byVersion) < TARGET_VERSION) {
+                consumer.poll(Duration.ofMillis(500)).forEach(record -> {
+                    ScoredGroup group = record.value();
+                    Map<String, Long> versions = new TreeMap<>();
+                    for (Trajectory t : group.getGroup().getTrajectories()) {
+                        versions.put(t.getTrajectoryId(), t.getPolicyVersion());
+                    }
+                    for (TrajectoryScore score : group.getScores()) {
+                        if (!score.getUnscorable()) {
+                            byVersion.computeIfAbsent(versions.get(score.getTrajectoryId()),
+                                    v -> new ArrayList<>()).add(score.getReward());
+                        }
+                    }
+                });
+            }
+        }
+        return byVersion;
+    }
+
+    /** The highest version with at least two groups' worth of rewards. */
+    private static long enoughOf(Map<Long, List<Double>> byVersion) {
+        return byVersion.entrySet().stream().filter(e -> e.getValue().size() >= 16)
+                .mapToLong(Map.Entry::getKey).max().orElse(0);
+    }
+
+    private static List<PolicyCheckpoint> checkpoints(String kafka) {
+        List<PolicyCheckpoint> out = new ArrayList<>();
+        try (KafkaConsumer<String, PolicyCheckpoint> consumer = new KafkaConsumer<>(
+                props(kafka), new StringDeserializer(), new PolicyCheckpointDeserializer())) {
+            consumer.subscribe(List.of("alignment.checkpoints"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (out.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> out.add(r.value()));
+            }
+        }
+        return out;
+    }
+
+    private static Properties props(String kafka) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "closed-loop-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return props;
+    }
+
+    private static double mean(List<Double> values) {
+        OptionalDouble mean = values.stream().mapToDouble(Double::doubleValue).average();
+        return mean.orElse(Double.NaN);
+    }
+
+    private static String summary(Map<Long, List<Double>> byVersion) {
+        StringBuilder out = new StringBuilder();
+        byVersion.forEach((v, r) -> out.append(String.format("v%d=%.1f(%d) ", v, mean(r),
+                r.size())));
+        return out.toString().strip();
+    }
+}
