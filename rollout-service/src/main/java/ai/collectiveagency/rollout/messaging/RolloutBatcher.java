@@ -56,6 +56,8 @@ public class RolloutBatcher {
     private final Counter tooLong;
     private final Counter failedTasks;
     private final Timer batchTime;
+    private final MeterRegistry registry;
+    private final List<Gauge> gauges;
     private volatile boolean running = true;
     private Thread thread;
 
@@ -79,10 +81,13 @@ public class RolloutBatcher {
                 .description("Tasks sent to the DLQ").register(registry);
         this.batchTime = Timer.builder("rollout.batch.duration")
                 .description("Time to roll out one batch of tasks").register(registry);
-        Gauge.builder("rollout.queued.tasks", queue, TaskQueue::size)
-                .description("Tasks accepted and waiting for the model").register(registry);
-        Gauge.builder("rollout.policy.version", runner, r -> r.current().version())
-                .description("Version of the policy sampling now").register(registry);
+        this.registry = registry;
+        this.gauges = List.of(
+                Gauge.builder("rollout.queued.tasks", queue, TaskQueue::size)
+                        .description("Tasks accepted and waiting for the model")
+                        .register(registry),
+                Gauge.builder("rollout.policy.version", runner, r -> r.current().version())
+                        .description("Version of the policy sampling now").register(registry));
     }
 
     /** Queues a task for the next batch; waits while {@code rollout.batch.max-queued} wait. */
@@ -97,6 +102,9 @@ public class RolloutBatcher {
     }
 
     void stop(@Observes ShutdownEvent stopping) throws InterruptedException {
+        // A gauge reads this instance's state: an application started later in the same JVM
+        // (tests) must register its own, not find these in the global registry.
+        gauges.forEach(registry::remove);
         running = false;
         if (thread != null) {
             thread.join(TimeUnit.SECONDS.toMillis(25));
