@@ -19,12 +19,16 @@ import java.util.stream.Stream;
  * The checkpoint store as a directory: version {@code n} lives in {@code v<n>/} (zero-padded).
  * A checkpoint is written into a hidden {@code .v<n>.partial/} folder, its {@code manifest.json}
  * last, then renamed into place, so a reader (or a trainer restarting after a crash) never sees
- * a half-written one; leftovers of a crash are removed before the next write.
+ * a half-written one; leftovers of a crash are removed before the next write. A version folder
+ * that fails its manifest (tampered, or damaged on disk) is skipped by {@link #latestValid()}
+ * and, when the trainer comes to write that version again, moved aside to
+ * {@code .v<n>.corrupt-<millis>/} (kept for inspection, never read).
  */
 public final class CheckpointDirectory {
 
     private static final System.Logger LOG = System.getLogger(CheckpointDirectory.class.getName());
     private static final Pattern VERSION = Pattern.compile("v(\\d+)");
+    private static final Pattern PARTIAL = Pattern.compile("\\.v\\d+\\.partial");
 
     private final Path root;
 
@@ -52,10 +56,9 @@ public final class CheckpointDirectory {
         Path partial = root.resolve(".v" + version + ".partial");
         try {
             Files.createDirectories(root);
-            deleteRecursively(partial);
+            deletePartials();
             if (Files.exists(target)) {
-                throw new IllegalStateException(target + " exists: version " + version
-                        + " was written before; a checkpoint folder is never rewritten");
+                setAsideCorrupt(target, version);
             }
             contents.accept(partial);
             Files.deleteIfExists(partial.resolve(Sha256Manifest.FILE));
@@ -65,6 +68,36 @@ public final class CheckpointDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + target, e);
         }
+    }
+
+    /** Removes every {@code .v<n>.partial/} a crash left behind. */
+    private void deletePartials() throws IOException {
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path p : entries.filter(e -> PARTIAL.matcher(e.getFileName().toString())
+                    .matches()).toList()) {
+                LOG.log(System.Logger.Level.INFO, "removing " + p + ", left by an interrupted "
+                        + "checkpoint write");
+                deleteRecursively(p);
+            }
+        }
+    }
+
+    /**
+     * A version folder that already exists may only be replaced when it fails its manifest (the
+     * trainer resumed from an older one because of it); a valid one is never rewritten.
+     */
+    private void setAsideCorrupt(Path target, long version) throws IOException {
+        try {
+            Sha256Manifest.verify(target);
+        } catch (CorruptCheckpointException e) {
+            Path aside = root.resolve(".v" + version + ".corrupt-" + System.currentTimeMillis());
+            LOG.log(System.Logger.Level.WARNING, "moving " + target + " aside to " + aside
+                    + " (" + e.getMessage() + ")");
+            Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+            return;
+        }
+        throw new IllegalStateException(target + " exists: version " + version
+                + " was written before; a checkpoint folder is never rewritten");
     }
 
     /** The newest version whose folder verifies against its manifest; older ones if it does not. */

@@ -105,6 +105,13 @@ public interface TrainerConfig {
     @WithDefault("0")
     long maxSteps();
 
+    /**
+     * Whether the process exits (status 0) once {@code max-steps} are taken and the last
+     * checkpoint is written, as a batch job would; false: it stays up (health, metrics) idle.
+     */
+    @WithDefault("true")
+    boolean exitAtMaxSteps();
+
     /** Topic names. */
     Topics topics();
 

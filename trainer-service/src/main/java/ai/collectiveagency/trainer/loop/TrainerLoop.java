@@ -142,10 +142,7 @@ public final class TrainerLoop implements Runnable {
         state.roleBaselines().forEach((role, value) ->
                 baselines.put(RoleBaselines.Role.valueOf(role), value));
         roles.restore(baselines);
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : consumer.partitionsFor(config.topics().scored())) {
-            partitions.add(new TopicPartition(info.topic(), info.partition()));
-        }
+        List<TopicPartition> partitions = scoredPartitions();
         consumer.assign(partitions);
         Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions);
         for (TopicPartition partition : partitions) {
@@ -158,6 +155,32 @@ public final class TrainerLoop implements Runnable {
             LOG.log(System.Logger.Level.INFO, "resumed from " + latest.get() + " at step " + step
                     + ", version " + version + ", offsets " + state.consumedOffsets());
             announce(latest.get(), Map.of());
+        }
+    }
+
+    /** The scored topic's partitions; waits (until stopped) while the topic does not exist. */
+    private List<TopicPartition> scoredPartitions() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        while (partitions.isEmpty() && running) {
+            List<PartitionInfo> infos = consumer.partitionsFor(config.topics().scored());
+            for (PartitionInfo info : infos == null ? List.<PartitionInfo>of() : infos) {
+                partitions.add(new TopicPartition(info.topic(), info.partition()));
+            }
+            if (partitions.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "waiting for topic "
+                        + config.topics().scored());
+                sleep(POLL.multipliedBy(5));
+            }
+        }
+        return partitions;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the scored topic", e);
         }
     }
 

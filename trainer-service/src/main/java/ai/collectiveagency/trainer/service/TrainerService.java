@@ -7,6 +7,7 @@ import ai.collectiveagency.schemas.kafka.TrainingMetricsSerializer;
 import ai.collectiveagency.trainer.config.TrainerConfig;
 import ai.collectiveagency.trainer.config.TrainerConfigChecks;
 import ai.collectiveagency.trainer.loop.TrainerLoop;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,6 +67,11 @@ public class TrainerService {
         thread = new Thread(() -> {
             try {
                 loop.run();
+                if (finished() && config.exitAtMaxSteps()) {
+                    LOG.log(System.Logger.Level.INFO, "reached trainer.max-steps="
+                            + config.maxSteps() + " at version " + loop.version() + ": exiting");
+                    Quarkus.asyncExit(0);
+                }
             } catch (Throwable e) {
                 failure = e;
                 LOG.log(System.Logger.Level.ERROR, "the trainer stopped on an error", e);
@@ -79,6 +85,11 @@ public class TrainerService {
             loop.stop();
             thread.join(TimeUnit.MINUTES.toMillis(2));
         }
+    }
+
+    /** Whether the loop has taken {@code max-steps} steps (never when max-steps is 0). */
+    private boolean finished() {
+        return config.maxSteps() > 0 && loop.step() >= config.maxSteps();
     }
 
     /** Whether the loop runs (false after it stopped on an error or reached max-steps). */
