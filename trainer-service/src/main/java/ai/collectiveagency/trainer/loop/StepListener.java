@@ -8,7 +8,10 @@ public interface StepListener {
     /** A step was taken; {@code metrics} as sent to the metrics topic. */
     void stepped(long step, long version, Map<String, Double> metrics);
 
-    /** A scored record was dropped: {@code stale}, {@code undecodable}, {@code no_tokens}. */
+    /**
+     * A scored record was dropped: {@code stale}, {@code undecodable}, {@code unfit} (tokens this
+     * model cannot take), {@code no_tokens}.
+     */
     void dropped(String reason, long staleness);
 
     /** A group was used at this staleness (versions behind). */

@@ -46,7 +46,8 @@ import org.apache.kafka.common.TopicPartition;
  * <p>A group sampled more than {@code max-staleness} versions behind is dropped and counted;
  * within the bound the ratio to the recorded behaviour log-probs corrects for the lag. A record
  * that does not decode, or whose tokens this model cannot take (ids outside its vocabulary,
- * turns beyond its context), goes to the scored topic's DLQ with the reason.
+ * turns beyond its context), goes to the scored topic's DLQ with the reason. (The deserializer
+ * checks the contract's invariants, so a group lacking a score is undecodable.)
  */
 public final class TrainerLoop implements Runnable {
 
@@ -109,7 +110,7 @@ public final class TrainerLoop implements Runnable {
             while (running && (config.maxSteps() == 0 || step < config.maxSteps())) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     handle(record);
-                    if (config.maxSteps() > 0 && step >= config.maxSteps()) {
+                    if (!running || config.maxSteps() > 0 && step >= config.maxSteps()) {
                         break;
                     }
                 }

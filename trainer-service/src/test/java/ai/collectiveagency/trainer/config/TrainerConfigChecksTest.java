@@ -4,27 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.collectiveagency.policy.grpo.LossAggregation;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import ai.collectiveagency.trainer.TestConfigs;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Start-up checks on the real config mapping, built from properties as a user writes them. */
+/** Start-up checks on the real config mapping ({@link TestConfigs}). */
 class TrainerConfigChecksTest {
 
-    private static final String MODEL = "../models/qwen2-tiny-random";
-
-    static TrainerConfig config(Map<String, String> properties) {
-        Map<String, String> all = new HashMap<>(Map.of("trainer.model", MODEL));
-        all.putAll(properties);
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(TrainerConfig.class)
-                .withSources(new PropertiesConfigSource(all, "test", 100))
-                .build();
-        return config.getConfigMapping(TrainerConfig.class);
+    private static TrainerConfig config(Map<String, String> properties) {
+        return TestConfigs.config(properties);
     }
 
     @Test

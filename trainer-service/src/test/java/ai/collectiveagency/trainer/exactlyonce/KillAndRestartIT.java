@@ -17,14 +17,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exactly-once bar of the trainer: the packaged service, run as a separate process, is
@@ -34,17 +35,23 @@ import org.junit.jupiter.api.io.TempDir;
  * scored group exactly once, in input order, over steps 1..N, and the same adapter and optimizer
  * state, byte for byte, as an uninterrupted run over the same input. Bitwise is the right bar:
  * both runs take the same float32 operations in the same order on one PyTorch thread, and a
- * resume restores float32 weights and moments exactly, so any difference is a resume bug.
- * Before one restart the test leaves the {@code .v<n>.partial/} folder that a kill during a
+ * resume restores float32 weights and moments exactly, so any difference is a resume bug. (The
+ * trainer JVMs run without garbage collection: see {@link TrainerProcess#EPSILON} for the
+ * policy-library bug that otherwise makes even two uninterrupted runs differ now and then.)
+ * One start is stopped cleanly instead (SIGTERM: a last checkpoint, which may hold back the
+ * offset of a group waiting for its step). Before one restart the test leaves the {@code .v<n>.partial/} folder that a kill during a
  * checkpoint write leaves; every version must end up announced (a restart re-announces its
  * latest, which covers a kill between writing and announcing).
  */
 class KillAndRestartIT {
 
-    private static final int GROUPS = 20;
+    private static final int GROUPS = 24;
     private static final int GROUPS_PER_STEP = 2;
     private static final long STEPS = GROUPS / GROUPS_PER_STEP;
-    private static final int MAX_KILLS = 4;
+    /** Kills per run; {@code -Dkill-and-restart.kills=0} compares two uninterrupted runs. */
+    private static final int MAX_KILLS = Integer.getInteger("kill-and-restart.kills", 4);
+    /** This start is stopped cleanly (SIGTERM, a last checkpoint, mid-step as it may be). */
+    private static final int GRACEFUL_START = 3;
     /**
      * A kill comes this long at most after a new checkpoint appears: about two steps of the tiny
      * model here (~80 ms each), so it lands in a step, in a checkpoint write or in an announce.
@@ -61,10 +68,13 @@ class KillAndRestartIT {
             "trainer.lora.alpha", "8",
             "trainer.micro-batch-rows", "4");
     private static final Path LOGS = Path.of("target/kill-and-restart");
+    private static final String OPTIMIZER = "optimizer/optimizer.safetensors";
 
     @Test
-    void aTrainerKilledAndRestartedEndsExactlyWhereAnUninterruptedOneDoes(@TempDir Path dir)
-            throws Exception {
+    void aTrainerKilledAndRestartedEndsExactlyWhereAnUninterruptedOneDoes() throws Exception {
+        // Stores and logs stay in target/kill-and-restart for inspection after a failure.
+        Path dir = LOGS.toAbsolutePath();
+        deleteRecursively(dir);
         Random random = new Random(20261126L);
         Path killedStore = dir.resolve("killed");
         Path cleanStore = dir.resolve("uninterrupted");
@@ -93,9 +103,6 @@ class KillAndRestartIT {
                     .map(PolicyCheckpoint::getVersion).toList();
         }
 
-        assertThat(kills).as("kills that hit a running trainer").isGreaterThanOrEqualTo(2);
-        assertThat(announced).as("announced versions (a restart announces its latest again)")
-                .containsAll(LongStream.rangeClosed(1, STEPS / 2).boxed().toList());
         Path killed = new CheckpointDirectory(killedStore).latestValid().orElseThrow();
         Path clean = new CheckpointDirectory(cleanStore).latestValid().orElseThrow();
         TrainerState state = TrainerState.read(killed);
@@ -107,18 +114,32 @@ class KillAndRestartIT {
                 .containsExactlyElementsOf(sent);
         assertThat(state.dropped()).containsExactly(new TrainerState.Dropped("k-bad",
                 "undecodable"));
-        assertThat(state).isEqualTo(TrainerState.read(clean));
+        // The clean stop's checkpoint is one version more than the uninterrupted run has.
+        TrainerState uninterrupted = TrainerState.read(clean);
+        assertThat(state).usingRecursiveComparison().ignoringFields("version")
+                .isEqualTo(uninterrupted);
+        assertThat(announced).as("announced versions (a restart announces its latest again)")
+                .containsAll(LongStream.rangeClosed(1, state.version()).boxed().toList());
         for (Path earlier : versions(killedStore)) {
             List<TrainerState.StepRecord> ledger = TrainerState.read(earlier).ledger();
             assertThat(state.ledger().subList(0, ledger.size())).as("ledger of " + earlier)
                     .isEqualTo(ledger);
         }
-        assertSameTensors(killed.resolve(PeftAdapterFiles.WEIGHTS_FILE),
-                clean.resolve(PeftAdapterFiles.WEIGHTS_FILE));
-        assertSameTensors(killed.resolve("optimizer/optimizer.safetensors"),
-                clean.resolve("optimizer/optimizer.safetensors"));
+        // Every checkpoint, not just the last, equals the uninterrupted run's at the same step.
+        Map<Long, Path> cleanByStep = byStep(cleanStore);
+        for (Map.Entry<Long, Path> at : byStep(killedStore).entrySet()) {
+            Path twin = cleanByStep.get(at.getKey());
+            if (twin != null) {
+                assertSameTensors(at.getValue().resolve(PeftAdapterFiles.WEIGHTS_FILE),
+                        twin.resolve(PeftAdapterFiles.WEIGHTS_FILE));
+                assertSameTensors(at.getValue().resolve(OPTIMIZER),
+                        twin.resolve(OPTIMIZER));
+            }
+        }
         assertThat(Files.mismatch(killed.resolve(PeftAdapterFiles.WEIGHTS_FILE),
                 clean.resolve(PeftAdapterFiles.WEIGHTS_FILE))).as("adapter bytes").isEqualTo(-1);
+        assertThat(kills).as("kills that hit a running trainer")
+                .isGreaterThanOrEqualTo(Math.min(2, MAX_KILLS));
         try (Stream<Path> left = Files.list(killedStore)) {
             assertThat(left.map(p -> p.getFileName().toString()))
                     .noneMatch(name -> name.endsWith(".partial"));
@@ -127,8 +148,9 @@ class KillAndRestartIT {
 
     /**
      * Starts the trainer, waits for a checkpoint newer than the last one, lets it run a random
-     * while longer and kills it; again, up to {@link #MAX_KILLS} times; then lets the last start
-     * run to {@code max-steps}. Returns how many kills hit a running trainer.
+     * while longer and kills it (one start is stopped cleanly instead); again, up to
+     * {@link #MAX_KILLS} kills; then lets the last start run to {@code max-steps}. Returns how
+     * many kills hit a running trainer.
      */
     private static int runWithKills(String bootstrapServers, Path store, Random random)
             throws Exception {
@@ -144,12 +166,16 @@ class KillAndRestartIT {
                     LOGS.resolve("killed-" + start + ".log"))) {
                 if (kills < MAX_KILLS && awaitNewerCheckpoint(trainer, store, latest(store))) {
                     Thread.sleep(random.nextInt(KILL_WINDOW_MILLIS));
+                    if (trainer.alive() && start == GRACEFUL_START) {
+                        assertThat(trainer.stop(RUN_DEADLINE)).as("exit status after SIGTERM")
+                                .isNotEqualTo(-1);
+                        System.out.printf("clean stop: checkpoints %s%n", listing(store));
+                        continue;
+                    }
                     if (trainer.alive()) {
                         trainer.kill();
                         kills++;
-                        System.out.printf("kill %d at step %d (checkpoints: %s)%n", kills,
-                                latest(store).map(p -> TrainerState.read(p).step()).orElse(0L),
-                                listing(store));
+                        System.out.printf("kill %d: checkpoints %s%n", kills, listing(store));
                         continue;
                     }
                 }
@@ -202,11 +228,35 @@ class KillAndRestartIT {
                 float[] x = a.readFloats(name);
                 float[] y = e.readFloats(name);
                 double worst = 0;
+                int differing = 0;
                 for (int i = 0; i < y.length; i++) {
                     worst = Math.max(worst, Math.abs((double) x[i] - y[i]));
+                    differing += Float.floatToRawIntBits(x[i]) != Float.floatToRawIntBits(y[i])
+                            ? 1 : 0;
                 }
-                assertThat(x).as(name + " (largest difference " + worst + ")").isEqualTo(y);
+                assertThat(differing).as(actual + " vs " + expected + ": " + name
+                        + " differs in " + differing + " of " + y.length
+                        + " values, by up to " + worst).isZero();
             }
         }
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        if (Files.exists(folder)) {
+            try (Stream<Path> walk = Files.walk(folder)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** The checkpoint folders of {@code store} by the step they hold. */
+    private static Map<Long, Path> byStep(Path store) throws IOException {
+        Map<Long, Path> out = new TreeMap<>();
+        for (Path folder : versions(store)) {
+            out.put(TrainerState.read(folder).step(), folder);
+        }
+        return out;
     }
 }
