@@ -34,6 +34,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * GRPO from the stream. Reads the scored topic from the offsets of its latest checkpoint (or
@@ -159,17 +160,26 @@ public final class TrainerLoop implements Runnable {
         }
     }
 
-    /** The scored topic's partitions; waits (until stopped) while the topic does not exist. */
+    /**
+     * The scored topic's partitions; waits (until stopped) while the topic does not exist or the
+     * broker cannot be reached.
+     */
     private List<TopicPartition> scoredPartitions() {
         List<TopicPartition> partitions = new ArrayList<>();
         while (partitions.isEmpty() && running) {
-            List<PartitionInfo> infos = consumer.partitionsFor(config.topics().scored());
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(config.topics().scored());
+            } catch (TimeoutException e) {
+                // Retriable: the broker is not reachable (yet); keep waiting, as for the topic.
+                infos = List.of();
+            }
             for (PartitionInfo info : infos == null ? List.<PartitionInfo>of() : infos) {
                 partitions.add(new TopicPartition(info.topic(), info.partition()));
             }
             if (partitions.isEmpty()) {
                 LOG.log(System.Logger.Level.INFO, "waiting for topic "
-                        + config.topics().scored());
+                        + config.topics().scored() + " on the broker");
                 sleep(POLL.multipliedBy(5));
             }
         }
