@@ -103,7 +103,8 @@ public final class GrpoTrainer {
                 }
                 GrpoLossResult result = loss.compute(inputs);
                 NDArray total = config.aggregation() == LossAggregation.DAPO ? result.loss()
-                        : Scalars.div(result.loss(), microBatches); // mean over micro-batches, as TRL
+                        // mean over micro-batches, as TRL
+                        : Scalars.div(result.loss(), microBatches);
                 collector.backward(total);
                 double entropy = scalar(scores.entropy().mul(mask).sum())
                         / Math.max(1, batch.maskedTokens());

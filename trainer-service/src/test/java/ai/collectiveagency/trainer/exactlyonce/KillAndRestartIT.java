@@ -38,10 +38,12 @@ import org.junit.jupiter.api.Test;
  * resume restores float32 weights and moments exactly, so any difference is a resume bug (this
  * test found one that was not: garbage collection freeing a scalar that backward still read; see
  * the policy's {@code Scalars}).
- * One start is stopped cleanly instead (SIGTERM: a last checkpoint, which may hold back the
- * offset of a group waiting for its step). Before one restart the test leaves the {@code .v<n>.partial/} folder that a kill during a
- * checkpoint write leaves; every version must end up announced (a restart re-announces its
- * latest, which covers a kill between writing and announcing).
+ *
+ * <p>One start is stopped cleanly instead (SIGTERM: a last checkpoint, which may hold back the
+ * offset of a group waiting for its step). Before one restart the test leaves the
+ * {@code .v<n>.partial/} folder that a kill during a checkpoint write leaves; every version must
+ * end up announced (a restart re-announces its latest, which covers a kill between writing
+ * and announcing).
  */
 class KillAndRestartIT {
 
