@@ -1,0 +1,17 @@
+package ai.collectiveagency.trainer.batching;
+
+import ai.collectiveagency.schemas.Segment;
+
+/** Whose dialogue turns a step learns from. */
+public enum Personas {
+    A, B, BOTH;
+
+    /** Whether a turn of {@code segment} passes; resolutions and answers always do. */
+    public boolean includes(Segment segment) {
+        return switch (segment) {
+            case PERSONA_A -> this != B;
+            case PERSONA_B -> this != A;
+            case RESOLUTION, ANSWER -> true;
+        };
+    }
+}

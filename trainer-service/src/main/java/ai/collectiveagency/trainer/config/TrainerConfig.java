@@ -1,0 +1,156 @@
+package ai.collectiveagency.trainer.config;
+
+import ai.collectiveagency.policy.grpo.LossAggregation;
+import ai.collectiveagency.trainer.batching.Baseline;
+import ai.collectiveagency.trainer.batching.Personas;
+import ai.collectiveagency.trainer.batching.Segments;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The trainer-service's settings, keys under {@code trainer.} in {@code application.properties},
+ * each overridable by environment variable (e.g. {@code TRAINER_LEARNING_RATE=1e-5}). Defaults
+ * follow the negotiation research: G=8 is the rollout's, beta 0, token-level {@code dapo}
+ * normalisation, learning rate 5e-6 for LoRA, gradients on the dialogue turns.
+ * {@link TrainerConfigChecks} rejects settings that cannot work, naming the key.
+ */
+@ConfigMapping(prefix = "trainer")
+public interface TrainerConfig {
+
+    /** The base model, a Hugging Face folder: the same one the rollout-service serves. */
+    Path model();
+
+    /** Name of the base model in checkpoints; default: config.json's name or the folder's. */
+    Optional<String> modelName();
+
+    /** {@code lora}: train a LoRA adapter (the base is the KL reference); {@code full}: all weights. */
+    @WithDefault("lora")
+    Mode mode();
+
+    /** LoRA settings ({@code mode=lora}). */
+    Lora lora();
+
+    /** Peak learning rate. */
+    @WithDefault("5e-6")
+    double learningRate();
+
+    /** AdamW's decoupled weight decay. */
+    @WithDefault("0.0")
+    double weightDecay();
+
+    /** Linear warm-up steps before the constant rate. */
+    @WithDefault("0")
+    int warmupSteps();
+
+    /** KL coefficient against the reference (0: no reference pass). */
+    @WithDefault("0.0")
+    double beta();
+
+    /** Lower clip range of the ratio. */
+    @WithDefault("0.2")
+    double epsilonLow();
+
+    /** Upper clip range of the ratio (DAPO's clip-higher). */
+    @WithDefault("0.28")
+    double epsilonHigh();
+
+    /** How token losses are reduced: grpo, bnpo, dr_grpo or dapo. */
+    @WithDefault("dapo")
+    LossAggregation aggregation();
+
+    /** The rollout's generation budget per turn (the denominator of dr_grpo). */
+    @WithDefault("256")
+    int maxCompletionLength();
+
+    /** Global gradient-norm clipping threshold. */
+    @WithDefault("1.0")
+    double maxGradNorm();
+
+    /** Scored groups per optimiser step (B). */
+    @WithDefault("4")
+    int groupsPerStep();
+
+    /** Sequences (turns) per forward/backward pass; gradients accumulate over a step's passes. */
+    @WithDefault("8")
+    int microBatchRows();
+
+    /** Which generated tokens get gradients: dialogue turns, the resolution, or both. */
+    @WithDefault("dialogue")
+    Segments segments();
+
+    /** Whose turns get gradients: persona A's, B's, or both. */
+    @WithDefault("both")
+    Personas personas();
+
+    /** group: GRPO's group baseline; role: a running baseline per persona role. */
+    @WithDefault("group")
+    Baseline baseline();
+
+    /** Groups sampled more than this many versions behind the trainer's are dropped. */
+    @WithDefault("4")
+    int maxStaleness();
+
+    /** A checkpoint every this many steps (and on shutdown). */
+    @WithDefault("5")
+    int checkpointEvery();
+
+    /** The checkpoint store: a directory (a shared volume in Kubernetes). */
+    @WithDefault("runs/checkpoints")
+    Path store();
+
+    /** Steps after which the trainer stops (with a checkpoint); 0: no end. */
+    @WithDefault("0")
+    long maxSteps();
+
+    /**
+     * Whether the process exits (status 0) once {@code max-steps} are taken and the last
+     * checkpoint is written, as a batch job would; false: it stays up (health, metrics) idle.
+     */
+    @WithDefault("true")
+    boolean exitAtMaxSteps();
+
+    /** Topic names. */
+    Topics topics();
+
+    /** {@code lora} or {@code full}. */
+    enum Mode {
+        LORA, FULL
+    }
+
+    /** LoRA settings, keys under {@code trainer.lora.}. */
+    interface Lora {
+
+        @WithDefault("16")
+        int rank();
+
+        @WithDefault("32")
+        double alpha();
+
+        /** Projections that get an adapter. */
+        @WithDefault("q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj")
+        List<String> targetModules();
+
+        /** Seeds the random initialisation of the A matrices. */
+        @WithDefault("0")
+        long seed();
+    }
+
+    /** Topic names, keys under {@code trainer.topics.}. */
+    interface Topics {
+
+        @WithDefault("alignment.scored")
+        String scored();
+
+        @WithDefault("alignment.scored.dlq")
+        String scoredDeadLetters();
+
+        @WithDefault("alignment.checkpoints")
+        String checkpoints();
+
+        @WithDefault("alignment.metrics")
+        String metrics();
+    }
+}

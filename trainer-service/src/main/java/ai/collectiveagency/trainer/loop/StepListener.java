@@ -1,0 +1,36 @@
+package ai.collectiveagency.trainer.loop;
+
+import java.util.Map;
+
+/** Told about what the loop does, for metrics; the service binds it to Micrometer. */
+public interface StepListener {
+
+    /** A step was taken; {@code metrics} as sent to the metrics topic. */
+    void stepped(long step, long version, Map<String, Double> metrics);
+
+    /**
+     * A scored record was dropped: {@code stale}, {@code undecodable}, {@code unfit} (tokens this
+     * model cannot take), {@code no_tokens}.
+     */
+    void dropped(String reason, long staleness);
+
+    /** A group was used at this staleness (versions behind). */
+    void used(long staleness);
+
+    /** A checkpoint was written and announced. */
+    void checkpointed(long version, double seconds);
+
+    StepListener NONE = new StepListener() {
+        public void stepped(long step, long version, Map<String, Double> metrics) {
+        }
+
+        public void dropped(String reason, long staleness) {
+        }
+
+        public void used(long staleness) {
+        }
+
+        public void checkpointed(long version, double seconds) {
+        }
+    };
+}

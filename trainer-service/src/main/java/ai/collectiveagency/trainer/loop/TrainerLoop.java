@@ -1,0 +1,401 @@
+package ai.collectiveagency.trainer.loop;
+
+import ai.collectiveagency.policy.checkpoint.Sha256Manifest;
+import ai.collectiveagency.policy.training.StepResult;
+import ai.collectiveagency.policy.training.TrainingBatch;
+import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.ScoredGroup;
+import ai.collectiveagency.schemas.Trajectory;
+import ai.collectiveagency.schemas.TrainingMetrics;
+import ai.collectiveagency.schemas.kafka.ScoredGroupDeserializer;
+import ai.collectiveagency.trainer.batching.ExampleBuilder;
+import ai.collectiveagency.trainer.batching.MicroBatches;
+import ai.collectiveagency.trainer.batching.RoleBaselines;
+import ai.collectiveagency.trainer.batching.TrainingRow;
+import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
+import ai.collectiveagency.trainer.checkpoint.TrainerState;
+import ai.collectiveagency.trainer.config.TrainerConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+
+/**
+ * GRPO from the stream. Reads the scored topic from the offsets of its latest checkpoint (or
+ * the beginning), gathers {@code groups-per-step} groups, takes one step, and every
+ * {@code checkpoint-every} steps (and when stopped) writes a checkpoint — weights, optimizer
+ * state, offsets, ledger — and announces it on the checkpoints topic. A crash between two
+ * checkpoints re-trains only what came after the last one, from the same state: the records are
+ * read again in the same order, so the steps come out the same.
+ *
+ * <p>A group sampled more than {@code max-staleness} versions behind is dropped and counted;
+ * within the bound the ratio to the recorded behaviour log-probs corrects for the lag. A record
+ * that does not decode, or whose tokens this model cannot take (ids outside its vocabulary,
+ * turns beyond its context), goes to the scored topic's DLQ with the reason. (The deserializer
+ * checks the contract's invariants, so a group lacking a score is undecodable.)
+ */
+public final class TrainerLoop implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger(TrainerLoop.class.getName());
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final TrainerConfig config;
+    private final String baseModel;
+    private final CheckpointDirectory store;
+    private final Consumer<String, byte[]> consumer;
+    private final Producer<String, PolicyCheckpoint> checkpoints;
+    private final Producer<String, TrainingMetrics> metrics;
+    private final Producer<String, byte[]> deadLetters;
+    private final StepListener listener;
+    private final Clock clock;
+    private final ScoredGroupDeserializer deserializer = new ScoredGroupDeserializer();
+    private final RoleBaselines roles = new RoleBaselines();
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final List<Waiting> waiting = new ArrayList<>();
+    private final List<TrainerState.StepRecord> ledger = new ArrayList<>();
+    private final List<DroppedAt> dropped = new ArrayList<>();
+    private PolicyUnderTraining model;
+    private long step;
+    private long version;
+    private long checkpointedStep;
+    private volatile boolean running = true;
+
+    public TrainerLoop(TrainerConfig config, String baseModel, Consumer<String, byte[]> consumer,
+            Producer<String, PolicyCheckpoint> checkpoints,
+            Producer<String, TrainingMetrics> metrics, Producer<String, byte[]> deadLetters,
+            StepListener listener, Clock clock) {
+        this.config = config;
+        this.baseModel = baseModel;
+        this.store = new CheckpointDirectory(config.store());
+        this.consumer = consumer;
+        this.checkpoints = checkpoints;
+        this.metrics = metrics;
+        this.deadLetters = deadLetters;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    /** Asks the loop to stop after the record it is on; it then writes a last checkpoint. */
+    public void stop() {
+        running = false;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    @Override
+    public void run() {
+        resume();
+        try {
+            while (running && (config.maxSteps() == 0 || step < config.maxSteps())) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    handle(record);
+                    if (!running || config.maxSteps() > 0 && step >= config.maxSteps()) {
+                        break;
+                    }
+                }
+            }
+            if (step > checkpointedStep) {
+                checkpoint();
+            }
+        } finally {
+            model.close();
+        }
+    }
+
+    private void resume() {
+        Optional<Path> latest = store.latestValid();
+        TrainerState state = latest.map(TrainerState::read)
+                .orElseGet(() -> TrainerState.fresh(baseModel));
+        if (!state.baseModel().equals(baseModel)) {
+            throw new IllegalStateException("trainer.store " + store.root() + " holds checkpoints "
+                    + "of base model " + state.baseModel() + ", but trainer.model is " + baseModel
+                    + ": point trainer.store at another folder or trainer.model at that model");
+        }
+        model = latest.map(folder -> PolicyUnderTraining.resume(config, folder))
+                .orElseGet(() -> PolicyUnderTraining.fresh(config));
+        step = state.step();
+        version = state.version();
+        checkpointedStep = step;
+        ledger.addAll(state.ledger());
+        state.dropped().forEach(d -> dropped.add(new DroppedAt(d, null, 0)));
+        Map<RoleBaselines.Role, Double> baselines = new HashMap<>();
+        state.roleBaselines().forEach((role, value) ->
+                baselines.put(RoleBaselines.Role.valueOf(role), value));
+        roles.restore(baselines);
+        List<TopicPartition> partitions = scoredPartitions();
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions);
+        for (TopicPartition partition : partitions) {
+            Long saved = state.consumedOffsets().get(key(partition));
+            long next = saved != null ? saved : beginnings.get(partition);
+            consumer.seek(partition, next);
+            offsets.start(partition, next);
+        }
+        if (latest.isPresent()) {
+            LOG.log(System.Logger.Level.INFO, "resumed from " + latest.get() + " at step " + step
+                    + ", version " + version + ", offsets " + state.consumedOffsets());
+            announce(latest.get(), Map.of());
+        }
+    }
+
+    /**
+     * The scored topic's partitions; waits (until stopped) while the topic does not exist or the
+     * broker cannot be reached.
+     */
+    private List<TopicPartition> scoredPartitions() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        while (partitions.isEmpty() && running) {
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(config.topics().scored());
+            } catch (TimeoutException e) {
+                // Retriable: the broker is not reachable (yet); keep waiting, as for the topic.
+                infos = List.of();
+            }
+            for (PartitionInfo info : infos == null ? List.<PartitionInfo>of() : infos) {
+                partitions.add(new TopicPartition(info.topic(), info.partition()));
+            }
+            if (partitions.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "waiting for topic "
+                        + config.topics().scored() + " on the broker");
+                sleep(POLL.multipliedBy(5));
+            }
+        }
+        return partitions;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the scored topic", e);
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        ScoredGroup group;
+        try {
+            group = deserializer.deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            deadLetter(record, e);
+            drop(partition, record.offset(), String.valueOf(record.key()), "undecodable", 0);
+            return;
+        }
+        Optional<String> unfit = model.unfit(group.getGroup());
+        if (unfit.isPresent()) {
+            deadLetter(record, new IllegalArgumentException(unfit.get()));
+            drop(partition, record.offset(), group.getGroup().getTask().getTaskId(), "unfit", 0);
+            return;
+        }
+        long behaviour = group.getGroup().getTrajectories().stream()
+                .mapToLong(Trajectory::getPolicyVersion).min().orElse(version);
+        long staleness = version - behaviour;
+        String taskId = group.getGroup().getTask().getTaskId();
+        if (staleness > config.maxStaleness()) {
+            drop(partition, record.offset(), taskId, "stale", staleness);
+            return;
+        }
+        listener.used(staleness);
+        offsets.waiting(partition, record.offset());
+        waiting.add(new Waiting(group, staleness));
+        if (waiting.size() >= config.groupsPerStep()) {
+            takeStep();
+        }
+    }
+
+    private void takeStep() {
+        long started = System.nanoTime();
+        ExampleBuilder builder = new ExampleBuilder(config.segments(), config.personas(),
+                config.baseline(), roles);
+        List<TrainingRow> rows = new ArrayList<>();
+        List<String> taskIds = new ArrayList<>();
+        for (Waiting w : waiting) {
+            rows.addAll(builder.rows(w.group()));
+            taskIds.add(w.group().getGroup().getTask().getTaskId());
+        }
+        if (rows.isEmpty()) {
+            // Nothing to learn from (every turn filtered out): the groups are done, unlearnt.
+            taskIds.forEach(id -> dropped.add(new DroppedAt(
+                    new TrainerState.Dropped(id, "no_tokens"), null, 0)));
+            listener.dropped("no_tokens", 0);
+            waiting.clear();
+            offsets.stepTaken();
+            return;
+        }
+        List<TrainingBatch> microBatches = MicroBatches.pack(rows, config.microBatchRows());
+        StepResult result = model.step(microBatches);
+        step++;
+        ledger.add(new TrainerState.StepRecord(step, taskIds));
+        Map<String, Double> values = stepMetrics(result, rows,
+                (System.nanoTime() - started) / 1e9);
+        waiting.clear();
+        offsets.stepTaken();
+        metrics.send(new ProducerRecord<>(config.topics().metrics(), "trainer",
+                TrainingMetrics.newBuilder().setStep(step).setPolicyVersion(version)
+                        .setRecordedAt(now()).setMetrics(values).build()));
+        listener.stepped(step, version, values);
+        if (step % config.checkpointEvery() == 0) {
+            checkpoint();
+        }
+    }
+
+    private Map<String, Double> stepMetrics(StepResult result, List<TrainingRow> rows,
+            double seconds) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("loss", result.loss());
+        values.put("grad_norm", result.gradNorm());
+        values.put("learning_rate", result.learningRate());
+        values.put("kl", result.meanKl());
+        values.put("clip_fraction", result.clipFraction());
+        values.put("entropy", result.entropy());
+        values.put("tokens", (double) result.tokens());
+        values.put("skipped", result.skipped() ? 1.0 : 0.0);
+        values.put("step_seconds", seconds);
+        double[] rewards = waiting.stream().flatMap(w -> w.group().getScores().stream())
+                .filter(s -> !s.getUnscorable() && s.getReward() != null)
+                .mapToDouble(s -> s.getReward()).toArray();
+        values.put("reward_mean", mean(rewards));
+        values.put("reward_std", std(rewards));
+        double[] advantages = rows.stream().mapToDouble(TrainingRow::advantage).toArray();
+        values.put("advantage_mean", mean(advantages));
+        values.put("advantage_std", std(advantages));
+        values.put("staleness_mean", waiting.stream().mapToLong(Waiting::staleness).average()
+                .orElse(0));
+        long nowMillis = clock.millis();
+        values.put("group_age_seconds", waiting.stream().mapToLong(w ->
+                nowMillis - w.group().getGroup().getCreatedAt().toEpochMilli()).average()
+                .orElse(0) / 1000.0);
+        values.put("groups", (double) waiting.size());
+        return values;
+    }
+
+    private void checkpoint() {
+        long started = System.nanoTime();
+        version++;
+        Map<String, Double> roleState = new HashMap<>();
+        roles.snapshot().forEach((role, value) -> roleState.put(role.name(), value));
+        TrainerState state = new TrainerState(step, version, baseModel, offsets.committable(),
+                roleState, ledger, dropped.stream().filter(this::settled)
+                        .map(DroppedAt::record).toList());
+        Path folder = store.write(version, partial -> {
+            model.saveInto(partial, baseModel);
+            state.write(partial);
+        });
+        checkpointedStep = step;
+        announce(folder, Map.of("step", (double) step));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        listener.checkpointed(version, seconds);
+        LOG.log(System.Logger.Level.INFO, "checkpoint v" + version + " (step " + step + ") at "
+                + folder + " in " + String.format("%.2f", seconds) + " s");
+    }
+
+    /** A drop is settled when a restart from this checkpoint will not read its record again. */
+    private boolean settled(DroppedAt drop) {
+        return drop.partition() == null || drop.offset() < offsets.next(drop.partition());
+    }
+
+    private void announce(Path folder, Map<String, Double> values) {
+        TrainerState state = TrainerState.read(folder);
+        PolicyCheckpoint record = PolicyCheckpoint.newBuilder()
+                .setVersion(state.version())
+                .setStep(state.step())
+                .setUri(folder.toUri().toString())
+                .setSha256(Sha256Manifest.digest(folder))
+                .setFormat(model.format())
+                .setBaseModel(baseModel)
+                .setCreatedAt(now())
+                .setMetrics(values)
+                .setConsumedOffsets(state.consumedOffsets())
+                .build();
+        try {
+            checkpoints.send(new ProducerRecord<>(config.topics().checkpoints(), baseModel,
+                    record)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while announcing " + folder, e);
+        } catch (ExecutionException e) {
+            // The folder is in the store; the next start announces the latest one again.
+            LOG.log(System.Logger.Level.ERROR, "could not announce checkpoint " + folder, e);
+        }
+    }
+
+    private void drop(TopicPartition partition, long offset, String taskId, String reason,
+            long staleness) {
+        offsets.done(partition, offset);
+        dropped.add(new DroppedAt(new TrainerState.Dropped(taskId, reason), partition, offset));
+        listener.dropped(reason, staleness);
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException cause) {
+        ProducerRecord<String, byte[]> out = new ProducerRecord<>(
+                config.topics().scoredDeadLetters(), record.key(), record.value());
+        out.headers().add("dead-letter-reason", String.valueOf(cause.getMessage())
+                .getBytes(StandardCharsets.UTF_8));
+        out.headers().add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
+        out.headers().add("dead-letter-partition",
+                String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
+        out.headers().add("dead-letter-offset",
+                String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
+        deadLetters.send(out);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static String key(TopicPartition partition) {
+        return partition.topic() + "-" + partition.partition();
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return values.length == 0 ? Double.NaN : sum / values.length;
+    }
+
+    private static double std(double[] values) {
+        if (values.length < 2) {
+            return 0;
+        }
+        double m = mean(values);
+        double squares = 0;
+        for (double v : values) {
+            squares += (v - m) * (v - m);
+        }
+        return Math.sqrt(squares / (values.length - 1));
+    }
+
+    /** A group waiting for the step being gathered. */
+    private record Waiting(ScoredGroup group, long staleness) {
+    }
+
+    /** A dropped record and where it was read (null: settled in an earlier run). */
+    private record DroppedAt(TrainerState.Dropped record, TopicPartition partition, long offset) {
+    }
+}

@@ -1,0 +1,84 @@
+package ai.collectiveagency.trainer.service;
+
+import ai.collectiveagency.trainer.loop.StepListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The loop's events as Prometheus metrics: {@code trainer_steps_total},
+ * {@code trainer_policy_version}, one gauge per step metric ({@code trainer_loss},
+ * {@code trainer_reward_mean}, {@code trainer_kl}, {@code trainer_clip_fraction}, ...),
+ * {@code trainer_groups_dropped_total{reason}}, the staleness of used groups
+ * ({@code trainer_staleness}, a histogram) and {@code trainer_checkpoint_seconds}.
+ */
+@ApplicationScoped
+public class TrainerMeters implements StepListener {
+
+    private final MeterRegistry registry;
+    private final Counter steps;
+    private final AtomicLong version = new AtomicLong();
+    private final Map<String, AtomicDouble> last = new ConcurrentHashMap<>();
+    private final DistributionSummary staleness;
+    private final Timer checkpoints;
+
+    TrainerMeters(MeterRegistry registry) {
+        this.registry = registry;
+        this.steps = Counter.builder("trainer.steps").description("Optimiser steps taken")
+                .register(registry);
+        registry.gauge("trainer.policy.version", version);
+        this.staleness = DistributionSummary.builder("trainer.staleness")
+                .description("Versions behind the trainer of the groups it trained on")
+                .publishPercentileHistogram().register(registry);
+        this.checkpoints = Timer.builder("trainer.checkpoint")
+                .description("Time to write and announce a checkpoint").register(registry);
+    }
+
+    @Override
+    public void stepped(long step, long currentVersion, Map<String, Double> metrics) {
+        steps.increment();
+        version.set(currentVersion);
+        metrics.forEach((name, value) -> last.computeIfAbsent(name, n -> {
+            AtomicDouble holder = new AtomicDouble();
+            registry.gauge("trainer." + n.replace('_', '.'), holder, AtomicDouble::get);
+            return holder;
+        }).set(value));
+    }
+
+    @Override
+    public void dropped(String reason, long versionsBehind) {
+        Counter.builder("trainer.groups.dropped").tag("reason", reason)
+                .description("Scored groups not trained on, by reason").register(registry)
+                .increment();
+    }
+
+    @Override
+    public void used(long versionsBehind) {
+        staleness.record(versionsBehind);
+    }
+
+    @Override
+    public void checkpointed(long newVersion, double seconds) {
+        version.set(newVersion);
+        checkpoints.record(Duration.ofNanos((long) (seconds * 1e9)));
+    }
+
+    /** A double a gauge can read. */
+    static final class AtomicDouble {
+        private volatile double value = Double.NaN;
+
+        double get() {
+            return value;
+        }
+
+        void set(double v) {
+            value = v;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package ai.collectiveagency.trainer.service;
+
+import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.TrainingMetrics;
+import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
+import ai.collectiveagency.schemas.kafka.TrainingMetricsSerializer;
+import ai.collectiveagency.trainer.config.TrainerConfig;
+import ai.collectiveagency.trainer.config.TrainerConfigChecks;
+import ai.collectiveagency.trainer.loop.TrainerLoop;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Runs the {@link TrainerLoop} on a thread of its own for as long as the service runs. Its
+ * consumer joins no group and commits nothing: where to read is the latest checkpoint's business.
+ * On shutdown the loop finishes the record it is on and writes a last checkpoint.
+ */
+@ApplicationScoped
+public class TrainerService {
+
+    private static final System.Logger LOG = System.getLogger(TrainerService.class.getName());
+
+    private final TrainerConfig config;
+    private final String bootstrapServers;
+    private final TrainerMeters meters;
+    private TrainerLoop loop;
+    private Thread thread;
+    private volatile Throwable failure;
+
+    TrainerService(TrainerConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            TrainerMeters meters) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.meters = meters;
+    }
+
+    void start(@Observes StartupEvent started) {
+        TrainerConfigChecks.requireValid(config);
+        String baseModel = BaseModelName.of(config);
+        loop = new TrainerLoop(config, baseModel,
+                new KafkaConsumer<>(consumerProperties(), new StringDeserializer(),
+                        new ByteArrayDeserializer()),
+                new KafkaProducer<>(producerProperties("trainer-checkpoints"),
+                        new StringSerializer(), new PolicyCheckpointSerializer()),
+                new KafkaProducer<>(producerProperties("trainer-metrics"),
+                        new StringSerializer(), new TrainingMetricsSerializer()),
+                new KafkaProducer<>(producerProperties("trainer-dead-letters"),
+                        new StringSerializer(), new ByteArraySerializer()),
+                meters, Clock.systemUTC());
+        thread = new Thread(() -> {
+            try {
+                loop.run();
+                if (finished() && config.exitAtMaxSteps()) {
+                    LOG.log(System.Logger.Level.INFO, "reached trainer.max-steps="
+                            + config.maxSteps() + " at version " + loop.version() + ": exiting");
+                    Quarkus.asyncExit(0);
+                }
+            } catch (Throwable e) {
+                failure = e;
+                LOG.log(System.Logger.Level.ERROR, "the trainer stopped on an error", e);
+            }
+        }, "trainer-loop");
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent stopping) throws InterruptedException {
+        if (loop != null) {
+            loop.stop();
+            thread.join(TimeUnit.MINUTES.toMillis(2));
+        }
+    }
+
+    /** Whether the loop has taken {@code max-steps} steps (never when max-steps is 0). */
+    private boolean finished() {
+        return config.maxSteps() > 0 && loop.step() >= config.maxSteps();
+    }
+
+    /** Whether the loop runs (false after it stopped on an error or reached max-steps). */
+    public boolean alive() {
+        return thread != null && thread.isAlive();
+    }
+
+    /** The error the loop stopped on, if any. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    private Map<String, Object> consumerProperties() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "trainer-scored");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        return props;
+    }
+
+    private Map<String, Object> producerProperties(String clientId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return props;
+    }
+}

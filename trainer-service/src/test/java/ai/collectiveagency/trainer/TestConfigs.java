@@ -1,0 +1,29 @@
+package ai.collectiveagency.trainer;
+
+import ai.collectiveagency.trainer.config.TrainerConfig;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The real {@link TrainerConfig} mapping, built from properties as a user writes them. */
+public final class TestConfigs {
+
+    /** The tiny model of the tests, relative to the module. */
+    public static final String MODEL = "../models/qwen2-tiny-random";
+
+    private TestConfigs() {
+    }
+
+    /** {@code properties} over the defaults, with {@code trainer.model} the tiny model. */
+    public static TrainerConfig config(Map<String, String> properties) {
+        Map<String, String> all = new HashMap<>(Map.of("trainer.model", MODEL));
+        all.putAll(properties);
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(TrainerConfig.class)
+                .withSources(new PropertiesConfigSource(all, "test", 100))
+                .build();
+        return config.getConfigMapping(TrainerConfig.class);
+    }
+}

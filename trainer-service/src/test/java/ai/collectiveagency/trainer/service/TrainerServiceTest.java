@@ -1,0 +1,84 @@
+package ai.collectiveagency.trainer.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.collectiveagency.policy.checkpoint.Sha256Manifest;
+import ai.collectiveagency.policy.lora.LoraAdapter;
+import ai.collectiveagency.policy.lora.PeftAdapterFiles;
+import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.schemas.CheckpointFormat;
+import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.TrainingMetrics;
+import ai.collectiveagency.trainer.TestGroups;
+import ai.collectiveagency.trainer.checkpoint.TrainerState;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trainer on the real broker with {@code qwen2-tiny-random} (LoRA rank 4, two groups a step,
+ * a checkpoint every step): scored groups in, steps taken, checkpoints written and announced; a
+ * consumer standing in for the rollout fleet verifies each one and loads its adapter; an
+ * undecodable record goes to the DLQ with its reason.
+ */
+@QuarkusTest
+@WithTestResource(BrokerAndStore.class)
+class TrainerServiceTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @ConfigProperty(name = "trainer.model")
+    Path model;
+
+    @Test
+    void scoredGroupsBecomeStepsAndAnnouncedCheckpointsTheFleetCanLoad() throws Exception {
+        Topics topics = new Topics(bootstrapServers);
+        topics.send(List.of(TestGroups.group("s-1", 0, 1, 0, 0.5, 0.2),
+                TestGroups.group("s-2", 0, 0, 1, 0.3, 0.9)));
+        topics.sendBytes("s-bad", "garbage".getBytes(StandardCharsets.UTF_8));
+        topics.send(List.of(TestGroups.group("s-3", 0, 0.1, 0.7, 0.4, 0.4),
+                TestGroups.group("s-4", 0, 1, 1, 0, Double.NaN)));
+
+        List<PolicyCheckpoint> announced = topics.checkpoints(2, DEADLINE);
+        List<TrainingMetrics> metrics = topics.metrics(2, DEADLINE);
+        List<ConsumerRecord<String, byte[]>> dead = topics.deadLetters(1, DEADLINE);
+
+        assertThat(announced).extracting(PolicyCheckpoint::getVersion).containsExactly(1L, 2L);
+        try (Llama fleet = Llama.load(model)) {
+            for (PolicyCheckpoint checkpoint : announced) {
+                Path folder = Path.of(URI.create(checkpoint.getUri()));
+                assertThat(checkpoint.getFormat()).isEqualTo(CheckpointFormat.LORA);
+                assertThat(checkpoint.getBaseModel()).isEqualTo("qwen2-tiny-random");
+                assertThat(checkpoint.getSha256()).isEqualTo(Sha256Manifest.digest(folder));
+                Sha256Manifest.verify(folder);
+                try (LoraAdapter adapter = PeftAdapterFiles.load(folder, fleet)) {
+                    assertThat(adapter.parameters()).isNotEmpty();
+                }
+            }
+        }
+        TrainerState second = TrainerState.read(Path.of(URI.create(announced.get(1).getUri())));
+        assertThat(second.ledger()).extracting(TrainerState.StepRecord::taskIds)
+                .containsExactly(List.of("s-1", "s-2"), List.of("s-3", "s-4"));
+        assertThat(second.dropped()).extracting(TrainerState.Dropped::reason)
+                .containsExactly("undecodable");
+        assertThat(second.consumedOffsets()).containsEntry("alignment.scored-0", 5L);
+        assertThat(metrics).extracting(TrainingMetrics::getStep).containsExactly(1L, 2L);
+        assertThat(metrics.get(0).getMetrics()).containsKeys("loss", "grad_norm", "kl",
+                "clip_fraction", "entropy", "learning_rate", "tokens", "reward_mean",
+                "staleness_mean", "step_seconds", "group_age_seconds");
+        assertThat(metrics.get(0).getMetrics().get("tokens")).isEqualTo(2 * 4 * 12.0);
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(),
+                StandardCharsets.UTF_8)).contains("ScoredGroup");
+    }
+}
