@@ -16,7 +16,7 @@ public final class TestConfigs {
     private TestConfigs() {
     }
 
-    /** {@code properties} over the mapping's defaults, with {@code trainer.model} the tiny model. */
+    /** {@code properties} over the defaults, with {@code trainer.model} the tiny model. */
     public static TrainerConfig config(Map<String, String> properties) {
         Map<String, String> all = new HashMap<>(Map.of("trainer.model", MODEL));
         all.putAll(properties);

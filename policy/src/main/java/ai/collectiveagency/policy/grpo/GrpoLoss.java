@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.grpo;
 
+import ai.collectiveagency.policy.engine.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -55,7 +56,7 @@ public final class GrpoLoss {
             NDArray tokenLoss = ratio.mul(advantages).minimum(clipped.mul(advantages)).neg();
             NDArray kl = in.refLogp() == null ? null : k3(in.refLogp(), in.logp());
             if (config.beta() != 0) {
-                tokenLoss = tokenLoss.add(kl.mul(config.beta()));
+                tokenLoss = tokenLoss.add(Scalars.mul(kl, config.beta()));
             }
             loss = config.aggregation().reduce(tokenLoss.mul(mask), mask,
                     config.maxCompletionLength(), in.tokenNormaliser());

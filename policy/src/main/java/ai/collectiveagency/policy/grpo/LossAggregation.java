@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.grpo;
 
+import ai.collectiveagency.policy.engine.Scalars;
 import ai.djl.ndarray.NDArray;
 
 import java.util.OptionalDouble;
@@ -39,7 +40,7 @@ public enum LossAggregation {
         @Override
         NDArray reduce(NDArray maskedLoss, NDArray mask, int maxLength, OptionalDouble tokens) {
             double batch = maskedLoss.getShape().get(0);
-            return maskedLoss.sum().div(batch * maxLength);
+            return Scalars.div(maskedLoss.sum(), batch * maxLength);
         }
     },
 
@@ -54,7 +55,7 @@ public enum LossAggregation {
             if (tokens.isEmpty()) {
                 return BNPO.reduce(maskedLoss, mask, maxLength, tokens);
             }
-            return maskedLoss.sum().div(tokens.getAsDouble());
+            return Scalars.div(maskedLoss.sum(), tokens.getAsDouble());
         }
     };
 

@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.lora;
 
+import ai.collectiveagency.policy.engine.Scalars;
 import ai.collectiveagency.policy.model.LinearAdapter;
 import ai.collectiveagency.policy.model.Llama;
 import ai.collectiveagency.policy.model.LlamaConfig;
@@ -86,7 +87,7 @@ public final class LoraAdapter implements LinearAdapter, AutoCloseable {
         if (weights == null) {
             return null;
         }
-        NDArray down = Linear.linear(x, weights.a()).singletonOrThrow().mul(scaling); // (..., r)
+        NDArray down = Scalars.mul(Linear.linear(x, weights.a()).singletonOrThrow(), scaling);
         return Linear.linear(down, weights.b()).singletonOrThrow(); // (..., out)
     }
 

@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.model;
 
+import ai.collectiveagency.policy.engine.Scalars;
 import ai.collectiveagency.policy.checkpoint.ModelFolderException;
 import ai.collectiveagency.policy.checkpoint.WeightsLoader;
 import ai.collectiveagency.policy.engine.OfflineEngine;
@@ -210,7 +211,7 @@ public final class Llama implements AutoCloseable {
     /** RMSNorm (Zhang and Sennrich 2019): x / sqrt(mean(x^2) + eps) * weight. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray variance = x.square().mean(new int[] {-1}, true);
-        return x.mul(variance.add(config.rmsNormEps()).pow(-0.5)).mul(weight);
+        return x.mul(Scalars.pow(variance.add(config.rmsNormEps()), -0.5)).mul(weight);
     }
 
     /** Position of each new token: how many real tokens precede it in its row. */

@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.training;
 
+import ai.collectiveagency.policy.engine.Scalars;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.collectiveagency.policy.grpo.GrpoConfig;
 import ai.collectiveagency.policy.grpo.GrpoInputs;
@@ -102,7 +103,8 @@ public final class GrpoTrainer {
                 }
                 GrpoLossResult result = loss.compute(inputs);
                 NDArray total = config.aggregation() == LossAggregation.DAPO ? result.loss()
-                        : result.loss().div(microBatches); // mean over micro-batches, as TRL
+                        // mean over micro-batches, as TRL
+                        : Scalars.div(result.loss(), microBatches);
                 collector.backward(total);
                 double entropy = scalar(scores.entropy().mul(mask).sum())
                         / Math.max(1, batch.maskedTokens());

@@ -35,13 +35,15 @@ import org.junit.jupiter.api.Test;
  * scored group exactly once, in input order, over steps 1..N, and the same adapter and optimizer
  * state, byte for byte, as an uninterrupted run over the same input. Bitwise is the right bar:
  * both runs take the same float32 operations in the same order on one PyTorch thread, and a
- * resume restores float32 weights and moments exactly, so any difference is a resume bug. (The
- * trainer JVMs run without garbage collection: see {@link TrainerProcess#EPSILON} for the
- * policy-library bug that otherwise makes even two uninterrupted runs differ now and then.)
- * One start is stopped cleanly instead (SIGTERM: a last checkpoint, which may hold back the
- * offset of a group waiting for its step). Before one restart the test leaves the {@code .v<n>.partial/} folder that a kill during a
- * checkpoint write leaves; every version must end up announced (a restart re-announces its
- * latest, which covers a kill between writing and announcing).
+ * resume restores float32 weights and moments exactly, so any difference is a resume bug (this
+ * test found one that was not: garbage collection freeing a scalar that backward still read; see
+ * the policy's {@code Scalars}).
+ *
+ * <p>One start is stopped cleanly instead (SIGTERM: a last checkpoint, which may hold back the
+ * offset of a group waiting for its step). Before one restart the test leaves the
+ * {@code .v<n>.partial/} folder that a kill during a checkpoint write leaves; every version must
+ * end up announced (a restart re-announces its latest, which covers a kill between writing
+ * and announcing).
  */
 class KillAndRestartIT {
 

@@ -22,16 +22,6 @@ final class TrainerProcess implements AutoCloseable {
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
     static final Path MODEL = Path.of("../models/qwen2-tiny-random").toAbsolutePath().normalize();
 
-    /**
-     * The trainer's heap: by default a collector that never collects (enough for these short
-     * runs). Under a collecting GC, CPU training sporadically reads freed memory in the backward
-     * pass (gradient norms of 1e19 and more, or NaN, at a random step; seen in two uninterrupted
-     * runs of the same input too), which makes the weights of any two runs differ; that is a
-     * bug of the policy library on DJL, not of resuming. {@code -Dkill-and-restart.heap="-Xmx1g"}
-     * runs with the default GC to reproduce it.
-     */
-    static final String EPSILON = "-XX:+UnlockExperimentalVMOptions -XX:+UseEpsilonGC -Xmx3g";
-
     private final Process process;
 
     private TrainerProcess(Process process) {
@@ -50,13 +40,12 @@ final class TrainerProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector",
+                "-Xmx1g", "--add-modules", "jdk.incubator.vector",
                 "-Dai.djl.pytorch.num_threads=1",
                 "-Dkafka.bootstrap.servers=" + bootstrapServers,
                 "-Dtrainer.store=" + store,
                 "-Dtrainer.model=" + MODEL,
                 "-Dquarkus.http.port=0"));
-        command.addAll(List.of(System.getProperty("kill-and-restart.heap", EPSILON).split(" ")));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", JAR.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -29,9 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PolicyUnderTrainingTest {
 
-    // Few steps: under a collecting GC, CPU training sporadically reads freed memory in the
-    // backward pass after some steps (see TrainerProcess#EPSILON), which this test is not about.
-    private static final int STEPS = 4;
+    private static final int STEPS = 6;
     private static final int SAVED_AFTER = 2;
 
     private static final TrainerConfig CONFIG = TestConfigs.config(Map.of(
