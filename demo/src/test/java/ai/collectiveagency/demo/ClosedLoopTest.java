@@ -43,7 +43,9 @@ class ClosedLoopTest {
     private static final Path MODEL = ROOT.resolve("models/qwen2-tiny-random");
     private static final Duration START = Duration.ofMinutes(2);
     private static final Duration RUN = Duration.ofMinutes(6);
-    private static final long TARGET_VERSION = 8;
+    private static final long TARGET_VERSION = 30;
+    /** Kept after the test, for a look at what each service did. */
+    private static final Path LOGS = Path.of("target/closed-loop-logs");
 
     @TempDir
     Path work;
@@ -51,15 +53,16 @@ class ClosedLoopTest {
     @Test
     void rewardRisesAcrossCheckpointsInTheClosedLoop() throws Exception {
         try (RuleJudge judge = new RuleJudge();
-                Fleet fleet = Fleet.on(LocalKafka.startTemporary(), work.resolve("logs"))) {
+                Fleet fleet = Fleet.on(LocalKafka.startTemporary(), LOGS)) {
             Path rubric = RuleJudge.writeRubric(work);
+            Path seeds = shortScenarios(work.resolve("seeds"));
             String kafka = fleet.bootstrapServers();
             fleet.start(service("trainer-service", Map.ofEntries(
                     Map.entry("trainer.model", MODEL.toString()),
                     Map.entry("trainer.store", work.resolve("checkpoints").toString()),
                     Map.entry("trainer.groups-per-step", "2"),
                     Map.entry("trainer.checkpoint-every", "1"),
-                    Map.entry("trainer.learning-rate", "1e-2"),
+                    Map.entry("trainer.learning-rate", "3e-2"),
                     Map.entry("trainer.lora.rank", "8"),
                     Map.entry("trainer.lora.alpha", "16"),
                     Map.entry("trainer.segments", "both"),
@@ -82,12 +85,16 @@ class ClosedLoopTest {
                     Map.entry("rollout.answer.max-tokens", "16"),
                     Map.entry("rollout.batch.max-tasks", "2"),
                     Map.entry("rollout.checkpoints.poll-interval", "500ms"),
+                    // Commit often, so that the prompt-generator's pacing sees the lag fall soon.
+                    Map.entry("mp.messaging.incoming.prompts.auto.commit.interval.ms", "500"),
                     Map.entry("kafka.bootstrap.servers", kafka))), START);
             fleet.start(service("prompt-generator", Map.of(
                     "prompts.rate", "4",
                     "prompts.negotiation-share", "0",
                     "prompts.held-out-share", "0",
-                    "prompts.pacing.max-lag", "6",
+                    "prompts.seeds", seeds.toString(),
+                    "prompts.replace-seeds", "true",
+                    "prompts.pacing.max-lag", "12",
                     "prompts.audit.enabled", "false",
                     "kafka.bootstrap.servers", kafka)), START);
 
@@ -110,8 +117,22 @@ class ClosedLoopTest {
                     + "mean %.2f over %d; by version %s%n", first,
                     rewardsByVersion.get(0L).size(), last / 2, mean(late), late.size(),
                     summary(rewardsByVersion));
-            assertThat(mean(late)).isGreaterThan(first + 3);
+            assertThat(mean(late)).isGreaterThan(first + 10);
         }
+    }
+
+    /**
+     * Scenario templates short enough for the test model's 256 positions (the shipped ones run
+     * to hundreds of its byte-level tokens); the other seed lists stay as shipped.
+     */
+    private static Path shortScenarios(Path folder) throws java.io.IOException {
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("scenario-templates.txt"), String.join("\n",
+                "A {roleA} wants {valueA}; a {roleB} wants {valueB}.",
+                "{roleA} ({valueA}) or {roleB} ({valueB})?",
+                "Can a {roleA} for {valueA} and a {roleB} for {valueB} agree?",
+                "{valueA} for the {roleA}, {valueB} for the {roleB}: which?") + "\n");
+        return folder;
     }
 
     private ServiceSpec service(String module, Map<String, String> settings) {
