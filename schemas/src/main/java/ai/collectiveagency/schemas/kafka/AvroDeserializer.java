@@ -4,13 +4,17 @@ import ai.collectiveagency.schemas.SchemaHistory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -24,6 +28,11 @@ import org.apache.kafka.common.serialization.Deserializer;
  * fail with a {@link SerializationException} naming the record type, so a consumer can send the
  * record to the DLQ. {@code null} deserializes to {@code null}. Thread-safe.
  *
+ * <p>With {@code schema.registry.url} set it also reads records framed by a Confluent-compatible
+ * schema registry (see {@link AvroSerializer}): the writer schema comes from the registry by id
+ * and is resolved against this reader's, so a topic may carry both framings while a deployment
+ * moves to a registry. Without it such a record fails with a message saying so.
+ *
  * @param <T> the generated record type
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
@@ -32,8 +41,10 @@ public class AvroDeserializer<T> implements Deserializer<T> {
   static final int HEADER_LENGTH = 10;
 
   private final String recordName;
+  private final Schema readerSchema;
   private final BinaryMessageDecoder<T> decoder;
   private final Consumer<? super T> validator;
+  private SchemaRegistryClient registry;
 
   /**
    * @param readerSchema the generated class's {@code getClassSchema()}
@@ -44,8 +55,17 @@ public class AvroDeserializer<T> implements Deserializer<T> {
       Function<SchemaStore, BinaryMessageDecoder<T>> decoderFactory,
       Consumer<? super T> validator) {
     this.recordName = readerSchema.getName();
+    this.readerSchema = readerSchema;
     this.decoder = decoderFactory.apply(SchemaHistory.store(recordName));
     this.validator = validator;
+  }
+
+  @Override
+  public void configure(Map<String, ?> configs, boolean isKey) {
+    Object url = configs.get(SchemaRegistryClient.URL_CONFIG);
+    if (url != null && !url.toString().isBlank()) {
+      registry = new SchemaRegistryClient(url.toString());
+    }
   }
 
   @Override
@@ -53,7 +73,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     if (data == null) {
       return null;
     }
-    T record = decode(topic, data);
+    T record = RegistryFraming.isFramed(data) ? decodeFramed(topic, data) : decode(topic, data);
     try {
       validator.accept(record);
     } catch (IllegalArgumentException e) {
@@ -77,6 +97,24 @@ public class AvroDeserializer<T> implements Deserializer<T> {
       // lengths, enum indexes out of range, limits on sizes.
       throw new SerializationException(
           "corrupt " + recordName + " body on topic " + topic + " (" + data.length + " bytes)", e);
+    }
+  }
+
+  private T decodeFramed(String topic, byte[] data) {
+    int id = ByteBuffer.wrap(data, 1, 4).getInt();
+    if (registry == null) {
+      throw new SerializationException("a " + recordName + " on topic " + topic
+          + " framed with schema registry id " + id + ", but no "
+          + SchemaRegistryClient.URL_CONFIG + " is configured");
+    }
+    Schema writer = registry.schema(id);
+    try {
+      BinaryDecoder body = DecoderFactory.get().binaryDecoder(data, RegistryFraming.HEADER_LENGTH,
+          data.length - RegistryFraming.HEADER_LENGTH, null);
+      return new SpecificDatumReader<T>(writer, readerSchema).read(null, body);
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException("corrupt " + recordName + " body (registry id " + id
+          + ") on topic " + topic + " (" + data.length + " bytes)", e);
     }
   }
 
