@@ -79,7 +79,7 @@ public final class TrainerLoop implements Runnable {
     public TrainerLoop(TrainerConfig config, String baseModel, Consumer<String, byte[]> consumer,
             Producer<String, PolicyCheckpoint> checkpoints,
             Producer<String, TrainingMetrics> metrics, Producer<String, byte[]> deadLetters,
-            StepListener listener, Clock clock) {
+            StepListener listener, Clock clock, Map<String, ?> serdeConfig) {
         this.config = config;
         this.baseModel = baseModel;
         this.store = new CheckpointDirectory(config.store());
@@ -89,6 +89,7 @@ public final class TrainerLoop implements Runnable {
         this.deadLetters = deadLetters;
         this.listener = listener;
         this.clock = clock;
+        this.deserializer.configure(serdeConfig, false);
     }
 
     /** Asks the loop to stop after the record it is on; it then writes a last checkpoint. */

@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,13 +40,17 @@ public class TrainerService {
     private final TrainerConfig config;
     private final String bootstrapServers;
     private final TrainerMeters meters;
+    private final Optional<String> schemaRegistryUrl;
     private TrainerLoop loop;
     private Thread thread;
     private volatile Throwable failure;
 
     TrainerService(TrainerConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.schema.registry.url")
+            Optional<String> schemaRegistryUrl,
             TrainerMeters meters) {
+        this.schemaRegistryUrl = schemaRegistryUrl;
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.meters = meters;
@@ -57,13 +62,13 @@ public class TrainerService {
         loop = new TrainerLoop(config, baseModel,
                 new KafkaConsumer<>(consumerProperties(), new StringDeserializer(),
                         new ByteArrayDeserializer()),
-                new KafkaProducer<>(producerProperties("trainer-checkpoints"),
-                        new StringSerializer(), new PolicyCheckpointSerializer()),
-                new KafkaProducer<>(producerProperties("trainer-metrics"),
-                        new StringSerializer(), new TrainingMetricsSerializer()),
-                new KafkaProducer<>(producerProperties("trainer-dead-letters"),
-                        new StringSerializer(), new ByteArraySerializer()),
-                meters, Clock.systemUTC());
+                new KafkaProducer<>(producerProperties("trainer-checkpoints",
+                        PolicyCheckpointSerializer.class)),
+                new KafkaProducer<>(producerProperties("trainer-metrics",
+                        TrainingMetricsSerializer.class)),
+                new KafkaProducer<>(producerProperties("trainer-dead-letters",
+                        ByteArraySerializer.class)),
+                meters, Clock.systemUTC(), serdeConfig());
         thread = new Thread(() -> {
             try {
                 loop.run();
@@ -113,8 +118,18 @@ public class TrainerService {
         return props;
     }
 
-    private Map<String, Object> producerProperties(String clientId) {
-        Map<String, Object> props = new HashMap<>();
+    /** What the serdes are configured with: the schema registry, where there is one. */
+    private Map<String, Object> serdeConfig() {
+        Map<String, Object> config = new HashMap<>();
+        schemaRegistryUrl.ifPresent(url -> config.put("schema.registry.url", url));
+        return config;
+    }
+
+    /** A producer's settings; the Kafka client makes and configures its serializers. */
+    private Map<String, Object> producerProperties(String clientId, Class<?> valueSerializer) {
+        Map<String, Object> props = new HashMap<>(serdeConfig());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, valueSerializer);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
