@@ -9,12 +9,15 @@ import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.Trajectory;
+import ai.collectiveagency.schemas.TrainingMetrics;
 import ai.collectiveagency.schemas.TrajectoryScore;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
 import ai.collectiveagency.schemas.kafka.ScoredGroupDeserializer;
+import ai.collectiveagency.schemas.kafka.TrainingMetricsDeserializer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +101,9 @@ class ClosedLoopTest {
                     "prompts.audit.enabled", "false",
                     "kafka.bootstrap.servers", kafka)), START);
 
-            Map<Long, List<Double>> rewardsByVersion = collect(kafka);
+            Map<Long, Instant> firstGroupByVersion = new TreeMap<>();
+            Map<Long, List<Double>> rewardsByVersion = collect(kafka, firstGroupByVersion);
+            report(kafka, firstGroupByVersion);
 
             assertThat(fleet.services()).allMatch(ServiceProcess::alive);
             assertThat(checkpoints(kafka)).isNotEmpty();
@@ -144,7 +149,8 @@ class ClosedLoopTest {
     }
 
     /** Trajectory rewards by the policy version that sampled them, until the target version. */
-    private static Map<Long, List<Double>> collect(String kafka) {
+    private static Map<Long, List<Double>> collect(String kafka,
+            Map<Long, Instant> firstGroupByVersion) {
         Map<Long, List<Double>> byVersion = new TreeMap<>();
         try (KafkaConsumer<String, ScoredGroup> consumer = new KafkaConsumer<>(
                 props(kafka), new StringDeserializer(), new ScoredGroupDeserializer())) {
@@ -156,6 +162,9 @@ class ClosedLoopTest {
                     Map<String, Long> versions = new TreeMap<>();
                     for (Trajectory t : group.getGroup().getTrajectories()) {
                         versions.put(t.getTrajectoryId(), t.getPolicyVersion());
+                        firstGroupByVersion.merge(t.getPolicyVersion(),
+                                group.getGroup().getCreatedAt(),
+                                (a, b) -> a.isBefore(b) ? a : b);
                     }
                     for (TrajectoryScore score : group.getScores()) {
                         if (!score.getUnscorable()) {
@@ -173,6 +182,49 @@ class ClosedLoopTest {
     private static long enoughOf(Map<Long, List<Double>> byVersion) {
         return byVersion.entrySet().stream().filter(e -> e.getValue().size() >= 16)
                 .mapToLong(Map.Entry::getKey).max().orElse(0);
+    }
+
+    /**
+     * Prints the trainer's step time split (waiting for groups, forward-backward and optimizer,
+     * checkpoint) and the time from a checkpoint's announcement to the first group a rollout
+     * made with it.
+     */
+    private static void report(String kafka, Map<Long, Instant> firstGroupByVersion) {
+        List<PolicyCheckpoint> announced = new ArrayList<>();
+        List<TrainingMetrics> steps = new ArrayList<>();
+        try (KafkaConsumer<String, PolicyCheckpoint> consumer = new KafkaConsumer<>(props(kafka),
+                new StringDeserializer(), new PolicyCheckpointDeserializer())) {
+            consumer.subscribe(List.of("alignment.checkpoints"));
+            for (int i = 0; i < 10; i++) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> announced.add(r.value()));
+            }
+        }
+        try (KafkaConsumer<String, TrainingMetrics> consumer = new KafkaConsumer<>(props(kafka),
+                new StringDeserializer(), new TrainingMetricsDeserializer())) {
+            consumer.subscribe(List.of("alignment.metrics"));
+            for (int i = 0; i < 10; i++) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> steps.add(r.value()));
+            }
+        }
+        List<Long> latencies = new ArrayList<>();
+        for (PolicyCheckpoint checkpoint : announced) {
+            Instant first = firstGroupByVersion.get(checkpoint.getVersion());
+            if (first != null) {
+                latencies.add(Duration.between(checkpoint.getCreatedAt(), first).toMillis());
+            }
+        }
+        latencies.sort(Long::compare);
+        System.out.printf("trainer steps: %d; mean wait %.3f s, forward-backward+optimizer %.3f s,"
+                + " checkpoint %.3f s; checkpoint announced -> first group of its version: "
+                + "median %d ms over %d versions%n", steps.size(),
+                meanOf(steps, "wait_seconds"), meanOf(steps, "train_seconds"),
+                meanOf(steps, "checkpoint_seconds"),
+                latencies.isEmpty() ? -1 : latencies.get(latencies.size() / 2), latencies.size());
+    }
+
+    private static double meanOf(List<TrainingMetrics> steps, String metric) {
+        return steps.stream().map(m -> m.getMetrics().get(metric)).filter(v -> v != null)
+                .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     private static List<PolicyCheckpoint> checkpoints(String kafka) {

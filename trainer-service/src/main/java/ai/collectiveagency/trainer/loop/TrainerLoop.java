@@ -75,6 +75,9 @@ public final class TrainerLoop implements Runnable {
     private long version;
     private long checkpointedStep;
     private volatile boolean running = true;
+    /** When the last step ended (or the loop started): the wait for groups counts from here. */
+    private long lastStepEnded = System.nanoTime();
+    private double lastCheckpointSeconds;
 
     public TrainerLoop(TrainerConfig config, String baseModel, Consumer<String, byte[]> consumer,
             Producer<String, PolicyCheckpoint> checkpoints,
@@ -230,6 +233,7 @@ public final class TrainerLoop implements Runnable {
 
     private void takeStep() {
         long started = System.nanoTime();
+        double waited = (started - lastStepEnded) / 1e9;
         ExampleBuilder builder = new ExampleBuilder(config.segments(), config.personas(),
                 config.baseline(), roles);
         List<TrainingRow> rows = new ArrayList<>();
@@ -248,11 +252,16 @@ public final class TrainerLoop implements Runnable {
             return;
         }
         List<TrainingBatch> microBatches = MicroBatches.pack(rows, config.microBatchRows());
+        long training = System.nanoTime();
         StepResult result = model.step(microBatches);
+        double trained = (System.nanoTime() - training) / 1e9;
         step++;
         ledger.add(new TrainerState.StepRecord(step, taskIds));
         Map<String, Double> values = stepMetrics(result, rows,
                 (System.nanoTime() - started) / 1e9);
+        values.put("wait_seconds", waited);
+        values.put("train_seconds", trained);
+        values.put("checkpoint_seconds", lastCheckpointSeconds);
         waiting.clear();
         offsets.stepTaken();
         metrics.send(new ProducerRecord<>(config.topics().metrics(), "trainer",
@@ -262,6 +271,7 @@ public final class TrainerLoop implements Runnable {
         if (step % config.checkpointEvery() == 0) {
             checkpoint();
         }
+        lastStepEnded = System.nanoTime();
     }
 
     private Map<String, Double> stepMetrics(StepResult result, List<TrainingRow> rows,
@@ -309,6 +319,7 @@ public final class TrainerLoop implements Runnable {
         checkpointedStep = step;
         announce(folder, Map.of("step", (double) step));
         double seconds = (System.nanoTime() - started) / 1e9;
+        lastCheckpointSeconds = seconds;
         listener.checkpointed(version, seconds);
         LOG.log(System.Logger.Level.INFO, "checkpoint v" + version + " (step " + step + ") at "
                 + folder + " in " + String.format("%.2f", seconds) + " s");
