@@ -2,6 +2,7 @@ package ai.collectiveagency.prompts.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The service with {@code prompts.audit.enabled=false}: it produces, but runs no audit channel. */
 @QuarkusTest
-@WithTestResource(LocalKafkaResource.class)
+@WithTestResource(LocalKafkaTestResource.class)
 @TestProfile(AuditDisabledTest.AuditOff.class)
 class AuditDisabledTest {
 

@@ -2,6 +2,7 @@ package ai.collectiveagency.prompts.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import ai.collectiveagency.schemas.Persona;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.Provenance;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.Test;
  * on a broker of its own ({@link OwnBroker}), so its bad records reach no other test's topic.
  */
 @QuarkusTest
-@WithTestResource(LocalKafkaResource.class)
+@WithTestResource(LocalKafkaTestResource.class)
 @TestProfile(DeadLetterQueueTest.OwnBroker.class)
 class DeadLetterQueueTest {
 

@@ -4,6 +4,7 @@ import static ai.collectiveagency.llm.ScriptedChatServer.answer;
 import static ai.collectiveagency.llm.ScriptedChatServer.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import ai.collectiveagency.llm.ScriptedChatServer;
 import ai.collectiveagency.prompts.llm.TaskAnswers;
 import ai.collectiveagency.schemas.PromptTask;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * combinatorial half keeps flowing through the outage, and the drops are counted by reason.
  */
 @QuarkusTest
-@WithTestResource(LocalKafkaResource.class)
+@WithTestResource(LocalKafkaTestResource.class)
 @TestProfile(LlmSourceServiceTest.HalfLlm.class)
 class LlmSourceServiceTest {
 

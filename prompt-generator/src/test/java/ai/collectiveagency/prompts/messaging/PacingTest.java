@@ -2,6 +2,7 @@ package ai.collectiveagency.prompts.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * for records in flight while the lag is measured).
  */
 @QuarkusTest
-@WithTestResource(LocalKafkaResource.class)
+@WithTestResource(LocalKafkaTestResource.class)
 @TestProfile(PacingTest.SmallBound.class)
 class PacingTest {
 

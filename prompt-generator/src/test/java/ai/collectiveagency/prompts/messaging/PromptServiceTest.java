@@ -2,6 +2,7 @@ package ai.collectiveagency.prompts.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.ProvenanceSource;
 import ai.collectiveagency.schemas.TaskMode;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * tasks at 50 per second, seed 7, half of them NEGOTIATION.
  */
 @QuarkusTest
-@WithTestResource(LocalKafkaResource.class)
+@WithTestResource(LocalKafkaTestResource.class)
 class PromptServiceTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);

@@ -4,6 +4,7 @@ import static ai.collectiveagency.llm.ScriptedChatServer.answer;
 import static ai.collectiveagency.llm.ScriptedChatServer.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import ai.collectiveagency.llm.ScriptedChatServer;
 import ai.collectiveagency.reward.TestData;
 import ai.collectiveagency.schemas.ScoredGroup;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * answers again it is scored and sent, and the wait is counted.
  */
 @QuarkusTest
-@WithTestResource(LocalKafkaResource.class)
+@WithTestResource(LocalKafkaTestResource.class)
 @TestProfile(JudgeOutageTest.WaitingJudge.class)
 class JudgeOutageTest {
 

@@ -3,6 +3,7 @@ package ai.collectiveagency.reward.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import ai.collectiveagency.reward.fixtures.Fixtures;
 import ai.collectiveagency.reward.onnx.OnnxRewardModel;
 import ai.collectiveagency.reward.TestData;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * the DLQ with its reason and the groups after it are still scored.
  */
 @QuarkusTest
-@WithTestResource(LocalKafkaResource.class)
+@WithTestResource(LocalKafkaTestResource.class)
 class RewardServiceTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);

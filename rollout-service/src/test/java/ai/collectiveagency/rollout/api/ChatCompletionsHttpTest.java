@@ -3,9 +3,9 @@ package ai.collectiveagency.rollout.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.policy.tokenizer.Message;
-import ai.collectiveagency.rollout.messaging.LocalKafkaResource;
 import ai.collectiveagency.rollout.negotiation.TeacherForcing;
 import ai.collectiveagency.rollout.negotiation.TestTasks;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * answering version, and requests queued FIFO on the policy worker.
  */
 @QuarkusTest
-@WithTestResource(LocalKafkaResource.class)
+@WithTestResource(LocalKafkaTestResource.class)
 class ChatCompletionsHttpTest {
 
     private static final String PATH = "/v1/chat/completions";

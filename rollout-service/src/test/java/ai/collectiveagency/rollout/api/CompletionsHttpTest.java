@@ -5,8 +5,8 @@ import static ai.collectiveagency.rollout.api.ChatCompletionsHttpTest.ints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import ai.collectiveagency.policy.Policy;
-import ai.collectiveagency.rollout.messaging.LocalKafkaResource;
 import ai.collectiveagency.rollout.negotiation.TeacherForcing;
 import ai.collectiveagency.rollout.negotiation.TestTasks;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * prompts, streaming, refused options.
  */
 @QuarkusTest
-@WithTestResource(LocalKafkaResource.class)
+@WithTestResource(LocalKafkaTestResource.class)
 class CompletionsHttpTest {
 
     private static final String PATH = "/v1/completions";

@@ -3,7 +3,7 @@ package ai.collectiveagency.rollout.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.collectiveagency.rollout.messaging.LocalKafkaResource;
+import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * chat, legacy completions, and an unknown model surfacing as the library's own exception.
  */
 @QuarkusTest
-@WithTestResource(LocalKafkaResource.class)
+@WithTestResource(LocalKafkaTestResource.class)
 class OpenAiClientTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);

@@ -2,6 +2,7 @@ package ai.collectiveagency.rollout.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import ai.collectiveagency.rollout.negotiation.TestTasks;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.RolloutGroup;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * first prompt cannot fit the model's 256 positions (the reason names the token counts).
  */
 @QuarkusTest
-@WithTestResource(LocalKafkaResource.class)
+@WithTestResource(LocalKafkaTestResource.class)
 class DeadLetterTest {
 
     private static final byte[] GARBAGE = {0x00, 0x13, (byte) 0xff, (byte) 0xfe, 0x7f, 0x42};

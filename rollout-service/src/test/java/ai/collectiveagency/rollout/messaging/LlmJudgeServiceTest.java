@@ -2,6 +2,7 @@ package ai.collectiveagency.rollout.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import ai.collectiveagency.rollout.negotiation.TestTasks;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.RolloutGroup;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(LlmJudgeProfile.class)
-@WithTestResource(LocalKafkaResource.class)
+@WithTestResource(LocalKafkaTestResource.class)
 class LlmJudgeServiceTest {
 
     private static final Pattern REQUESTS =

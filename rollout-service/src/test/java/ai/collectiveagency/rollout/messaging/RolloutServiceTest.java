@@ -3,6 +3,7 @@ package ai.collectiveagency.rollout.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.rollout.negotiation.TeacherForcing;
 import ai.collectiveagency.rollout.negotiation.TestTasks;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * ends in the DLQ.)
  */
 @QuarkusTest
-@WithTestResource(LocalKafkaResource.class)
+@WithTestResource(LocalKafkaTestResource.class)
 class RolloutServiceTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")

@@ -1,11 +1,15 @@
-package ai.collectiveagency.reward.messaging;
+package ai.collectiveagency.kafka.quarkus;
 
 import ai.collectiveagency.kafka.LocalKafka;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** A real in-process Kafka broker with the catalogue's topics, for a {@code @QuarkusTest}. */
-public class LocalKafkaResource implements QuarkusTestResourceLifecycleManager {
+/**
+ * A real in-process Kafka broker with the catalogue's topics for a {@code @QuarkusTest}
+ * ({@code @WithTestResource(LocalKafkaTestResource.class)}): the service connects to it through
+ * {@code kafka.bootstrap.servers}.
+ */
+public class LocalKafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
     private LocalKafka kafka;
 
