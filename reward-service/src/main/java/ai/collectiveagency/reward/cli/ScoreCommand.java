@@ -6,7 +6,9 @@ import ai.collectiveagency.llm.JsonMode;
 import ai.collectiveagency.reward.judge.JudgeScorers;
 import ai.collectiveagency.reward.judge.Rubric;
 import ai.collectiveagency.reward.onnx.OnnxRewardModel;
+import ai.collectiveagency.reward.onnx.AnchorScorer;
 import ai.collectiveagency.reward.onnx.OnnxScorer;
+import ai.collectiveagency.reward.onnx.SentenceEncoder;
 import ai.collectiveagency.reward.scoring.Scorer;
 import ai.collectiveagency.reward.scoring.Scores;
 import ai.collectiveagency.reward.scoring.ScoringInput;
@@ -41,16 +43,21 @@ public final class ScoreCommand implements Callable<Integer> {
     /** Exit code for bad arguments or a bad model. */
     public static final int USAGE = 2;
 
-    enum Kind { onnx, judge }
+    enum Kind { onnx, judge, embedding }
 
     @Option(names = "--scorer", required = true,
             description = "onnx or judge (${COMPLETION-CANDIDATES}).")
     private Kind scorer;
 
-    @Option(names = "--model", required = true,
+    @Option(names = "--model",
             description = "onnx: the model folder (model.onnx, tokenizer.json); judge: the model "
-                    + "name.")
+                    + "name; embedding: an encoder folder (default: the shipped "
+                    + "all-MiniLM-L6-v2).")
     private String model;
+
+    @Option(names = "--anchors",
+            description = "embedding: an anchors JSON file (default: the shipped CA anchors).")
+    private Path anchors;
 
     @Option(names = "--url", description = "judge: API root of an OpenAI-compatible endpoint.")
     private URI url;
@@ -115,10 +122,18 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     private Scorer build() {
+        if (scorer == Kind.embedding) {
+            SentenceEncoder encoder = model == null ? SentenceEncoder.bundled(256, 0)
+                    : SentenceEncoder.load(Path.of(model), 256, 0);
+            return new ClosingScorer(new AnchorScorer(encoder, anchors, 16), encoder);
+        }
+        if (model == null) {
+            throw new IllegalArgumentException("--scorer " + scorer + " needs --model");
+        }
         if (scorer == Kind.onnx) {
             Path folder = Path.of(model);
             OnnxRewardModel loaded = OnnxRewardModel.load(folder, 512, 0);
-            return new ClosingOnnxScorer(new OnnxScorer(loaded,
+            return new ClosingScorer(new OnnxScorer(loaded,
                     folder.toAbsolutePath().getFileName().toString(), loaded.fingerprint(), 16),
                     loaded);
         }
@@ -160,8 +175,8 @@ public final class ScoreCommand implements Callable<Integer> {
         return USAGE;
     }
 
-    /** An ONNX scorer that closes its model when the command ends. */
-    private record ClosingOnnxScorer(OnnxScorer scorer, OnnxRewardModel model)
+    /** A scorer that closes its model when the command ends. */
+    private record ClosingScorer(Scorer scorer, AutoCloseable model)
             implements Scorer, AutoCloseable {
         @Override
         public String id() {
@@ -174,7 +189,7 @@ public final class ScoreCommand implements Callable<Integer> {
         }
 
         @Override
-        public void close() {
+        public void close() throws Exception {
             model.close();
         }
     }

@@ -22,7 +22,8 @@ public interface RewardConfig {
      * The scorers and their weights, e.g. {@code reward.scorers.judge=1} or
      * {@code reward.scorers.judge=0.7} plus {@code reward.scorers.onnx=0.3}: names are
      * {@code judge} (an LLM judge), {@code self} (the policy judging itself through the
-     * rollout-service API) and {@code onnx} (an ONNX reward model).
+     * rollout-service API), {@code onnx} (an ONNX reward model) and {@code embedding} (offline:
+     * similarity to anchor sentences under a sentence encoder).
      */
     Map<String, Double> scorers();
 
@@ -50,6 +51,29 @@ public interface RewardConfig {
 
     /** The ONNX reward model ({@code onnx}). */
     Onnx onnx();
+
+    /** The offline anchor-similarity reward ({@code embedding}). */
+    Embedding embedding();
+
+    /** A sentence encoder and anchor sentences, keys under {@code reward.embedding.}. */
+    interface Embedding {
+
+        /** An encoder folder ({@code model.onnx}, {@code tokenizer.json}); default: the shipped
+         *  all-MiniLM-L6-v2. */
+        Optional<Path> model();
+
+        /** An anchors JSON file; default: the shipped Collective-Agency anchors. */
+        Optional<Path> anchors();
+
+        @WithDefault("256")
+        int maxTokens();
+
+        @WithDefault("16")
+        int batchSize();
+
+        @WithDefault("0")
+        int threads();
+    }
 
     /** See {@link #onOutage()}. */
     enum OutagePolicy {

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 public final class RewardConfigChecks {
 
     /** The scorer names {@code reward.scorers.<name>} may use. */
-    public static final Set<String> SCORERS = Set.of("judge", "self", "onnx");
+    public static final Set<String> SCORERS = Set.of("judge", "self", "onnx", "embedding");
 
     private RewardConfigChecks() {
     }
@@ -34,11 +34,11 @@ public final class RewardConfigChecks {
         Map<String, Double> scorers = enabled(config);
         if (scorers.isEmpty()) {
             problems.add("reward.scorers must give at least one scorer a weight other than 0, e.g. "
-                    + "reward.scorers.judge=1 (judge, self or onnx)");
+                    + "reward.scorers.judge=1 (judge, self, onnx or embedding)");
         }
         config.scorers().forEach((name, weight) -> {
             if (!SCORERS.contains(name)) {
-                problems.add("reward.scorers." + name + ": unknown scorer; use judge, self or onnx");
+                problems.add("reward.scorers." + name + ": unknown scorer; use judge, self, onnx or embedding");
             }
             if (weight == null || !Double.isFinite(weight)) {
                 problems.add("reward.scorers." + name + " must be a finite weight, was " + weight);
@@ -62,6 +62,17 @@ public final class RewardConfigChecks {
             atLeast(problems, "reward.onnx.max-tokens", onnx.maxTokens(), 1);
             atLeast(problems, "reward.onnx.batch-size", onnx.batchSize(), 1);
             atLeast(problems, "reward.onnx.threads", onnx.threads(), 0);
+        }
+        if (scorers.containsKey("embedding")) {
+            RewardConfig.Embedding embedding = config.embedding();
+            embedding.model().filter(folder -> !Files.isDirectory(folder)).ifPresent(folder ->
+                    problems.add("reward.embedding.model must be a folder, was "
+                            + folder.toAbsolutePath()));
+            embedding.anchors().filter(file -> !Files.isRegularFile(file)).ifPresent(file ->
+                    problems.add("reward.embedding.anchors must be a JSON file, was "
+                            + file.toAbsolutePath()));
+            atLeast(problems, "reward.embedding.max-tokens", embedding.maxTokens(), 1);
+            atLeast(problems, "reward.embedding.batch-size", embedding.batchSize(), 1);
         }
         if (config.outageRetryDelay().isNegative() || config.outageRetryDelay().isZero()) {
             problems.add("reward.outage-retry-delay must be > 0, was " + config.outageRetryDelay());

@@ -6,8 +6,10 @@ import ai.collectiveagency.reward.composite.CompositeScorer;
 import ai.collectiveagency.reward.judge.JudgeScorer;
 import ai.collectiveagency.reward.judge.JudgeScorers;
 import ai.collectiveagency.reward.judge.Rubric;
+import ai.collectiveagency.reward.onnx.AnchorScorer;
 import ai.collectiveagency.reward.onnx.OnnxRewardModel;
 import ai.collectiveagency.reward.onnx.OnnxScorer;
+import ai.collectiveagency.reward.onnx.SentenceEncoder;
 import ai.collectiveagency.reward.scoring.GroupScorer;
 import ai.collectiveagency.reward.scoring.Scorer;
 import jakarta.annotation.PreDestroy;
@@ -54,6 +56,7 @@ public class ScorerFactory {
             case "judge" -> judge(config.judge(), false);
             case "self" -> judge(config.self(), true);
             case "onnx" -> onnx(config.onnx());
+            case "embedding" -> embedding(config.embedding());
             default -> throw new IllegalArgumentException("unknown scorer " + name);
         };
     }
@@ -79,6 +82,17 @@ public class ScorerFactory {
         opened.add(model);
         return new OnnxScorer(model, onnx.model().get().getFileName().toString(),
                 model.fingerprint(), onnx.batchSize());
+    }
+
+    private AnchorScorer embedding(RewardConfig.Embedding embedding) {
+        SentenceEncoder encoder = embedding.model()
+                .map(folder -> SentenceEncoder.load(folder, embedding.maxTokens(),
+                        embedding.threads()))
+                .orElseGet(() -> SentenceEncoder.bundled(embedding.maxTokens(),
+                        embedding.threads()));
+        opened.add(encoder);
+        return new AnchorScorer(encoder, embedding.anchors().orElse(null),
+                embedding.batchSize());
     }
 
     @PreDestroy
