@@ -6,6 +6,7 @@ import ai.collectiveagency.policy.checkpoint.WeightsLoader;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -137,8 +138,13 @@ public final class Llama implements AutoCloseable {
                 SparseFormat.DENSE)
                 .singletonOrThrow(); // (B, T, D)
         for (int layer = 0; layer < config.numLayers(); layer++) {
-            h = block(layer, h, context);
+            NDArray next = block(layer, h, context);
+            if (layer > 0) {
+                h.close(); // the previous block's output, owned here (see block)
+            }
+            h = next;
         }
+        NDScope.register(h); // the enclosing scope, if any, owns the last block's output
         if (firstLogit > 0) {
             h = h.get(new NDIndex(":, {}:, :", firstLogit));
         }
@@ -150,14 +156,27 @@ public final class Llama implements AutoCloseable {
     private record Context(Rotary.Angles keyAngles, Rotary.Angles queryAngles, NDArray mask,
             KvCache cache, LinearAdapter adapter) {}
 
+    /**
+     * One block, in its own {@link NDScope}: its temporaries (projections, attention scores, MLP
+     * activations) are freed when it returns, not when the caller's step ends, so a forward pass
+     * holds one block's temporaries at a time instead of every block's (for a prefill of 16 x 250
+     * tokens through 14 blocks, about 5 GB instead of 0.4 GB). The returned array belongs to no
+     * scope: the caller closes it. Autograd keeps what backward needs on the native side.
+     */
     private NDArray block(int layer, NDArray x, Context context) {
-        NDArray h = x.add(attention(layer,
-                rmsNorm(x, parameters.get(ParameterNames.layer(layer, "input_layernorm.weight"))),
-                context));
-        return h.add(mlp(layer,
-                rmsNorm(h, parameters.get(
-                        ParameterNames.layer(layer, "post_attention_layernorm.weight"))),
-                context));
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray h = x.add(attention(layer,
+                    rmsNorm(x, parameters.get(
+                            ParameterNames.layer(layer, "input_layernorm.weight"))),
+                    context));
+            NDArray out = h.add(mlp(layer,
+                    rmsNorm(h, parameters.get(
+                            ParameterNames.layer(layer, "post_attention_layernorm.weight"))),
+                    context));
+            NDScope.unregister(out);
+            return out;
+        }
     }
 
     /** Grouped-query causal self-attention with rotary positions (Ainslie et al. 2023). */
