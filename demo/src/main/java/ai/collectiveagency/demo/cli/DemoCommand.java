@@ -1,0 +1,175 @@
+package ai.collectiveagency.demo.cli;
+
+import ai.collectiveagency.demo.fleet.Fleet;
+import ai.collectiveagency.demo.fleet.ServiceSpec;
+import ai.collectiveagency.kafka.LocalKafka;
+import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code demo [--minutes M] [--model DIR] [--judge-url URL --judge-model NAME] [--run NAME]}:
+ * the whole loop on this machine. Starts the local Kafka broker (data in
+ * {@code runs/<name>/kafka}, so a second run continues) and the four services as separate
+ * processes on loopback, prints a progress line, and stops everything cleanly after the time
+ * limit or on Ctrl-C. The reward is the offline embedding scorer unless a judge is named.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Runs the whole loop on this machine: Kafka and the four services.")
+public final class DemoCommand implements Callable<Integer> {
+
+    /** Models with at most this many positions get the short prompts and scenarios. */
+    static final int SMALL_CONTEXT = 512;
+
+    @Option(names = "--minutes", defaultValue = "10",
+            description = "How long to run (default: ${DEFAULT-VALUE}).")
+    private double minutes;
+
+    @Option(names = "--model", defaultValue = "models/qwen2-tiny-random",
+            description = "The policy's base model, a Hugging Face folder "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private Path model;
+
+    @Option(names = "--judge-url",
+            description = "An OpenAI-compatible endpoint for the CA judge; without it the "
+                    + "reward is the offline embedding scorer. The key is read from "
+                    + "$REWARD_JUDGE_API_KEY.")
+    private URI judgeUrl;
+
+    @Option(names = "--judge-model", description = "The judge's model name.")
+    private String judgeModel;
+
+    @Option(names = "--run", defaultValue = "demo",
+            description = "The run's folder under runs/ (default: ${DEFAULT-VALUE}).")
+    private String run;
+
+    private final Path root;
+    private final PrintStream out;
+
+    DemoCommand(Path root, PrintStream out) {
+        this.root = root;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        Path root = Path.of(System.getProperty("pipeline.root", ".")).toAbsolutePath()
+                .normalize();
+        CommandLine cli = new CommandLine(new DemoCommand(root, System.out));
+        cli.setParameterExceptionHandler((e, a) -> {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (judgeUrl != null && judgeModel == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--judge-url needs --judge-model");
+        }
+        Path modelFolder = root.resolve(model).normalize();
+        if (!Files.isRegularFile(modelFolder.resolve("config.json"))) {
+            System.err.println("error: " + modelFolder + " is not a model folder (no config.json)");
+            return 2;
+        }
+        Path runFolder = root.resolve("runs").resolve(run);
+        boolean small = positions(modelFolder) <= SMALL_CONTEXT;
+        Path prompts = small ? extract("tiny-model/prompts", runFolder.resolve("prompts"),
+                List.of("agreement-system.txt", "agreement.txt", "answer-system.txt",
+                        "answer.txt", "continued.txt", "opening.txt", "persona-system.txt",
+                        "resolution.txt")) : null;
+        Path seeds = small ? extract("tiny-model/seeds", runFolder.resolve("seeds"),
+                List.of("scenario-templates.txt")) : null;
+        Duration limit = Duration.ofMillis(Math.round(minutes * 60_000));
+        out.printf("demo: run %s, model %s, reward %s, for %s%n", runFolder, modelFolder,
+                judgeUrl == null ? "offline embedding scorer (CA anchors)" : judgeUrl,
+                limit);
+        try (Fleet fleet = Fleet.on(LocalKafka.start(runFolder.resolve("kafka"),
+                LocalKafka.ANY_PORT, TopicCatalogue.defaults()), runFolder.resolve("logs"))) {
+            String kafka = fleet.bootstrapServers();
+            Duration start = Duration.ofMinutes(3);
+            fleet.start(service("trainer-service", Map.of(
+                    "trainer.model", modelFolder.toString(),
+                    "trainer.store", runFolder.resolve("checkpoints").toString(),
+                    "trainer.groups-per-step", "2", "trainer.checkpoint-every", "2",
+                    "trainer.learning-rate", "1e-3", "trainer.lora.rank", "8",
+                    "trainer.lora.alpha", "16", "trainer.segments", "both",
+                    "trainer.max-staleness", "8", "kafka.bootstrap.servers", kafka)), start);
+            fleet.start(service("reward-service", rewardSettings(kafka)), start);
+            Map<String, String> rollout = new HashMap<>(Map.of(
+                    "rollout.model", modelFolder.toString(), "rollout.group-size", "4",
+                    "rollout.max-turns", "3", "rollout.dialogue.max-tokens", "16",
+                    "rollout.resolution.max-tokens", "24", "rollout.answer.max-tokens", "24",
+                    "rollout.batch.max-tasks", "2", "kafka.bootstrap.servers", kafka));
+            if (prompts != null) {
+                rollout.put("rollout.prompts", prompts.toString());
+            }
+            fleet.start(service("rollout-service", rollout), start);
+            Map<String, String> generator = new HashMap<>(Map.of("prompts.rate", "2",
+                    "prompts.pacing.max-lag", "8", "prompts.audit.enabled", "false",
+                    "kafka.bootstrap.servers", kafka));
+            if (seeds != null) {
+                generator.put("prompts.seeds", seeds.toString());
+                generator.put("prompts.replace-seeds", "true");
+            }
+            fleet.start(service("prompt-generator", generator), start);
+            out.println("demo: all services up; logs in " + runFolder.resolve("logs")
+                    + "; Ctrl-C stops everything");
+            new ProgressLine(kafka, out).run(limit);
+        }
+        out.println("demo: stopped; checkpoints in " + runFolder.resolve("checkpoints"));
+        return 0;
+    }
+
+    private Map<String, String> rewardSettings(String kafka) {
+        if (judgeUrl == null) {
+            return Map.of("reward.scorers.embedding", "1", "kafka.bootstrap.servers", kafka);
+        }
+        return Map.of("reward.scorers.judge", "1", "reward.judge.base-url", judgeUrl.toString(),
+                "reward.judge.model", judgeModel, "kafka.bootstrap.servers", kafka);
+    }
+
+    private ServiceSpec service(String module, Map<String, String> settings) {
+        return new ServiceSpec(module, ServiceSpec.packagedApp(root, module), Fleet.freePort(),
+                List.of("-Xmx2g", "--add-modules", "jdk.incubator.vector"), settings,
+                Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true",
+                        "OMP_WAIT_POLICY", "PASSIVE"));
+    }
+
+    private static int positions(Path model) throws IOException {
+        return new ObjectMapper().readTree(model.resolve("config.json").toFile())
+                .path("max_position_embeddings").asInt(Integer.MAX_VALUE);
+    }
+
+    /** Copies the class-path folder {@code resource} into {@code target}, for the services. */
+    private static Path extract(String resource, Path target, List<String> files) {
+        try {
+            Files.createDirectories(target);
+            for (String file : files) {
+                try (InputStream in = DemoCommand.class.getResourceAsStream("/" + resource + "/"
+                        + file)) {
+                    Files.copy(in, target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+}
