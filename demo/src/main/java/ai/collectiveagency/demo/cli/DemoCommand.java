@@ -1,5 +1,7 @@
 package ai.collectiveagency.demo.cli;
 
+import ai.collectiveagency.demo.dashboard.Dashboard;
+import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.demo.fleet.Fleet;
 import ai.collectiveagency.demo.fleet.ServiceSpec;
 import ai.collectiveagency.kafka.LocalKafka;
@@ -26,8 +28,9 @@ import picocli.CommandLine.Option;
  * {@code demo [--minutes M] [--model DIR] [--judge-url URL --judge-model NAME] [--run NAME]}:
  * the whole loop on this machine. Starts the local Kafka broker (data in
  * {@code runs/<name>/kafka}, so a second run continues) and the four services as separate
- * processes on loopback, prints a progress line, and stops everything cleanly after the time
- * limit or on Ctrl-C. The reward is the offline embedding scorer unless a judge is named.
+ * processes on loopback, prints a progress line, serves a live dashboard (uPlot charts at
+ * {@code http://127.0.0.1:8090/}), and stops everything cleanly after the time limit or on
+ * Ctrl-C. The reward is the offline embedding scorer unless a judge is named.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs the whole loop on this machine: Kafka and the four services.")
@@ -53,6 +56,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--judge-model", description = "The judge's model name.")
     private String judgeModel;
+
+    @Option(names = "--dashboard-port", defaultValue = "8090",
+            description = "Port of the live dashboard on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    private int dashboardPort;
 
     @Option(names = "--run", defaultValue = "demo",
             description = "The run's folder under runs/ (default: ${DEFAULT-VALUE}).")
@@ -129,9 +136,12 @@ public final class DemoCommand implements Callable<Integer> {
                 generator.put("prompts.replace-seeds", "true");
             }
             fleet.start(service("prompt-generator", generator), start);
-            out.println("demo: all services up; logs in " + runFolder.resolve("logs")
-                    + "; Ctrl-C stops everything");
-            new ProgressLine(kafka, out).run(limit);
+            RunSeries series = new RunSeries();
+            try (Dashboard dashboard = Dashboard.start(series, dashboardPort)) {
+                out.println("demo: all services up; dashboard " + dashboard.url() + "; logs in "
+                        + runFolder.resolve("logs") + "; Ctrl-C stops everything");
+                new ProgressLine(kafka, out, series).run(limit);
+            }
         }
         out.println("demo: stopped; checkpoints in " + runFolder.resolve("checkpoints"));
         return 0;

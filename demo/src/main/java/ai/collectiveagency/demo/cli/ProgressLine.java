@@ -1,5 +1,6 @@
 package ai.collectiveagency.demo.cli;
 
+import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.TrainingMetrics;
@@ -20,7 +21,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * One line every few seconds from the topics: elapsed time, trainer step and policy version,
  * the last step's mean reward and KL, the scored groups per second since the last line and the
- * newest policy version that sampled one.
+ * newest policy version that sampled one; the same figures go to the dashboard's
+ * {@link RunSeries}.
  */
 final class ProgressLine {
 
@@ -28,10 +30,12 @@ final class ProgressLine {
 
     private final String kafka;
     private final PrintStream out;
+    private final RunSeries series;
 
-    ProgressLine(String kafka, PrintStream out) {
+    ProgressLine(String kafka, PrintStream out, RunSeries series) {
         this.kafka = kafka;
         this.out = out;
+        this.series = series;
     }
 
     void run(Duration limit) {
@@ -50,6 +54,7 @@ final class ProgressLine {
             while (System.nanoTime() - start < limit.toNanos()) {
                 for (var r : metrics.poll(Duration.ofMillis(300))) {
                     step = r.value();
+                    series.step(step.getStep(), step.getMetrics());
                 }
                 for (var r : scored.poll(Duration.ofMillis(300))) {
                     groups++;
@@ -68,6 +73,7 @@ final class ProgressLine {
                             step == null ? 0 : step.getStep(), version,
                             m.getOrDefault("reward_mean", Double.NaN),
                             m.getOrDefault("kl", Double.NaN), groups / seconds, fleetVersion);
+                    series.window(groups / seconds, fleetVersion, version);
                     groups = 0;
                     lastLine = now;
                 }

@@ -1,0 +1,47 @@
+package ai.collectiveagency.demo.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The dashboard over real HTTP: the page, uPlot from its webjar, and the series as JSON. */
+class DashboardTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void thePageItsChartLibraryAndTheSeriesAreServed() throws Exception {
+        RunSeries series = new RunSeries();
+        series.step(1, Map.of("reward_mean", 0.25, "kl", 0.01, "loss", -0.1));
+        series.step(2, Map.of("reward_mean", 0.5, "kl", 0.02, "loss", -0.2));
+        series.window(1.5, 1, 2);
+        try (Dashboard dashboard = Dashboard.start(series, 0)) {
+            HttpResponse<String> page = get(dashboard.url());
+            HttpResponse<String> script = get(dashboard.url() + "uplot.js");
+            JsonNode data = new ObjectMapper().readTree(get(dashboard.url() + "api/series").body());
+
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<script src=\"uplot.js\">").contains("api/series");
+            assertThat(script.statusCode()).isEqualTo(200);
+            assertThat(script.body()).contains("uPlot");
+            assertThat(data.at("/steps/step")).hasSize(2);
+            assertThat(data.at("/steps/reward_mean/1").asDouble()).isEqualTo(0.5);
+            assertThat(data.at("/steps/clip_fraction/0").isNull()).isTrue();
+            assertThat(data.at("/windows/groups_per_second/0").asDouble()).isEqualTo(1.5);
+            assertThat(data.at("/windows/checkpoint/0").asDouble()).isEqualTo(2.0);
+            assertThat(get(dashboard.url() + "nothing").statusCode()).isEqualTo(404);
+        }
+    }
+}
