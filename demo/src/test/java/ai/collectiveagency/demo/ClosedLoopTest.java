@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -141,11 +142,10 @@ class ClosedLoopTest {
     }
 
     private ServiceSpec service(String module, Map<String, String> settings) {
-        return new ServiceSpec(module, ServiceSpec.packagedApp(ROOT, module), Fleet.freePort(),
-                List.of("-Xmx1g", "--add-modules", "jdk.incubator.vector",
-                        "-Dai.djl.pytorch.num_threads=1"),
-                settings, Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true",
-                        "OMP_WAIT_POLICY", "PASSIVE", "OMP_NUM_THREADS", "1"));
+        Map<String, String> oneThread = new HashMap<>(settings);
+        oneThread.put("ai.djl.pytorch.num_threads", "1");
+        return ServiceSpec.packaged(ROOT, module, Fleet.freePort(), "1g", oneThread)
+                .withEnvironment("OMP_NUM_THREADS", "1");
     }
 
     /** Trajectory rewards by the policy version that sampled them, until the target version. */

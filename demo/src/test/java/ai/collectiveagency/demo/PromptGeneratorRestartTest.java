@@ -57,13 +57,10 @@ class PromptGeneratorRestartTest {
     }
 
     private static ServiceSpec spec(String kafka) {
-        return new ServiceSpec("prompt-generator",
-                ServiceSpec.packagedApp(ROOT, "prompt-generator"), Fleet.freePort(),
-                List.of("-Xmx512m"),
+        return ServiceSpec.packaged(ROOT, "prompt-generator", Fleet.freePort(), "512m",
                 Map.of("kafka.bootstrap.servers", kafka, "prompts.rate", "40",
                         "prompts.pacing.max-lag", "0", "prompts.audit.enabled", "false",
-                        "prompts.seed", "11"),
-                Map.of());
+                        "prompts.seed", "11"));
     }
 
     private static List<String> ids(String kafka, Duration quiet) {

@@ -58,22 +58,16 @@ class SelfRewardingTest {
                 Path.of("target/self-rewarding-logs"))) {
             String kafka = fleet.bootstrapServers();
             int apiPort = Fleet.freePort();
-            fleet.start(new ServiceSpec("rollout-service",
-                    ServiceSpec.packagedApp(ROOT, "rollout-service"), apiPort,
-                    List.of("-Xmx1g", "--add-modules", "jdk.incubator.vector"),
+            fleet.start(ServiceSpec.packaged(ROOT, "rollout-service", apiPort, "1g",
                     Map.of("rollout.model", ROOT.resolve("models/qwen2-tiny-random").toString(),
-                            "kafka.bootstrap.servers", kafka),
-                    Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true",
-                            "OMP_WAIT_POLICY", "PASSIVE")), Duration.ofMinutes(2));
-            ServiceProcess reward = fleet.start(new ServiceSpec("reward-service",
-                    ServiceSpec.packagedApp(ROOT, "reward-service"), Fleet.freePort(),
-                    List.of("-Xmx512m"),
+                            "kafka.bootstrap.servers", kafka)), Duration.ofMinutes(2));
+            ServiceProcess reward = fleet.start(ServiceSpec.packaged(ROOT, "reward-service",
+                    Fleet.freePort(), "512m",
                     Map.of("reward.scorers.self", "1",
                             "reward.self.base-url", "http://127.0.0.1:" + apiPort + "/v1",
                             "reward.self.model", "qwen2-tiny-random",
                             "reward.self.max-tokens", "32",
-                            "kafka.bootstrap.servers", kafka),
-                    Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true")),
+                            "kafka.bootstrap.servers", kafka)),
                     Duration.ofMinutes(2));
             send(kafka, group("self-1"));
 

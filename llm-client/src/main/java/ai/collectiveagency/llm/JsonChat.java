@@ -2,6 +2,7 @@ package ai.collectiveagency.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.faulttolerance.api.TypedGuard;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
@@ -15,8 +16,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  * breaks the schema counts as a failed attempt and is retried like a 500. Thread-safe.
  *
  * <pre>{@code
- * JsonChat chat = new JsonChat(new OpenAiChatClient(endpoint, Duration.ofSeconds(10)), schema,
- *         JsonMode.SCHEMA, ChatGuard.defaults());
+ * JsonChat chat = JsonChat.create(endpoint, schema, JsonMode.SCHEMA, ChatGuard.defaults());
  * JsonNode answer = chat.ask(messages, 1.0, 800, seed);   // or ChatException with the reason
  * }</pre>
  */
@@ -27,6 +27,16 @@ public final class JsonChat {
     private final JsonMode mode;
     private final TypedGuard<JsonReply> guard;
     private final ChatStats stats = new ChatStats();
+
+    /** Connecting to an endpoint may take this long; answering is the guard's business. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A chat with {@code endpoint} over a new client. */
+    public static JsonChat create(ChatEndpoint endpoint, JsonAnswerSchema schema, JsonMode mode,
+            ChatGuard settings) {
+        return new JsonChat(new OpenAiChatClient(endpoint, CONNECT_TIMEOUT), schema, mode,
+                settings);
+    }
 
     public JsonChat(OpenAiChatClient client, JsonAnswerSchema schema, JsonMode mode,
             ChatGuard settings) {

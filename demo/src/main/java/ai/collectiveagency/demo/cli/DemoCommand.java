@@ -156,10 +156,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private ServiceSpec service(String module, Map<String, String> settings) {
-        return new ServiceSpec(module, ServiceSpec.packagedApp(root, module), Fleet.freePort(),
-                List.of("-Xmx2g", "--add-modules", "jdk.incubator.vector"), settings,
-                Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true",
-                        "OMP_WAIT_POLICY", "PASSIVE"));
+        return ServiceSpec.packaged(root, module, Fleet.freePort(), "2g", settings);
     }
 
     private static int positions(Path model) throws IOException {

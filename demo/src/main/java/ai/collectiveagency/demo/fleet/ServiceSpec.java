@@ -1,6 +1,7 @@
 package ai.collectiveagency.demo.fleet;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,6 +19,28 @@ public record ServiceSpec(String name, Path app, int port, List<String> jvmOptio
         jvmOptions = List.copyOf(jvmOptions);
         settings = Map.copyOf(settings);
         environment = Map.copyOf(environment);
+    }
+
+    /** What every service process gets: DJL offline and untracked, OpenMP's threads asleep. */
+    static final Map<String, String> OFFLINE = Map.of("DJL_OFFLINE", "true",
+            "OPT_OUT_TRACKING", "true", "OMP_WAIT_POLICY", "PASSIVE");
+
+    /**
+     * The packaged {@code module} of the checkout at {@code root}, with a heap of {@code heap}
+     * (e.g. {@code 1g}), the Vector API the policy's decoder uses, and DJL offline.
+     */
+    public static ServiceSpec packaged(Path root, String module, int port, String heap,
+            Map<String, String> settings) {
+        return new ServiceSpec(module, packagedApp(root, module), port,
+                List.of("-Xmx" + heap, "--add-modules", "jdk.incubator.vector"), settings,
+                OFFLINE);
+    }
+
+    /** This service with one more environment variable. */
+    public ServiceSpec withEnvironment(String variable, String value) {
+        Map<String, String> more = new HashMap<>(environment);
+        more.put(variable, value);
+        return new ServiceSpec(name, app, port, jvmOptions, settings, more);
     }
 
     /** {@code <root>/<module>/target/quarkus-app/quarkus-run.jar}. */

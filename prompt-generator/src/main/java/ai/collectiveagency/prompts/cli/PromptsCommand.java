@@ -6,7 +6,6 @@ import ai.collectiveagency.llm.ChatGuard;
 import ai.collectiveagency.llm.ChatStats;
 import ai.collectiveagency.llm.JsonChat;
 import ai.collectiveagency.llm.JsonMode;
-import ai.collectiveagency.llm.OpenAiChatClient;
 import ai.collectiveagency.prompts.combinatorial.CombinatorialConfig;
 import ai.collectiveagency.prompts.combinatorial.CombinatorialSource;
 import ai.collectiveagency.prompts.dedup.MinHash;
@@ -218,8 +217,7 @@ public final class PromptsCommand implements Callable<Integer> {
         ChatGuard guard = new ChatGuard(Duration.ofMillis(Math.round(llmTimeoutSeconds * 1000)),
                 llmRetries, defaults.retryDelay(), defaults.circuitWindow(),
                 defaults.failureRatio(), defaults.circuitDelay());
-        return new JsonChat(new OpenAiChatClient(endpoint, Duration.ofSeconds(10)),
-                LlmTaskSource.schema(), llmJsonMode, guard);
+        return JsonChat.create(endpoint, LlmTaskSource.schema(), llmJsonMode, guard);
     }
 
     /** One line: requests, answers, retries and drops by reason. */

@@ -3,7 +3,6 @@ package ai.collectiveagency.prompts.config;
 import ai.collectiveagency.llm.ChatEndpoint;
 import ai.collectiveagency.llm.ChatGuard;
 import ai.collectiveagency.llm.JsonChat;
-import ai.collectiveagency.llm.OpenAiChatClient;
 import ai.collectiveagency.prompts.combinatorial.CombinatorialConfig;
 import ai.collectiveagency.prompts.combinatorial.CombinatorialSource;
 import ai.collectiveagency.prompts.dedup.DistinctTasks;
@@ -17,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -31,7 +29,6 @@ public class TaskSourceFactory {
 
     /** Near-duplicates in a row after which the seed lists count as exhausted. */
     static final int MAX_DROPS_IN_A_ROW = 10_000;
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     @Produces
     @Singleton
@@ -49,9 +46,8 @@ public class TaskSourceFactory {
             return new TaskSources(SourceMix.combinatorialOnly(combinatorial::task),
                     Optional.empty());
         }
-        JsonChat chat = new JsonChat(
-                new OpenAiChatClient(new ChatEndpoint(llm.baseUrl().orElseThrow(),
-                        llm.model().orElseThrow(), llm.apiKey()), CONNECT_TIMEOUT),
+        JsonChat chat = JsonChat.create(new ChatEndpoint(llm.baseUrl().orElseThrow(),
+                        llm.model().orElseThrow(), llm.apiKey()),
                 LlmTaskSource.schema(), llm.jsonMode(),
                 new ChatGuard(llm.timeout(), llm.maxRetries(), llm.retryDelay(),
                         llm.circuitWindow(), llm.circuitFailureRatio(), llm.circuitDelay()));

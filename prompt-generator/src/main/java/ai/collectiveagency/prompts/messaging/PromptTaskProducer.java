@@ -8,9 +8,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
+import ai.collectiveagency.llm.ChatStatsMeters;
 import ai.collectiveagency.prompts.config.TaskSources;
 import java.time.Duration;
 import java.util.Optional;
@@ -63,7 +65,8 @@ public class PromptTaskProducer {
         Gauge.builder("prompts.pacing.lag", gate, LagGate::lag)
                 .description("Records of the prompts topic the paced group has not committed yet")
                 .register(registry);
-        sources.llmChat().ifPresent(chat -> LlmSourceMetrics.register(chat.stats(), registry));
+        sources.llmChat().ifPresent(chat -> ChatStatsMeters.register(chat.stats(), registry,
+                "prompts.llm", "dropped", Tags.empty()));
     }
 
     @Outgoing(Channels.PROMPTS)

@@ -5,14 +5,10 @@ import ai.collectiveagency.llm.ChatGuard;
 import ai.collectiveagency.llm.JsonAnswerSchema;
 import ai.collectiveagency.llm.JsonChat;
 import ai.collectiveagency.llm.JsonMode;
-import ai.collectiveagency.llm.OpenAiChatClient;
-import java.time.Duration;
 import java.util.Optional;
 
 /** Builds a {@link JudgeScorer} for an endpoint and a rubric (the service and the CLI). */
 public final class JudgeScorers {
-
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private JudgeScorers() {
     }
@@ -24,7 +20,7 @@ public final class JudgeScorers {
     public static JudgeScorer create(ChatEndpoint endpoint, Rubric rubric, ChatGuard guard,
             JsonMode mode, double temperature, int maxTokens, int concurrency, long cacheSize,
             boolean self) {
-        JsonChat chat = new JsonChat(new OpenAiChatClient(endpoint, CONNECT_TIMEOUT),
+        JsonChat chat = JsonChat.create(endpoint,
                 JsonAnswerSchema.of(rubric.id().replace('-', '_') + "_scores",
                         rubric.answerSchema()), mode, guard);
         return new JudgeScorer(chat, rubric, temperature, maxTokens, concurrency,

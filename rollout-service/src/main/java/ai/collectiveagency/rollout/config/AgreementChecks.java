@@ -2,8 +2,8 @@ package ai.collectiveagency.rollout.config;
 
 import ai.collectiveagency.llm.ChatEndpoint;
 import ai.collectiveagency.llm.ChatGuard;
+import ai.collectiveagency.llm.ChatStatsMeters;
 import ai.collectiveagency.llm.JsonChat;
-import ai.collectiveagency.llm.OpenAiChatClient;
 import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.rollout.negotiation.AgreementCheck;
 import ai.collectiveagency.rollout.negotiation.JudgePrompts;
@@ -12,6 +12,7 @@ import ai.collectiveagency.rollout.negotiation.NegotiationSettings;
 import ai.collectiveagency.rollout.negotiation.PolicyAgreementCheck;
 import ai.collectiveagency.rollout.negotiation.PromptTemplates;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -21,13 +22,12 @@ import java.util.Optional;
  * The agreement check {@code rollout.agreement.judge} names, for the policy a batch runs with:
  * the policy judging itself ({@code policy}), or one {@link LlmAgreementCheck} over the
  * endpoint at {@code rollout.agreement.llm.*} ({@code llm}), made once, with its counters
- * ({@link LlmJudgeMetrics}).
+ * ({@link ChatStatsMeters}: {@code rollout_agreement_llm_*}).
  */
 @Singleton
 public class AgreementChecks {
 
     /** How long opening a connection to the judge may take. */
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** The circuit opens when half of the last 20 attempts failed, for 30 s. */
     private static final int CIRCUIT_WINDOW = 20;
     private static final double CIRCUIT_FAILURE_RATIO = 0.5;
@@ -43,7 +43,8 @@ public class AgreementChecks {
         this.settings = settings;
         if (config.agreement().judge() == RolloutConfig.Judge.LLM) {
             LlmAgreementCheck check = llmCheck(config);
-            LlmJudgeMetrics.register(check.chat().stats(), registry);
+            ChatStatsMeters.register(check.chat().stats(), registry, "rollout.agreement.llm",
+                    "failed", Tags.empty());
             this.llm = Optional.of(check);
         } else {
             this.llm = Optional.empty();
@@ -67,9 +68,8 @@ public class AgreementChecks {
     private LlmAgreementCheck llmCheck(RolloutConfig config) {
         RolloutConfigChecks.requireValid(config);
         RolloutConfig.LlmJudge judge = config.agreement().llm();
-        JsonChat chat = new JsonChat(
-                new OpenAiChatClient(new ChatEndpoint(judge.baseUrl().orElseThrow(),
-                        judge.model().orElseThrow(), judge.apiKey()), CONNECT_TIMEOUT),
+        JsonChat chat = JsonChat.create(new ChatEndpoint(judge.baseUrl().orElseThrow(),
+                        judge.model().orElseThrow(), judge.apiKey()),
                 LlmAgreementCheck.schema(), judge.jsonMode(),
                 new ChatGuard(judge.timeout(), judge.maxRetries(), judge.retryDelay(),
                         CIRCUIT_WINDOW, CIRCUIT_FAILURE_RATIO, CIRCUIT_DELAY));

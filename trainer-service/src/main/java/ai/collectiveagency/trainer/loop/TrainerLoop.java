@@ -160,7 +160,7 @@ public final class TrainerLoop implements Runnable {
         if (latest.isPresent()) {
             LOG.log(System.Logger.Level.INFO, "resumed from " + latest.get() + " at step " + step
                     + ", version " + version + ", offsets " + state.consumedOffsets());
-            announce(latest.get(), Map.of());
+            announce(latest.get(), state, Map.of());
         }
     }
 
@@ -317,7 +317,7 @@ public final class TrainerLoop implements Runnable {
             state.write(partial);
         });
         checkpointedStep = step;
-        announce(folder, Map.of("step", (double) step));
+        announce(folder, state, Map.of("step", (double) step));
         double seconds = (System.nanoTime() - started) / 1e9;
         lastCheckpointSeconds = seconds;
         listener.checkpointed(version, seconds);
@@ -330,8 +330,7 @@ public final class TrainerLoop implements Runnable {
         return drop.partition() == null || drop.offset() < offsets.next(drop.partition());
     }
 
-    private void announce(Path folder, Map<String, Double> values) {
-        TrainerState state = TrainerState.read(folder);
+    private void announce(Path folder, TrainerState state, Map<String, Double> values) {
         PolicyCheckpoint record = PolicyCheckpoint.newBuilder()
                 .setVersion(state.version())
                 .setStep(state.step())
