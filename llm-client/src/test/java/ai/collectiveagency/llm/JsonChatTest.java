@@ -48,7 +48,7 @@ class JsonChatTest {
     }
 
     static ChatGuard quick(int maxRetries) {
-        return new ChatGuard(Duration.ofMillis(500), maxRetries, Duration.ofMillis(10), 20, 0.9,
+        return new ChatGuard(Duration.ofMillis(1500), maxRetries, Duration.ofMillis(10), 20, 0.9,
                 Duration.ofSeconds(30));
     }
 
@@ -132,7 +132,7 @@ class JsonChatTest {
     @Test
     void aLongOutageOpensTheCircuitAndLaterRequestsAreNotSent() {
         server.then(status(500, "down"));
-        JsonChat chat = chat(new ChatGuard(Duration.ofMillis(500), 0, Duration.ZERO, 4, 0.5,
+        JsonChat chat = chat(new ChatGuard(Duration.ofMillis(1500), 0, Duration.ZERO, 4, 0.5,
                 Duration.ofMinutes(1)));
 
         for (int i = 0; i < 10; i++) {

@@ -38,7 +38,7 @@ class LlmTaskSourceTest {
                 new OpenAiChatClient(new ChatEndpoint(server.baseUrl(), "writer-7b",
                         Optional.empty()), Duration.ofSeconds(2)),
                 LlmTaskSource.schema(), JsonMode.SCHEMA,
-                new ChatGuard(Duration.ofMillis(400), 2, Duration.ofMillis(5), 50, 0.9,
+                new ChatGuard(Duration.ofMillis(1500), 2, Duration.ofMillis(5), 50, 0.9,
                         Duration.ofSeconds(30)));
         source = new LlmTaskSource(chat, SeedLists.shipped(),
                 new CombinatorialConfig(7, 1.0, 0.0, Instant.EPOCH), 0.9, 1500);
@@ -109,7 +109,7 @@ class LlmTaskSourceTest {
     @Test
     void serverErrorsAndTimeoutsAreRetriedAndNothingCrashes() {
         server.then(status(500, "{\"error\":{\"message\":\"internal\"}}"),
-                slowAnswer(TaskAnswers.valid(3), Duration.ofSeconds(2)),
+                slowAnswer(TaskAnswers.valid(3), Duration.ofSeconds(3)),
                 answer(TaskAnswers.valid(3)));
 
         assertThat(source.task(0)).hasValueSatisfying(task ->

@@ -54,7 +54,7 @@ class JudgeScorerTest {
     }
 
     static ChatGuard quick() {
-        return new ChatGuard(Duration.ofMillis(500), 2, Duration.ofMillis(5), 50, 0.9,
+        return new ChatGuard(Duration.ofMillis(1500), 2, Duration.ofMillis(5), 50, 0.9,
                 Duration.ofSeconds(30));
     }
 
@@ -101,9 +101,9 @@ class JudgeScorerTest {
     @Test
     void invalidJsonTimeoutsAndServerErrorsAreRetried() {
         server.then(answer("I think it deserves a 4."), status(500, "boom"),
-                slowAnswer(caAnswer(5, 5, 5, 5), Duration.ofSeconds(2)),
+                slowAnswer(caAnswer(5, 5, 5, 5), Duration.ofSeconds(3)),
                 answer(caAnswer(2, 2, 2, 2)));
-        JudgeScorer judge = judge(new ChatGuard(Duration.ofMillis(500), 3, Duration.ofMillis(5),
+        JudgeScorer judge = judge(new ChatGuard(Duration.ofMillis(1500), 3, Duration.ofMillis(5),
                 50, 0.9, Duration.ofSeconds(30)), Optional.empty());
 
         Verdict verdict = judge.score(List.of(input("Share the water."))).verdicts().get(0);
@@ -117,7 +117,7 @@ class JudgeScorerTest {
     @Test
     void aLongOutageOpensTheCircuitAndTextsAreUnscorableWithTheReason() {
         server.then(status(503, "down"));
-        JudgeScorer judge = judge(new ChatGuard(Duration.ofMillis(500), 0, Duration.ZERO, 4, 0.5,
+        JudgeScorer judge = judge(new ChatGuard(Duration.ofMillis(1500), 0, Duration.ZERO, 4, 0.5,
                 Duration.ofMinutes(1)), Optional.empty());
 
         List<Verdict> verdicts = judge.score(List.of(input("a"), input("b"), input("c"),

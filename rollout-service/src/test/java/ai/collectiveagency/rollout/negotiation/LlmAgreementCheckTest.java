@@ -40,7 +40,7 @@ class LlmAgreementCheckTest {
         ChatEndpoint endpoint = new ChatEndpoint(server.baseUrl(), "judge", Optional.empty());
         JsonChat chat = new JsonChat(new OpenAiChatClient(endpoint, Duration.ofSeconds(2)),
                 LlmAgreementCheck.schema(), JsonMode.SCHEMA,
-                new ChatGuard(Duration.ofMillis(400), 2, Duration.ofMillis(5), 20, 0.9,
+                new ChatGuard(Duration.ofMillis(1500), 2, Duration.ofMillis(5), 20, 0.9,
                         Duration.ofSeconds(30)));
         judge = new LlmAgreementCheck(chat, JudgePrompts.defaults(), 2, 100, 4);
     }
@@ -91,7 +91,7 @@ class LlmAgreementCheckTest {
 
     @Test
     void timeoutIsRetried() {
-        server.then(slowAnswer(AGREED, Duration.ofSeconds(2)), answer(AGREED));
+        server.then(slowAnswer(AGREED, Duration.ofSeconds(3)), answer(AGREED));
 
         assertThat(judge.check(List.of(dialogue(2)))).extracting(AgreementVerdict::agreed)
                 .containsExactly(true);
