@@ -6,6 +6,7 @@ import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.RolloutGroup;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.TrainingMetrics;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -52,5 +53,13 @@ public final class EventSerdes {
   /** @return a serde for {@link EvalResult} values of the {@code metrics} topic */
   public static Serde<EvalResult> evalResult() {
     return Serdes.serdeFrom(new EvalResultSerializer(), new EvalResultDeserializer());
+  }
+
+  /**
+   * @return a serde for both record types of the {@code metrics} topic ({@link TrainingMetrics}
+   *     and {@link EvalResult}), for a producer that sends both and a reader that meets both
+   */
+  public static Serde<SpecificRecord> metricsEvents() {
+    return Serdes.serdeFrom(new MetricsEventSerializer(), new MetricsEventDeserializer());
   }
 }
