@@ -56,6 +56,13 @@ public final class TestGroups {
                 .setScorerVersion("1").setScoredAt(Instant.now()).build();
     }
 
+    /** As {@link #group}, for a held-out task: the trainer evaluates it and never trains on it. */
+    public static ScoredGroup heldOut(String taskId, long policyVersion, double... rewards) {
+        ScoredGroup group = group(taskId, policyVersion, rewards);
+        group.getGroup().getTask().setHeldOut(true);
+        return group;
+    }
+
     private static Turn turn(Segment segment, SplittableRandom rng) {
         List<Integer> prompt = new ArrayList<>();
         for (int t = 0; t < 12; t++) {
