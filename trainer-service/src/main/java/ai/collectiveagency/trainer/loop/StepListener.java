@@ -17,6 +17,12 @@ public interface StepListener {
     /** A group was used at this staleness (versions behind). */
     void used(long staleness);
 
+    /**
+     * A held-out group was evaluated (not trained on); {@code metrics} as in its
+     * {@code EvalResult}, {@code reward_mean} absent when no trajectory has a reward.
+     */
+    void heldOut(long policyVersion, Map<String, Double> metrics);
+
     /** A checkpoint was written and announced. */
     void checkpointed(long version, double seconds);
 
@@ -28,6 +34,9 @@ public interface StepListener {
         }
 
         public void used(long staleness) {
+        }
+
+        public void heldOut(long policyVersion, Map<String, Double> metrics) {
         }
 
         public void checkpointed(long version, double seconds) {

@@ -3,6 +3,7 @@ package ai.collectiveagency.trainer.loop;
 import ai.collectiveagency.policy.checkpoint.Sha256Manifest;
 import ai.collectiveagency.policy.training.StepResult;
 import ai.collectiveagency.policy.training.TrainingBatch;
+import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.Trajectory;
@@ -15,6 +16,8 @@ import ai.collectiveagency.trainer.batching.TrainingRow;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
 import ai.collectiveagency.trainer.checkpoint.TrainerState;
 import ai.collectiveagency.trainer.config.TrainerConfig;
+import ai.collectiveagency.trainer.evaluation.HeldOutEvaluation;
+import ai.collectiveagency.trainer.evaluation.Moments;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -49,6 +53,12 @@ import org.apache.kafka.common.errors.TimeoutException;
  * that does not decode, or whose tokens this model cannot take (ids outside its vocabulary,
  * turns beyond its context), goes to the scored topic's DLQ with the reason. (The deserializer
  * checks the contract's invariants, so a group lacking a score is undecodable.)
+ *
+ * <p>A group whose task is held out is never trained on: it is evaluated instead
+ * ({@link HeldOutEvaluation}), its {@code EvalResult} sent on the metrics topic beside the step
+ * metrics, and it is done at once, so it holds back no offset, and it enters the checkpoint's
+ * ledger among the held-out groups. Staleness and fit do not apply to it: it runs through no
+ * model, and an old version's held-out reward is still a fact about that version.
  */
 public final class TrainerLoop implements Runnable {
 
@@ -60,7 +70,8 @@ public final class TrainerLoop implements Runnable {
     private final CheckpointDirectory store;
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, PolicyCheckpoint> checkpoints;
-    private final Producer<String, TrainingMetrics> metrics;
+    /** Step metrics and held-out evaluations, both on the metrics topic. */
+    private final Producer<String, SpecificRecord> metrics;
     private final Producer<String, byte[]> deadLetters;
     private final StepListener listener;
     private final Clock clock;
@@ -69,7 +80,8 @@ public final class TrainerLoop implements Runnable {
     private final OffsetTracker offsets = new OffsetTracker();
     private final List<Waiting> waiting = new ArrayList<>();
     private final List<TrainerState.StepRecord> ledger = new ArrayList<>();
-    private final List<DroppedAt> dropped = new ArrayList<>();
+    private final List<ReadAt<TrainerState.Dropped>> dropped = new ArrayList<>();
+    private final List<ReadAt<TrainerState.HeldOut>> heldOut = new ArrayList<>();
     private PolicyUnderTraining model;
     private long step;
     private long version;
@@ -81,7 +93,7 @@ public final class TrainerLoop implements Runnable {
 
     public TrainerLoop(TrainerConfig config, String baseModel, Consumer<String, byte[]> consumer,
             Producer<String, PolicyCheckpoint> checkpoints,
-            Producer<String, TrainingMetrics> metrics, Producer<String, byte[]> deadLetters,
+            Producer<String, SpecificRecord> metrics, Producer<String, byte[]> deadLetters,
             StepListener listener, Clock clock, Map<String, ?> serdeConfig) {
         this.config = config;
         this.baseModel = baseModel;
@@ -143,7 +155,8 @@ public final class TrainerLoop implements Runnable {
         version = state.version();
         checkpointedStep = step;
         ledger.addAll(state.ledger());
-        state.dropped().forEach(d -> dropped.add(new DroppedAt(d, null, 0)));
+        state.dropped().forEach(d -> dropped.add(new ReadAt<>(d, null, 0)));
+        state.heldOut().forEach(h -> heldOut.add(new ReadAt<>(h, null, 0)));
         Map<RoleBaselines.Role, Double> baselines = new HashMap<>();
         state.roleBaselines().forEach((role, value) ->
                 baselines.put(RoleBaselines.Role.valueOf(role), value));
@@ -209,6 +222,10 @@ public final class TrainerLoop implements Runnable {
             drop(partition, record.offset(), String.valueOf(record.key()), "undecodable", 0);
             return;
         }
+        if (group.getGroup().getTask().getHeldOut()) {
+            evaluate(partition, record.offset(), group);
+            return;
+        }
         Optional<String> unfit = model.unfit(group.getGroup());
         if (unfit.isPresent()) {
             deadLetter(record, new IllegalArgumentException(unfit.get()));
@@ -244,7 +261,7 @@ public final class TrainerLoop implements Runnable {
         }
         if (rows.isEmpty()) {
             // Nothing to learn from (every turn filtered out): the groups are done, unlearnt.
-            taskIds.forEach(id -> dropped.add(new DroppedAt(
+            taskIds.forEach(id -> dropped.add(new ReadAt<>(
                     new TrainerState.Dropped(id, "no_tokens"), null, 0)));
             listener.dropped("no_tokens", 0);
             waiting.clear();
@@ -286,14 +303,16 @@ public final class TrainerLoop implements Runnable {
         values.put("tokens", (double) result.tokens());
         values.put("skipped", result.skipped() ? 1.0 : 0.0);
         values.put("step_seconds", seconds);
-        double[] rewards = waiting.stream().flatMap(w -> w.group().getScores().stream())
+        Moments rewards = Moments.of(waiting.stream()
+                .flatMap(w -> w.group().getScores().stream())
                 .filter(s -> !s.getUnscorable() && s.getReward() != null)
-                .mapToDouble(s -> s.getReward()).toArray();
-        values.put("reward_mean", mean(rewards));
-        values.put("reward_std", std(rewards));
-        double[] advantages = rows.stream().mapToDouble(TrainingRow::advantage).toArray();
-        values.put("advantage_mean", mean(advantages));
-        values.put("advantage_std", std(advantages));
+                .mapToDouble(s -> s.getReward()).toArray());
+        values.put("reward_mean", rewards.mean());
+        values.put("reward_std", rewards.std());
+        Moments advantages = Moments.of(rows.stream().mapToDouble(TrainingRow::advantage)
+                .toArray());
+        values.put("advantage_mean", advantages.mean());
+        values.put("advantage_std", advantages.std());
         values.put("staleness_mean", waiting.stream().mapToLong(Waiting::staleness).average()
                 .orElse(0));
         long nowMillis = clock.millis();
@@ -310,8 +329,7 @@ public final class TrainerLoop implements Runnable {
         Map<String, Double> roleState = new HashMap<>();
         roles.snapshot().forEach((role, value) -> roleState.put(role.name(), value));
         TrainerState state = new TrainerState(step, version, baseModel, offsets.committable(),
-                roleState, ledger, dropped.stream().filter(this::settled)
-                        .map(DroppedAt::record).toList());
+                roleState, ledger, settled(dropped), settled(heldOut));
         Path folder = store.write(version, partial -> {
             model.saveInto(partial, baseModel);
             state.write(partial);
@@ -325,9 +343,13 @@ public final class TrainerLoop implements Runnable {
                 + folder + " in " + String.format("%.2f", seconds) + " s");
     }
 
-    /** A drop is settled when a restart from this checkpoint will not read its record again. */
-    private boolean settled(DroppedAt drop) {
-        return drop.partition() == null || drop.offset() < offsets.next(drop.partition());
+    /**
+     * The entries whose records a restart from this checkpoint will not read again: only those
+     * go into it, or a record read again after a restart would be in the ledger twice.
+     */
+    private <T> List<T> settled(List<ReadAt<T>> entries) {
+        return entries.stream().filter(e -> e.partition() == null
+                || e.offset() < offsets.next(e.partition())).map(ReadAt::entry).toList();
     }
 
     private void announce(Path folder, TrainerState state, Map<String, Double> values) {
@@ -357,8 +379,33 @@ public final class TrainerLoop implements Runnable {
     private void drop(TopicPartition partition, long offset, String taskId, String reason,
             long staleness) {
         offsets.done(partition, offset);
-        dropped.add(new DroppedAt(new TrainerState.Dropped(taskId, reason), partition, offset));
+        dropped.add(new ReadAt<>(new TrainerState.Dropped(taskId, reason), partition, offset));
         listener.dropped(reason, staleness);
+    }
+
+    /**
+     * Publishes the evaluation of a held-out group and marks its record done. The send is
+     * awaited so that a checkpoint never counts as done a group whose result is not on the
+     * broker; a failed send stops the loop (a restart evaluates the group again), so each
+     * held-out group's result is published at least once.
+     */
+    private void evaluate(TopicPartition partition, long offset, ScoredGroup group) {
+        String taskId = group.getGroup().getTask().getTaskId();
+        EvalResult result = HeldOutEvaluation.of(group, step, now());
+        try {
+            metrics.send(new ProducerRecord<>(config.topics().metrics(), taskId, result)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing the evaluation of "
+                    + taskId, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not publish the evaluation of held-out "
+                    + "group " + taskId, e.getCause());
+        }
+        offsets.done(partition, offset);
+        heldOut.add(new ReadAt<>(new TrainerState.HeldOut(taskId, result.getPolicyVersion()),
+                partition, offset));
+        listener.heldOut(result.getPolicyVersion(), result.getMetrics());
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException cause) {
@@ -382,31 +429,14 @@ public final class TrainerLoop implements Runnable {
         return partition.topic() + "-" + partition.partition();
     }
 
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double v : values) {
-            sum += v;
-        }
-        return values.length == 0 ? Double.NaN : sum / values.length;
-    }
-
-    private static double std(double[] values) {
-        if (values.length < 2) {
-            return 0;
-        }
-        double m = mean(values);
-        double squares = 0;
-        for (double v : values) {
-            squares += (v - m) * (v - m);
-        }
-        return Math.sqrt(squares / (values.length - 1));
-    }
-
     /** A group waiting for the step being gathered. */
     private record Waiting(ScoredGroup group, long staleness) {
     }
 
-    /** A dropped record and where it was read (null: settled in an earlier run). */
-    private record DroppedAt(TrainerState.Dropped record, TopicPartition partition, long offset) {
+    /**
+     * A ledger entry for a record that was done without a step (dropped or evaluated) and where
+     * it was read (partition null: settled in an earlier run).
+     */
+    private record ReadAt<T>(T entry, TopicPartition partition, long offset) {
     }
 }

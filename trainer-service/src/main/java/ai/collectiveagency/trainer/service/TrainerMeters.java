@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code trainer_policy_version}, one gauge per step metric ({@code trainer_loss},
  * {@code trainer_reward_mean}, {@code trainer_kl}, {@code trainer_clip_fraction}, ...),
  * {@code trainer_groups_dropped_total{reason}}, the staleness of used groups
- * ({@code trainer_staleness}, a histogram) and {@code trainer_checkpoint_seconds}.
+ * ({@code trainer_staleness}, a histogram), {@code trainer_checkpoint_seconds}, and for the
+ * held-out groups it evaluates instead of training on, {@code trainer_heldout_groups_total} and
+ * {@code trainer_heldout_reward_mean} (the last such group's mean reward; it keeps the previous
+ * value when a group has no reward at all).
  */
 @ApplicationScoped
 public class TrainerMeters implements StepListener {
@@ -27,6 +30,8 @@ public class TrainerMeters implements StepListener {
     private final Map<String, AtomicDouble> last = new ConcurrentHashMap<>();
     private final DistributionSummary staleness;
     private final Timer checkpoints;
+    private final Counter heldOut;
+    private final AtomicDouble heldOutRewardMean = new AtomicDouble();
 
     TrainerMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -38,6 +43,10 @@ public class TrainerMeters implements StepListener {
                 .publishPercentileHistogram().register(registry);
         this.checkpoints = Timer.builder("trainer.checkpoint")
                 .description("Time to write and announce a checkpoint").register(registry);
+        this.heldOut = Counter.builder("trainer.heldout.groups")
+                .description("Held-out scored groups evaluated, never trained on")
+                .register(registry);
+        registry.gauge("trainer.heldout.reward.mean", heldOutRewardMean, AtomicDouble::get);
     }
 
     @Override
@@ -61,6 +70,15 @@ public class TrainerMeters implements StepListener {
     @Override
     public void used(long versionsBehind) {
         staleness.record(versionsBehind);
+    }
+
+    @Override
+    public void heldOut(long policyVersion, Map<String, Double> metrics) {
+        heldOut.increment();
+        Double rewardMean = metrics.get("reward_mean");
+        if (rewardMean != null) {
+            heldOutRewardMean.set(rewardMean);
+        }
     }
 
     @Override

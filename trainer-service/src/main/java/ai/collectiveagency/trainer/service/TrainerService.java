@@ -1,9 +1,8 @@
 package ai.collectiveagency.trainer.service;
 
 import ai.collectiveagency.schemas.PolicyCheckpoint;
-import ai.collectiveagency.schemas.TrainingMetrics;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
-import ai.collectiveagency.schemas.kafka.TrainingMetricsSerializer;
+import ai.collectiveagency.schemas.kafka.MetricsEventSerializer;
 import ai.collectiveagency.trainer.config.TrainerConfig;
 import ai.collectiveagency.trainer.config.TrainerConfigChecks;
 import ai.collectiveagency.trainer.loop.TrainerLoop;
@@ -64,8 +63,9 @@ public class TrainerService {
                         new ByteArrayDeserializer()),
                 new KafkaProducer<>(producerProperties("trainer-checkpoints",
                         PolicyCheckpointSerializer.class)),
+                // One producer for step metrics and held-out evaluations: one topic, in order.
                 new KafkaProducer<>(producerProperties("trainer-metrics",
-                        TrainingMetricsSerializer.class)),
+                        MetricsEventSerializer.class)),
                 new KafkaProducer<>(producerProperties("trainer-dead-letters",
                         ByteArraySerializer.class)),
                 meters, Clock.systemUTC(), serdeConfig());
