@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.policy.checkpoint.SafetensorsFile;
 import ai.collectiveagency.policy.lora.PeftAdapterFiles;
+import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.trainer.TestGroups;
@@ -23,8 +24,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,8 +35,9 @@ import org.junit.jupiter.api.Test;
  * destroyed ({@code SIGKILL}, no clean stop) at random moments — during a step, while a
  * checkpoint is being written, between writing and announcing — and restarted, until it
  * reaches {@code max-steps} and exits. Its final checkpoint must hold a ledger that lists every
- * scored group exactly once, in input order, over steps 1..N, and the same adapter and optimizer
- * state, byte for byte, as an uninterrupted run over the same input. Bitwise is the right bar:
+ * training group exactly once, in input order, over steps 1..N, and every held-out group
+ * exactly once among the evaluated ones, and the same adapter and optimizer state, byte for
+ * byte, as an uninterrupted run over the same input. Bitwise is the right bar:
  * both runs take the same float32 operations in the same order on one PyTorch thread, and a
  * resume restores float32 weights and moments exactly, so any difference is a resume bug (this
  * test found one that was not: garbage collection freeing a scalar that backward still read; see
@@ -44,10 +48,17 @@ import org.junit.jupiter.api.Test;
  * {@code .v<n>.partial/} folder that a kill during a checkpoint write leaves; every version must
  * end up announced (a restart re-announces its latest, which covers a kill between writing
  * and announcing).
+ *
+ * <p>Held-out groups are interleaved with the training groups: the ledger must hold each once,
+ * and their {@code EvalResult}s, sent at least once (a restart evaluates again what came after
+ * its checkpoint), must all reach the metrics topic, every repetition equal to the first but
+ * for its time: the trainer step it reports does not depend on where the kills fell.
  */
 class KillAndRestartIT {
 
     private static final int GROUPS = 24;
+    /** A held-out group after every {@value #HELD_OUT_EVERY} training groups, from the third. */
+    private static final int HELD_OUT_EVERY = 6;
     private static final int GROUPS_PER_STEP = 2;
     private static final long STEPS = GROUPS / GROUPS_PER_STEP;
     /** Kills per run; {@code -Dkill-and-restart.kills=0} compares two uninterrupted runs. */
@@ -81,20 +92,34 @@ class KillAndRestartIT {
         Path killedStore = dir.resolve("killed");
         Path cleanStore = dir.resolve("uninterrupted");
         List<String> sent = new ArrayList<>();
+        List<String> heldOut = new ArrayList<>();
         int kills;
         List<Long> announced;
+        Map<String, List<EvalResult>> evaluations;
         try (LocalKafka kafka = LocalKafka.startTemporary()) {
             Topics topics = new Topics(kafka.bootstrapServers());
             List<ScoredGroup> groups = new ArrayList<>();
+            int beforeBadRecord = 0;
             for (int i = 0; i < GROUPS; i++) {
                 double[] rewards = {random.nextDouble(), random.nextDouble(),
                         random.nextDouble(), i % 5 == 0 ? Double.NaN : random.nextDouble()};
                 groups.add(TestGroups.group("k-" + i, 0, rewards));
                 sent.add("k-" + i);
+                if (i % HELD_OUT_EVERY == 2) {
+                    // Fixed rewards: the random sequence stays that of the training groups.
+                    int j = heldOut.size();
+                    String id = "h-" + j;
+                    groups.add(TestGroups.heldOut(id, 0, 0.1 * j, 0.5, 1 - 0.1 * j,
+                            j == 3 ? Double.NaN : 0.3));
+                    heldOut.add(id);
+                }
+                if (i == 6) {
+                    beforeBadRecord = groups.size();
+                }
             }
-            topics.send(groups.subList(0, 7));
+            topics.send(groups.subList(0, beforeBadRecord));
             topics.sendBytes("k-bad", "not a ScoredGroup".getBytes(StandardCharsets.UTF_8));
-            topics.send(groups.subList(7, GROUPS));
+            topics.send(groups.subList(beforeBadRecord, groups.size()));
             kills = runWithKills(kafka.bootstrapServers(), killedStore, random);
             try (TrainerProcess clean = TrainerProcess.start(kafka.bootstrapServers(),
                     cleanStore, SETTINGS, LOGS.resolve("uninterrupted.log"))) {
@@ -103,6 +128,11 @@ class KillAndRestartIT {
             announced = topics.checkpoints(1000, Duration.ofSeconds(5)).stream()
                     .filter(c -> c.getUri().startsWith(killedStore.toUri().toString()))
                     .map(PolicyCheckpoint::getVersion).toList();
+            evaluations = topics.allMetricsEvents().stream()
+                    .filter(r -> r.value() instanceof EvalResult)
+                    .collect(Collectors.groupingBy(ConsumerRecord::key, TreeMap::new,
+                            Collectors.mapping(r -> (EvalResult) r.value(),
+                                    Collectors.toList())));
         }
 
         Path killed = new CheckpointDirectory(killedStore).latestValid().orElseThrow();
@@ -116,6 +146,10 @@ class KillAndRestartIT {
                 .containsExactlyElementsOf(sent);
         assertThat(state.dropped()).containsExactly(new TrainerState.Dropped("k-bad",
                 "undecodable"));
+        assertThat(state.heldOut()).extracting(TrainerState.HeldOut::taskId)
+                .as("every held-out group evaluated exactly once, in input order, none trained on")
+                .containsExactlyElementsOf(heldOut);
+        assertEvaluatedAtLeastOnceAlike(evaluations, heldOut);
         // The clean stop's checkpoint is one version more than the uninterrupted run has.
         TrainerState uninterrupted = TrainerState.read(clean);
         assertThat(state).usingRecursiveComparison().ignoringFields("version")
@@ -146,6 +180,27 @@ class KillAndRestartIT {
             assertThat(left.map(p -> p.getFileName().toString()))
                     .noneMatch(name -> name.endsWith(".partial"));
         }
+    }
+
+    /**
+     * Both runs (killed and uninterrupted) published an evaluation of every held-out group; the
+     * killed one may have published some twice. Every copy of a group's evaluation is the same.
+     */
+    private static void assertEvaluatedAtLeastOnceAlike(
+            Map<String, List<EvalResult>> evaluations, List<String> heldOut) {
+        assertThat(evaluations.keySet()).as("evaluated tasks (the keys)")
+                .containsExactlyInAnyOrderElementsOf(heldOut);
+        evaluations.forEach((taskId, copies) -> {
+            assertThat(copies).as(taskId + ": one per run at least")
+                    .hasSizeGreaterThanOrEqualTo(2);
+            EvalResult first = copies.get(0);
+            assertThat(copies).as(taskId + ": every copy alike").allSatisfy(copy -> {
+                assertThat(copy.getEvaluation()).isEqualTo("held-out");
+                assertThat(copy.getPolicyVersion()).isZero();
+                assertThat(copy.getSampleCount()).isEqualTo(first.getSampleCount());
+                assertThat(copy.getMetrics()).isEqualTo(first.getMetrics());
+            });
+        });
     }
 
     /**
