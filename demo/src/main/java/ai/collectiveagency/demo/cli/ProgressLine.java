@@ -1,5 +1,6 @@
 package ai.collectiveagency.demo.cli;
 
+import ai.collectiveagency.demo.dashboard.ProgressWindow;
 import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.ScoredGroup;
@@ -73,7 +74,8 @@ final class ProgressLine {
                             step == null ? 0 : step.getStep(), version,
                             m.getOrDefault("reward_mean", Double.NaN),
                             m.getOrDefault("kl", Double.NaN), groups / seconds, fleetVersion);
-                    series.window(groups / seconds, fleetVersion, version);
+                    series.window(new ProgressWindow((now - start) / 1e9,
+                            Map.of("scored", groups / seconds), fleetVersion, version, Map.of()));
                     groups = 0;
                     lastLine = now;
                 }

@@ -26,20 +26,26 @@ class DashboardTest {
         RunSeries series = new RunSeries();
         series.step(1, Map.of("reward_mean", 0.25, "kl", 0.01, "loss", -0.1));
         series.step(2, Map.of("reward_mean", 0.5, "kl", 0.02, "loss", -0.2));
-        series.window(1.5, 1, 2);
+        series.window(new ProgressWindow(5, Map.of("scored", 1.5), 1, 2, Map.of()));
         try (Dashboard dashboard = Dashboard.start(series, 0)) {
             HttpResponse<String> page = get(dashboard.url());
             HttpResponse<String> script = get(dashboard.url() + "uplot.js");
+            HttpResponse<String> charts = get(dashboard.url() + "charts.js");
             JsonNode data = new ObjectMapper().readTree(get(dashboard.url() + "api/series").body());
 
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.body()).contains("<script src=\"uplot.js\">").contains("api/series");
+            assertThat(page.body()).contains("<script src=\"uplot.js\">")
+                    .contains("<script src=\"charts.js\">").contains("api/series")
+                    .contains("<body data-refreshed=\"0\">");
+            assertThat(charts.statusCode()).isEqualTo(200);
+            assertThat(charts.body()).contains("box.className = \"chart\"")
+                    .contains("box.dataset.series").contains("box.dataset.points");
             assertThat(script.statusCode()).isEqualTo(200);
             assertThat(script.body()).contains("uPlot");
             assertThat(data.at("/steps/step")).hasSize(2);
             assertThat(data.at("/steps/reward_mean/1").asDouble()).isEqualTo(0.5);
             assertThat(data.at("/steps/clip_fraction/0").isNull()).isTrue();
-            assertThat(data.at("/windows/groups_per_second/0").asDouble()).isEqualTo(1.5);
+            assertThat(data.at("/windows/scored_per_second/0").asDouble()).isEqualTo(1.5);
             assertThat(data.at("/windows/checkpoint/0").asDouble()).isEqualTo(2.0);
             assertThat(get(dashboard.url() + "nothing").statusCode()).isEqualTo(404);
         }
