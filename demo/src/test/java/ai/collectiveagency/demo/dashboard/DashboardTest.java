@@ -50,4 +50,29 @@ class DashboardTest {
             assertThat(get(dashboard.url() + "nothing").statusCode()).isEqualTo(404);
         }
     }
+
+    @Test
+    void theSeriesCarryHeldOutRewardThroughputPerStageAndLagPerGroup() throws Exception {
+        RunSeries series = new RunSeries();
+        series.step(1, Map.of("reward_mean", 0.25));
+        series.heldOut(new HeldOutPoint(1, 0, 8, 0.2, 0.05, 0.5));
+        series.window(new ProgressWindow(5, Map.of("prompts", 2.0, "rollouts", 1.5,
+                "scored", 1.0, "steps", 0.4), 0, 1, Map.of("rollout-service", 4L,
+                "reward-service", 1L, ConsumerLag.TRAINER, 3L)));
+        try (Dashboard dashboard = Dashboard.start(series, 0)) {
+            JsonNode data = new ObjectMapper().readTree(get(dashboard.url() + "api/series").body());
+
+            assertThat(data.at("/heldout/trainer_step/0").asDouble()).isEqualTo(1);
+            assertThat(data.at("/heldout/reward_mean/0").asDouble()).isEqualTo(0.2);
+            assertThat(data.at("/heldout/agreement_rate/0").asDouble()).isEqualTo(0.5);
+            for (String stage : ProgressWindow.STAGES) {
+                assertThat(data.at("/windows/" + stage + "_per_second")).as(stage).hasSize(1);
+            }
+            assertThat(data.at("/windows/rollouts_per_second/0").asDouble()).isEqualTo(1.5);
+            assertThat(data.at("/lag/seconds/0").asDouble()).isEqualTo(5);
+            assertThat(data.at("/lag/rollout-service/0").asLong()).isEqualTo(4);
+            assertThat(data.at("/lag/reward-service/0").asLong()).isEqualTo(1);
+            assertThat(data.at("/lag/trainer-service/0").asLong()).isEqualTo(3);
+        }
+    }
 }
