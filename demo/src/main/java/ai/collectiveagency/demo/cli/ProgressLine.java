@@ -8,6 +8,7 @@ import ai.collectiveagency.demo.dashboard.StageThroughput;
 import ai.collectiveagency.demo.report.RunRecord;
 import ai.collectiveagency.kafka.topics.LogicalTopic;
 import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.TrainingMetrics;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.HashMap;
@@ -81,12 +82,13 @@ final class ProgressLine {
     }
 
     private String line(ProgressWindow window) {
-        Map<String, Double> m = record.lastStep().map(s -> s.getMetrics()).orElse(Map.of());
+        Map<String, Double> m = record.lastStep().map(TrainingMetrics::getMetrics)
+                .orElse(Map.of());
         String heldOut = record.lastHeldOut().map(p -> String.format("  held-out %.4f",
                 p.rewardMean())).orElse("");
         return String.format("t=%s  step %d  checkpoint v%d  reward %.4f%s  kl %.4f  "
                 + "groups/s %.2f  fleet v%d", clock(window.seconds()),
-                record.lastStep().map(s -> s.getStep()).orElse(0L), window.checkpoint(),
+                record.lastStep().map(TrainingMetrics::getStep).orElse(0L), window.checkpoint(),
                 m.getOrDefault("reward_mean", Double.NaN), heldOut,
                 m.getOrDefault("kl", Double.NaN),
                 window.perSecond().getOrDefault("scored", Double.NaN), window.fleetVersion());

@@ -7,6 +7,7 @@ import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.TrainingMetrics;
+import ai.collectiveagency.schemas.Trajectory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -80,7 +81,7 @@ public final class RunRecord implements AutoCloseable {
             heldOutGroups++;
         }
         fleetVersion = Math.max(fleetVersion, group.getGroup().getTrajectories().stream()
-                .mapToLong(t -> t.getPolicyVersion()).max().orElse(0));
+                .mapToLong(Trajectory::getPolicyVersion).max().orElse(0));
         samples.add(group);
     }
 
