@@ -1,10 +1,16 @@
 package ai.collectiveagency.demo.cli;
 
 import ai.collectiveagency.demo.dashboard.Dashboard;
+import ai.collectiveagency.demo.dashboard.OffsetReader;
 import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.demo.fleet.Fleet;
 import ai.collectiveagency.demo.fleet.ServiceSpec;
+import ai.collectiveagency.demo.report.MetricsLog;
+import ai.collectiveagency.demo.report.RunRecord;
+import ai.collectiveagency.demo.report.RunReport;
+import ai.collectiveagency.demo.report.SampleNegotiations;
 import ai.collectiveagency.kafka.LocalKafka;
+import ai.collectiveagency.kafka.topics.LogicalTopic;
 import ai.collectiveagency.kafka.topics.TopicCatalogue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -16,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +37,8 @@ import picocli.CommandLine.Option;
  * {@code runs/<name>/kafka}, so a second run continues) and the four services as separate
  * processes on loopback, prints a progress line, serves a live dashboard (uPlot charts at
  * {@code http://127.0.0.1:8090/}), and stops everything cleanly after the time limit or on
- * Ctrl-C. The reward is the offline embedding scorer unless a judge is named.
+ * Ctrl-C, leaving the run's {@code report.html} and {@code metrics.jsonl} in its folder. The
+ * reward is the offline embedding scorer unless a judge is named.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs the whole loop on this machine: Kafka and the four services.")
@@ -38,6 +46,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Models with at most this many positions get the short prompts and scenarios. */
     static final int SMALL_CONTEXT = 512;
+    /** How long Ctrl-C waits for the report before the JVM exits regardless. */
+    private static final Duration REPORT_BOUND = Duration.ofSeconds(30);
 
     @Option(names = "--minutes", defaultValue = "10",
             description = "How long to run (default: ${DEFAULT-VALUE}).")
@@ -107,44 +117,85 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("demo: run %s, model %s, reward %s, for %s%n", runFolder, modelFolder,
                 judgeUrl == null ? "offline embedding scorer (CA anchors)" : judgeUrl,
                 limit);
+        TopicCatalogue topics = TopicCatalogue.defaults();
         try (Fleet fleet = Fleet.on(LocalKafka.start(runFolder.resolve("kafka"),
-                LocalKafka.ANY_PORT, TopicCatalogue.defaults()), runFolder.resolve("logs"))) {
-            String kafka = fleet.bootstrapServers();
-            Duration start = Duration.ofMinutes(3);
-            fleet.start(service("trainer-service", Map.of(
-                    "trainer.model", modelFolder.toString(),
-                    "trainer.store", runFolder.resolve("checkpoints").toString(),
-                    "trainer.groups-per-step", "2", "trainer.checkpoint-every", "2",
-                    "trainer.learning-rate", "1e-3", "trainer.lora.rank", "8",
-                    "trainer.lora.alpha", "16", "trainer.segments", "both",
-                    "trainer.max-staleness", "8", "kafka.bootstrap.servers", kafka)), start);
-            fleet.start(service("reward-service", rewardSettings(kafka)), start);
-            Map<String, String> rollout = new HashMap<>(Map.of(
-                    "rollout.model", modelFolder.toString(), "rollout.group-size", "4",
-                    "rollout.max-turns", "3", "rollout.dialogue.max-tokens", "16",
-                    "rollout.resolution.max-tokens", "24", "rollout.answer.max-tokens", "24",
-                    "rollout.batch.max-tasks", "2", "kafka.bootstrap.servers", kafka));
-            if (prompts != null) {
-                rollout.put("rollout.prompts", prompts.toString());
-            }
-            fleet.start(service("rollout-service", rollout), start);
-            Map<String, String> generator = new HashMap<>(Map.of("prompts.rate", "2",
-                    "prompts.pacing.max-lag", "8", "prompts.audit.enabled", "false",
-                    "kafka.bootstrap.servers", kafka));
-            if (seeds != null) {
-                generator.put("prompts.seeds", seeds.toString());
-                generator.put("prompts.replace-seeds", "true");
-            }
-            fleet.start(service("prompt-generator", generator), start);
-            RunSeries series = new RunSeries();
-            try (Dashboard dashboard = Dashboard.start(series, dashboardPort)) {
-                out.println("demo: all services up; dashboard " + dashboard.url() + "; logs in "
-                        + runFolder.resolve("logs") + "; Ctrl-C stops everything");
-                new ProgressLine(kafka, out, series).run(limit);
+                LocalKafka.ANY_PORT, topics), runFolder.resolve("logs"));
+                // Open before the services start, so that the run's first records are seen.
+                TopicReaders readers = TopicReaders.open(fleet.bootstrapServers(), topics);
+                RunRecord record = new RunRecord(new RunSeries(), new SampleNegotiations(),
+                        MetricsLog.create(runFolder.resolve(MetricsLog.FILE)), Instant.now());
+                GracefulStop stop = GracefulStop.install(REPORT_BOUND)) {
+            try {
+                if (startServices(fleet, modelFolder, runFolder, prompts, seeds, stop)) {
+                    watch(fleet.bootstrapServers(), topics, readers, record, runFolder, limit,
+                            stop);
+                }
+            } finally {
+                // Also on Ctrl-C (the hook waits for it) and when a service failed to start.
+                Path report = RunReport.write(runFolder, record.summary(run, Instant.now()),
+                        record.series().json(), record.samples().first(),
+                        record.samples().last());
+                out.println("demo: report " + report + "; metrics in "
+                        + runFolder.resolve(MetricsLog.FILE));
             }
         }
         out.println("demo: stopped; checkpoints in " + runFolder.resolve("checkpoints"));
         return 0;
+    }
+
+    /** Starts the four services; false when a stop was asked for on the way. */
+    private boolean startServices(Fleet fleet, Path modelFolder, Path runFolder, Path prompts,
+            Path seeds, GracefulStop stop) throws InterruptedException {
+        String kafka = fleet.bootstrapServers();
+        Duration start = Duration.ofMinutes(3);
+        fleet.start(service("trainer-service", Map.of(
+                "trainer.model", modelFolder.toString(),
+                "trainer.store", runFolder.resolve("checkpoints").toString(),
+                "trainer.groups-per-step", "2", "trainer.checkpoint-every", "2",
+                "trainer.learning-rate", "1e-3", "trainer.lora.rank", "8",
+                "trainer.lora.alpha", "16", "trainer.segments", "both",
+                "trainer.max-staleness", "8", "kafka.bootstrap.servers", kafka)), start);
+        if (stop.requested()) {
+            return false;
+        }
+        fleet.start(service("reward-service", rewardSettings(kafka)), start);
+        if (stop.requested()) {
+            return false;
+        }
+        Map<String, String> rollout = new HashMap<>(Map.of(
+                "rollout.model", modelFolder.toString(), "rollout.group-size", "4",
+                "rollout.max-turns", "3", "rollout.dialogue.max-tokens", "16",
+                "rollout.resolution.max-tokens", "24", "rollout.answer.max-tokens", "24",
+                "rollout.batch.max-tasks", "2", "kafka.bootstrap.servers", kafka));
+        if (prompts != null) {
+            rollout.put("rollout.prompts", prompts.toString());
+        }
+        fleet.start(service("rollout-service", rollout), start);
+        if (stop.requested()) {
+            return false;
+        }
+        Map<String, String> generator = new HashMap<>(Map.of("prompts.rate", "2",
+                "prompts.pacing.max-lag", "8", "prompts.audit.enabled", "false",
+                "kafka.bootstrap.servers", kafka));
+        if (seeds != null) {
+            generator.put("prompts.seeds", seeds.toString());
+            generator.put("prompts.replace-seeds", "true");
+        }
+        fleet.start(service("prompt-generator", generator), start);
+        return !stop.requested();
+    }
+
+    /** The dashboard and the progress line, until the time limit or a stop. */
+    private void watch(String kafka, TopicCatalogue topics, TopicReaders readers,
+            RunRecord record, Path runFolder, Duration limit, GracefulStop stop) {
+        try (Dashboard dashboard = Dashboard.start(record.series(), dashboardPort);
+                OffsetReader offsets = OffsetReader.connect(kafka, List.of(
+                        topics.name(LogicalTopic.PROMPTS), topics.name(LogicalTopic.ROLLOUTS),
+                        topics.name(LogicalTopic.SCORED)), Duration.ofSeconds(3))) {
+            out.println("demo: all services up; dashboard " + dashboard.url() + "; logs in "
+                    + runFolder.resolve("logs") + "; Ctrl-C stops everything");
+            new ProgressLine(readers, offsets, record, topics, out).run(limit, stop::requested);
+        }
     }
 
     private Map<String, String> rewardSettings(String kafka) {

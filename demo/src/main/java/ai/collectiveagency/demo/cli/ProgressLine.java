@@ -1,100 +1,101 @@
 package ai.collectiveagency.demo.cli;
 
-import ai.collectiveagency.demo.dashboard.RunSeries;
-import ai.collectiveagency.schemas.PolicyCheckpoint;
-import ai.collectiveagency.schemas.ScoredGroup;
+import ai.collectiveagency.demo.dashboard.BrokerOffsets;
+import ai.collectiveagency.demo.dashboard.ConsumerLag;
+import ai.collectiveagency.demo.dashboard.OffsetReader;
+import ai.collectiveagency.demo.dashboard.ProgressWindow;
+import ai.collectiveagency.demo.dashboard.StageThroughput;
+import ai.collectiveagency.demo.report.RunRecord;
+import ai.collectiveagency.kafka.topics.LogicalTopic;
+import ai.collectiveagency.kafka.topics.TopicCatalogue;
 import ai.collectiveagency.schemas.TrainingMetrics;
-import ai.collectiveagency.schemas.Trajectory;
-import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
-import ai.collectiveagency.schemas.kafka.ScoredGroupDeserializer;
-import ai.collectiveagency.schemas.kafka.TrainingMetricsDeserializer;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
- * One line every few seconds from the topics: elapsed time, trainer step and policy version,
- * the last step's mean reward and KL, the scored groups per second since the last line and the
- * newest policy version that sampled one; the same figures go to the dashboard's
- * {@link RunSeries}.
+ * One line every few seconds: elapsed time, trainer step and checkpoint version, the last step's
+ * mean reward and KL, the newest held-out reward when there is one, the scored groups per second
+ * and the newest policy version that sampled one. Between lines it hands the topics' events to
+ * the {@link RunRecord}; at each line it closes a {@link ProgressWindow} (throughput per stage,
+ * versions, consumer lag) for the charts.
  */
 final class ProgressLine {
 
     private static final Duration EVERY = Duration.ofSeconds(5);
 
-    private final String kafka;
+    private final TopicReaders readers;
+    private final OffsetReader offsets;
+    private final RunRecord record;
+    private final TopicCatalogue topics;
     private final PrintStream out;
-    private final RunSeries series;
+    private final StageThroughput throughput = new StageThroughput();
 
-    ProgressLine(String kafka, PrintStream out, RunSeries series) {
-        this.kafka = kafka;
+    ProgressLine(TopicReaders readers, OffsetReader offsets, RunRecord record,
+            TopicCatalogue topics, PrintStream out) {
+        this.readers = readers;
+        this.offsets = offsets;
+        this.record = record;
+        this.topics = topics;
         this.out = out;
-        this.series = series;
     }
 
-    void run(Duration limit) {
-        try (KafkaConsumer<String, TrainingMetrics> metrics = consumer(
-                new TrainingMetricsDeserializer(), "alignment.metrics");
-                KafkaConsumer<String, ScoredGroup> scored = consumer(
-                        new ScoredGroupDeserializer(), "alignment.scored");
-                KafkaConsumer<String, PolicyCheckpoint> checkpoints = consumer(
-                        new PolicyCheckpointDeserializer(), "alignment.checkpoints")) {
-            long start = System.nanoTime();
-            long lastLine = start;
-            TrainingMetrics step = null;
-            long groups = 0;
-            long fleetVersion = 0;
-            long version = 0;
-            while (System.nanoTime() - start < limit.toNanos()) {
-                for (var r : metrics.poll(Duration.ofMillis(300))) {
-                    step = r.value();
-                    series.step(step.getStep(), step.getMetrics());
-                }
-                for (var r : scored.poll(Duration.ofMillis(300))) {
-                    groups++;
-                    fleetVersion = Math.max(fleetVersion, r.value().getGroup().getTrajectories()
-                            .stream().mapToLong(Trajectory::getPolicyVersion).max().orElse(0));
-                }
-                for (var r : checkpoints.poll(Duration.ofMillis(100))) {
-                    version = Math.max(version, r.value().getVersion());
-                }
-                long now = System.nanoTime();
-                if (now - lastLine >= EVERY.toNanos()) {
-                    double seconds = (now - lastLine) / 1e9;
-                    Map<String, Double> m = step == null ? Map.of() : step.getMetrics();
-                    out.printf("t=%s  step %d  checkpoint v%d  reward %.4f  kl %.4f  "
-                            + "groups/s %.2f  fleet v%d%n", clock(now - start),
-                            step == null ? 0 : step.getStep(), version,
-                            m.getOrDefault("reward_mean", Double.NaN),
-                            m.getOrDefault("kl", Double.NaN), groups / seconds, fleetVersion);
-                    series.window(groups / seconds, fleetVersion, version);
-                    groups = 0;
-                    lastLine = now;
-                }
+    /** Runs until {@code limit} has passed or {@code stop} says so. */
+    void run(Duration limit, BooleanSupplier stop) {
+        long start = System.nanoTime();
+        long lastLine = start;
+        throughput.rates(counts(offsets.read()), start);
+        while (System.nanoTime() - start < limit.toNanos() && !stop.getAsBoolean()) {
+            readers.pollInto(record);
+            long now = System.nanoTime();
+            if (now - lastLine >= EVERY.toNanos()) {
+                ProgressWindow window = window((now - start) / 1e9, now);
+                record.window(window);
+                out.println(line(window));
+                lastLine = now;
             }
         }
     }
 
-    private static String clock(long nanos) {
-        long s = nanos / 1_000_000_000L;
-        return String.format("%02d:%02d", s / 60, s % 60);
+    private ProgressWindow window(double seconds, long now) {
+        Optional<BrokerOffsets> broker = offsets.read();
+        Map<String, Double> perSecond = throughput.rates(counts(broker), now);
+        Map<String, Long> lag = broker.map(b -> ConsumerLag.of(b,
+                topics.name(LogicalTopic.SCORED), record.trainerOffsets())).orElse(Map.of());
+        return new ProgressWindow(seconds, perSecond, record.fleetVersion(),
+                record.checkpointVersion(), lag);
     }
 
-    private <V> KafkaConsumer<String, V> consumer(
-            org.apache.kafka.common.serialization.Deserializer<V> values, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-progress-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                values);
-        consumer.subscribe(List.of(topic));
-        return consumer;
+    /** Running counts per stage: records written to each topic, trainer steps seen. */
+    private Map<String, Long> counts(Optional<BrokerOffsets> broker) {
+        Map<String, Long> counts = new HashMap<>();
+        counts.put("steps", record.steps());
+        broker.ifPresent(b -> {
+            counts.put("prompts", b.written(topics.name(LogicalTopic.PROMPTS)));
+            counts.put("rollouts", b.written(topics.name(LogicalTopic.ROLLOUTS)));
+            counts.put("scored", b.written(topics.name(LogicalTopic.SCORED)));
+        });
+        return counts;
+    }
+
+    private String line(ProgressWindow window) {
+        Map<String, Double> m = record.lastStep().map(TrainingMetrics::getMetrics)
+                .orElse(Map.of());
+        String heldOut = record.lastHeldOut().map(p -> String.format("  held-out %.4f",
+                p.rewardMean())).orElse("");
+        return String.format("t=%s  step %d  checkpoint v%d  reward %.4f%s  kl %.4f  "
+                + "groups/s %.2f  fleet v%d", clock(window.seconds()),
+                record.lastStep().map(TrainingMetrics::getStep).orElse(0L), window.checkpoint(),
+                m.getOrDefault("reward_mean", Double.NaN), heldOut,
+                m.getOrDefault("kl", Double.NaN),
+                window.perSecond().getOrDefault("scored", Double.NaN), window.fleetVersion());
+    }
+
+    private static String clock(double seconds) {
+        long s = (long) seconds;
+        return String.format("%02d:%02d", s / 60, s % 60);
     }
 }

@@ -3,7 +3,6 @@ package ai.collectiveagency.demo.dashboard;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -12,17 +11,18 @@ import java.util.Map;
 
 /**
  * The run's live dashboard on loopback: {@code /} is a page of uPlot charts that polls
- * {@code /api/series} (the {@link RunSeries} as JSON) every two seconds; uPlot's script and
- * style come from its webjar. The JDK's HTTP server is enough for one page and one JSON
- * document, and keeps the demo launcher free of a web framework.
+ * {@code /api/series} (the {@link RunSeries} as JSON) every two seconds and draws it with
+ * {@code charts.js}; uPlot's script and style come from its webjar ({@link ChartAssets}).
+ * The JDK's HTTP server is enough for one page and one JSON document, and keeps the demo
+ * launcher free of a web framework.
  */
 public final class Dashboard implements AutoCloseable {
 
-    private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
     private static final Map<String, String[]> FILES = Map.of(
-            "/", new String[] {"/dashboard/index.html", "text/html; charset=utf-8"},
-            "/uplot.js", new String[] {UPLOT + "uPlot.iife.min.js", "text/javascript"},
-            "/uplot.css", new String[] {UPLOT + "uPlot.min.css", "text/css"});
+            "/", new String[] {ChartAssets.PAGE, "text/html; charset=utf-8"},
+            "/uplot.js", new String[] {ChartAssets.UPLOT_JS, "text/javascript"},
+            "/uplot.css", new String[] {ChartAssets.UPLOT_CSS, "text/css"},
+            "/charts.js", new String[] {ChartAssets.CHARTS_JS, "text/javascript"});
 
     private final HttpServer server;
     private final RunSeries series;
@@ -60,14 +60,13 @@ public final class Dashboard implements AutoCloseable {
             send(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        try (InputStream in = Dashboard.class.getResourceAsStream(file[0])) {
-            if (in == null) {
-                send(exchange, 500, "text/plain", ("missing " + file[0])
-                        .getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            send(exchange, 200, file[1], in.readAllBytes());
+        byte[] body = ChartAssets.bytes(file[0]);
+        if (body == null) {
+            send(exchange, 500, "text/plain", ("missing " + file[0])
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
         }
+        send(exchange, 200, file[1], body);
     }
 
     private static void send(HttpExchange exchange, int status, String type, byte[] body)

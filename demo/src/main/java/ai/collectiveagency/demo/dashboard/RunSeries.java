@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
 
 /**
- * What the dashboard plots, collected as the run goes: one point per trainer step (reward, KL,
- * loss, clip fraction, staleness, step time) and one per progress window (scored groups per
- * second, the newest policy version the fleet sampled with, the newest checkpoint).
- * Thread-safe: the progress line writes, the HTTP server reads.
+ * What the charts plot, collected as the run goes: one point per trainer step (reward, KL, loss,
+ * clip fraction, staleness, step time), one per trainer step that held-out evaluations followed
+ * (pooled), and one per progress window (throughput per stage, policy versions, consumer lag).
+ * Thread-safe: the progress line writes, the HTTP server and the report read.
  */
 public final class RunSeries {
 
@@ -20,8 +23,8 @@ public final class RunSeries {
             "clip_fraction", "staleness_mean", "step_seconds");
 
     private final List<double[]> steps = new ArrayList<>();
-    private final List<double[]> windows = new ArrayList<>();
-    private final long start = System.currentTimeMillis();
+    private final TreeMap<Long, HeldOutPoint> heldOut = new TreeMap<>();
+    private final List<ProgressWindow> windows = new ArrayList<>();
 
     /** A trainer step's metrics. */
     public synchronized void step(long step, Map<String, Double> metrics) {
@@ -34,41 +37,82 @@ public final class RunSeries {
         steps.add(point);
     }
 
-    /** A progress window's throughput and versions. */
-    public synchronized void window(double groupsPerSecond, long fleetVersion, long checkpoint) {
-        windows.add(new double[] {(System.currentTimeMillis() - start) / 1000.0, groupsPerSecond,
-            fleetVersion, checkpoint});
+    /** A held-out evaluation, pooled with the others of its trainer step. */
+    public synchronized void heldOut(HeldOutPoint point) {
+        heldOut.merge(point.trainerStep(), point, HeldOutPoint::pool);
     }
 
-    /** Everything as JSON columns, the shape uPlot takes: {@code {"steps": {"step": [...], ...}}}. */
+    /** A progress window's throughput, versions and lag. */
+    public synchronized void window(ProgressWindow window) {
+        windows.add(window);
+    }
+
+    /** The finite values of one step metric, in step order (for the report's summary). */
+    public synchronized List<Double> stepValues(String metric) {
+        int column = STEP_METRICS.indexOf(metric) + 1;
+        if (column == 0) {
+            throw new IllegalArgumentException("not a kept step metric: " + metric);
+        }
+        return steps.stream().map(p -> p[column]).filter(Double::isFinite).toList();
+    }
+
+    /** The held-out points in trainer-step order. */
+    public synchronized List<HeldOutPoint> heldOut() {
+        return List.copyOf(heldOut.values());
+    }
+
+    /**
+     * Everything as JSON columns, the shape uPlot takes: tables {@code steps} (x: step),
+     * {@code heldout} (x: trainer_step), {@code windows} and {@code lag} (x: seconds; lag has
+     * one column per consumer group). Unknown values are null.
+     */
     public synchronized String json() {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = new ObjectMapper().createObjectNode();
         ObjectNode stepColumns = root.putObject("steps");
-        columns(stepColumns, steps, prepend("step", STEP_METRICS));
+        column(stepColumns, "step", steps, p -> p[0]);
+        for (int i = 0; i < STEP_METRICS.size(); i++) {
+            int c = i + 1;
+            column(stepColumns, STEP_METRICS.get(i), steps, p -> p[c]);
+        }
+        List<HeldOutPoint> points = List.copyOf(heldOut.values());
+        ObjectNode held = root.putObject("heldout");
+        column(held, "trainer_step", points, HeldOutPoint::trainerStep);
+        column(held, "policy_version", points, HeldOutPoint::policyVersion);
+        column(held, "samples", points, HeldOutPoint::samples);
+        column(held, "reward_mean", points, HeldOutPoint::rewardMean);
+        column(held, "reward_std", points, HeldOutPoint::rewardStd);
+        column(held, "agreement_rate", points, HeldOutPoint::agreementRate);
         ObjectNode windowColumns = root.putObject("windows");
-        columns(windowColumns, windows, List.of("seconds", "groups_per_second", "fleet_version",
-                "checkpoint"));
+        column(windowColumns, "seconds", windows, ProgressWindow::seconds);
+        for (String stage : ProgressWindow.STAGES) {
+            column(windowColumns, stage + "_per_second", windows,
+                    w -> w.perSecond().getOrDefault(stage, Double.NaN));
+        }
+        column(windowColumns, "fleet_version", windows, ProgressWindow::fleetVersion);
+        column(windowColumns, "checkpoint", windows, ProgressWindow::checkpoint);
+        ObjectNode lag = root.putObject("lag");
+        column(lag, "seconds", windows, ProgressWindow::seconds);
+        TreeSet<String> groups = new TreeSet<>();
+        windows.forEach(w -> groups.addAll(w.lag().keySet()));
+        for (String group : groups) {
+            column(lag, group, windows, w -> {
+                Long records = w.lag().get(group);
+                return records == null ? Double.NaN : records;
+            });
+        }
         return root.toString();
     }
 
-    private static void columns(ObjectNode out, List<double[]> rows, List<String> names) {
-        for (int c = 0; c < names.size(); c++) {
-            ArrayNode column = out.putArray(names.get(c));
-            for (double[] row : rows) {
-                if (Double.isFinite(row[c])) {
-                    column.add(row[c]);
-                } else {
-                    column.addNull();
-                }
+    private static <T> void column(ObjectNode table, String name, List<T> rows,
+            ToDoubleFunction<T> value) {
+        ArrayNode column = table.putArray(name);
+        for (T row : rows) {
+            double v = value.applyAsDouble(row);
+            if (Double.isFinite(v)) {
+                column.add(v);
+            } else {
+                column.addNull();
             }
         }
-    }
-
-    private static List<String> prepend(String first, List<String> rest) {
-        List<String> all = new ArrayList<>();
-        all.add(first);
-        all.addAll(rest);
-        return all;
     }
 }

@@ -1,0 +1,27 @@
+package ai.collectiveagency.demo.dashboard;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one progress window (a few seconds of the run) saw.
+ *
+ * @param seconds seconds since the run started, at the window's end
+ * @param perSecond records per second during the window by stage ({@link #STAGES}); a stage
+ *     whose count could not be read is absent
+ * @param fleetVersion the newest policy version that sampled a scored group so far
+ * @param checkpoint the newest checkpoint version announced so far
+ * @param lag consumer lag in records by consumer group at the window's end; empty when the
+ *     broker could not be asked
+ */
+public record ProgressWindow(double seconds, Map<String, Double> perSecond, long fleetVersion,
+        long checkpoint, Map<String, Long> lag) {
+
+    /** The stages whose throughput is measured: three topics' records and trainer steps. */
+    public static final List<String> STAGES = List.of("prompts", "rollouts", "scored", "steps");
+
+    public ProgressWindow {
+        perSecond = Map.copyOf(perSecond);
+        lag = Map.copyOf(lag);
+    }
+}

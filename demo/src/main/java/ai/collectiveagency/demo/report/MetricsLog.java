@@ -1,0 +1,118 @@
+package ai.collectiveagency.demo.report;
+
+import ai.collectiveagency.demo.dashboard.ProgressWindow;
+import ai.collectiveagency.schemas.EvalResult;
+import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.TrainingMetrics;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code metrics.jsonl}: one JSON object per line for every trainer step ({@code "type":
+ * "step"}), evaluation ({@code "evaluation"}), checkpoint ({@code "checkpoint"}) and progress
+ * window ({@code "window"}) of the run, written as they come and flushed line by line, so the
+ * file is whole up to the last event even when the run is killed. Non-finite numbers are null.
+ */
+public final class MetricsLog implements AutoCloseable {
+
+    /** The file's name in the run folder. */
+    public static final String FILE = "metrics.jsonl";
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final BufferedWriter out;
+
+    private MetricsLog(BufferedWriter out) {
+        this.out = out;
+    }
+
+    /** A new log at {@code file}; one left by an earlier run is replaced, as the report is. */
+    public static MetricsLog create(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    public void step(TrainingMetrics m) {
+        ObjectNode line = line("step");
+        line.put("step", m.getStep());
+        line.put("policy_version", m.getPolicyVersion());
+        line.put("recorded_at", m.getRecordedAt().toString());
+        numbers(line.putObject("metrics"), m.getMetrics());
+        write(line);
+    }
+
+    public void evaluation(EvalResult e) {
+        ObjectNode line = line("evaluation");
+        line.put("evaluation", e.getEvaluation());
+        line.put("policy_version", e.getPolicyVersion());
+        line.put("sample_count", e.getSampleCount());
+        line.put("recorded_at", e.getRecordedAt().toString());
+        numbers(line.putObject("metrics"), e.getMetrics());
+        write(line);
+    }
+
+    public void checkpoint(PolicyCheckpoint c) {
+        ObjectNode line = line("checkpoint");
+        line.put("version", c.getVersion());
+        line.put("step", c.getStep());
+        line.put("uri", c.getUri());
+        line.put("created_at", c.getCreatedAt().toString());
+        write(line);
+    }
+
+    public void window(ProgressWindow w) {
+        ObjectNode line = line("window");
+        number(line, "seconds", w.seconds());
+        numbers(line.putObject("per_second"), w.perSecond());
+        line.put("fleet_version", w.fleetVersion());
+        line.put("checkpoint", w.checkpoint());
+        ObjectNode lag = line.putObject("lag");
+        w.lag().forEach(lag::put);
+        write(line);
+    }
+
+    private ObjectNode line(String type) {
+        return mapper.createObjectNode().put("type", type);
+    }
+
+    private static void numbers(ObjectNode node, Map<String, Double> values) {
+        values.forEach((name, value) -> number(node, name, value));
+    }
+
+    private static void number(ObjectNode node, String name, Double value) {
+        if (value != null && Double.isFinite(value)) {
+            node.put(name, value);
+        } else {
+            node.putNull(name);
+        }
+    }
+
+    private synchronized void write(ObjectNode line) {
+        try {
+            out.write(mapper.writeValueAsString(line));
+            out.newLine();
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + FILE, e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close " + FILE, e);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package ai.collectiveagency.demo.report;
+
+import ai.collectiveagency.demo.dashboard.HeldOutPoint;
+import ai.collectiveagency.demo.dashboard.ProgressWindow;
+import ai.collectiveagency.demo.dashboard.RunSeries;
+import ai.collectiveagency.schemas.EvalResult;
+import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.ScoredGroup;
+import ai.collectiveagency.schemas.TrainingMetrics;
+import ai.collectiveagency.schemas.Trajectory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeSet;
+
+/**
+ * What the run did, fed event by event from the topics: it hands each event to the charts'
+ * {@link RunSeries}, the {@link SampleNegotiations} and the {@link MetricsLog}, and keeps the
+ * counts and newest values the progress line and the report's summary need. Thread-safe.
+ */
+public final class RunRecord implements AutoCloseable {
+
+    /** The evaluation name of the trainer's held-out results. */
+    public static final String HELD_OUT = "held-out";
+    /** Steps averaged for the reward at the start and at the end of the run, at most. */
+    static final int EDGE_STEPS = 5;
+
+    private final RunSeries series;
+    private final SampleNegotiations samples;
+    private final MetricsLog log;
+    private final Instant started;
+    private final TreeSet<Long> newCheckpoints = new TreeSet<>();
+    private TrainingMetrics lastStep;
+    private long steps;
+    private long groups;
+    private long heldOutGroups;
+    private long fleetVersion;
+    private long resumedVersion;
+    private long checkpointVersion;
+    private Map<String, Long> trainerOffsets = Map.of();
+
+    public RunRecord(RunSeries series, SampleNegotiations samples, MetricsLog log,
+            Instant started) {
+        this.series = series;
+        this.samples = samples;
+        this.log = log;
+        this.started = started;
+    }
+
+    public synchronized void step(TrainingMetrics metrics) {
+        steps++;
+        lastStep = metrics;
+        series.step(metrics.getStep(), metrics.getMetrics());
+        log.step(metrics);
+    }
+
+    /**
+     * An evaluation; held-out ones become points at the trainer step they report (or, when they
+     * do not, the newest step seen).
+     */
+    public synchronized void evaluation(EvalResult result) {
+        log.evaluation(result);
+        if (!HELD_OUT.equals(result.getEvaluation())) {
+            return;
+        }
+        Map<String, Double> m = result.getMetrics();
+        Double step = m.get("trainer_step");
+        series.heldOut(new HeldOutPoint(step != null ? step.longValue()
+                : lastStep == null ? 0 : lastStep.getStep(), result.getPolicyVersion(),
+                result.getSampleCount(), m.getOrDefault("reward_mean", Double.NaN),
+                m.getOrDefault("reward_std", Double.NaN),
+                m.getOrDefault("agreement_rate", Double.NaN)));
+    }
+
+    public synchronized void scored(ScoredGroup group) {
+        groups++;
+        if (group.getGroup().getTask().getHeldOut()) {
+            heldOutGroups++;
+        }
+        fleetVersion = Math.max(fleetVersion, group.getGroup().getTrajectories().stream()
+                .mapToLong(Trajectory::getPolicyVersion).max().orElse(0));
+        samples.add(group);
+    }
+
+    /** The newest checkpoint from before the run: the trainer resumes from it. */
+    public synchronized void resumedFrom(PolicyCheckpoint checkpoint) {
+        resumedVersion = Math.max(resumedVersion, checkpoint.getVersion());
+        newest(checkpoint);
+    }
+
+    public synchronized void checkpoint(PolicyCheckpoint checkpoint) {
+        log.checkpoint(checkpoint);
+        // A resumed trainer announces its checkpoint again: not a new one.
+        if (checkpoint.getVersion() > resumedVersion) {
+            newCheckpoints.add(checkpoint.getVersion());
+        }
+        newest(checkpoint);
+    }
+
+    private void newest(PolicyCheckpoint checkpoint) {
+        if (checkpoint.getVersion() >= checkpointVersion) {
+            checkpointVersion = checkpoint.getVersion();
+            trainerOffsets = Map.copyOf(checkpoint.getConsumedOffsets());
+        }
+    }
+
+    public synchronized void window(ProgressWindow window) {
+        series.window(window);
+        log.window(window);
+    }
+
+    public synchronized long steps() {
+        return steps;
+    }
+
+    public synchronized Optional<TrainingMetrics> lastStep() {
+        return Optional.ofNullable(lastStep);
+    }
+
+    /** The newest held-out evaluation, pooled over its trainer step. */
+    public Optional<HeldOutPoint> lastHeldOut() {
+        List<HeldOutPoint> points = series.heldOut();
+        return points.isEmpty() ? Optional.empty() : Optional.of(points.get(points.size() - 1));
+    }
+
+    /** The newest policy version that sampled a scored group. */
+    public synchronized long fleetVersion() {
+        return fleetVersion;
+    }
+
+    public synchronized long checkpointVersion() {
+        return checkpointVersion;
+    }
+
+    /** The newest checkpoint's consumed offsets by {@code topic-partition}; empty before one. */
+    public synchronized Map<String, Long> trainerOffsets() {
+        return trainerOffsets;
+    }
+
+    public RunSeries series() {
+        return series;
+    }
+
+    public SampleNegotiations samples() {
+        return samples;
+    }
+
+    /** The run in figures, as of {@code ended}. */
+    public synchronized RunSummary summary(String run, Instant ended) {
+        List<Double> rewards = series.stepValues("reward_mean");
+        int edge = Math.max(1, Math.min(EDGE_STEPS, rewards.size() / 2));
+        List<HeldOutPoint> heldOut = series.heldOut();
+        return new RunSummary(run, started, Duration.between(started, ended), steps,
+                newCheckpoints.size(), checkpointVersion, groups, heldOutGroups,
+                mean(rewards.subList(0, Math.min(edge, rewards.size()))),
+                mean(rewards.subList(Math.max(0, rewards.size() - edge), rewards.size())),
+                edge, heldOut.stream().findFirst(), lastHeldOut());
+    }
+
+    private static OptionalDouble mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average();
+    }
+
+    @Override
+    public void close() {
+        log.close();
+    }
+}

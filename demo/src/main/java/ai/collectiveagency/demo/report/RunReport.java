@@ -1,0 +1,126 @@
+package ai.collectiveagency.demo.report;
+
+import ai.collectiveagency.demo.dashboard.ChartAssets;
+import ai.collectiveagency.demo.dashboard.HeldOutPoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code report.html}, the run at its end in one self-contained file: the summary table, the
+ * dashboard's charts (uPlot's script and style and {@code charts.js} inlined, the series JSON
+ * embedded) and sample negotiations of the first policy version beside the last.
+ *
+ * <pre>{@code
+ * Path report = RunReport.write(runFolder, record.summary("demo", Instant.now()),
+ *         record.series().json(), record.samples().first(), record.samples().last());
+ * }</pre>
+ */
+public final class RunReport {
+
+    /** The file's name in the run folder. */
+    public static final String FILE = "report.html";
+
+    private static final String TEMPLATE = "/report/report.html";
+    private static final Pattern SLOT = Pattern.compile("<!--slot:([a-z-]+)-->");
+
+    private RunReport() {
+    }
+
+    /** Writes the report into {@code folder} (replacing one there) and returns its path. */
+    public static Path write(Path folder, RunSummary summary, String seriesJson,
+            List<SampleNegotiation> first, List<SampleNegotiation> last) {
+        Path file = folder.resolve(FILE);
+        Path partial = folder.resolve(FILE + ".partial");
+        try {
+            Files.createDirectories(folder);
+            Files.writeString(partial, html(summary, seriesJson, first, last),
+                    StandardCharsets.UTF_8);
+            // Whole or not at all: a run stopped while writing keeps the last complete report.
+            return Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** The report's HTML. */
+    public static String html(RunSummary summary, String seriesJson,
+            List<SampleNegotiation> first, List<SampleNegotiation> last) {
+        Map<String, String> slots = Map.of(
+                "title", Html.text("negotiation-rl run report: " + summary.run()),
+                "uplot-css", Html.inline(ChartAssets.text(ChartAssets.UPLOT_CSS), "style"),
+                "uplot-js", Html.inline(ChartAssets.text(ChartAssets.UPLOT_JS), "script"),
+                "charts-js", Html.inline(ChartAssets.text(ChartAssets.CHARTS_JS), "script"),
+                "summary", table(summary),
+                "samples", NegotiationCards.html(first, last),
+                "series", Html.json(seriesJson));
+        // One pass over the template: text put into a slot is never read for slots itself.
+        Matcher slot = SLOT.matcher(ChartAssets.text(TEMPLATE));
+        StringBuilder out = new StringBuilder();
+        while (slot.find()) {
+            String value = slots.get(slot.group(1));
+            if (value == null) {
+                throw new IllegalStateException("unknown slot in " + TEMPLATE + ": "
+                        + slot.group(1));
+            }
+            slot.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        slot.appendTail(out);
+        return out.toString();
+    }
+
+    private static String table(RunSummary s) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("Run", Html.text(s.run()));
+        rows.put("Started", s.started().truncatedTo(ChronoUnit.SECONDS).toString());
+        rows.put("Duration", duration(s.duration()));
+        rows.put("Trainer steps", String.valueOf(s.steps()));
+        rows.put("Checkpoints", s.checkpoints() + " (newest v" + s.newestCheckpoint() + ")");
+        rows.put("Groups scored", s.groupsScored() + " (" + s.heldOutGroups() + " held-out)");
+        rows.put("Reward at start → end", startEnd(s.rewardStart(), s.rewardEnd())
+                + " <span class=\"meta\">(mean of the first and last " + s.rewardSteps()
+                + " steps' mean reward)</span>");
+        rows.put("Held-out reward at start → end", heldOut(s.heldOutStart(), s.heldOutEnd()));
+        StringBuilder out = new StringBuilder("<table class=\"summary\">\n");
+        rows.forEach((name, value) -> out.append("<tr><th>").append(name).append("</th><td>")
+                .append(value).append("</td></tr>\n"));
+        return out.append("</table>\n").toString();
+    }
+
+    private static String startEnd(OptionalDouble start, OptionalDouble end) {
+        if (start.isEmpty()) {
+            return "– (no step with a reward)";
+        }
+        return NegotiationCards.number(start.getAsDouble()) + " → "
+                + NegotiationCards.number(end.getAsDouble());
+    }
+
+    private static String heldOut(Optional<HeldOutPoint> start, Optional<HeldOutPoint> end) {
+        if (start.isEmpty() || end.isEmpty()) {
+            return "– (no held-out evaluation in this run)";
+        }
+        return NegotiationCards.number(start.get().rewardMean()) + " → "
+                + NegotiationCards.number(end.get().rewardMean())
+                + " <span class=\"meta\">(step " + start.get().trainerStep() + ", v"
+                + start.get().policyVersion() + ", " + start.get().samples() + " samples → step "
+                + end.get().trainerStep() + ", v" + end.get().policyVersion() + ", "
+                + end.get().samples() + " samples)</span>";
+    }
+
+    private static String duration(Duration d) {
+        return String.format("%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
+    }
+}

@@ -1,0 +1,121 @@
+package ai.collectiveagency.demo;
+
+import ai.collectiveagency.schemas.CheckpointFormat;
+import ai.collectiveagency.schemas.EvalResult;
+import ai.collectiveagency.schemas.Persona;
+import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.PromptTask;
+import ai.collectiveagency.schemas.Provenance;
+import ai.collectiveagency.schemas.ProvenanceSource;
+import ai.collectiveagency.schemas.RolloutGroup;
+import ai.collectiveagency.schemas.Scenario;
+import ai.collectiveagency.schemas.ScoredGroup;
+import ai.collectiveagency.schemas.Segment;
+import ai.collectiveagency.schemas.TaskMode;
+import ai.collectiveagency.schemas.TrainingMetrics;
+import ai.collectiveagency.schemas.Trajectory;
+import ai.collectiveagency.schemas.TrajectoryScore;
+import ai.collectiveagency.schemas.Turn;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Well-formed records of the topics the demo reads, built the way the services build them. */
+public final class PipelineEvents {
+
+    public static final Instant AT = Instant.parse("2026-01-02T03:04:05.678Z");
+
+    private PipelineEvents() {
+    }
+
+    public static TrainingMetrics step(long step, double reward) {
+        return TrainingMetrics.newBuilder().setStep(step).setPolicyVersion(step / 2)
+                .setRecordedAt(AT).setMetrics(Map.of("reward_mean", reward, "kl", 0.01 * step,
+                        "loss", -0.1 * step, "clip_fraction", 0.0, "staleness_mean", 1.0))
+                .build();
+    }
+
+    /** A held-out evaluation as the trainer reports it. */
+    public static EvalResult heldOut(long trainerStep, long version, int samples, double reward) {
+        return evaluation("held-out", trainerStep, version, samples, reward);
+    }
+
+    public static EvalResult evaluation(String name, long trainerStep, long version,
+            int samples, double reward) {
+        return EvalResult.newBuilder().setEvaluation(name).setPolicyVersion(version)
+                .setRecordedAt(AT).setSampleCount(samples)
+                .setMetrics(Map.of("reward_mean", reward, "reward_std", 0.1,
+                        "agreement_rate", 0.5, "trainer_step", (double) trainerStep))
+                .build();
+    }
+
+    public static PolicyCheckpoint checkpoint(long version, long step, long scoredOffset) {
+        return PolicyCheckpoint.newBuilder().setVersion(version).setStep(step)
+                .setUri("file:///checkpoints/v" + version).setSha256("ab".repeat(32))
+                .setFormat(CheckpointFormat.LORA).setBaseModel("qwen2-tiny-random")
+                .setCreatedAt(AT).setMetrics(Map.of("step", (double) step))
+                .setConsumedOffsets(Map.of("alignment.scored-0", scoredOffset)).build();
+    }
+
+    /**
+     * A negotiation group sampled by {@code version}: trajectory i has reward {@code rewards[i]};
+     * the first one ends without agreement, the others agree on {@code text}'s resolution.
+     */
+    public static ScoredGroup negotiation(String groupId, long version, String text,
+            double... rewards) {
+        return negotiation(groupId, version, false, text, rewards);
+    }
+
+    public static ScoredGroup negotiation(String groupId, long version, boolean heldOut,
+            String text, double... rewards) {
+        List<Trajectory> trajectories = new ArrayList<>();
+        List<TrajectoryScore> scores = new ArrayList<>();
+        for (int i = 0; i < rewards.length; i++) {
+            boolean agreed = i > 0;
+            List<Turn> turns = new ArrayList<>(List.of(
+                    turn(Segment.PERSONA_A, "Ana opens: " + text),
+                    turn(Segment.PERSONA_B, "Ben answers: " + text)));
+            if (agreed) {
+                turns.add(turn(Segment.RESOLUTION, "Resolved: " + text));
+            }
+            trajectories.add(Trajectory.newBuilder().setTrajectoryId(groupId + "-t" + i)
+                    .setPolicyVersion(version).setTurns(turns).setAgreementReached(agreed)
+                    .setRounds(1).setFailed(!agreed)
+                    .setResolution(agreed ? "Resolved: " + text : null).build());
+            scores.add(TrajectoryScore.newBuilder().setTrajectoryId(groupId + "-t" + i)
+                    .setReward(rewards[i]).setBreakdown(Map.of()).setUnscorable(false).build());
+        }
+        return ScoredGroup.newBuilder().setGroup(RolloutGroup.newBuilder()
+                        .setTask(task(groupId, text, heldOut)).setGroupId(groupId).setCreatedAt(AT)
+                        .setModel("qwen2-tiny-random").setTrajectories(trajectories).build())
+                .setScores(scores).setScorerId("embedding").setScorerVersion("1")
+                .setScoredAt(AT).build();
+    }
+
+    private static Turn turn(Segment segment, String text) {
+        return Turn.newBuilder().setSegment(segment).setText(text)
+                .setPromptTokenIds(List.of(1, 2)).setCompletionTokenIds(List.of(3))
+                .setCompletionLogprobs(List.of(-0.5f)).setTemperature(1.0f).setTopP(1.0f)
+                .setFinishReason("stop").build();
+    }
+
+    private static PromptTask task(String id, String text, boolean heldOut) {
+        return PromptTask.newBuilder().setTaskId("task-" + id).setCreatedAt(AT)
+                .setMode(TaskMode.NEGOTIATION)
+                .setScenario(Scenario.newBuilder().setTitle("The river " + id)
+                        .setDescription("Two farms share one river: " + text)
+                        .setDomain("water rights").setValueConflict("livelihood vs. ecology")
+                        .build())
+                .setPersonaA(persona("Ana", "farmer")).setPersonaB(persona("Ben", "ecologist"))
+                .setSeed(7L)
+                .setProvenance(Provenance.newBuilder().setSource(ProvenanceSource.COMBINATORIAL)
+                        .setGeneratorVersion("test").build())
+                .setHeldOut(heldOut).build();
+    }
+
+    private static Persona persona(String name, String role) {
+        return Persona.newBuilder().setName(name).setRole(role).setValues(List.of("fairness"))
+                .setGoals(List.of("agree")).setConstraints(List.of()).build();
+    }
+}

@@ -1,0 +1,146 @@
+package ai.collectiveagency.demo.report;
+
+import static ai.collectiveagency.demo.PipelineEvents.checkpoint;
+import static ai.collectiveagency.demo.PipelineEvents.evaluation;
+import static ai.collectiveagency.demo.PipelineEvents.heldOut;
+import static ai.collectiveagency.demo.PipelineEvents.negotiation;
+import static ai.collectiveagency.demo.PipelineEvents.step;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.collectiveagency.demo.dashboard.ProgressWindow;
+import ai.collectiveagency.demo.dashboard.RunSeries;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report and metrics.jsonl of a run fed with step metrics, held-out evaluations, scored
+ * groups of a first and a last policy version, a checkpoint and progress windows.
+ */
+class RunReportTest {
+
+    private static final Instant START = Instant.parse("2026-01-02T03:00:00Z");
+    private static final String HOSTILE = "</p><script>alert(\"pwned\")</script>";
+
+    @TempDir
+    Path folder;
+
+    private String html;
+
+    @BeforeEach
+    void runAndReport() throws Exception {
+        try (RunRecord record = new RunRecord(new RunSeries(), new SampleNegotiations(),
+                MetricsLog.create(folder.resolve(MetricsLog.FILE)), START)) {
+            double[] rewards = {0.1, 0.2, 0.3, 0.5, 0.6, 0.7};
+            for (int i = 0; i < rewards.length; i++) {
+                record.step(step(i + 1, rewards[i]));
+            }
+            record.evaluation(heldOut(2, 1, 8, 0.3));
+            record.evaluation(heldOut(6, 3, 8, 0.6));
+            record.evaluation(evaluation("judge-agreement", 6, 3, 4, 0.9));
+            for (int i = 0; i < 4; i++) {
+                record.scored(negotiation("first-" + i, 0, i == 0 ? HOSTILE : "plain", 0.1, 0.2));
+            }
+            for (int i = 0; i < 5; i++) {
+                record.scored(negotiation("last-" + i, 3, "better", 0.6, 0.8));
+            }
+            record.checkpoint(checkpoint(3, 6, 9));
+            record.window(new ProgressWindow(5, Map.of("prompts", 2.0, "rollouts", 1.0,
+                    "scored", 0.8, "steps", 0.4), 0, 0, Map.of("rollout-service", 3L)));
+            record.window(new ProgressWindow(10, Map.of("prompts", 1.5, "rollouts", 1.0,
+                    "scored", 1.0, "steps", 0.6), 3, 3, Map.of("rollout-service", 1L,
+                    "reward-service", 2L, "trainer-service", 4L)));
+            Path report = RunReport.write(folder, record.summary("unit", START.plusSeconds(125)),
+                    record.series().json(), record.samples().first(), record.samples().last());
+            assertThat(report).isEqualTo(folder.resolve(RunReport.FILE));
+            html = Files.readString(report);
+        }
+    }
+
+    @Test
+    void theEmbeddedSeriesCarryEveryChartsData() throws Exception {
+        String open = "<script id=\"series\" type=\"application/json\">";
+        int from = html.indexOf(open) + open.length();
+        JsonNode series = new ObjectMapper().readTree(html.substring(from,
+                html.indexOf("</script>", from)));
+
+        assertThat(series.at("/steps/reward_mean")).hasSize(6);
+        assertThat(series.at("/steps/kl/5").asDouble()).isEqualTo(0.06);
+        assertThat(series.at("/heldout/trainer_step").toString()).isEqualTo("[2.0,6.0]");
+        assertThat(series.at("/heldout/reward_mean/1").asDouble()).isEqualTo(0.6);
+        assertThat(series.at("/windows/prompts_per_second/1").asDouble()).isEqualTo(1.5);
+        assertThat(series.at("/windows/steps_per_second/0").asDouble()).isEqualTo(0.4);
+        assertThat(series.at("/windows/fleet_version/1").asDouble()).isEqualTo(3);
+        assertThat(series.at("/lag/trainer-service").toString()).isEqualTo("[null,4.0]");
+        assertThat(series.at("/lag/rollout-service").toString()).isEqualTo("[3.0,1.0]");
+    }
+
+    @Test
+    void theSummaryHasStepsCheckpointsGroupsRewardAndHeldOutAtStartAndEndAndTheDuration() {
+        assertThat(html).contains("<tr><th>Trainer steps</th><td>6</td></tr>")
+                .contains("<tr><th>Checkpoints</th><td>1 (newest v3)</td></tr>")
+                .contains("<tr><th>Groups scored</th><td>9 (0 held-out)</td></tr>")
+                .contains("<tr><th>Duration</th><td>0:02:05</td></tr>")
+                // Mean of the first three steps (0.1, 0.2, 0.3) and of the last three.
+                .contains("0.2000 → 0.6000")
+                .contains("<tr><th>Held-out reward at start → end</th><td>0.3000 → 0.6000");
+    }
+
+    @Test
+    void theFirstVersionsEarliestGroupsStandBesideTheLastVersionsNewest() {
+        String first = section("first-version");
+        String last = section("last-version");
+
+        assertThat(first).contains("First policy version: v0").contains("group first-0")
+                .contains("group first-2").doesNotContain("group first-3")
+                .contains("<b>Ana:</b> Ana opens: plain")
+                .contains("<b>Resolution:</b> Resolved: plain");
+        assertThat(last).contains("Last policy version: v3").contains("group last-2")
+                .contains("group last-4").doesNotContain("group last-1")
+                .contains("<b>Ben:</b> Ben answers: better").contains("reward <b>0.8000</b>");
+    }
+
+    @Test
+    void modelTextIsEscapedSoAScriptInItNeverRuns() {
+        assertThat(html).doesNotContain("<script>alert")
+                .contains("&lt;/p&gt;&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;");
+    }
+
+    @Test
+    void theReportIsSelfContainedWithUplotAndTheChartsInlined() {
+        assertThat(html).doesNotContain("<script src=").doesNotContain("<link ")
+                .contains(".uplot").contains("function drawCharts(data)")
+                .contains("makeCharts(document.getElementById(\"charts\"))");
+    }
+
+    @Test
+    void metricsJsonlHasOneParsableLinePerStepEvaluationCheckpointAndWindow() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(folder.resolve(MetricsLog.FILE))) {
+            lines.add(mapper.readTree(line));
+        }
+
+        assertThat(lines).extracting(l -> l.get("type").asText()).containsExactly(
+                "step", "step", "step", "step", "step", "step",
+                "evaluation", "evaluation", "evaluation", "checkpoint", "window", "window");
+        assertThat(lines.get(6).get("evaluation").asText()).isEqualTo("held-out");
+        assertThat(lines.get(6).at("/metrics/trainer_step").asDouble()).isEqualTo(2);
+        assertThat(lines.get(11).at("/per_second/prompts").asDouble()).isEqualTo(1.5);
+        assertThat(lines.get(11).at("/lag/trainer-service").asLong()).isEqualTo(4);
+    }
+
+    private String section(String id) {
+        int from = html.indexOf("<section class=\"side\" id=\"" + id + "\">");
+        assertThat(from).as("section " + id).isNotNegative();
+        return html.substring(from, html.indexOf("</section>", from));
+    }
+}
