@@ -55,7 +55,7 @@ class DemoCommandIT {
     private DemoProcess demo;
     private OptionalInt exitCode = OptionalInt.empty();
     private List<ProcessHandle> aliveAtExit;
-    private List<ProcessHandle> aliveAfterCleanup;
+    private List<ProcessHandle> aliveAfterCleanup = List.of();
     private DashboardDom dashboard;
     private Exception browserFailure;
     private RunTopics topics;
