@@ -32,8 +32,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code demo [--minutes M] [--model DIR] [--judge-url URL --judge-model NAME] [--run NAME]}:
- * the whole loop on this machine. Starts the local Kafka broker (data in
+ * {@code demo [--minutes M] [--model DIR] [--judge-url URL --judge-model NAME] [--run NAME]
+ * [--runs-dir DIR]}: the whole loop on this machine. Starts the local Kafka broker (data in
  * {@code runs/<name>/kafka}, so a second run continues) and the four services as separate
  * processes on loopback, prints a progress line, serves a live dashboard (uPlot charts at
  * {@code http://127.0.0.1:8090/}), and stops everything cleanly after the time limit or on
@@ -72,8 +72,13 @@ public final class DemoCommand implements Callable<Integer> {
     private int dashboardPort;
 
     @Option(names = "--run", defaultValue = "demo",
-            description = "The run's folder under runs/ (default: ${DEFAULT-VALUE}).")
+            description = "The run's folder under the runs folder (default: ${DEFAULT-VALUE}).")
     private String run;
+
+    @Option(names = "--runs-dir", defaultValue = "runs",
+            description = "The folder of run folders; a relative one is in the checkout, "
+                    + "like --model (default: ${DEFAULT-VALUE}).")
+    private Path runsDir;
 
     private final Path root;
     private final PrintStream out;
@@ -105,7 +110,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("error: " + modelFolder + " is not a model folder (no config.json)");
             return 2;
         }
-        Path runFolder = root.resolve("runs").resolve(run);
+        Path runFolder = root.resolve(runsDir).resolve(run).normalize();
         boolean small = positions(modelFolder) <= SMALL_CONTEXT;
         Path prompts = small ? extract("tiny-model/prompts", runFolder.resolve("prompts"),
                 List.of("agreement-system.txt", "agreement.txt", "answer-system.txt",
