@@ -4,20 +4,17 @@ import ai.collectiveagency.demo.dashboard.Dashboard;
 import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.demo.fleet.Fleet;
 import ai.collectiveagency.demo.fleet.ServiceSpec;
+import ai.collectiveagency.demo.tasks.SmallModelFiles;
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.kafka.topics.TopicCatalogue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -35,9 +32,6 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs the whole loop on this machine: Kafka and the four services.")
 public final class DemoCommand implements Callable<Integer> {
-
-    /** Models with at most this many positions get the short prompts and scenarios. */
-    static final int SMALL_CONTEXT = 512;
 
     @Option(names = "--minutes", defaultValue = "10",
             description = "How long to run (default: ${DEFAULT-VALUE}).")
@@ -96,13 +90,9 @@ public final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         Path runFolder = root.resolve("runs").resolve(run);
-        boolean small = positions(modelFolder) <= SMALL_CONTEXT;
-        Path prompts = small ? extract("tiny-model/prompts", runFolder.resolve("prompts"),
-                List.of("agreement-system.txt", "agreement.txt", "answer-system.txt",
-                        "answer.txt", "continued.txt", "opening.txt", "persona-system.txt",
-                        "resolution.txt")) : null;
-        Path seeds = small ? extract("tiny-model/seeds", runFolder.resolve("seeds"),
-                List.of("scenario-templates.txt")) : null;
+        boolean small = positions(modelFolder) <= SmallModelFiles.SMALL_CONTEXT;
+        Path prompts = small ? SmallModelFiles.prompts(runFolder.resolve("prompts")) : null;
+        Path seeds = small ? SmallModelFiles.seeds(runFolder.resolve("seeds")) : null;
         Duration limit = Duration.ofMillis(Math.round(minutes * 60_000));
         out.printf("demo: run %s, model %s, reward %s, for %s%n", runFolder, modelFolder,
                 judgeUrl == null ? "offline embedding scorer (CA anchors)" : judgeUrl,
@@ -162,21 +152,5 @@ public final class DemoCommand implements Callable<Integer> {
     private static int positions(Path model) throws IOException {
         return new ObjectMapper().readTree(model.resolve("config.json").toFile())
                 .path("max_position_embeddings").asInt(Integer.MAX_VALUE);
-    }
-
-    /** Copies the class-path folder {@code resource} into {@code target}, for the services. */
-    private static Path extract(String resource, Path target, List<String> files) {
-        try {
-            Files.createDirectories(target);
-            for (String file : files) {
-                try (InputStream in = DemoCommand.class.getResourceAsStream("/" + resource + "/"
-                        + file)) {
-                    Files.copy(in, target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
     }
 }
