@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -37,7 +38,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How long to run (default: ${DEFAULT-VALUE}).")
     private double minutes;
 
-    @Option(names = "--model", defaultValue = "models/qwen2-tiny-random",
+    @Option(names = "--model", defaultValue = "models/negotiator-tiny",
             description = "The policy's base model, a Hugging Face folder "
                     + "(default: ${DEFAULT-VALUE}).")
     private Path model;
@@ -105,22 +106,30 @@ public final class DemoCommand implements Callable<Integer> {
                     "trainer.model", modelFolder.toString(),
                     "trainer.store", runFolder.resolve("checkpoints").toString(),
                     "trainer.groups-per-step", "2", "trainer.checkpoint-every", "2",
-                    "trainer.learning-rate", "1e-3", "trainer.lora.rank", "8",
+                    "trainer.learning-rate", "2e-3", "trainer.lora.rank", "8",
                     "trainer.lora.alpha", "16", "trainer.segments", "both",
                     "trainer.max-staleness", "8", "kafka.bootstrap.servers", kafka)), start);
             fleet.start(service("reward-service", rewardSettings(kafka)), start);
             Map<String, String> rollout = new HashMap<>(Map.of(
-                    "rollout.model", modelFolder.toString(), "rollout.group-size", "4",
-                    "rollout.max-turns", "3", "rollout.dialogue.max-tokens", "16",
-                    "rollout.resolution.max-tokens", "24", "rollout.answer.max-tokens", "24",
-                    "rollout.batch.max-tasks", "2", "kafka.bootstrap.servers", kafka));
+                    "rollout.model", modelFolder.toString(), "rollout.group-size", "6",
+                    "rollout.max-turns", "4", "rollout.batch.max-tasks", "2",
+                    "kafka.bootstrap.servers", kafka));
+            // Every part sampled at temperature 1 so that a group's trajectories differ where
+            // the reward looks (the resolution) and GRPO's advantages carry signal.
+            for (String part : List.of("dialogue", "resolution", "answer")) {
+                rollout.put("rollout." + part + ".temperature", "1.0");
+                rollout.put("rollout." + part + ".top-p", "1.0");
+                rollout.put("rollout." + part + ".max-tokens", small
+                        ? (part.equals("dialogue") ? "24" : "40")
+                        : (part.equals("dialogue") ? "64" : "128"));
+            }
             if (prompts != null) {
                 rollout.put("rollout.prompts", prompts.toString());
             }
             fleet.start(service("rollout-service", rollout), start);
             Map<String, String> generator = new HashMap<>(Map.of("prompts.rate", "2",
                     "prompts.pacing.max-lag", "8", "prompts.audit.enabled", "false",
-                    "kafka.bootstrap.servers", kafka));
+                    "prompts.held-out-share", "0.2", "kafka.bootstrap.servers", kafka));
             if (seeds != null) {
                 generator.put("prompts.seeds", seeds.toString());
                 generator.put("prompts.replace-seeds", "true");
