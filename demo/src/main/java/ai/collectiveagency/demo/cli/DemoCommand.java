@@ -9,18 +9,16 @@ import ai.collectiveagency.demo.report.MetricsLog;
 import ai.collectiveagency.demo.report.RunRecord;
 import ai.collectiveagency.demo.report.RunReport;
 import ai.collectiveagency.demo.report.SampleNegotiations;
+import ai.collectiveagency.demo.tasks.SmallModelFiles;
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.kafka.topics.LogicalTopic;
 import ai.collectiveagency.kafka.topics.TopicCatalogue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -44,8 +42,6 @@ import picocli.CommandLine.Option;
         description = "Runs the whole loop on this machine: Kafka and the four services.")
 public final class DemoCommand implements Callable<Integer> {
 
-    /** Models with at most this many positions get the short prompts and scenarios. */
-    static final int SMALL_CONTEXT = 512;
     /** How long Ctrl-C waits for the report before the JVM exits regardless. */
     private static final Duration REPORT_BOUND = Duration.ofSeconds(30);
 
@@ -53,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How long to run (default: ${DEFAULT-VALUE}).")
     private double minutes;
 
-    @Option(names = "--model", defaultValue = "models/qwen2-tiny-random",
+    @Option(names = "--model", defaultValue = "models/negotiator-tiny",
             description = "The policy's base model, a Hugging Face folder "
                     + "(default: ${DEFAULT-VALUE}).")
     private Path model;
@@ -111,13 +107,9 @@ public final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         Path runFolder = root.resolve(runsDir).resolve(run).normalize();
-        boolean small = positions(modelFolder) <= SMALL_CONTEXT;
-        Path prompts = small ? extract("tiny-model/prompts", runFolder.resolve("prompts"),
-                List.of("agreement-system.txt", "agreement.txt", "answer-system.txt",
-                        "answer.txt", "continued.txt", "opening.txt", "persona-system.txt",
-                        "resolution.txt")) : null;
-        Path seeds = small ? extract("tiny-model/seeds", runFolder.resolve("seeds"),
-                List.of("scenario-templates.txt")) : null;
+        boolean small = positions(modelFolder) <= SmallModelFiles.SMALL_CONTEXT;
+        Path prompts = small ? SmallModelFiles.prompts(runFolder.resolve("prompts")) : null;
+        Path seeds = small ? SmallModelFiles.seeds(runFolder.resolve("seeds")) : null;
         Duration limit = Duration.ofMillis(Math.round(minutes * 60_000));
         out.printf("demo: run %s, model %s, reward %s, for %s%n", runFolder, modelFolder,
                 judgeUrl == null ? "offline embedding scorer (CA anchors)" : judgeUrl,
@@ -153,13 +145,16 @@ public final class DemoCommand implements Callable<Integer> {
             Path seeds, GracefulStop stop) throws InterruptedException {
         String kafka = fleet.bootstrapServers();
         Duration start = Duration.ofMinutes(3);
-        fleet.start(service("trainer-service", Map.of(
+        Map<String, String> trainer = new HashMap<>(Map.of(
                 "trainer.model", modelFolder.toString(),
                 "trainer.store", runFolder.resolve("checkpoints").toString(),
                 "trainer.groups-per-step", "2", "trainer.checkpoint-every", "2",
-                "trainer.learning-rate", "1e-3", "trainer.lora.rank", "8",
+                "trainer.learning-rate", "2e-3", "trainer.lora.rank", "8",
                 "trainer.lora.alpha", "16", "trainer.segments", "both",
-                "trainer.max-staleness", "8", "kafka.bootstrap.servers", kafka)), start);
+                "trainer.max-staleness", "8", "kafka.bootstrap.servers", kafka));
+        // A small KL penalty, so that the dashboard shows how far the policy has moved.
+        trainer.put("trainer.beta", "0.02");
+        fleet.start(service("trainer-service", trainer), start);
         if (stop.requested()) {
             return false;
         }
@@ -168,10 +163,19 @@ public final class DemoCommand implements Callable<Integer> {
             return false;
         }
         Map<String, String> rollout = new HashMap<>(Map.of(
-                "rollout.model", modelFolder.toString(), "rollout.group-size", "4",
-                "rollout.max-turns", "3", "rollout.dialogue.max-tokens", "16",
-                "rollout.resolution.max-tokens", "24", "rollout.answer.max-tokens", "24",
-                "rollout.batch.max-tasks", "2", "kafka.bootstrap.servers", kafka));
+                "rollout.model", modelFolder.toString(), "rollout.group-size", "6",
+                "rollout.max-turns", "4", "rollout.batch.max-tasks", "2",
+                "kafka.bootstrap.servers", kafka));
+        // Every part sampled at temperature 1 so that a group's trajectories differ where the
+        // reward looks (the resolution) and GRPO's advantages carry signal. The short budgets
+        // fit the short prompts of small models (prompts != null).
+        for (String part : List.of("dialogue", "resolution", "answer")) {
+            boolean turn = part.equals("dialogue");
+            rollout.put("rollout." + part + ".temperature", "1.0");
+            rollout.put("rollout." + part + ".top-p", "1.0");
+            rollout.put("rollout." + part + ".max-tokens", prompts != null
+                    ? (turn ? "24" : "40") : (turn ? "64" : "128"));
+        }
         if (prompts != null) {
             rollout.put("rollout.prompts", prompts.toString());
         }
@@ -181,7 +185,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Map<String, String> generator = new HashMap<>(Map.of("prompts.rate", "2",
                 "prompts.pacing.max-lag", "8", "prompts.audit.enabled", "false",
-                "kafka.bootstrap.servers", kafka));
+                "prompts.held-out-share", "0.2", "kafka.bootstrap.servers", kafka));
         if (seeds != null) {
             generator.put("prompts.seeds", seeds.toString());
             generator.put("prompts.replace-seeds", "true");
@@ -218,21 +222,5 @@ public final class DemoCommand implements Callable<Integer> {
     private static int positions(Path model) throws IOException {
         return new ObjectMapper().readTree(model.resolve("config.json").toFile())
                 .path("max_position_embeddings").asInt(Integer.MAX_VALUE);
-    }
-
-    /** Copies the class-path folder {@code resource} into {@code target}, for the services. */
-    private static Path extract(String resource, Path target, List<String> files) {
-        try {
-            Files.createDirectories(target);
-            for (String file : files) {
-                try (InputStream in = DemoCommand.class.getResourceAsStream("/" + resource + "/"
-                        + file)) {
-                    Files.copy(in, target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
     }
 }

@@ -3,7 +3,6 @@ package ai.collectiveagency.rollout.negotiation;
 import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.policy.sampling.Generation;
 import ai.collectiveagency.policy.sampling.SamplingParams;
-import ai.collectiveagency.policy.tokenizer.Message;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +18,7 @@ import java.util.List;
 public final class PolicyAgreementCheck implements AgreementCheck {
 
     private final Policy policy;
-    private final PromptTemplates templates;
-    private final int contextTurns;
+    private final AgreementPrompt question;
     private final SamplingParams params;
     private final ContextBudget budget;
     private final ModelTimer timer;
@@ -39,8 +37,7 @@ public final class PolicyAgreementCheck implements AgreementCheck {
             int maxTokens, ModelTimer timer) {
         this.timer = timer;
         this.policy = policy;
-        this.templates = templates;
-        this.contextTurns = contextTurns;
+        this.question = new AgreementPrompt(templates, contextTurns);
         this.params = SamplingParams.greedy(maxTokens);
         this.budget = new ContextBudget(policy.model().config().maxPositions());
     }
@@ -51,7 +48,7 @@ public final class PolicyAgreementCheck implements AgreementCheck {
         List<int[]> prompts = new ArrayList<>();
         List<Integer> asked = new ArrayList<>();
         for (int i = 0; i < dialogues.size(); i++) {
-            int[] prompt = policy.encodeChat(messages(dialogues.get(i)));
+            int[] prompt = policy.encodeChat(question.messages(dialogues.get(i)));
             if (budget.fits(prompt.length, params.maxNewTokens())) {
                 prompts.add(prompt);
                 asked.add(i);
@@ -71,12 +68,5 @@ public final class PolicyAgreementCheck implements AgreementCheck {
             }
         }
         return List.of(verdicts);
-    }
-
-    /** The judge's conversation about one dialogue. */
-    List<Message> messages(Dialogue dialogue) {
-        var values = TaskText.of(dialogue.task(), dialogue.lastTurns(contextTurns));
-        return List.of(Message.system(templates.agreementSystem().fill(values)),
-                Message.user(templates.agreement().fill(values)));
     }
 }
