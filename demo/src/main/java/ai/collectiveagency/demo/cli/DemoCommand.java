@@ -63,6 +63,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--judge-model", description = "The judge's model name.")
     private String judgeModel;
 
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Seeds the tasks (prompts.seed), and with them every sampled "
+                    + "trajectory, and the LoRA initialisation (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
     @Option(names = "--dashboard-port", defaultValue = "8090",
             description = "Port of the live dashboard on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     private int dashboardPort;
@@ -154,6 +159,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "trainer.max-staleness", "8", "kafka.bootstrap.servers", kafka));
         // A small KL penalty, so that the dashboard shows how far the policy has moved.
         trainer.put("trainer.beta", "0.02");
+        trainer.put("trainer.lora.seed", Long.toString(seed));
         fleet.start(service("trainer-service", trainer), start);
         if (stop.requested()) {
             return false;
@@ -190,6 +196,7 @@ public final class DemoCommand implements Callable<Integer> {
             generator.put("prompts.seeds", seeds.toString());
             generator.put("prompts.replace-seeds", "true");
         }
+        generator.put("prompts.seed", Long.toString(seed));
         fleet.start(service("prompt-generator", generator), start);
         return !stop.requested();
     }
