@@ -18,8 +18,8 @@ const CHARTS = [
    lines: [["steps", "reward_mean", "trained groups", "#1b7837"],
            ["heldout", "reward_mean", "held-out", "#e08214"]]},
   {id: "kl", title: "KL to the reference", lines: [["steps", "kl", "kl", "#762a83"]],
-   note: "empty while the KL coefficient beta is 0 (the demo's default): the trainer then "
-       + "scores no reference model and reports no KL"},
+   note: "empty when the KL coefficient trainer.beta is 0: the trainer then scores no "
+       + "reference model and reports no KL"},
   {id: "loss", title: "Loss", lines: [["steps", "loss", "loss", "#b2182b"]]},
   {id: "clip_fraction", title: "Clip fraction",
    lines: [["steps", "clip_fraction", "clip fraction", "#2166ac"]]},

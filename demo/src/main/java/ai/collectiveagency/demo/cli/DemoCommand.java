@@ -154,11 +154,11 @@ public final class DemoCommand implements Callable<Integer> {
                 "trainer.model", modelFolder.toString(),
                 "trainer.store", runFolder.resolve("checkpoints").toString(),
                 "trainer.groups-per-step", "2", "trainer.checkpoint-every", "2",
-                "trainer.learning-rate", "2e-3", "trainer.lora.rank", "8",
+                "trainer.learning-rate", "5e-4", "trainer.lora.rank", "8",
                 "trainer.lora.alpha", "16", "trainer.segments", "both",
                 "trainer.max-staleness", "8", "kafka.bootstrap.servers", kafka));
         // A small KL penalty, so that the dashboard shows how far the policy has moved.
-        trainer.put("trainer.beta", "0.02");
+        trainer.put("trainer.beta", "0.05");
         trainer.put("trainer.lora.seed", Long.toString(seed));
         fleet.start(service("trainer-service", trainer), start);
         if (stop.requested()) {

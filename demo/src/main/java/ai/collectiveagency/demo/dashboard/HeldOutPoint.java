@@ -14,8 +14,11 @@ package ai.collectiveagency.demo.dashboard;
 public record HeldOutPoint(long trainerStep, long policyVersion, int samples, double rewardMean,
         double rewardStd, double agreementRate) {
 
-    /** This point and {@code other} (same step) as one, weighted by their samples. */
-    HeldOutPoint pool(HeldOutPoint other) {
+    /**
+     * This point and {@code other} as one, weighted by their samples; the step is this one's,
+     * the version the newer one.
+     */
+    public HeldOutPoint pool(HeldOutPoint other) {
         if (other.samples == 0) {
             return this;
         }

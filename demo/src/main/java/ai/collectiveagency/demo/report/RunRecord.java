@@ -153,11 +153,19 @@ public final class RunRecord implements AutoCloseable {
         List<Double> rewards = series.stepValues("reward_mean");
         int edge = Math.max(1, Math.min(EDGE_STEPS, rewards.size() / 2));
         List<HeldOutPoint> heldOut = series.heldOut();
+        // One held-out group is six samples of one task: pool a few at each end.
+        int heldOutEdge = Math.max(1, Math.min(EDGE_STEPS, heldOut.size() / 2));
         return new RunSummary(run, started, Duration.between(started, ended), steps,
                 newCheckpoints.size(), checkpointVersion, groups, heldOutGroups,
                 mean(rewards.subList(0, Math.min(edge, rewards.size()))),
                 mean(rewards.subList(Math.max(0, rewards.size() - edge), rewards.size())),
-                edge, heldOut.stream().findFirst(), lastHeldOut());
+                edge, pooled(heldOut.subList(0, Math.min(heldOutEdge, heldOut.size()))),
+                pooled(heldOut.subList(Math.max(0, heldOut.size() - heldOutEdge),
+                        heldOut.size())));
+    }
+
+    private static Optional<HeldOutPoint> pooled(List<HeldOutPoint> points) {
+        return points.stream().reduce(HeldOutPoint::pool);
     }
 
     private static OptionalDouble mean(List<Double> values) {

@@ -114,10 +114,10 @@ public final class RunReport {
         }
         return NegotiationCards.number(start.get().rewardMean()) + " → "
                 + NegotiationCards.number(end.get().rewardMean())
-                + " <span class=\"meta\">(step " + start.get().trainerStep() + ", v"
-                + start.get().policyVersion() + ", " + start.get().samples() + " samples → step "
-                + end.get().trainerStep() + ", v" + end.get().policyVersion() + ", "
-                + end.get().samples() + " samples)</span>";
+                + " <span class=\"meta\">(the first and the last few held-out groups: "
+                + start.get().samples() + " samples up to v" + start.get().policyVersion()
+                + " → " + end.get().samples() + " samples from step " + end.get().trainerStep()
+                + ", up to v" + end.get().policyVersion() + ")</span>";
     }
 
     private static String duration(Duration d) {

@@ -20,8 +20,8 @@ import java.util.OptionalDouble;
  * @param rewardStart mean of {@code rewardSteps} first steps' mean reward
  * @param rewardEnd mean of {@code rewardSteps} last steps' mean reward
  * @param rewardSteps steps averaged at each end
- * @param heldOutStart the first held-out evaluation (pooled per trainer step)
- * @param heldOutEnd the last one
+ * @param heldOutStart the first few held-out evaluations, pooled
+ * @param heldOutEnd the last few, pooled
  */
 public record RunSummary(String run, Instant started, Duration duration, long steps,
         long checkpoints, long newestCheckpoint, long groupsScored, long heldOutGroups,

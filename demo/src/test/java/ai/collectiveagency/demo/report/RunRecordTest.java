@@ -74,6 +74,23 @@ class RunRecordTest {
     }
 
     @Test
+    void heldOutRewardAtStartAndEndPoolsTheFirstAndLastFewEvaluations() {
+        try (RunRecord record = record()) {
+            for (int step = 1; step <= 10; step++) {
+                record.evaluation(heldOut(step, step, 6, step / 10.0));
+            }
+
+            RunSummary summary = record.summary("r", START.plusSeconds(60));
+            assertThat(summary.heldOutStart().orElseThrow().rewardMean())
+                    .isCloseTo(0.3, within(1e-12)); // steps 1-5
+            assertThat(summary.heldOutStart().orElseThrow().samples()).isEqualTo(30);
+            assertThat(summary.heldOutEnd().orElseThrow().rewardMean())
+                    .isCloseTo(0.8, within(1e-12)); // steps 6-10
+            assertThat(summary.heldOutEnd().orElseThrow().policyVersion()).isEqualTo(10);
+        }
+    }
+
+    @Test
     void scoredGroupsCountHeldOutOnesAndRaiseTheFleetVersion() {
         try (RunRecord record = record()) {
             record.scored(negotiation("a", 0, "x", 0.1));
