@@ -35,6 +35,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -119,7 +120,7 @@ public final class Warmup {
         ChatTemplate template = ChatTemplate.of(CHATML, Map.of());
         ByteLevelBpeTrainer bpe = new ByteLevelBpeTrainer();
         String specials = String.join("|", SPECIAL_TOKENS.stream()
-                .map(java.util.regex.Pattern::quote).toList());
+                .map(Pattern::quote).toList());
         for (WarmupCorpus.Example example : examples) {
             String text = template.render(example.prompt(), true) + example.target();
             for (String piece : text.split(specials)) {

@@ -28,7 +28,10 @@ public final class WarmupCorpus {
     private final ClosingPrompts closing;
     private final NegotiationScript script;
 
-    /** @param contextTurns turns each speaker and the judge see, as {@code rollout.context-turns} */
+    /**
+     * @param contextTurns turns each speaker and the judge see, as
+     *     {@code rollout.context-turns}
+     */
     public WarmupCorpus(PromptTemplates templates, int contextTurns, NegotiationScript script) {
         this.perspective = new Perspective(templates, contextTurns);
         this.agreement = new AgreementPrompt(templates, contextTurns);

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,7 +83,7 @@ class WarmupCorpusTest {
         PromptTask task = tasks(1).get(0);
         NegotiationScript script = NegotiationScript.shipped();
         Random random = new Random(3);
-        long distinct = java.util.stream.IntStream.range(0, 400)
+        long distinct = IntStream.range(0, 400)
                 .mapToObj(i -> script.resolution(task, random)).distinct().count();
         assertThat(distinct).isGreaterThanOrEqualTo(10);
     }

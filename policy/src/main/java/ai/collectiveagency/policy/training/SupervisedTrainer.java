@@ -29,7 +29,9 @@ public final class SupervisedTrainer {
     private final AdamW optimizer;
     private final double maxGradNorm;
 
-    /** @param maxGradNorm global-norm clipping threshold ({@code Double.POSITIVE_INFINITY}: none) */
+    /**
+     * @param maxGradNorm global-norm clipping threshold ({@code Double.POSITIVE_INFINITY}: none)
+     */
     public SupervisedTrainer(Llama model, AdamW optimizer, double maxGradNorm) {
         this.model = model;
         this.optimizer = optimizer;

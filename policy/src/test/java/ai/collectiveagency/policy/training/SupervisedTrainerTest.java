@@ -11,7 +11,9 @@ import ai.collectiveagency.policy.optim.AdamWConfig;
 import ai.collectiveagency.policy.optim.ScheduleConfig;
 import ai.collectiveagency.policy.scoring.TokenScorer;
 import ai.djl.ndarray.NDManager;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The warm-up's supervised step: cross-entropy on the masked reply tokens only. */
@@ -52,7 +54,8 @@ class SupervisedTrainerTest {
                 var two = new SupervisedTrainer(split, b, 1e9).step(List.of(batch(0, 1),
                         batch(1, 2)));
                 assertThat(two.loss()).isCloseTo(one.loss(), within(1e-5));
-                assertThat(two.gradNorm()).isCloseTo(one.gradNorm(), within(1e-3 * one.gradNorm()));
+                assertThat(two.gradNorm())
+                        .isCloseTo(one.gradNorm(), within(1e-3 * one.gradNorm()));
             }
         }
     }
@@ -73,14 +76,14 @@ class SupervisedTrainerTest {
         try (AdamW optimizer = new AdamW(model.parameters().asMap(),
                 AdamWConfig.torchDefaults(lr), ScheduleConfig.constant())) {
             SupervisedTrainer trainer = new SupervisedTrainer(model, optimizer, 1e9);
-            return java.util.stream.IntStream.range(0, steps)
+            return IntStream.range(0, steps)
                     .mapToObj(i -> trainer.step(List.of(batch(0, 2)))).toList();
         }
     }
 
     private static TrainingBatch batch(int from, int to) {
-        return new TrainingBatch(java.util.Arrays.copyOfRange(TOKENS, from, to),
-                java.util.Arrays.copyOfRange(ATTENTION, from, to),
-                java.util.Arrays.copyOfRange(MASK, from, to), null, new double[to - from]);
+        return new TrainingBatch(Arrays.copyOfRange(TOKENS, from, to),
+                Arrays.copyOfRange(ATTENTION, from, to), Arrays.copyOfRange(MASK, from, to), null,
+                new double[to - from]);
     }
 }
