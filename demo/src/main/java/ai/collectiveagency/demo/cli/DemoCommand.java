@@ -5,6 +5,7 @@ import ai.collectiveagency.demo.dashboard.OffsetReader;
 import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.demo.fleet.Fleet;
 import ai.collectiveagency.demo.fleet.ServiceSpec;
+import ai.collectiveagency.demo.report.EarlierSessions;
 import ai.collectiveagency.demo.report.MetricsLog;
 import ai.collectiveagency.demo.report.RunRecord;
 import ai.collectiveagency.demo.report.RunReport;
@@ -119,6 +120,9 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("demo: run %s, model %s, reward %s, for %s%n", runFolder, modelFolder,
                 judgeUrl == null ? "offline embedding scorer (CA anchors)" : judgeUrl,
                 limit);
+        EarlierSessions.keep(runFolder).ifPresent(earlier -> out.println(
+                "demo: continuing run " + run + "; the earlier session's report is in "
+                        + earlier));
         TopicCatalogue topics = TopicCatalogue.defaults();
         try (Fleet fleet = Fleet.on(LocalKafka.start(runFolder.resolve("kafka"),
                 LocalKafka.ANY_PORT, topics), runFolder.resolve("logs"));
