@@ -3,7 +3,6 @@ package ai.collectiveagency.reward.onnx;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -11,13 +10,11 @@ import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -126,39 +123,14 @@ public final class OnnxRewardModel implements AutoCloseable {
             return new float[0];
         }
         long[][] ids = texts.stream().map(this::tokenize).toArray(long[][]::new);
-        int batch = ids.length;
-        int length = Math.max(1, Arrays.stream(ids).mapToInt(row -> row.length).max().orElse(1));
-        long[] inputIds = new long[batch * length];
-        long[] mask = new long[batch * length];
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(ids[b], 0, inputIds, b * length, ids[b].length);
-            Arrays.fill(mask, b * length, b * length + ids[b].length, 1L);
-        }
-        long[] shape = {batch, length};
-        Map<String, OnnxTensor> feed = new HashMap<>();
-        try {
-            feed.put("input_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(inputIds),
-                    shape));
-            feed.put("attention_mask", OnnxTensor.createTensor(environment, LongBuffer.wrap(mask),
-                    shape));
-            if (typeIds) {
-                feed.put("token_type_ids", OnnxTensor.createTensor(environment,
-                        LongBuffer.wrap(new long[batch * length]), shape));
+        return EncoderBatch.run(environment, session, ids, typeIds, output, value -> {
+            float[][] logits = (float[][]) value; // (batch, 1)
+            float[] scores = new float[logits.length];
+            for (int b = 0; b < logits.length; b++) {
+                scores[b] = logits[b][0];
             }
-            try (OrtSession.Result result = session.run(feed, Set.of(output))) {
-                float[][] logits = (float[][]) result.get(0).getValue(); // (batch, 1)
-                float[] scores = new float[batch];
-                for (int b = 0; b < batch; b++) {
-                    scores[b] = logits[b][0];
-                }
-                return scores;
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on a batch of " + batch + ": "
-                    + e.getMessage(), e);
-        } finally {
-            feed.values().forEach(OnnxTensor::close);
-        }
+            return scores;
+        });
     }
 
     @Override

@@ -2,18 +2,15 @@ package ai.collectiveagency.reward.onnx;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,38 +95,15 @@ public final class SentenceEncoder implements AutoCloseable {
             long[] all = encoding.getIds();
             ids[b] = all.length <= maxTokens ? all : Arrays.copyOf(all, maxTokens);
         }
-        int batch = ids.length;
-        int length = Arrays.stream(ids).mapToInt(row -> row.length).max().orElse(1);
-        long[] inputIds = new long[batch * length];
-        long[] mask = new long[batch * length];
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(ids[b], 0, inputIds, b * length, ids[b].length);
-            Arrays.fill(mask, b * length, b * length + ids[b].length, 1L);
-        }
-        long[] shape = {batch, length};
-        Map<String, OnnxTensor> feed = new HashMap<>();
-        try {
-            feed.put("input_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(inputIds),
-                    shape));
-            feed.put("attention_mask", OnnxTensor.createTensor(environment,
-                    LongBuffer.wrap(mask), shape));
-            if (inputs.contains("token_type_ids")) {
-                feed.put("token_type_ids", OnnxTensor.createTensor(environment,
-                        LongBuffer.wrap(new long[batch * length]), shape));
-            }
-            try (OrtSession.Result result = session.run(feed, Set.of("last_hidden_state"))) {
-                float[][][] states = (float[][][]) result.get(0).getValue(); // (B, T, D)
-                float[][] out = new float[batch][];
-                for (int b = 0; b < batch; b++) {
-                    out[b] = meanPooled(states[b], ids[b].length);
-                }
-                return out;
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on a batch of " + batch, e);
-        } finally {
-            feed.values().forEach(OnnxTensor::close);
-        }
+        return EncoderBatch.run(environment, session, ids, inputs.contains("token_type_ids"),
+                "last_hidden_state", value -> {
+                    float[][][] states = (float[][][]) value; // (B, T, D)
+                    float[][] out = new float[ids.length][];
+                    for (int b = 0; b < ids.length; b++) {
+                        out[b] = meanPooled(states[b], ids[b].length);
+                    }
+                    return out;
+                });
     }
 
     /** The mean of the first {@code tokens} states, scaled to unit length. */
