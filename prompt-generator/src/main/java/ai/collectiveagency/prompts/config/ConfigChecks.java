@@ -87,29 +87,7 @@ public final class ConfigChecks {
         if (llm.maxTokens() < 64) {
             problems.add("prompts.llm.max-tokens must be >= 64, was " + llm.maxTokens());
         }
-        positive(problems, "prompts.llm.timeout", llm.timeout());
-        if (llm.maxRetries() < 0) {
-            problems.add("prompts.llm.max-retries must be >= 0, was " + llm.maxRetries());
-        }
-        if (llm.retryDelay().isNegative()) {
-            problems.add("prompts.llm.retry-delay must be >= 0, was " + llm.retryDelay());
-        }
-        if (llm.circuitWindow() < 1) {
-            problems.add("prompts.llm.circuit-window must be >= 1, was " + llm.circuitWindow());
-        }
-        if (!(llm.circuitFailureRatio() > 0 && llm.circuitFailureRatio() <= 1)) {
-            problems.add("prompts.llm.circuit-failure-ratio must lie in (0, 1], was "
-                    + llm.circuitFailureRatio());
-        }
-        if (llm.circuitDelay().isNegative()) {
-            problems.add("prompts.llm.circuit-delay must be >= 0, was " + llm.circuitDelay());
-        }
-    }
-
-    private static void positive(List<String> problems, String key, Duration duration) {
-        if (duration.isNegative() || duration.isZero()) {
-            problems.add(key + " must be > 0, was " + duration);
-        }
+        problems.addAll(llm.problems("prompts.llm"));
     }
 
     private static void share(List<String> problems, String key, double share) {

@@ -1,5 +1,6 @@
 package ai.collectiveagency.prompts.config;
 
+import ai.collectiveagency.llm.ChatGuardConfig;
 import ai.collectiveagency.llm.JsonMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -64,7 +65,7 @@ public interface PromptGeneratorConfig {
     Llm llm();
 
     /** Settings of the LLM task source, keys under {@code prompts.llm.}. */
-    interface Llm {
+    interface Llm extends ChatGuardConfig {
 
         /** Share of tasks an LLM writes, the rest combinatorial, in [0, 1]; 0 turns it off. */
         @WithDefault("0")
@@ -90,30 +91,6 @@ public interface PromptGeneratorConfig {
         /** Longest answer requested, in tokens. */
         @WithDefault("1500")
         int maxTokens();
-
-        /** Time one attempt may take. */
-        @WithDefault("60s")
-        Duration timeout();
-
-        /** Attempts after the first for an answer that failed (bad JSON, 5xx, timeout). */
-        @WithDefault("2")
-        int maxRetries();
-
-        /** Back-off before the first retry; it doubles for each further one. */
-        @WithDefault("1s")
-        Duration retryDelay();
-
-        /** Attempts the circuit breaker looks back over. */
-        @WithDefault("20")
-        int circuitWindow();
-
-        /** Share of failed attempts in the window that opens the circuit, in (0, 1]. */
-        @WithDefault("0.5")
-        double circuitFailureRatio();
-
-        /** How long an open circuit refuses requests before it lets one through. */
-        @WithDefault("30s")
-        Duration circuitDelay();
     }
 
     /** Settings of the audit consumer, keys under {@code prompts.audit.}. */

@@ -1,7 +1,6 @@
 package ai.collectiveagency.prompts.config;
 
 import ai.collectiveagency.llm.ChatEndpoint;
-import ai.collectiveagency.llm.ChatGuard;
 import ai.collectiveagency.llm.JsonChat;
 import ai.collectiveagency.prompts.combinatorial.CombinatorialConfig;
 import ai.collectiveagency.prompts.combinatorial.CombinatorialSource;
@@ -48,9 +47,7 @@ public class TaskSourceFactory {
         }
         JsonChat chat = JsonChat.create(new ChatEndpoint(llm.baseUrl().orElseThrow(),
                         llm.model().orElseThrow(), llm.apiKey()),
-                LlmTaskSource.schema(), llm.jsonMode(),
-                new ChatGuard(llm.timeout(), llm.maxRetries(), llm.retryDelay(),
-                        llm.circuitWindow(), llm.circuitFailureRatio(), llm.circuitDelay()));
+                LlmTaskSource.schema(), llm.jsonMode(), llm.guard());
         LlmTaskSource source = new LlmTaskSource(chat, lists, drawing, llm.temperature(),
                 llm.maxTokens());
         return new TaskSources(new SourceMix(combinatorial::task, source::task, llm.share(),

@@ -1,5 +1,6 @@
 package ai.collectiveagency.reward.config;
 
+import ai.collectiveagency.llm.ChatGuardConfig;
 import ai.collectiveagency.llm.JsonMode;
 import ai.collectiveagency.reward.scoring.FailedTrajectories;
 import io.smallrye.config.ConfigMapping;
@@ -81,7 +82,7 @@ public interface RewardConfig {
     }
 
     /** A judge over an OpenAI-compatible endpoint. */
-    interface Judge {
+    interface Judge extends ChatGuardConfig {
 
         /** API root, e.g. {@code http://localhost:8000/v1}. */
         Optional<URI> baseUrl();
@@ -113,28 +114,6 @@ public interface RewardConfig {
         /** Answers kept so a replayed text costs nothing (not used for {@code self}). */
         @WithDefault("10000")
         long cacheSize();
-
-        /** Time one attempt may take. */
-        @WithDefault("60s")
-        Duration timeout();
-
-        /** Retries of a failed attempt (bad JSON, schema violation, 5xx, timeout). */
-        @WithDefault("2")
-        int maxRetries();
-
-        @WithDefault("1s")
-        Duration retryDelay();
-
-        /** Attempts the circuit breaker looks back over. */
-        @WithDefault("20")
-        int circuitWindow();
-
-        @WithDefault("0.5")
-        double circuitFailureRatio();
-
-        /** How long an open circuit refuses requests. */
-        @WithDefault("30s")
-        Duration circuitDelay();
     }
 
     /** An ONNX reward model folder ({@code model.onnx}, {@code tokenizer.json}). */

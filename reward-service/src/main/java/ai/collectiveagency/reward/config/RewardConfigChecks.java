@@ -111,15 +111,7 @@ public final class RewardConfigChecks {
         }
         atLeast(problems, prefix + ".max-tokens", judge.maxTokens(), 16);
         atLeast(problems, prefix + ".concurrency", judge.concurrency(), 1);
-        atLeast(problems, prefix + ".max-retries", judge.maxRetries(), 0);
-        atLeast(problems, prefix + ".circuit-window", judge.circuitWindow(), 1);
-        if (judge.timeout().isNegative() || judge.timeout().isZero()) {
-            problems.add(prefix + ".timeout must be > 0, was " + judge.timeout());
-        }
-        if (!(judge.circuitFailureRatio() > 0 && judge.circuitFailureRatio() <= 1)) {
-            problems.add(prefix + ".circuit-failure-ratio must lie in (0, 1], was "
-                    + judge.circuitFailureRatio());
-        }
+        problems.addAll(judge.problems(prefix));
         if (judge.cacheSize() < 0) {
             problems.add(prefix + ".cache-size must be >= 0, was " + judge.cacheSize());
         }

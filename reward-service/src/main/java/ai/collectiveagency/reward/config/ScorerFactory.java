@@ -1,7 +1,6 @@
 package ai.collectiveagency.reward.config;
 
 import ai.collectiveagency.llm.ChatEndpoint;
-import ai.collectiveagency.llm.ChatGuard;
 import ai.collectiveagency.reward.composite.CompositeScorer;
 import ai.collectiveagency.reward.judge.JudgeScorer;
 import ai.collectiveagency.reward.judge.JudgeScorers;
@@ -66,9 +65,7 @@ public class ScorerFactory {
                 new ChatEndpoint(judge.baseUrl().orElseThrow(), judge.model().orElseThrow(),
                         judge.apiKey()),
                 Rubric.load(judge.rubric()),
-                new ChatGuard(judge.timeout(), judge.maxRetries(), judge.retryDelay(),
-                        judge.circuitWindow(), judge.circuitFailureRatio(),
-                        judge.circuitDelay()),
+                judge.guard(),
                 judge.jsonMode(), judge.temperature(), judge.maxTokens(), judge.concurrency(),
                 judge.cacheSize(), self);
         opened.add(scorer);
