@@ -4,9 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,11 +57,7 @@ public final class WarmupCommand implements Callable<Integer> {
                 System.err.println("error: " + folder + " exists; pass --force to replace it");
                 return 2;
             }
-            try (Stream<Path> files = Files.walk(folder)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
+            FileUtils.deleteDirectory(folder.toFile());
         }
         WarmupRecipe recipe = WarmupRecipe.defaults();
         if (steps != null) {

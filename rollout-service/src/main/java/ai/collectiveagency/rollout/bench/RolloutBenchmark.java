@@ -14,15 +14,13 @@ import ai.collectiveagency.schemas.kafka.RolloutGroupSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 
 /**
  * {@code ./pipeline bench rollout}: how fast self-play turns tasks into groups, and how much of
@@ -103,7 +101,7 @@ public final class RolloutBenchmark {
                 runs.add(measure(folder, "bench ~40M random weights"));
             } finally {
                 if (!keep) {
-                    deleteTree(folder);
+                    FileUtils.deleteDirectory(folder.toFile());
                 }
             }
         }
@@ -142,7 +140,7 @@ public final class RolloutBenchmark {
             return timed(selfPlay, timer, policy, label, compact, turnTokens);
         } finally {
             if (promptFolder != null) {
-                deleteTree(promptFolder);
+                FileUtils.deleteDirectory(promptFolder.toFile());
             }
         }
     }
@@ -278,16 +276,6 @@ public final class RolloutBenchmark {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return value;
-    }
-
-    private static void deleteTree(Path folder) throws IOException {
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 
     /** A line on stderr: stdout carries only the JSON. */

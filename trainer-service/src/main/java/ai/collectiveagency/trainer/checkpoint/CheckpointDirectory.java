@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 
 /**
  * The checkpoint store as a directory: version {@code n} lives in {@code v<n>/} (zero-padded).
@@ -77,7 +78,7 @@ public final class CheckpointDirectory {
                     .matches()).toList()) {
                 LOG.log(System.Logger.Level.INFO, "removing " + p + ", left by an interrupted "
                         + "checkpoint write");
-                deleteRecursively(p);
+                FileUtils.deleteDirectory(p.toFile());
             }
         }
     }
@@ -130,16 +131,5 @@ public final class CheckpointDirectory {
     private static long versionOf(Path folder) {
         Matcher m = VERSION.matcher(folder.getFileName().toString());
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
-    }
-
-    private static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(folder)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
