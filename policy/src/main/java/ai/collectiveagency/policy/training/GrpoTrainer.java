@@ -89,9 +89,9 @@ public final class GrpoTrainer {
             scope.suppressNotUsedWarning();
             int from = batch.firstScoredTarget();
             Shape shape = new Shape(batch.tokens().length, batch.tokens()[0].length - 1 - from);
-            NDArray mask = manager.create(flatten(batch.lossMask(), from), shape);
+            NDArray mask = manager.create(TrainingBatch.flatten(batch.lossMask(), from), shape);
             NDArray old = batch.oldLogprobs() == null ? null
-                    : manager.create(flatten(batch.oldLogprobs(), from), shape);
+                    : manager.create(TrainingBatch.flatten(batch.oldLogprobs(), from), shape);
             NDArray advantages = manager.create(toFloats(batch.advantages()));
             NDArray ref = config.beta() == 0 ? null : referenceLogprobs(manager, batch, from);
             try (GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
@@ -123,16 +123,6 @@ public final class GrpoTrainer {
     /** A 0-d array's value, whatever its floating type (scalars may promote to float64). */
     private static double scalar(NDArray value) {
         return value.toType(DataType.FLOAT64, false).getDouble();
-    }
-
-    /** Columns {@code from..} of each row, row after row. */
-    private static float[] flatten(float[][] rows, int from) {
-        int width = rows[0].length - from;
-        float[] flat = new float[rows.length * width];
-        for (int b = 0; b < rows.length; b++) {
-            System.arraycopy(rows[b], from, flat, b * width, width);
-        }
-        return flat;
     }
 
     private static float[] toFloats(double[] values) {

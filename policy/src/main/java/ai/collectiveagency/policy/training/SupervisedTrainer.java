@@ -59,17 +59,12 @@ public final class SupervisedTrainer {
         try (NDManager manager = model.newStepManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             int from = batch.firstScoredTarget();
-            int rows = batch.tokens().length;
-            int width = batch.tokens()[0].length - 1 - from;
-            float[] mask = new float[rows * width];
-            for (int b = 0; b < rows; b++) {
-                System.arraycopy(batch.lossMask()[b], from, mask, b * width, width);
-            }
-            NDArray maskArray = manager.create(mask, new Shape(rows, width));
+            NDArray mask = manager.create(TrainingBatch.flatten(batch.lossMask(), from),
+                    new Shape(batch.tokens().length, batch.tokens()[0].length - 1 - from));
             try (GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
                 NDArray logprobs = new TokenScorer(model).score(manager, batch.tokens(),
                         batch.attention(), from, true, false).logprobs();
-                NDArray loss = Scalars.div(logprobs.mul(maskArray).sum().neg(), stepTokens);
+                NDArray loss = Scalars.div(logprobs.mul(mask).sum().neg(), stepTokens);
                 collector.backward(loss);
                 return loss.toType(DataType.FLOAT64, false).getDouble();
             }

@@ -62,6 +62,16 @@ public record TrainingBatch(int[][] tokens, int[][] attention, float[][] lossMas
         return first == lossMask[0].length ? 0 : first;
     }
 
+    /** Columns {@code from..} of each row, row after row: the layout of a (B, T') array. */
+    static float[] flatten(float[][] rows, int from) {
+        int width = rows[0].length - from;
+        float[] flat = new float[rows.length * width];
+        for (int b = 0; b < rows.length; b++) {
+            System.arraycopy(rows[b], from, flat, b * width, width);
+        }
+        return flat;
+    }
+
     private static void requireRows(String field, int actual, int rows) {
         if (actual != rows) {
             throw new IllegalArgumentException(field + " has " + actual + " rows, tokens " + rows);
