@@ -4,7 +4,9 @@ import java.util.regex.Pattern;
 
 /**
  * Invariants of a {@link PolicyCheckpoint} manifest that Avro cannot express: a non-negative
- * version and step, a non-blank URI, and a SHA-256 of 64 lower-case hex digits.
+ * version and step, a non-blank URI, and SHA-256s ({@code sha256}, and {@code base_model_sha256}
+ * when present) of 64 lower-case hex digits. The signature is checked by whoever trusts it
+ * ({@code ai.collectiveagency.schemas.signing.TrustedKeys}), not here.
  */
 public final class PolicyCheckpoints {
 
@@ -31,6 +33,11 @@ public final class PolicyCheckpoints {
     if (!SHA256.matcher(checkpoint.getSha256()).matches()) {
       throw new IllegalArgumentException(
           "sha256: not 64 lower-case hex digits: " + checkpoint.getSha256());
+    }
+    String base = checkpoint.getBaseModelSha256();
+    if (base != null && !SHA256.matcher(base).matches()) {
+      throw new IllegalArgumentException(
+          "base_model_sha256: not 64 lower-case hex digits: " + base);
     }
   }
 }
