@@ -49,15 +49,24 @@ public final class Policy implements AutoCloseable {
 
     /** Loads a model folder; the tokenizer is optional (without it, only token ids work). */
     public static Policy load(Path folder) {
-        Llama model = Llama.load(folder);
+        return withTokenizerOf(Llama.load(folder), folder);
+    }
+
+    /**
+     * {@code model} with the tokenizer, chat template and end-of-sequence ids of another folder:
+     * a fine-tuned checkpoint served with its base model's tokenizer. Takes ownership of
+     * {@code model} (closed when the tokenizer fails to load).
+     */
+    public static Policy withTokenizerOf(Llama model, Path tokenizerFolder) {
         try {
-            if (!Files.exists(folder.resolve("tokenizer.json"))) {
-                return new Policy(folder, model, null, null,
-                        GenerationDefaults.loadWithoutTokenizer(folder).tokenIds().eosIds());
+            if (!Files.exists(tokenizerFolder.resolve("tokenizer.json"))) {
+                return new Policy(tokenizerFolder, model, null, null, GenerationDefaults
+                        .loadWithoutTokenizer(tokenizerFolder).tokenIds().eosIds());
             }
-            TextTokenizer tokenizer = TextTokenizer.load(folder);
-            return new Policy(folder, model, tokenizer, ChatTemplate.load(folder),
-                    GenerationDefaults.load(folder, tokenizer).tokenIds().eosIds());
+            TextTokenizer tokenizer = TextTokenizer.load(tokenizerFolder);
+            return new Policy(tokenizerFolder, model, tokenizer,
+                    ChatTemplate.load(tokenizerFolder),
+                    GenerationDefaults.load(tokenizerFolder, tokenizer).tokenIds().eosIds());
         } catch (RuntimeException e) {
             model.close();
             throw e;

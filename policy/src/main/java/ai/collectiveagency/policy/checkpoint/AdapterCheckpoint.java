@@ -29,9 +29,11 @@ public final class AdapterCheckpoint {
         Sha256Manifest.write(folder);
     }
 
-    /** Verifies {@code folder} against its manifest, then reads the adapter for {@code model}. */
+    /**
+     * Reads the adapter for {@code model}, each file checked against the folder's manifest as it
+     * is read.
+     */
     public static LoraAdapter load(Path folder, Llama model) {
-        Sha256Manifest.verify(folder);
-        return PeftAdapterFiles.load(folder, model);
+        return PeftAdapterFiles.load(VerifiedFolder.open(folder), model);
     }
 }

@@ -19,21 +19,29 @@ final class Dtypes {
 
     static float[] toFloats(Path file, String tensor, String dtype, ByteBuffer le, int count) {
         float[] out = new float[count];
+        toFloats(file, tensor, dtype, le, out, 0, count);
+        return out;
+    }
+
+    /** Widens {@code count} elements of {@code le} (from its position) into {@code out}. */
+    static void toFloats(Path file, String tensor, String dtype, ByteBuffer le, float[] out,
+            int offset, int count) {
+        int at = le.position();
         switch (dtype) {
-            case "F32" -> le.asFloatBuffer().get(out);
+            case "F32" -> le.asFloatBuffer().get(out, offset, count);
             case "BF16" -> {
                 for (int i = 0; i < count; i++) {
-                    out[i] = Float.intBitsToFloat((le.getShort(2 * i) & 0xffff) << 16);
+                    out[offset + i] = Float.intBitsToFloat(
+                            (le.getShort(at + 2 * i) & 0xffff) << 16);
                 }
             }
             case "F16" -> {
                 for (int i = 0; i < count; i++) {
-                    out[i] = halfToFloat(le.getShort(2 * i));
+                    out[offset + i] = halfToFloat(le.getShort(at + 2 * i));
                 }
             }
             default -> bytes(file, tensor, dtype);
         }
-        return out;
     }
 
     /** IEEE 754 binary16 to binary32 (Java 17 has no Float.float16ToFloat). */

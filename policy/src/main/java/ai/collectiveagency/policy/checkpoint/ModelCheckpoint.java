@@ -80,10 +80,9 @@ public final class ModelCheckpoint {
         Sha256Manifest.write(folder);
     }
 
-    /** Verifies {@code folder} against its manifest, then loads it. */
+    /** Loads {@code folder}, each file checked against its manifest as it is read. */
     public static Llama load(Path folder) {
-        Sha256Manifest.verify(folder);
-        return Llama.load(folder);
+        return Llama.load(VerifiedFolder.open(folder));
     }
 
     private static Map<String, SafetensorsWriter.Tensor> tensors(LlamaConfig config,

@@ -3,19 +3,13 @@ package ai.collectiveagency.policy.checkpoint;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -65,29 +59,14 @@ public final class SafetensorsFile implements AutoCloseable {
             channel = FileChannel.open(path, StandardOpenOption.READ);
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(channel, lengthBytes, 0);
-            long headerLength = lengthBytes.flip().getLong();
-            if (headerLength <= 0 || headerLength > Math.min(channel.size() - 8, 100_000_000)) {
-                throw new ModelFolderException(path + ": not a safetensors file (header length "
-                        + headerLength + ")");
-            }
+            long headerLength = SafetensorsHeader.checkLength(path, lengthBytes.flip().getLong(),
+                    channel.size());
             ByteBuffer header = ByteBuffer.allocate((int) headerLength);
             readFully(channel, header, 8);
-            JsonNode json = new ObjectMapper().readTree(
-                    new String(header.array(), StandardCharsets.UTF_8));
-            Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-            Map<String, String> metadata = new LinkedHashMap<>();
-            long dataSize = channel.size() - 8 - headerLength;
-            for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (e.getKey().equals("__metadata__")) {
-                    e.getValue().fields().forEachRemaining(
-                            m -> metadata.put(m.getKey(), m.getValue().asText()));
-                } else {
-                    tensors.put(e.getKey(), parseInfo(path, e.getKey(), e.getValue(), dataSize));
-                }
-            }
-            return new SafetensorsFile(path, channel, 8 + headerLength,
-                    Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+            SafetensorsHeader parsed = SafetensorsHeader.parse(path, header.array(),
+                    channel.size() - 8 - headerLength);
+            return new SafetensorsFile(path, channel, 8 + headerLength, parsed.tensors(),
+                    parsed.metadata());
         } catch (IOException e) {
             closeQuietly(channel);
             throw new ModelFolderException(path + ": cannot read (" + e.getMessage() + ")", e);
@@ -95,23 +74,6 @@ public final class SafetensorsFile implements AutoCloseable {
             closeQuietly(channel);
             throw e;
         }
-    }
-
-    private static TensorInfo parseInfo(Path path, String name, JsonNode node, long dataSize) {
-        JsonNode shapeNode = node.path("shape");
-        long[] shape = new long[shapeNode.size()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = shapeNode.get(i).asLong();
-        }
-        long begin = node.path("data_offsets").path(0).asLong(-1);
-        long end = node.path("data_offsets").path(1).asLong(-1);
-        TensorInfo info = new TensorInfo(node.path("dtype").asText(), shape, begin, end);
-        long expectedBytes = info.size() * Dtypes.bytes(path, name, info.dtype());
-        if (begin < 0 || end > dataSize || end - begin != expectedBytes) {
-            throw new ModelFolderException(path + ": tensor '" + name + "' has data_offsets ["
-                    + begin + ", " + end + "] that do not fit its shape or the file");
-        }
-        return info;
     }
 
     /** The file this reads. */

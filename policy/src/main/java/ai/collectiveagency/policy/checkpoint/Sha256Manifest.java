@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.checkpoint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,11 +9,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -45,17 +48,26 @@ public final class Sha256Manifest {
             Path file = folder.resolve(name);
             entries.put(name, new Entry(sha256(file), size(file)));
         }
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode().put("algorithm", "sha256");
-        ObjectNode files = root.putObject("files");
-        entries.forEach((name, e) -> files.putObject(name).put("sha256", e.sha256())
-                .put("size", e.size()));
         try {
-            Files.writeString(folder.resolve(FILE), mapper.writeValueAsString(root));
+            Files.write(folder.resolve(FILE), render(entries));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + folder.resolve(FILE), e);
         }
         return entries;
+    }
+
+    /** The bytes of a manifest listing {@code entries}, exactly as {@link #write} writes them. */
+    static byte[] render(Map<String, Entry> entries) {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode().put("algorithm", "sha256");
+        ObjectNode files = root.putObject("files");
+        new TreeMap<>(entries).forEach((name, e) -> files.putObject(name)
+                .put("sha256", e.sha256()).put("size", e.size()));
+        try {
+            return mapper.writeValueAsString(root).getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings and numbers always serializes", e);
+        }
     }
 
     /**
@@ -111,9 +123,25 @@ public final class Sha256Manifest {
             throw new CorruptCheckpointException(manifest + ": missing (the checkpoint was not"
                     + " completely written)");
         }
+        try {
+            return parse(Files.readAllBytes(manifest), manifest);
+        } catch (IOException e) {
+            throw new CorruptCheckpointException(manifest + ": cannot read (" + e.getMessage()
+                    + ")");
+        }
+    }
+
+    /**
+     * The entries of a manifest's bytes.
+     *
+     * @param manifest where the bytes come from, for messages
+     * @throws CorruptCheckpointException when they are not a manifest, or list a path outside
+     *     the folder
+     */
+    static Map<String, Entry> parse(byte[] bytes, Path manifest) {
         JsonNode files;
         try {
-            files = new ObjectMapper().readTree(manifest.toFile()).path("files");
+            files = new ObjectMapper().readTree(bytes).path("files");
         } catch (IOException e) {
             throw new CorruptCheckpointException(manifest + ": cannot read (" + e.getMessage()
                     + ")");
@@ -135,7 +163,7 @@ public final class Sha256Manifest {
     }
 
     /** Every regular file under {@code folder} but the manifest, as sorted relative paths. */
-    private static Iterable<String> listFiles(Path folder) {
+    static List<String> listFiles(Path folder) {
         try (Stream<Path> walk = Files.walk(folder)) {
             return walk.filter(Files::isRegularFile)
                     .map(p -> folder.relativize(p).toString().replace('\\', '/'))
@@ -147,13 +175,22 @@ public final class Sha256Manifest {
         }
     }
 
-    static String sha256(Path file) {
-        MessageDigest digest;
+    /** A fresh SHA-256 digest. */
+    static MessageDigest newDigest() {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide SHA-256", e);
         }
+    }
+
+    /** Lower-case hex SHA-256 of {@code bytes}. */
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newDigest().digest(bytes));
+    }
+
+    static String sha256(Path file) {
+        MessageDigest digest = newDigest();
         byte[] buffer = new byte[1 << 20];
         try (InputStream in = Files.newInputStream(file)) {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
@@ -165,7 +202,7 @@ public final class Sha256Manifest {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static long size(Path file) {
+    static long size(Path file) {
         try {
             return Files.size(file);
         } catch (IOException e) {

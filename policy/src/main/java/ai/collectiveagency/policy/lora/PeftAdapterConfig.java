@@ -75,9 +75,23 @@ public record PeftAdapterConfig(LoraConfig lora, String baseModelNameOrPath) {
         if (!Files.exists(file)) {
             throw new ModelFolderException(file + ": missing");
         }
+        try {
+            return parse(Files.readAllBytes(file), file);
+        } catch (IOException e) {
+            throw new ModelFolderException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Parses the bytes of an {@code adapter_config.json}, refusing options this library does
+     * not implement.
+     *
+     * @param file where they come from, for messages
+     */
+    public static PeftAdapterConfig parse(byte[] bytes, Path file) {
         JsonNode json;
         try {
-            json = new ObjectMapper().readTree(file.toFile());
+            json = new ObjectMapper().readTree(bytes);
         } catch (IOException e) {
             throw new ModelFolderException(file + ": cannot read (" + e.getMessage() + ")", e);
         }

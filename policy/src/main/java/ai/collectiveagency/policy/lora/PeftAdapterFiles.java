@@ -2,7 +2,9 @@ package ai.collectiveagency.policy.lora;
 
 import ai.collectiveagency.policy.checkpoint.ModelFolderException;
 import ai.collectiveagency.policy.checkpoint.SafetensorsFile;
+import ai.collectiveagency.policy.checkpoint.SafetensorsStream;
 import ai.collectiveagency.policy.checkpoint.SafetensorsWriter;
+import ai.collectiveagency.policy.checkpoint.VerifiedFolder;
 import ai.collectiveagency.policy.model.Llama;
 import ai.collectiveagency.policy.model.LlamaConfig;
 import ai.collectiveagency.policy.model.ParameterNames;
@@ -57,31 +59,88 @@ public final class PeftAdapterFiles {
         if (!Files.exists(file)) {
             throw new ModelFolderException(file + ": missing (only safetensors adapters are read)");
         }
-        LoraConfig lora = peft.lora();
-        Map<String, long[]> expected = expectedShapes(model.config(), lora);
+        Map<String, long[]> expected = expectedShapes(model.config(), peft.lora());
         NDManager manager = model.parameters().manager().newSubManager();
         try (SafetensorsFile safetensors = SafetensorsFile.open(file)) {
-            for (String name : safetensors.tensors().keySet()) {
-                if (!expected.containsKey(name)) {
-                    throw new ModelFolderException(file + ": tensor '" + name + "' is not a LoRA"
-                            + " factor of this model (" + model.config().numLayers()
-                            + " layers, target_modules " + lora.targetModules() + ")");
-                }
-            }
-            Map<String, LoraWeights> weights = new LinkedHashMap<>();
-            for (int layer = 0; layer < model.config().numLayers(); layer++) {
-                for (String module : lora.targetModules()) {
-                    String prefix = ParameterNames.projection(layer, module);
-                    weights.put(prefix, new LoraWeights(
-                            read(safetensors, PeftKeys.loraA(prefix), expected, manager),
-                            read(safetensors, PeftKeys.loraB(prefix), expected, manager)));
-                }
-            }
-            return new LoraAdapter(lora, manager, weights);
+            check(file, safetensors.tensors(), expected, model.config(), peft.lora());
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            expected.keySet().forEach(name -> arrays.put(name,
+                    safetensors.readArray(name, manager)));
+            return adapter(peft.lora(), model.config(), arrays, manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * Reads an adapter for {@code model} from a verified folder: each file read once, from the
+     * very bytes whose digests the folder's manifest lists ({@link VerifiedFolder#read}).
+     *
+     * @throws ModelFolderException as {@link #load(Path, Llama)}; a
+     *     {@link ai.collectiveagency.policy.checkpoint.CorruptCheckpointException} when a file's
+     *     bytes are not the listed ones
+     */
+    public static LoraAdapter load(VerifiedFolder folder, Llama model) {
+        Path configFile = folder.path().resolve(PeftAdapterConfig.FILE);
+        if (!folder.has(PeftAdapterConfig.FILE)) {
+            throw new ModelFolderException(configFile + ": missing");
+        }
+        PeftAdapterConfig peft = PeftAdapterConfig.parse(folder.readAll(PeftAdapterConfig.FILE),
+                configFile);
+        Path file = folder.path().resolve(WEIGHTS_FILE);
+        if (!folder.has(WEIGHTS_FILE)) {
+            throw new ModelFolderException(file + ": missing (only safetensors adapters are read)");
+        }
+        Map<String, long[]> expected = expectedShapes(model.config(), peft.lora());
+        NDManager manager = model.parameters().manager().newSubManager();
+        try {
+            Map<String, NDArray> arrays = folder.read(WEIGHTS_FILE, (in, size) ->
+                    SafetensorsStream.read(in, size, file, header -> {
+                        check(file, header, expected, model.config(), peft.lora());
+                        return expected.keySet();
+                    }, manager));
+            return adapter(peft.lora(), model.config(), arrays, manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Every tensor a factor of this model and r, every factor present in its shape. */
+    private static void check(Path file, Map<String, SafetensorsFile.TensorInfo> tensors,
+            Map<String, long[]> expected, LlamaConfig model, LoraConfig lora) {
+        for (String name : tensors.keySet()) {
+            if (!expected.containsKey(name)) {
+                throw new ModelFolderException(file + ": tensor '" + name + "' is not a LoRA"
+                        + " factor of this model (" + model.numLayers() + " layers,"
+                        + " target_modules " + lora.targetModules() + ")");
+            }
+        }
+        expected.forEach((name, shape) -> {
+            SafetensorsFile.TensorInfo info = tensors.get(name);
+            if (info == null) {
+                throw new ModelFolderException(file + ": missing tensor '" + name + "'");
+            }
+            if (!Arrays.equals(info.shape(), shape)) {
+                throw new ModelFolderException(file + ": tensor '" + name + "' has shape "
+                        + Arrays.toString(info.shape()) + ", the model and r need "
+                        + Arrays.toString(shape));
+            }
+        });
+    }
+
+    private static LoraAdapter adapter(LoraConfig lora, LlamaConfig model,
+            Map<String, NDArray> arrays, NDManager manager) {
+        Map<String, LoraWeights> weights = new LinkedHashMap<>();
+        for (int layer = 0; layer < model.numLayers(); layer++) {
+            for (String module : lora.targetModules()) {
+                String prefix = ParameterNames.projection(layer, module);
+                weights.put(prefix, new LoraWeights(arrays.get(PeftKeys.loraA(prefix)),
+                        arrays.get(PeftKeys.loraB(prefix))));
+            }
+        }
+        return new LoraAdapter(lora, manager, weights);
     }
 
     /** PEFT name to shape of every factor the model needs: A (r, in), B (out, r). */
@@ -96,20 +155,5 @@ public final class PeftAdapterFiles {
             }
         }
         return shapes;
-    }
-
-    private static NDArray read(SafetensorsFile file, String name, Map<String, long[]> expected,
-            NDManager manager) {
-        SafetensorsFile.TensorInfo info = file.tensors().get(name);
-        if (info == null) {
-            throw new ModelFolderException(file.path() + ": missing tensor '" + name + "'");
-        }
-        long[] shape = expected.get(name);
-        if (!Arrays.equals(info.shape(), shape)) {
-            throw new ModelFolderException(file.path() + ": tensor '" + name + "' has shape "
-                    + Arrays.toString(info.shape()) + ", the model and r need "
-                    + Arrays.toString(shape));
-        }
-        return file.readArray(name, manager);
     }
 }

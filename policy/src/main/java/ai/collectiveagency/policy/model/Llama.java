@@ -2,6 +2,7 @@ package ai.collectiveagency.policy.model;
 
 import ai.collectiveagency.policy.engine.Scalars;
 import ai.collectiveagency.policy.checkpoint.ModelFolderException;
+import ai.collectiveagency.policy.checkpoint.VerifiedFolder;
 import ai.collectiveagency.policy.checkpoint.WeightsLoader;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.djl.ndarray.NDArray;
@@ -34,6 +35,7 @@ import java.nio.file.Path;
 public final class Llama implements AutoCloseable {
 
     private static final float MASKED = -1e9f; // finite, so fully padded rows stay NaN-free
+    private static final String CONFIG_FILE = "config.json";
 
     private final LlamaConfig config;
     private final ModelParameters parameters;
@@ -52,13 +54,26 @@ public final class Llama implements AutoCloseable {
         if (!Files.isDirectory(folder)) {
             throw new ModelFolderException(folder + ": not a folder");
         }
-        Path configFile = folder.resolve("config.json");
+        Path configFile = folder.resolve(CONFIG_FILE);
         if (!Files.exists(configFile)) {
             throw new ModelFolderException(configFile + ": missing");
         }
         LlamaConfig config = LlamaConfig.read(configFile);
         NDManager manager = OfflineEngine.manager();
         return new Llama(config, WeightsLoader.load(folder, config, manager));
+    }
+
+    /**
+     * Loads {@code config.json} and the weights of a verified folder, from the very bytes whose
+     * digests its manifest lists (see {@link VerifiedFolder}).
+     */
+    public static Llama load(VerifiedFolder folder) {
+        if (!folder.has(CONFIG_FILE)) {
+            throw new ModelFolderException(folder.path().resolve(CONFIG_FILE) + ": missing");
+        }
+        LlamaConfig config = LlamaConfig.parse(folder.readAll(CONFIG_FILE),
+                folder.path().resolve(CONFIG_FILE));
+        return new Llama(config, WeightsLoader.load(folder, config, OfflineEngine.manager()));
     }
 
     public LlamaConfig config() {

@@ -78,17 +78,30 @@ public record LlamaConfig(
 
     /** Reads {@code config.json} of a Hugging Face model folder. */
     public static LlamaConfig read(Path configJson) {
-        JsonNode json;
         try {
-            json = new ObjectMapper().readTree(Files.readString(configJson));
+            return parse(Files.readAllBytes(configJson), configJson);
         } catch (IOException e) {
             throw new ModelFolderException(configJson + ": cannot read (" + e.getMessage() + ")",
                     e);
         }
+    }
+
+    /**
+     * Parses the bytes of a {@code config.json}.
+     *
+     * @param source where they come from, for messages
+     */
+    public static LlamaConfig parse(byte[] configJson, Path source) {
+        JsonNode json;
+        try {
+            json = new ObjectMapper().readTree(configJson);
+        } catch (IOException e) {
+            throw new ModelFolderException(source + ": cannot read (" + e.getMessage() + ")", e);
+        }
         try {
             return fromJson(json);
         } catch (IllegalArgumentException e) {
-            throw new ModelFolderException(configJson + ": " + e.getMessage(), e);
+            throw new ModelFolderException(source + ": " + e.getMessage(), e);
         }
     }
 

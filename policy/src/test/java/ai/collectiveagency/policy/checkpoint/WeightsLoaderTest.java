@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -121,6 +122,59 @@ class WeightsLoaderTest {
         assertThatThrownBy(() -> Llama.load(folder).close())
                 .isInstanceOf(ModelFolderException.class)
                 .message().contains(fragments);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../elsewhere/" + SHARD_2, "/etc/" + SHARD_2, "sub/" + SHARD_2,
+        ".."})
+    void shardIndexNamingAPathIsRefused(String shard, @TempDir Path dir) throws IOException {
+        Path folder = shard(folder(dir));
+        pointIndexAt(folder, shard);
+
+        assertThatThrownBy(() -> Llama.load(folder).close())
+                .isInstanceOf(ConfinementException.class)
+                .hasMessageContaining(WeightsLoader.INDEX_FILE)
+                .hasMessageContaining("'" + shard + "', not a plain file name");
+    }
+
+    @Test
+    void verifiedShardIndexMayNameOnlyFilesOfTheManifest(@TempDir Path dir) throws IOException {
+        Path folder = shard(folder(dir.resolve("v1")));
+        Files.copy(folder.resolve(SHARD_2), dir.resolve(SHARD_2)); // beside, not inside
+        pointIndexAt(folder, "../" + SHARD_2);
+        Sha256Manifest.write(folder);
+        assertThatThrownBy(() -> Llama.load(VerifiedFolder.open(folder)).close())
+                .isInstanceOf(ConfinementException.class);
+
+        Files.move(folder.resolve(SHARD_2), folder.resolve("unlisted.safetensors"));
+        pointIndexAt(folder, "unlisted.safetensors");
+        Sha256Manifest.write(folder);
+        Files.move(folder.resolve("unlisted.safetensors"), dir.resolve("unlisted.safetensors"));
+        assertThatThrownBy(() -> VerifiedFolder.open(folder))
+                .isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageContaining("unlisted.safetensors: missing");
+    }
+
+    @Test
+    void verifiedShardedFolderGivesBitIdenticalLogits(@TempDir Path dir) throws IOException {
+        Path sharded = shard(folder(dir.resolve("sharded")));
+        Sha256Manifest.write(sharded);
+        try (Llama model = Llama.load(VerifiedFolder.open(sharded))) {
+            assertThat(logits(model)).containsExactly(logits(FIXTURE));
+        }
+    }
+
+    /** Moves every tensor of the second shard to {@code shard} in the index. */
+    private static void pointIndexAt(Path folder, String shard) throws IOException {
+        Path index = folder.resolve(WeightsLoader.INDEX_FILE);
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(index.toFile());
+        ObjectNode weightMap = (ObjectNode) json.path("weight_map");
+        weightMap.fields().forEachRemaining(e -> {
+            if (e.getValue().asText().equals(SHARD_2)) {
+                e.setValue(weightMap.textNode(shard));
+            }
+        });
+        Files.writeString(index, json.toString());
     }
 
     @ParameterizedTest
@@ -272,9 +326,15 @@ class WeightsLoaderTest {
     }
 
     private static float[] logits(Path folder) {
+        try (Llama model = Llama.load(folder)) {
+            return logits(model);
+        }
+    }
+
+    private static float[] logits(Llama model) {
         int[] mask = new int[IDS.length];
         Arrays.fill(mask, 1);
-        try (Llama model = Llama.load(folder); NDManager step = model.newStepManager()) {
+        try (NDManager step = model.newStepManager()) {
             return model.forward(step, new int[][] {IDS}, new int[][] {mask}, null, false, false)
                     .toFloatArray();
         }
