@@ -2,7 +2,6 @@ package ai.collectiveagency.rollout.checkpoint;
 
 import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.policy.lora.LoraAdapter;
-import ai.collectiveagency.policy.lora.PeftAdapterFiles;
 import ai.collectiveagency.policy.model.LinearAdapter;
 import ai.collectiveagency.policy.model.Llama;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
@@ -10,7 +9,6 @@ import ai.collectiveagency.rollout.serving.ServedPolicy;
 import ai.collectiveagency.schemas.CheckpointFormat;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import io.micrometer.core.instrument.Timer;
-import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
@@ -18,12 +16,14 @@ import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 
 /**
- * Makes a published checkpoint the served policy: verifies it ({@link CheckpointVerifier}),
- * loads it on the calling thread (never the policy worker, which keeps serving), then installs it
- * with {@link PolicyRunner#swap} between two jobs. A LORA adapter goes onto the base model
- * (the previous adapter is closed); a FULL checkpoint becomes a new {@link Policy} (the previous
- * one is closed). Versions only move forward. A refused checkpoint is logged with its reason and
- * counted, and the served policy stays as it was.
+ * Makes a published checkpoint the served policy: verifies it ({@link CheckpointVerifier}: the
+ * signature first), loads it on the calling thread (never the policy worker, which keeps
+ * serving) from the bytes it hashes ({@link CheckpointLoader}), then installs it with
+ * {@link PolicyRunner#swap} between two jobs. A LORA adapter goes onto the base model (the
+ * previous adapter is closed); a FULL checkpoint becomes a new {@link Policy} (the previous one
+ * is closed). Versions only move forward. A refused checkpoint is logged with its reason and
+ * counted, and the served policy stays as it was: a refused record, whatever version it claims,
+ * never changes what later records are compared against (only an adopted one does).
  *
  * <pre>{@code
  * CheckpointAdopter adopter = new CheckpointAdopter(runner, verifier, metrics);
@@ -36,6 +36,7 @@ public final class CheckpointAdopter {
 
     private final PolicyRunner runner;
     private final CheckpointVerifier verifier;
+    private final CheckpointLoader loader;
     private final CheckpointMetrics metrics;
     private final Policy base; // the base model, which LORA adapters apply to
 
@@ -43,6 +44,7 @@ public final class CheckpointAdopter {
             CheckpointMetrics metrics) {
         this.runner = runner;
         this.verifier = verifier;
+        this.loader = new CheckpointLoader(verifier.base().folder());
         this.metrics = metrics;
         this.base = runner.current().policy();
     }
@@ -71,17 +73,12 @@ public final class CheckpointAdopter {
      * @return whether it is served now
      */
     public synchronized boolean adopt(PolicyCheckpoint checkpoint) {
-        long served = runner.current().version();
-        if (checkpoint.getVersion() <= served) {
-            LOG.log(System.Logger.Level.INFO, "checkpoint version " + checkpoint.getVersion()
-                    + " ignored: version " + served + " is served (versions only move forward)");
-            return false;
-        }
         long loadNanos;
         long swapNanos;
         try {
             Timer.Sample loading = Timer.start();
-            UnaryOperator<ServedPolicy> install = load(checkpoint, verifier.verify(checkpoint));
+            VerifiedCheckpoint verified = verifier.verify(checkpoint, runner.current().version());
+            UnaryOperator<ServedPolicy> install = load(verified);
             loadNanos = loading.stop(metrics.load());
             Timer.Sample swapping = Timer.start();
             runner.swap(install).join();
@@ -107,24 +104,26 @@ public final class CheckpointAdopter {
 
     private void refuse(CheckpointRefusedException e) {
         metrics.refused(e.reason());
-        LOG.log(System.Logger.Level.WARNING, "checkpoint refused (" + e.reason().tag() + "): "
-                + e.getMessage() + "; still serving version " + runner.current().version());
+        // a replayed or re-announced version is routine (a trainer restart announces again)
+        System.Logger.Level level = e.reason() == RefusalReason.NOT_NEWER
+                ? System.Logger.Level.INFO : System.Logger.Level.WARNING;
+        LOG.log(level, "checkpoint refused (" + e.reason().tag() + "): " + e.getMessage()
+                + "; still serving version " + runner.current().version());
     }
 
     /** Loads the verified folder; returns the change that installs it on the policy worker. */
-    private UnaryOperator<ServedPolicy> load(PolicyCheckpoint checkpoint, Path folder) {
-        long version = checkpoint.getVersion();
-        if (checkpoint.getFormat() == CheckpointFormat.LORA) {
+    private UnaryOperator<ServedPolicy> load(VerifiedCheckpoint checkpoint) {
+        long version = checkpoint.record().getVersion();
+        if (checkpoint.record().getFormat() == CheckpointFormat.LORA) {
             if (runner.current().policy() != base) {
-                throw new CheckpointRefusedException(RefusalReason.FORMAT, "checkpoint version "
-                        + version + ": a LORA adapter needs the base model's weights, but a"
-                        + " FULL checkpoint (version " + runner.current().version()
-                        + ") is served");
+                throw new CheckpointRefusedException(RefusalReason.FORMAT, checkpoint.label()
+                        + ": a LORA adapter needs the base model's weights, but a FULL"
+                        + " checkpoint (version " + runner.current().version() + ") is served");
             }
-            LoraAdapter adapter = loadAdapter(folder, base.model(), version);
+            LoraAdapter adapter = loader.adapter(checkpoint, base.model());
             return old -> installAdapter(old, adapter, version);
         }
-        Policy full = loadFull(folder, version);
+        Policy full = loader.full(checkpoint);
         return old -> {
             ServedPolicy next = new ServedPolicy(full, version, old.modelName());
             closeQuietly(old.policy(), "policy of version " + old.version());
@@ -141,24 +140,6 @@ public final class CheckpointAdopter {
             closeQuietly(closeable, "adapter of version " + old.version());
         }
         return new ServedPolicy(old.policy(), version, old.modelName());
-    }
-
-    private static LoraAdapter loadAdapter(Path folder, Llama model, long version) {
-        try {
-            return PeftAdapterFiles.load(folder, model); // verified just before
-        } catch (RuntimeException e) {
-            throw new CheckpointRefusedException(RefusalReason.LOAD, "checkpoint version "
-                    + version + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Policy loadFull(Path folder, long version) {
-        try {
-            return Policy.load(folder);
-        } catch (RuntimeException e) {
-            throw new CheckpointRefusedException(RefusalReason.LOAD, "checkpoint version "
-                    + version + ": " + e.getMessage(), e);
-        }
     }
 
     private static void closeQuietly(AutoCloseable closeable, String what) {

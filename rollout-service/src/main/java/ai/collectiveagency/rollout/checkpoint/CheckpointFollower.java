@@ -12,6 +12,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,6 +24,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * batcher starts (this observer runs first), it reads the topic to its end and adopts the
  * newest valid checkpoint, so the first group already comes from it; then a daemon thread keeps
  * reading and adopts each newer one in the background while the policy worker keeps serving.
+ * What it trusts ({@link CheckpointTrust}: the trainer's public keys, the store root) and the
+ * base model's identity are read at start-up, only when checkpoints are enabled.
  */
 @ApplicationScoped
 public class CheckpointFollower {
@@ -31,8 +34,11 @@ public class CheckpointFollower {
 
     private final CheckpointConfig config;
     private final String bootstrapServers;
-    private final CheckpointAdopter adopter;
+    private final PolicyRunner runner;
+    private final Set<String> baseNames;
+    private final Path baseFolder;
     private final CheckpointMetrics metrics;
+    private CheckpointAdopter adopter;
     private volatile boolean running = true;
     private CheckpointTopicReader reader;
     private Thread thread;
@@ -43,11 +49,11 @@ public class CheckpointFollower {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.metrics = new CheckpointMetrics(registry);
+        this.runner = runner;
+        this.baseFolder = rollout.model();
         // base_model may name the base as its folder does or as it is served (rollout.model-name)
-        Set<String> baseNames = new TreeSet<>(List.of(ModelName.of(rollout.model()),
+        this.baseNames = new TreeSet<>(List.of(ModelName.of(rollout.model()),
                 runner.current().modelName()));
-        this.adopter = new CheckpointAdopter(runner,
-                new CheckpointVerifier(new LocalDirectoryStore(), baseNames), metrics);
     }
 
     /** The meters, for tests and the health of operations. */
@@ -60,6 +66,13 @@ public class CheckpointFollower {
             LOG.log(System.Logger.Level.INFO, "checkpoints disabled: serving the base model");
             return;
         }
+        CheckpointTrust trust = CheckpointTrust.of(config); // stops start-up naming the key
+        BaseModel base = BaseModel.of(baseFolder, baseNames);
+        adopter = new CheckpointAdopter(runner, new CheckpointVerifier(trust.keys(),
+                trust.store(), base), metrics);
+        LOG.log(System.Logger.Level.INFO, "following checkpoints signed by keys "
+                + trust.keys().keyIds() + " under " + trust.store().root() + " for base model "
+                + baseFolder + " (sha256 " + base.sha256() + ")");
         reader = new CheckpointTopicReader(bootstrapServers, config.topic(),
                 new PolicyCheckpointDeserializer(), metrics);
         adopter.adoptNewest(reader.readToEnd(config.startupTimeout()));

@@ -3,6 +3,8 @@ package ai.collectiveagency.rollout.checkpoint;
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
+import ai.collectiveagency.schemas.signing.CheckpointSigner;
+import ai.collectiveagency.schemas.signing.KeyPairFiles;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +21,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A real in-process broker whose checkpoints topic already announces a LoRA checkpoint
- * (version {@link #STARTUP_VERSION}, in a temporary store) when the service starts.
+ * (version {@link #STARTUP_VERSION}, in a temporary store) when the service starts, signed by a
+ * key pair made for the run: the service trusts its public key
+ * ({@code rollout.checkpoints.public-keys}) and the store ({@code rollout.checkpoints.store-root});
+ * the test signs with its private key, found under {@link #SIGNING_KEY}.
  */
 public class CheckpointKafkaResource implements QuarkusTestResourceLifecycleManager {
 
@@ -27,22 +32,31 @@ public class CheckpointKafkaResource implements QuarkusTestResourceLifecycleMana
     static final long STARTUP_VERSION = 1;
     /** Config key under which the test finds the store folder. */
     static final String STORE_KEY = "test.checkpoints.store";
+    /** Config key under which the test finds the trainer's private key file. */
+    static final String SIGNING_KEY = "test.checkpoints.signing-key";
 
     private LocalKafka kafka;
-    private Path store;
+    private Path work;
 
     @Override
     public Map<String, String> start() {
         kafka = LocalKafka.startTemporary();
+        Path store;
+        KeyPairFiles keys;
         try {
-            store = Files.createTempDirectory("checkpoint-store");
+            work = Files.createTempDirectory("checkpoint-test");
+            store = Files.createDirectories(work.resolve("store"));
+            keys = KeyPairFiles.in(work.resolve("keys"), "trainer").generate();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         publish(kafka.bootstrapServers(), TestCheckpoints.lora(store.resolve("v1"),
-                STARTUP_VERSION));
+                STARTUP_VERSION, CheckpointSigner.fromPem(keys.privateKey())));
         return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
-                STORE_KEY, store.toString());
+                "rollout.checkpoints.public-keys", keys.publicKey().toString(),
+                "rollout.checkpoints.store-root", store.toString(),
+                STORE_KEY, store.toString(),
+                SIGNING_KEY, keys.privateKey().toString());
     }
 
     /** Announces {@code checkpoint} as the trainer does: keyed by base model, acknowledged. */
@@ -65,8 +79,8 @@ public class CheckpointKafkaResource implements QuarkusTestResourceLifecycleMana
         if (kafka != null) {
             kafka.close();
         }
-        if (store != null) {
-            try (Stream<Path> files = Files.walk(store)) {
+        if (work != null) {
+            try (Stream<Path> files = Files.walk(work)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 // a temporary folder left behind

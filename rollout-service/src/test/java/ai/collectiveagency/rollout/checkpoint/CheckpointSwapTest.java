@@ -15,6 +15,7 @@ import ai.collectiveagency.schemas.Trajectory;
 import ai.collectiveagency.schemas.Turn;
 import ai.collectiveagency.schemas.kafka.PromptTaskSerializer;
 import ai.collectiveagency.schemas.kafka.RolloutGroupDeserializer;
+import ai.collectiveagency.schemas.signing.CheckpointSigner;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -48,8 +49,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Checkpoints on the real broker with {@code qwen2-tiny-random} (the {@code %test} profile: G=2,
  * T=3, 8 tokens a turn). The service starts with a checkpoint already on the topic, then adopts
- * a new one and refuses a tampered one while tasks keep streaming in. The methods run in order:
- * the second starts from what the first left served.
+ * a new one and refuses a tampered one while tasks keep streaming in, then refuses forged
+ * records (unsigned, another key's, a foreign URI, version {@code Long.MAX_VALUE}) and still
+ * adopts the trainer's next one. The methods run in order: each starts from what the one before
+ * left served.
  */
 @QuarkusTest
 @WithTestResource(CheckpointKafkaResource.class)
@@ -65,6 +68,9 @@ class CheckpointSwapTest {
     // a default, because every @QuarkusTest's injection points are checked in each application
     @ConfigProperty(name = CheckpointKafkaResource.STORE_KEY, defaultValue = "unset")
     Path store;
+
+    @ConfigProperty(name = CheckpointKafkaResource.SIGNING_KEY, defaultValue = "unset")
+    Path signingKey;
 
     @Inject
     CheckpointFollower follower;
@@ -89,8 +95,9 @@ class CheckpointSwapTest {
     @Test
     @Order(2)
     void checkpointPublishedUnderLoadIsSwappedInAndATamperedOneIsRefused() throws Exception {
-        PolicyCheckpoint next = TestCheckpoints.lora(store.resolve("v2"), 2);
-        PolicyCheckpoint tampered = TestCheckpoints.lora(store.resolve("v3"), 3);
+        CheckpointSigner trainer = CheckpointSigner.fromPem(signingKey);
+        PolicyCheckpoint next = TestCheckpoints.lora(store.resolve("v2"), 2, trainer);
+        PolicyCheckpoint tampered = TestCheckpoints.lora(store.resolve("v3"), 3, trainer);
         TestCheckpoints.tamper(store.resolve("v3"));
         List<String> sent = new CopyOnWriteArrayList<>();
         int sentBeforeRefusal;
@@ -130,6 +137,41 @@ class CheckpointSwapTest {
                             "rollout_checkpoints_refused_total\\{reason=\"corrupt\",?} 1\\.0")
                     .contains("rollout_checkpoint_load_seconds_count 2.0")
                     .contains("rollout_checkpoint_swap_seconds_count 2.0");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void forgedRecordsAreRefusedAndTheTrainersNextCheckpointIsStillAdopted() throws Exception {
+        CheckpointSigner trainer = CheckpointSigner.fromPem(signingKey);
+        CheckpointSigner attacker = TestKeys.generate().signer();
+        PolicyCheckpoint genuine = TestCheckpoints.lora(store.resolve("v4"), 4, trainer);
+        PolicyCheckpoint unsignedMax = PolicyCheckpoint.newBuilder(genuine).setKeyId(null)
+                .setSignature(null).setVersion(Long.MAX_VALUE).build();
+        PolicyCheckpoint foreignUri = attacker.sign(PolicyCheckpoint.newBuilder(unsignedMax)
+                .setVersion(10).setUri("file:///etc/").build());
+        PolicyCheckpoint otherKeyMax = attacker.sign(PolicyCheckpoint.newBuilder(unsignedMax)
+                .build());
+        for (PolicyCheckpoint forged : List.of(unsignedMax, foreignUri, otherKeyMax)) {
+            CheckpointKafkaResource.publish(bootstrapServers, forged);
+        }
+        try (Groups groups = new Groups("after-forgery-");
+                KafkaProducer<String, PromptTask> tasks = producer()) {
+            groups.awaitUntil(() -> follower.metrics().refusedCount(RefusalReason.UNSIGNED) == 1
+                    && follower.metrics().refusedCount(RefusalReason.UNKNOWN_KEY) == 2);
+            CheckpointKafkaResource.publish(bootstrapServers, genuine);
+            groups.awaitUntil(() -> follower.metrics().adoptedCount() == 3);
+            send(tasks, "after-forgery-1");
+            groups.awaitUntil(() -> groups.byTask.size() == 1);
+            assertThat(version(groups.byTask.get(0))).isEqualTo(4L);
+        }
+        try (InputStream in = prometheus.openStream()) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("rollout_policy_version 4.0")
+                    .containsPattern(
+                            "rollout_checkpoints_refused_total\\{reason=\"unsigned\",?} 1\\.0")
+                    .containsPattern(
+                            "rollout_checkpoints_refused_total\\{reason=\"unknown_key\",?} 2\\.0");
         }
     }
 
