@@ -12,13 +12,16 @@ import java.util.Objects;
 
 /**
  * What a checkpoint holds besides weights and optimizer state ({@code trainer-state.json}):
- * the step and version, the base model, the next offset to read per scored-topic partition
+ * the step and version, the base model (its name and its identity, the digest of its weights'
+ * manifest), the next offset to read per scored-topic partition
  * (everything before it was trained on, dropped or evaluated), the running role baselines, and
  * the ledger, from the run's first step: which task ids each step trained on, which were dropped,
  * and which held-out groups were evaluated. Together the three account for every scored record
  * before the offsets exactly once; the held-out groups are in the ledger so that this stays true
  * now that some consumed records are neither trained on nor dropped.
  *
+ * @param baseModelSha256 the base model's identity ({@code BaseModelIdentity}); null when read
+ *     from a state written before it was recorded
  * @param consumedOffsets next offset to read, by {@code topic-partition}
  * @param heldOut held-out groups evaluated (never trained on), in the order they were read;
  *     empty when read from a state written before held-out groups were recorded
@@ -27,6 +30,7 @@ public record TrainerState(
         @JsonProperty("step") long step,
         @JsonProperty("version") long version,
         @JsonProperty("base_model") String baseModel,
+        @JsonProperty("base_model_sha256") String baseModelSha256,
         @JsonProperty("consumed_offsets") Map<String, Long> consumedOffsets,
         @JsonProperty("role_baselines") Map<String, Double> roleBaselines,
         @JsonProperty("ledger") List<StepRecord> ledger,
@@ -71,9 +75,9 @@ public record TrainerState(
     }
 
     /** A run that has taken no step. */
-    public static TrainerState fresh(String baseModel) {
-        return new TrainerState(0, 0, baseModel, Map.of(), Map.of(), List.of(), List.of(),
-                List.of());
+    public static TrainerState fresh(BaseModel baseModel) {
+        return new TrainerState(0, 0, baseModel.name(), baseModel.sha256(), Map.of(), Map.of(),
+                List.of(), List.of(), List.of());
     }
 
     public void write(Path folder) {

@@ -115,6 +115,9 @@ public interface TrainerConfig {
     /** Topic names. */
     Topics topics();
 
+    /** How checkpoint announcements are signed. */
+    Signing signing();
+
     /** {@code lora} or {@code full}. */
     enum Mode {
         LORA, FULL
@@ -136,6 +139,16 @@ public interface TrainerConfig {
         /** Seeds the random initialisation of the A matrices. */
         @WithDefault("0")
         long seed();
+    }
+
+    /** Checkpoint signing, keys under {@code trainer.signing.}. */
+    interface Signing {
+
+        /**
+         * The Ed25519 private key (PKCS#8 PEM, unencrypted; a Secret mounted as a file) that
+         * signs every checkpoint announcement; required.
+         */
+        Optional<Path> privateKey();
     }
 
     /** Topic names, keys under {@code trainer.topics.}. */

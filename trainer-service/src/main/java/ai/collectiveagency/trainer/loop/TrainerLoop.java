@@ -9,10 +9,12 @@ import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.Trajectory;
 import ai.collectiveagency.schemas.TrainingMetrics;
 import ai.collectiveagency.schemas.kafka.ScoredGroupDeserializer;
+import ai.collectiveagency.schemas.signing.CheckpointSigner;
 import ai.collectiveagency.trainer.batching.ExampleBuilder;
 import ai.collectiveagency.trainer.batching.MicroBatches;
 import ai.collectiveagency.trainer.batching.RoleBaselines;
 import ai.collectiveagency.trainer.batching.TrainingRow;
+import ai.collectiveagency.trainer.checkpoint.BaseModel;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
 import ai.collectiveagency.trainer.checkpoint.TrainerState;
 import ai.collectiveagency.trainer.config.TrainerConfig;
@@ -44,7 +46,8 @@ import org.apache.kafka.common.errors.TimeoutException;
  * GRPO from the stream. Reads the scored topic from the offsets of its latest checkpoint (or
  * the beginning), gathers {@code groups-per-step} groups, takes one step, and every
  * {@code checkpoint-every} steps (and when stopped) writes a checkpoint — weights, optimizer
- * state, offsets, ledger — and announces it on the checkpoints topic. A crash between two
+ * state, offsets, ledger — and announces it on the checkpoints topic, signed with the trainer's
+ * key and carrying the base model's identity. A crash between two
  * checkpoints re-trains only what came after the last one, from the same state: the records are
  * read again in the same order, so the steps come out the same.
  *
@@ -66,7 +69,8 @@ public final class TrainerLoop implements Runnable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final TrainerConfig config;
-    private final String baseModel;
+    private final BaseModel baseModel;
+    private final CheckpointSigner signer;
     private final CheckpointDirectory store;
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, PolicyCheckpoint> checkpoints;
@@ -91,12 +95,17 @@ public final class TrainerLoop implements Runnable {
     private long lastStepEnded = System.nanoTime();
     private double lastCheckpointSeconds;
 
-    public TrainerLoop(TrainerConfig config, String baseModel, Consumer<String, byte[]> consumer,
-            Producer<String, PolicyCheckpoint> checkpoints,
+    /**
+     * @param baseModel the base model's name and identity, recorded in every checkpoint
+     * @param signer signs every checkpoint announcement (replicas refuse unsigned ones)
+     */
+    public TrainerLoop(TrainerConfig config, BaseModel baseModel, CheckpointSigner signer,
+            Consumer<String, byte[]> consumer, Producer<String, PolicyCheckpoint> checkpoints,
             Producer<String, SpecificRecord> metrics, Producer<String, byte[]> deadLetters,
             StepListener listener, Clock clock, Map<String, ?> serdeConfig) {
         this.config = config;
         this.baseModel = baseModel;
+        this.signer = signer;
         this.store = new CheckpointDirectory(config.store());
         this.consumer = consumer;
         this.checkpoints = checkpoints;
@@ -144,10 +153,10 @@ public final class TrainerLoop implements Runnable {
         Optional<Path> latest = store.latestValid();
         TrainerState state = latest.map(TrainerState::read)
                 .orElseGet(() -> TrainerState.fresh(baseModel));
-        if (!state.baseModel().equals(baseModel)) {
-            throw new IllegalStateException("trainer.store " + store.root() + " holds checkpoints "
-                    + "of base model " + state.baseModel() + ", but trainer.model is " + baseModel
-                    + ": point trainer.store at another folder or trainer.model at that model");
+        if (latest.isPresent() && !baseModel.requireSameAs(state, store.root())) {
+            LOG.log(System.Logger.Level.WARNING, latest.get() + " was written before base model"
+                    + " digests were recorded: resuming on the name " + baseModel.name()
+                    + " alone; the next checkpoint records sha256 " + baseModel.sha256());
         }
         model = latest.map(folder -> PolicyUnderTraining.resume(config, folder))
                 .orElseGet(() -> PolicyUnderTraining.fresh(config));
@@ -328,10 +337,11 @@ public final class TrainerLoop implements Runnable {
         version++;
         Map<String, Double> roleState = new HashMap<>();
         roles.snapshot().forEach((role, value) -> roleState.put(role.name(), value));
-        TrainerState state = new TrainerState(step, version, baseModel, offsets.committable(),
-                roleState, ledger, settled(dropped), settled(heldOut));
+        TrainerState state = new TrainerState(step, version, baseModel.name(),
+                baseModel.sha256(), offsets.committable(), roleState, ledger, settled(dropped),
+                settled(heldOut));
         Path folder = store.write(version, partial -> {
-            model.saveInto(partial, baseModel);
+            model.saveInto(partial, baseModel.name());
             state.write(partial);
         });
         checkpointedStep = step;
@@ -352,20 +362,22 @@ public final class TrainerLoop implements Runnable {
                 || e.offset() < offsets.next(e.partition())).map(ReadAt::entry).toList();
     }
 
+    /** Announces a written checkpoint, signed, keyed by the base model's name. */
     private void announce(Path folder, TrainerState state, Map<String, Double> values) {
-        PolicyCheckpoint record = PolicyCheckpoint.newBuilder()
+        PolicyCheckpoint record = signer.sign(PolicyCheckpoint.newBuilder()
                 .setVersion(state.version())
                 .setStep(state.step())
                 .setUri(folder.toUri().toString())
                 .setSha256(Sha256Manifest.digest(folder))
                 .setFormat(model.format())
-                .setBaseModel(baseModel)
+                .setBaseModel(baseModel.name())
+                .setBaseModelSha256(baseModel.sha256())
                 .setCreatedAt(now())
                 .setMetrics(values)
                 .setConsumedOffsets(state.consumedOffsets())
-                .build();
+                .build());
         try {
-            checkpoints.send(new ProducerRecord<>(config.topics().checkpoints(), baseModel,
+            checkpoints.send(new ProducerRecord<>(config.topics().checkpoints(), baseModel.name(),
                     record)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

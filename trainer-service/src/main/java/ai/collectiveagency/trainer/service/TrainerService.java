@@ -1,8 +1,11 @@
 package ai.collectiveagency.trainer.service;
 
+import ai.collectiveagency.policy.checkpoint.BaseModelIdentity;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
 import ai.collectiveagency.schemas.kafka.MetricsEventSerializer;
+import ai.collectiveagency.schemas.signing.CheckpointSigner;
+import ai.collectiveagency.trainer.checkpoint.BaseModel;
 import ai.collectiveagency.trainer.config.TrainerConfig;
 import ai.collectiveagency.trainer.config.TrainerConfigChecks;
 import ai.collectiveagency.trainer.loop.TrainerLoop;
@@ -57,8 +60,10 @@ public class TrainerService {
 
     void start(@Observes StartupEvent started) {
         TrainerConfigChecks.requireValid(config);
-        String baseModel = BaseModelName.of(config);
-        loop = new TrainerLoop(config, baseModel,
+        CheckpointSigner signer = CheckpointSigning.signer(config);
+        BaseModel baseModel = new BaseModel(BaseModelName.of(config),
+                BaseModelIdentity.sha256(config.model()));
+        loop = new TrainerLoop(config, baseModel, signer,
                 new KafkaConsumer<>(consumerProperties(), new StringDeserializer(),
                         new ByteArrayDeserializer()),
                 new KafkaProducer<>(producerProperties("trainer-checkpoints",

@@ -13,7 +13,7 @@ class TrainerStateTest {
 
     @Test
     void theLedgerOfHeldOutGroupsSurvivesAWriteAndRead(@TempDir Path folder) {
-        TrainerState state = new TrainerState(2, 2, "qwen2-tiny-random",
+        TrainerState state = new TrainerState(2, 2, "qwen2-tiny-random", "ab".repeat(32),
                 Map.of("alignment.scored-0", 7L), Map.of(),
                 List.of(new TrainerState.StepRecord(1, List.of("a", "b")),
                         new TrainerState.StepRecord(2, List.of("c", "d"))),
@@ -44,5 +44,7 @@ class TrainerStateTest {
 
         assertThat(state.heldOut()).isEmpty();
         assertThat(state.ledger()).hasSize(1);
+        assertThat(state.baseModelSha256()).as("written before identities were recorded")
+                .isNull();
     }
 }

@@ -8,6 +8,7 @@ import ai.collectiveagency.policy.lora.PeftAdapterFiles;
 import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.ScoredGroup;
+import ai.collectiveagency.schemas.signing.TrustedKeys;
 import ai.collectiveagency.trainer.TestGroups;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
 import ai.collectiveagency.trainer.checkpoint.TrainerState;
@@ -125,9 +126,14 @@ class KillAndRestartIT {
                     cleanStore, SETTINGS, LOGS.resolve("uninterrupted.log"))) {
                 assertThat(clean.awaitExit(RUN_DEADLINE)).as("exit status").isZero();
             }
-            announced = topics.checkpoints(1000, Duration.ofSeconds(5)).stream()
+            List<PolicyCheckpoint> killedRun = topics.checkpoints(1000, Duration.ofSeconds(5))
+                    .stream()
                     .filter(c -> c.getUri().startsWith(killedStore.toUri().toString()))
-                    .map(PolicyCheckpoint::getVersion).toList();
+                    .toList();
+            TrustedKeys trainerKey = TrustedKeys.fromPem(List.of(TrainerProcess.KEYS.publicKey()));
+            assertThat(killedRun).as("every announcement signed, re-announcements included")
+                    .allMatch(c -> trainerKey.verify(c).valid());
+            announced = killedRun.stream().map(PolicyCheckpoint::getVersion).toList();
             evaluations = topics.allMetricsEvents().stream()
                     .filter(r -> r.value() instanceof EvalResult)
                     .collect(Collectors.groupingBy(ConsumerRecord::key, TreeMap::new,

@@ -1,5 +1,6 @@
 package ai.collectiveagency.trainer.exactlyonce;
 
+import ai.collectiveagency.schemas.signing.KeyPairFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +22,8 @@ final class TrainerProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
     static final Path MODEL = Path.of("../models/qwen2-tiny-random").toAbsolutePath().normalize();
+    /** The signing key pair every start uses, made for this test run (none is committed). */
+    static final KeyPairFiles KEYS = newKeyPair();
 
     private final Process process;
 
@@ -45,6 +48,7 @@ final class TrainerProcess implements AutoCloseable {
                 "-Dkafka.bootstrap.servers=" + bootstrapServers,
                 "-Dtrainer.store=" + store,
                 "-Dtrainer.model=" + MODEL,
+                "-Dtrainer.signing.private-key=" + KEYS.privateKey(),
                 "-Dquarkus.http.port=0"));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", JAR.toString()));
@@ -60,6 +64,19 @@ final class TrainerProcess implements AutoCloseable {
             return new TrainerProcess(builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the trainer", e);
+        }
+    }
+
+    private static KeyPairFiles newKeyPair() {
+        try {
+            Path dir = Files.createTempDirectory("trainer-keys");
+            KeyPairFiles keys = KeyPairFiles.in(dir, "trainer").generate();
+            for (Path p : List.of(dir, keys.privateKey(), keys.publicKey())) {
+                p.toFile().deleteOnExit(); // files before the folder: deleted in reverse order
+            }
+            return keys;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import ai.collectiveagency.policy.checkpoint.BaseModelIdentity;
 import ai.collectiveagency.policy.lora.PeftAdapterFiles;
 import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.TrainingMetrics;
 import ai.collectiveagency.schemas.kafka.MetricsEventSerializer;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
+import ai.collectiveagency.schemas.signing.CheckpointSigner;
+import ai.collectiveagency.schemas.signing.Ed25519Keys;
 import ai.collectiveagency.trainer.TestConfigs;
 import ai.collectiveagency.trainer.TestGroups;
+import ai.collectiveagency.trainer.checkpoint.BaseModel;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
 import ai.collectiveagency.trainer.checkpoint.TrainerState;
 import ai.collectiveagency.trainer.config.TrainerConfig;
@@ -51,6 +55,9 @@ class HeldOutGroupsTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final String BASE_MODEL = "qwen2-tiny-random";
+    /** A signing key made for the test: no private key is committed. */
+    private static final CheckpointSigner SIGNER =
+            new CheckpointSigner(Ed25519Keys.generate().getPrivate());
     private static final String OPTIMIZER = "optimizer/optimizer.safetensors";
     /** The settings of the service tests: the tiny adapter, two groups a step. */
     private static final Map<String, String> SETTINGS = Map.of(
@@ -205,7 +212,8 @@ class HeldOutGroupsTest {
                         new MetricsEventSerializer());
                 var deadLetters = new KafkaProducer<>(producer, new StringSerializer(),
                         new ByteArraySerializer())) {
-            TrainerLoop loop = new TrainerLoop(config, BASE_MODEL, scored, checkpoints,
+            TrainerLoop loop = new TrainerLoop(config, new BaseModel(BASE_MODEL,
+                    BaseModelIdentity.sha256(config.model())), SIGNER, scored, checkpoints,
                     metrics, deadLetters, listener, Clock.systemUTC(), new HashMap<>());
             List<Throwable> failure = new CopyOnWriteArrayList<>();
             Thread thread = new Thread(() -> {

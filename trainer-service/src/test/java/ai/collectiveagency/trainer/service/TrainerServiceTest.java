@@ -2,6 +2,7 @@ package ai.collectiveagency.trainer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.policy.checkpoint.BaseModelIdentity;
 import ai.collectiveagency.policy.checkpoint.Sha256Manifest;
 import ai.collectiveagency.policy.lora.LoraAdapter;
 import ai.collectiveagency.policy.lora.PeftAdapterFiles;
@@ -9,6 +10,7 @@ import ai.collectiveagency.policy.model.Llama;
 import ai.collectiveagency.schemas.CheckpointFormat;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.TrainingMetrics;
+import ai.collectiveagency.schemas.signing.TrustedKeys;
 import ai.collectiveagency.trainer.TestGroups;
 import ai.collectiveagency.trainer.checkpoint.TrainerState;
 import io.quarkus.test.common.WithTestResource;
@@ -24,9 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The trainer on the real broker with {@code qwen2-tiny-random} (LoRA rank 4, two groups a step,
- * a checkpoint every step): scored groups in, steps taken, checkpoints written and announced; a
- * consumer standing in for the rollout fleet verifies each one and loads its adapter; an
- * undecodable record goes to the DLQ with its reason.
+ * a checkpoint every step): scored groups in, steps taken, checkpoints written and announced
+ * signed with the base model's identity; a consumer standing in for the rollout fleet verifies
+ * each one and loads its adapter; an undecodable record goes to the DLQ with its reason.
  */
 @QuarkusTest
 @WithTestResource(BrokerAndStore.class)
@@ -39,6 +41,10 @@ class TrainerServiceTest {
 
     @ConfigProperty(name = "trainer.model")
     Path model;
+
+    // a default, because every @QuarkusTest's injection points are checked in each application
+    @ConfigProperty(name = BrokerAndStore.PUBLIC_KEY, defaultValue = "unset")
+    Path publicKey;
 
     @Test
     void scoredGroupsBecomeStepsAndAnnouncedCheckpointsTheFleetCanLoad() throws Exception {
@@ -54,8 +60,12 @@ class TrainerServiceTest {
         List<ConsumerRecord<String, byte[]>> dead = topics.deadLetters(1, DEADLINE);
 
         assertThat(announced).extracting(PolicyCheckpoint::getVersion).containsExactly(1L, 2L);
+        TrustedKeys trainerKey = TrustedKeys.fromPem(List.of(publicKey));
+        String baseSha256 = BaseModelIdentity.sha256(model);
         try (Llama fleet = Llama.load(model)) {
             for (PolicyCheckpoint checkpoint : announced) {
+                assertThat(trainerKey.verify(checkpoint).valid()).as("signed").isTrue();
+                assertThat(checkpoint.getBaseModelSha256()).isEqualTo(baseSha256);
                 Path folder = Path.of(URI.create(checkpoint.getUri()));
                 assertThat(checkpoint.getFormat()).isEqualTo(CheckpointFormat.LORA);
                 assertThat(checkpoint.getBaseModel()).isEqualTo("qwen2-tiny-random");
@@ -67,6 +77,7 @@ class TrainerServiceTest {
             }
         }
         TrainerState second = TrainerState.read(Path.of(URI.create(announced.get(1).getUri())));
+        assertThat(second.baseModelSha256()).isEqualTo(baseSha256);
         assertThat(second.ledger()).extracting(TrainerState.StepRecord::taskIds)
                 .containsExactly(List.of("s-1", "s-2"), List.of("s-3", "s-4"));
         assertThat(second.dropped()).extracting(TrainerState.Dropped::reason)
