@@ -3,6 +3,7 @@ package ai.collectiveagency.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.demo.fleet.Fleet;
+import ai.collectiveagency.demo.fleet.RunKeys;
 import ai.collectiveagency.demo.fleet.ServiceProcess;
 import ai.collectiveagency.demo.fleet.ServiceSpec;
 import ai.collectiveagency.kafka.LocalKafka;
@@ -61,7 +62,9 @@ class ClosedLoopTest {
             Path rubric = RuleJudge.writeRubric(work);
             Path seeds = shortScenarios(work.resolve("seeds"));
             String kafka = fleet.bootstrapServers();
-            fleet.start(service("trainer-service", Map.ofEntries(
+            RunKeys keys = RunKeys.of(work);
+            Map<String, String> trainer = new HashMap<>(keys.trainerSettings());
+            trainer.putAll(Map.ofEntries(
                     Map.entry("trainer.model", MODEL.toString()),
                     Map.entry("trainer.store", work.resolve("checkpoints").toString()),
                     Map.entry("trainer.groups-per-step", "2"),
@@ -71,7 +74,8 @@ class ClosedLoopTest {
                     Map.entry("trainer.lora.alpha", "16"),
                     Map.entry("trainer.segments", "both"),
                     Map.entry("trainer.max-staleness", "8"),
-                    Map.entry("kafka.bootstrap.servers", kafka))), START);
+                    Map.entry("kafka.bootstrap.servers", kafka)));
+            fleet.start(service("trainer-service", trainer), START);
             fleet.start(service("reward-service", Map.of(
                     "reward.scorers.judge", "1",
                     "reward.judge.base-url", judge.baseUrl().toString(),
@@ -79,7 +83,9 @@ class ClosedLoopTest {
                     "reward.judge.rubric", rubric.toString(),
                     "reward.judge.timeout", "10s",
                     "kafka.bootstrap.servers", kafka)), START);
-            fleet.start(service("rollout-service", Map.ofEntries(
+            Map<String, String> rollout = new HashMap<>(
+                    keys.rolloutSettings(work.resolve("checkpoints")));
+            rollout.putAll(Map.ofEntries(
                     Map.entry("rollout.model", MODEL.toString()),
                     Map.entry("rollout.prompts",
                             ROOT.resolve("rollout-service/src/test/resources/compact-prompts")
@@ -91,7 +97,8 @@ class ClosedLoopTest {
                     Map.entry("rollout.checkpoints.poll-interval", "500ms"),
                     // Commit often, so that the prompt-generator's pacing sees the lag fall soon.
                     Map.entry("mp.messaging.incoming.prompts.auto.commit.interval.ms", "500"),
-                    Map.entry("kafka.bootstrap.servers", kafka))), START);
+                    Map.entry("kafka.bootstrap.servers", kafka)));
+            fleet.start(service("rollout-service", rollout), START);
             fleet.start(service("prompt-generator", Map.of(
                     "prompts.rate", "4",
                     "prompts.negotiation-share", "0",

@@ -3,6 +3,7 @@ package ai.collectiveagency.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.demo.fleet.Fleet;
+import ai.collectiveagency.demo.fleet.RunKeys;
 import ai.collectiveagency.demo.fleet.ServiceProcess;
 import ai.collectiveagency.demo.fleet.ServiceSpec;
 import ai.collectiveagency.kafka.LocalKafka;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -38,6 +40,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Self-rewarding end to end: the reward-service's judge is the rollout-service's
@@ -51,6 +54,9 @@ class SelfRewardingTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
+    @TempDir
+    Path work;
+
     @Test
     void thePolicyJudgesThroughTheRolloutApiAndItsRefusalsAreFlaggedWithTheReason()
             throws Exception {
@@ -58,9 +64,13 @@ class SelfRewardingTest {
                 Path.of("target/self-rewarding-logs"))) {
             String kafka = fleet.bootstrapServers();
             int apiPort = Fleet.freePort();
-            fleet.start(ServiceSpec.packaged(ROOT, "rollout-service", apiPort, "1g",
-                    Map.of("rollout.model", ROOT.resolve("models/qwen2-tiny-random").toString(),
-                            "kafka.bootstrap.servers", kafka)), Duration.ofMinutes(2));
+            Map<String, String> rollout = new HashMap<>(RunKeys.of(work)
+                    .rolloutSettings(work.resolve("checkpoints")));
+            rollout.putAll(Map.of("rollout.model",
+                    ROOT.resolve("models/qwen2-tiny-random").toString(),
+                    "kafka.bootstrap.servers", kafka));
+            fleet.start(ServiceSpec.packaged(ROOT, "rollout-service", apiPort, "1g", rollout),
+                    Duration.ofMinutes(2));
             ServiceProcess reward = fleet.start(ServiceSpec.packaged(ROOT, "reward-service",
                     Fleet.freePort(), "512m",
                     Map.of("reward.scorers.self", "1",

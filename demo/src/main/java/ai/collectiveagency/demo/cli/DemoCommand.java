@@ -4,6 +4,7 @@ import ai.collectiveagency.demo.dashboard.Dashboard;
 import ai.collectiveagency.demo.dashboard.OffsetReader;
 import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.demo.fleet.Fleet;
+import ai.collectiveagency.demo.fleet.RunKeys;
 import ai.collectiveagency.demo.fleet.ServiceSpec;
 import ai.collectiveagency.demo.report.EarlierSessions;
 import ai.collectiveagency.demo.report.MetricsLog;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Option;
  * processes on loopback, prints a progress line, serves a live dashboard (uPlot charts at
  * {@code http://127.0.0.1:8090/}), and stops everything cleanly after the time limit or on
  * Ctrl-C, leaving the run's {@code report.html} and {@code metrics.jsonl} in its folder. The
- * reward is the offline embedding scorer unless a judge is named.
+ * reward is the offline embedding scorer unless a judge is named. The run's checkpoint-signing
+ * key pair lives in {@code runs/<name>/keys} ({@link RunKeys}), kept across sessions.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs the whole loop on this machine: Kafka and the four services.")
@@ -154,9 +156,11 @@ public final class DemoCommand implements Callable<Integer> {
             Path seeds, GracefulStop stop) throws InterruptedException {
         String kafka = fleet.bootstrapServers();
         Duration start = Duration.ofMinutes(3);
+        Path store = runFolder.resolve("checkpoints");
+        RunKeys keys = RunKeys.of(runFolder); // kept, so a continued run keeps its key
         Map<String, String> trainer = new HashMap<>(Map.of(
                 "trainer.model", modelFolder.toString(),
-                "trainer.store", runFolder.resolve("checkpoints").toString(),
+                "trainer.store", store.toString(),
                 "trainer.groups-per-step", "2", "trainer.checkpoint-every", "2",
                 "trainer.learning-rate", "5e-4", "trainer.lora.rank", "8",
                 "trainer.lora.alpha", "16", "trainer.segments", "both",
@@ -164,6 +168,7 @@ public final class DemoCommand implements Callable<Integer> {
         // A small KL penalty, so that the dashboard shows how far the policy has moved.
         trainer.put("trainer.beta", "0.05");
         trainer.put("trainer.lora.seed", Long.toString(seed));
+        trainer.putAll(keys.trainerSettings());
         fleet.start(service("trainer-service", trainer), start);
         if (stop.requested()) {
             return false;
@@ -189,6 +194,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (prompts != null) {
             rollout.put("rollout.prompts", prompts.toString());
         }
+        rollout.putAll(keys.rolloutSettings(store)); // only the run's trainer, only its store
         fleet.start(service("rollout-service", rollout), start);
         if (stop.requested()) {
             return false;

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.Trajectory;
+import ai.collectiveagency.schemas.signing.TrustedKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
@@ -136,6 +138,17 @@ class DemoCommandIT {
                 .isPositive();
         assertThat(lastProgress().fleetVersion()).as("fleet version on the last progress line")
                 .isPositive();
+    }
+
+    @Test
+    void checkpointsAreSignedWithTheRunsOwnKey() throws IOException {
+        Path keys = RUN_FOLDER.resolve("keys");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                keys.resolve("trainer.key.pem")))).as("the private key's mode").isEqualTo(
+                "rw-------");
+        TrustedKeys runKey = TrustedKeys.fromPem(List.of(keys.resolve("trainer.pub.pem")));
+        assertThat(topics.checkpoints()).as("announcements").isNotEmpty()
+                .allMatch(c -> runKey.verify(c).valid(), "signed with the run's key");
     }
 
     @Test
