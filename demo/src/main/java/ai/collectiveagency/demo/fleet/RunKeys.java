@@ -27,8 +27,9 @@ public record RunKeys(KeyPairFiles files) {
     }
 
     /**
-     * What the rollout-service needs to trust them: the public key, and {@code store} (created
-     * when missing: the trainer makes it only at its first checkpoint) as the store root.
+     * What the rollout-service needs to follow them: checkpoints on, the public key, and
+     * {@code store} (created when missing: the trainer makes it only at its first checkpoint)
+     * as the store root.
      */
     public Map<String, String> rolloutSettings(Path store) {
         try {
@@ -36,7 +37,8 @@ public record RunKeys(KeyPairFiles files) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + store, e);
         }
-        return Map.of("rollout.checkpoints.public-keys", files.publicKey().toString(),
+        return Map.of("rollout.checkpoints.enabled", "true",
+                "rollout.checkpoints.public-keys", files.publicKey().toString(),
                 "rollout.checkpoints.store-root", store.toString());
     }
 }

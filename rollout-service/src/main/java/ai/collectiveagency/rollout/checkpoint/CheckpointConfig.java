@@ -11,8 +11,11 @@ import java.util.Optional;
 @ConfigMapping(prefix = "rollout.checkpoints")
 public interface CheckpointConfig {
 
-    /** Whether to adopt checkpoints at all; false serves the base model for good. */
-    @WithDefault("true")
+    /**
+     * Whether to follow the trainer's checkpoints; needs {@link #publicKeys()} and
+     * {@link #storeRoot()}. Off by default: the base model is served for good.
+     */
+    @WithDefault("false")
     boolean enabled();
 
     /** The compacted topic the trainer announces checkpoints on. */

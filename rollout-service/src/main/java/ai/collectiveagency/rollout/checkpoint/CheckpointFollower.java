@@ -63,7 +63,9 @@ public class CheckpointFollower {
 
     void start(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent started) {
         if (!config.enabled()) {
-            LOG.log(System.Logger.Level.INFO, "checkpoints disabled: serving the base model");
+            LOG.log(System.Logger.Level.INFO, "rollout.checkpoints.enabled=false: serving the"
+                    + " base model only; to follow the trainer set it to true with"
+                    + " rollout.checkpoints.public-keys and rollout.checkpoints.store-root");
             return;
         }
         CheckpointTrust trust = CheckpointTrust.of(config); // stops start-up naming the key
