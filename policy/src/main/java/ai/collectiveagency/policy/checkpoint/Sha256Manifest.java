@@ -189,7 +189,8 @@ public final class Sha256Manifest {
         return HexFormat.of().formatHex(newDigest().digest(bytes));
     }
 
-    static String sha256(Path file) {
+    /** Lower-case hex SHA-256 of a file's bytes, read in 1 MiB blocks. */
+    public static String sha256(Path file) {
         MessageDigest digest = newDigest();
         byte[] buffer = new byte[1 << 20];
         try (InputStream in = Files.newInputStream(file)) {

@@ -2,13 +2,9 @@ package ai.collectiveagency.rollout.checkpoint;
 
 import ai.collectiveagency.policy.checkpoint.BaseModelIdentity;
 import ai.collectiveagency.policy.checkpoint.ModelCheckpoint;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import ai.collectiveagency.policy.checkpoint.Sha256Manifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -39,20 +35,9 @@ public record BaseModel(Path folder, Set<String> names, String sha256,
         for (String name : ModelCheckpoint.TOKENIZER_FILES) {
             Path file = folder.resolve(name);
             if (Files.isRegularFile(file)) {
-                tokenizer.put(name, sha256(file));
+                tokenizer.put(name, Sha256Manifest.sha256(file));
             }
         }
         return new BaseModel(folder, names, BaseModelIdentity.sha256(folder), tokenizer);
-    }
-
-    private static String sha256(Path file) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(file)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides SHA-256", e);
-        }
     }
 }
