@@ -177,7 +177,7 @@ public final class KafkaClientSettings {
     return settings.hashCode();
   }
 
-  /** Whether the value of client setting {@code key} is a secret (a password, a key, a JAAS line). */
+  /** Whether the value of client setting {@code key} is a secret: a password, key, JAAS line. */
   public static boolean isSecret(String key) {
     String lower = key.toLowerCase(Locale.ROOT);
     return SECRET_KEYS.contains(lower) || lower.endsWith("password")
