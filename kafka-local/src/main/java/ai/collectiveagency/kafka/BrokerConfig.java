@@ -1,11 +1,19 @@
 package ai.collectiveagency.kafka;
 
+import ai.collectiveagency.kafka.security.BrokerTls;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.config.internals.BrokerSecurityConfigs;
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.coordinator.group.GroupCoordinatorConfig;
 import org.apache.kafka.coordinator.transaction.TransactionLogConfig;
+import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
 import org.apache.kafka.network.SocketServerConfigs;
 import org.apache.kafka.raft.QuorumConfig;
 import org.apache.kafka.server.config.KRaftConfigs;
@@ -17,20 +25,60 @@ import org.apache.kafka.server.config.ServerLogConfigs;
  * The settings of a single-node KRaft server (broker and controller in one process) sized for a
  * laptop: loopback only, one replica everywhere, few partitions and threads, 1 MiB segments.
  *
+ * <p>Plain, it has a PLAINTEXT client listener and a PLAINTEXT controller listener. Secured
+ * ({@link Secured}), three listeners, all on 127.0.0.1:
+ *
+ * <ul>
+ *   <li>{@code CLIENT}, SASL_SSL with SCRAM-SHA-512: the only one clients are told about; a
+ *       client is the SCRAM user it logs in as;
+ *   <li>{@code INTERNAL}, SSL with client certificates required: the inter-broker listener, and
+ *       the door of the local administrator ({@link LocalKafka#createAdmin()});
+ *   <li>{@code CONTROLLER}, SSL with client certificates required: the KRaft quorum.
+ * </ul>
+ *
+ * On the two TLS listeners the principal is the client certificate's subject, and only the
+ * broker's own key ({@code broker.pem}, 0600 in the data folder) has a certificate of the local
+ * CA: {@code User:CN=kafka-broker} is the only super user, so there is no unauthenticated way to
+ * anything. KRaft's {@link StandardAuthorizer} checks every request, and whatever no ACL allows
+ * is refused.
+ *
  * @param dataDir log and metadata directory
  * @param brokerPort client listener port on 127.0.0.1
  * @param controllerPort controller listener port on 127.0.0.1 (not persisted: static quorum)
+ * @param secured the secured listeners' settings; empty for a plain broker
  */
-record BrokerConfig(Path dataDir, int brokerPort, int controllerPort) {
+record BrokerConfig(Path dataDir, int brokerPort, int controllerPort, Optional<Secured> secured) {
 
     static final String HOST = "127.0.0.1";
     static final int NODE_ID = 1;
     static final String BROKER_LISTENER = "PLAINTEXT";
+    static final String CLIENT_LISTENER = "CLIENT";
+    static final String INTERNAL_LISTENER = "INTERNAL";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The SASL mechanism of the secured client listener. */
+    static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+    /** The broker's principal on its TLS listeners: the only super user. */
+    static final String BROKER_PRINCIPAL = "User:" + BrokerTls.BROKER_SUBJECT;
 
     private static final String SEGMENT_BYTES = Integer.toString(1024 * 1024);
     private static final String ONE = "1";
     private static final String TWO = "2";
+    private static final String SCRAM_LOGIN =
+            "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+
+    /**
+     * @param internalPort the INTERNAL listener's port on 127.0.0.1
+     * @param tls the CA and the broker's key store
+     */
+    record Secured(int internalPort, BrokerTls tls) {
+        Secured {
+            Objects.requireNonNull(tls, "tls");
+        }
+    }
+
+    BrokerConfig {
+        Objects.requireNonNull(secured, "secured");
+    }
 
     String bootstrapServers() {
         return HOST + ":" + brokerPort;
@@ -42,15 +90,12 @@ record BrokerConfig(Path dataDir, int brokerPort, int controllerPort) {
         props.put(KRaftConfigs.NODE_ID_CONFIG, Integer.toString(NODE_ID));
         props.put(QuorumConfig.QUORUM_VOTERS_CONFIG,
                 NODE_ID + "@" + HOST + ":" + controllerPort);
-        props.put(SocketServerConfigs.LISTENERS_CONFIG, BROKER_LISTENER + "://" + bootstrapServers()
-                + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        props.put(SocketServerConfigs.ADVERTISED_LISTENERS_CONFIG,
-                BROKER_LISTENER + "://" + bootstrapServers());
-        props.put(SocketServerConfigs.LISTENER_SECURITY_PROTOCOL_MAP_CONFIG,
-                BROKER_LISTENER + ":" + SecurityProtocol.PLAINTEXT.name + ","
-                        + CONTROLLER_LISTENER + ":" + SecurityProtocol.PLAINTEXT.name);
         props.put(KRaftConfigs.CONTROLLER_LISTENER_NAMES_CONFIG, CONTROLLER_LISTENER);
-        props.put(ReplicationConfigs.INTER_BROKER_LISTENER_NAME_CONFIG, BROKER_LISTENER);
+        if (secured.isPresent()) {
+            securedListeners(props, secured.get());
+        } else {
+            plainListeners(props);
+        }
         props.put(ServerLogConfigs.LOG_DIRS_CONFIG, dataDir.toAbsolutePath().toString());
         props.put(ServerLogConfigs.NUM_PARTITIONS_CONFIG, ONE);
         props.put(ServerLogConfigs.LOG_SEGMENT_BYTES_CONFIG, SEGMENT_BYTES);
@@ -69,6 +114,50 @@ record BrokerConfig(Path dataDir, int brokerPort, int controllerPort) {
         props.put(ServerConfigs.BACKGROUND_THREADS_CONFIG, TWO);
         props.put(ServerLogConfigs.NUM_RECOVERY_THREADS_PER_DATA_DIR_CONFIG, ONE);
         return props;
+    }
+
+    private void plainListeners(Properties props) {
+        props.put(SocketServerConfigs.LISTENERS_CONFIG, BROKER_LISTENER + "://" + bootstrapServers()
+                + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        props.put(SocketServerConfigs.ADVERTISED_LISTENERS_CONFIG,
+                BROKER_LISTENER + "://" + bootstrapServers());
+        props.put(SocketServerConfigs.LISTENER_SECURITY_PROTOCOL_MAP_CONFIG,
+                BROKER_LISTENER + ":" + SecurityProtocol.PLAINTEXT.name + ","
+                        + CONTROLLER_LISTENER + ":" + SecurityProtocol.PLAINTEXT.name);
+        props.put(ReplicationConfigs.INTER_BROKER_LISTENER_NAME_CONFIG, BROKER_LISTENER);
+    }
+
+    private void securedListeners(Properties props, Secured secured) {
+        String internal = INTERNAL_LISTENER + "://" + HOST + ":" + secured.internalPort();
+        props.put(SocketServerConfigs.LISTENERS_CONFIG, CLIENT_LISTENER + "://"
+                + bootstrapServers() + "," + internal + "," + CONTROLLER_LISTENER + "://" + HOST
+                + ":" + controllerPort);
+        props.put(SocketServerConfigs.ADVERTISED_LISTENERS_CONFIG,
+                CLIENT_LISTENER + "://" + bootstrapServers() + "," + internal);
+        props.put(SocketServerConfigs.LISTENER_SECURITY_PROTOCOL_MAP_CONFIG,
+                CLIENT_LISTENER + ":" + SecurityProtocol.SASL_SSL.name + ","
+                        + INTERNAL_LISTENER + ":" + SecurityProtocol.SSL.name + ","
+                        + CONTROLLER_LISTENER + ":" + SecurityProtocol.SSL.name);
+        props.put(ReplicationConfigs.INTER_BROKER_LISTENER_NAME_CONFIG, INTERNAL_LISTENER);
+        // One key store and trust store for every listener, server and client side.
+        props.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
+        props.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG,
+                secured.tls().brokerKeyStore().toAbsolutePath().toString());
+        props.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+        props.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                secured.tls().caCertificate().toAbsolutePath().toString());
+        for (String listener : new String[] {INTERNAL_LISTENER, CONTROLLER_LISTENER}) {
+            props.put(ListenerName.normalised(listener).configPrefix()
+                    + BrokerSecurityConfigs.SSL_CLIENT_AUTH_CONFIG, "required");
+        }
+        ListenerName client = ListenerName.normalised(CLIENT_LISTENER);
+        props.put(client.configPrefix() + BrokerSecurityConfigs.SASL_ENABLED_MECHANISMS_CONFIG,
+                SCRAM_MECHANISM);
+        props.put(client.saslMechanismConfigPrefix(SCRAM_MECHANISM) + SaslConfigs.SASL_JAAS_CONFIG,
+                SCRAM_LOGIN);
+        props.put(ServerConfigs.AUTHORIZER_CLASS_NAME_CONFIG, StandardAuthorizer.class.getName());
+        props.put(StandardAuthorizer.SUPER_USERS_CONFIG, BROKER_PRINCIPAL);
+        props.put(StandardAuthorizer.ALLOW_EVERYONE_IF_NO_ACL_IS_FOUND_CONFIG, "false");
     }
 
     KafkaConfig kafkaConfig() {

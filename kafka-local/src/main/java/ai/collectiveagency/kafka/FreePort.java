@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Arrays;
 
 /** Loopback ports that were free a moment ago. */
 final class FreePort {
@@ -13,15 +14,16 @@ final class FreePort {
     }
 
     static int pick() {
-        return pickOther(0);
+        return pickOther();
     }
 
-    /** A free port other than {@code taken}, which may be free too but is spoken for. */
-    static int pickOther(int taken) {
+    /** A free port other than those {@code taken}, which may be free too but are spoken for. */
+    static int pickOther(int... taken) {
         while (true) {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                if (socket.getLocalPort() != taken) {
-                    return socket.getLocalPort();
+                int port = socket.getLocalPort();
+                if (Arrays.stream(taken).noneMatch(t -> t == port)) {
+                    return port;
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("no free loopback port", e);

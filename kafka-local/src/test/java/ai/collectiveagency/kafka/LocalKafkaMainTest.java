@@ -2,6 +2,7 @@ package ai.collectiveagency.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.kafka.topics.PipelineClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -50,6 +51,31 @@ class LocalKafkaMainTest {
             assertThat(process.waitFor(STOP_BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
             assertThat(process.exitValue()).isEqualTo(LocalKafkaMain.USAGE_ERROR);
             assertThat(error).startsWith("error: ").contains("--port");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void secureStartPrintsTheCaAndEveryUsersClientFile() throws Exception {
+        Process process = start("--data", dataDir.toString(), "--port",
+                Integer.toString(FreePort.pick()), "--secure")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                process.getInputStream(), StandardCharsets.UTF_8))) {
+            List<String> lines = new java.util.ArrayList<>();
+            for (int i = 0; i < 2 + PipelineClient.values().length; i++) {
+                lines.add(reader.readLine());
+            }
+
+            assertThat(lines.get(0)).startsWith("kafka listening on 127.0.0.1:");
+            assertThat(lines.get(1)).contains("SASL_SSL", dataDir.resolve("ca.crt").toString());
+            for (PipelineClient client : PipelineClient.values()) {
+                assertThat(lines).anyMatch(line -> line.startsWith("kafka: user " + client.user()
+                        + ": " + dataDir.resolve("client-" + client.user() + ".properties")));
+            }
+            process.destroy();
+            assertThat(process.waitFor(STOP_BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
         } finally {
             process.destroyForcibly();
         }

@@ -14,6 +14,7 @@ import ai.collectiveagency.demo.report.SampleNegotiations;
 import ai.collectiveagency.demo.tasks.SmallModelFiles;
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.kafka.topics.LogicalTopic;
+import ai.collectiveagency.kafka.topics.PipelineClient;
 import ai.collectiveagency.kafka.topics.TopicCatalogue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -33,18 +34,25 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code demo [--minutes M] [--model DIR] [--judge-url URL --judge-model NAME] [--run NAME]
- * [--runs-dir DIR]}: the whole loop on this machine. Starts the local Kafka broker (data in
- * {@code runs/<name>/kafka}, so a second run continues) and the four services as separate
- * processes on loopback, prints a progress line, serves a live dashboard (uPlot charts at
- * {@code http://127.0.0.1:8090/}), and stops everything cleanly after the time limit or on
+ * [--runs-dir DIR] [--secure]}: the whole loop on this machine. Starts the local Kafka broker
+ * (data in {@code runs/<name>/kafka}, so a second run continues) and the four services as
+ * separate processes on loopback, prints a progress line, serves a live dashboard (uPlot charts
+ * at {@code http://127.0.0.1:8090/}), and stops everything cleanly after the time limit or on
  * Ctrl-C, leaving the run's {@code report.html} and {@code metrics.jsonl} in its folder. The
  * reward is the offline embedding scorer unless a judge is named. The run's checkpoint-signing
  * key pair lives in {@code runs/<name>/keys} ({@link RunKeys}), kept across sessions.
+ *
+ * <p>Each service process gets its Kafka settings as {@code KAFKA_*} environment variables and
+ * otherwise only what {@link ai.collectiveagency.demo.fleet.ChildEnvironment} passes on. With
+ * {@code --secure} the broker speaks SASL_SSL only, each service connects as its own user with
+ * the ACLs the topic catalogue gives it, and the dashboard and readers as the read-only observer.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs the whole loop on this machine: Kafka and the four services.")
 public final class DemoCommand implements Callable<Integer> {
 
+    /** The judge's API key, read from the demo's environment and given to reward-service. */
+    private static final String JUDGE_KEY = "REWARD_JUDGE_API_KEY";
     /** How long Ctrl-C waits for the report before the JVM exits regardless. */
     private static final Duration REPORT_BOUND = Duration.ofSeconds(30);
 
@@ -78,6 +86,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--run", defaultValue = "demo",
             description = "The run's folder under the runs folder (default: ${DEFAULT-VALUE}).")
     private String run;
+
+    @Option(names = "--secure",
+            description = "Kafka over SASL_SSL only: each service its own SCRAM user with "
+                    + "ACLs for exactly its topics and groups, the dashboard a read-only user.")
+    private boolean secure;
 
     @Option(names = "--runs-dir", defaultValue = "runs",
             description = "The folder of run folders; a relative one is in the checkout, "
@@ -126,17 +139,17 @@ public final class DemoCommand implements Callable<Integer> {
                 "demo: continuing run " + run + "; the earlier session's report is in "
                         + earlier));
         TopicCatalogue topics = TopicCatalogue.defaults();
-        try (Fleet fleet = Fleet.on(LocalKafka.start(runFolder.resolve("kafka"),
-                LocalKafka.ANY_PORT, topics), runFolder.resolve("logs"));
+        try (Fleet fleet = Fleet.on(startBroker(runFolder.resolve("kafka"), topics),
+                runFolder.resolve("logs"));
                 // Open before the services start, so that the run's first records are seen.
-                TopicReaders readers = TopicReaders.open(fleet.bootstrapServers(), topics);
+                TopicReaders readers = TopicReaders.open(
+                        fleet.kafka().clientSettings(PipelineClient.OBSERVER), topics);
                 RunRecord record = new RunRecord(new RunSeries(), new SampleNegotiations(),
                         MetricsLog.create(runFolder.resolve(MetricsLog.FILE)), Instant.now());
                 GracefulStop stop = GracefulStop.install(REPORT_BOUND)) {
             try {
                 if (startServices(fleet, modelFolder, runFolder, prompts, seeds, stop)) {
-                    watch(fleet.bootstrapServers(), topics, readers, record, runFolder, limit,
-                            stop);
+                    watch(fleet.kafka(), topics, readers, record, runFolder, limit, stop);
                 }
             } finally {
                 // Also on Ctrl-C (the hook waits for it) and when a service failed to start.
@@ -151,10 +164,21 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    private LocalKafka startBroker(Path data, TopicCatalogue topics) {
+        if (!secure) {
+            return LocalKafka.start(data, LocalKafka.ANY_PORT, topics);
+        }
+        LocalKafka kafka = LocalKafka.startSecure(data, LocalKafka.ANY_PORT, topics);
+        out.println("demo: Kafka on SASL_SSL only; each service connects as its own user with "
+                + "the ACLs of the topic catalogue; client settings in " + data
+                + "/client-*.properties, CA " + kafka.caCertificate().orElseThrow());
+        return kafka;
+    }
+
     /** Starts the four services; false when a stop was asked for on the way. */
     private boolean startServices(Fleet fleet, Path modelFolder, Path runFolder, Path prompts,
             Path seeds, GracefulStop stop) throws InterruptedException {
-        String kafka = fleet.bootstrapServers();
+        LocalKafka kafka = fleet.kafka();
         Duration start = Duration.ofMinutes(3);
         Path store = runFolder.resolve("checkpoints");
         RunKeys keys = RunKeys.of(runFolder); // kept, so a continued run keeps its key
@@ -164,23 +188,22 @@ public final class DemoCommand implements Callable<Integer> {
                 "trainer.groups-per-step", "2", "trainer.checkpoint-every", "2",
                 "trainer.learning-rate", "5e-4", "trainer.lora.rank", "8",
                 "trainer.lora.alpha", "16", "trainer.segments", "both",
-                "trainer.max-staleness", "8", "kafka.bootstrap.servers", kafka));
+                "trainer.max-staleness", "8"));
         // A small KL penalty, so that the dashboard shows how far the policy has moved.
         trainer.put("trainer.beta", "0.05");
         trainer.put("trainer.lora.seed", Long.toString(seed));
         trainer.putAll(keys.trainerSettings());
-        fleet.start(service("trainer-service", trainer), start);
+        fleet.start(service(kafka, PipelineClient.TRAINER_SERVICE, trainer), start);
         if (stop.requested()) {
             return false;
         }
-        fleet.start(service("reward-service", rewardSettings(kafka)), start);
+        fleet.start(rewardService(kafka), start);
         if (stop.requested()) {
             return false;
         }
         Map<String, String> rollout = new HashMap<>(Map.of(
                 "rollout.model", modelFolder.toString(), "rollout.group-size", "6",
-                "rollout.max-turns", "4", "rollout.batch.max-tasks", "2",
-                "kafka.bootstrap.servers", kafka));
+                "rollout.max-turns", "4", "rollout.batch.max-tasks", "2"));
         // Every part sampled at temperature 1 so that a group's trajectories differ where the
         // reward looks (the resolution) and GRPO's advantages carry signal. The short budgets
         // fit the short prompts of small models (prompts != null).
@@ -195,27 +218,28 @@ public final class DemoCommand implements Callable<Integer> {
             rollout.put("rollout.prompts", prompts.toString());
         }
         rollout.putAll(keys.rolloutSettings(store)); // only the run's trainer, only its store
-        fleet.start(service("rollout-service", rollout), start);
+        fleet.start(service(kafka, PipelineClient.ROLLOUT_SERVICE, rollout), start);
         if (stop.requested()) {
             return false;
         }
         Map<String, String> generator = new HashMap<>(Map.of("prompts.rate", "2",
                 "prompts.pacing.max-lag", "8", "prompts.audit.enabled", "false",
-                "prompts.held-out-share", "0.2", "kafka.bootstrap.servers", kafka));
+                "prompts.held-out-share", "0.2"));
         if (seeds != null) {
             generator.put("prompts.seeds", seeds.toString());
             generator.put("prompts.replace-seeds", "true");
         }
         generator.put("prompts.seed", Long.toString(seed));
-        fleet.start(service("prompt-generator", generator), start);
+        fleet.start(service(kafka, PipelineClient.PROMPT_GENERATOR, generator), start);
         return !stop.requested();
     }
 
     /** The dashboard and the progress line, until the time limit or a stop. */
-    private void watch(String kafka, TopicCatalogue topics, TopicReaders readers,
+    private void watch(LocalKafka kafka, TopicCatalogue topics, TopicReaders readers,
             RunRecord record, Path runFolder, Duration limit, GracefulStop stop) {
         try (Dashboard dashboard = Dashboard.start(record.series(), dashboardPort);
-                OffsetReader offsets = OffsetReader.connect(kafka, List.of(
+                OffsetReader offsets = OffsetReader.connect(
+                        kafka.clientSettings(PipelineClient.OBSERVER), List.of(
                         topics.name(LogicalTopic.PROMPTS), topics.name(LogicalTopic.ROLLOUTS),
                         topics.name(LogicalTopic.SCORED)), Duration.ofSeconds(3))) {
             out.println("demo: all services up; dashboard " + dashboard.url() + "; logs in "
@@ -224,16 +248,24 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, String> rewardSettings(String kafka) {
+    /** The reward-service; with a judge, the judge's key is in its environment alone. */
+    private ServiceSpec rewardService(LocalKafka kafka) {
         if (judgeUrl == null) {
-            return Map.of("reward.scorers.embedding", "1", "kafka.bootstrap.servers", kafka);
+            return service(kafka, PipelineClient.REWARD_SERVICE,
+                    Map.of("reward.scorers.embedding", "1"));
         }
-        return Map.of("reward.scorers.judge", "1", "reward.judge.base-url", judgeUrl.toString(),
-                "reward.judge.model", judgeModel, "kafka.bootstrap.servers", kafka);
+        ServiceSpec reward = service(kafka, PipelineClient.REWARD_SERVICE, Map.of(
+                "reward.scorers.judge", "1", "reward.judge.base-url", judgeUrl.toString(),
+                "reward.judge.model", judgeModel));
+        String key = System.getenv(JUDGE_KEY);
+        return key == null ? reward : reward.withEnvironment(JUDGE_KEY, key);
     }
 
-    private ServiceSpec service(String module, Map<String, String> settings) {
-        return ServiceSpec.packaged(root, module, Fleet.freePort(), "2g", settings);
+    /** {@code client}'s service, with its Kafka user's settings in its environment alone. */
+    private ServiceSpec service(LocalKafka kafka, PipelineClient client,
+            Map<String, String> settings) {
+        return ServiceSpec.packaged(root, client.user(), Fleet.freePort(), "2g", settings)
+                .withEnvironment(kafka.clientSettings(client).asEnvironment());
     }
 
     private static int positions(Path model) throws IOException {

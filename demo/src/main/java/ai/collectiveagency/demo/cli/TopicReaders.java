@@ -7,6 +7,7 @@ import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.TrainingMetrics;
+import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.MetricsEventDeserializer;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
 import ai.collectiveagency.schemas.kafka.ScoredGroupDeserializer;
@@ -14,11 +15,9 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -57,10 +56,11 @@ final class TopicReaders implements AutoCloseable {
         this.checkpointsAtOpen = checkpointsAtOpen;
     }
 
-    static TopicReaders open(String bootstrapServers, TopicCatalogue topics) {
-        KafkaConsumer<String, byte[]> metrics = consumer(bootstrapServers);
-        KafkaConsumer<String, byte[]> scored = consumer(bootstrapServers);
-        KafkaConsumer<String, byte[]> checkpoints = consumer(bootstrapServers);
+    /** Readers with {@code kafka}'s settings: on a secured broker, the observer's. */
+    static TopicReaders open(KafkaClientSettings kafka, TopicCatalogue topics) {
+        KafkaConsumer<String, byte[]> metrics = consumer(kafka, "demo-metrics");
+        KafkaConsumer<String, byte[]> scored = consumer(kafka, "demo-scored");
+        KafkaConsumer<String, byte[]> checkpoints = consumer(kafka, "demo-checkpoints");
         atEnd(metrics, topics.name(LogicalTopic.METRICS));
         atEnd(scored, topics.name(LogicalTopic.SCORED));
         List<TopicPartition> partitions = assign(checkpoints,
@@ -112,11 +112,10 @@ final class TopicReaders implements AutoCloseable {
         }
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    private static KafkaConsumer<String, byte[]> consumer(KafkaClientSettings kafka,
+            String clientId) {
+        return new KafkaConsumer<>(kafka.assignedConsumer(clientId), new StringDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     private static void atEnd(KafkaConsumer<String, byte[]> consumer, String topic) {

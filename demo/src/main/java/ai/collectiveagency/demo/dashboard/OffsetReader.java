@@ -1,5 +1,6 @@
 package ai.collectiveagency.demo.dashboard;
 
+import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -7,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -48,11 +48,13 @@ public final class OffsetReader implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** A reader on its own Admin client to {@code bootstrapServers}. */
-    public static OffsetReader connect(String bootstrapServers, List<String> topics,
+    /**
+     * A reader on its own Admin client with {@code kafka}'s settings (on a secured broker, the
+     * observer's: it may describe the topics and the consumer groups, nothing more).
+     */
+    public static OffsetReader connect(KafkaClientSettings kafka, List<String> topics,
             Duration timeout) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = kafka.admin("demo-offsets");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         return new OffsetReader(Admin.create(props), topics, timeout);

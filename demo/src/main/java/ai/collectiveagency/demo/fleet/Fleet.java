@@ -38,6 +38,11 @@ public final class Fleet implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** The broker the services run on. */
+    public LocalKafka kafka() {
+        return kafka;
+    }
+
     /** Starts {@code spec} and waits until it is ready; on failure everything stops. */
     public synchronized ServiceProcess start(ServiceSpec spec, Duration timeout)
             throws InterruptedException {

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A service running as a child process, its output in {@code <logs>/<name>.log}. Stopping sends
+ * A service running as a child process, its output in {@code <logs>/<name>.log}, its environment
+ * only what {@link ChildEnvironment} passes on. Stopping sends
  * SIGTERM (the service's graceful shutdown: work in flight is finished or left unacknowledged
  * for the next start), then kills it if it is still alive after the grace period.
  */
@@ -48,7 +49,9 @@ public final class ServiceProcess implements AutoCloseable {
             Path log = logs.resolve(spec.name() + ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            builder.environment().putAll(spec.environment());
+            builder.environment().clear();
+            builder.environment().putAll(ChildEnvironment.of(System.getenv(),
+                    spec.environment()));
             return new ServiceProcess(spec, builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + spec.name(), e);

@@ -5,10 +5,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * One service to run as a process: its packaged Quarkus app, its HTTP port (health at
- * {@code /q/health/ready}), JVM options, settings as system properties, extra environment.
+ * {@code /q/health/ready}), JVM options, settings as system properties, and its environment
+ * (the process gets only that and {@link ChildEnvironment#INHERITED}).
  */
 public record ServiceSpec(String name, Path app, int port, List<String> jvmOptions,
         Map<String, String> settings, Map<String, String> environment) {
@@ -38,9 +40,24 @@ public record ServiceSpec(String name, Path app, int port, List<String> jvmOptio
 
     /** This service with one more environment variable. */
     public ServiceSpec withEnvironment(String variable, String value) {
+        return withEnvironment(Map.of(variable, value));
+    }
+
+    /**
+     * This service with more environment variables: where secrets go (a Kafka user's password,
+     * an API key), never into {@link #settings()}, which end up on the command line.
+     */
+    public ServiceSpec withEnvironment(Map<String, String> variables) {
         Map<String, String> more = new HashMap<>(environment);
-        more.put(variable, value);
+        more.putAll(variables);
         return new ServiceSpec(name, app, port, jvmOptions, settings, more);
+    }
+
+    /** The service without its environment's values, which may be secrets. */
+    @Override
+    public String toString() {
+        return "ServiceSpec[" + name + ", " + app + ", port " + port + ", " + jvmOptions + ", "
+                + settings + ", environment " + new TreeSet<>(environment.keySet()) + "]";
     }
 
     /** {@code <root>/<module>/target/quarkus-app/quarkus-run.jar}. */

@@ -1,6 +1,7 @@
 package ai.collectiveagency.demo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.Trajectory;
@@ -12,10 +13,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,14 +29,17 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 
 /**
- * {@code ./pipeline demo} end to end, the way a user runs it: the script itself as a process, on
- * the jars this build just packaged (a failsafe test, after {@code package}; the script is told
- * not to build), with the default model, for one minute, its run folder under {@code target/}.
+ * {@code ./pipeline demo --secure} end to end, the way a user runs it: the script itself as a
+ * process, on the jars this build just packaged (a failsafe test, after {@code package}; the
+ * script is told not to build), with the default model, for one minute, its run folder under
+ * {@code target/}, the broker speaking SASL_SSL only and every service its own Kafka user (the
+ * full loop trains over SASL_SSL; the plain broker's loop is {@code ClosedLoopTest}'s).
  * It checks what a user can see: the progress lines, the live dashboard in a headless browser
  * once training has started, the run folder (checkpoints, service logs, the report, the broker's
  * data read back), and that the command exits 0 after its time limit having stopped everything
- * it started. The demo runs once, before the tests; whatever it started is destroyed even when
- * that fails, and {@link #nothingIsLeftRunning()} checks it.
+ * it started, and that no service process got the demo's secrets or another service's Kafka
+ * login. The demo runs once, before the tests; whatever it started is destroyed even when that
+ * fails, and {@link #nothingIsLeftRunning()} checks it.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 class DemoCommandIT {
@@ -53,6 +59,10 @@ class DemoCommandIT {
     private static final Pattern PROGRESS = Pattern.compile(
             "^t=\\S+\\s+step (\\d+)\\s+checkpoint v(\\d+)\\s.*\\sfleet v(\\d+)$");
     private static final Pattern DASHBOARD = Pattern.compile("dashboard (http://[^;\\s]+)");
+    /** In the demo's environment: no service may get them (no --judge-url is given). */
+    private static final Map<String, String> DEMO_SECRETS = Map.of(
+            "REWARD_JUDGE_API_KEY", "sk-demo-it-not-for-services",
+            "DEMO_IT_UNRELATED_SECRET", "not-for-services-either");
 
     private DemoProcess demo;
     private OptionalInt exitCode = OptionalInt.empty();
@@ -61,6 +71,8 @@ class DemoCommandIT {
     private DashboardDom dashboard;
     private Exception browserFailure;
     private RunTopics topics;
+    /** Each service process's environment, by service, read while it ran. */
+    private final Map<String, Map<String, String>> serviceEnvironments = new TreeMap<>();
 
     /** One line of the demo's progress. */
     private record Progress(long step, long checkpoint, long fleetVersion) {
@@ -77,10 +89,11 @@ class DemoCommandIT {
         HeadlessChromium chromium = HeadlessChromium.installed(ROOT, WORK.resolve("chromium"),
                 Duration.ofSeconds(5));
         deleteRecursively(RUN_FOLDER);  // a second run would continue the first one's topics
-        demo = DemoProcess.start(ROOT, Map.of("PIPELINE_NO_BUILD", "1"),
-                WORK.resolve("demo-stderr.log"), List.of("demo", "--minutes", "1",
-                        "--runs-dir", RUN_FOLDER.getParent().toString(), "--run", RUN,
-                        "--dashboard-port", "0"));
+        Map<String, String> environment = new HashMap<>(DEMO_SECRETS);
+        environment.put("PIPELINE_NO_BUILD", "1");
+        demo = DemoProcess.start(ROOT, environment, WORK.resolve("demo-stderr.log"), List.of(
+                "demo", "--minutes", "1", "--runs-dir", RUN_FOLDER.getParent().toString(),
+                "--run", RUN, "--dashboard-port", "0", "--secure"));
         try {
             String up = demo.awaitLine(l -> l.startsWith("demo: all services up"), SERVICES_UP)
                     .orElseThrow(() -> new AssertionError("no 'demo: all services up' line; "
@@ -89,6 +102,7 @@ class DemoCommandIT {
             demo.awaitLine(l -> Progress.of(l).filter(p -> p.step() >= 1).isPresent(), STOPPED)
                     .orElseThrow(() -> new AssertionError("no progress line with a trainer "
                             + "step; stdout:\n" + String.join("\n", demo.lines())));
+            readServiceEnvironments();
             Matcher url = DASHBOARD.matcher(up);
             assertThat(url.find()).as("dashboard URL in: " + up).isTrue();
             lookAtTheDashboard(chromium, url.group(1));
@@ -98,6 +112,26 @@ class DemoCommandIT {
             aliveAfterCleanup = demo.destroyTree(Duration.ofSeconds(30));
         }
         topics = RunTopics.readBack(RUN_FOLDER.resolve("kafka"));
+    }
+
+    /** While the services run: each one's environment, from {@code /proc/<pid>/environ}. */
+    private void readServiceEnvironments() throws IOException {
+        for (Map.Entry<ProcessHandle, String> process : demo.descendantsSeen().entrySet()) {
+            for (String service : SERVICES) {
+                Path environ = Path.of("/proc", Long.toString(process.getKey().pid()), "environ");
+                if (process.getValue().contains("/" + service + "/target/quarkus-app/")
+                        && Files.isReadable(environ)) {
+                    Map<String, String> variables = new TreeMap<>();
+                    for (String entry : Files.readString(environ).split("\0")) {
+                        int equals = entry.indexOf('=');
+                        if (equals > 0) {
+                            variables.put(entry.substring(0, equals), entry.substring(equals + 1));
+                        }
+                    }
+                    serviceEnvironments.put(service, variables);
+                }
+            }
+        }
     }
 
     /** While training runs: the page's DOM and a screenshot; a failure fails one test only. */
@@ -149,6 +183,30 @@ class DemoCommandIT {
         TrustedKeys runKey = TrustedKeys.fromPem(List.of(keys.resolve("trainer.pub.pem")));
         assertThat(topics.checkpoints()).as("announcements").isNotEmpty()
                 .allMatch(c -> runKey.verify(c).valid(), "signed with the run's key");
+    }
+
+    @Test
+    void everyServiceTalksToTheBrokerOverSaslSslAsItsOwnUser() {
+        assertThat(demo.lines()).anyMatch(l -> l.startsWith("demo: Kafka on SASL_SSL only"));
+        for (String service : SERVICES) {
+            // Kafka's SASL login logs this once per process; the broker has no other listener.
+            assertThat(RUN_FOLDER.resolve("logs/" + service + ".log")).content()
+                    .as(service + "'s log").contains("Successfully logged in.")
+                    .doesNotContain("failed authentication", "AuthorizationException");
+        }
+    }
+
+    @Test
+    void eachServiceGetsItsOwnKafkaLoginAndNoneOfTheDemosSecrets() {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs /proc to read environments");
+        assertThat(serviceEnvironments).as("services whose environment was read")
+                .containsOnlyKeys(SERVICES);
+        serviceEnvironments.forEach((service, variables) -> {
+            assertThat(variables).as(service).containsEntry("KAFKA_SECURITY_PROTOCOL",
+                    "SASL_SSL").doesNotContainKeys(DEMO_SECRETS.keySet().toArray(String[]::new));
+            assertThat(variables.get("KAFKA_SASL_JAAS_CONFIG")).as(service)
+                    .contains("username=\"" + service + "\"");
+        });
     }
 
     @Test

@@ -16,8 +16,10 @@ import ai.collectiveagency.demo.report.RunSummary;
 import ai.collectiveagency.demo.report.SampleNegotiations;
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.kafka.topics.LogicalTopic;
+import ai.collectiveagency.kafka.topics.PipelineClient;
 import ai.collectiveagency.kafka.topics.TopicCatalogue;
 import ai.collectiveagency.schemas.kafka.EvalResultSerializer;
+import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
 import ai.collectiveagency.schemas.kafka.ScoredGroupSerializer;
 import ai.collectiveagency.schemas.kafka.TrainingMetricsSerializer;
@@ -25,14 +27,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -47,33 +48,42 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The demo's reading of the topics on a real local broker: the readers hand the run's events
  * (both record types of the metrics topic) to the run record and know the checkpoint from before
- * the run; the offset reader's lag of a committing consumer group is end minus committed.
+ * the run; the offset reader's lag of a committing consumer group is end minus committed. On the
+ * secured broker, as the read-only observer the demo connects as: its ACLs are enough.
  */
 class TopicsOnBrokerTest {
 
     private static final TopicCatalogue TOPICS = TopicCatalogue.defaults();
     private static LocalKafka kafka;
-    private static KafkaProducer<String, byte[]> producer;
+    /** Each topic is written by its writer in the catalogue, as that service's user. */
+    private static final Map<PipelineClient, KafkaProducer<String, byte[]>> WRITERS =
+            new EnumMap<>(PipelineClient.class);
 
     @TempDir
     Path folder;
 
     @BeforeAll
     static void broker() {
-        kafka = LocalKafka.startTemporary(TOPICS);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        kafka = LocalKafka.startTemporarySecure();
     }
 
     @AfterAll
     static void stop() {
-        producer.close();
+        WRITERS.values().forEach(KafkaProducer::close);
         kafka.close();
     }
 
     private static void send(LogicalTopic topic, int partition, byte[] value) throws Exception {
-        producer.send(new ProducerRecord<>(TOPICS.name(topic), partition, "k", value)).get();
+        PipelineClient writer = TOPICS.spec(topic).access().writers().iterator().next();
+        WRITERS.computeIfAbsent(writer, w -> new KafkaProducer<>(
+                kafka.clientSettings(w).producer("test-" + w.user()), new StringSerializer(),
+                new ByteArraySerializer()))
+                .send(new ProducerRecord<>(TOPICS.name(topic), partition, "k", value)).get();
+    }
+
+    /** What the demo's readers and dashboard connect as: the read-only observer. */
+    private static KafkaClientSettings observer() {
+        return kafka.clientSettings(PipelineClient.OBSERVER);
     }
 
     @Test
@@ -84,7 +94,7 @@ class TopicsOnBrokerTest {
                 new PolicyCheckpointSerializer().serialize(checkpoints, checkpoint(4, 8, 30)));
         send(LogicalTopic.METRICS, 0,
                 new TrainingMetricsSerializer().serialize(metrics, step(8, 0.9)));
-        try (TopicReaders readers = TopicReaders.open(kafka.bootstrapServers(), TOPICS);
+        try (TopicReaders readers = TopicReaders.open(observer(), TOPICS);
                 RunRecord record = new RunRecord(new RunSeries(), new SampleNegotiations(),
                         MetricsLog.create(folder.resolve(MetricsLog.FILE)), Instant.now())) {
             send(LogicalTopic.METRICS, 1, "not avro".getBytes(StandardCharsets.UTF_8));
@@ -118,16 +128,16 @@ class TopicsOnBrokerTest {
             throws Exception {
         String prompts = TOPICS.name(LogicalTopic.PROMPTS);
         long before;
-        try (OffsetReader reader = OffsetReader.connect(kafka.bootstrapServers(),
-                List.of(prompts), Duration.ofSeconds(10))) {
+        try (OffsetReader reader = OffsetReader.connect(observer(), List.of(prompts),
+                Duration.ofSeconds(10))) {
             before = reader.read().orElseThrow().written(prompts);
         }
         for (int i = 0; i < 5; i++) {
             send(LogicalTopic.PROMPTS, 0, new byte[] {(byte) i});
         }
         commit("rollout-service", new TopicPartition(prompts, 0), before + 2);
-        try (OffsetReader reader = OffsetReader.connect(kafka.bootstrapServers(),
-                List.of(prompts), Duration.ofSeconds(10))) {
+        try (OffsetReader reader = OffsetReader.connect(observer(), List.of(prompts),
+                Duration.ofSeconds(10))) {
             BrokerOffsets offsets = reader.read().orElseThrow();
 
             assertThat(offsets.written(prompts)).isEqualTo(before + 5);
@@ -136,12 +146,14 @@ class TopicsOnBrokerTest {
         }
     }
 
-    /** Commits {@code offset} as a subscribed member of {@code group}, as the services do. */
+    /**
+     * Commits {@code offset} as a subscribed member of {@code group}, as the rollout-service
+     * does (and as its user).
+     */
     private static void commit(String group, TopicPartition partition, long offset) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        Map<String, Object> props = kafka.clientSettings(PipelineClient.ROLLOUT_SERVICE)
+                .assignedConsumer("test-rollout");
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props,
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(partition.topic()));

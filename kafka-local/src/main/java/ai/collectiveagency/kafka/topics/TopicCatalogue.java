@@ -14,7 +14,25 @@ import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Every topic of the pipeline in one place: full names under a prefix, partitions, replication,
- * cleanup policy and retention, and the dead-letter topic of each.
+ * cleanup policy and retention, the dead-letter topic of each, and who writes and reads each
+ * ({@link TopicAccess}; the ACLs of a secured cluster derive from it, {@link ClientPermissions}):
+ *
+ * <table>
+ *   <caption>Writers and readers</caption>
+ *   <tr><th>topic</th><th>written by</th><th>read by</th></tr>
+ *   <tr><td>prompts</td><td>prompt-generator</td><td>rollout-service (group rollout-service);
+ *       prompt-generator (assigned: where a run resumes; group prompts-audit: the audit);
+ *       its lag: prompt-generator (pacing), observer</td></tr>
+ *   <tr><td>rollouts</td><td>rollout-service</td><td>reward-service (group reward-service);
+ *       its lag: observer</td></tr>
+ *   <tr><td>scored</td><td>reward-service</td><td>trainer-service, observer (assigned)</td></tr>
+ *   <tr><td>checkpoints</td><td>trainer-service</td><td>rollout-service (every replica),
+ *       observer (assigned)</td></tr>
+ *   <tr><td>metrics</td><td>trainer-service</td><td>observer (assigned)</td></tr>
+ *   <tr><td>{@code <topic>.dlq}</td><td>the topic's consumers that dead-letter: prompts.dlq
+ *       rollout-service and prompt-generator (audit), rollouts.dlq reward-service, scored.dlq
+ *       trainer-service; checkpoints.dlq and metrics.dlq nobody</td><td>operators</td></tr>
+ * </table>
  *
  * <pre>{@code
  * TopicCatalogue topics = TopicCatalogue.withPrefix("alignment.");
@@ -31,6 +49,12 @@ public final class TopicCatalogue {
     public static final int DEFAULT_PARTITIONS = 3;
     /** One replica: the local single-node broker. Kubernetes overrides it. */
     public static final short DEFAULT_REPLICATION_FACTOR = 1;
+    /** The rollout fleet's consumer group on prompts; the prompt-generator paces by its lag. */
+    public static final String ROLLOUT_GROUP = "rollout-service";
+    /** The reward-service's consumer group on rollouts. */
+    public static final String REWARD_GROUP = "reward-service";
+    /** The prompt-generator's audit consumer's group on prompts. */
+    public static final String AUDIT_GROUP = "prompts-audit";
 
     private static final Pattern LEGAL_PREFIX = Pattern.compile("[a-zA-Z0-9._-]*");
     private static final long DATA_RETENTION_MS = Duration.ofDays(7).toMillis();
@@ -58,11 +82,13 @@ public final class TopicCatalogue {
             topics.put(topic, topic == LogicalTopic.CHECKPOINTS
                     // One partition keeps versions in order; compaction keeps the latest.
                     ? new TopicSpec(name, 1, replicationFactor,
-                            TopicConfig.CLEANUP_POLICY_COMPACT, FOREVER)
+                            TopicConfig.CLEANUP_POLICY_COMPACT, FOREVER, accessOf(topic))
                     : new TopicSpec(name, partitions, replicationFactor,
-                            TopicConfig.CLEANUP_POLICY_DELETE, retentionOf(topic)));
+                            TopicConfig.CLEANUP_POLICY_DELETE, retentionOf(topic),
+                            accessOf(topic)));
             deadLetters.put(topic, new TopicSpec(name + LogicalTopic.DLQ_SUFFIX, 1,
-                    replicationFactor, TopicConfig.CLEANUP_POLICY_DELETE, DLQ_RETENTION_MS));
+                    replicationFactor, TopicConfig.CLEANUP_POLICY_DELETE, DLQ_RETENTION_MS,
+                    deadLetterAccessOf(topic)));
         }
     }
 
@@ -74,6 +100,41 @@ public final class TopicCatalogue {
     /** Default sizes under another prefix. */
     public static TopicCatalogue withPrefix(String prefix) {
         return new TopicCatalogue(prefix, DEFAULT_PARTITIONS, DEFAULT_REPLICATION_FACTOR);
+    }
+
+    /** Who writes and reads {@code topic}: what the services' code and configuration do. */
+    private static TopicAccess accessOf(LogicalTopic topic) {
+        return switch (topic) {
+            case PROMPTS -> new TopicAccess(Set.of(PipelineClient.PROMPT_GENERATOR), List.of(
+                    TopicReader.inGroup(PipelineClient.ROLLOUT_SERVICE, ROLLOUT_GROUP),
+                    // Reads the topic's tail to resume a run where it stopped.
+                    TopicReader.assigned(PipelineClient.PROMPT_GENERATOR),
+                    TopicReader.inGroup(PipelineClient.PROMPT_GENERATOR, AUDIT_GROUP)),
+                    Set.of(PipelineClient.PROMPT_GENERATOR, PipelineClient.OBSERVER));
+            case ROLLOUTS -> new TopicAccess(Set.of(PipelineClient.ROLLOUT_SERVICE),
+                    List.of(TopicReader.inGroup(PipelineClient.REWARD_SERVICE, REWARD_GROUP)),
+                    Set.of(PipelineClient.OBSERVER));
+            case SCORED -> new TopicAccess(Set.of(PipelineClient.REWARD_SERVICE), List.of(
+                    TopicReader.assigned(PipelineClient.TRAINER_SERVICE),
+                    TopicReader.assigned(PipelineClient.OBSERVER)), Set.of());
+            case CHECKPOINTS -> new TopicAccess(Set.of(PipelineClient.TRAINER_SERVICE), List.of(
+                    TopicReader.assigned(PipelineClient.ROLLOUT_SERVICE),
+                    TopicReader.assigned(PipelineClient.OBSERVER)), Set.of());
+            case METRICS -> new TopicAccess(Set.of(PipelineClient.TRAINER_SERVICE),
+                    List.of(TopicReader.assigned(PipelineClient.OBSERVER)), Set.of());
+        };
+    }
+
+    /** Each consumer that dead-letters what it cannot handle writes the topic's DLQ. */
+    private static TopicAccess deadLetterAccessOf(LogicalTopic topic) {
+        return switch (topic) {
+            case PROMPTS -> TopicAccess.writtenBy(PipelineClient.ROLLOUT_SERVICE,
+                    PipelineClient.PROMPT_GENERATOR);
+            case ROLLOUTS -> TopicAccess.writtenBy(PipelineClient.REWARD_SERVICE);
+            case SCORED -> TopicAccess.writtenBy(PipelineClient.TRAINER_SERVICE);
+            // The checkpoint reader counts and logs a bad record; nothing consumes metrics.
+            case CHECKPOINTS, METRICS -> TopicAccess.none();
+        };
     }
 
     private static long retentionOf(LogicalTopic topic) {

@@ -14,13 +14,15 @@ import org.apache.kafka.common.config.TopicConfig;
  * @param cleanupPolicy {@link TopicConfig#CLEANUP_POLICY_DELETE} or
  *     {@link TopicConfig#CLEANUP_POLICY_COMPACT}
  * @param retentionMs how long records are kept; -1 keeps them forever
+ * @param access who writes and who reads it: the ACLs of a secured cluster derive from it
  */
 public record TopicSpec(
         String name, int partitions, short replicationFactor, String cleanupPolicy,
-        long retentionMs) {
+        long retentionMs, TopicAccess access) {
 
     public TopicSpec {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(access, "access");
         if (name.isBlank()) {
             throw new IllegalArgumentException("topic name is blank");
         }

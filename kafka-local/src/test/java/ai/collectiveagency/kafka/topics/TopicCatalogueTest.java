@@ -3,11 +3,16 @@ package ai.collectiveagency.kafka.topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class TopicCatalogueTest {
 
@@ -66,7 +71,55 @@ class TopicCatalogueTest {
     @Test
     void specWithoutPartitionsIsRefused() {
         assertThatThrownBy(() -> new TopicSpec(
-                "x", 0, (short) 1, TopicConfig.CLEANUP_POLICY_DELETE, -1))
+                "x", 0, (short) 1, TopicConfig.CLEANUP_POLICY_DELETE, -1, TopicAccess.none()))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void onlyTheTrainerMayWriteCheckpoints() {
+        assertThat(ClientPermissions.of(catalogue)).filteredOn(p -> p.operation()
+                == AclOperation.WRITE && p.resource().equals("alignment.checkpoints"))
+                .extracting(Permission::client).containsExactly(PipelineClient.TRAINER_SERVICE);
+    }
+
+    @ParameterizedTest
+    @MethodSource("permissionsByClient")
+    void eachClientMayDoWhatItsCodeDoesAndNothingElse(PipelineClient client,
+            List<String> expected) {
+        assertThat(ClientPermissions.of(catalogue, client)).extracting(p -> p.operation() + " "
+                + p.resourceType() + " " + p.resource()).containsExactlyInAnyOrderElementsOf(
+                expected);
+    }
+
+    static Stream<Arguments> permissionsByClient() {
+        return Stream.of(
+                Arguments.of(PipelineClient.PROMPT_GENERATOR, List.of(
+                        "WRITE TOPIC alignment.prompts", "READ TOPIC alignment.prompts",
+                        "READ GROUP prompts-audit", "DESCRIBE GROUP rollout-service",
+                        "WRITE TOPIC alignment.prompts.dlq")),
+                Arguments.of(PipelineClient.ROLLOUT_SERVICE, List.of(
+                        "READ TOPIC alignment.prompts", "READ GROUP rollout-service",
+                        "WRITE TOPIC alignment.prompts.dlq", "WRITE TOPIC alignment.rollouts",
+                        "READ TOPIC alignment.checkpoints")),
+                Arguments.of(PipelineClient.REWARD_SERVICE, List.of(
+                        "READ TOPIC alignment.rollouts", "READ GROUP reward-service",
+                        "WRITE TOPIC alignment.rollouts.dlq", "WRITE TOPIC alignment.scored")),
+                Arguments.of(PipelineClient.TRAINER_SERVICE, List.of(
+                        "READ TOPIC alignment.scored", "WRITE TOPIC alignment.scored.dlq",
+                        "WRITE TOPIC alignment.checkpoints", "WRITE TOPIC alignment.metrics")),
+                Arguments.of(PipelineClient.OBSERVER, List.of(
+                        "DESCRIBE TOPIC alignment.prompts", "DESCRIBE GROUP rollout-service",
+                        "DESCRIBE GROUP prompts-audit", "DESCRIBE TOPIC alignment.rollouts",
+                        "DESCRIBE GROUP reward-service", "READ TOPIC alignment.scored",
+                        "READ TOPIC alignment.checkpoints", "READ TOPIC alignment.metrics")));
+    }
+
+    @Test
+    void readerGroupsAreTheServicesConsumerGroups() {
+        assertThat(catalogue.spec(LogicalTopic.PROMPTS).access().groups())
+                .containsExactly("prompts-audit", "rollout-service");
+        assertThat(catalogue.spec(LogicalTopic.ROLLOUTS).access().groups())
+                .containsExactly("reward-service");
+        assertThat(catalogue.spec(LogicalTopic.SCORED).access().groups()).isEmpty();
     }
 }

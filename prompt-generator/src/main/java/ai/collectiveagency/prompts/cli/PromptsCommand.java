@@ -110,6 +110,11 @@ public final class PromptsCommand implements Callable<Integer> {
     @Option(names = "--llm-model", description = "With --source llm: the model name.")
     private String llmModel;
 
+    @Option(names = "--llm-allow-insecure",
+            description = "Send the API key over plain http to a host other than loopback "
+                    + "(only on a network you trust); refused otherwise.")
+    private boolean llmAllowInsecure;
+
     @Option(names = "--llm-share", defaultValue = "1",
             description = "With --source llm: share of tasks the model writes, the rest "
                     + "combinatorial (default: ${DEFAULT-VALUE}).")
@@ -212,7 +217,7 @@ public final class PromptsCommand implements Callable<Integer> {
         }
         Optional<String> apiKey = API_KEY_VARIABLES.stream().map(environment::get)
                 .filter(key -> key != null && !key.isBlank()).findFirst();
-        ChatEndpoint endpoint = new ChatEndpoint(llmUrl, llmModel, apiKey);
+        ChatEndpoint endpoint = new ChatEndpoint(llmUrl, llmModel, apiKey, llmAllowInsecure);
         ChatGuard defaults = ChatGuard.defaults();
         ChatGuard guard = new ChatGuard(Duration.ofMillis(Math.round(llmTimeoutSeconds * 1000)),
                 llmRetries, defaults.retryDelay(), defaults.circuitWindow(),

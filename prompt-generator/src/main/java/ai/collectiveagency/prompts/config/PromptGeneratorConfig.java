@@ -4,7 +4,6 @@ import ai.collectiveagency.llm.ChatGuardConfig;
 import ai.collectiveagency.llm.JsonMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -64,21 +63,16 @@ public interface PromptGeneratorConfig {
     /** The LLM task source (off unless {@code prompts.llm.share} is above 0). */
     Llm llm();
 
-    /** Settings of the LLM task source, keys under {@code prompts.llm.}. */
+    /**
+     * Settings of the LLM task source, keys under {@code prompts.llm.}; the endpoint's
+     * ({@code base-url}, {@code model}, {@code api-key} from {@code PROMPTS_LLM_API_KEY},
+     * {@code allow-insecure}) and its guard's come from {@link ChatGuardConfig}.
+     */
     interface Llm extends ChatGuardConfig {
 
         /** Share of tasks an LLM writes, the rest combinatorial, in [0, 1]; 0 turns it off. */
         @WithDefault("0")
         double share();
-
-        /** API root of an OpenAI-compatible endpoint, e.g. {@code http://localhost:8000/v1}. */
-        Optional<URI> baseUrl();
-
-        /** Model name sent with each request. */
-        Optional<String> model();
-
-        /** Bearer token; set it through the environment: {@code PROMPTS_LLM_API_KEY}. */
-        Optional<String> apiKey();
 
         /** How JSON is asked for: schema (response_format json_schema), object, or prompt. */
         @WithDefault("schema")

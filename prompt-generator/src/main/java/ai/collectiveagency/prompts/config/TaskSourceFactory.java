@@ -1,6 +1,5 @@
 package ai.collectiveagency.prompts.config;
 
-import ai.collectiveagency.llm.ChatEndpoint;
 import ai.collectiveagency.llm.JsonChat;
 import ai.collectiveagency.prompts.combinatorial.CombinatorialConfig;
 import ai.collectiveagency.prompts.combinatorial.CombinatorialSource;
@@ -45,9 +44,8 @@ public class TaskSourceFactory {
             return new TaskSources(SourceMix.combinatorialOnly(combinatorial::task),
                     Optional.empty());
         }
-        JsonChat chat = JsonChat.create(new ChatEndpoint(llm.baseUrl().orElseThrow(),
-                        llm.model().orElseThrow(), llm.apiKey()),
-                LlmTaskSource.schema(), llm.jsonMode(), llm.guard());
+        JsonChat chat = JsonChat.create(llm.endpoint(), LlmTaskSource.schema(), llm.jsonMode(),
+                llm.guard());
         LlmTaskSource source = new LlmTaskSource(chat, lists, drawing, llm.temperature(),
                 llm.maxTokens());
         return new TaskSources(new SourceMix(combinatorial::task, source::task, llm.share(),

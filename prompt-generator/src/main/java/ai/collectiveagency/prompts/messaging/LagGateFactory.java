@@ -3,6 +3,8 @@ package ai.collectiveagency.prompts.messaging;
 import ai.collectiveagency.prompts.config.PromptGeneratorConfig;
 import ai.collectiveagency.prompts.pacing.AdminLagSource;
 import ai.collectiveagency.prompts.pacing.LagGate;
+import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -14,9 +16,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Makes the service's {@link LagGate}: an Admin client on {@code kafka.bootstrap.servers} that
- * reads the lag of {@code prompts.pacing.group} on the prompts channel's topic, or a gate that
- * admits everything when {@code prompts.pacing.max-lag} is 0 (no Admin client then).
+ * Makes the service's {@link LagGate}: an Admin client with the channels' Kafka settings (the
+ * {@code kafka.*} keys, security included) that reads the lag of {@code prompts.pacing.group} on
+ * the prompts channel's topic, or a gate that admits everything when
+ * {@code prompts.pacing.max-lag} is 0 (no Admin client then).
  */
 @ApplicationScoped
 public class LagGateFactory {
@@ -27,18 +30,17 @@ public class LagGateFactory {
     @Produces
     @Singleton
     LagGate lagGate(PromptGeneratorConfig config,
-                    @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                    @Identifier("default-kafka-broker") Map<String, Object> kafka,
                     @ConfigProperty(name = "mp.messaging.outgoing." + Channels.PROMPTS + ".topic")
                     String topic) {
         PromptGeneratorConfig.Pacing pacing = config.pacing();
         if (pacing.maxLag() == 0) {
             return LagGate.disabled();
         }
-        Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "prompt-generator-pacing",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis()));
+        Map<String, Object> props = KafkaClientSettings.of(kafka).admin("prompt-generator-pacing");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        Admin admin = Admin.create(props);
         AdminLagSource source = new AdminLagSource(admin, pacing.group(), topic, ADMIN_TIMEOUT);
         return new LagGate(source, pacing.maxLag(), pacing.checkInterval(), System::nanoTime);
     }

@@ -1,6 +1,8 @@
 package ai.collectiveagency.prompts.messaging;
 
 import ai.collectiveagency.prompts.config.PromptGeneratorConfig;
+import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
@@ -13,7 +15,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Reads the {@link ResumePoint} of this run (seed {@code prompts.seed}) from the prompts topic
  * with a short-lived consumer that joins no group and commits nothing; with
- * {@code prompts.resume=false} every run starts at index 0. A singleton without a client proxy:
+ * {@code prompts.resume=false} every run starts at index 0. The consumer takes the channels'
+ * Kafka settings (the {@code kafka.*} keys, security included). A singleton without a client proxy:
  * a tick still running while the service stops must not look the bean up again.
  */
 @Singleton
@@ -23,15 +26,15 @@ public class TopicResume {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final PromptGeneratorConfig config;
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final String topic;
 
     TopicResume(PromptGeneratorConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka,
             @ConfigProperty(name = "mp.messaging.outgoing." + Channels.PROMPTS + ".topic")
             String topic) {
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = KafkaClientSettings.of(kafka);
         this.topic = topic;
     }
 
@@ -44,12 +47,10 @@ public class TopicResume {
         if (!config.resume()) {
             return 0;
         }
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "prompt-generator-resume",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()),
+        Map<String, Object> props = kafka.assignedConsumer("prompt-generator-resume");
+        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props,
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             return ResumePoint.nextIndex(consumer, topic, config.seed(), TIMEOUT);
         }

@@ -85,6 +85,21 @@ class ConfigChecksTest {
                 "prompts.llm.timeout must be > 0, was PT0S");
     }
 
+    @Test
+    void anLlmKeyOverPlainHttpToAHostOtherThanLoopbackIsRefusedUnlessAllowed() {
+        Settings settings = new Settings();
+        settings.llmShare = 1;
+        settings.llmBaseUrl = Optional.of(URI.create("http://writer.example.org/v1"));
+        settings.llmModel = Optional.of("writer");
+        settings.llmApiKey = Optional.of("sk-writer-secret");
+
+        assertThat(ConfigChecks.problems(settings)).singleElement().asString()
+                .contains("prompts.llm.api-key", "writer.example.org",
+                        "prompts.llm.allow-insecure=true").doesNotContain("sk-writer-secret");
+        settings.llmAllowInsecure = true;
+        assertThat(ConfigChecks.problems(settings)).isEmpty();
+    }
+
     /** The defaults of {@link PromptGeneratorConfig}, each changeable. */
     private static final class Settings implements PromptGeneratorConfig {
         long seed = 1;
@@ -100,6 +115,8 @@ class ConfigChecksTest {
         double llmShare = 0;
         Optional<URI> llmBaseUrl = Optional.empty();
         Optional<String> llmModel = Optional.empty();
+        Optional<String> llmApiKey = Optional.empty();
+        boolean llmAllowInsecure;
         Duration llmTimeout = Duration.ofSeconds(60);
 
         @Override
@@ -188,7 +205,11 @@ class ConfigChecksTest {
                 }
 
                 public Optional<String> apiKey() {
-                    return Optional.empty();
+                    return llmApiKey;
+                }
+
+                public boolean allowInsecure() {
+                    return llmAllowInsecure;
                 }
 
                 public JsonMode jsonMode() {

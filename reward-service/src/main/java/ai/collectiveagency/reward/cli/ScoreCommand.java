@@ -62,6 +62,11 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--url", description = "judge: API root of an OpenAI-compatible endpoint.")
     private URI url;
 
+    @Option(names = "--allow-insecure",
+            description = "judge: send the API key over plain http to a host other than "
+                    + "loopback (only on a network you trust); refused otherwise.")
+    private boolean allowInsecure;
+
     @Option(names = "--rubric", defaultValue = "ca",
             description = "judge: ca, conflict-resolution or a rubric .json file "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -143,7 +148,8 @@ public final class ScoreCommand implements Callable<Integer> {
         Optional<String> key = Stream.of("REWARD_JUDGE_API_KEY", "OPENAI_API_KEY")
                 .map(environment::get).filter(k -> k != null && !k.isBlank()).findFirst();
         ChatGuard defaults = ChatGuard.defaults();
-        return JudgeScorers.create(new ChatEndpoint(url, model, key), Rubric.load(rubric),
+        return JudgeScorers.create(new ChatEndpoint(url, model, key, allowInsecure),
+                Rubric.load(rubric),
                 new ChatGuard(Duration.ofMillis(Math.round(timeoutSeconds * 1000)),
                         defaults.maxRetries(), defaults.retryDelay(), defaults.circuitWindow(),
                         defaults.failureRatio(), defaults.circuitDelay()),

@@ -5,7 +5,6 @@ import ai.collectiveagency.llm.JsonMode;
 import ai.collectiveagency.reward.scoring.FailedTrajectories;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -81,17 +80,12 @@ public interface RewardConfig {
         UNSCORABLE, WAIT
     }
 
-    /** A judge over an OpenAI-compatible endpoint. */
+    /**
+     * A judge over an OpenAI-compatible endpoint; the endpoint's settings ({@code base-url},
+     * {@code model}, {@code api-key} from e.g. {@code REWARD_JUDGE_API_KEY},
+     * {@code allow-insecure}) and its guard's come from {@link ChatGuardConfig}.
+     */
     interface Judge extends ChatGuardConfig {
-
-        /** API root, e.g. {@code http://localhost:8000/v1}. */
-        Optional<URI> baseUrl();
-
-        /** Model name sent with each request. */
-        Optional<String> model();
-
-        /** Bearer token; set it through the environment, e.g. {@code REWARD_JUDGE_API_KEY}. */
-        Optional<String> apiKey();
 
         /** A shipped rubric ({@code ca}, {@code conflict-resolution}) or a rubric file path. */
         @WithDefault("ca")

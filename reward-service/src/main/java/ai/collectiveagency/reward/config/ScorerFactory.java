@@ -1,6 +1,5 @@
 package ai.collectiveagency.reward.config;
 
-import ai.collectiveagency.llm.ChatEndpoint;
 import ai.collectiveagency.reward.composite.CompositeScorer;
 import ai.collectiveagency.reward.judge.JudgeScorer;
 import ai.collectiveagency.reward.judge.JudgeScorers;
@@ -62,8 +61,7 @@ public class ScorerFactory {
 
     private JudgeScorer judge(RewardConfig.Judge judge, boolean self) {
         JudgeScorer scorer = JudgeScorers.create(
-                new ChatEndpoint(judge.baseUrl().orElseThrow(), judge.model().orElseThrow(),
-                        judge.apiKey()),
+                judge.endpoint(),
                 Rubric.load(judge.rubric()),
                 judge.guard(),
                 judge.jsonMode(), judge.temperature(), judge.maxTokens(), judge.concurrency(),

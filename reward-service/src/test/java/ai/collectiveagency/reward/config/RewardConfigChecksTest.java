@@ -57,4 +57,21 @@ class RewardConfigChecksTest {
                 "reward.judge.base-url", "http://localhost:8000/v1",
                 "reward.judge.model", "m")))).isEmpty();
     }
+
+    @Test
+    void aJudgeKeyOverPlainHttpToAHostOtherThanLoopbackStopsTheStartNamingTheKey() {
+        Map<String, String> judge = Map.of("reward.scorers.judge", "1",
+                "reward.judge.base-url", "http://judge.example.com/v1",
+                "reward.judge.model", "m", "reward.judge.api-key", "sk-judge-secret");
+
+        assertThat(RewardConfigChecks.problems(config(judge))).singleElement().asString()
+                .contains("reward.judge.api-key", "reward.judge.allow-insecure=true")
+                .doesNotContain("sk-judge-secret");
+        java.util.Map<String, String> allowed = new java.util.HashMap<>(judge);
+        allowed.put("reward.judge.allow-insecure", "true");
+        assertThat(RewardConfigChecks.problems(config(allowed))).isEmpty();
+        assertThat(config(judge).judge().toString()).doesNotContain("sk-judge-secret");
+        assertThat(config(allowed).judge().endpoint().toString())
+                .doesNotContain("sk-judge-secret");
+    }
 }

@@ -4,20 +4,22 @@ import ai.collectiveagency.rollout.config.RolloutConfig;
 import ai.collectiveagency.rollout.negotiation.ModelName;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.errors.WakeupException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Follows the checkpoints topic for the life of the service. At start-up, before the rollout
@@ -33,7 +35,7 @@ public class CheckpointFollower {
     private static final System.Logger LOG = System.getLogger(CheckpointFollower.class.getName());
 
     private final CheckpointConfig config;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private final PolicyRunner runner;
     private final Set<String> baseNames;
     private final Path baseFolder;
@@ -44,10 +46,10 @@ public class CheckpointFollower {
     private Thread thread;
 
     CheckpointFollower(PolicyRunner runner, RolloutConfig rollout, CheckpointConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka,
             MeterRegistry registry) {
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.metrics = new CheckpointMetrics(registry);
         this.runner = runner;
         this.baseFolder = rollout.model();
@@ -75,7 +77,9 @@ public class CheckpointFollower {
         LOG.log(System.Logger.Level.INFO, "following checkpoints signed by keys "
                 + trust.keys().keyIds() + " under " + trust.store().root() + " for base model "
                 + baseFolder + " (sha256 " + base.sha256() + ")");
-        reader = new CheckpointTopicReader(bootstrapServers, config.topic(),
+        // The channels' Kafka settings (security included): a reader that cannot log in or may
+        // not read the topic fails the start instead of quietly serving the base model.
+        reader = new CheckpointTopicReader(KafkaClientSettings.of(kafka), config.topic(),
                 new PolicyCheckpointDeserializer(), metrics);
         adopter.adoptNewest(reader.readToEnd(config.startupTimeout()));
         thread = new Thread(this::follow, "checkpoint-follower");

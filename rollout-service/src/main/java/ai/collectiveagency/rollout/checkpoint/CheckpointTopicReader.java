@@ -1,11 +1,11 @@
 package ai.collectiveagency.rollout.checkpoint;
 
 import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,14 +33,16 @@ final class CheckpointTopicReader implements AutoCloseable {
     private final CheckpointMetrics metrics;
     private boolean assigned;
 
-    CheckpointTopicReader(String bootstrapServers, String topic,
+    /**
+     * @param kafka the service's Kafka settings (brokers, security, schema registry)
+     * @param deserializer configured here with {@code kafka}'s settings
+     */
+    CheckpointTopicReader(KafkaClientSettings kafka, String topic,
             Deserializer<PolicyCheckpoint> deserializer, CheckpointMetrics metrics) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         // No group: offsets are never committed; each start reads the whole compacted topic.
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> props = kafka.assignedConsumer("rollout-checkpoints");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "rollout-checkpoints");
+        deserializer.configure(kafka.asMap(), false);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), deserializer);
         this.topic = topic;
         this.metrics = metrics;

@@ -69,7 +69,7 @@ public class AgreementChecks {
         RolloutConfigChecks.requireValid(config);
         RolloutConfig.LlmJudge judge = config.agreement().llm();
         JsonChat chat = JsonChat.create(new ChatEndpoint(judge.baseUrl().orElseThrow(),
-                        judge.model().orElseThrow(), judge.apiKey()),
+                        judge.model().orElseThrow(), judge.apiKey(), judge.allowInsecure()),
                 LlmAgreementCheck.schema(), judge.jsonMode(),
                 new ChatGuard(judge.timeout(), judge.maxRetries(), judge.retryDelay(),
                         CIRCUIT_WINDOW, CIRCUIT_FAILURE_RATIO, CIRCUIT_DELAY));

@@ -85,6 +85,13 @@ public interface RolloutConfig {
         /** Bearer token; set it through {@code ROLLOUT_AGREEMENT_LLM_API_KEY}. */
         Optional<String> apiKey();
 
+        /**
+         * Allows sending {@code api-key} over plain {@code http} to a host other than loopback:
+         * only on a network you trust. Without it such a setting stops the start.
+         */
+        @WithDefault("false")
+        boolean allowInsecure();
+
         /** Time one attempt may take. */
         @WithDefault("30s")
         Duration timeout();

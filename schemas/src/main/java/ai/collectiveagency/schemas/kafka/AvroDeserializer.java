@@ -62,10 +62,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
-    Object url = configs.get(SchemaRegistryClient.URL_CONFIG);
-    if (url != null && !url.toString().isBlank()) {
-      registry = new SchemaRegistryClient(url.toString());
-    }
+    registry = SchemaRegistryClient.configured(configs).orElse(null);
   }
 
   @Override

@@ -50,10 +50,7 @@ public class AvroSerializer<T> implements Serializer<T> {
 
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
-    Object url = configs.get(SchemaRegistryClient.URL_CONFIG);
-    if (url != null && !url.toString().isBlank()) {
-      registry = new SchemaRegistryClient(url.toString());
-    }
+    registry = SchemaRegistryClient.configured(configs).orElse(null);
     subjectSuffix = isKey ? "-key" : "-value";
   }
 

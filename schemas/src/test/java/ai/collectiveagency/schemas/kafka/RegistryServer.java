@@ -3,21 +3,25 @@ package ai.collectiveagency.schemas.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A real HTTP server on loopback with the part of the Confluent-compatible schema registry API
  * that serdes use: {@code POST /subjects/{subject}/versions} (the same schema text gets the same
- * id) and {@code GET /schemas/ids/{id}} (404 with error code 40403 for an unknown id).
+ * id) and {@code GET /schemas/ids/{id}} (404 with error code 40403 for an unknown id). Made
+ * with a user and password, it answers 401 to a request without those basic credentials.
  */
 final class RegistryServer implements AutoCloseable {
 
@@ -27,12 +31,29 @@ final class RegistryServer implements AutoCloseable {
   private final Map<String, Integer> ids = new ConcurrentHashMap<>();
   private final Map<Integer, String> schemas = new ConcurrentHashMap<>();
   private final List<String> subjects = new CopyOnWriteArrayList<>();
+  private final Optional<String> expectedAuthorization;
 
   RegistryServer() throws IOException {
+    this(Optional.empty());
+  }
+
+  /** A registry that wants {@code userInfo} ({@code user:password}) with every request. */
+  RegistryServer(Optional<String> userInfo) throws IOException {
+    expectedAuthorization = userInfo.map(info -> "Basic " + Base64.getEncoder()
+        .encodeToString(info.getBytes(StandardCharsets.UTF_8)));
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/subjects/", this::register);
-    server.createContext("/schemas/ids/", this::fetch);
+    server.createContext("/subjects/", exchange -> authorized(exchange, this::register));
+    server.createContext("/schemas/ids/", exchange -> authorized(exchange, this::fetch));
     server.start();
+  }
+
+  private void authorized(HttpExchange exchange, HttpHandler handler) throws IOException {
+    if (expectedAuthorization.isPresent() && !expectedAuthorization.get()
+        .equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      reply(exchange, 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
+      return;
+    }
+    handler.handle(exchange);
   }
 
   String url() {

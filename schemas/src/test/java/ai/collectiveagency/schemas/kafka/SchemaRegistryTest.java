@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -18,6 +19,7 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.SchemaStore;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,5 +121,58 @@ class SchemaRegistryTest {
     assertThatThrownBy(() -> deserializer.deserialize(TOPIC, unknown))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("fetch schema id 42").hasMessageContaining("404");
+  }
+
+  @Test
+  void basicAuthUserInfoIsSentToARegistryThatWantsIt() throws Exception {
+    try (RegistryServer secured = new RegistryServer(Optional.of("serde:s3cret"))) {
+      PromptTaskSerializer serializer = new PromptTaskSerializer();
+      serializer.configure(Map.of("schema.registry.url", secured.url(),
+          "basic.auth.credentials.source", "USER_INFO",
+          "basic.auth.user.info", "serde:s3cret"), false);
+      PromptTaskSerializer anonymous = new PromptTaskSerializer();
+      anonymous.configure(Map.of("schema.registry.url", secured.url()), false);
+
+      serializer.serialize(TOPIC, Samples.promptTask());
+
+      assertThat(secured.subjects()).containsExactly("alignment.prompts-value");
+      assertThatThrownBy(() -> anonymous.serialize(TOPIC, Samples.promptTask()))
+          .isInstanceOf(SerializationException.class).hasMessageContaining("HTTP 401");
+    }
+  }
+
+  @Test
+  void userInfoInTheUrlIsSentAsBasicAuthAndLeftOutOfTheRequestUrl() throws Exception {
+    try (RegistryServer secured = new RegistryServer(Optional.of("serde:s3cret"))) {
+      PromptTaskSerializer serializer = new PromptTaskSerializer();
+      serializer.configure(Map.of("schema.registry.url",
+          secured.url().replace("http://", "http://serde:s3cret@"),
+          "basic.auth.credentials.source", "URL"), false);
+
+      serializer.serialize(TOPIC, Samples.promptTask());
+
+      assertThat(secured.subjects()).containsExactly("alignment.prompts-value");
+    }
+  }
+
+  @Test
+  void credentialsOverPlainHttpToAHostOtherThanLoopbackAreRefused() {
+    PromptTaskSerializer serializer = new PromptTaskSerializer();
+
+    assertThatThrownBy(() -> serializer.configure(Map.of(
+        "schema.registry.url", "http://registry.example.com:8081",
+        "basic.auth.user.info", "serde:s3cret"), false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("schema.registry.url").hasMessageContaining("clear text")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void anUnknownCredentialsSourceIsRefusedNamingTheKey() {
+    assertThatThrownBy(() -> new PromptTaskDeserializer().configure(Map.of(
+        "schema.registry.url", "https://registry.example.com",
+        "basic.auth.credentials.source", "SASL_INHERIT"), false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("basic.auth.credentials.source");
   }
 }

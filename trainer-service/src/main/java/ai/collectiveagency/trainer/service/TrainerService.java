@@ -3,6 +3,7 @@ package ai.collectiveagency.trainer.service;
 import ai.collectiveagency.policy.checkpoint.BaseModelIdentity;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
+import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.MetricsEventSerializer;
 import ai.collectiveagency.schemas.signing.CheckpointSigner;
 import ai.collectiveagency.trainer.checkpoint.BaseModel;
@@ -12,6 +13,7 @@ import ai.collectiveagency.trainer.loop.TrainerLoop;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
@@ -33,6 +35,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Runs the {@link TrainerLoop} on a thread of its own for as long as the service runs. Its
  * consumer joins no group and commits nothing: where to read is the latest checkpoint's business.
  * On shutdown the loop finishes the record it is on and writes a last checkpoint.
+ *
+ * <p>Its Kafka clients take exactly the settings the channels of every service take (the
+ * {@code kafka.*} keys: brokers, {@code security.protocol}, {@code sasl.*}, {@code ssl.*}, a
+ * schema registry), through {@link KafkaClientSettings}; settings that cannot work stop the
+ * start naming the key, and a broker that refuses the login or a topic stops the loop (liveness
+ * down with the error).
  */
 @ApplicationScoped
 public class TrainerService {
@@ -40,7 +48,7 @@ public class TrainerService {
     private static final System.Logger LOG = System.getLogger(TrainerService.class.getName());
 
     private final TrainerConfig config;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private final TrainerMeters meters;
     private final Optional<String> schemaRegistryUrl;
     private TrainerLoop loop;
@@ -48,32 +56,33 @@ public class TrainerService {
     private volatile Throwable failure;
 
     TrainerService(TrainerConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka,
             @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.schema.registry.url")
             Optional<String> schemaRegistryUrl,
             TrainerMeters meters) {
         this.schemaRegistryUrl = schemaRegistryUrl;
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.meters = meters;
     }
 
     void start(@Observes StartupEvent started) {
         TrainerConfigChecks.requireValid(config);
+        KafkaClientSettings settings = kafkaSettings();
         CheckpointSigner signer = CheckpointSigning.signer(config);
         BaseModel baseModel = new BaseModel(BaseModelName.of(config),
                 BaseModelIdentity.sha256(config.model()));
         loop = new TrainerLoop(config, baseModel, signer,
-                new KafkaConsumer<>(consumerProperties(), new StringDeserializer(),
+                new KafkaConsumer<>(consumerProperties(settings), new StringDeserializer(),
                         new ByteArrayDeserializer()),
-                new KafkaProducer<>(producerProperties("trainer-checkpoints",
+                new KafkaProducer<>(producerProperties(settings, "trainer-checkpoints",
                         PolicyCheckpointSerializer.class)),
                 // One producer for step metrics and held-out evaluations: one topic, in order.
-                new KafkaProducer<>(producerProperties("trainer-metrics",
+                new KafkaProducer<>(producerProperties(settings, "trainer-metrics",
                         MetricsEventSerializer.class)),
-                new KafkaProducer<>(producerProperties("trainer-dead-letters",
+                new KafkaProducer<>(producerProperties(settings, "trainer-dead-letters",
                         ByteArraySerializer.class)),
-                meters, Clock.systemUTC(), serdeConfig());
+                meters, Clock.systemUTC(), settings.asMap());
         thread = new Thread(() -> {
             try {
                 loop.run();
@@ -112,31 +121,30 @@ public class TrainerService {
         return failure;
     }
 
-    private Map<String, Object> consumerProperties() {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "trainer-scored");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    private static Map<String, Object> consumerProperties(KafkaClientSettings settings) {
+        Map<String, Object> props = settings.assignedConsumer("trainer-scored");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
         return props;
     }
 
-    /** What the serdes are configured with: the schema registry, where there is one. */
-    private Map<String, Object> serdeConfig() {
-        Map<String, Object> config = new HashMap<>();
-        schemaRegistryUrl.ifPresent(url -> config.put("schema.registry.url", url));
-        return config;
+    /**
+     * The channels' Kafka settings, plus the schema registry named at the connector level (the
+     * serdes see every setting: {@code schema.registry.url}, {@code basic.auth.*}).
+     */
+    private KafkaClientSettings kafkaSettings() {
+        Map<String, Object> settings = new HashMap<>(kafka);
+        schemaRegistryUrl.ifPresent(url -> settings.putIfAbsent("schema.registry.url", url));
+        return KafkaClientSettings.of(settings);
     }
 
     /** A producer's settings; the Kafka client makes and configures its serializers. */
-    private Map<String, Object> producerProperties(String clientId, Class<?> valueSerializer) {
-        Map<String, Object> props = new HashMap<>(serdeConfig());
+    private static Map<String, Object> producerProperties(KafkaClientSettings settings,
+            String clientId, Class<?> valueSerializer) {
+        Map<String, Object> props = settings.producer(clientId);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, valueSerializer);
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         return props;

@@ -1,0 +1,98 @@
+package ai.collectiveagency.kafka.security;
+
+import ai.collectiveagency.kafka.topics.ClientPermissions;
+import ai.collectiveagency.kafka.topics.Permission;
+import ai.collectiveagency.kafka.topics.PipelineClient;
+import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
+
+/**
+ * The ACLs of the pipeline's users, exactly those {@link ClientPermissions} derives from the
+ * catalogue: literal topic and group names, any host, allow. Syncing adds the missing ones and
+ * removes every other ACL of those users, so a permission the catalogue no longer grants is gone
+ * after the next start. ACLs of other principals are left alone.
+ */
+public final class CatalogueAcls {
+
+    private CatalogueAcls() {
+    }
+
+    /** The principal of {@code client}: {@code User:<name>}. */
+    public static String principal(PipelineClient client) {
+        return new KafkaPrincipal(KafkaPrincipal.USER_TYPE, client.user()).toString();
+    }
+
+    /** The ACL bindings the catalogue grants. */
+    public static Set<AclBinding> of(TopicCatalogue catalogue) {
+        return ClientPermissions.of(catalogue).stream().map(CatalogueAcls::binding)
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * Makes the pipeline users' ACLs those of the catalogue, and returns once the broker
+     * enforces them.
+     */
+    static void sync(Admin admin, TopicCatalogue catalogue, Duration timeout)
+            throws InterruptedException {
+        Set<AclBinding> wanted = of(catalogue);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            Set<AclBinding> present = managed(admin, timeout);
+            Set<AclBinding> stale = new HashSet<>(present);
+            stale.removeAll(wanted);
+            Set<AclBinding> missing = new HashSet<>(wanted);
+            missing.removeAll(present);
+            if (!stale.isEmpty()) {
+                admin.deleteAcls(stale.stream().map(AclBinding::toFilter).toList()).all()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (!missing.isEmpty()) {
+                admin.createAcls(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            // The controller has them; wait until the broker's authorizer has them too.
+            while (!managed(admin, timeout).equals(wanted)) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("the broker did not apply the ACLs within "
+                            + timeout);
+                }
+                Thread.sleep(50);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot set the pipeline's ACLs",
+                    e instanceof ExecutionException ? e.getCause() : e);
+        }
+    }
+
+    private static Set<AclBinding> managed(Admin admin, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> principals = Arrays.stream(PipelineClient.values())
+                .map(CatalogueAcls::principal).collect(Collectors.toSet());
+        Collection<AclBinding> all = admin.describeAcls(AclBindingFilter.ANY).values()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return all.stream().filter(b -> principals.contains(b.entry().principal()))
+                .collect(Collectors.toSet());
+    }
+
+    private static AclBinding binding(Permission permission) {
+        return new AclBinding(new ResourcePattern(permission.resourceType(),
+                permission.resource(), PatternType.LITERAL),
+                new AccessControlEntry(principal(permission.client()), "*",
+                        permission.operation(), AclPermissionType.ALLOW));
+    }
+}

@@ -1,0 +1,48 @@
+package ai.collectiveagency.kafka.topics;
+
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * One thing a client may do: an operation on a topic or a consumer group, by its full name. In
+ * Kafka's vocabulary (which Strimzi's {@code KafkaUser} ACLs share): {@code READ}, {@code WRITE}
+ * or {@code DESCRIBE} on a {@code TOPIC} or {@code GROUP}.
+ *
+ * @param client who may
+ * @param resourceType {@link ResourceType#TOPIC} or {@link ResourceType#GROUP}
+ * @param resource the topic's full name or the group id
+ * @param operation {@link AclOperation#READ}, {@link AclOperation#WRITE} or
+ *     {@link AclOperation#DESCRIBE}
+ */
+public record Permission(PipelineClient client, ResourceType resourceType, String resource,
+        AclOperation operation) implements Comparable<Permission> {
+
+    private static final Set<ResourceType> TYPES = Set.of(ResourceType.TOPIC, ResourceType.GROUP);
+    private static final Set<AclOperation> OPERATIONS = Set.of(AclOperation.READ,
+            AclOperation.WRITE, AclOperation.DESCRIBE);
+    private static final Comparator<Permission> ORDER = Comparator
+            .comparing(Permission::client).thenComparing(Permission::resourceType)
+            .thenComparing(Permission::resource).thenComparing(Permission::operation);
+
+    public Permission {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(resource, "resource");
+        if (!TYPES.contains(resourceType)) {
+            throw new IllegalArgumentException("not a topic or group: " + resourceType);
+        }
+        if (!OPERATIONS.contains(operation)) {
+            throw new IllegalArgumentException("not read, write or describe: " + operation);
+        }
+        if (resourceType == ResourceType.GROUP && operation == AclOperation.WRITE) {
+            throw new IllegalArgumentException("a group is read or described, not written");
+        }
+    }
+
+    @Override
+    public int compareTo(Permission other) {
+        return ORDER.compare(this, other);
+    }
+}

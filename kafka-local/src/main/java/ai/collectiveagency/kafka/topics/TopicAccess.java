@@ -1,0 +1,50 @@
+package ai.collectiveagency.kafka.topics;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Who writes a topic and who reads it, as the services' code does (idempotent producers, no
+ * transactions anywhere, so writing needs no more than the topic).
+ *
+ * @param writers clients that produce to the topic
+ * @param readers clients that consume it, each in its consumer group or assigned
+ * @param lagReaders clients that read the committed offsets of the readers' groups on this
+ *     topic (consumer lag: the prompt-generator's pacing, dashboards)
+ */
+public record TopicAccess(Set<PipelineClient> writers, List<TopicReader> readers,
+        Set<PipelineClient> lagReaders) {
+
+    public TopicAccess {
+        writers = Set.copyOf(writers);
+        readers = List.copyOf(readers);
+        lagReaders = Set.copyOf(lagReaders);
+        if (readers.stream().distinct().count() != readers.size()) {
+            throw new IllegalArgumentException("a reader is listed twice: " + readers);
+        }
+    }
+
+    /** Nobody writes or reads it (a dead-letter topic of a consumer that dead-letters nothing). */
+    public static TopicAccess none() {
+        return new TopicAccess(Set.of(), List.of(), Set.of());
+    }
+
+    /** Written by {@code writers}, read by nobody in the pipeline (operators read DLQs). */
+    public static TopicAccess writtenBy(PipelineClient... writers) {
+        return new TopicAccess(Set.of(writers), List.of(), Set.of());
+    }
+
+    /** The consumer groups its readers read in, sorted. */
+    public Set<String> groups() {
+        Set<String> groups = new TreeSet<>();
+        readers.forEach(reader -> reader.group().ifPresent(groups::add));
+        return groups;
+    }
+
+    /** Whether {@code client} writes, reads or reads the lag of this topic. */
+    public boolean uses(PipelineClient client) {
+        return writers.contains(client) || lagReaders.contains(client)
+                || readers.stream().anyMatch(reader -> reader.client() == client);
+    }
+}
