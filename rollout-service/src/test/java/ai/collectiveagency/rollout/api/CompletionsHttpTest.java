@@ -35,6 +35,9 @@ class CompletionsHttpTest {
     @TestHTTPResource("/")
     URL url;
 
+    @TestHTTPResource(value = "/q/metrics", management = true)
+    URL metrics;
+
     private ApiClient api() throws Exception {
         return new ApiClient(URI.create(url.toString()));
     }
@@ -160,9 +163,9 @@ class CompletionsHttpTest {
         api().post(PATH, Map.of("prompt", PROMPT, "max_tokens", 2));
         api().post(PATH, Map.of("prompt", PROMPT, "temperature", 9));
 
-        String metrics = api().get("/q/metrics").body();
+        String scraped = ApiClient.fetch(metrics).body();
 
-        assertThat(metrics).contains(
+        assertThat(scraped).contains(
                 "rollout_api_requests_total{endpoint=\"completions\",status=\"200\"}",
                 "rollout_api_requests_total{endpoint=\"completions\",status=\"400\"}",
                 "rollout_api_generated_tokens_total{endpoint=\"completions\"}",

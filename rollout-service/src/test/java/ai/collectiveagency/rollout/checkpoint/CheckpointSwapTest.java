@@ -69,7 +69,7 @@ class CheckpointSwapTest {
     @Inject
     CheckpointFollower follower;
 
-    @TestHTTPResource("/q/metrics")
+    @TestHTTPResource(value = "/q/metrics", management = true)
     URL prometheus;
 
     @Test
