@@ -83,17 +83,15 @@ public class ApiRoutes {
         ctx.put(Responses.REQUEST_ID, id);
         ctx.put(Responses.ARRIVAL, arrival);
         ctx.response().putHeader(Responses.REQUEST_ID_HEADER, id);
-        String endpoint = endpoint(ctx.request().path());
-        ctx.addEndHandler(done -> metrics.record(endpoint, done.succeeded()
-                ? Integer.toString(ctx.response().getStatusCode()) : "disconnected", arrival,
-                ctx.get(Responses.GENERATED_TOKENS, 0)));
+        RequestMeter.start(ctx, metrics, endpoint(ctx.request().path()), arrival);
         String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (config.auth() == ApiConfig.Auth.API_KEY && !keys.admits(authorization)) {
             Responses.error(ctx, mapper, ApiException.invalidApiKey(authorization != null));
             return;
         }
-        if (declaredLength(ctx) > maxBody) {
-            Responses.error(ctx, mapper, ApiException.bodyTooLarge(maxBody));
+        if (declaredLength(ctx) > maxBody) { // answered unread, then the connection closes
+            Responses.error(ctx, mapper, ApiException.bodyTooLarge(maxBody))
+                    .onComplete(sent -> ctx.request().connection().close());
             return;
         }
         ctx.next();
@@ -108,8 +106,10 @@ public class ApiRoutes {
         ApiException answer;
         if (failure instanceof ApiException refused) {
             answer = refused;
-        } else if (ctx.statusCode() == 413) {
-            answer = ApiException.bodyTooLarge(maxBody);
+        } else if (ctx.statusCode() == 413) { // the body handler counted past the limit
+            Responses.error(ctx, mapper, ApiException.bodyTooLarge(maxBody))
+                    .onComplete(sent -> ctx.request().connection().close());
+            return;
         } else {
             String id = Responses.requestId(ctx);
             LOG.log(System.Logger.Level.ERROR, "request " + id + " failed with status "

@@ -94,9 +94,7 @@ final class Exchange implements StreamListener {
         if (usage != null) {
             send(usage);
         }
-        if (!gone()) {
-            ctx.response().end(DONE);
-        }
+        end();
     }
 
     /** A stream whose tokens could not go live: all its chunks now. */
@@ -154,9 +152,7 @@ final class Exchange implements StreamListener {
             return;
         }
         send(refusal.body());
-        if (!gone()) {
-            ctx.response().end(DONE);
-        }
+        end();
     }
 
     /** The refusal the client gets; null when it is gone. */
@@ -177,6 +173,13 @@ final class Exchange implements StreamListener {
         String id = Responses.requestId(ctx);
         LOG.log(System.Logger.Level.ERROR, "request " + id + " failed", cause);
         return ApiException.serverError(id);
+    }
+
+    private void end() {
+        if (!gone()) {
+            RequestMeter.record(ctx, "200");
+            ctx.response().end(DONE);
+        }
     }
 
     private boolean gone() {

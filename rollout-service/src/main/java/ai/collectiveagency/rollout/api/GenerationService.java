@@ -66,7 +66,25 @@ public class GenerationService {
         long arrival = ctx.get(Responses.ARRIVAL);
         ApiCall call = new ApiCall(arrival, config.timeout().toNanos());
         Exchange exchange = new Exchange(ctx, mapper, rendering, job, call, config.timeout());
-        StreamListener listener = job.live() ? exchange : null;
+        CompletableFuture<Sampled> sampled = submit(job, call, job.live() ? exchange : null);
+        ctx.addEndHandler(done -> {
+            if (done.failed()) { // the connection closed before the answer ended
+                call.abandon(ApiCall.Stop.DISCONNECTED);
+                sampled.cancel(false);
+            }
+        });
+        sampled.whenComplete(exchange::completed);
+    }
+
+    /**
+     * Queues {@code job} in the API lane, to be stopped by {@code call} (its deadline, its
+     * client leaving); a live stream's tokens go to {@code listener} (null: none).
+     *
+     * @return the answer; it fails with a {@link TimeoutException} at the deadline, and is
+     *     cancelled by a client that leaves
+     * @throws ApiException 429 when the API lane is full
+     */
+    CompletableFuture<Sampled> submit(GenerationJob job, ApiCall call, StreamListener listener) {
         CompletableFuture<Sampled> sampled = runner.trySubmit(PolicyRunner.Lane.API,
                 served -> run(served, job, call, listener), config.maxQueued())
                 .orElseThrow(() -> ApiException.queueFull(config.maxQueued(), retryAfter()));
@@ -76,14 +94,7 @@ public class GenerationService {
                 metrics.cancelled(call.stop(), false);
             }
         });
-        sampled.orTimeout(Math.max(0, call.remainingNanos()), TimeUnit.NANOSECONDS);
-        ctx.addEndHandler(done -> {
-            if (done.failed()) { // the connection closed before the answer ended
-                call.abandon(ApiCall.Stop.DISCONNECTED);
-                sampled.cancel(false);
-            }
-        });
-        sampled.whenComplete(exchange::completed);
+        return sampled.orTimeout(Math.max(0, call.remainingNanos()), TimeUnit.NANOSECONDS);
     }
 
     private Sampled run(ServedPolicy served, GenerationJob job, ApiCall call,

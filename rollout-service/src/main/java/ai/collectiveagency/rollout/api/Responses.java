@@ -2,6 +2,7 @@ package ai.collectiveagency.rollout.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -26,16 +27,18 @@ final class Responses {
         return ctx.get(REQUEST_ID);
     }
 
-    static void json(RoutingContext ctx, ObjectMapper mapper, int status, Object body) {
-        ctx.response().setStatusCode(status)
+    static Future<Void> json(RoutingContext ctx, ObjectMapper mapper, int status, Object body) {
+        Buffer bytes = Buffer.buffer(bytes(mapper, body));
+        RequestMeter.record(ctx, Integer.toString(status));
+        return ctx.response().setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(Buffer.buffer(bytes(mapper, body)));
+                .end(bytes);
     }
 
-    static void error(RoutingContext ctx, ObjectMapper mapper, ApiException error) {
+    static Future<Void> error(RoutingContext ctx, ObjectMapper mapper, ApiException error) {
         HttpServerResponse response = ctx.response();
         error.headers().forEach(response::putHeader);
-        json(ctx, mapper, error.status(), error.body());
+        return json(ctx, mapper, error.status(), error.body());
     }
 
     static byte[] bytes(ObjectMapper mapper, Object value) {

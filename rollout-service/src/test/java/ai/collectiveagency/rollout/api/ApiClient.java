@@ -26,7 +26,7 @@ final class ApiClient {
             .connectTimeout(Duration.ofSeconds(10)).build();
 
     private final URI base;
-    private final String key;
+    private final String authorization;
 
     ApiClient(URI base) {
         this(base, KEY);
@@ -34,8 +34,17 @@ final class ApiClient {
 
     /** A client sending {@code key} as its bearer token; null sends no Authorization. */
     ApiClient(URI base, String key) {
+        this(base, key, true);
+    }
+
+    private ApiClient(URI base, String value, boolean bearer) {
         this.base = base;
-        this.key = key;
+        this.authorization = value == null ? null : bearer ? "Bearer " + value : value;
+    }
+
+    /** A client sending {@code authorization} as its Authorization header as it is. */
+    static ApiClient withAuthorization(URI base, String authorization) {
+        return new ApiClient(base, authorization, false);
     }
 
     /** A response: status, body, the version header, the content type, all headers. */
@@ -108,7 +117,7 @@ final class ApiClient {
 
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
-        return key == null ? request : request.header("Authorization", "Bearer " + key);
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     private static Answer send(HttpRequest.Builder request) {

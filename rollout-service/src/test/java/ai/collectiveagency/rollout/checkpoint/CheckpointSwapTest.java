@@ -69,7 +69,7 @@ class CheckpointSwapTest {
     @Inject
     CheckpointFollower follower;
 
-    @TestHTTPResource(value = "/q/metrics", management = true)
+    @TestHTTPResource(value = "/metrics", management = true)
     URL prometheus;
 
     @Test

@@ -45,7 +45,7 @@ final class TrainerProcess implements AutoCloseable {
                 "-Dkafka.bootstrap.servers=" + bootstrapServers,
                 "-Dtrainer.store=" + store,
                 "-Dtrainer.model=" + MODEL,
-                "-Dquarkus.http.port=0"));
+                "-Dquarkus.management.port=0"));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", JAR.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
