@@ -81,6 +81,7 @@ class ClosedLoopTest {
                     "kafka.bootstrap.servers", kafka)), START);
             fleet.start(service("rollout-service", Map.ofEntries(
                     Map.entry("rollout.model", MODEL.toString()),
+                    Map.entry("rollout.api.auth", "none"), // the fleet binds loopback
                     Map.entry("rollout.prompts",
                             ROOT.resolve("rollout-service/src/test/resources/compact-prompts")
                                     .toString()),

@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One service to run as a process: its packaged Quarkus app, its HTTP port (health at
- * {@code /q/health/ready}), JVM options, settings as system properties, extra environment.
+ * One service to run as a process: its packaged Quarkus app, its HTTP port (the API, where the
+ * service has one), its management port (health at {@code /q/health/ready}, metrics at
+ * {@code /q/metrics}), JVM options, settings as system properties, extra environment.
  */
-public record ServiceSpec(String name, Path app, int port, List<String> jvmOptions,
-        Map<String, String> settings, Map<String, String> environment) {
+public record ServiceSpec(String name, Path app, int port, int managementPort,
+        List<String> jvmOptions, Map<String, String> settings, Map<String, String> environment) {
 
     public ServiceSpec {
         Objects.requireNonNull(name, "name");
@@ -27,11 +28,12 @@ public record ServiceSpec(String name, Path app, int port, List<String> jvmOptio
 
     /**
      * The packaged {@code module} of the checkout at {@code root}, with a heap of {@code heap}
-     * (e.g. {@code 1g}), the Vector API the policy's decoder uses, and DJL offline.
+     * (e.g. {@code 1g}), the Vector API the policy's decoder uses, and DJL offline; its
+     * management interface on a free port.
      */
     public static ServiceSpec packaged(Path root, String module, int port, String heap,
             Map<String, String> settings) {
-        return new ServiceSpec(module, packagedApp(root, module), port,
+        return new ServiceSpec(module, packagedApp(root, module), port, Fleet.freePort(),
                 List.of("-Xmx" + heap, "--add-modules", "jdk.incubator.vector"), settings,
                 OFFLINE);
     }
@@ -40,7 +42,7 @@ public record ServiceSpec(String name, Path app, int port, List<String> jvmOptio
     public ServiceSpec withEnvironment(String variable, String value) {
         Map<String, String> more = new HashMap<>(environment);
         more.put(variable, value);
-        return new ServiceSpec(name, app, port, jvmOptions, settings, more);
+        return new ServiceSpec(name, app, port, managementPort, jvmOptions, settings, more);
     }
 
     /** {@code <root>/<module>/target/quarkus-app/quarkus-run.jar}. */
