@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -72,7 +73,7 @@ public class ApiRoutes {
         router.post("/v1/chat/completions").handler(body).handler(chat::handle);
         router.post("/v1/completions").handler(body).handler(completions::handle);
         router.route().last().handler(ctx -> {
-            throw ApiException.unknownUrl(ctx.request().method().name(), ctx.request().path());
+            throw ApiException.unknownUrl(ctx.request().method().name(), ctx.normalizedPath());
         });
         router.route().failureHandler(this::failed);
     }
@@ -83,7 +84,7 @@ public class ApiRoutes {
         ctx.put(Responses.REQUEST_ID, id);
         ctx.put(Responses.ARRIVAL, arrival);
         ctx.response().putHeader(Responses.REQUEST_ID_HEADER, id);
-        RequestMeter.start(ctx, metrics, endpoint(ctx.request().path()), arrival);
+        RequestMeter.start(ctx, metrics, endpoint(ctx.normalizedPath()), arrival);
         String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (config.auth() == ApiConfig.Auth.API_KEY && !keys.admits(authorization)) {
             Responses.error(ctx, mapper, ApiException.invalidApiKey(authorization != null));
@@ -126,7 +127,7 @@ public class ApiRoutes {
             return;
         }
         LOG.log(System.Logger.Level.INFO, "the API accepts " + keys.size() + " key(s)");
-        if (config.keys().orElse(java.util.List.of()).stream().map(String::strip)
+        if (config.keys().orElse(List.of()).stream().map(String::strip)
                 .anyMatch(key -> !key.isEmpty() && key.length() < SHORT_KEY)) {
             LOG.log(System.Logger.Level.WARNING, "an API key in rollout.api.keys is shorter "
                     + "than " + SHORT_KEY + " characters; use long random keys");
