@@ -1,6 +1,7 @@
 package ai.collectiveagency.rollout.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
@@ -111,6 +112,9 @@ public class ApiRoutes {
             Responses.error(ctx, mapper, ApiException.bodyTooLarge(maxBody))
                     .onComplete(sent -> ctx.request().connection().close());
             return;
+        } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            answer = new ApiException(ctx.statusCode(), "invalid_request_error",
+                    HttpResponseStatus.valueOf(ctx.statusCode()).reasonPhrase(), null, null);
         } else {
             String id = Responses.requestId(ctx);
             LOG.log(System.Logger.Level.ERROR, "request " + id + " failed with status "
