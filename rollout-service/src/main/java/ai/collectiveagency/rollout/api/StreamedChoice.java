@@ -97,7 +97,7 @@ final class StreamedChoice {
         int stop = 0;
         for (String s : stops) {
             for (int k = Math.min(s.length() - 1, text.length()); k > stop; k--) {
-                if (text.endsWith(s.substring(0, k))) {
+                if (text.regionMatches(text.length() - k, s, 0, k)) { // no copy per length
                     stop = k;
                     break;
                 }
