@@ -87,6 +87,7 @@ class ClosedLoopTest {
                     keys.rolloutSettings(work.resolve("checkpoints")));
             rollout.putAll(Map.ofEntries(
                     Map.entry("rollout.model", MODEL.toString()),
+                    Map.entry("rollout.api.auth", "none"), // the fleet binds loopback
                     Map.entry("rollout.prompts",
                             ROOT.resolve("rollout-service/src/test/resources/compact-prompts")
                                     .toString()),

@@ -64,13 +64,14 @@ class SelfRewardingTest {
                 Path.of("target/self-rewarding-logs"))) {
             String kafka = fleet.bootstrapServers();
             int apiPort = Fleet.freePort();
-            Map<String, String> rollout = new HashMap<>(RunKeys.of(work)
+            Map<String, String> settings = new HashMap<>(RunKeys.of(work)
                     .rolloutSettings(work.resolve("checkpoints")));
-            rollout.putAll(Map.of("rollout.model",
+            settings.putAll(Map.of("rollout.model",
                     ROOT.resolve("models/qwen2-tiny-random").toString(),
+                    "rollout.api.auth", "none", // the fleet binds loopback
                     "kafka.bootstrap.servers", kafka));
-            fleet.start(ServiceSpec.packaged(ROOT, "rollout-service", apiPort, "1g", rollout),
-                    Duration.ofMinutes(2));
+            ServiceProcess rollout = fleet.start(ServiceSpec.packaged(ROOT, "rollout-service",
+                    apiPort, "1g", settings), Duration.ofMinutes(2));
             ServiceProcess reward = fleet.start(ServiceSpec.packaged(ROOT, "reward-service",
                     Fleet.freePort(), "512m",
                     Map.of("reward.scorers.self", "1",
@@ -91,8 +92,8 @@ class SelfRewardingTest {
                 assertThat(score.getUnscorableReason()).startsWith("rejected")
                         .contains("context_length_exceeded");
             });
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + apiPort + "/q/metrics")).build(),
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    rollout.management().resolve("metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).containsPattern(
                     "(?m)^rollout_api_requests_total\\{[^}]*status=\"400\"[^}]*} [1-9]");

@@ -3,6 +3,8 @@ package ai.collectiveagency.policy;
 import ai.collectiveagency.policy.checkpoint.ModelFolderException;
 import ai.collectiveagency.policy.model.Llama;
 import ai.collectiveagency.policy.sampling.Generation;
+import ai.collectiveagency.policy.sampling.GenerationCancelledException;
+import ai.collectiveagency.policy.sampling.GenerationObserver;
 import ai.collectiveagency.policy.sampling.Generator;
 import ai.collectiveagency.policy.sampling.SamplingParams;
 import ai.collectiveagency.policy.sampling.StopCondition;
@@ -122,6 +124,18 @@ public final class Policy implements AutoCloseable {
             List<String> stopStrings) {
         return generator.generate(prompts, params, seeds, endOfSequence,
                 stopCondition(stopStrings));
+    }
+
+    /**
+     * As {@link #generate(List, SamplingParams, long[], List)}, watched by {@code observer}: it
+     * sees every token as it is sampled and may stop the call between two steps.
+     *
+     * @throws GenerationCancelledException when the observer cancelled the call
+     */
+    public List<Generation> generate(List<int[]> prompts, SamplingParams params, long[] seeds,
+            List<String> stopStrings, GenerationObserver observer) {
+        return generator.generate(prompts, params, seeds, endOfSequence,
+                stopCondition(stopStrings), observer);
     }
 
     private StopCondition stopCondition(List<String> stopStrings) {

@@ -204,6 +204,8 @@ public final class DemoCommand implements Callable<Integer> {
         Map<String, String> rollout = new HashMap<>(Map.of(
                 "rollout.model", modelFolder.toString(), "rollout.group-size", "6",
                 "rollout.max-turns", "4", "rollout.batch.max-tasks", "2"));
+        // The fleet binds loopback only (ServiceProcess), so the demo's API takes no key.
+        rollout.put("rollout.api.auth", "none");
         // Every part sampled at temperature 1 so that a group's trajectories differ where the
         // reward looks (the resolution) and GRPO's advantages carry signal. The short budgets
         // fit the short prompts of small models (prompts != null).

@@ -15,11 +15,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A service running as a child process, its output in {@code <logs>/<name>.log}, its environment
- * only what {@link ChildEnvironment} passes on. Stopping sends
+ * only what {@link ChildEnvironment} passes on, bound to loopback only (its HTTP port and its
+ * management port): nothing it serves is reachable from another host. Stopping sends
  * SIGTERM (the service's graceful shutdown: work in flight is finished or left unacknowledged
  * for the next start), then kills it if it is still alive after the grace period.
  */
 public final class ServiceProcess implements AutoCloseable {
+
+    /** The address every service of the fleet binds. */
+    public static final String LOOPBACK = "127.0.0.1";
 
     private final ServiceSpec spec;
     private final Process process;
@@ -40,7 +44,10 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(spec.jvmOptions());
+        command.add("-Dquarkus.http.host=" + LOOPBACK);
         command.add("-Dquarkus.http.port=" + spec.port());
+        command.add("-Dquarkus.management.host=" + LOOPBACK);
+        command.add("-Dquarkus.management.port=" + spec.managementPort());
         spec.settings().forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(spec.app().toString());
@@ -70,10 +77,18 @@ public final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Waits until {@code /q/health/ready} answers 200; fails with the log's tail otherwise. */
+    /** The service's management interface: {@code /q/health}, {@code /q/metrics}. */
+    public URI management() {
+        return URI.create("http://" + LOOPBACK + ":" + spec.managementPort() + "/q/");
+    }
+
+    /**
+     * Waits until {@code /q/health/ready} on the management port answers 200; fails with the
+     * log's tail otherwise.
+     */
     public void awaitReady(Duration timeout) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        URI ready = URI.create("http://127.0.0.1:" + spec.port() + "/q/health/ready");
+        URI ready = management().resolve("health/ready");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

@@ -8,12 +8,13 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * One service to run as a process: its packaged Quarkus app, its HTTP port (health at
- * {@code /q/health/ready}), JVM options, settings as system properties, and its environment
- * (the process gets only that and {@link ChildEnvironment#INHERITED}).
+ * One service to run as a process: its packaged Quarkus app, its HTTP port (the API, where the
+ * service has one), its management port (health at {@code /q/health/ready}, metrics at
+ * {@code /q/metrics}), JVM options, settings as system properties, and its
+ * environment (the process gets only that and {@link ChildEnvironment#INHERITED}).
  */
-public record ServiceSpec(String name, Path app, int port, List<String> jvmOptions,
-        Map<String, String> settings, Map<String, String> environment) {
+public record ServiceSpec(String name, Path app, int port, int managementPort,
+        List<String> jvmOptions, Map<String, String> settings, Map<String, String> environment) {
 
     public ServiceSpec {
         Objects.requireNonNull(name, "name");
@@ -29,11 +30,12 @@ public record ServiceSpec(String name, Path app, int port, List<String> jvmOptio
 
     /**
      * The packaged {@code module} of the checkout at {@code root}, with a heap of {@code heap}
-     * (e.g. {@code 1g}), the Vector API the policy's decoder uses, and DJL offline.
+     * (e.g. {@code 1g}), the Vector API the policy's decoder uses, and DJL offline; its
+     * management interface on a free port.
      */
     public static ServiceSpec packaged(Path root, String module, int port, String heap,
             Map<String, String> settings) {
-        return new ServiceSpec(module, packagedApp(root, module), port,
+        return new ServiceSpec(module, packagedApp(root, module), port, Fleet.freePort(),
                 List.of("-Xmx" + heap, "--add-modules", "jdk.incubator.vector"), settings,
                 OFFLINE);
     }
@@ -50,13 +52,14 @@ public record ServiceSpec(String name, Path app, int port, List<String> jvmOptio
     public ServiceSpec withEnvironment(Map<String, String> variables) {
         Map<String, String> more = new HashMap<>(environment);
         more.putAll(variables);
-        return new ServiceSpec(name, app, port, jvmOptions, settings, more);
+        return new ServiceSpec(name, app, port, managementPort, jvmOptions, settings, more);
     }
 
     /** The service without its environment's values, which may be secrets. */
     @Override
     public String toString() {
-        return "ServiceSpec[" + name + ", " + app + ", port " + port + ", " + jvmOptions + ", "
+        return "ServiceSpec[" + name + ", " + app + ", port " + port + ", management port "
+                + managementPort + ", " + jvmOptions + ", "
                 + settings + ", environment " + new TreeSet<>(environment.keySet()) + "]";
     }
 

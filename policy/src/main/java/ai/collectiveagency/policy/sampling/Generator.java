@@ -28,6 +28,10 @@ import java.util.SplittableRandom;
  * this generator's first call (about 0.2 s for a 40M-parameter model) and retaken when another
  * adapter is installed. It does not see in-place weight updates: after a training step, use a
  * new {@code Generator}.
+ *
+ * <p>A {@link GenerationObserver} sees each token as it is sampled and can stop the batch
+ * between two forward passes; without one ({@link GenerationObserver#NONE}) the loop makes no
+ * per-token call.
  */
 public final class Generator {
 
@@ -65,7 +69,7 @@ public final class Generator {
         for (int b = 0; b < streams.length; b++) {
             streams[b] = seeds.split();
         }
-        return generate(prompts, params, streams, endOfSequence, stop);
+        return generate(prompts, params, streams, endOfSequence, stop, GenerationObserver.NONE);
     }
 
     /**
@@ -77,6 +81,17 @@ public final class Generator {
      */
     public List<Generation> generate(List<int[]> prompts, SamplingParams params, long[] seeds,
             Set<Integer> endOfSequence, StopCondition stop) {
+        return generate(prompts, params, seeds, endOfSequence, stop, GenerationObserver.NONE);
+    }
+
+    /**
+     * As {@link #generate(List, SamplingParams, long[], Set, StopCondition)}, watched by
+     * {@code observer}.
+     *
+     * @throws GenerationCancelledException when the observer cancelled the call
+     */
+    public List<Generation> generate(List<int[]> prompts, SamplingParams params, long[] seeds,
+            Set<Integer> endOfSequence, StopCondition stop, GenerationObserver observer) {
         if (seeds.length != prompts.size()) {
             throw new IllegalArgumentException(seeds.length + " seeds for " + prompts.size()
                     + " prompts");
@@ -85,18 +100,19 @@ public final class Generator {
         for (int b = 0; b < streams.length; b++) {
             streams[b] = new SplittableRandom(seeds[b]);
         }
-        return generate(prompts, params, streams, endOfSequence, stop);
+        return generate(prompts, params, streams, endOfSequence, stop, observer);
     }
 
     private List<Generation> generate(List<int[]> prompts, SamplingParams params,
-            SplittableRandom[] streams, Set<Integer> endOfSequence, StopCondition stop) {
+            SplittableRandom[] streams, Set<Integer> endOfSequence, StopCondition stop,
+            GenerationObserver observer) {
         int batch = prompts.size();
         int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
         if (batch == 0 || prompts.stream().anyMatch(p -> p.length == 0)) {
             throw new IllegalArgumentException("every prompt needs at least one token");
         }
         int limit = model.config().maxPositions();
-        if (longest + params.maxNewTokens() > limit) {
+        if ((long) longest + params.maxNewTokens() > limit) { // long: a budget near 2^31
             throw new IllegalArgumentException("prompt (" + longest + " tokens) + max new tokens ("
                     + params.maxNewTokens() + ") exceeds the model's " + limit + " positions");
         }
@@ -109,13 +125,15 @@ public final class Generator {
         try (NoGradient noGradient = new NoGradient();
                 NDManager manager = model.newStepManager();
                 KvCache cache = new KvCache(model.config().numLayers())) {
+            requireGoOn(observer, sequences);
             TokenSampler.Choice choice = EngineDecodeSteps.step(model, manager,
                     leftPad(prompts, longest), attention, cache, params,
                     uniforms(sequences, active, params));
-            int[] survivors = record(sequences, active, choice, endOfSequence, stop);
+            int[] survivors = record(sequences, active, choice, endOfSequence, stop, observer);
             if (survivors.length > 0) {
                 try (DecodeSteps steps = open(manager, cache, attention, longest, params)) {
-                    decode(steps, sequences, active, survivors, params, endOfSequence, stop);
+                    decode(steps, sequences, active, survivors, params, endOfSequence, stop,
+                            observer);
                 }
             }
         }
@@ -129,15 +147,27 @@ public final class Generator {
     /** Steps until every sequence has finished; {@code survivors} are those left after prefill. */
     private static void decode(DecodeSteps steps, Sequence[] sequences, int[] active,
             int[] survivors, SamplingParams params, Set<Integer> endOfSequence,
-            StopCondition stop) {
+            StopCondition stop, GenerationObserver observer) {
         while (survivors.length > 0) {
+            requireGoOn(observer, sequences);
             if (survivors.length < active.length) {
                 steps.keepRows(positionsOf(active, survivors));
             }
             active = survivors;
             TokenSampler.Choice choice = steps.next(lastTokens(sequences, active),
                     uniforms(sequences, active, params));
-            survivors = record(sequences, active, choice, endOfSequence, stop);
+            survivors = record(sequences, active, choice, endOfSequence, stop, observer);
+        }
+    }
+
+    /** Ends the call when the observer cancelled it: before a pass, never inside one. */
+    private static void requireGoOn(GenerationObserver observer, Sequence[] sequences) {
+        if (observer != GenerationObserver.NONE && observer.cancelled()) {
+            long tokens = 0;
+            for (Sequence s : sequences) {
+                tokens += s.length;
+            }
+            throw new GenerationCancelledException(tokens);
         }
     }
 
@@ -167,7 +197,7 @@ public final class Generator {
     }
 
     private static int[] record(Sequence[] sequences, int[] active, TokenSampler.Choice choice,
-            Set<Integer> endOfSequence, StopCondition stop) {
+            Set<Integer> endOfSequence, StopCondition stop, GenerationObserver observer) {
         int[] survivors = new int[active.length];
         int kept = 0;
         for (int i = 0; i < active.length; i++) {
@@ -182,6 +212,9 @@ public final class Generator {
                 s.finish(FinishReason.LENGTH);
             } else {
                 survivors[kept++] = active[i];
+            }
+            if (observer != GenerationObserver.NONE) {
+                observer.token(active[i], id, choice.logprobs()[i], s.finish);
             }
         }
         return Arrays.copyOf(survivors, kept);

@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /** Seeded sampling, truncation, stopping and the returned log-probs, on stories260k. */
@@ -180,6 +182,61 @@ class SamplingTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("exceeds the model's " + model.config().maxPositions()
                         + " positions");
+    }
+
+    @Test
+    void aBudgetNearTheIntLimitIsRefusedBeforeAnythingIsAllocated() {
+        assertThatThrownBy(() -> alone(SamplingParams.greedy(Integer.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exceeds the model's");
+    }
+
+    @Test
+    void theObserverSeesEveryTokenWhenItIsSampled() {
+        List<int[]> prompts = List.of(PROMPT, OTHERS.get(1));
+        long[] seeds = {3, 4};
+        List<List<Integer>> seen = List.of(new ArrayList<>(), new ArrayList<>());
+        List<FinishReason> finishes = new ArrayList<>();
+        GenerationObserver observer = new GenerationObserver() {
+            @Override
+            public void token(int sequence, int tokenId, float logprob, FinishReason finish) {
+                seen.get(sequence).add(tokenId);
+                if (finish != null) {
+                    finishes.add(finish);
+                }
+            }
+        };
+
+        List<Generation> out = generator.generate(prompts, SamplingParams.sample(TOKENS, 1.0, 0),
+                seeds, Set.of(), StopCondition.NONE, observer);
+
+        for (int b = 0; b < prompts.size(); b++) {
+            assertThat(seen.get(b)).containsExactly(
+                    Arrays.stream(out.get(b).tokenIds()).boxed().toArray(Integer[]::new));
+        }
+        assertThat(finishes).containsExactly(FinishReason.LENGTH, FinishReason.LENGTH);
+    }
+
+    @Test
+    void aCancelledCallStopsBeforeTheNextStep() {
+        AtomicInteger tokens = new AtomicInteger();
+        GenerationObserver cancelAfterThree = new GenerationObserver() {
+            @Override
+            public boolean cancelled() {
+                return tokens.get() >= 3;
+            }
+
+            @Override
+            public void token(int sequence, int tokenId, float logprob, FinishReason finish) {
+                tokens.incrementAndGet();
+            }
+        };
+
+        assertThatThrownBy(() -> generator.generate(List.of(PROMPT), SamplingParams.greedy(TOKENS),
+                new long[] {0}, Set.of(), StopCondition.NONE, cancelAfterThree))
+                .isInstanceOf(GenerationCancelledException.class)
+                .hasMessageContaining("after 3 tokens");
+        assertThat(tokens).hasValue(3);
     }
 
     private static Generation alone(SamplingParams params) {

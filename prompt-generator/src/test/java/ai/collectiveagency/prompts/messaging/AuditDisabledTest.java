@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(AuditDisabledTest.AuditOff.class)
 class AuditDisabledTest {
 
-    @TestHTTPResource("/q/health/ready")
+    @TestHTTPResource(value = "/health/ready", management = true)
     URI ready;
 
     @Test

@@ -57,7 +57,7 @@ class LlmSourceServiceTest {
     @ConfigProperty(name = "mp.messaging.outgoing." + Channels.PROMPTS + ".topic")
     String topic;
 
-    @TestHTTPResource("/q/metrics")
+    @TestHTTPResource(value = "/metrics", management = true)
     URI metrics;
 
     @Test

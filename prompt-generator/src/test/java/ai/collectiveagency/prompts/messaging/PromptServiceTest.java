@@ -51,10 +51,10 @@ class PromptServiceTest {
     @ConfigProperty(name = "prompts.negotiation-share")
     double negotiationShare;
 
-    @TestHTTPResource("/q/health/ready")
+    @TestHTTPResource(value = "/health/ready", management = true)
     URI ready;
 
-    @TestHTTPResource("/q/metrics")
+    @TestHTTPResource(value = "/metrics", management = true)
     URI metrics;
 
     private final HttpClient http = HttpClient.newHttpClient();

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 @TestProfile(ReadinessWithoutBrokerTest.NoBroker.class)
 class ReadinessWithoutBrokerTest {
 
-    @TestHTTPResource("/q/health/ready")
+    @TestHTTPResource(value = "/health/ready", management = true)
     URI ready;
 
-    @TestHTTPResource("/q/health/live")
+    @TestHTTPResource(value = "/health/live", management = true)
     URI live;
 
     @Test

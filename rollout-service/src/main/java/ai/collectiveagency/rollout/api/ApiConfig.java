@@ -2,14 +2,47 @@ package ai.collectiveagency.rollout.api;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
-/** Limits of the OpenAI-compatible API, keys under {@code rollout.api.}. */
+/**
+ * The OpenAI-compatible API's settings, keys under {@code rollout.api.}; {@link ApiConfigChecks}
+ * stops start-up on a bad value, naming the key.
+ */
 @ConfigMapping(prefix = "rollout.api")
 public interface ApiConfig {
 
-    /** Most choices one request may ask for ({@code n}, times the prompts of a completion). */
-    @WithDefault("8")
-    int maxChoices();
+    /** How callers are authenticated. */
+    enum Auth {
+        /** A bearer key from {@link #keys()} on every request. */
+        API_KEY,
+        /** No check at all; only accepted while the API binds a loopback address. */
+        NONE
+    }
+
+    /** {@code api-key} (default) or {@code none} (loopback only). */
+    @WithDefault("api-key")
+    Auth auth();
+
+    /** Accepted bearer keys, comma-separated (env {@code ROLLOUT_API_KEYS}); several rotate. */
+    Optional<List<String>> keys();
+
+    /** Most choices per prompt ({@code n}). */
+    @WithDefault("16")
+    int maxN();
+
+    /** Most sequences one request may generate: prompts times {@code n}. */
+    @WithDefault("64")
+    int maxSequences();
+
+    /** API requests that may wait for the policy worker; one more is answered 429. */
+    @WithDefault("16")
+    int maxQueued();
+
+    /** Longest a request may take from its arrival (queue wait included) before a 504. */
+    @WithDefault("120s")
+    Duration timeout();
 
     /** Tokens generated when a request names no {@code max_tokens} (less if the context ends). */
     @WithDefault("256")

@@ -15,18 +15,34 @@ import java.util.List;
  * @param topP nucleus threshold in (0, 1]
  * @param stops stop strings, none to four
  * @param seeds one per choice, prompt-major ({@code prompts.size() * n})
- * @param pieces whether each token's text and offset are wanted (log-probs, streaming)
+ * @param logprobs whether each token's text, offset and log-prob are wanted
  * @param topLogprobs alternatives wanted at each position (0: none)
+ * @param stream whether the answer is streamed as server-sent events
  */
 public record GenerationJob(List<PromptSource> prompts, int n, Integer maxTokens,
-        double temperature, double topP, List<String> stops, long[] seeds, boolean pieces, int topLogprobs) {
+        double temperature, double topP, List<String> stops, long[] seeds, boolean logprobs,
+        int topLogprobs, boolean stream) {
 
     public GenerationJob {
         prompts = List.copyOf(prompts);
         stops = List.copyOf(stops);
-        if (seeds.length != prompts.size() * n) {
+        if (seeds.length != (long) prompts.size() * n) {
             throw new IllegalArgumentException("need one seed per choice");
         }
+    }
+
+    /** Choices in all: prompts times {@code n}. */
+    public int choices() {
+        return seeds.length;
+    }
+
+    /**
+     * Whether tokens are sent the moment they are sampled. Top alternatives come from one
+     * teacher-forced pass over the finished completion, so a stream that asks for them is
+     * written once generation has finished.
+     */
+    public boolean live() {
+        return stream && topLogprobs == 0;
     }
 
     /** A prompt as the policy's tokenizer sees it. */

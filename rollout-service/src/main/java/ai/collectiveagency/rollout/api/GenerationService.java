@@ -1,36 +1,34 @@
 package ai.collectiveagency.rollout.api;
 
+import ai.collectiveagency.policy.sampling.GenerationCancelledException;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
 import ai.collectiveagency.rollout.serving.ServedPolicy;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What both generating endpoints share: the model check, the request check, the job on the
- * {@link PolicyRunner} (FIFO with rollout batches, so neither starves), OpenAI-style errors,
- * the {@code X-Policy-Version} header, server-sent events and the metrics.
+ * What both generating endpoints share: the model check, the limits, and the job on the
+ * {@link PolicyRunner}'s API lane. The lane holds at most {@code rollout.api.max-queued} waiting
+ * requests (one more is a 429 with {@code Retry-After}); a request's deadline is
+ * {@code rollout.api.timeout} after its arrival, queue wait included; a client that goes away
+ * takes its job out of the lane, or stops it at the next token. Counts what it stops.
  */
 @ApplicationScoped
 public class GenerationService {
-
-    /** The response header that names the policy version that answered. */
-    public static final String VERSION_HEADER = "X-Policy-Version";
-
-    private static final System.Logger LOG = System.getLogger(GenerationService.class.getName());
 
     private final PolicyRunner runner;
     private final ApiConfig config;
     private final ApiMetrics metrics;
     private final ObjectMapper mapper;
+    // Mean time of an API job on the worker (an exponential average): the Retry-After hint.
+    private final AtomicLong meanJobNanos = new AtomicLong(TimeUnit.SECONDS.toNanos(1));
 
     GenerationService(PolicyRunner runner, ApiConfig config, ApiMetrics metrics,
             ObjectMapper mapper) {
@@ -38,40 +36,6 @@ public class GenerationService {
         this.config = config;
         this.metrics = metrics;
         this.mapper = mapper;
-    }
-
-    /** How a response is rendered from what the policy answered. */
-    interface Rendering {
-        /** The JSON body of a plain response. */
-        Object body(Sampled sampled);
-
-        /** The chunks of a streamed one, or null to answer with {@link #body}. */
-        List<?> chunks(Sampled sampled);
-    }
-
-    /**
-     * Checks the model and the request ({@code check} throws {@link ApiException}), runs the
-     * job on the policy worker and renders the answer; every failure becomes an OpenAI error.
-     */
-    CompletionStage<Response> generate(String endpoint, String model,
-            Supplier<GenerationJob> check, Rendering rendering) {
-        long start = System.nanoTime();
-        CompletableFuture<Sampled> sampled;
-        try {
-            requireServed(model);
-            GenerationJob job = check.get();
-            sampled = runner.submit(
-                    served -> Sampler.sample(served, job, config.defaultMaxTokens()));
-        } catch (RuntimeException e) {
-            sampled = CompletableFuture.failedFuture(e);
-        }
-        // Rendered off the policy worker, which only runs model jobs.
-        return sampled.handleAsync((answer, error) -> {
-            Response response = error == null ? render(answer, rendering) : error(error);
-            metrics.record(endpoint, response.getStatus(), start,
-                    answer == null ? 0 : answer.completionTokens());
-            return response;
-        });
     }
 
     /** A 404 unless {@code model} is null or the served model's name. */
@@ -86,38 +50,80 @@ public class GenerationService {
         return runner.current();
     }
 
-    private Response render(Sampled sampled, Rendering rendering) {
-        List<?> chunks = rendering.chunks(sampled);
-        Response.ResponseBuilder response = chunks == null
-                ? Response.ok(rendering.body(sampled), MediaType.APPLICATION_JSON)
-                : Response.ok(events(chunks), "text/event-stream").header("Cache-Control",
-                        "no-cache");
-        return response.header(VERSION_HEADER, sampled.policyVersion()).build();
+    /** This server's limits for the next request (the context of the model served now). */
+    RequestChecks.Limits limits() {
+        return RequestChecks.Limits.of(config,
+                runner.current().policy().model().config().maxPositions());
     }
 
-    /** {@code data: {chunk}} events and the closing {@code data: [DONE]}. */
-    private String events(List<?> chunks) {
-        StringBuilder out = new StringBuilder();
-        try {
-            for (Object chunk : chunks) {
-                out.append("data: ").append(mapper.writeValueAsString(chunk)).append("\n\n");
+    /**
+     * Queues {@code job} for the request of {@code ctx}, which is answered when it is done (or,
+     * streamed, as it goes).
+     *
+     * @throws ApiException 429 when the API lane is full
+     */
+    void generate(RoutingContext ctx, GenerationJob job, Rendering rendering) {
+        long arrival = ctx.get(Responses.ARRIVAL);
+        ApiCall call = new ApiCall(arrival, config.timeout().toNanos());
+        Exchange exchange = new Exchange(ctx, mapper, rendering, job, call, config.timeout());
+        CompletableFuture<Sampled> sampled = submit(job, call, job.live() ? exchange : null);
+        ctx.addEndHandler(done -> {
+            if (done.failed()) { // the connection closed before the answer ended
+                call.abandon(ApiCall.Stop.DISCONNECTED);
+                sampled.cancel(false);
             }
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a chunk", e);
-        }
-        return out.append("data: [DONE]\n\n").toString();
+        });
+        sampled.whenComplete(exchange::completed);
     }
 
-    static Response error(Throwable error) {
+    /**
+     * Queues {@code job} in the API lane, to be stopped by {@code call} (its deadline, its
+     * client leaving); a live stream's tokens go to {@code listener} (null: none).
+     *
+     * @return the answer; it fails with a {@link TimeoutException} at the deadline, and is
+     *     cancelled by a client that leaves
+     * @throws ApiException 429 when the API lane is full
+     */
+    CompletableFuture<Sampled> submit(GenerationJob job, ApiCall call, StreamListener listener) {
+        CompletableFuture<Sampled> sampled = runner.trySubmit(PolicyRunner.Lane.API,
+                served -> run(served, job, call, listener), config.maxQueued())
+                .orElseThrow(() -> ApiException.queueFull(config.maxQueued(), retryAfter()));
+        sampled.whenComplete((answer, error) -> {
+            if (error != null && !call.started() && stoppedWaiting(error)
+                    && call.firstToCount()) {
+                metrics.cancelled(call.stop(), false);
+            }
+        });
+        return sampled.orTimeout(Math.max(0, call.remainingNanos()), TimeUnit.NANOSECONDS);
+    }
+
+    private Sampled run(ServedPolicy served, GenerationJob job, ApiCall call,
+            StreamListener listener) {
+        call.start();
+        long start = System.nanoTime();
+        try {
+            return Sampler.sample(served, job, config.defaultMaxTokens(), call, listener);
+        } catch (GenerationCancelledException e) {
+            if (call.firstToCount()) {
+                metrics.cancelled(call.stop(), true);
+            }
+            throw e;
+        } finally {
+            long took = System.nanoTime() - start;
+            meanJobNanos.getAndUpdate(mean -> mean + (took - mean) / 5);
+        }
+    }
+
+    /** Seconds until a waiting slot is likely free: about one API job's time, 1 to 60. */
+    private long retryAfter() {
+        long seconds = (meanJobNanos.get() + TimeUnit.SECONDS.toNanos(1) - 1)
+                / TimeUnit.SECONDS.toNanos(1);
+        return Math.max(1, Math.min(60, seconds));
+    }
+
+    private static boolean stoppedWaiting(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
-        ApiException api = cause instanceof ApiException e ? e
-                : new ApiException(500, "server_error", "the model failed on this request: "
-                        + cause, null, null);
-        if (api.status() >= 500) {
-            LOG.log(System.Logger.Level.ERROR, "API request failed", cause);
-        }
-        return Response.status(api.status()).type(MediaType.APPLICATION_JSON)
-                .entity(api.body()).build();
+        return cause instanceof TimeoutException || cause instanceof CancellationException;
     }
 }

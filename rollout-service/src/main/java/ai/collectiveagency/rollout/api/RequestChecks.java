@@ -11,19 +11,43 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Turns a request body into a {@link GenerationJob}, or refuses it with a 400 naming the
- * parameter: OpenAI's ranges (temperature in [0, 2], top_p in (0, 1], at most 4 stop strings,
- * top_logprobs in [0, 20], completion logprobs in [0, 5]) and this server's choice limit.
+ * parameter, before anything costs the model: OpenAI's ranges (temperature in [0, 2], top_p in
+ * (0, 1], at most 4 stop strings, top_logprobs in [0, 20], completion logprobs in [0, 5]) and
+ * this server's limits ({@link Limits}). Counts that multiply are multiplied as {@code long}.
  */
 final class RequestChecks {
 
+    /** Most messages in one chat request. */
+    static final int MAX_MESSAGES = 1024;
+    /** Most characters in one stop string (each is searched for after every token). */
+    static final int MAX_STOP_CHARS = 256;
+
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "developer");
+
+    /**
+     * This server's limits.
+     *
+     * @param maxN most choices per prompt ({@code rollout.api.max-n})
+     * @param maxSequences most prompts times {@code n} ({@code rollout.api.max-sequences})
+     * @param context the model's positions; {@code max_tokens} must leave room for a prompt
+     */
+    record Limits(int maxN, int maxSequences, int context) {
+
+        static Limits of(ApiConfig config, int context) {
+            return new Limits(config.maxN(), config.maxSequences(), context);
+        }
+    }
 
     private RequestChecks() {
     }
 
-    static GenerationJob chat(ChatCompletionRequest r, int maxChoices) {
+    static GenerationJob chat(ChatCompletionRequest r, Limits limits) {
         if (r.messages() == null || r.messages().isEmpty()) {
             throw ApiException.invalid("messages", "messages must be a non-empty list");
+        }
+        if (r.messages().size() > MAX_MESSAGES) {
+            throw ApiException.invalid("messages", "at most " + MAX_MESSAGES
+                    + " messages are accepted, there were " + r.messages().size());
         }
         List<Message> messages = new ArrayList<>();
         for (int i = 0; i < r.messages().size(); i++) {
@@ -39,13 +63,17 @@ final class RequestChecks {
         boolean logprobs = Boolean.TRUE.equals(r.logprobs());
         int top = logprobs && r.topLogprobs() != null ? r.topLogprobs() : 0;
         return job(prompts, r.n(), maxTokens, maxParam, r.temperature(), r.topP(), r.stop(),
-                r.seed(), logprobs || Boolean.TRUE.equals(r.stream()), top, maxChoices);
+                r.seed(), logprobs, top, Boolean.TRUE.equals(r.stream()), limits);
     }
 
-    static GenerationJob completion(CompletionRequest r, int maxChoices) {
+    static GenerationJob completion(CompletionRequest r, Limits limits) {
         if (r.prompt() == null || r.prompt().isEmpty()) {
             throw ApiException.invalid("prompt", "prompt must be a string or a non-empty list of "
                     + "strings");
+        }
+        if (r.prompt().size() > limits.maxSequences()) {
+            throw ApiException.invalid("prompt", "at most " + limits.maxSequences()
+                    + " prompts are accepted, there were " + r.prompt().size());
         }
         if (r.prompt().stream().anyMatch(p -> p == null || p.isEmpty())) {
             throw ApiException.invalid("prompt", "a prompt must not be empty");
@@ -65,22 +93,33 @@ final class RequestChecks {
         List<GenerationJob.PromptSource> prompts = r.prompt().stream()
                 .<GenerationJob.PromptSource>map(text -> policy -> policy.encode(text)).toList();
         return job(prompts, r.n(), r.maxTokens(), "max_tokens", r.temperature(), r.topP(),
-                r.stop(), r.seed(), r.logprobs() != null || Boolean.TRUE.equals(r.stream()),
-                r.logprobs() == null ? 0 : r.logprobs(), maxChoices);
+                r.stop(), r.seed(), r.logprobs() != null, r.logprobs() == null ? 0 : r.logprobs(),
+                Boolean.TRUE.equals(r.stream()), limits);
     }
 
     private static GenerationJob job(List<GenerationJob.PromptSource> prompts, Integer n,
             Integer maxTokens, String maxParam, Double temperature, Double topP,
-            List<String> stop, Long seed, boolean pieces, int topLogprobs, int maxChoices) {
+            List<String> stop, Long seed, boolean logprobs, int topLogprobs, boolean stream,
+            Limits limits) {
         int choices = n == null ? 1 : n;
-        if (choices < 1 || choices * prompts.size() > maxChoices) {
-            throw ApiException.invalid("n", "n must be between 1 and " + maxChoices
-                    + (prompts.size() > 1 ? " divided by the number of prompts" : "")
+        if (choices < 1 || choices > limits.maxN()) {
+            throw ApiException.invalid("n", "n must be between 1 and " + limits.maxN()
                     + ", was " + choices);
+        }
+        long sequences = (long) choices * prompts.size();
+        if (sequences > limits.maxSequences()) {
+            throw ApiException.invalid("n", "n (" + choices + ") times the number of prompts ("
+                    + prompts.size() + ") must be at most " + limits.maxSequences()
+                    + ", this server's limit of sequences per request");
         }
         if (maxTokens != null && maxTokens < 1) {
             throw ApiException.invalid(maxParam, maxParam + " must be at least 1, was "
                     + maxTokens);
+        }
+        if (maxTokens != null && maxTokens >= limits.context()) {
+            throw ApiException.invalid(maxParam, maxParam + " must be less than the model's "
+                    + "context of " + limits.context() + " tokens, which also holds the prompt; "
+                    + "was " + maxTokens);
         }
         double t = temperature == null ? 1.0 : temperature;
         if (!(t >= 0 && t <= 2)) {
@@ -92,12 +131,13 @@ final class RequestChecks {
             throw ApiException.invalid("top_p", "top_p must be in (0, 1], was " + p);
         }
         List<String> stops = stop == null ? List.of() : stop;
-        if (stops.size() > 4 || stops.stream().anyMatch(s -> s == null || s.isEmpty())) {
-            throw ApiException.invalid("stop", "stop must be a non-empty string or a list of at "
-                    + "most 4 of them");
+        if (stops.size() > 4 || stops.stream().anyMatch(s -> s == null || s.isEmpty()
+                || s.length() > MAX_STOP_CHARS)) {
+            throw ApiException.invalid("stop", "stop must be a non-empty string of at most "
+                    + MAX_STOP_CHARS + " characters or a list of at most 4 of them");
         }
         return new GenerationJob(prompts, choices, maxTokens, t, p, stops,
-                seeds(seed, choices * prompts.size()), pieces, topLogprobs);
+                seeds(seed, (int) sequences), logprobs, topLogprobs, stream);
     }
 
     /** One seed per choice: drawn from {@code seed}, so the same seed gives the same choices. */

@@ -25,14 +25,14 @@ public record SampledChoice(int promptIndex, int[] promptIds, int[] tokenIds, St
 
     /** Builds a choice; must run on the policy worker (it decodes). */
     static SampledChoice of(Policy policy, int promptIndex, int[] promptIds, Generation generation,
-            GenerationJob job) {
+            GenerationJob job, boolean listPieces) {
         int[] ids = generation.tokenIds();
         String full = policy.decode(ids);
         int cut = firstStop(full, job.stops());
         String text = cut < 0 ? full : full.substring(0, cut);
         String finish = cut >= 0 || generation.finishReason() == FinishReason.STOP ? "stop"
                 : "length";
-        List<TokenPiece> pieces = job.pieces()
+        List<TokenPiece> pieces = listPieces
                 ? pieces(policy, generation, text.length(), cut >= 0) : List.of();
         if (job.topLogprobs() > 0) {
             pieces = withTop(pieces, TopLogprobs.of(policy, promptIds, ids, pieces.size(),
@@ -91,7 +91,8 @@ public record SampledChoice(int promptIndex, int[] promptIds, int[] tokenIds, St
         return i;
     }
 
-    private static int firstStop(String text, List<String> stops) {
+    /** Where the first of {@code stops} begins in {@code text}, or -1. */
+    static int firstStop(String text, List<String> stops) {
         int first = -1;
         for (String stop : stops) {
             int at = text.indexOf(stop);

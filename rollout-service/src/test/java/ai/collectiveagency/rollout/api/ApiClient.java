@@ -12,21 +12,49 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Plain HTTP against the API, with the JDK's client: raw bodies in, status and JSON out. */
+/**
+ * Plain HTTP against the API, with the JDK's client: raw bodies in, status and JSON out. Sends
+ * the {@code %test} profile's first API key unless told otherwise.
+ */
 final class ApiClient {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The keys of {@code %test.rollout.api.keys}. */
+    static final String KEY = "test-key-1";
+    static final String OTHER_KEY = "test-key-2";
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10)).build();
 
     private final URI base;
+    private final String authorization;
 
     ApiClient(URI base) {
-        this.base = base;
+        this(base, KEY);
     }
 
-    /** A response: status, body, the version header. */
-    record Answer(int status, String body, String policyVersion, String contentType) {
+    /** A client sending {@code key} as its bearer token; null sends no Authorization. */
+    ApiClient(URI base, String key) {
+        this(base, key, true);
+    }
+
+    private ApiClient(URI base, String value, boolean bearer) {
+        this.base = base;
+        this.authorization = value == null ? null : bearer ? "Bearer " + value : value;
+    }
+
+    /** A client sending {@code authorization} as its Authorization header as it is. */
+    static ApiClient withAuthorization(URI base, String authorization) {
+        return new ApiClient(base, authorization, false);
+    }
+
+    /** A response: status, body, the version header, the content type, all headers. */
+    record Answer(int status, String body, String policyVersion, String contentType,
+            java.net.http.HttpHeaders headers) {
+
+        /** A header's first value, or null. */
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
 
         JsonNode json() {
             try {
@@ -66,8 +94,7 @@ final class ApiClient {
     }
 
     Answer post(String path, String body) {
-        return send(HttpRequest.newBuilder(base.resolve(path))
-                .header("Content-Type", "application/json")
+        return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
@@ -79,8 +106,18 @@ final class ApiClient {
         }
     }
 
+    /** GET of an absolute URL without a key, e.g. the management port's metrics. */
+    static Answer fetch(java.net.URL url) {
+        return send(HttpRequest.newBuilder(URI.create(url.toString())).GET());
+    }
+
     Answer get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+        return send(request(path).GET());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     private static Answer send(HttpRequest.Builder request) {
@@ -88,8 +125,9 @@ final class ApiClient {
             HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(120))
                     .build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body(),
-                    response.headers().firstValue(GenerationService.VERSION_HEADER).orElse(null),
-                    response.headers().firstValue("Content-Type").orElse(""));
+                    response.headers().firstValue(Responses.VERSION_HEADER).orElse(null),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

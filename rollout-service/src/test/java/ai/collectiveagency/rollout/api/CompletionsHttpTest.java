@@ -16,9 +16,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.net.URL;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code /v1/completions} and {@code /v1/models} over plain HTTP: the legacy log-probs object
@@ -34,6 +38,9 @@ class CompletionsHttpTest {
 
     @TestHTTPResource("/")
     URL url;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     private ApiClient api() throws Exception {
         return new ApiClient(URI.create(url.toString()));
@@ -140,6 +147,62 @@ class CompletionsHttpTest {
         assertError(answer, 400, "max_tokens", "context_length_exceeded");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {-1, 0, 2})
+    void aStreamAddsUpToTheAnswerAndNeverShowsWhatAStopStringCuts(int logprobs)
+            throws Exception {
+        // A stop string that begins inside one token and ends in the next: the stream must
+        // hold the first token's end back until the next one shows whether the text is cut.
+        JsonNode tokens = api().post(PATH, Map.of("prompt", PROMPT, "max_tokens", 10,
+                "temperature", 0, "logprobs", 0)).json().path("choices").get(0)
+                .path("logprobs").path("tokens");
+        int k = 1;
+        while (tokens.get(k).asText().isEmpty() || tokens.get(k + 1).asText().isEmpty()) {
+            k++;
+        }
+        String before = tokens.get(k).asText();
+        String stop = before.substring(before.length() - 1) + tokens.get(k + 1).asText()
+                .charAt(0);
+        Map<String, Object> body = new HashMap<>(Map.of("prompt", List.of(PROMPT, "Two"),
+                "n", 2, "max_tokens", 10, "temperature", 0, "stop", List.of(stop),
+                "return_token_ids", true));
+        if (logprobs >= 0) {
+            body.put("logprobs", logprobs);
+        }
+        JsonNode whole = api().post(PATH, body).json().path("choices");
+        body.put("stream", true);
+
+        List<JsonNode> events = api().post(PATH, body).events();
+
+        assertThat(whole.get(0).path("finish_reason").asText()).isEqualTo("stop");
+        for (int i = 0; i < whole.size(); i++) {
+            StringBuilder text = new StringBuilder();
+            List<Integer> ids = new ArrayList<>();
+            List<String> pieces = new ArrayList<>();
+            List<String> finishes = new ArrayList<>();
+            for (JsonNode event : events) {
+                JsonNode choice = event.path("choices").path(0);
+                if (choice.path("index").asInt(-1) != i) {
+                    continue;
+                }
+                text.append(choice.path("text").asText());
+                choice.path("token_ids").forEach(id -> ids.add(id.asInt()));
+                choice.path("logprobs").path("tokens").forEach(t -> pieces.add(t.asText()));
+                if (!choice.path("finish_reason").isNull()) {
+                    finishes.add(choice.path("finish_reason").asText());
+                }
+            }
+            JsonNode expected = whole.get(i);
+            assertThat(text.toString()).isEqualTo(expected.path("text").asText());
+            assertThat(ids).containsExactly(Arrays.stream(ints(expected.path("token_ids")))
+                    .boxed().toArray(Integer[]::new));
+            assertThat(finishes).containsExactly(expected.path("finish_reason").asText());
+            List<String> unstreamed = new ArrayList<>();
+            expected.path("logprobs").path("tokens").forEach(t -> unstreamed.add(t.asText()));
+            assertThat(pieces).isEqualTo(unstreamed);
+        }
+    }
+
     @Test
     void modelsListTheServedModelAndItsVersion() throws Exception {
         ApiClient.Answer answer = api().get("/v1/models");
@@ -160,9 +223,9 @@ class CompletionsHttpTest {
         api().post(PATH, Map.of("prompt", PROMPT, "max_tokens", 2));
         api().post(PATH, Map.of("prompt", PROMPT, "temperature", 9));
 
-        String metrics = api().get("/q/metrics").body();
+        String scraped = ApiClient.fetch(metrics).body();
 
-        assertThat(metrics).contains(
+        assertThat(scraped).contains(
                 "rollout_api_requests_total{endpoint=\"completions\",status=\"200\"}",
                 "rollout_api_requests_total{endpoint=\"completions\",status=\"400\"}",
                 "rollout_api_generated_tokens_total{endpoint=\"completions\"}",

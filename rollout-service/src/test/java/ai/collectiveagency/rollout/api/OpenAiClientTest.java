@@ -42,7 +42,7 @@ class OpenAiClientTest {
     }
 
     private OpenAiChatModel chat(String model) {
-        return OpenAiChatModel.builder().baseUrl(url.toString()).apiKey("unused")
+        return OpenAiChatModel.builder().baseUrl(url.toString()).apiKey(ApiClient.KEY)
                 .modelName(model).maxTokens(6).temperature(0.7).seed(11).timeout(TIMEOUT)
                 .maxRetries(0).build();
     }
@@ -62,7 +62,7 @@ class OpenAiClientTest {
     @Test
     void aStreamedChatCompletionArrivesInParts() throws Exception {
         OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder()
-                .baseUrl(url.toString()).apiKey("unused").modelName(model()).maxTokens(6)
+                .baseUrl(url.toString()).apiKey(ApiClient.KEY).modelName(model()).maxTokens(6)
                 .temperature(0.7).seed(11).timeout(TIMEOUT).build();
         StringBuilder parts = new StringBuilder();
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
@@ -94,7 +94,7 @@ class OpenAiClientTest {
     @Test
     void aLegacyCompletionAnswers() {
         OpenAiLanguageModel completions = OpenAiLanguageModel.builder().baseUrl(url.toString())
-                .apiKey("unused").modelName(model()).temperature(0.7).timeout(TIMEOUT).build();
+                .apiKey(ApiClient.KEY).modelName(model()).temperature(0.7).timeout(TIMEOUT).build();
 
         Response<String> response = completions.generate("Once upon a time");
 

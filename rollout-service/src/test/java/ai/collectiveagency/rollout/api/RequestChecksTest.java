@@ -13,6 +13,18 @@ import org.junit.jupiter.api.Test;
 class RequestChecksTest {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final RequestChecks.Limits LIMITS = new RequestChecks.Limits(16, 64, 256);
+
+    @Test
+    void nNearTheIntLimitTimesThePromptsIsRefusedWithoutOverflow() {
+        CompletionRequest request = new CompletionRequest(null, List.of("a", "a", "a", "a"),
+                1073741824, null, null, 1, null, null, null, null, null, null, null, null, null);
+
+        assertThatThrownBy(() -> RequestChecks.completion(request,
+                new RequestChecks.Limits(Integer.MAX_VALUE, 64, 256)))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.body().error().param()).isEqualTo("n"));
+    }
 
     private static ChatCompletionRequest chat(JsonNode content, List<String> stop, Long seed,
             Integer n, Integer maxTokens, Integer maxCompletionTokens) {
@@ -24,7 +36,7 @@ class RequestChecksTest {
     @Test
     void defaultsAreOpenAisAndTheSeedFixesEveryChoice() {
         GenerationJob job = RequestChecks.chat(chat(NODES.textNode("hi"), null, 7L, 3, null,
-                null), 8);
+                null), LIMITS);
 
         assertThat(job.n()).isEqualTo(3);
         assertThat(job.temperature()).isEqualTo(1.0);
@@ -37,7 +49,7 @@ class RequestChecksTest {
 
     @Test
     void maxCompletionTokensWinsOverMaxTokens() {
-        assertThat(RequestChecks.chat(chat(NODES.textNode("hi"), null, null, null, 50, 5), 8)
+        assertThat(RequestChecks.chat(chat(NODES.textNode("hi"), null, null, null, 50, 5), LIMITS)
                 .maxTokens()).isEqualTo(5);
     }
 
@@ -47,7 +59,7 @@ class RequestChecksTest {
                 .add(NODES.objectNode().put("type", "text").put("text", "a"))
                 .add(NODES.objectNode().put("type", "text").put("text", "b"));
 
-        assertThat(RequestChecks.chat(chat(parts, null, null, null, null, null), 8).prompts())
+        assertThat(RequestChecks.chat(chat(parts, null, null, null, null, null), LIMITS).prompts())
                 .hasSize(1);
     }
 
@@ -55,7 +67,7 @@ class RequestChecksTest {
     void anImagePartIsRefused() {
         JsonNode parts = NODES.arrayNode().add(NODES.objectNode().put("type", "image_url"));
 
-        assertThatThrownBy(() -> RequestChecks.chat(chat(parts, null, null, null, null, null), 8))
+        assertThatThrownBy(() -> RequestChecks.chat(chat(parts, null, null, null, null, null), LIMITS))
                 .isInstanceOfSatisfying(ApiException.class,
                         e -> assertThat(e.body().error().param()).isEqualTo("messages[0].content"));
     }
@@ -63,7 +75,7 @@ class RequestChecksTest {
     @Test
     void moreThanFourStopStringsAreRefused() {
         assertThatThrownBy(() -> RequestChecks.chat(chat(NODES.textNode("hi"),
-                List.of("a", "b", "c", "d", "e"), null, null, null, null), 8))
+                List.of("a", "b", "c", "d", "e"), null, null, null, null), LIMITS))
                 .isInstanceOfSatisfying(ApiException.class,
                         e -> assertThat(e.body().error().param()).isEqualTo("stop"));
     }
@@ -73,9 +85,11 @@ class RequestChecksTest {
         CompletionRequest request = new CompletionRequest(null, List.of("a", "b", "c"), 3, null,
                 null, null, null, null, null, null, null, null, null, null, null);
 
-        assertThatThrownBy(() -> RequestChecks.completion(request, 8))
+        assertThatThrownBy(() -> RequestChecks.completion(request,
+                new RequestChecks.Limits(16, 8, 256)))
                 .isInstanceOfSatisfying(ApiException.class,
                         e -> assertThat(e.body().error().param()).isEqualTo("n"));
-        assertThat(RequestChecks.completion(request, 9).seeds()).hasSize(9);
+        assertThat(RequestChecks.completion(request, new RequestChecks.Limits(16, 9, 256))
+                .seeds()).hasSize(9);
     }
 }

@@ -75,7 +75,7 @@ class CheckpointSwapTest {
     @Inject
     CheckpointFollower follower;
 
-    @TestHTTPResource("/q/metrics")
+    @TestHTTPResource(value = "/metrics", management = true)
     URL prometheus;
 
     @Test

@@ -49,7 +49,7 @@ final class TrainerProcess implements AutoCloseable {
                 "-Dtrainer.store=" + store,
                 "-Dtrainer.model=" + MODEL,
                 "-Dtrainer.signing.private-key=" + KEYS.privateKey(),
-                "-Dquarkus.http.port=0"));
+                "-Dquarkus.management.port=0"));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", JAR.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -40,7 +40,7 @@ class StalenessTest {
         }
     }
 
-    @TestHTTPResource("/q/metrics")
+    @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
