@@ -48,7 +48,7 @@ class ClosedLoopTest {
     private static final Path MODEL = ROOT.resolve("models/qwen2-tiny-random");
     private static final Duration START = Duration.ofMinutes(2);
     private static final Duration RUN = Duration.ofMinutes(6);
-    private static final long TARGET_VERSION = 30;
+    private static final long TARGET_VERSION = 45;
     /** Kept after the test, for a look at what each service did. */
     private static final Path LOGS = Path.of("target/closed-loop-logs");
 
