@@ -1,11 +1,9 @@
 package ai.collectiveagency.llm;
 
-import java.net.InetAddress;
+import ai.collectiveagency.schemas.net.LoopbackHost;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Where an OpenAI-compatible chat model answers.
@@ -22,8 +20,6 @@ import java.util.regex.Pattern;
  */
 public record ChatEndpoint(URI baseUrl, String model, Optional<String> apiKey,
         boolean allowInsecure) {
-
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     public ChatEndpoint {
         Objects.requireNonNull(baseUrl, "baseUrl");
@@ -57,7 +53,7 @@ public record ChatEndpoint(URI baseUrl, String model, Optional<String> apiKey,
 
     /** Whether a bearer token sent to {@code url} would cross a network in clear text. */
     public static boolean exposesKey(URI url) {
-        return "http".equalsIgnoreCase(url.getScheme()) && !isLoopback(url.getHost());
+        return "http".equalsIgnoreCase(url.getScheme()) && !LoopbackHost.is(url.getHost());
     }
 
     /**
@@ -68,25 +64,6 @@ public record ChatEndpoint(URI baseUrl, String model, Optional<String> apiKey,
         return "refusing to send " + key + " over plain http to " + url.getHost()
                 + ", which is not a loopback address (anyone on the way could read it): use "
                 + "https, or set " + allowSetting + " on a network you trust";
-    }
-
-    /** localhost, or an address literal in 127.0.0.0/8 or ::1; names are never looked up. */
-    static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        if (bare.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!IPV4.matcher(bare).matches() && !bare.contains(":")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(bare).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     /** The endpoint with its key hidden. */

@@ -1,5 +1,6 @@
 package ai.collectiveagency.rollout.api;
 
+import ai.collectiveagency.schemas.net.LoopbackHost;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +38,7 @@ public final class ApiConfigChecks {
                     + "key, comma-separated; or set rollout.api.auth=none to serve without "
                     + "authentication on a loopback address");
         }
-        if (config.auth() == ApiConfig.Auth.NONE && !Loopback.is(boundHost)) {
+        if (config.auth() == ApiConfig.Auth.NONE && !LoopbackHost.is(boundHost)) {
             problems.add("rollout.api.auth=none is only allowed while the API binds a loopback "
                     + "address (quarkus.http.host=127.0.0.1, localhost or ::1), but it binds '"
                     + boundHost + "', where other hosts could call it without a key");

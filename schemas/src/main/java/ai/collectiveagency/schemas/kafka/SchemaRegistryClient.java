@@ -1,12 +1,11 @@
 package ai.collectiveagency.schemas.kafka;
 
+import ai.collectiveagency.schemas.net.LoopbackHost;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -49,8 +47,6 @@ final class SchemaRegistryClient {
   static final String CREDENTIALS_SOURCE_CONFIG = "basic.auth.credentials.source";
   /** {@code user:password} for HTTP basic authentication. */
   static final String USER_INFO_CONFIG = "basic.auth.user.info";
-
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -108,31 +104,12 @@ final class SchemaRegistryClient {
           + "URL, was " + source);
     };
     if (userInfo.isPresent() && "http".equalsIgnoreCase(uri.getScheme())
-        && !isLoopback(uri.getHost())) {
+        && !LoopbackHost.is(uri.getHost())) {
       throw new ConfigException(URL_CONFIG + " " + uri.getScheme() + "://" + uri.getHost()
           + " is plain http to a host that is not loopback: the registry's credentials would "
           + "travel in clear text; use https");
     }
     return Optional.of(new SchemaRegistryClient(url.toString(), userInfo));
-  }
-
-  /** localhost, or an address literal in 127.0.0.0/8 or ::1; names are never looked up. */
-  private static boolean isLoopback(String host) {
-    if (host == null) {
-      return false;
-    }
-    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    if (bare.equalsIgnoreCase("localhost")) {
-      return true;
-    }
-    if (!IPV4.matcher(bare).matches() && !bare.contains(":")) {
-      return false;
-    }
-    try {
-      return InetAddress.getByName(bare).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 
   /** The registry's id of {@code schema} under {@code subject}, registering it if new. */

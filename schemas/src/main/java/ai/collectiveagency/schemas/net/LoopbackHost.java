@@ -1,18 +1,24 @@
-package ai.collectiveagency.rollout.api;
+package ai.collectiveagency.schemas.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
-/** Whether a bind address is loopback only: {@code localhost} or a loopback IP literal. */
-final class Loopback {
+/**
+ * Whether a host names this machine only: {@code localhost}, or an address literal in
+ * 127.0.0.0/8 or {@code ::1} (brackets allowed). Names are never looked up, so the answer
+ * cannot depend on DNS. What it decides: where a credential may travel over plain http (the
+ * LLM clients, the schema registry) and whether an API may run without keys (the rollout API).
+ */
+public final class LoopbackHost {
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
-    private Loopback() {
+    private LoopbackHost() {
     }
 
-    static boolean is(String host) {
+    /** True for {@code localhost}, 127.0.0.0/8 and {@code ::1}; false for null and names. */
+    public static boolean is(String host) {
         if (host == null) {
             return false;
         }
@@ -23,12 +29,11 @@ final class Loopback {
         if (name.equalsIgnoreCase("localhost")) {
             return true;
         }
-        // Only literals are resolved (no name lookup): 127.0.0.0/8 and ::1 are loopback.
         if (!IPV4.matcher(name).matches() && !name.contains(":")) {
             return false;
         }
         try {
-            return InetAddress.getByName(name).isLoopbackAddress();
+            return InetAddress.getByName(name).isLoopbackAddress(); // a literal: no lookup
         } catch (UnknownHostException e) {
             return false;
         }
