@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import org.apache.kafka.common.config.SaslConfigs;
-import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.internals.BrokerSecurityConfigs;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
@@ -140,12 +139,7 @@ record BrokerConfig(Path dataDir, int brokerPort, int controllerPort, Optional<S
                         + CONTROLLER_LISTENER + ":" + SecurityProtocol.SSL.name);
         props.put(ReplicationConfigs.INTER_BROKER_LISTENER_NAME_CONFIG, INTERNAL_LISTENER);
         // One key store and trust store for every listener, server and client side.
-        props.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
-        props.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG,
-                secured.tls().brokerKeyStore().toAbsolutePath().toString());
-        props.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
-        props.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
-                secured.tls().caCertificate().toAbsolutePath().toString());
+        props.putAll(secured.tls().pemStores());
         for (String listener : new String[] {INTERNAL_LISTENER, CONTROLLER_LISTENER}) {
             props.put(ListenerName.normalised(listener).configPrefix()
                     + BrokerSecurityConfigs.SSL_CLIENT_AUTH_CONFIG, "required");

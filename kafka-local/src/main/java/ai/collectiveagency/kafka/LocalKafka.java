@@ -19,7 +19,6 @@ import kafka.server.KafkaRaftServer;
 import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.utils.Time;
 
@@ -222,12 +221,7 @@ public final class LocalKafka implements AutoCloseable {
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
                 BrokerConfig.HOST + ":" + secured.internalPort());
         props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SSL.name);
-        props.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
-        props.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG,
-                secured.tls().brokerKeyStore().toAbsolutePath().toString());
-        props.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
-        props.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
-                secured.tls().caCertificate().toAbsolutePath().toString());
+        props.putAll(secured.tls().pemStores());
         return Admin.create(props);
     }
 

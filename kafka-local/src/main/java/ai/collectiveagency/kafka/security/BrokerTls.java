@@ -12,6 +12,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.SslConfigs;
 
 /**
  * The secured broker's TLS files in its data folder (files, not a folder: Kafka takes every
@@ -72,6 +74,19 @@ public record BrokerTls(Path caCertificate, Path brokerKeyStore) {
     }
 
     /** The broker certificate's expiry. */
+    /**
+     * The broker's certificate as the key store and the CA as the trust store, in the settings
+     * both the broker's listeners and its own TLS clients (the local admin client) take.
+     */
+    public Map<String, String> pemStores() {
+        return Map.of(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM",
+                SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG,
+                brokerKeyStore.toAbsolutePath().toString(),
+                SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM",
+                SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                caCertificate.toAbsolutePath().toString());
+    }
+
     public Instant brokerCertificateExpiry() {
         return Pem.certificates(brokerKeyStore).get(0).getNotAfter().toInstant();
     }
