@@ -33,10 +33,10 @@ public record ChatEndpoint(URI baseUrl, String model, Optional<String> apiKey,
             throw new IllegalArgumentException("model name is empty");
         }
         apiKey = apiKey.filter(key -> !key.isBlank());
-        if (apiKey.isPresent() && !allowInsecure && exposesKey(baseUrl)) {
-            throw new IllegalArgumentException(insecureKeyMessage("the API key", baseUrl,
-                    "allow-insecure"));
-        }
+        insecureKey(baseUrl, apiKey, allowInsecure, "the API key", "allow-insecure")
+                .ifPresent(problem -> {
+                    throw new IllegalArgumentException(problem);
+                });
     }
 
     /** An endpoint whose key may only go over https or to loopback. */
@@ -51,19 +51,20 @@ public record ChatEndpoint(URI baseUrl, String model, Optional<String> apiKey,
                 : root + "/chat/completions");
     }
 
-    /** Whether a bearer token sent to {@code url} would cross a network in clear text. */
-    public static boolean exposesKey(URI url) {
-        return "http".equalsIgnoreCase(url.getScheme()) && !LoopbackHost.is(url.getHost());
-    }
-
     /**
-     * The refusal of a key about to go in clear text to {@code url}, naming the key and the
-     * setting that allows it.
+     * The refusal, naming {@code key} and the setting that allows it, of a key that would go
+     * over plain http to a host other than loopback; empty when it would not (no key, https,
+     * loopback, or allowed).
      */
-    public static String insecureKeyMessage(String key, URI url, String allowSetting) {
-        return "refusing to send " + key + " over plain http to " + url.getHost()
+    static Optional<String> insecureKey(URI url, Optional<String> apiKey,
+            boolean allowInsecure, String key, String allowSetting) {
+        if (allowInsecure || apiKey.filter(k -> !k.isBlank()).isEmpty()
+                || !LoopbackHost.cleartextOffMachine(url)) {
+            return Optional.empty();
+        }
+        return Optional.of("refusing to send " + key + " over plain http to " + url.getHost()
                 + ", which is not a loopback address (anyone on the way could read it): use "
-                + "https, or set " + allowSetting + " on a network you trust";
+                + "https, or set " + allowSetting + " on a network you trust");
     }
 
     /** The endpoint with its key hidden. */

@@ -1,42 +1,19 @@
 package ai.collectiveagency.llm;
 
 import io.smallrye.config.WithDefault;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The settings of one OpenAI-compatible chat endpoint as a SmallRye config group: where it is
- * ({@code base-url}, {@code model}), its key ({@code api-key}, {@code allow-insecure}) and the
- * {@link ChatGuard} around it ({@code timeout}, {@code max-retries}, {@code retry-delay},
- * {@code circuit-window}, {@code circuit-failure-ratio}, {@code circuit-delay}). A service's
- * settings for an LLM endpoint extend it, so every service names them alike with the same
- * defaults, and checks them the same way at start-up. Neither this group nor its generated
- * implementation prints the key: do not declare {@code toString()} here (SmallRye would then
- * print every value).
+ * and its key ({@link ChatEndpointConfig}) and the {@link ChatGuard} around it
+ * ({@code timeout}, {@code max-retries}, {@code retry-delay}, {@code circuit-window},
+ * {@code circuit-failure-ratio}, {@code circuit-delay}). A service's settings for an LLM
+ * endpoint extend it, so every service names them alike with the same defaults, and checks them
+ * the same way at start-up.
  */
-public interface ChatGuardConfig {
-
-    /** API root of an OpenAI-compatible endpoint, e.g. {@code http://localhost:8000/v1}. */
-    Optional<URI> baseUrl();
-
-    /** Model name sent with each request. */
-    Optional<String> model();
-
-    /**
-     * Bearer token; set it through the environment (the key upper-cased, e.g.
-     * {@code REWARD_JUDGE_API_KEY}), never on a command line.
-     */
-    Optional<String> apiKey();
-
-    /**
-     * Allows sending {@code api-key} over plain {@code http} to a host other than loopback: only
-     * on a network you trust. Without it such a setting stops the start.
-     */
-    @WithDefault("false")
-    boolean allowInsecure();
+public interface ChatGuardConfig extends ChatEndpointConfig {
 
     /** Time one attempt may take. */
     @WithDefault("60s")
@@ -62,16 +39,6 @@ public interface ChatGuardConfig {
     @WithDefault("30s")
     Duration circuitDelay();
 
-    /**
-     * The endpoint these settings describe; check {@link #problems} first.
-     *
-     * @throws java.util.NoSuchElementException without a base URL or model
-     */
-    default ChatEndpoint endpoint() {
-        return new ChatEndpoint(baseUrl().orElseThrow(), model().orElseThrow(), apiKey(),
-                allowInsecure());
-    }
-
     /** The guard these settings describe; check {@link #problems} first. */
     default ChatGuard guard() {
         return new ChatGuard(timeout(), maxRetries(), retryDelay(), circuitWindow(),
@@ -81,7 +48,7 @@ public interface ChatGuardConfig {
     /** What is wrong with these settings, each message naming its key under {@code prefix}. */
     default List<String> problems(String prefix) {
         List<String> problems = new ArrayList<>();
-        insecureKey(prefix, baseUrl(), apiKey(), allowInsecure()).ifPresent(problems::add);
+        insecureKey(prefix).ifPresent(problems::add);
         if (timeout().isNegative() || timeout().isZero()) {
             problems.add(prefix + ".timeout must be > 0, was " + timeout());
         }
@@ -102,19 +69,5 @@ public interface ChatGuardConfig {
             problems.add(prefix + ".circuit-delay must be >= 0, was " + circuitDelay());
         }
         return problems;
-    }
-
-    /**
-     * The refusal, naming {@code <prefix>.api-key} and {@code <prefix>.allow-insecure}, of a key
-     * that would go over plain http to a host other than loopback; empty when it would not.
-     */
-    static Optional<String> insecureKey(String prefix, Optional<URI> baseUrl,
-            Optional<String> apiKey, boolean allowInsecure) {
-        if (allowInsecure || baseUrl.isEmpty() || apiKey.filter(k -> !k.isBlank()).isEmpty()
-                || !ChatEndpoint.exposesKey(baseUrl.get())) {
-            return Optional.empty();
-        }
-        return Optional.of(ChatEndpoint.insecureKeyMessage(prefix + ".api-key", baseUrl.get(),
-                prefix + ".allow-insecure=true"));
     }
 }

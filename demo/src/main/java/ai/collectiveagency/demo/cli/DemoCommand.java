@@ -106,14 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        Path root = Path.of(System.getProperty("pipeline.root", ".")).toAbsolutePath()
-                .normalize();
-        CommandLine cli = new CommandLine(new DemoCommand(root, System.out));
-        cli.setParameterExceptionHandler((e, a) -> {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        });
-        System.exit(cli.execute(args));
+        CommandMain.run(DemoCommand::new, args);
     }
 
     @Override
@@ -125,7 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path modelFolder = root.resolve(model).normalize();
         if (!Files.isRegularFile(modelFolder.resolve("config.json"))) {
             System.err.println("error: " + modelFolder + " is not a model folder (no config.json)");
-            return 2;
+            return CommandMain.USAGE_ERROR;
         }
         Path runFolder = root.resolve(runsDir).resolve(run).normalize();
         boolean small = positions(modelFolder) <= SmallModelFiles.SMALL_CONTEXT;

@@ -1,12 +1,12 @@
 package ai.collectiveagency.demo.keys;
 
+import ai.collectiveagency.demo.cli.CommandMain;
 import ai.collectiveagency.schemas.signing.CheckpointSigner;
 import ai.collectiveagency.schemas.signing.KeyPairFiles;
 import ai.collectiveagency.schemas.signing.SigningKeyException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,14 +39,7 @@ public final class KeygenCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        Path root = Path.of(System.getProperty("pipeline.root", ".")).toAbsolutePath()
-                .normalize();
-        CommandLine cli = new CommandLine(new KeygenCommand(root, System.out));
-        cli.setParameterExceptionHandler((e, a) -> {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        });
-        System.exit(cli.execute(args));
+        CommandMain.run(KeygenCommand::new, args);
     }
 
     @Override
@@ -56,7 +49,7 @@ public final class KeygenCommand implements Callable<Integer> {
             files = KeyPairFiles.in(root.resolve(out).normalize(), name).generate();
         } catch (SigningKeyException | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
-            return 2;
+            return CommandMain.USAGE_ERROR;
         }
         String keyId = CheckpointSigner.fromPem(files.privateKey()).keyId();
         log.printf("keygen: key %s%n"

@@ -1,12 +1,12 @@
 package ai.collectiveagency.demo.warmup;
 
+import ai.collectiveagency.demo.cli.CommandMain;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.commons.io.FileUtils;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,14 +39,7 @@ public final class WarmupCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        Path root = Path.of(System.getProperty("pipeline.root", ".")).toAbsolutePath()
-                .normalize();
-        CommandLine cli = new CommandLine(new WarmupCommand(root, System.out));
-        cli.setParameterExceptionHandler((e, a) -> {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        });
-        System.exit(cli.execute(args));
+        CommandMain.run(WarmupCommand::new, args);
     }
 
     @Override
@@ -55,7 +48,7 @@ public final class WarmupCommand implements Callable<Integer> {
         if (Files.exists(folder)) {
             if (!force) {
                 System.err.println("error: " + folder + " exists; pass --force to replace it");
-                return 2;
+                return CommandMain.USAGE_ERROR;
             }
             FileUtils.deleteDirectory(folder.toFile());
         }

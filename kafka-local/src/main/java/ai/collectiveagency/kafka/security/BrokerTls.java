@@ -73,7 +73,6 @@ public record BrokerTls(Path caCertificate, Path brokerKeyStore) {
         return new BrokerTls(caCertificate, keyStore);
     }
 
-    /** The broker certificate's expiry. */
     /**
      * The broker's certificate as the key store and the CA as the trust store, in the settings
      * both the broker's listeners and its own TLS clients (the local admin client) take.
@@ -87,6 +86,7 @@ public record BrokerTls(Path caCertificate, Path brokerKeyStore) {
                 caCertificate.toAbsolutePath().toString());
     }
 
+    /** The broker certificate's expiry. */
     public Instant brokerCertificateExpiry() {
         return Pem.certificates(brokerKeyStore).get(0).getNotAfter().toInstant();
     }

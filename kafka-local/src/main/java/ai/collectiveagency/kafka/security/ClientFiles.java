@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -89,12 +88,5 @@ public final class ClientFiles {
         settings.asEnvironment().forEach((name, value) -> environment.append(name)
                 .append("='").append(value).append("'\n"));
         OwnerOnlyFiles.write(environmentFile(dataDir, client), environment.toString());
-    }
-
-    /** The settings in {@code client}'s properties file, when there is one. */
-    public static Optional<KafkaClientSettings> read(Path dataDir, PipelineClient client) {
-        Path file = propertiesFile(dataDir, client);
-        return Files.isRegularFile(file) ? Optional.of(KafkaClientSettings.load(file))
-                : Optional.empty();
     }
 }

@@ -41,10 +41,4 @@ public record TopicAccess(Set<PipelineClient> writers, List<TopicReader> readers
         readers.forEach(reader -> reader.group().ifPresent(groups::add));
         return groups;
     }
-
-    /** Whether {@code client} writes, reads or reads the lag of this topic. */
-    public boolean uses(PipelineClient client) {
-        return writers.contains(client) || lagReaders.contains(client)
-                || readers.stream().anyMatch(reader -> reader.client() == client);
-    }
 }

@@ -1,6 +1,5 @@
 package ai.collectiveagency.rollout.config;
 
-import ai.collectiveagency.llm.ChatEndpoint;
 import ai.collectiveagency.llm.ChatGuard;
 import ai.collectiveagency.llm.ChatStatsMeters;
 import ai.collectiveagency.llm.JsonChat;
@@ -68,9 +67,7 @@ public class AgreementChecks {
     private LlmAgreementCheck llmCheck(RolloutConfig config) {
         RolloutConfigChecks.requireValid(config);
         RolloutConfig.LlmJudge judge = config.agreement().llm();
-        JsonChat chat = JsonChat.create(new ChatEndpoint(judge.baseUrl().orElseThrow(),
-                        judge.model().orElseThrow(), judge.apiKey(), judge.allowInsecure()),
-                LlmAgreementCheck.schema(), judge.jsonMode(),
+        JsonChat chat = JsonChat.create(judge.endpoint(), LlmAgreementCheck.schema(), judge.jsonMode(),
                 new ChatGuard(judge.timeout(), judge.maxRetries(), judge.retryDelay(),
                         CIRCUIT_WINDOW, CIRCUIT_FAILURE_RATIO, CIRCUIT_DELAY));
         return new LlmAgreementCheck(chat, JudgePrompts.load(config.prompts().orElse(null)),

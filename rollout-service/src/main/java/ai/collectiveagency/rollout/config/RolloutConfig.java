@@ -1,5 +1,6 @@
 package ai.collectiveagency.rollout.config;
 
+import ai.collectiveagency.llm.ChatEndpointConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -74,23 +75,7 @@ public interface RolloutConfig {
     }
 
     /** An OpenAI-compatible judge, keys under {@code rollout.agreement.llm.}. */
-    interface LlmJudge {
-
-        /** API root, e.g. {@code http://localhost:8000/v1}. */
-        Optional<java.net.URI> baseUrl();
-
-        /** Model name sent with each request. */
-        Optional<String> model();
-
-        /** Bearer token; set it through {@code ROLLOUT_AGREEMENT_LLM_API_KEY}. */
-        Optional<String> apiKey();
-
-        /**
-         * Allows sending {@code api-key} over plain {@code http} to a host other than loopback:
-         * only on a network you trust. Without it such a setting stops the start.
-         */
-        @WithDefault("false")
-        boolean allowInsecure();
+    interface LlmJudge extends ChatEndpointConfig {
 
         /** Time one attempt may take. */
         @WithDefault("30s")

@@ -1,6 +1,5 @@
 package ai.collectiveagency.rollout.config;
 
-import ai.collectiveagency.llm.ChatGuardConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,8 +71,7 @@ public final class RolloutConfigChecks {
             problems.add("rollout.agreement.llm.model must name the judge model when "
                     + "rollout.agreement.judge=llm");
         }
-        ChatGuardConfig.insecureKey("rollout.agreement.llm", llm.baseUrl(), llm.apiKey(),
-                llm.allowInsecure()).ifPresent(problems::add);
+        llm.insecureKey("rollout.agreement.llm").ifPresent(problems::add);
         if (llm.timeout().isNegative() || llm.timeout().equals(Duration.ZERO)) {
             problems.add("rollout.agreement.llm.timeout must be > 0, was " + llm.timeout());
         }

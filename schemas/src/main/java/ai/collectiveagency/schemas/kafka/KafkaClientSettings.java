@@ -113,10 +113,6 @@ public final class KafkaClientSettings {
     return of(more);
   }
 
-  public String bootstrapServers() {
-    return settings.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG).toString();
-  }
-
   /** {@code security.protocol}, PLAINTEXT when unset (Kafka's default). */
   public SecurityProtocol securityProtocol() {
     return protocolOf(settings).orElse(SecurityProtocol.PLAINTEXT);

@@ -103,8 +103,7 @@ final class SchemaRegistryClient {
       default -> throw new ConfigException(CREDENTIALS_SOURCE_CONFIG + " must be USER_INFO or "
           + "URL, was " + source);
     };
-    if (userInfo.isPresent() && "http".equalsIgnoreCase(uri.getScheme())
-        && !LoopbackHost.is(uri.getHost())) {
+    if (userInfo.isPresent() && LoopbackHost.cleartextOffMachine(uri)) {
       throw new ConfigException(URL_CONFIG + " " + uri.getScheme() + "://" + uri.getHost()
           + " is plain http to a host that is not loopback: the registry's credentials would "
           + "travel in clear text; use https");

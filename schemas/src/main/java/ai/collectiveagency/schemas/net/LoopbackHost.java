@@ -1,6 +1,7 @@
 package ai.collectiveagency.schemas.net;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
@@ -15,6 +16,14 @@ public final class LoopbackHost {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private LoopbackHost() {
+    }
+
+    /**
+     * Whether a credential sent to {@code url} would cross a network in clear text: plain
+     * {@code http} to a host that is not this machine.
+     */
+    public static boolean cleartextOffMachine(URI url) {
+        return "http".equalsIgnoreCase(url.getScheme()) && !is(url.getHost());
     }
 
     /** True for {@code localhost}, 127.0.0.0/8 and {@code ::1}; false for null and names. */
