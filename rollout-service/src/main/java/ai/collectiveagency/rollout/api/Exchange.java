@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -156,9 +155,7 @@ final class Exchange implements StreamListener {
     }
 
     /** The refusal the client gets; null when it is gone. */
-    private ApiException refusal(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+    private ApiException refusal(Throwable cause) {
         if (cause instanceof ApiException refused) {
             return refused;
         }

@@ -8,7 +8,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -121,9 +120,8 @@ public class GenerationService {
         return Math.max(1, Math.min(60, seconds));
     }
 
+    /** The job's own future fails with the bare exception: nothing wraps it. */
     private static boolean stoppedWaiting(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-        return cause instanceof TimeoutException || cause instanceof CancellationException;
+        return error instanceof TimeoutException || error instanceof CancellationException;
     }
 }

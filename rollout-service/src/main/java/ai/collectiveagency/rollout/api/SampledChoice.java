@@ -30,8 +30,7 @@ public record SampledChoice(int promptIndex, int[] promptIds, int[] tokenIds, St
         String full = policy.decode(ids);
         int cut = firstStop(full, job.stops());
         String text = cut < 0 ? full : full.substring(0, cut);
-        String finish = cut >= 0 || generation.finishReason() == FinishReason.STOP ? "stop"
-                : "length";
+        String finish = finishReason(cut >= 0, generation.finishReason());
         List<TokenPiece> pieces = listPieces
                 ? pieces(policy, generation, text.length(), cut >= 0) : List.of();
         if (job.topLogprobs() > 0) {
@@ -82,7 +81,16 @@ public record SampledChoice(int promptIndex, int[] promptIds, int[] tokenIds, St
         return out;
     }
 
-    private static int commonPrefix(String a, String b) {
+    /**
+     * OpenAI's finish reason: {@code stop} for a stop string ({@code cut}), an end-of-sequence
+     * token or a stop condition, else {@code length}.
+     */
+    static String finishReason(boolean cut, FinishReason reason) {
+        return cut || reason == FinishReason.STOP ? "stop" : "length";
+    }
+
+    /** Length of the longest common prefix: where a re-decoded text starts to differ. */
+    static int commonPrefix(String a, String b) {
         int n = Math.min(a.length(), b.length());
         int i = 0;
         while (i < n && a.charAt(i) == b.charAt(i)) {

@@ -67,8 +67,7 @@ final class StreamedChoice {
         }
         if (last) {
             ended = true;
-            boolean stopped = textEnd >= 0 || finish == FinishReason.STOP;
-            out.add(Delta.end(stopped ? "stop" : "length",
+            out.add(Delta.end(SampledChoice.finishReason(textEnd >= 0, finish),
                     Arrays.copyOfRange(ids, sentPieces, count)));
         }
         return out;
@@ -77,7 +76,7 @@ final class StreamedChoice {
     /** Decodes the prefix (a token's text can depend on its neighbours) and makes its piece. */
     private void decode(int tokenId, float logprob) {
         String now = policy.decode(Arrays.copyOf(ids, count));
-        int offset = commonPrefix(decoded, now);
+        int offset = SampledChoice.commonPrefix(decoded, now);
         int cut = SampledChoice.firstStop(now, stops);
         if (cut < 0 || offset < cut) {
             pieces.add(new TokenPiece(tokenId, now.substring(offset), logprob, offset, List.of()));
@@ -110,14 +109,5 @@ final class StreamedChoice {
     private static String slice(String text, int from, int to) {
         int end = Math.min(to, text.length());
         return from < end ? text.substring(from, end) : "";
-    }
-
-    private static int commonPrefix(String a, String b) {
-        int n = Math.min(a.length(), b.length());
-        int i = 0;
-        while (i < n && a.charAt(i) == b.charAt(i)) {
-            i++;
-        }
-        return i;
     }
 }

@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -49,7 +48,6 @@ public final class PolicyRunner implements AutoCloseable {
     private final Object lock = new Object();
     private final ArrayDeque<Job<?>> swaps = new ArrayDeque<>();
     private final Map<Lane, ArrayDeque<Job<?>>> lanes = new EnumMap<>(Lane.class);
-    private final AtomicInteger unfinished = new AtomicInteger();
     private Lane lastServed = Lane.API;
     private volatile ServedPolicy current;
 
@@ -68,11 +66,6 @@ public final class PolicyRunner implements AutoCloseable {
     /** The policy jobs run with now; the version may change between any two jobs. */
     public ServedPolicy current() {
         return current;
-    }
-
-    /** Jobs submitted and not yet finished, the running one included. */
-    public int queued() {
-        return unfinished.get();
     }
 
     /** Jobs waiting in {@code lane}, the running one not included. */
@@ -124,7 +117,6 @@ public final class PolicyRunner implements AutoCloseable {
             }
             queue.add(job);
         }
-        unfinished.incrementAndGet();
         try {
             worker.execute(this::runNext);
         } catch (RejectedExecutionException shutDown) {
@@ -141,12 +133,10 @@ public final class PolicyRunner implements AutoCloseable {
     }
 
     private void withdraw(Job<?> job) {
-        boolean removed;
         synchronized (lock) {
-            removed = swaps.remove(job) || lanes.values().stream().anyMatch(q -> q.remove(job));
-        }
-        if (removed) {
-            unfinished.decrementAndGet();
+            if (!swaps.remove(job)) {
+                lanes.values().forEach(queue -> queue.remove(job));
+            }
         }
     }
 
@@ -155,13 +145,8 @@ public final class PolicyRunner implements AutoCloseable {
         synchronized (lock) {
             job = next();
         }
-        if (job == null) {
-            return; // its job was withdrawn
-        }
-        try {
+        if (job != null) { // null: its job was withdrawn
             job.run(current);
-        } finally {
-            unfinished.decrementAndGet();
         }
     }
 
