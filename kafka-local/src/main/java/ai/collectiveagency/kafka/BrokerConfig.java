@@ -1,6 +1,7 @@
 package ai.collectiveagency.kafka;
 
 import ai.collectiveagency.kafka.security.BrokerTls;
+import ai.collectiveagency.kafka.security.ScramUsers;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.internals.BrokerSecurityConfigs;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.security.scram.ScramLoginModule;
 import org.apache.kafka.coordinator.group.GroupCoordinatorConfig;
 import org.apache.kafka.coordinator.transaction.TransactionLogConfig;
 import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
@@ -54,16 +56,15 @@ record BrokerConfig(Path dataDir, int brokerPort, int controllerPort, Optional<S
     static final String CLIENT_LISTENER = "CLIENT";
     static final String INTERNAL_LISTENER = "INTERNAL";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
-    /** The SASL mechanism of the secured client listener. */
-    static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+    /** The SASL mechanism of the secured client listener: the one its users have. */
+    static final String SCRAM_MECHANISM = ScramUsers.MECHANISM.mechanismName();
     /** The broker's principal on its TLS listeners: the only super user. */
     static final String BROKER_PRINCIPAL = "User:" + BrokerTls.BROKER_SUBJECT;
 
     private static final String SEGMENT_BYTES = Integer.toString(1024 * 1024);
     private static final String ONE = "1";
     private static final String TWO = "2";
-    private static final String SCRAM_LOGIN =
-            "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+    private static final String SCRAM_LOGIN = ScramLoginModule.class.getName() + " required;";
 
     /**
      * @param internalPort the INTERNAL listener's port on 127.0.0.1

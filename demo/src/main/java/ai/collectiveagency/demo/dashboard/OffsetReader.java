@@ -15,7 +15,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
@@ -54,10 +53,8 @@ public final class OffsetReader implements AutoCloseable {
      */
     public static OffsetReader connect(KafkaClientSettings kafka, List<String> topics,
             Duration timeout) {
-        Map<String, Object> props = kafka.admin("demo-offsets");
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        return new OffsetReader(Admin.create(props), topics, timeout);
+        return new OffsetReader(Admin.create(kafka.admin("demo-offsets", timeout)), topics,
+                timeout);
     }
 
     /**

@@ -1,7 +1,7 @@
 package ai.collectiveagency.demo.keys;
 
 import ai.collectiveagency.demo.cli.CommandMain;
-import ai.collectiveagency.schemas.signing.CheckpointSigner;
+import ai.collectiveagency.schemas.signing.Ed25519Keys;
 import ai.collectiveagency.schemas.signing.KeyPairFiles;
 import ai.collectiveagency.schemas.signing.SigningKeyException;
 import java.io.PrintStream;
@@ -51,7 +51,7 @@ public final class KeygenCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return CommandMain.USAGE_ERROR;
         }
-        String keyId = CheckpointSigner.fromPem(files.privateKey()).keyId();
+        String keyId = Ed25519Keys.keyId(Ed25519Keys.readPublicKey(files.publicKey()));
         log.printf("keygen: key %s%n"
                 + "  private: %s (mode 0600; the trainer's trainer.signing.private-key,"
                 + " a Secret in Kubernetes)%n"

@@ -17,10 +17,10 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
  * The SCRAM-SHA-512 credentials of the pipeline's users on the secured broker, set through the
  * Admin API (KRaft keeps them in its metadata log, salted and hashed, never the password).
  */
-final class ScramUsers {
+public final class ScramUsers {
 
     /** SCRAM-SHA-512, as the client listener offers. */
-    static final ScramMechanism MECHANISM = ScramMechanism.SCRAM_SHA_512;
+    public static final ScramMechanism MECHANISM = ScramMechanism.SCRAM_SHA_512;
     /** Hash iterations of a stored credential (Kafka's minimum is 4096). */
     static final int ITERATIONS = 8192;
 

@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -45,21 +43,17 @@ public final class BaseModelIdentity {
         if (!Files.isRegularFile(folder.resolve("config.json"))) {
             throw new ModelFolderException(folder.resolve("config.json") + ": missing");
         }
-        Map<String, Sha256Manifest.Entry> entries = new TreeMap<>();
-        for (Path file : weightFiles(folder)) {
-            entries.put(file.getFileName().toString(), new Sha256Manifest.Entry(
-                    Sha256Manifest.sha256(file), Sha256Manifest.size(file)));
-        }
-        return Sha256Manifest.sha256(Sha256Manifest.render(entries));
+        return Sha256Manifest.sha256(Sha256Manifest.render(
+                Sha256Manifest.entries(folder, weightFiles(folder))));
     }
 
-    private static List<Path> weightFiles(Path folder) {
+    private static List<String> weightFiles(Path folder) {
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(Files::isRegularFile).filter(f -> {
-                String name = f.getFileName().toString();
-                return name.equals("config.json") || name.equals(WeightsLoader.INDEX_FILE)
-                        || name.endsWith(".safetensors");
-            }).sorted().toList();
+            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
+                    .filter(name -> name.equals("config.json")
+                            || name.equals(WeightsLoader.INDEX_FILE)
+                            || name.endsWith(".safetensors"))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + folder, e);
         }

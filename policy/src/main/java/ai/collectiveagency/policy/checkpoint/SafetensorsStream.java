@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -44,7 +44,7 @@ public final class SafetensorsStream {
      * @param choose given every tensor of the header, the names to read (it may throw a
      *     {@link ModelFolderException} for a header that does not fit)
      * @param manager the owner of the arrays
-     * @return the chosen tensors by name, in the order chosen, as float32 arrays
+     * @return the chosen tensors by name, as float32 arrays
      */
     public static Map<String, NDArray> read(InputStream in, long size, Path file,
             Function<Map<String, TensorInfo>, Collection<String>> choose, NDManager manager)
@@ -54,10 +54,9 @@ public final class SafetensorsStream {
                 ByteBuffer.wrap(lengthBytes).order(ByteOrder.LITTLE_ENDIAN).getLong(), size);
         byte[] json = readExactly(in, (int) headerLength, file, "the header");
         SafetensorsHeader header = SafetensorsHeader.parse(file, json, size - 8 - headerLength);
-        List<String> chosen = new ArrayList<>(choose.apply(header.tensors()));
-        List<String> byOffset = new ArrayList<>(chosen);
+        List<String> byOffset = new ArrayList<>(choose.apply(header.tensors()));
         byOffset.sort(Comparator.comparingLong(name -> header.tensors().get(name).begin()));
-        Map<String, NDArray> read = new LinkedHashMap<>();
+        Map<String, NDArray> read = new HashMap<>();
         long position = 0;
         for (String name : byOffset) {
             TensorInfo info = header.tensors().get(name);
@@ -69,9 +68,7 @@ public final class SafetensorsStream {
             read.put(name, array(in, file, name, info, manager));
             position = info.end();
         }
-        Map<String, NDArray> inChosenOrder = new LinkedHashMap<>();
-        chosen.forEach(name -> inChosenOrder.put(name, read.get(name)));
-        return inChosenOrder;
+        return read;
     }
 
     private static NDArray array(InputStream in, Path file, String name, TensorInfo info,

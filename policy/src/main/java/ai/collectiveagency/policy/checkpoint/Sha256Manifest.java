@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -43,15 +44,21 @@ public final class Sha256Manifest {
 
     /** Hashes every file under {@code folder} and writes {@code folder/manifest.json}. */
     public static Map<String, Entry> write(Path folder) {
-        Map<String, Entry> entries = new TreeMap<>();
-        for (String name : listFiles(folder)) {
-            Path file = folder.resolve(name);
-            entries.put(name, new Entry(sha256(file), size(file)));
-        }
+        Map<String, Entry> entries = entries(folder, listFiles(folder));
         try {
             Files.write(folder.resolve(FILE), render(entries));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + folder.resolve(FILE), e);
+        }
+        return entries;
+    }
+
+    /** The entries of the files {@code names} (relative to {@code folder}), each hashed once. */
+    static Map<String, Entry> entries(Path folder, List<String> names) {
+        Map<String, Entry> entries = new TreeMap<>();
+        for (String name : names) {
+            Path file = folder.resolve(name);
+            entries.put(name, new Entry(sha256(file), size(file)));
         }
         return entries;
     }
@@ -78,28 +85,56 @@ public final class Sha256Manifest {
      */
     public static void verify(Path folder) {
         Map<String, Entry> listed = read(folder.resolve(FILE));
-        for (Map.Entry<String, Entry> e : listed.entrySet()) {
-            Path file = folder.resolve(e.getKey());
-            if (!Files.isRegularFile(file)) {
+        checkListing(folder, listed, file -> file);
+        listed.forEach((name, entry) -> {
+            Path file = folder.resolve(name);
+            String digest = sha256(file);
+            if (!digest.equals(entry.sha256())) {
+                throw digestDiffers(file, digest, entry);
+            }
+        });
+    }
+
+    /**
+     * Every listed file present with its listed size, every file on disk listed.
+     *
+     * @param open the path to read a listed file's size at (e.g. its checked real path)
+     * @throws CorruptCheckpointException naming the first file missing, of another size or
+     *     unlisted
+     */
+    static void checkListing(Path folder, Map<String, Entry> listed, UnaryOperator<Path> open) {
+        listed.forEach((name, entry) -> {
+            Path file = folder.resolve(name);
+            if (!Files.exists(file)) {
                 throw new CorruptCheckpointException(file + ": missing (listed in " + FILE + ")");
             }
-            long size = size(file);
-            if (size != e.getValue().size()) {
-                throw new CorruptCheckpointException(file + ": " + size + " bytes, " + FILE
-                        + " says " + e.getValue().size());
+            long size = size(open.apply(file));
+            if (size != entry.size()) {
+                throw sizeDiffers(file, size, entry);
             }
-            String digest = sha256(file);
-            if (!digest.equals(e.getValue().sha256())) {
-                throw new CorruptCheckpointException(file + ": sha256 " + digest + " differs from "
-                        + FILE + "'s " + e.getValue().sha256());
-            }
-        }
+        });
         for (String name : listFiles(folder)) {
             if (!listed.containsKey(name)) {
                 throw new CorruptCheckpointException(folder.resolve(name) + ": not listed in "
                         + FILE);
             }
         }
+    }
+
+    static CorruptCheckpointException sizeDiffers(Path file, long size, Entry listed) {
+        return new CorruptCheckpointException(file + ": " + size + " bytes, " + FILE + " says "
+                + listed.size());
+    }
+
+    static CorruptCheckpointException digestDiffers(Path file, String digest, Entry listed) {
+        return new CorruptCheckpointException(file + ": sha256 " + digest + " differs from "
+                + FILE + "'s " + listed.sha256());
+    }
+
+    /** A folder without its manifest: the writer writes it last, so it did not finish. */
+    static CorruptCheckpointException noManifest(Path manifest) {
+        return new CorruptCheckpointException(manifest + ": missing (the checkpoint was not"
+                + " completely written)");
     }
 
     /**
@@ -112,16 +147,14 @@ public final class Sha256Manifest {
     public static String digest(Path folder) {
         Path manifest = folder.resolve(FILE);
         if (!Files.isRegularFile(manifest)) {
-            throw new CorruptCheckpointException(manifest + ": missing (the checkpoint was not"
-                    + " completely written)");
+            throw noManifest(manifest);
         }
         return sha256(manifest);
     }
 
     private static Map<String, Entry> read(Path manifest) {
         if (!Files.exists(manifest)) {
-            throw new CorruptCheckpointException(manifest + ": missing (the checkpoint was not"
-                    + " completely written)");
+            throw noManifest(manifest);
         }
         try {
             return parse(Files.readAllBytes(manifest), manifest);

@@ -74,8 +74,7 @@ public final class VerifiedFolder {
         }
         Path manifest = real.resolve(Sha256Manifest.FILE);
         if (!Files.exists(manifest, LinkOption.NOFOLLOW_LINKS)) {
-            throw new CorruptCheckpointException(manifest + ": missing (the checkpoint was not"
-                    + " completely written)");
+            throw Sha256Manifest.noManifest(manifest);
         }
         byte[] bytes = readBounded(confined(manifest, realRoot), MAX_MANIFEST_BYTES);
         String digest = Sha256Manifest.sha256(bytes);
@@ -84,9 +83,8 @@ public final class VerifiedFolder {
                     + ", the record says " + manifestSha256);
         }
         Map<String, Sha256Manifest.Entry> files = Sha256Manifest.parse(bytes, manifest);
-        VerifiedFolder verified = new VerifiedFolder(real, realRoot, digest, files);
-        verified.checkListing();
-        return verified;
+        Sha256Manifest.checkListing(real, files, file -> confined(file, realRoot));
+        return new VerifiedFolder(real, realRoot, digest, files);
     }
 
     /**
@@ -193,8 +191,7 @@ public final class VerifiedFolder {
             HashingStream in, InputStream raw) throws IOException {
         in.drain();
         if (in.count() < entry.size()) {
-            return new CorruptCheckpointException(file + ": " + in.count() + " bytes, "
-                    + Sha256Manifest.FILE + " says " + entry.size());
+            return Sha256Manifest.sizeDiffers(file, in.count(), entry);
         }
         if (raw.read() >= 0) {
             return new CorruptCheckpointException(file + ": longer than the " + entry.size()
@@ -202,32 +199,9 @@ public final class VerifiedFolder {
         }
         String digest = in.sha256();
         if (!digest.equals(entry.sha256())) {
-            return new CorruptCheckpointException(file + ": sha256 " + digest + " differs from "
-                    + Sha256Manifest.FILE + "'s " + entry.sha256());
+            return Sha256Manifest.digestDiffers(file, digest, entry);
         }
         return null;
-    }
-
-    /** Every file on disk listed, every listed file a confined regular file of its size. */
-    private void checkListing() {
-        for (Map.Entry<String, Sha256Manifest.Entry> e : files.entrySet()) {
-            Path file = folder.resolve(e.getKey());
-            if (!Files.exists(file)) {
-                throw new CorruptCheckpointException(file + ": missing (listed in "
-                        + Sha256Manifest.FILE + ")");
-            }
-            long size = Sha256Manifest.size(confined(file, root));
-            if (size != e.getValue().size()) {
-                throw new CorruptCheckpointException(file + ": " + size + " bytes, "
-                        + Sha256Manifest.FILE + " says " + e.getValue().size());
-            }
-        }
-        for (String name : Sha256Manifest.listFiles(folder)) {
-            if (!files.containsKey(name)) {
-                throw new CorruptCheckpointException(folder.resolve(name) + ": not listed in "
-                        + Sha256Manifest.FILE);
-            }
-        }
     }
 
     /** The real path of {@code file}, which must be a regular file inside {@code realRoot}. */

@@ -44,11 +44,8 @@ public final class WeightsLoader {
         Map<String, long[]> expected = ParameterNames.expectedShapes(config);
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         try {
-            Map<String, List<String>> byFile = new LinkedHashMap<>();
-            verifiedFiles(folder, expected.keySet()).forEach((tensor, file) ->
-                    byFile.computeIfAbsent(file, f -> new ArrayList<>()).add(tensor));
             Map<String, NDArray> read = new HashMap<>();
-            byFile.forEach((name, tensors) -> {
+            verifiedFiles(folder, expected.keySet()).forEach((name, tensors) -> {
                 Path file = folder.path().resolve(name);
                 read.putAll(folder.read(name, (in, size) -> SafetensorsStream.read(in, size,
                         file, header -> checked(file, header, tensors, expected), manager)));
@@ -61,10 +58,10 @@ public final class WeightsLoader {
         return new ModelParameters(manager, arrays);
     }
 
-    /** Which listed file holds each of {@code tensors}. */
-    private static Map<String, String> verifiedFiles(VerifiedFolder folder,
+    /** The listed files that hold {@code tensors}, each with the tensors it holds. */
+    private static Map<String, List<String>> verifiedFiles(VerifiedFolder folder,
             Collection<String> tensors) {
-        Map<String, String> files = new LinkedHashMap<>();
+        Map<String, List<String>> files = new LinkedHashMap<>();
         Path index = folder.path().resolve(INDEX_FILE);
         if (folder.has(INDEX_FILE)) {
             Map<String, String> weightMap = weightMap(index, folder.readAll(INDEX_FILE));
@@ -79,10 +76,10 @@ public final class WeightsLoader {
                 if (!weightMap.containsKey(tensor)) {
                     throw new ModelFolderException(index + ": missing tensor '" + tensor + "'");
                 }
-                files.put(tensor, weightMap.get(tensor));
+                files.computeIfAbsent(weightMap.get(tensor), f -> new ArrayList<>()).add(tensor);
             }
         } else if (folder.has(SINGLE_FILE)) {
-            tensors.forEach(tensor -> files.put(tensor, SINGLE_FILE));
+            files.put(SINGLE_FILE, List.copyOf(tensors));
         } else {
             throw new ModelFolderException(folder.path() + ": no " + SINGLE_FILE + " or "
                     + INDEX_FILE);

@@ -12,7 +12,6 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -37,10 +36,8 @@ public class LagGateFactory {
         if (pacing.maxLag() == 0) {
             return LagGate.disabled();
         }
-        Map<String, Object> props = KafkaClientSettings.of(kafka).admin("prompt-generator-pacing");
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-        Admin admin = Admin.create(props);
+        Admin admin = Admin.create(KafkaClientSettings.of(kafka).admin("prompt-generator-pacing",
+                ADMIN_TIMEOUT));
         AdminLagSource source = new AdminLagSource(admin, pacing.group(), topic, ADMIN_TIMEOUT);
         return new LagGate(source, pacing.maxLag(), pacing.checkInterval(), System::nanoTime);
     }

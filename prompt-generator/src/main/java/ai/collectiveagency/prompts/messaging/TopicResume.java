@@ -6,7 +6,6 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -47,10 +46,8 @@ public class TopicResume {
         if (!config.resume()) {
             return 0;
         }
-        Map<String, Object> props = kafka.assignedConsumer("prompt-generator-resume");
-        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props,
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                kafka.assignedConsumer("prompt-generator-resume", TIMEOUT),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             return ResumePoint.nextIndex(consumer, topic, config.seed(), TIMEOUT);
         }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -139,9 +140,29 @@ public final class KafkaClientSettings {
     return props;
   }
 
+  /**
+   * As {@link #assignedConsumer(String)}, every request and blocking call bounded by
+   * {@code timeout}: for a reader that must not wait for an absent broker for Kafka's minutes.
+   */
+  public Map<String, Object> assignedConsumer(String clientId, Duration timeout) {
+    return bounded(assignedConsumer(clientId), timeout);
+  }
+
   /** An Admin client's settings: these plus its client id. */
   public Map<String, Object> admin(String clientId) {
     return client(clientId);
+  }
+
+  /** As {@link #admin(String)}, every request and call bounded by {@code timeout}. */
+  public Map<String, Object> admin(String clientId, Duration timeout) {
+    return bounded(admin(clientId), timeout);
+  }
+
+  private static Map<String, Object> bounded(Map<String, Object> props, Duration timeout) {
+    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, millis);
+    props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+    return props;
   }
 
   /**
