@@ -138,14 +138,19 @@ final class SchemaRegistryClient {
       authorization.ifPresent(value -> request.header("Authorization", value));
       HttpResponse<String> response = http.send(request.build(),
           HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 != 2) {
+      int status = response.statusCode();
+      if (status / 100 == 5 || status == 429) {
+        throw new SchemaRegistryUnavailableException("schema registry " + base + " could not "
+            + what + ": HTTP " + status);
+      }
+      if (status / 100 != 2) {
         throw new SerializationException("schema registry " + base + " could not " + what
             + ": HTTP " + response.statusCode() + " " + response.body());
       }
       return JSON.readTree(response.body());
     } catch (IOException e) {
-      throw new SerializationException("schema registry " + base + " could not " + what
-          + ": " + e, e);
+      throw new SchemaRegistryUnavailableException("schema registry " + base + " could not "
+          + what + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SerializationException("interrupted while asking " + base + " to " + what,
