@@ -96,8 +96,6 @@ class ClosedLoopTest {
                     Map.entry("rollout.answer.max-tokens", "16"),
                     Map.entry("rollout.batch.max-tasks", "2"),
                     Map.entry("rollout.checkpoints.poll-interval", "500ms"),
-                    // Commit often, so that the prompt-generator's pacing sees the lag fall soon.
-                    Map.entry("mp.messaging.incoming.prompts.auto.commit.interval.ms", "500"),
                     Map.entry("kafka.bootstrap.servers", kafka)));
             fleet.start(service("rollout-service", rollout), START);
             fleet.start(service("prompt-generator", Map.of(

@@ -32,6 +32,16 @@ public enum ChatFailure {
         return label;
     }
 
+    /**
+     * Whether the endpoint gave no answer at all (an outage: down, slow, broken replies, the
+     * circuit open), as opposed to an answer that was wrong or a request it refused: what a
+     * caller may wait out.
+     */
+    public boolean unreachable() {
+        return this == HTTP_STATUS || this == TIMEOUT || this == CONNECTION
+                || this == MALFORMED_REPLY || this == CIRCUIT_OPEN;
+    }
+
     /** Whether another attempt may succeed. */
     public boolean retryable() {
         return retryable;

@@ -60,6 +60,7 @@ public final class CompositeScorer implements Scorer {
         double reward = 0;
         Map<String, Double> breakdown = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
+        boolean judgeUnreachable = false;
         for (int p = 0; p < parts.size(); p++) {
             String id = parts.get(p).scorer().id();
             Verdict verdict = each.get(p).verdicts().get(index);
@@ -68,10 +69,12 @@ public final class CompositeScorer implements Scorer {
                 breakdown.put(id, scored.reward());
                 scored.breakdown().forEach((key, value) -> breakdown.put(id + "." + key, value));
             } else {
-                problems.add(id + ": " + ((Verdict.Unscorable) verdict).reason());
+                Verdict.Unscorable unscorable = (Verdict.Unscorable) verdict;
+                problems.add(id + ": " + unscorable.reason());
+                judgeUnreachable |= unscorable.judgeUnreachable();
             }
         }
         return problems.isEmpty() ? new Verdict.Scored(reward, breakdown)
-                : new Verdict.Unscorable(String.join("; ", problems));
+                : new Verdict.Unscorable(String.join("; ", problems), judgeUnreachable);
     }
 }

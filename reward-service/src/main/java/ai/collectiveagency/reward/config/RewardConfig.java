@@ -34,7 +34,9 @@ public interface RewardConfig {
     /**
      * When the judge cannot be reached for some of a group's texts: {@code unscorable} sends the
      * group with those trajectories flagged and the reason; {@code wait} holds the group and
-     * scores it again after {@code outage-retry-delay}, until the judge answers.
+     * scores it again after {@code outage-retry-delay}, until the judge answers or the batch
+     * has waited {@code outage-max-hold}; then the group goes out with those trajectories
+     * flagged, the reason saying how long it was held.
      */
     @WithDefault("unscorable")
     OutagePolicy onOutage();
@@ -42,6 +44,25 @@ public interface RewardConfig {
     /** Pause before a held group is scored again ({@code on-outage=wait}). */
     @WithDefault("30s")
     Duration outageRetryDelay();
+
+    /**
+     * Longest a batch of groups is held for an outage ({@code on-outage=wait}); shorter than
+     * {@code reward.stage.max-batch-duration} ({@code StageSettings}).
+     */
+    @WithDefault("10m")
+    Duration outageMaxHold();
+
+    /**
+     * The Kafka stage's keys ({@code reward.stage.*}), read and checked by
+     * {@code StageSettings.read} when the stage starts; declared here so that this mapping
+     * accepts them.
+     */
+    Map<String, String> stage();
+
+    /** How many groups are scored as one batch (and one transaction). */
+    @WithDefault("8")
+    int batchSize();
+
 
     /** The LLM judge ({@code judge}). */
     Judge judge();

@@ -77,6 +77,10 @@ public final class RewardConfigChecks {
         if (config.outageRetryDelay().isNegative() || config.outageRetryDelay().isZero()) {
             problems.add("reward.outage-retry-delay must be > 0, was " + config.outageRetryDelay());
         }
+        if (config.outageMaxHold().isNegative()) {
+            problems.add("reward.outage-max-hold must be >= 0, was " + config.outageMaxHold());
+        }
+        atLeast(problems, "reward.batch-size", config.batchSize(), 1);
         return problems;
     }
 

@@ -131,7 +131,8 @@ public final class JudgeScorer implements Scorer, AutoCloseable {
                         .orElse(null);
                 return new Judged(scored, version);
             } catch (ChatException e) {
-                return new Judged(new Verdict.Unscorable(e.getMessage()), null);
+                return new Judged(new Verdict.Unscorable(e.getMessage(),
+                        e.failure().unreachable()), null);
             }
         }, requests);
     }

@@ -33,7 +33,11 @@ public final class GroupScorer {
         return scorer;
     }
 
-    public ScoredGroup score(RolloutGroup group) {
+    /**
+     * The group scored, and whether any of its texts went unscored because the judge could not
+     * be reached (not because of what the text or the answer was).
+     */
+    public GroupScore score(RolloutGroup group) {
         List<Trajectory> trajectories = group.getTrajectories();
         List<ScoringInput> inputs = new ArrayList<>();
         for (Trajectory trajectory : trajectories) {
@@ -47,19 +51,28 @@ public final class GroupScorer {
                     + " verdicts for " + inputs.size() + " texts");
         }
         List<TrajectoryScore> out = new ArrayList<>(trajectories.size());
+        boolean judgeUnreachable = false;
         int next = 0;
         for (Trajectory trajectory : trajectories) {
             Verdict verdict = isFailed(trajectory) ? failedVerdict()
                     : scores.verdicts().get(next++);
+            judgeUnreachable |= verdict instanceof Verdict.Unscorable u && u.judgeUnreachable();
             out.add(toScore(trajectory.getTrajectoryId(), verdict));
         }
-        return ScoredGroup.newBuilder()
+        return new GroupScore(ScoredGroup.newBuilder()
                 .setGroup(group)
                 .setScores(out)
                 .setScorerId(scorer.id())
                 .setScorerVersion(scores.scorerVersion())
                 .setScoredAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
-                .build();
+                .build(), judgeUnreachable);
+    }
+
+    /**
+     * A scored group, and whether the judge was unreachable for some of its texts (they are
+     * flagged unscorable with the reason).
+     */
+    public record GroupScore(ScoredGroup scored, boolean judgeUnreachable) {
     }
 
     private static boolean isFailed(Trajectory trajectory) {

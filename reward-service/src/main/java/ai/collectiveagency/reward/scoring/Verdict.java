@@ -19,10 +19,21 @@ public sealed interface Verdict {
         }
     }
 
-    /** No score could be obtained; never a silent 0. */
-    record Unscorable(String reason) implements Verdict {
+    /**
+     * No score could be obtained; never a silent 0.
+     *
+     * @param judgeUnreachable the judge gave no answer (an outage, {@code ChatFailure}
+     *     {@code unreachable()}), rather than an answer that could not be used: a group with such
+     *     a verdict may be held and scored again ({@code reward.on-outage=wait})
+     */
+    record Unscorable(String reason, boolean judgeUnreachable) implements Verdict {
         public Unscorable {
             Objects.requireNonNull(reason, "reason");
+        }
+
+        /** Unscorable for what the text or the answer was, not for an outage. */
+        public Unscorable(String reason) {
+            this(reason, false);
         }
     }
 }

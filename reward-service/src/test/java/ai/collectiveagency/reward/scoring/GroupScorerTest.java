@@ -41,7 +41,7 @@ class GroupScorerTest {
         LengthScorer scorer = new LengthScorer();
 
         ScoredGroup scored = new GroupScorer(scorer, FailedTrajectories.ZERO, CLOCK)
-                .score(TestData.group("t1", "abc", null, "abcdef"));
+                .score(TestData.group("t1", "abc", null, "abcdef")).scored();
 
         assertThat(scorer.asked).containsExactly("abc", "abcdef");
         assertThat(scored.getScores()).extracting(TrajectoryScore::getReward)
@@ -57,7 +57,7 @@ class GroupScorerTest {
     @Test
     void failedTrajectoriesCanBeUnscorableInstead() {
         ScoredGroup scored = new GroupScorer(new LengthScorer(), FailedTrajectories.UNSCORABLE,
-                CLOCK).score(TestData.group("t2", null, "ab"));
+                CLOCK).score(TestData.group("t2", null, "ab")).scored();
 
         TrajectoryScore failed = scored.getScores().get(0);
         assertThat(failed.getUnscorable()).isTrue();

@@ -5,6 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,8 +46,16 @@ public interface RolloutConfig {
     /** Sampling of a SINGLE-mode answer. */
     Sampling answer();
 
+    /**
+     * The Kafka stage's keys ({@code rollout.stage.*}), read and checked by
+     * {@code StageSettings.read} when the stage starts; declared here so that this mapping
+     * accepts them.
+     */
+    Map<String, String> stage();
+
     /** How tasks are gathered into batches for the model. */
     Batch batch();
+
 
     /** The check after each turn whether the personas agree. */
     Agreement agreement();
@@ -126,9 +135,6 @@ public interface RolloutConfig {
         /** How long a batch waits to fill up once its first task arrived. */
         @WithDefault("500ms")
         Duration maxWait();
-
-        /** Tasks accepted but not yet rolled out; the consumer waits while this many are queued. */
-        @WithDefault("16")
-        int maxQueued();
     }
+
 }

@@ -49,10 +49,6 @@ public final class RolloutConfigChecks {
         if (batch.maxWait().isNegative()) {
             problems.add("rollout.batch.max-wait must be >= 0, was " + batch.maxWait());
         }
-        if (batch.maxQueued() < batch.maxTasks()) {
-            problems.add("rollout.batch.max-queued must be >= rollout.batch.max-tasks ("
-                    + batch.maxTasks() + "), was " + batch.maxQueued());
-        }
         agreement(problems, config.agreement());
         return problems;
     }
