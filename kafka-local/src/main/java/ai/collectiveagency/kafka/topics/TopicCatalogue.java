@@ -14,7 +14,10 @@ import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Every topic of the pipeline in one place: full names under a prefix, partitions, replication,
- * cleanup policy and retention, the dead-letter topic of each, and who writes and reads each
+ * cleanup policy, retention and largest record ({@code max.message.bytes}: 16 MiB for rollouts,
+ * scored and their DLQs, 1 MiB for prompts and metrics, 256 KiB for checkpoints; the broker's
+ * limit and the clients' request and fetch sizes follow from it), the dead-letter topic of
+ * each, and who writes and reads each
  * ({@link TopicAccess}; the ACLs of a secured cluster derive from it, {@link ClientPermissions}):
  *
  * <table>
@@ -55,6 +58,25 @@ public final class TopicCatalogue {
     public static final String REWARD_GROUP = "reward-service";
     /** The prompt-generator's audit consumer's group on prompts. */
     public static final String AUDIT_GROUP = "prompts-audit";
+    /**
+     * {@code max.message.bytes} of rollouts and scored: a group is G trajectories of a whole
+     * negotiation, each with its token ids, log-probs and text, so a large group of long
+     * negotiations reaches several MiB; 16 MiB leaves room for 4 MiB groups several times over.
+     */
+    public static final int GROUP_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    /**
+     * {@code max.message.bytes} of prompts and metrics: a task (scenario and two personas) or a
+     * step's metrics is a few KiB. Kafka's own 1 MiB, which is also a producer's default
+     * {@code max.request.size}: a client that sets nothing fits, and a runaway record is refused
+     * rather than stored.
+     */
+    public static final int SMALL_MAX_MESSAGE_BYTES = 1024 * 1024;
+    /**
+     * {@code max.message.bytes} of checkpoints: a manifest (a URI, hashes, a signature, a few
+     * metrics and one offset per scored partition) is well under 4 KiB; the files themselves are
+     * in the checkpoint store, never on Kafka.
+     */
+    public static final int CHECKPOINT_MAX_MESSAGE_BYTES = 256 * 1024;
 
     private static final Pattern LEGAL_PREFIX = Pattern.compile("[a-zA-Z0-9._-]*");
     private static final long DATA_RETENTION_MS = Duration.ofDays(7).toMillis();
@@ -82,13 +104,16 @@ public final class TopicCatalogue {
             topics.put(topic, topic == LogicalTopic.CHECKPOINTS
                     // One partition keeps versions in order; compaction keeps the latest.
                     ? new TopicSpec(name, 1, replicationFactor,
-                            TopicConfig.CLEANUP_POLICY_COMPACT, FOREVER, accessOf(topic))
+                            TopicConfig.CLEANUP_POLICY_COMPACT, FOREVER,
+                            maxMessageBytesOf(topic), accessOf(topic))
                     : new TopicSpec(name, partitions, replicationFactor,
                             TopicConfig.CLEANUP_POLICY_DELETE, retentionOf(topic),
-                            accessOf(topic)));
+                            maxMessageBytesOf(topic), accessOf(topic)));
+            // A dead letter is the original record's key and bytes plus a few headers: its
+            // topic takes what the data topic takes.
             deadLetters.put(topic, new TopicSpec(name + LogicalTopic.DLQ_SUFFIX, 1,
                     replicationFactor, TopicConfig.CLEANUP_POLICY_DELETE, DLQ_RETENTION_MS,
-                    deadLetterAccessOf(topic)));
+                    maxMessageBytesOf(topic), deadLetterAccessOf(topic)));
         }
     }
 
@@ -137,6 +162,14 @@ public final class TopicCatalogue {
         };
     }
 
+    private static int maxMessageBytesOf(LogicalTopic topic) {
+        return switch (topic) {
+            case ROLLOUTS, SCORED -> GROUP_MAX_MESSAGE_BYTES;
+            case PROMPTS, METRICS -> SMALL_MAX_MESSAGE_BYTES;
+            case CHECKPOINTS -> CHECKPOINT_MAX_MESSAGE_BYTES;
+        };
+    }
+
     private static long retentionOf(LogicalTopic topic) {
         return topic == LogicalTopic.METRICS ? METRICS_RETENTION_MS : DATA_RETENTION_MS;
     }
@@ -161,6 +194,15 @@ public final class TopicCatalogue {
 
     public TopicSpec dlqSpec(LogicalTopic topic) {
         return deadLetters.get(topic);
+    }
+
+    /**
+     * The largest {@code max.message.bytes} of any topic: the broker's {@code message.max.bytes}
+     * and {@code replica.fetch.max.bytes}, and what a client that writes or reads several topics
+     * sizes for.
+     */
+    public int largestMessageBytes() {
+        return all().stream().mapToInt(TopicSpec::maxMessageBytes).max().orElseThrow();
     }
 
     /** Every topic: the data topics in {@link LogicalTopic} order, then their dead letters. */
