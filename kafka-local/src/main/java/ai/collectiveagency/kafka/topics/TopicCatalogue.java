@@ -34,7 +34,8 @@ import org.apache.kafka.common.config.TopicConfig;
  *   <tr><td>metrics</td><td>trainer-service</td><td>observer (assigned)</td></tr>
  *   <tr><td>{@code <topic>.dlq}</td><td>the topic's consumers that dead-letter: prompts.dlq
  *       rollout-service and prompt-generator (audit), rollouts.dlq reward-service, scored.dlq
- *       trainer-service; checkpoints.dlq and metrics.dlq nobody</td><td>operators</td></tr>
+ *       trainer-service; checkpoints.dlq and metrics.dlq nobody</td><td>operator (assigned;
+ *       it also writes prompts, rollouts and scored, to replay)</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -130,16 +131,20 @@ public final class TopicCatalogue {
     /** Who writes and reads {@code topic}: what the services' code and configuration do. */
     private static TopicAccess accessOf(LogicalTopic topic) {
         return switch (topic) {
-            case PROMPTS -> new TopicAccess(Set.of(PipelineClient.PROMPT_GENERATOR), List.of(
+            // The operator writes the consumed topics to replay their dead letters.
+            case PROMPTS -> new TopicAccess(Set.of(PipelineClient.PROMPT_GENERATOR,
+                    PipelineClient.OPERATOR), List.of(
                     TopicReader.inGroup(PipelineClient.ROLLOUT_SERVICE, ROLLOUT_GROUP),
                     // Reads the topic's tail to resume a run where it stopped.
                     TopicReader.assigned(PipelineClient.PROMPT_GENERATOR),
                     TopicReader.inGroup(PipelineClient.PROMPT_GENERATOR, AUDIT_GROUP)),
                     Set.of(PipelineClient.PROMPT_GENERATOR, PipelineClient.OBSERVER));
-            case ROLLOUTS -> new TopicAccess(Set.of(PipelineClient.ROLLOUT_SERVICE),
+            case ROLLOUTS -> new TopicAccess(Set.of(PipelineClient.ROLLOUT_SERVICE,
+                    PipelineClient.OPERATOR),
                     List.of(TopicReader.inGroup(PipelineClient.REWARD_SERVICE, REWARD_GROUP)),
                     Set.of(PipelineClient.OBSERVER));
-            case SCORED -> new TopicAccess(Set.of(PipelineClient.REWARD_SERVICE), List.of(
+            case SCORED -> new TopicAccess(Set.of(PipelineClient.REWARD_SERVICE,
+                    PipelineClient.OPERATOR), List.of(
                     TopicReader.assigned(PipelineClient.TRAINER_SERVICE),
                     TopicReader.assigned(PipelineClient.OBSERVER)), Set.of());
             case CHECKPOINTS -> new TopicAccess(Set.of(PipelineClient.TRAINER_SERVICE), List.of(
@@ -150,16 +155,21 @@ public final class TopicCatalogue {
         };
     }
 
-    /** Each consumer that dead-letters what it cannot handle writes the topic's DLQ. */
+    /**
+     * Each consumer that dead-letters what it cannot handle writes the topic's DLQ; the
+     * operator reads every DLQ ({@code ./pipeline dlq}).
+     */
     private static TopicAccess deadLetterAccessOf(LogicalTopic topic) {
-        return switch (topic) {
-            case PROMPTS -> TopicAccess.writtenBy(PipelineClient.ROLLOUT_SERVICE,
+        Set<PipelineClient> writers = switch (topic) {
+            case PROMPTS -> Set.of(PipelineClient.ROLLOUT_SERVICE,
                     PipelineClient.PROMPT_GENERATOR);
-            case ROLLOUTS -> TopicAccess.writtenBy(PipelineClient.REWARD_SERVICE);
-            case SCORED -> TopicAccess.writtenBy(PipelineClient.TRAINER_SERVICE);
+            case ROLLOUTS -> Set.of(PipelineClient.REWARD_SERVICE);
+            case SCORED -> Set.of(PipelineClient.TRAINER_SERVICE);
             // The checkpoint reader counts and logs a bad record; nothing consumes metrics.
-            case CHECKPOINTS, METRICS -> TopicAccess.none();
+            case CHECKPOINTS, METRICS -> Set.of();
         };
+        return new TopicAccess(writers, List.of(TopicReader.assigned(PipelineClient.OPERATOR)),
+                Set.of());
     }
 
     private static int maxMessageBytesOf(LogicalTopic topic) {

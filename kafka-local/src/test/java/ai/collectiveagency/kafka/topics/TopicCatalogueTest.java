@@ -137,7 +137,12 @@ class TopicCatalogueTest {
                         "DESCRIBE TOPIC alignment.prompts", "DESCRIBE GROUP rollout-service",
                         "DESCRIBE GROUP prompts-audit", "DESCRIBE TOPIC alignment.rollouts",
                         "DESCRIBE GROUP reward-service", "READ TOPIC alignment.scored",
-                        "READ TOPIC alignment.checkpoints", "READ TOPIC alignment.metrics")));
+                        "READ TOPIC alignment.checkpoints", "READ TOPIC alignment.metrics")),
+                Arguments.of(PipelineClient.OPERATOR, List.of(
+                        "READ TOPIC alignment.prompts.dlq", "READ TOPIC alignment.rollouts.dlq",
+                        "READ TOPIC alignment.scored.dlq", "READ TOPIC alignment.checkpoints.dlq",
+                        "READ TOPIC alignment.metrics.dlq", "WRITE TOPIC alignment.prompts",
+                        "WRITE TOPIC alignment.rollouts", "WRITE TOPIC alignment.scored")));
     }
 
     @Test
