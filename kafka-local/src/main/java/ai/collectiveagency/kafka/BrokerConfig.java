@@ -24,7 +24,9 @@ import org.apache.kafka.server.config.ServerLogConfigs;
 
 /**
  * The settings of a single-node KRaft server (broker and controller in one process) sized for a
- * laptop: loopback only, one replica everywhere, few partitions and threads, 1 MiB segments.
+ * laptop: loopback only, one replica everywhere, few partitions and threads, small segments
+ * (1 MiB, or the largest record where that is larger: Kafka refuses a batch that does not fit
+ * in one segment), and record limits from the topic catalogue.
  *
  * <p>Plain, it has a PLAINTEXT client listener and a PLAINTEXT controller listener. Secured
  * ({@link Secured}), three listeners, all on 127.0.0.1:
@@ -47,8 +49,13 @@ import org.apache.kafka.server.config.ServerLogConfigs;
  * @param brokerPort client listener port on 127.0.0.1
  * @param controllerPort controller listener port on 127.0.0.1 (not persisted: static quorum)
  * @param secured the secured listeners' settings; empty for a plain broker
+ * @param maxMessageBytes the largest record batch of any topic of the catalogue
+ *     ({@link ai.collectiveagency.kafka.topics.TopicCatalogue#largestMessageBytes()}): the
+ *     broker's {@code message.max.bytes} (the limit of a topic that sets none) and
+ *     {@code replica.fetch.max.bytes}
  */
-record BrokerConfig(Path dataDir, int brokerPort, int controllerPort, Optional<Secured> secured) {
+record BrokerConfig(Path dataDir, int brokerPort, int controllerPort, Optional<Secured> secured,
+        int maxMessageBytes) {
 
     static final String HOST = "127.0.0.1";
     static final int NODE_ID = 1;
@@ -61,9 +68,13 @@ record BrokerConfig(Path dataDir, int brokerPort, int controllerPort, Optional<S
     /** The broker's principal on its TLS listeners: the only super user. */
     static final String BROKER_PRINCIPAL = "User:" + BrokerTls.BROKER_SUBJECT;
 
-    private static final String SEGMENT_BYTES = Integer.toString(1024 * 1024);
+    private static final int SMALL_SEGMENT_BYTES = 1024 * 1024;
+    /** The internal topics' segments: offsets and transaction markers are small records. */
+    private static final String SEGMENT_BYTES = Integer.toString(SMALL_SEGMENT_BYTES);
     private static final String ONE = "1";
     private static final String TWO = "2";
+    /** A request may carry this many of the largest records (never less than Kafka's default). */
+    private static final int LARGEST_RECORDS_PER_REQUEST = 4;
     private static final String SCRAM_LOGIN = ScramLoginModule.class.getName() + " required;";
 
     /**
@@ -78,6 +89,9 @@ record BrokerConfig(Path dataDir, int brokerPort, int controllerPort, Optional<S
 
     BrokerConfig {
         Objects.requireNonNull(secured, "secured");
+        if (maxMessageBytes < 1) {
+            throw new IllegalArgumentException("max message bytes < 1: " + maxMessageBytes);
+        }
     }
 
     String bootstrapServers() {
@@ -98,7 +112,6 @@ record BrokerConfig(Path dataDir, int brokerPort, int controllerPort, Optional<S
         }
         props.put(ServerLogConfigs.LOG_DIRS_CONFIG, dataDir.toAbsolutePath().toString());
         props.put(ServerLogConfigs.NUM_PARTITIONS_CONFIG, ONE);
-        props.put(ServerLogConfigs.LOG_SEGMENT_BYTES_CONFIG, SEGMENT_BYTES);
         // Topics come from the catalogue; a typo in a topic name should fail, not create one.
         props.put(ServerLogConfigs.AUTO_CREATE_TOPICS_ENABLE_CONFIG, "false");
         props.put(GroupCoordinatorConfig.OFFSETS_TOPIC_REPLICATION_FACTOR_CONFIG, ONE);
@@ -113,7 +126,25 @@ record BrokerConfig(Path dataDir, int brokerPort, int controllerPort, Optional<S
         props.put(ServerConfigs.NUM_IO_THREADS_CONFIG, TWO);
         props.put(ServerConfigs.BACKGROUND_THREADS_CONFIG, TWO);
         props.put(ServerLogConfigs.NUM_RECOVERY_THREADS_PER_DATA_DIR_CONFIG, ONE);
+        sizes(props);
         return props;
+    }
+
+    /**
+     * The broker takes the catalogue's largest record, and a request of several of them: a
+     * producer's request holds up to its {@code max.request.size} (the topic's limit) of
+     * batches for several partitions. A segment holds at least one largest record.
+     */
+    private void sizes(Properties props) {
+        props.put(ServerLogConfigs.LOG_SEGMENT_BYTES_CONFIG,
+                Integer.toString(Math.max(SMALL_SEGMENT_BYTES, maxMessageBytes)));
+        props.put(ServerConfigs.MESSAGE_MAX_BYTES_CONFIG, Integer.toString(maxMessageBytes));
+        props.put(ReplicationConfigs.REPLICA_FETCH_MAX_BYTES_CONFIG,
+                Integer.toString(maxMessageBytes));
+        long requests = Math.max(SocketServerConfigs.SOCKET_REQUEST_MAX_BYTES_DEFAULT,
+                LARGEST_RECORDS_PER_REQUEST * (long) maxMessageBytes);
+        props.put(SocketServerConfigs.SOCKET_REQUEST_MAX_BYTES_CONFIG,
+                Long.toString(Math.min(Integer.MAX_VALUE, requests)));
     }
 
     private void plainListeners(Properties props) {

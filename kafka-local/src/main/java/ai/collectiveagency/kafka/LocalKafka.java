@@ -123,7 +123,7 @@ public final class LocalKafka implements AutoCloseable {
                     ? Optional.of(new BrokerConfig.Secured(
                             FreePort.pickOther(brokerPort, controllerPort),
                             BrokerTls.ensure(createDirectories(dataDir), Instant.now())))
-                    : Optional.empty());
+                    : Optional.empty(), catalogue.largestMessageBytes());
             KraftStorage.formatIfNew(config);
             server = new KafkaRaftServer(config.kafkaConfig(), Time.SYSTEM);
         } catch (RuntimeException e) {

@@ -1,7 +1,8 @@
 package ai.collectiveagency.kafka.topics;
 
 /**
- * Who connects to the pipeline's topics: the four services and a read-only observer. On a
+ * Who connects to the pipeline's topics: the four services, a read-only observer and the
+ * operator who lists and replays dead letters. On a
  * secured cluster each is one Kafka user, named {@link #user()}, whose ACLs the catalogue
  * derives from what it writes and reads ({@link TopicAccess}, {@link ClientPermissions}).
  */
@@ -18,7 +19,12 @@ public enum PipelineClient {
      * Writes nothing: reads what a dashboard shows (metrics, scored groups, checkpoints) and the
      * consumer groups' lag. The demo's dashboard and run report connect as this user.
      */
-    OBSERVER("observer");
+    OBSERVER("observer"),
+    /**
+     * A person with {@code ./pipeline dlq}: reads every dead-letter topic, and writes the
+     * topics whose dead letters it replays (prompts, rollouts, scored; never checkpoints).
+     */
+    OPERATOR("operator");
 
     private final String user;
 

@@ -30,11 +30,6 @@ public record TopicAccess(Set<PipelineClient> writers, List<TopicReader> readers
         return new TopicAccess(Set.of(), List.of(), Set.of());
     }
 
-    /** Written by {@code writers}, read by nobody in the pipeline (operators read DLQs). */
-    public static TopicAccess writtenBy(PipelineClient... writers) {
-        return new TopicAccess(Set.of(writers), List.of(), Set.of());
-    }
-
     /** The consumer groups its readers read in, sorted. */
     public Set<String> groups() {
         Set<String> groups = new TreeSet<>();

@@ -14,7 +14,10 @@ import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Every topic of the pipeline in one place: full names under a prefix, partitions, replication,
- * cleanup policy and retention, the dead-letter topic of each, and who writes and reads each
+ * cleanup policy, retention and largest record ({@code max.message.bytes}: 16 MiB for rollouts,
+ * scored and their DLQs, 1 MiB for prompts and metrics, 256 KiB for checkpoints; the broker's
+ * limit and the clients' request and fetch sizes follow from it), the dead-letter topic of
+ * each, and who writes and reads each
  * ({@link TopicAccess}; the ACLs of a secured cluster derive from it, {@link ClientPermissions}):
  *
  * <table>
@@ -31,7 +34,8 @@ import org.apache.kafka.common.config.TopicConfig;
  *   <tr><td>metrics</td><td>trainer-service</td><td>observer (assigned)</td></tr>
  *   <tr><td>{@code <topic>.dlq}</td><td>the topic's consumers that dead-letter: prompts.dlq
  *       rollout-service and prompt-generator (audit), rollouts.dlq reward-service, scored.dlq
- *       trainer-service; checkpoints.dlq and metrics.dlq nobody</td><td>operators</td></tr>
+ *       trainer-service; checkpoints.dlq and metrics.dlq nobody</td><td>operator (assigned;
+ *       it also writes prompts, rollouts and scored, to replay)</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -55,6 +59,25 @@ public final class TopicCatalogue {
     public static final String REWARD_GROUP = "reward-service";
     /** The prompt-generator's audit consumer's group on prompts. */
     public static final String AUDIT_GROUP = "prompts-audit";
+    /**
+     * {@code max.message.bytes} of rollouts and scored: a group is G trajectories of a whole
+     * negotiation, each with its token ids, log-probs and text, so a large group of long
+     * negotiations reaches several MiB; 16 MiB leaves room for 4 MiB groups several times over.
+     */
+    public static final int GROUP_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    /**
+     * {@code max.message.bytes} of prompts and metrics: a task (scenario and two personas) or a
+     * step's metrics is a few KiB. Kafka's own 1 MiB, which is also a producer's default
+     * {@code max.request.size}: a client that sets nothing fits, and a runaway record is refused
+     * rather than stored.
+     */
+    public static final int SMALL_MAX_MESSAGE_BYTES = 1024 * 1024;
+    /**
+     * {@code max.message.bytes} of checkpoints: a manifest (a URI, hashes, a signature, a few
+     * metrics and one offset per scored partition) is well under 4 KiB; the files themselves are
+     * in the checkpoint store, never on Kafka.
+     */
+    public static final int CHECKPOINT_MAX_MESSAGE_BYTES = 256 * 1024;
 
     private static final Pattern LEGAL_PREFIX = Pattern.compile("[a-zA-Z0-9._-]*");
     private static final long DATA_RETENTION_MS = Duration.ofDays(7).toMillis();
@@ -82,13 +105,16 @@ public final class TopicCatalogue {
             topics.put(topic, topic == LogicalTopic.CHECKPOINTS
                     // One partition keeps versions in order; compaction keeps the latest.
                     ? new TopicSpec(name, 1, replicationFactor,
-                            TopicConfig.CLEANUP_POLICY_COMPACT, FOREVER, accessOf(topic))
+                            TopicConfig.CLEANUP_POLICY_COMPACT, FOREVER,
+                            maxMessageBytesOf(topic), accessOf(topic))
                     : new TopicSpec(name, partitions, replicationFactor,
                             TopicConfig.CLEANUP_POLICY_DELETE, retentionOf(topic),
-                            accessOf(topic)));
+                            maxMessageBytesOf(topic), accessOf(topic)));
+            // A dead letter is the original record's key and bytes plus a few headers: its
+            // topic takes what the data topic takes.
             deadLetters.put(topic, new TopicSpec(name + LogicalTopic.DLQ_SUFFIX, 1,
                     replicationFactor, TopicConfig.CLEANUP_POLICY_DELETE, DLQ_RETENTION_MS,
-                    deadLetterAccessOf(topic)));
+                    maxMessageBytesOf(topic), deadLetterAccessOf(topic)));
         }
     }
 
@@ -105,16 +131,20 @@ public final class TopicCatalogue {
     /** Who writes and reads {@code topic}: what the services' code and configuration do. */
     private static TopicAccess accessOf(LogicalTopic topic) {
         return switch (topic) {
-            case PROMPTS -> new TopicAccess(Set.of(PipelineClient.PROMPT_GENERATOR), List.of(
+            // The operator writes the consumed topics to replay their dead letters.
+            case PROMPTS -> new TopicAccess(Set.of(PipelineClient.PROMPT_GENERATOR,
+                    PipelineClient.OPERATOR), List.of(
                     TopicReader.inGroup(PipelineClient.ROLLOUT_SERVICE, ROLLOUT_GROUP),
                     // Reads the topic's tail to resume a run where it stopped.
                     TopicReader.assigned(PipelineClient.PROMPT_GENERATOR),
                     TopicReader.inGroup(PipelineClient.PROMPT_GENERATOR, AUDIT_GROUP)),
                     Set.of(PipelineClient.PROMPT_GENERATOR, PipelineClient.OBSERVER));
-            case ROLLOUTS -> new TopicAccess(Set.of(PipelineClient.ROLLOUT_SERVICE),
+            case ROLLOUTS -> new TopicAccess(Set.of(PipelineClient.ROLLOUT_SERVICE,
+                    PipelineClient.OPERATOR),
                     List.of(TopicReader.inGroup(PipelineClient.REWARD_SERVICE, REWARD_GROUP)),
                     Set.of(PipelineClient.OBSERVER));
-            case SCORED -> new TopicAccess(Set.of(PipelineClient.REWARD_SERVICE), List.of(
+            case SCORED -> new TopicAccess(Set.of(PipelineClient.REWARD_SERVICE,
+                    PipelineClient.OPERATOR), List.of(
                     TopicReader.assigned(PipelineClient.TRAINER_SERVICE),
                     TopicReader.assigned(PipelineClient.OBSERVER)), Set.of());
             case CHECKPOINTS -> new TopicAccess(Set.of(PipelineClient.TRAINER_SERVICE), List.of(
@@ -125,15 +155,28 @@ public final class TopicCatalogue {
         };
     }
 
-    /** Each consumer that dead-letters what it cannot handle writes the topic's DLQ. */
+    /**
+     * Each consumer that dead-letters what it cannot handle writes the topic's DLQ; the
+     * operator reads every DLQ ({@code ./pipeline dlq}).
+     */
     private static TopicAccess deadLetterAccessOf(LogicalTopic topic) {
-        return switch (topic) {
-            case PROMPTS -> TopicAccess.writtenBy(PipelineClient.ROLLOUT_SERVICE,
+        Set<PipelineClient> writers = switch (topic) {
+            case PROMPTS -> Set.of(PipelineClient.ROLLOUT_SERVICE,
                     PipelineClient.PROMPT_GENERATOR);
-            case ROLLOUTS -> TopicAccess.writtenBy(PipelineClient.REWARD_SERVICE);
-            case SCORED -> TopicAccess.writtenBy(PipelineClient.TRAINER_SERVICE);
+            case ROLLOUTS -> Set.of(PipelineClient.REWARD_SERVICE);
+            case SCORED -> Set.of(PipelineClient.TRAINER_SERVICE);
             // The checkpoint reader counts and logs a bad record; nothing consumes metrics.
-            case CHECKPOINTS, METRICS -> TopicAccess.none();
+            case CHECKPOINTS, METRICS -> Set.of();
+        };
+        return new TopicAccess(writers, List.of(TopicReader.assigned(PipelineClient.OPERATOR)),
+                Set.of());
+    }
+
+    private static int maxMessageBytesOf(LogicalTopic topic) {
+        return switch (topic) {
+            case ROLLOUTS, SCORED -> GROUP_MAX_MESSAGE_BYTES;
+            case PROMPTS, METRICS -> SMALL_MAX_MESSAGE_BYTES;
+            case CHECKPOINTS -> CHECKPOINT_MAX_MESSAGE_BYTES;
         };
     }
 
@@ -161,6 +204,15 @@ public final class TopicCatalogue {
 
     public TopicSpec dlqSpec(LogicalTopic topic) {
         return deadLetters.get(topic);
+    }
+
+    /**
+     * The largest {@code max.message.bytes} of any topic: the broker's {@code message.max.bytes}
+     * and {@code replica.fetch.max.bytes}, and what a client that writes or reads several topics
+     * sizes for.
+     */
+    public int largestMessageBytes() {
+        return all().stream().mapToInt(TopicSpec::maxMessageBytes).max().orElseThrow();
     }
 
     /** Every topic: the data topics in {@link LogicalTopic} order, then their dead letters. */

@@ -14,11 +14,15 @@ import org.apache.kafka.common.config.TopicConfig;
  * @param cleanupPolicy {@link TopicConfig#CLEANUP_POLICY_DELETE} or
  *     {@link TopicConfig#CLEANUP_POLICY_COMPACT}
  * @param retentionMs how long records are kept; -1 keeps them forever
+ * @param maxMessageBytes the largest record batch the topic accepts ({@code max.message.bytes});
+ *     a producer of the topic sets its {@code max.request.size} to it, so that what the
+ *     producer lets through the broker takes, and a consumer its
+ *     {@code max.partition.fetch.bytes}
  * @param access who writes and who reads it: the ACLs of a secured cluster derive from it
  */
 public record TopicSpec(
         String name, int partitions, short replicationFactor, String cleanupPolicy,
-        long retentionMs, TopicAccess access) {
+        long retentionMs, int maxMessageBytes, TopicAccess access) {
 
     public TopicSpec {
         Objects.requireNonNull(name, "name");
@@ -39,6 +43,9 @@ public record TopicSpec(
         if (retentionMs < -1) {
             throw new IllegalArgumentException("retention < -1 for " + name);
         }
+        if (maxMessageBytes < 1) {
+            throw new IllegalArgumentException("max message bytes < 1 for " + name);
+        }
     }
 
     /** True when only the latest record per key is kept. */
@@ -50,7 +57,8 @@ public record TopicSpec(
     public Map<String, String> configs() {
         return Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy,
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs),
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes));
     }
 
     /** The admin-client request that creates this topic. */

@@ -71,8 +71,34 @@ class TopicCatalogueTest {
     @Test
     void specWithoutPartitionsIsRefused() {
         assertThatThrownBy(() -> new TopicSpec(
-                "x", 0, (short) 1, TopicConfig.CLEANUP_POLICY_DELETE, -1, TopicAccess.none()))
+                "x", 0, (short) 1, TopicConfig.CLEANUP_POLICY_DELETE, -1, 1024,
+                TopicAccess.none()))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("messageLimits")
+    void everyTopicAndItsDeadLettersTakeRecordsUpToItsLimit(LogicalTopic topic, int limit) {
+        assertThat(catalogue.spec(topic).maxMessageBytes()).isEqualTo(limit);
+        assertThat(catalogue.dlqSpec(topic).maxMessageBytes()).isEqualTo(limit);
+        assertThat(catalogue.spec(topic).toNewTopic().configs())
+                .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(limit));
+    }
+
+    static Stream<Arguments> messageLimits() {
+        int mib = 1024 * 1024;
+        return Stream.of(
+                Arguments.of(LogicalTopic.PROMPTS, mib),
+                Arguments.of(LogicalTopic.ROLLOUTS, 16 * mib),
+                Arguments.of(LogicalTopic.SCORED, 16 * mib),
+                Arguments.of(LogicalTopic.CHECKPOINTS, 256 * 1024),
+                Arguments.of(LogicalTopic.METRICS, mib));
+    }
+
+    @Test
+    void largestLimitIsThatOfTheGroups() {
+        assertThat(catalogue.largestMessageBytes())
+                .isEqualTo(TopicCatalogue.GROUP_MAX_MESSAGE_BYTES);
     }
 
     @Test
@@ -111,7 +137,12 @@ class TopicCatalogueTest {
                         "DESCRIBE TOPIC alignment.prompts", "DESCRIBE GROUP rollout-service",
                         "DESCRIBE GROUP prompts-audit", "DESCRIBE TOPIC alignment.rollouts",
                         "DESCRIBE GROUP reward-service", "READ TOPIC alignment.scored",
-                        "READ TOPIC alignment.checkpoints", "READ TOPIC alignment.metrics")));
+                        "READ TOPIC alignment.checkpoints", "READ TOPIC alignment.metrics")),
+                Arguments.of(PipelineClient.OPERATOR, List.of(
+                        "READ TOPIC alignment.prompts.dlq", "READ TOPIC alignment.rollouts.dlq",
+                        "READ TOPIC alignment.scored.dlq", "READ TOPIC alignment.checkpoints.dlq",
+                        "READ TOPIC alignment.metrics.dlq", "WRITE TOPIC alignment.prompts",
+                        "WRITE TOPIC alignment.rollouts", "WRITE TOPIC alignment.scored")));
     }
 
     @Test

@@ -76,12 +76,12 @@ public class TrainerService {
                 new KafkaConsumer<>(consumerProperties(settings), new StringDeserializer(),
                         new ByteArrayDeserializer()),
                 new KafkaProducer<>(producerProperties(settings, "trainer-checkpoints",
-                        PolicyCheckpointSerializer.class)),
+                        PolicyCheckpointSerializer.class, TrainerRecordSizes.CHECKPOINT_BYTES)),
                 // One producer for step metrics and held-out evaluations: one topic, in order.
                 new KafkaProducer<>(producerProperties(settings, "trainer-metrics",
-                        MetricsEventSerializer.class)),
+                        MetricsEventSerializer.class, TrainerRecordSizes.METRICS_BYTES)),
                 new KafkaProducer<>(producerProperties(settings, "trainer-dead-letters",
-                        ByteArraySerializer.class)),
+                        ByteArraySerializer.class, TrainerRecordSizes.SCORED_GROUP_BYTES)),
                 meters, Clock.systemUTC(), settings.asMap());
         thread = new Thread(() -> {
             try {
@@ -124,8 +124,9 @@ public class TrainerService {
     private static Map<String, Object> consumerProperties(KafkaClientSettings settings) {
         Map<String, Object> props = settings.assignedConsumer("trainer-scored");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
-        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, TrainerRecordSizes.SCORED_FETCH_BYTES);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                TrainerRecordSizes.SCORED_GROUP_BYTES);
         return props;
     }
 
@@ -139,10 +140,14 @@ public class TrainerService {
         return KafkaClientSettings.of(settings);
     }
 
-    /** A producer's settings; the Kafka client makes and configures its serializers. */
+    /**
+     * A producer's settings, its largest request that of its topic; the Kafka client makes and
+     * configures its serializers.
+     */
     private static Map<String, Object> producerProperties(KafkaClientSettings settings,
-            String clientId, Class<?> valueSerializer) {
+            String clientId, Class<?> valueSerializer, int maxRequestSize) {
         Map<String, Object> props = settings.producer(clientId);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestSize);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, valueSerializer);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
