@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
  * loading, until {@code expires_at}. The trainer's retention keeps every version an unexpired
  * lease names; an expired lease (a replica killed without a clean stop) counts for nothing.
  *
- * <pre>{@code {"replica":"rollout-7f9c-0","serving":12,"loading":14,"expires_at":"2026-11-26T10:00:30Z"}}</pre>
+ * <pre>{@code
+ * {"replica":"rollout-0","serving":12,"loading":14,"expires_at":"2026-11-26T10:00:30Z"}
+ * }</pre>
  *
  * @param replica the replica's id, also the file's name: letters, digits, {@code . _ -}
  * @param serving the version served (0: the base model, no folder)

@@ -126,7 +126,8 @@ public final class CheckpointLeases {
     private static CheckpointLease fromJson(JsonNode json) {
         JsonNode serving = json.path("serving");
         JsonNode loading = json.path("loading");
-        if (!serving.canConvertToLong() || !(loading.isNull() || loading.isMissingNode() || loading.canConvertToLong())
+        boolean noLoading = loading.isNull() || loading.isMissingNode();
+        if (!serving.canConvertToLong() || !(noLoading || loading.canConvertToLong())
                 || !json.path("replica").isTextual() || !json.path("expires_at").isTextual()) {
             throw new IllegalArgumentException("needs replica, serving, loading and expires_at");
         }

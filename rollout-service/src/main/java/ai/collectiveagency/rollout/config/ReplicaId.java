@@ -39,6 +39,7 @@ public final class ReplicaId {
         if (safe.isEmpty()) {
             safe = "rollout";
         }
-        return safe.substring(0, Math.min(safe.length(), 180)) + "-" + ProcessHandle.current().pid();
+        String hostPart = safe.substring(0, Math.min(safe.length(), 180));
+        return hostPart + "-" + ProcessHandle.current().pid();
     }
 }

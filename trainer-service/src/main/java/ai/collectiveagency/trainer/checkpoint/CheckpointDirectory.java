@@ -22,10 +22,10 @@ import org.apache.commons.io.FileUtils;
  * last; every file and folder of it is forced to disk ({@link DurableFiles}), then it is renamed
  * into place and the store's own directory is forced, so a reader (or a trainer restarting after
  * a crash, even a power cut) never sees a half-written one under a version's name; leftovers of
- * a crash are removed before the next write. {@link CheckpointRetention} prunes old versions. A version folder
- * that fails its manifest (tampered, or damaged on disk) is skipped by {@link #latestValid()}
- * and, when the trainer comes to write that version again, moved aside to
- * {@code .v<n>.corrupt-<millis>/} (kept for inspection, never read).
+ * a crash are removed before the next write. A version folder that fails its manifest (tampered,
+ * or damaged on disk) is skipped by {@link #latestValid()} and, when the trainer comes to write
+ * that version again, moved aside to {@code .v<n>.corrupt-<millis>/} (kept for inspection, never
+ * read). {@link CheckpointRetention} prunes old versions.
  */
 public final class CheckpointDirectory {
 
