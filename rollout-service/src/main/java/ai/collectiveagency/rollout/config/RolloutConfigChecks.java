@@ -53,8 +53,9 @@ public final class RolloutConfigChecks {
             problems.add("rollout.batch.max-queued must be >= rollout.batch.max-tasks ("
                     + batch.maxTasks() + "), was " + batch.maxQueued());
         }
-        config.replicaId().filter(id -> !id.isBlank() && !ReplicaId.valid(id)).ifPresent(id -> problems.add(
-                "rollout.replica-id must match " + ReplicaId.PATTERN + ", was '" + id + "'"));
+        config.replicaId().filter(id -> !id.isBlank() && !ReplicaId.valid(id))
+                .ifPresent(id -> problems.add("rollout.replica-id must match "
+                        + ReplicaId.PATTERN + ", was '" + id + "'"));
         agreement(problems, config.agreement());
         return problems;
     }
