@@ -59,6 +59,12 @@ public interface RewardConfig {
      */
     Map<String, String> stage();
 
+    /**
+     * This replica's name in the fleet (a pod name): part of its Kafka transactional id.
+     * Default: {@code <host name>-<pid>}.
+     */
+    Optional<String> replicaId();
+
     /** How many groups are scored as one batch (and one transaction). */
     @WithDefault("8")
     int batchSize();

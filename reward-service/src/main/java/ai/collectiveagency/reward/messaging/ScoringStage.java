@@ -51,7 +51,8 @@ public class ScoringStage {
         this.scorer = scorer;
         this.registry = registry;
         // Bad keys stop the start here, each named (StageSettings documents them).
-        this.stage = StageSettings.read(configuration::getOptionalValue, "reward.stage");
+        this.stage = StageSettings.read(configuration::getOptionalValue, "reward.stage",
+                config.replicaId().orElseGet(StageSettings::defaultReplicaId));
         if (config.outageMaxHold().compareTo(stage.maxBatchDuration()) >= 0) {
             throw new IllegalArgumentException("invalid configuration:\n  reward.outage-max-hold ("
                     + config.outageMaxHold() + ") must be shorter than "

@@ -8,7 +8,9 @@ import ai.collectiveagency.rollout.serving.PolicyRunner;
 import ai.collectiveagency.rollout.serving.ServedPolicy;
 import ai.collectiveagency.schemas.CheckpointFormat;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.kafka.RecordFailure;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
@@ -25,8 +27,16 @@ import java.util.function.UnaryOperator;
  * counted, and the served policy stays as it was: a refused record, whatever version it claims,
  * never changes what later records are compared against (only an adopted one does).
  *
+ * <p>A refusal that a slow shared file system can explain (files missing or not yet the bytes
+ * listed: {@link VerifyAttempts#RETRIED}) is tried again, {@code rollout.checkpoints.verify-
+ * attempts} times in all with a doubling backoff, before it counts; any other refusal counts at
+ * once. An {@link Error} while adopting (other than the JVM failing, which is rethrown) refuses
+ * that checkpoint as {@code load} like an exception. The {@link AdoptionListener} hears which
+ * version is being loaded before its files are read, and which one is served after.
+ *
  * <pre>{@code
- * CheckpointAdopter adopter = new CheckpointAdopter(runner, verifier, metrics);
+ * CheckpointAdopter adopter = new CheckpointAdopter(runner, verifier, metrics,
+ *         VerifyAttempts.of(config), lease);
  * adopter.adoptNewest(records);     // tries the newest first, falls back to older ones
  * }</pre>
  */
@@ -39,14 +49,24 @@ public final class CheckpointAdopter {
     private final CheckpointLoader loader;
     private final CheckpointMetrics metrics;
     private final Policy base; // the base model, which LORA adapters apply to
+    private final VerifyAttempts attempts;
+    private final AdoptionListener listener;
 
+    /** An adopter that refuses at the first failure and tells nobody what it loads. */
     public CheckpointAdopter(PolicyRunner runner, CheckpointVerifier verifier,
             CheckpointMetrics metrics) {
+        this(runner, verifier, metrics, VerifyAttempts.ONCE, AdoptionListener.NONE);
+    }
+
+    CheckpointAdopter(PolicyRunner runner, CheckpointVerifier verifier, CheckpointMetrics metrics,
+            VerifyAttempts attempts, AdoptionListener listener) {
         this.runner = runner;
         this.verifier = verifier;
         this.loader = new CheckpointLoader(verifier.base().folder());
         this.metrics = metrics;
         this.base = runner.current().policy();
+        this.attempts = attempts;
+        this.listener = listener;
     }
 
     /**
@@ -73,33 +93,73 @@ public final class CheckpointAdopter {
      * @return whether it is served now
      */
     public synchronized boolean adopt(PolicyCheckpoint checkpoint) {
-        long loadNanos;
-        long swapNanos;
-        try {
-            Timer.Sample loading = Timer.start();
-            VerifiedCheckpoint verified = verifier.verify(checkpoint, runner.current().version());
-            UnaryOperator<ServedPolicy> install = load(verified);
-            loadNanos = loading.stop(metrics.load());
-            Timer.Sample swapping = Timer.start();
-            runner.swap(install).join();
-            swapNanos = swapping.stop(metrics.swap());
-        } catch (CheckpointRefusedException e) {
-            refuse(e);
-            return false;
-        } catch (RuntimeException e) {
-            // a swap that failed on the worker comes wrapped by join()
-            Throwable cause = e instanceof CompletionException && e.getCause() != null
-                    ? e.getCause() : e;
-            refuse(new CheckpointRefusedException(RefusalReason.LOAD, "checkpoint version "
-                    + checkpoint.getVersion() + ": " + cause, cause));
-            return false;
+        // a version not above the served one is refused before any file is read
+        boolean reads = checkpoint.getVersion() > runner.current().version();
+        if (reads) {
+            listener.loading(checkpoint.getVersion());
         }
+        try {
+            return adoptWithinAttempts(checkpoint);
+        } finally {
+            if (reads) {
+                listener.settled(runner.current().version());
+            }
+        }
+    }
+
+    private boolean adoptWithinAttempts(PolicyCheckpoint checkpoint) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                install(checkpoint);
+                return true;
+            } catch (CheckpointRefusedException e) {
+                if (!attempts.retries(e.reason(), attempt) || !waitAfter(attempt, e)) {
+                    refuse(e);
+                    return false;
+                }
+            } catch (RuntimeException | Error e) {
+                if (RecordFailure.of(e) == RecordFailure.FATAL) {
+                    throw e;
+                }
+                // a swap that failed on the worker comes wrapped by join()
+                Throwable cause = e instanceof CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                refuse(new CheckpointRefusedException(RefusalReason.LOAD, "checkpoint version "
+                        + checkpoint.getVersion() + ": " + cause, cause));
+                return false;
+            }
+        }
+    }
+
+    /** Verifies, loads and swaps {@code checkpoint} in, or throws why not. */
+    private void install(PolicyCheckpoint checkpoint) {
+        Timer.Sample loading = Timer.start();
+        VerifiedCheckpoint verified = verifier.verify(checkpoint, runner.current().version());
+        UnaryOperator<ServedPolicy> install = load(verified);
+        long loadNanos = loading.stop(metrics.load());
+        Timer.Sample swapping = Timer.start();
+        runner.swap(install).join();
+        long swapNanos = swapping.stop(metrics.swap());
         metrics.adopted();
         LOG.log(System.Logger.Level.INFO, "serving checkpoint version " + checkpoint.getVersion()
                 + " (" + checkpoint.getFormat() + ", step " + checkpoint.getStep() + ", "
                 + checkpoint.getUri() + "): verified and loaded in " + loadNanos / 1_000_000
                 + " ms, installed " + swapNanos / 1_000_000 + " ms later");
-        return true;
+    }
+
+    /** Waits before attempt {@code attempt + 1}; false when interrupted (then it refuses). */
+    private boolean waitAfter(int attempt, CheckpointRefusedException refusal) {
+        Duration wait = attempts.waitAfter(attempt);
+        LOG.log(System.Logger.Level.INFO, "checkpoint not ready (" + refusal.reason().tag()
+                + ", attempt " + attempt + " of " + attempts.attempts() + "): "
+                + refusal.getMessage() + "; trying again in " + wait.toMillis() + " ms");
+        try {
+            Thread.sleep(wait.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private void refuse(CheckpointRefusedException e) {

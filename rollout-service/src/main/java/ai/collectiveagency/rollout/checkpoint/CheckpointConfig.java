@@ -44,4 +44,39 @@ public interface CheckpointConfig {
      * mounted here; required while enabled.
      */
     Optional<Path> storeRoot();
+
+    /**
+     * How often a checkpoint whose files are missing or do not match their digests is verified
+     * and loaded, in all, before it is refused for good: a shared file system may show a
+     * folder before all its bytes. Refusals that timing cannot explain (the signature, the
+     * version, the base model, the URI) are never retried.
+     */
+    @WithDefault("3")
+    int verifyAttempts();
+
+    /** The wait before the second attempt; it doubles before each further one. */
+    @WithDefault("1s")
+    Duration verifyBackoff();
+
+    /**
+     * How often this replica renews its lease in {@code <store-root>/.leases/}, which tells the
+     * trainer's retention which versions it serves and loads.
+     */
+    @WithDefault("10s")
+    Duration leaseRenewInterval();
+
+    /**
+     * How long a lease holds unless renewed (3x the renew interval by default): a replica
+     * killed without a clean stop protects its versions this much longer. Longer than
+     * {@link #leaseRenewInterval()}, and well above the clock skew between machines.
+     */
+    @WithDefault("30s")
+    Duration leaseExpiry();
+
+    /**
+     * How long the follower may hold announced checkpoints without finishing them (verifying,
+     * loading, retries included) before liveness reports it stalled.
+     */
+    @WithDefault("10m")
+    Duration stallAfter();
 }

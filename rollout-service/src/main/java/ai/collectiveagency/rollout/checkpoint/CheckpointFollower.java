@@ -1,9 +1,11 @@
 package ai.collectiveagency.rollout.checkpoint;
 
+import ai.collectiveagency.policy.checkpoint.CheckpointLeases;
+import ai.collectiveagency.rollout.config.ReplicaId;
 import ai.collectiveagency.rollout.config.RolloutConfig;
 import ai.collectiveagency.rollout.negotiation.ModelName;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
-import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.health.WorkerWatch;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,24 +15,36 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.kafka.common.errors.WakeupException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Follows the checkpoints topic for the life of the service. At start-up, before the rollout
  * batcher starts (this observer runs first), it reads the topic to its end and adopts the
  * newest valid checkpoint, so the first group already comes from it; then a daemon thread keeps
- * reading and adopts each newer one in the background while the policy worker keeps serving.
- * What it trusts ({@link CheckpointTrust}: the trainer's public keys, the store root) and the
- * base model's identity are read at start-up, only when checkpoints are enabled.
+ * reading and adopts each newer one in the background while the policy worker keeps serving
+ * ({@link CheckpointFollowLoop}: it survives any failure but the JVM's, and its
+ * {@link WorkerWatch}, {@value #WATCH}, is in the service's liveness check). What it trusts
+ * ({@link CheckpointTrust}: the trainer's public keys, the store root) and the base model's
+ * identity are read at start-up, only when checkpoints are enabled. While it follows, the
+ * replica keeps a lease in the store ({@link ReplicaLease}, renewed on its own thread so a long
+ * load does not let it lapse) and removes it on a clean stop.
  */
 @ApplicationScoped
 public class CheckpointFollower {
+
+    /** The follower's {@link WorkerWatch} name and bean identifier. */
+    public static final String WATCH = "checkpoint-follower";
 
     private static final System.Logger LOG = System.getLogger(CheckpointFollower.class.getName());
 
@@ -40,10 +54,13 @@ public class CheckpointFollower {
     private final Set<String> baseNames;
     private final Path baseFolder;
     private final CheckpointMetrics metrics;
-    private CheckpointAdopter adopter;
-    private volatile boolean running = true;
+    private final String replicaId;
+    private final WorkerWatch watch;
     private CheckpointTopicReader reader;
+    private CheckpointFollowLoop loop;
     private Thread thread;
+    private ReplicaLease lease;
+    private ScheduledExecutorService leaseRenewal;
 
     CheckpointFollower(PolicyRunner runner, RolloutConfig rollout, CheckpointConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafka,
@@ -52,10 +69,20 @@ public class CheckpointFollower {
         this.kafka = kafka;
         this.metrics = new CheckpointMetrics(registry);
         this.runner = runner;
+        this.replicaId = ReplicaId.of(rollout.replicaId());
+        this.watch = new WorkerWatch(WATCH, config.stallAfter());
         this.baseFolder = rollout.model();
         // base_model may name the base as its folder does or as it is served (rollout.model-name)
         this.baseNames = new TreeSet<>(List.of(ModelName.of(rollout.model()),
                 runner.current().modelName()));
+    }
+
+    /** The follower thread's watch, in the liveness check ({@code WorkerLiveness}). */
+    @Produces
+    @Singleton
+    @Identifier(WATCH)
+    WorkerWatch watch() {
+        return watch;
     }
 
     /** The meters, for tests and the health of operations. */
@@ -70,10 +97,12 @@ public class CheckpointFollower {
                     + " rollout.checkpoints.public-keys and rollout.checkpoints.store-root");
             return;
         }
+        CheckpointConfigChecks.requireValid(config);
         CheckpointTrust trust = CheckpointTrust.of(config); // stops start-up naming the key
         BaseModel base = BaseModel.of(baseFolder, baseNames);
-        adopter = new CheckpointAdopter(runner, new CheckpointVerifier(trust.keys(),
-                trust.store(), base), metrics);
+        startLease(trust.store().root());
+        CheckpointAdopter adopter = new CheckpointAdopter(runner, new CheckpointVerifier(
+                trust.keys(), trust.store(), base), metrics, VerifyAttempts.of(config), lease);
         LOG.log(System.Logger.Level.INFO, "following checkpoints signed by keys "
                 + trust.keys().keyIds() + " under " + trust.store().root() + " for base model "
                 + baseFolder + " (sha256 " + base.sha256() + ")");
@@ -82,47 +111,45 @@ public class CheckpointFollower {
         reader = new CheckpointTopicReader(KafkaClientSettings.of(kafka), config.topic(),
                 new PolicyCheckpointDeserializer(), metrics);
         adopter.adoptNewest(reader.readToEnd(config.startupTimeout()));
-        thread = new Thread(this::follow, "checkpoint-follower");
+        loop = new CheckpointFollowLoop(reader::poll, adopter::adoptNewest, watch,
+                config.pollInterval());
+        thread = new Thread(loop, WATCH);
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void follow() {
-        while (running) {
-            try {
-                List<PolicyCheckpoint> checkpoints = reader.poll(config.pollInterval());
-                if (!checkpoints.isEmpty()) {
-                    adopter.adoptNewest(checkpoints);
-                }
-            } catch (WakeupException e) {
-                return; // stopping
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                LOG.log(System.Logger.Level.ERROR, "reading " + config.topic() + " failed", e);
-                sleep();
-            }
-        }
-    }
-
-    private void sleep() {
-        try {
-            Thread.sleep(config.pollInterval().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Writes this replica's lease now and renews it on a thread of its own. */
+    private void startLease(Path storeRoot) {
+        lease = new ReplicaLease(CheckpointLeases.of(storeRoot), replicaId,
+                runner.current().version(), config.leaseExpiry(), Clock.systemUTC());
+        lease.renew();
+        leaseRenewal = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread renewal = new Thread(r, "checkpoint-lease");
+            renewal.setDaemon(true);
+            return renewal;
+        });
+        long every = config.leaseRenewInterval().toMillis();
+        leaseRenewal.scheduleWithFixedDelay(lease::renew, every, every, TimeUnit.MILLISECONDS);
+        LOG.log(System.Logger.Level.INFO, "checkpoint lease of replica " + replicaId + " in "
+                + storeRoot.resolve(CheckpointLeases.FOLDER) + ", renewed every "
+                + config.leaseRenewInterval() + ", holding " + config.leaseExpiry());
     }
 
     void stop(@Observes ShutdownEvent stopping) throws InterruptedException {
-        running = false;
-        if (reader == null) {
-            return;
+        if (loop != null) {
+            loop.stop();
         }
-        reader.wakeup();
-        if (thread != null) {
-            thread.join(10_000);
+        if (reader != null) {
+            reader.wakeup();
+            if (thread != null) {
+                thread.join(10_000);
+            }
+            reader.close();
         }
-        reader.close();
+        if (leaseRenewal != null) {
+            leaseRenewal.shutdownNow();
+            leaseRenewal.awaitTermination(5, TimeUnit.SECONDS);
+            lease.close();
+        }
     }
 }

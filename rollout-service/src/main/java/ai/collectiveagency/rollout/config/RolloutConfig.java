@@ -22,6 +22,13 @@ public interface RolloutConfig {
     /** Name of the model in groups and on {@code /v1/models}; default: config.json's name. */
     Optional<String> modelName();
 
+    /**
+     * This replica's id, unique in the fleet: it names the replica's checkpoint lease
+     * ({@code <store-root>/.leases/<id>.json}); letters, digits, {@code . _ -}. Default: the
+     * host name and the process id ({@link ReplicaId}); Kubernetes sets the pod's name.
+     */
+    Optional<String> replicaId();
+
     /** Trajectories sampled per task (G); rewards are compared within a group. */
     @WithDefault("8")
     int groupSize();

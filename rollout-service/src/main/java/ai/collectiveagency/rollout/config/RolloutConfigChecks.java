@@ -49,6 +49,9 @@ public final class RolloutConfigChecks {
         if (batch.maxWait().isNegative()) {
             problems.add("rollout.batch.max-wait must be >= 0, was " + batch.maxWait());
         }
+        config.replicaId().filter(id -> !id.isBlank() && !ReplicaId.valid(id))
+                .ifPresent(id -> problems.add("rollout.replica-id must match "
+                        + ReplicaId.PATTERN + ", was '" + id + "'"));
         agreement(problems, config.agreement());
         return problems;
     }

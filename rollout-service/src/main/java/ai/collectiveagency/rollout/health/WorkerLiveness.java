@@ -4,19 +4,30 @@ import ai.collectiveagency.schemas.health.WorkerWatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.StreamSupport;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * DOWN when any worker thread of the service has died or holds work without progress
- * ({@link WorkerWatch}), so that the orchestrator restarts the process. A worker joins by
- * producing its {@code WorkerWatch} as a bean (any qualifier).
+ * The service's worker threads in one liveness check, {@code worker-threads}: DOWN when any
+ * {@link WorkerWatch} is (its thread died, or held work without progress too long), with each
+ * watch's state as data. Every {@code WorkerWatch} bean is collected, so a worker joins the
+ * check by producing its watch as a bean with a qualifier of its own:
+ *
+ * <pre>{@code
+ * @Produces @Singleton @Identifier("rollout-batcher")
+ * WorkerWatch watch() { return watch; }
+ * }</pre>
  */
 @Liveness
 @ApplicationScoped
 public class WorkerLiveness implements HealthCheck {
+
+    static final String NAME = "worker-threads";
 
     private final Instance<WorkerWatch> watches;
 
@@ -26,8 +37,10 @@ public class WorkerLiveness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("workers").up();
-        for (WorkerWatch watch : watches) {
+        List<WorkerWatch> all = StreamSupport.stream(watches.spliterator(), false)
+                .sorted(Comparator.comparing(WorkerWatch::name)).toList();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).up();
+        for (WorkerWatch watch : all) {
             WorkerWatch.Status status = watch.status();
             response.withData(watch.name(), status.detail());
             if (!status.up()) {

@@ -1,6 +1,7 @@
 package ai.collectiveagency.rollout.messaging;
 
 import ai.collectiveagency.rollout.config.AgreementChecks;
+import ai.collectiveagency.rollout.config.ReplicaId;
 import ai.collectiveagency.rollout.config.RolloutConfig;
 import ai.collectiveagency.rollout.negotiation.NegotiationSettings;
 import ai.collectiveagency.rollout.negotiation.PromptTemplates;
@@ -63,7 +64,8 @@ public class RolloutStage {
         this.agreementChecks = agreementChecks;
         this.registry = registry;
         // Bad keys stop the start here, each named (StageSettings documents them).
-        this.stage = StageSettings.read(configuration::getOptionalValue, "rollout.stage");
+        this.stage = StageSettings.read(configuration::getOptionalValue, "rollout.stage",
+                ReplicaId.of(config.replicaId()));
         this.watch = new WorkerWatch("rollout-stage", stage.maxBatchDuration());
     }
 

@@ -1,10 +1,13 @@
 package ai.collectiveagency.rollout.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.policy.checkpoint.AdapterCheckpoint;
+import ai.collectiveagency.policy.checkpoint.CheckpointLease;
+import ai.collectiveagency.policy.checkpoint.CheckpointLeases;
 import ai.collectiveagency.rollout.negotiation.TeacherForcing;
 import ai.collectiveagency.rollout.negotiation.TestTasks;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
@@ -25,6 +28,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -77,6 +81,9 @@ class CheckpointSwapTest {
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL prometheus;
+
+    @TestHTTPResource(value = "/health/live", management = true)
+    URL liveness;
 
     @Test
     @Order(1)
@@ -173,6 +180,19 @@ class CheckpointSwapTest {
                     .containsPattern(
                             "rollout_checkpoints_refused_total\\{reason=\"unknown_key\",?} 2\\.0");
         }
+    }
+
+    @Test
+    @Order(4)
+    void theFollowerIsLiveAndItsLeaseNamesTheServedVersion() throws Exception {
+        try (InputStream in = liveness.openStream()) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("\"worker-threads\"").contains("\"checkpoint-follower\"")
+                    .doesNotContain("DOWN");
+        }
+        assertThat(CheckpointLeases.of(store).heldAt(Instant.now()))
+                .extracting(CheckpointLease::serving, CheckpointLease::loading)
+                .containsExactly(tuple(4L, null));
     }
 
     /** A record that is no PolicyCheckpoint: skipped and counted, the next one still read. */

@@ -19,11 +19,13 @@ import org.apache.commons.io.FileUtils;
 /**
  * The checkpoint store as a directory: version {@code n} lives in {@code v<n>/} (zero-padded).
  * A checkpoint is written into a hidden {@code .v<n>.partial/} folder, its {@code manifest.json}
- * last, then renamed into place, so a reader (or a trainer restarting after a crash) never sees
- * a half-written one; leftovers of a crash are removed before the next write. A version folder
- * that fails its manifest (tampered, or damaged on disk) is skipped by {@link #latestValid()}
- * and, when the trainer comes to write that version again, moved aside to
- * {@code .v<n>.corrupt-<millis>/} (kept for inspection, never read).
+ * last; every file and folder of it is forced to disk ({@link DurableFiles}), then it is renamed
+ * into place and the store's own directory is forced, so a reader (or a trainer restarting after
+ * a crash, even a power cut) never sees a half-written one under a version's name; leftovers of
+ * a crash are removed before the next write. A version folder that fails its manifest (tampered,
+ * or damaged on disk) is skipped by {@link #latestValid()} and, when the trainer comes to write
+ * that version again, moved aside to {@code .v<n>.corrupt-<millis>/} (kept for inspection, never
+ * read). {@link CheckpointRetention} prunes old versions.
  */
 public final class CheckpointDirectory {
 
@@ -64,7 +66,9 @@ public final class CheckpointDirectory {
             contents.accept(partial);
             Files.deleteIfExists(partial.resolve(Sha256Manifest.FILE));
             Sha256Manifest.write(partial);
+            DurableFiles.tree(partial);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.directory(root);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + target, e);
@@ -115,6 +119,11 @@ public final class CheckpointDirectory {
         return Optional.empty();
     }
 
+    /** Every version folder ({@code v<n>/}, valid or not), newest first. */
+    public List<Path> versionFolders() {
+        return versionsNewestFirst();
+    }
+
     private List<Path> versionsNewestFirst() {
         if (!Files.isDirectory(root)) {
             return List.of();
@@ -128,7 +137,8 @@ public final class CheckpointDirectory {
         }
     }
 
-    private static long versionOf(Path folder) {
+    /** The version a folder of {@link #versionFolders()} holds. */
+    public static long versionOf(Path folder) {
         Matcher m = VERSION.matcher(folder.getFileName().toString());
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }

@@ -101,6 +101,9 @@ public interface TrainerConfig {
     @WithDefault("runs/checkpoints")
     Path store();
 
+    /** How many checkpoints the store keeps, keys under {@code trainer.checkpoints.}. */
+    Checkpoints checkpoints();
+
     /** Steps after which the trainer stops (with a checkpoint); 0: no end. */
     @WithDefault("0")
     long maxSteps();
@@ -139,6 +142,24 @@ public interface TrainerConfig {
         /** Seeds the random initialisation of the A matrices. */
         @WithDefault("0")
         long seed();
+    }
+
+    /**
+     * Checkpoint retention, keys under {@code trainer.checkpoints.}: after each checkpoint the
+     * store keeps the newest {@link #keep()} versions, the versions rollout replicas lease
+     * (serve or load), and the pinned ones; the rest are deleted ({@code CheckpointRetention}).
+     */
+    interface Checkpoints {
+
+        /** The newest versions kept, at least 1. */
+        @WithDefault("5")
+        int keep();
+
+        /**
+         * Versions never deleted, comma-separated (e.g. the ones an evaluation refers to); the
+         * store's {@code PINNED} file adds more without a restart.
+         */
+        Optional<List<Long>> pinned();
     }
 
     /** Checkpoint signing, keys under {@code trainer.signing.}. */

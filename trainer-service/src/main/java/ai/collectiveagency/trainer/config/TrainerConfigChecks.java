@@ -51,6 +51,10 @@ public final class TrainerConfigChecks {
         atLeast(problems, "trainer.max-staleness", config.maxStaleness(), 0);
         atLeast(problems, "trainer.checkpoint-every", config.checkpointEvery(), 1);
         atLeast(problems, "trainer.max-steps", config.maxSteps(), 0);
+        atLeast(problems, "trainer.checkpoints.keep", config.checkpoints().keep(), 1);
+        for (long version : config.checkpoints().pinned().orElse(List.of())) {
+            atLeast(problems, "trainer.checkpoints.pinned", version, 1);
+        }
         if (config.mode() == TrainerConfig.Mode.LORA) {
             atLeast(problems, "trainer.lora.rank", config.lora().rank(), 1);
             if (!(config.lora().alpha() > 0)) {

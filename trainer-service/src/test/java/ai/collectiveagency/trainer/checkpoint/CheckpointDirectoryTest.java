@@ -58,6 +58,20 @@ class CheckpointDirectoryTest {
     }
 
     @Test
+    void nestedFoldersAreForcedAndPublishedWithTheVersion() throws IOException {
+        CheckpointDirectory store = new CheckpointDirectory(root);
+
+        Path v1 = store.write(1, f -> {
+            file(f, "weights", "w1");
+            file(f.resolve("optimizer"), "optimizer.json", "{}");
+        });
+
+        Sha256Manifest.verify(v1);
+        assertThat(Files.readString(v1.resolve("optimizer/optimizer.json"))).isEqualTo("{}");
+        assertThat(names()).containsExactly("v000001");
+    }
+
+    @Test
     void partialFoldersOfAnyVersionAreRemovedBeforeAWrite() throws IOException {
         file(root.resolve(".v7.partial"), "weights", "left by a crash");
         file(root.resolve(".v3.partial"), "weights", "left by a crash");

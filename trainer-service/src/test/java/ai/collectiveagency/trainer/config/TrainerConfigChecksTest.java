@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.collectiveagency.policy.grpo.LossAggregation;
 import ai.collectiveagency.trainer.TestConfigs;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,18 @@ class TrainerConfigChecksTest {
                 "trainer.max-staleness must be >= 0, was -1",
                 "trainer.checkpoint-every must be >= 1, was 0",
                 "trainer.lora.rank must be >= 1, was 0");
+    }
+
+    @Test
+    void retentionKeepsAtLeastOneVersionAndPinsRealVersions() {
+        assertThat(config(Map.of()).checkpoints().keep()).isEqualTo(5);
+        TrainerConfig config = config(Map.of("trainer.checkpoints.keep", "0",
+                "trainer.checkpoints.pinned", "3,0"));
+
+        assertThat(config.checkpoints().pinned()).contains(List.of(3L, 0L));
+        assertThat(TrainerConfigChecks.problems(config)).containsExactlyInAnyOrder(
+                "trainer.checkpoints.keep must be >= 1, was 0",
+                "trainer.checkpoints.pinned must be >= 1, was 0");
     }
 
     @Test

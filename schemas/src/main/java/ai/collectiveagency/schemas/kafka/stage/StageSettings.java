@@ -23,16 +23,19 @@ import java.util.regex.Pattern;
  * @param outputTopic {@code output-topic}: where results go
  * @param deadLetterTopic {@code dead-letter-topic}: records that cannot be handled, with why
  * @param consumerGroup {@code consumer-group}: shared by every replica of the service
- * @param replicaId {@code replica-id}: this replica's name, unique in the fleet and the same
- *     across its restarts (a pod name); the transactional id is
- *     {@code <consumer-group>-<replica-id>}. Default: the host name
+ * @param replicaId this replica's name in the fleet (the service's {@code replica-id} key, a pod
+ *     name; default {@link #defaultReplicaId()}); the transactional id is
+ *     {@code <consumer-group>-<replica-id>}. Kafka fences a killed replica's producer by the
+ *     consumer group's generation (KIP-447), so the id need not survive a restart; a
+ *     transaction a killed replica left open is aborted after {@code transaction-timeout}
  * @param maxAttempts {@code max-attempts} (3): attempts at one failing input before the DLQ
  * @param retryBackoff {@code retry-backoff} (2s): pause before a failed input is tried again,
  *     and after an aborted transaction
  * @param maxBatchDuration {@code max-batch-duration} (30m): the longest one batch may take; a
  *     replica silent for longer loses its partitions (Kafka's max.poll.interval.ms)
- * @param transactionTimeout {@code transaction-timeout} (30s): Kafka's transaction.timeout.ms;
- *     a transaction is open only while a handled batch is written
+ * @param transactionTimeout {@code transaction-timeout} (10s): Kafka's transaction.timeout.ms;
+ *     a transaction is open only while a handled batch is written, and one a killed replica
+ *     left open holds back read_committed readers for at most this long
  * @param maxMessageBytes {@code max-message-bytes} (16777216): the largest record read or
  *     written, the topics' max.message.bytes in the catalogue
  */
@@ -48,7 +51,7 @@ public record StageSettings(String inputTopic, String outputTopic, String deadLe
      *
      * @throws IllegalArgumentException listing every bad value, each with its key
      */
-    public static StageSettings read(Lookup config, String prefix) {
+    public static StageSettings read(Lookup config, String prefix, String replicaId) {
         List<String> problems = new ArrayList<>();
         Map<String, String> names = new LinkedHashMap<>();
         for (String key : List.of("input-topic", "output-topic", "dead-letter-topic",
@@ -64,10 +67,10 @@ public record StageSettings(String inputTopic, String outputTopic, String deadLe
             problems.add(prefix + ".input-topic must differ from the output and dead-letter "
                     + "topics, was " + names.get("input-topic"));
         }
-        Optional<String> replica = config.getOptionalValue(prefix + ".replica-id", String.class);
-        replica.filter(id -> !LEGAL_REPLICA_ID.matcher(id).matches()).ifPresent(id ->
-                problems.add(prefix + ".replica-id may hold letters, digits, '.', '_' and '-' "
-                        + "only, was '" + id + "'"));
+        if (!LEGAL_REPLICA_ID.matcher(replicaId).matches()) {
+            problems.add("the replica id may hold letters, digits, '.', '_' and '-' only, was '"
+                    + replicaId + "'");
+        }
         int maxAttempts = config.getOptionalValue(prefix + ".max-attempts", Integer.class)
                 .orElse(3);
         if (maxAttempts < 1) {
@@ -76,7 +79,7 @@ public record StageSettings(String inputTopic, String outputTopic, String deadLe
         Duration backoff = duration(config, prefix + ".retry-backoff", "2s", true, problems);
         Duration batch = duration(config, prefix + ".max-batch-duration", "30m", false,
                 problems);
-        Duration transaction = duration(config, prefix + ".transaction-timeout", "30s", false,
+        Duration transaction = duration(config, prefix + ".transaction-timeout", "10s", false,
                 problems);
         int maxMessageBytes = config.getOptionalValue(prefix + ".max-message-bytes",
                 Integer.class).orElse(16 * 1024 * 1024);
@@ -89,7 +92,7 @@ public record StageSettings(String inputTopic, String outputTopic, String deadLe
         }
         return new StageSettings(names.get("input-topic"), names.get("output-topic"),
                 names.get("dead-letter-topic"), names.get("consumer-group"),
-                replica.orElseGet(StageSettings::hostName), maxAttempts, backoff, batch,
+                replicaId, maxAttempts, backoff, batch,
                 transaction, maxMessageBytes);
     }
 
@@ -124,15 +127,22 @@ public record StageSettings(String inputTopic, String outputTopic, String deadLe
         <T> Optional<T> getOptionalValue(String key, Class<T> type);
     }
 
-    private static String hostName() {
-        String fromEnvironment = System.getenv("HOSTNAME");
-        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-            return fromEnvironment;
-        }
+    /**
+     * {@code <host name>-<pid>}: unique among the processes that share a machine, for a replica
+     * given no name (a pod is given its own).
+     */
+    public static String defaultReplicaId() {
+        String host;
         try {
-            return InetAddress.getLocalHost().getHostName();
+            host = InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
-            return "localhost";
+            host = "replica";
         }
+        String safe = host.replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^[._-]+", "");
+        if (safe.isEmpty()) {
+            safe = "replica";
+        }
+        return safe.substring(0, Math.min(safe.length(), 180)) + "-"
+                + ProcessHandle.current().pid();
     }
 }
