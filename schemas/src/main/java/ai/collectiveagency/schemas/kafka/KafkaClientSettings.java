@@ -132,11 +132,14 @@ public final class KafkaClientSettings {
   /**
    * A consumer that is assigned its partitions and joins no group: these settings without
    * {@code group.id} (Quarkus puts the application's name there by default) and without offset
-   * commits, plus its client id.
+   * commits, reading only committed records ({@code read_committed}), plus its client id.
    */
   public Map<String, Object> assignedConsumer(String clientId) {
     Map<String, Object> props = client(clientId);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // The stages write in transactions: a reader sees only what they committed, never the
+    // records of a transaction a killed replica left open or that was aborted.
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return props;
   }
 

@@ -1,0 +1,39 @@
+package ai.collectiveagency.rollout.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.collectiveagency.kafka.topics.LogicalTopic;
+import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stage's topics and record size in application.properties are the catalogue's: what it
+ * reads, writes and dead-letters exists, and no record it may write or read is larger than the
+ * topics take (nor smaller).
+ */
+class StageTopicsTest {
+
+    private final TopicCatalogue catalogue = TopicCatalogue.defaults();
+
+    @Test
+    void topicsAndSizesAreTheCatalogues() throws IOException {
+        Properties settings = new Properties();
+        try (InputStream in = getClass().getResourceAsStream("/application.properties")) {
+            settings.load(in);
+        }
+
+        assertThat(settings.getProperty("rollout.stage.input-topic"))
+                .isEqualTo(catalogue.name(LogicalTopic.PROMPTS));
+        assertThat(settings.getProperty("rollout.stage.output-topic"))
+                .isEqualTo(catalogue.name(LogicalTopic.ROLLOUTS));
+        assertThat(settings.getProperty("rollout.stage.dead-letter-topic"))
+                .isEqualTo(catalogue.dlqName(LogicalTopic.PROMPTS));
+        int largest = Math.max(catalogue.spec(LogicalTopic.PROMPTS).maxMessageBytes(),
+                catalogue.spec(LogicalTopic.ROLLOUTS).maxMessageBytes());
+        assertThat(Integer.parseInt(settings.getProperty("rollout.stage.max-message-bytes")))
+                .isEqualTo(largest);
+    }
+}
