@@ -2,6 +2,7 @@ package ai.collectiveagency.trainer.service;
 
 import ai.collectiveagency.policy.checkpoint.BaseModelIdentity;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.health.WorkerWatch;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.MetricsEventSerializer;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -54,6 +56,7 @@ public class TrainerService {
     private TrainerLoop loop;
     private Thread thread;
     private volatile Throwable failure;
+    private volatile boolean finished;
 
     TrainerService(TrainerConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafka,
@@ -86,13 +89,15 @@ public class TrainerService {
         thread = new Thread(() -> {
             try {
                 loop.run();
-                if (finished() && config.exitAtMaxSteps()) {
+                finished = finished();
+                if (finished && config.exitAtMaxSteps()) {
                     LOG.log(System.Logger.Level.INFO, "reached trainer.max-steps="
                             + config.maxSteps() + " at version " + loop.version() + ": exiting");
                     Quarkus.asyncExit(0);
                 }
             } catch (Throwable e) {
                 failure = e;
+                loop.watch().died(e);
                 LOG.log(System.Logger.Level.ERROR, "the trainer stopped on an error", e);
             }
         }, "trainer-loop");
@@ -121,8 +126,27 @@ public class TrainerService {
         return failure;
     }
 
+    /**
+     * Whether the loop is well: UP while it runs and makes progress on the work in hand, and
+     * after it finished {@code max-steps}; DOWN once it stopped on an error, its thread is gone
+     * or it stalled ({@code trainer.health.stall-after}).
+     */
+    public WorkerWatch.Status loopStatus() {
+        if (loop == null) {
+            return new WorkerWatch.Status(true, "trainer-loop not started");
+        }
+        if (finished) {
+            return new WorkerWatch.Status(true, "trainer-loop finished trainer.max-steps="
+                    + config.maxSteps());
+        }
+        return loop.watch().status();
+    }
+
     private static Map<String, Object> consumerProperties(KafkaClientSettings settings) {
         Map<String, Object> props = settings.assignedConsumer("trainer-scored");
+        // Only what the upstream stages committed: an aborted transaction's groups never count.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                IsolationLevel.READ_COMMITTED.toString());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);

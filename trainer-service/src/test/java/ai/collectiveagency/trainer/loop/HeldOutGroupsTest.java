@@ -14,6 +14,7 @@ import ai.collectiveagency.schemas.kafka.MetricsEventSerializer;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
 import ai.collectiveagency.schemas.signing.CheckpointSigner;
 import ai.collectiveagency.schemas.signing.Ed25519Keys;
+import ai.collectiveagency.trainer.LedgerView;
 import ai.collectiveagency.trainer.TestConfigs;
 import ai.collectiveagency.trainer.TestGroups;
 import ai.collectiveagency.trainer.checkpoint.BaseModel;
@@ -147,11 +148,10 @@ class HeldOutGroupsTest {
             }
         }
         TrainerState state = TrainerState.read(mixStore.resolve("v000002"));
-        assertThat(state.ledger()).extracting(TrainerState.StepRecord::taskIds)
-                .containsExactly(List.of("t-1", "t-2"), List.of("t-3", "t-4"));
-        assertThat(state.heldOut()).containsExactly(new TrainerState.HeldOut("h-1", 0),
-                new TrainerState.HeldOut("h-2", 1), new TrainerState.HeldOut("h-3", 1));
-        assertThat(state.dropped()).isEmpty();
+        LedgerView ledger = LedgerView.of(mixStore.resolve("v000002"));
+        assertThat(ledger.steps()).containsExactly(List.of("t-1", "t-2"), List.of("t-3", "t-4"));
+        assertThat(ledger.heldOut()).containsExactly("h-1@0", "h-2@1", "h-3@1");
+        assertThat(ledger.deadLettered()).isEmpty();
         assertThat(state.consumedOffsets()).containsEntry("mix.scored-0", 7L);
         List<TrainingMetrics> steps = mixed.topics().metrics(2, DEADLINE);
         List<TrainingMetrics> referenceSteps = reference.topics().metrics(2, DEADLINE);
