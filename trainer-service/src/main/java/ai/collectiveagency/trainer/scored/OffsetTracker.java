@@ -8,10 +8,10 @@ import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Which scored records are done (trained on, evaluated or dead-lettered) and which wait in the step being
- * gathered, per partition, so that a checkpoint stores, for each partition, the first offset
- * that is not done: a restart reads from there and neither skips a waiting record nor trains on
- * a record twice. Records of one partition are handled in offset order.
+ * Which scored records are done (trained on, evaluated, dead-lettered, skipped as duplicates)
+ * and which wait in the step being gathered, per partition, so that a checkpoint stores, for
+ * each partition, the first offset that is not done: a restart reads from there and neither
+ * skips a waiting record nor trains on a record twice. Records of one partition are handled in offset order.
  */
 final class OffsetTracker {
 

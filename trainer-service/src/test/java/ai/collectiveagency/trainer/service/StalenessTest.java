@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The off-policy bound with {@code max-staleness=1}, a step per two groups and a checkpoint (a
- * new version) per step: a group sampled two versions behind is dropped and counted, in the
- * ledger (dead-lettered, with the reason, as on the DLQ) and on {@code /q/metrics}; one version behind, or current, it is trained on.
+ * new version) per step: a group sampled two versions behind is dead-lettered with the reason
+ * (on the DLQ and in the ledger) and counted on {@code /q/metrics}; one version behind, or
+ * current, it is trained on.
  */
 @QuarkusTest
 @TestProfile(StalenessTest.MaxStalenessOne.class)
