@@ -1,9 +1,11 @@
 package ai.collectiveagency.trainer;
 
 import ai.collectiveagency.trainer.config.TrainerConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,6 +24,8 @@ public final class TestConfigs {
         all.putAll(properties);
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(TrainerConfig.class)
+                // Quarkus's durations ("15m"), as the service reads them
+                .withConverter(Duration.class, 100, new DurationConverter())
                 .withSources(new PropertiesConfigSource(all, "test", 100))
                 .build();
         return config.getConfigMapping(TrainerConfig.class);

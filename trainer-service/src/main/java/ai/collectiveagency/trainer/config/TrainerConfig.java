@@ -7,6 +7,7 @@ import ai.collectiveagency.trainer.batching.Segments;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -118,6 +119,12 @@ public interface TrainerConfig {
     /** Topic names. */
     Topics topics();
 
+    /** The duplicate check of scored groups. */
+    Dedup dedup();
+
+    /** The training loop's liveness. */
+    Health health();
+
     /** How checkpoint announcements are signed. */
     Signing signing();
 
@@ -170,6 +177,37 @@ public interface TrainerConfig {
          * signs every checkpoint announcement; required.
          */
         Optional<Path> privateKey();
+    }
+
+    /**
+     * The duplicate check, keys under {@code trainer.dedup.}: a Bloom filter of settled group
+     * ids, saved in every checkpoint, whose hits are checked against the ledger files.
+     */
+    interface Dedup {
+
+        /**
+         * Group ids the filter is sized for (about 1.8 MB per million at the default rate);
+         * beyond it the filter's false-positive rate rises, and with it the reads of the
+         * ledger files, never the answer's correctness. Fixed when a store's first checkpoint
+         * is written.
+         */
+        @WithDefault("1000000")
+        long expectedGroups();
+
+        /** The filter's false-positive rate at {@code expected-groups} ids, in (0, 1). */
+        @WithDefault("0.001")
+        double falsePositiveRate();
+    }
+
+    /** Liveness, keys under {@code trainer.health.}. */
+    interface Health {
+
+        /**
+         * How long the loop may have records or a step in hand without finishing any before
+         * liveness reports it stalled: longer than the slowest step plus checkpoint.
+         */
+        @WithDefault("15m")
+        Duration stallAfter();
     }
 
     /** Topic names, keys under {@code trainer.topics.}. */

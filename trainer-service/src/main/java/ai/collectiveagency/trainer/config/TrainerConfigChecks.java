@@ -55,6 +55,15 @@ public final class TrainerConfigChecks {
         for (long version : config.checkpoints().pinned().orElse(List.of())) {
             atLeast(problems, "trainer.checkpoints.pinned", version, 1);
         }
+        atLeast(problems, "trainer.dedup.expected-groups", config.dedup().expectedGroups(), 1);
+        double rate = config.dedup().falsePositiveRate();
+        if (!(rate > 0 && rate < 1)) {
+            problems.add("trainer.dedup.false-positive-rate must lie in (0, 1), was " + rate);
+        }
+        if (config.health().stallAfter().isNegative() || config.health().stallAfter().isZero()) {
+            problems.add("trainer.health.stall-after must be positive, was "
+                    + config.health().stallAfter());
+        }
         if (config.mode() == TrainerConfig.Mode.LORA) {
             atLeast(problems, "trainer.lora.rank", config.lora().rank(), 1);
             if (!(config.lora().alpha() > 0)) {

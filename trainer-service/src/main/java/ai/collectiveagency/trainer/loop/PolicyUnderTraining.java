@@ -11,6 +11,7 @@ import ai.collectiveagency.policy.model.Llama;
 import ai.collectiveagency.policy.optim.AdamW;
 import ai.collectiveagency.policy.optim.AdamWConfig;
 import ai.collectiveagency.policy.optim.ScheduleConfig;
+import ai.collectiveagency.policy.scoring.TokenScorer;
 import ai.collectiveagency.policy.training.GrpoTrainer;
 import ai.collectiveagency.policy.training.StepResult;
 import ai.collectiveagency.policy.training.TrainingBatch;
@@ -113,9 +114,42 @@ public final class PolicyUnderTraining implements AutoCloseable {
                 config.aggregation(), config.maxCompletionLength(), RewardScaling.GROUP);
     }
 
-    /** One optimiser step over the micro-batches. */
+    /**
+     * One optimiser step over the micro-batches. A step that fails before the optimizer update
+     * leaves nothing behind (the gradients it accumulated are zeroed), so it can be retried; one
+     * that fails inside the update has changed some weights and moments and not others, and
+     * throws {@link IncompleteUpdateException}: only a resume from a checkpoint repairs that.
+     */
     public StepResult step(List<TrainingBatch> microBatches) {
-        return trainer.step(microBatches);
+        int updates = optimizer.stepCount();
+        try {
+            return trainer.step(microBatches);
+        } catch (RuntimeException | Error e) {
+            if (optimizer.stepCount() != updates) {
+                throw new IncompleteUpdateException(e);
+            }
+            optimizer.zeroGradients();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs the forward pass of a step over the micro-batches, without gradients and without an
+     * update: the way to find, alone, a group on which a step throws.
+     */
+    public void scoreOnly(List<TrainingBatch> microBatches) {
+        TokenScorer scorer = new TokenScorer(model);
+        for (TrainingBatch batch : microBatches) {
+            scorer.logprobs(batch.tokens(), batch.attention());
+        }
+    }
+
+    /** The optimizer update failed halfway: the weights in memory cannot be trained on. */
+    public static final class IncompleteUpdateException extends IllegalStateException {
+        IncompleteUpdateException(Throwable cause) {
+            super("the optimizer update failed halfway (weights and moments now disagree); "
+                    + "resume from the last checkpoint", cause);
+        }
     }
 
     /**
@@ -147,7 +181,13 @@ public final class PolicyUnderTraining implements AutoCloseable {
     }
 
     public CheckpointFormat format() {
-        return adapter != null ? CheckpointFormat.LORA : CheckpointFormat.FULL;
+        return formatOf(config);
+    }
+
+    /** What {@code config} trains: an adapter, or all weights. */
+    public static CheckpointFormat formatOf(TrainerConfig config) {
+        return config.mode() == TrainerConfig.Mode.LORA ? CheckpointFormat.LORA
+                : CheckpointFormat.FULL;
     }
 
     /** Saves the weights (adapter or full) and the optimizer state into an empty folder. */

@@ -1,94 +1,86 @@
 package ai.collectiveagency.trainer.loop;
 
-import ai.collectiveagency.policy.checkpoint.Sha256Manifest;
-import ai.collectiveagency.policy.training.StepResult;
-import ai.collectiveagency.policy.training.TrainingBatch;
 import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.Trajectory;
 import ai.collectiveagency.schemas.TrainingMetrics;
-import ai.collectiveagency.schemas.kafka.ScoredGroupDeserializer;
+import ai.collectiveagency.schemas.health.WorkerWatch;
 import ai.collectiveagency.schemas.signing.CheckpointSigner;
-import ai.collectiveagency.trainer.batching.ExampleBuilder;
-import ai.collectiveagency.trainer.batching.MicroBatches;
 import ai.collectiveagency.trainer.batching.RoleBaselines;
-import ai.collectiveagency.trainer.batching.TrainingRow;
 import ai.collectiveagency.trainer.checkpoint.BaseModel;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
+import ai.collectiveagency.trainer.checkpoint.CheckpointPublisher;
 import ai.collectiveagency.trainer.checkpoint.TrainerState;
 import ai.collectiveagency.trainer.config.TrainerConfig;
 import ai.collectiveagency.trainer.evaluation.HeldOutEvaluation;
-import ai.collectiveagency.trainer.evaluation.Moments;
-import java.nio.charset.StandardCharsets;
+import ai.collectiveagency.trainer.ledger.Ledger;
+import ai.collectiveagency.trainer.ledger.LedgerEntry;
+import ai.collectiveagency.trainer.ledger.LedgerFiles;
+import ai.collectiveagency.trainer.ledger.SettledGroups;
+import ai.collectiveagency.trainer.scored.ScoredRecord;
+import ai.collectiveagency.trainer.scored.ScoredTopicReader;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
 
 /**
- * GRPO from the stream. Reads the scored topic from the offsets of its latest checkpoint (or
- * the beginning), gathers {@code groups-per-step} groups, takes one step, and every
- * {@code checkpoint-every} steps (and when stopped) writes a checkpoint — weights, optimizer
- * state, offsets, ledger — and announces it on the checkpoints topic, signed with the trainer's
- * key and carrying the base model's identity. A crash between two
- * checkpoints re-trains only what came after the last one, from the same state: the records are
- * read again in the same order, so the steps come out the same.
+ * GRPO from the stream. Resumes from the latest checkpoint (or the start), then takes groups
+ * from the {@link ScoredTopicReader}, one {@link TrainingStep} per {@code groups-per-step}, and
+ * every {@code checkpoint-every} steps (and when stopped) writes the ledger file of the version
+ * and publishes the checkpoint ({@link CheckpointPublisher}). A crash between two checkpoints
+ * re-trains only what came after the last one, from the same state: the records are read again
+ * in the same order, so the steps come out the same.
  *
- * <p>A group sampled more than {@code max-staleness} versions behind is dropped and counted;
- * within the bound the ratio to the recorded behaviour log-probs corrects for the lag. A record
- * that does not decode, or whose tokens this model cannot take (ids outside its vocabulary,
- * turns beyond its context), goes to the scored topic's DLQ with the reason. (The deserializer
- * checks the contract's invariants, so a group lacking a score is undecodable.)
+ * <p>A group sampled more than {@code max-staleness} versions behind, or whose tokens this
+ * model cannot take, goes to the scored topic's DLQ with the reason; so do the groups a step
+ * throws on ({@link TrainingStep}). Within the bound the ratio to the recorded behaviour
+ * log-probs corrects for the lag.
  *
  * <p>A group whose task is held out is never trained on: it is evaluated instead
  * ({@link HeldOutEvaluation}), its {@code EvalResult} sent on the metrics topic beside the step
- * metrics, and it is done at once, so it holds back no offset, and it enters the checkpoint's
- * ledger among the held-out groups. Staleness and fit do not apply to it: it runs through no
- * model, and an old version's held-out reward is still a fact about that version.
+ * metrics, and it is done at once, so it holds back no offset. Staleness and fit do not apply to
+ * it: it runs through no model, and an old version's held-out reward is still a fact about that
+ * version.
+ *
+ * <p>Its thread is watched ({@link #watch()}): working while records wait to be handled or a
+ * step or checkpoint is under way, idle while it waits for records.
  */
 public final class TrainerLoop implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(TrainerLoop.class.getName());
-    private static final Duration POLL = Duration.ofMillis(200);
 
     private final TrainerConfig config;
     private final BaseModel baseModel;
-    private final CheckpointSigner signer;
     private final CheckpointDirectory store;
+    private final CheckpointPublisher publisher;
     private final Consumer<String, byte[]> consumer;
-    private final Producer<String, PolicyCheckpoint> checkpoints;
     /** Step metrics and held-out evaluations, both on the metrics topic. */
     private final Producer<String, SpecificRecord> metrics;
     private final Producer<String, byte[]> deadLetters;
     private final StepListener listener;
     private final Clock clock;
-    private final ScoredGroupDeserializer deserializer = new ScoredGroupDeserializer();
+    private final Map<String, ?> serdeConfig;
+    private final WorkerWatch watch;
     private final RoleBaselines roles = new RoleBaselines();
-    private final OffsetTracker offsets = new OffsetTracker();
-    private final List<Waiting> waiting = new ArrayList<>();
-    private final List<TrainerState.StepRecord> ledger = new ArrayList<>();
-    private final List<ReadAt<TrainerState.Dropped>> dropped = new ArrayList<>();
-    private final List<ReadAt<TrainerState.HeldOut>> heldOut = new ArrayList<>();
-    private PolicyUnderTraining model;
-    private long step;
-    private long version;
+    private final List<WaitingGroup> waiting = new ArrayList<>();
+    private ScoredTopicReader reader;
+    private SettledGroups settled;
+    private Ledger ledger;
+    private TrainingStep trainingStep;
+    private volatile long step;
+    private volatile long version;
     private long checkpointedStep;
     private volatile boolean running = true;
     /** When the last step ended (or the loop started): the wait for groups counts from here. */
@@ -98,6 +90,7 @@ public final class TrainerLoop implements Runnable {
     /**
      * @param baseModel the base model's name and identity, recorded in every checkpoint
      * @param signer signs every checkpoint announcement (replicas refuse unsigned ones)
+     * @param serdeConfig the scored records' deserializer settings (a schema registry)
      */
     public TrainerLoop(TrainerConfig config, BaseModel baseModel, CheckpointSigner signer,
             Consumer<String, byte[]> consumer, Producer<String, PolicyCheckpoint> checkpoints,
@@ -105,15 +98,31 @@ public final class TrainerLoop implements Runnable {
             StepListener listener, Clock clock, Map<String, ?> serdeConfig) {
         this.config = config;
         this.baseModel = baseModel;
-        this.signer = signer;
         this.store = new CheckpointDirectory(config.store());
+        this.publisher = new CheckpointPublisher(store, signer, checkpoints,
+                config.topics().checkpoints(), baseModel, PolicyUnderTraining.formatOf(config),
+                clock);
         this.consumer = consumer;
-        this.checkpoints = checkpoints;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
         this.listener = listener;
         this.clock = clock;
-        this.deserializer.configure(serdeConfig, false);
+        this.serdeConfig = serdeConfig;
+        this.watch = new WorkerWatch("trainer-loop", config.health().stallAfter());
+    }
+
+    /**
+     * Runs {@code hook} with each checkpoint folder once it is written and announced
+     * (retention); call before {@link #run()}.
+     */
+    public TrainerLoop afterCheckpoint(java.util.function.Consumer<Path> hook) {
+        publisher.afterWrite(hook);
+        return this;
+    }
+
+    /** The liveness of the loop's thread. */
+    public WorkerWatch watch() {
+        return watch;
     }
 
     /** Asks the loop to stop after the record it is on; it then writes a last checkpoint. */
@@ -131,22 +140,35 @@ public final class TrainerLoop implements Runnable {
 
     @Override
     public void run() {
+        watch.attach(Thread.currentThread());
         resume();
         try {
-            while (running && (config.maxSteps() == 0 || step < config.maxSteps())) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    handle(record);
-                    if (!running || config.maxSteps() > 0 && step >= config.maxSteps()) {
-                        break;
-                    }
+            while (running && !reachedMaxSteps()) {
+                boolean busy = reader.hasPolled();
+                if (busy) {
+                    watch.working();
+                }
+                Optional<ScoredRecord> read = reader.next();
+                if (read.isPresent()) {
+                    watch.working();
+                    handle(read.get());
+                }
+                if (busy || read.isPresent()) {
+                    watch.progressed();
                 }
             }
             if (step > checkpointedStep) {
+                watch.working();
                 checkpoint();
+                watch.progressed();
             }
         } finally {
-            model.close();
+            trainingStep.close();
         }
+    }
+
+    private boolean reachedMaxSteps() {
+        return config.maxSteps() > 0 && step >= config.maxSteps();
     }
 
     private void resume() {
@@ -158,138 +180,91 @@ public final class TrainerLoop implements Runnable {
                     + " digests were recorded: resuming on the name " + baseModel.name()
                     + " alone; the next checkpoint records sha256 " + baseModel.sha256());
         }
-        model = latest.map(folder -> PolicyUnderTraining.resume(config, folder))
-                .orElseGet(() -> PolicyUnderTraining.fresh(config));
+        // Ledger files above the resumed version belong to checkpoints that never landed.
+        Path ledgerFolder = LedgerFiles.folder(store.root());
+        LedgerFiles.deleteAfter(ledgerFolder, state.version());
+        settled = SettledGroups.resume(ledgerFolder, latest, config.dedup().expectedGroups(),
+                config.dedup().falsePositiveRate());
+        ledger = new Ledger(ledgerFolder, settled);
+        trainingStep = new TrainingStep(config, latest
+                .map(folder -> PolicyUnderTraining.resume(config, folder))
+                .orElseGet(() -> PolicyUnderTraining.fresh(config)), roles, clock);
         step = state.step();
         version = state.version();
         checkpointedStep = step;
-        ledger.addAll(state.ledger());
-        state.dropped().forEach(d -> dropped.add(new ReadAt<>(d, null, 0)));
-        state.heldOut().forEach(h -> heldOut.add(new ReadAt<>(h, null, 0)));
         Map<RoleBaselines.Role, Double> baselines = new HashMap<>();
         state.roleBaselines().forEach((role, value) ->
                 baselines.put(RoleBaselines.Role.valueOf(role), value));
         roles.restore(baselines);
-        List<TopicPartition> partitions = scoredPartitions();
-        consumer.assign(partitions);
-        Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions);
-        for (TopicPartition partition : partitions) {
-            Long saved = state.consumedOffsets().get(key(partition));
-            long next = saved != null ? saved : beginnings.get(partition);
-            consumer.seek(partition, next);
-            offsets.start(partition, next);
-        }
+        reader = new ScoredTopicReader(config.topics().scored(),
+                config.topics().scoredDeadLetters(), consumer, deadLetters, serdeConfig,
+                settled, ledger, listener, () -> running);
+        reader.assign(state.consumedOffsets());
         if (latest.isPresent()) {
             LOG.log(System.Logger.Level.INFO, "resumed from " + latest.get() + " at step " + step
                     + ", version " + version + ", offsets " + state.consumedOffsets());
-            announce(latest.get(), state, Map.of());
+            publisher.announce(latest.get(), state, Map.of());
         }
     }
 
-    /**
-     * The scored topic's partitions; waits (until stopped) while the topic does not exist or the
-     * broker cannot be reached.
-     */
-    private List<TopicPartition> scoredPartitions() {
-        List<TopicPartition> partitions = new ArrayList<>();
-        while (partitions.isEmpty() && running) {
-            List<PartitionInfo> infos;
-            try {
-                infos = consumer.partitionsFor(config.topics().scored());
-            } catch (TimeoutException e) {
-                // Retriable: the broker is not reachable (yet); keep waiting, as for the topic.
-                infos = List.of();
-            }
-            for (PartitionInfo info : infos == null ? List.<PartitionInfo>of() : infos) {
-                partitions.add(new TopicPartition(info.topic(), info.partition()));
-            }
-            if (partitions.isEmpty()) {
-                LOG.log(System.Logger.Level.INFO, "waiting for topic "
-                        + config.topics().scored() + " on the broker");
-                sleep(POLL.multipliedBy(5));
-            }
-        }
-        return partitions;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the scored topic", e);
-        }
-    }
-
-    private void handle(ConsumerRecord<String, byte[]> record) {
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        ScoredGroup group;
-        try {
-            group = deserializer.deserialize(record.topic(), record.value());
-        } catch (RuntimeException e) {
-            deadLetter(record, e);
-            drop(partition, record.offset(), String.valueOf(record.key()), "undecodable", 0);
-            return;
-        }
+    private void handle(ScoredRecord read) {
+        ScoredGroup group = read.group();
         if (group.getGroup().getTask().getHeldOut()) {
-            evaluate(partition, record.offset(), group);
+            evaluate(read);
             return;
         }
-        Optional<String> unfit = model.unfit(group.getGroup());
+        Optional<String> unfit = trainingStep.model().unfit(group.getGroup());
         if (unfit.isPresent()) {
-            deadLetter(record, new IllegalArgumentException(unfit.get()));
-            drop(partition, record.offset(), group.getGroup().getTask().getTaskId(), "unfit", 0);
+            reader.deadLetter(read, "unfit: " + unfit.get(), null, 0);
             return;
         }
         long behaviour = group.getGroup().getTrajectories().stream()
                 .mapToLong(Trajectory::getPolicyVersion).min().orElse(version);
         long staleness = version - behaviour;
-        String taskId = group.getGroup().getTask().getTaskId();
         if (staleness > config.maxStaleness()) {
-            drop(partition, record.offset(), taskId, "stale", staleness);
+            reader.deadLetter(read, "stale: sampled " + staleness + " versions behind, "
+                    + "max-staleness " + config.maxStaleness(), null, staleness);
             return;
         }
         listener.used(staleness);
-        offsets.waiting(partition, record.offset());
-        waiting.add(new Waiting(group, staleness));
+        reader.waiting(read);
+        waiting.add(new WaitingGroup(read, staleness));
         if (waiting.size() >= config.groupsPerStep()) {
             takeStep();
         }
     }
 
     private void takeStep() {
-        long started = System.nanoTime();
-        double waited = (started - lastStepEnded) / 1e9;
-        ExampleBuilder builder = new ExampleBuilder(config.segments(), config.personas(),
-                config.baseline(), roles);
-        List<TrainingRow> rows = new ArrayList<>();
-        List<String> taskIds = new ArrayList<>();
-        for (Waiting w : waiting) {
-            rows.addAll(builder.rows(w.group()));
-            taskIds.add(w.group().getGroup().getTask().getTaskId());
-        }
-        if (rows.isEmpty()) {
-            // Nothing to learn from (every turn filtered out): the groups are done, unlearnt.
-            taskIds.forEach(id -> dropped.add(new ReadAt<>(
-                    new TrainerState.Dropped(id, "no_tokens"), null, 0)));
-            listener.dropped("no_tokens", 0);
-            waiting.clear();
-            offsets.stepTaken();
+        double waited = (System.nanoTime() - lastStepEnded) / 1e9;
+        TrainingStep.Outcome outcome = trainingStep.take(List.copyOf(waiting));
+        if (outcome instanceof TrainingStep.Refused refused) {
+            // The rest keep waiting, for groups that make the step full again.
+            refused.groups().forEach((group, reason) -> {
+                reader.deadLetter(group.read(), reason, null, group.staleness());
+                waiting.remove(group);
+            });
             return;
         }
-        List<TrainingBatch> microBatches = MicroBatches.pack(rows, config.microBatchRows());
-        long training = System.nanoTime();
-        StepResult result = model.step(microBatches);
-        double trained = (System.nanoTime() - training) / 1e9;
+        if (outcome instanceof TrainingStep.NothingToLearn) {
+            for (WaitingGroup group : waiting) {
+                reader.deadLetter(group.read(), "no_tokens: no turn to learn from under "
+                        + "trainer.segments=" + config.segments() + ", trainer.personas="
+                        + config.personas(), null, group.staleness());
+            }
+            waiting.clear();
+            reader.stepTaken();
+            return;
+        }
+        Map<String, Double> values = ((TrainingStep.Taken) outcome).metrics();
         step++;
-        ledger.add(new TrainerState.StepRecord(step, taskIds));
-        Map<String, Double> values = stepMetrics(result, rows,
-                (System.nanoTime() - started) / 1e9);
+        for (WaitingGroup group : waiting) {
+            ledger.add(LedgerEntry.trained(group.read().taskId(), group.read().groupId(), step),
+                    group.read().partition(), group.read().offset());
+        }
         values.put("wait_seconds", waited);
-        values.put("train_seconds", trained);
         values.put("checkpoint_seconds", lastCheckpointSeconds);
         waiting.clear();
-        offsets.stepTaken();
+        reader.stepTaken();
         metrics.send(new ProducerRecord<>(config.topics().metrics(), "trainer",
                 TrainingMetrics.newBuilder().setStep(step).setPolicyVersion(version)
                         .setRecordedAt(now()).setMetrics(values).build()));
@@ -300,52 +275,23 @@ public final class TrainerLoop implements Runnable {
         lastStepEnded = System.nanoTime();
     }
 
-    private Map<String, Double> stepMetrics(StepResult result, List<TrainingRow> rows,
-            double seconds) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        values.put("loss", result.loss());
-        values.put("grad_norm", result.gradNorm());
-        values.put("learning_rate", result.learningRate());
-        values.put("kl", result.meanKl());
-        values.put("clip_fraction", result.clipFraction());
-        values.put("entropy", result.entropy());
-        values.put("tokens", (double) result.tokens());
-        values.put("skipped", result.skipped() ? 1.0 : 0.0);
-        values.put("step_seconds", seconds);
-        Moments rewards = Moments.of(waiting.stream()
-                .flatMap(w -> w.group().getScores().stream())
-                .filter(s -> !s.getUnscorable() && s.getReward() != null)
-                .mapToDouble(s -> s.getReward()).toArray());
-        values.put("reward_mean", rewards.mean());
-        values.put("reward_std", rewards.std());
-        Moments advantages = Moments.of(rows.stream().mapToDouble(TrainingRow::advantage)
-                .toArray());
-        values.put("advantage_mean", advantages.mean());
-        values.put("advantage_std", advantages.std());
-        values.put("staleness_mean", waiting.stream().mapToLong(Waiting::staleness).average()
-                .orElse(0));
-        long nowMillis = clock.millis();
-        values.put("group_age_seconds", waiting.stream().mapToLong(w ->
-                nowMillis - w.group().getGroup().getCreatedAt().toEpochMilli()).average()
-                .orElse(0) / 1000.0);
-        values.put("groups", (double) waiting.size());
-        return values;
-    }
-
+    /**
+     * Writes the version's ledger file (before its folder lands), then publishes the folder:
+     * weights, optimizer state, the settled-groups filter, offsets and baselines.
+     */
     private void checkpoint() {
         long started = System.nanoTime();
         version++;
         Map<String, Double> roleState = new HashMap<>();
         roles.snapshot().forEach((role, value) -> roleState.put(role.name(), value));
         TrainerState state = new TrainerState(step, version, baseModel.name(),
-                baseModel.sha256(), offsets.committable(), roleState, ledger, settled(dropped),
-                settled(heldOut));
-        Path folder = store.write(version, partial -> {
-            model.saveInto(partial, baseModel.name());
-            state.write(partial);
-        });
+                baseModel.sha256(), reader.committable(), roleState);
+        ledger.write(version, reader::firstNotDone);
+        Path folder = publisher.publish(state, partial -> {
+            trainingStep.model().saveInto(partial, baseModel.name());
+            settled.saveInto(partial);
+        }, Map.of("step", (double) step));
         checkpointedStep = step;
-        announce(folder, state, Map.of("step", (double) step));
         double seconds = (System.nanoTime() - started) / 1e9;
         lastCheckpointSeconds = seconds;
         listener.checkpointed(version, seconds);
@@ -354,101 +300,31 @@ public final class TrainerLoop implements Runnable {
     }
 
     /**
-     * The entries whose records a restart from this checkpoint will not read again: only those
-     * go into it, or a record read again after a restart would be in the ledger twice.
-     */
-    private <T> List<T> settled(List<ReadAt<T>> entries) {
-        return entries.stream().filter(e -> e.partition() == null
-                || e.offset() < offsets.next(e.partition())).map(ReadAt::entry).toList();
-    }
-
-    /** Announces a written checkpoint, signed, keyed by the base model's name. */
-    private void announce(Path folder, TrainerState state, Map<String, Double> values) {
-        PolicyCheckpoint record = signer.sign(PolicyCheckpoint.newBuilder()
-                .setVersion(state.version())
-                .setStep(state.step())
-                .setUri(folder.toUri().toString())
-                .setSha256(Sha256Manifest.digest(folder))
-                .setFormat(model.format())
-                .setBaseModel(baseModel.name())
-                .setBaseModelSha256(baseModel.sha256())
-                .setCreatedAt(now())
-                .setMetrics(values)
-                .setConsumedOffsets(state.consumedOffsets())
-                .build());
-        try {
-            checkpoints.send(new ProducerRecord<>(config.topics().checkpoints(), baseModel.name(),
-                    record)).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while announcing " + folder, e);
-        } catch (ExecutionException e) {
-            // The folder is in the store; the next start announces the latest one again.
-            LOG.log(System.Logger.Level.ERROR, "could not announce checkpoint " + folder, e);
-        }
-    }
-
-    private void drop(TopicPartition partition, long offset, String taskId, String reason,
-            long staleness) {
-        offsets.done(partition, offset);
-        dropped.add(new ReadAt<>(new TrainerState.Dropped(taskId, reason), partition, offset));
-        listener.dropped(reason, staleness);
-    }
-
-    /**
      * Publishes the evaluation of a held-out group and marks its record done. The send is
      * awaited so that a checkpoint never counts as done a group whose result is not on the
      * broker; a failed send stops the loop (a restart evaluates the group again), so each
      * held-out group's result is published at least once.
      */
-    private void evaluate(TopicPartition partition, long offset, ScoredGroup group) {
-        String taskId = group.getGroup().getTask().getTaskId();
-        EvalResult result = HeldOutEvaluation.of(group, step, now());
+    private void evaluate(ScoredRecord read) {
+        EvalResult result = HeldOutEvaluation.of(read.group(), step, now());
         try {
-            metrics.send(new ProducerRecord<>(config.topics().metrics(), taskId, result)).get();
+            metrics.send(new ProducerRecord<>(config.topics().metrics(), read.taskId(), result))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing the evaluation of "
-                    + taskId, e);
+                    + read.taskId(), e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not publish the evaluation of held-out "
-                    + "group " + taskId, e.getCause());
+                    + "group " + read.taskId(), e.getCause());
         }
-        offsets.done(partition, offset);
-        heldOut.add(new ReadAt<>(new TrainerState.HeldOut(taskId, result.getPolicyVersion()),
-                partition, offset));
+        reader.done(read);
+        ledger.add(LedgerEntry.heldOut(read.taskId(), read.groupId(), result.getPolicyVersion()),
+                read.partition(), read.offset());
         listener.heldOut(result.getPolicyVersion(), result.getMetrics());
-    }
-
-    private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException cause) {
-        ProducerRecord<String, byte[]> out = new ProducerRecord<>(
-                config.topics().scoredDeadLetters(), record.key(), record.value());
-        out.headers().add("dead-letter-reason", String.valueOf(cause.getMessage())
-                .getBytes(StandardCharsets.UTF_8));
-        out.headers().add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
-        out.headers().add("dead-letter-partition",
-                String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
-        out.headers().add("dead-letter-offset",
-                String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
-        deadLetters.send(out);
     }
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    private static String key(TopicPartition partition) {
-        return partition.topic() + "-" + partition.partition();
-    }
-
-    /** A group waiting for the step being gathered. */
-    private record Waiting(ScoredGroup group, long staleness) {
-    }
-
-    /**
-     * A ledger entry for a record that was done without a step (dropped or evaluated) and where
-     * it was read (partition null: settled in an earlier run).
-     */
-    private record ReadAt<T>(T entry, TopicPartition partition, long offset) {
     }
 }

@@ -1,13 +1,15 @@
 package ai.collectiveagency.trainer.service;
 
+import ai.collectiveagency.schemas.health.WorkerWatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * Down once the training loop stopped on an error, so that Kubernetes restarts the pod and the
- * trainer resumes from its latest checkpoint.
+ * Down once the training loop stopped on an error, its thread is gone, or it has had records or
+ * a step in hand without progress for {@code trainer.health.stall-after}, so that Kubernetes
+ * restarts the pod and the trainer resumes from its latest checkpoint.
  */
 @Liveness
 @ApplicationScoped
@@ -22,7 +24,9 @@ public class TrainerHealth implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Throwable failure = service.failure();
-        return HealthCheckResponse.named("trainer-loop").status(failure == null)
+        WorkerWatch.Status loop = service.loopStatus();
+        return HealthCheckResponse.named("trainer-loop").status(loop.up())
+                .withData("detail", loop.detail())
                 .withData("error", failure == null ? "" : String.valueOf(failure)).build();
     }
 }

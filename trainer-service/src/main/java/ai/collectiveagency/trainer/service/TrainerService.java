@@ -2,11 +2,14 @@ package ai.collectiveagency.trainer.service;
 
 import ai.collectiveagency.policy.checkpoint.BaseModelIdentity;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.health.WorkerWatch;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.MetricsEventSerializer;
 import ai.collectiveagency.schemas.signing.CheckpointSigner;
 import ai.collectiveagency.trainer.checkpoint.BaseModel;
+import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
+import ai.collectiveagency.trainer.checkpoint.CheckpointRetention;
 import ai.collectiveagency.trainer.config.TrainerConfig;
 import ai.collectiveagency.trainer.config.TrainerConfigChecks;
 import ai.collectiveagency.trainer.loop.TrainerLoop;
@@ -18,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -54,6 +59,7 @@ public class TrainerService {
     private TrainerLoop loop;
     private Thread thread;
     private volatile Throwable failure;
+    private volatile boolean finished;
 
     TrainerService(TrainerConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafka,
@@ -64,6 +70,21 @@ public class TrainerService {
         this.config = config;
         this.kafka = kafka;
         this.meters = meters;
+    }
+
+    /**
+     * Deletes the versions retention lets go; a failure is logged, never fatal: training goes
+     * on, and the next checkpoint prunes again.
+     */
+    private static void prune(CheckpointRetention retention, CheckpointDirectory store) {
+        try {
+            List<Long> deleted = retention.prune(store);
+            if (!deleted.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "pruned checkpoint versions " + deleted);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not prune " + store.root(), e);
+        }
     }
 
     void start(@Observes StartupEvent started) {
@@ -83,16 +104,21 @@ public class TrainerService {
                 new KafkaProducer<>(producerProperties(settings, "trainer-dead-letters",
                         ByteArraySerializer.class, TrainerRecordSizes.SCORED_GROUP_BYTES)),
                 meters, Clock.systemUTC(), settings.asMap());
+        CheckpointRetention retention = CheckpointRetention.of(config.checkpoints());
+        CheckpointDirectory store = new CheckpointDirectory(config.store());
+        loop.afterCheckpoint(written -> prune(retention, store));
         thread = new Thread(() -> {
             try {
                 loop.run();
-                if (finished() && config.exitAtMaxSteps()) {
+                finished = finished();
+                if (finished && config.exitAtMaxSteps()) {
                     LOG.log(System.Logger.Level.INFO, "reached trainer.max-steps="
                             + config.maxSteps() + " at version " + loop.version() + ": exiting");
                     Quarkus.asyncExit(0);
                 }
             } catch (Throwable e) {
                 failure = e;
+                loop.watch().died(e);
                 LOG.log(System.Logger.Level.ERROR, "the trainer stopped on an error", e);
             }
         }, "trainer-loop");
@@ -121,8 +147,27 @@ public class TrainerService {
         return failure;
     }
 
+    /**
+     * Whether the loop is well: UP while it runs and makes progress on the work in hand, and
+     * after it finished {@code max-steps}; DOWN once it stopped on an error, its thread is gone
+     * or it stalled ({@code trainer.health.stall-after}).
+     */
+    public WorkerWatch.Status loopStatus() {
+        if (loop == null) {
+            return new WorkerWatch.Status(true, "trainer-loop not started");
+        }
+        if (finished) {
+            return new WorkerWatch.Status(true, "trainer-loop finished trainer.max-steps="
+                    + config.maxSteps());
+        }
+        return loop.watch().status();
+    }
+
     private static Map<String, Object> consumerProperties(KafkaClientSettings settings) {
         Map<String, Object> props = settings.assignedConsumer("trainer-scored");
+        // Only what the upstream stages committed: an aborted transaction's groups never count.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                IsolationLevel.READ_COMMITTED.toString());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, TrainerRecordSizes.SCORED_FETCH_BYTES);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,

@@ -56,15 +56,13 @@ class BaseModelTest {
 
     @Test
     void stateWrittenBeforeIdentitiesWereRecordedResumesOnItsName() {
-        TrainerState old = new TrainerState(1, 1, "qwen2-tiny-random", null, Map.of(), Map.of(),
-                List.of(), List.of(), List.of());
+        TrainerState old = new TrainerState(1, 1, "qwen2-tiny-random", null, Map.of(), Map.of());
         assertThat(new BaseModel("qwen2-tiny-random", "ab".repeat(32))
                 .requireSameAs(old, dir)).isFalse();
     }
 
     private static TrainerState state(BaseModel base) {
-        return new TrainerState(1, 1, base.name(), base.sha256(), Map.of(), Map.of(), List.of(),
-                List.of(), List.of());
+        return new TrainerState(1, 1, base.name(), base.sha256(), Map.of(), Map.of());
     }
 
     private static Path copy(Path from, Path to) throws Exception {

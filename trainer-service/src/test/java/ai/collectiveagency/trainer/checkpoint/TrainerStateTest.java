@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,13 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerStateTest {
 
     @Test
-    void theLedgerOfHeldOutGroupsSurvivesAWriteAndRead(@TempDir Path folder) {
+    void aStateSurvivesAWriteAndRead(@TempDir Path folder) {
         TrainerState state = new TrainerState(2, 2, "qwen2-tiny-random", "ab".repeat(32),
-                Map.of("alignment.scored-0", 7L), Map.of(),
-                List.of(new TrainerState.StepRecord(1, List.of("a", "b")),
-                        new TrainerState.StepRecord(2, List.of("c", "d"))),
-                List.of(new TrainerState.Dropped("x", "undecodable")),
-                List.of(new TrainerState.HeldOut("h-1", 0), new TrainerState.HeldOut("h-2", 1)));
+                Map.of("alignment.scored-0", 7L), Map.of("A", 0.25));
 
         state.write(folder);
 
@@ -26,7 +21,7 @@ class TrainerStateTest {
     }
 
     @Test
-    void aStateWrittenBeforeHeldOutGroupsWereRecordedReadsWithNone(@TempDir Path folder)
+    void aStateWithTheOldLedgerListsReadsAndPassesThemOver(@TempDir Path folder)
             throws Exception {
         Files.writeString(folder.resolve(TrainerState.FILE), """
                 {
@@ -36,15 +31,27 @@ class TrainerStateTest {
                   "consumed_offsets" : { "alignment.scored-0" : 2 },
                   "role_baselines" : { },
                   "ledger" : [ { "step" : 1, "task_ids" : [ "a", "b" ] } ],
-                  "dropped" : [ ]
+                  "dropped" : [ { "task_id" : "x", "reason" : "undecodable" } ],
+                  "held_out" : [ { "task_id" : "h-1", "policy_version" : 0 } ]
                 }
                 """);
 
         TrainerState state = TrainerState.read(folder);
 
-        assertThat(state.heldOut()).isEmpty();
-        assertThat(state.ledger()).hasSize(1);
+        assertThat(state.step()).isEqualTo(1);
+        assertThat(state.consumedOffsets()).containsEntry("alignment.scored-0", 2L);
         assertThat(state.baseModelSha256()).as("written before identities were recorded")
                 .isNull();
+    }
+
+    @Test
+    void theStateFileDoesNotGrowWithTheRun(@TempDir Path early, @TempDir Path late) {
+        new TrainerState(1, 1, "qwen2-tiny-random", "ab".repeat(32),
+                Map.of("alignment.scored-0", 10L), Map.of()).write(early);
+        new TrainerState(900_001, 180_001, "qwen2-tiny-random", "ab".repeat(32),
+                Map.of("alignment.scored-0", 90_000_000L), Map.of()).write(late);
+
+        assertThat(late.resolve(TrainerState.FILE).toFile().length())
+                .isLessThan(early.resolve(TrainerState.FILE).toFile().length() + 32);
     }
 }

@@ -9,9 +9,12 @@ import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.signing.TrustedKeys;
+import ai.collectiveagency.trainer.LedgerView;
 import ai.collectiveagency.trainer.TestGroups;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
 import ai.collectiveagency.trainer.checkpoint.TrainerState;
+import ai.collectiveagency.trainer.ledger.LedgerEntry;
+import ai.collectiveagency.trainer.ledger.LedgerFiles;
 import ai.collectiveagency.trainer.service.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,9 +38,10 @@ import org.junit.jupiter.api.Test;
  * The exactly-once bar of the trainer: the packaged service, run as a separate process, is
  * destroyed ({@code SIGKILL}, no clean stop) at random moments — during a step, while a
  * checkpoint is being written, between writing and announcing — and restarted, until it
- * reaches {@code max-steps} and exits. Its final checkpoint must hold a ledger that lists every
- * training group exactly once, in input order, over steps 1..N, and every held-out group
- * exactly once among the evaluated ones, and the same adapter and optimizer state, byte for
+ * reaches {@code max-steps} and exits. The ledger files up to its final checkpoint must list
+ * every training group exactly once, in input order, over steps 1..N, every held-out group
+ * exactly once among the evaluated ones, and no duplicate (a record read again after a restart
+ * is not one); its final checkpoint must hold the same adapter and optimizer state, byte for
  * byte, as an uninterrupted run over the same input. Bitwise is the right bar:
  * both runs take the same float32 operations in the same order on one PyTorch thread, and a
  * resume restores float32 weights and moments exactly, so any difference is a resume bug (this
@@ -145,27 +149,33 @@ class KillAndRestartIT {
         Path clean = new CheckpointDirectory(cleanStore).latestValid().orElseThrow();
         TrainerState state = TrainerState.read(killed);
         assertThat(state.step()).isEqualTo(STEPS);
-        assertThat(state.ledger()).extracting(TrainerState.StepRecord::step)
+        LedgerView ledger = LedgerView.of(killed);
+        assertThat(ledger.stepNumbers())
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, STEPS).boxed().toList());
-        assertThat(state.ledger().stream().flatMap(s -> s.taskIds().stream()).toList())
+        assertThat(ledger.steps().stream().flatMap(List::stream).toList())
                 .as("every group trained on exactly once, in input order")
                 .containsExactlyElementsOf(sent);
-        assertThat(state.dropped()).containsExactly(new TrainerState.Dropped("k-bad",
-                "undecodable"));
-        assertThat(state.heldOut()).extracting(TrainerState.HeldOut::taskId)
+        assertThat(ledger.deadLettered()).containsExactly("k-bad: undecodable");
+        assertThat(ledger.heldOut()).extracting(h -> h.substring(0, h.indexOf('@')))
                 .as("every held-out group evaluated exactly once, in input order, none trained on")
                 .containsExactlyElementsOf(heldOut);
+        assertThat(ledger.of(LedgerEntry.Kind.DUPLICATE)).as("re-reads are not duplicates")
+                .isEmpty();
         assertEvaluatedAtLeastOnceAlike(evaluations, heldOut);
         // The clean stop's checkpoint is one version more than the uninterrupted run has.
         TrainerState uninterrupted = TrainerState.read(clean);
         assertThat(state).usingRecursiveComparison().ignoringFields("version")
                 .isEqualTo(uninterrupted);
+        assertThat(ledger.entries()).usingRecursiveFieldByFieldElementComparatorIgnoringFields(
+                "version").as("the same ledger as the uninterrupted run's")
+                .containsExactlyElementsOf(LedgerView.of(clean).entries());
         assertThat(announced).as("announced versions (a restart announces its latest again)")
                 .containsAll(LongStream.rangeClosed(1, state.version()).boxed().toList());
-        for (Path earlier : versions(killedStore)) {
-            List<TrainerState.StepRecord> ledger = TrainerState.read(earlier).ledger();
-            assertThat(state.ledger().subList(0, ledger.size())).as("ledger of " + earlier)
-                    .isEqualTo(ledger);
+        try (Stream<Path> files = Files.list(LedgerFiles.folder(killedStore))) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                    .as("one ledger file per version, none of a checkpoint that never landed")
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, state.version())
+                            .mapToObj(v -> String.format("v%010d.jsonl", v)).toList());
         }
         // Every checkpoint, not just the last, equals the uninterrupted run's at the same step.
         Map<Long, Path> cleanByStep = byStep(cleanStore);

@@ -4,41 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.kafka.LocalKafka;
-import ai.collectiveagency.kafka.topics.TopicCatalogue;
-import ai.collectiveagency.policy.checkpoint.BaseModelIdentity;
 import ai.collectiveagency.policy.lora.PeftAdapterFiles;
 import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.TrainingMetrics;
-import ai.collectiveagency.schemas.kafka.MetricsEventSerializer;
-import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
-import ai.collectiveagency.schemas.signing.CheckpointSigner;
-import ai.collectiveagency.schemas.signing.Ed25519Keys;
-import ai.collectiveagency.trainer.TestConfigs;
+import ai.collectiveagency.trainer.LedgerView;
 import ai.collectiveagency.trainer.TestGroups;
-import ai.collectiveagency.trainer.checkpoint.BaseModel;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
 import ai.collectiveagency.trainer.checkpoint.TrainerState;
-import ai.collectiveagency.trainer.config.TrainerConfig;
 import ai.collectiveagency.trainer.service.Topics;
 import ai.collectiveagency.trainer.service.Topics.Evaluation;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,17 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HeldOutGroupsTest {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(120);
-    private static final String BASE_MODEL = "qwen2-tiny-random";
-    /** A signing key made for the test: no private key is committed. */
-    private static final CheckpointSigner SIGNER =
-            new CheckpointSigner(Ed25519Keys.generate().getPrivate());
+    private static final Duration DEADLINE = TestLoop.DEADLINE;
     private static final String OPTIMIZER = "optimizer/optimizer.safetensors";
-    /** The settings of the service tests: the tiny adapter, two groups a step. */
-    private static final Map<String, String> SETTINGS = Map.of(
-            "trainer.groups-per-step", "2", "trainer.checkpoint-every", "1",
-            "trainer.learning-rate", "1e-3", "trainer.lora.rank", "4",
-            "trainer.lora.alpha", "8", "trainer.micro-batch-rows", "4");
 
     private static LocalKafka kafka;
 
@@ -147,11 +117,10 @@ class HeldOutGroupsTest {
             }
         }
         TrainerState state = TrainerState.read(mixStore.resolve("v000002"));
-        assertThat(state.ledger()).extracting(TrainerState.StepRecord::taskIds)
-                .containsExactly(List.of("t-1", "t-2"), List.of("t-3", "t-4"));
-        assertThat(state.heldOut()).containsExactly(new TrainerState.HeldOut("h-1", 0),
-                new TrainerState.HeldOut("h-2", 1), new TrainerState.HeldOut("h-3", 1));
-        assertThat(state.dropped()).isEmpty();
+        LedgerView ledger = LedgerView.of(mixStore.resolve("v000002"));
+        assertThat(ledger.steps()).containsExactly(List.of("t-1", "t-2"), List.of("t-3", "t-4"));
+        assertThat(ledger.heldOut()).containsExactly("h-1@0", "h-2@1", "h-3@1");
+        assertThat(ledger.deadLettered()).isEmpty();
         assertThat(state.consumedOffsets()).containsEntry("mix.scored-0", 7L);
         List<TrainingMetrics> steps = mixed.topics().metrics(2, DEADLINE);
         List<TrainingMetrics> referenceSteps = reference.topics().metrics(2, DEADLINE);
@@ -175,7 +144,7 @@ class HeldOutGroupsTest {
     }
 
     /** What a run left: its topics, its steps, and what its listener was told. */
-    private record Recorded(Topics topics, long steps, RecordingListener listener) {
+    private record Recorded(Topics topics, long steps, TestLoop.RecordingListener listener) {
     }
 
     /**
@@ -185,84 +154,12 @@ class HeldOutGroupsTest {
      */
     private static Recorded train(String prefix, Path store, List<ScoredGroup> groups,
             long maxSteps, int heldOut) throws Exception {
-        try (Admin admin = kafka.createAdmin()) {
-            TopicCatalogue.withPrefix(prefix).ensureTopics(admin);
-        }
+        TestLoop.ensureTopics(kafka, prefix);
         Topics topics = new Topics(kafka.bootstrapServers(), prefix);
         topics.send(groups);
-        Map<String, String> settings = new HashMap<>(SETTINGS);
-        settings.putAll(Map.of("trainer.max-steps", String.valueOf(maxSteps),
-                "trainer.store", store.toString(),
-                "trainer.topics.scored", prefix + "scored",
-                "trainer.topics.scored-dead-letters", prefix + "scored.dlq",
-                "trainer.topics.checkpoints", prefix + "checkpoints",
-                "trainer.topics.metrics", prefix + "metrics"));
-        TrainerConfig config = TestConfigs.config(settings);
-        RecordingListener listener = new RecordingListener();
-        Map<String, Object> producer = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        Map<String, Object> consumer = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (var scored = new KafkaConsumer<>(consumer, new StringDeserializer(),
-                        new ByteArrayDeserializer());
-                var checkpoints = new KafkaProducer<>(producer, new StringSerializer(),
-                        new PolicyCheckpointSerializer());
-                var metrics = new KafkaProducer<>(producer, new StringSerializer(),
-                        new MetricsEventSerializer());
-                var deadLetters = new KafkaProducer<>(producer, new StringSerializer(),
-                        new ByteArraySerializer())) {
-            TrainerLoop loop = new TrainerLoop(config, new BaseModel(BASE_MODEL,
-                    BaseModelIdentity.sha256(config.model())), SIGNER, scored, checkpoints,
-                    metrics, deadLetters, listener, Clock.systemUTC(), new HashMap<>());
-            List<Throwable> failure = new CopyOnWriteArrayList<>();
-            Thread thread = new Thread(() -> {
-                try {
-                    loop.run();
-                } catch (Throwable e) {
-                    failure.add(e);
-                }
-            }, "trainer-loop-" + prefix);
-            thread.start();
-            if (maxSteps == 0) {
-                long end = System.nanoTime() + DEADLINE.toNanos();
-                while (listener.heldOut.size() < heldOut && System.nanoTime() < end) {
-                    Thread.sleep(20);
-                }
-                loop.stop();
-            }
-            thread.join(DEADLINE.toMillis());
-            assertThat(thread.isAlive()).as("the loop has ended").isFalse();
-            assertThat(failure).as("the loop's error").isEmpty();
-            return new Recorded(topics, loop.step(), listener);
-        }
-    }
-
-    /** The loop's events, in order. */
-    private static final class RecordingListener implements StepListener {
-        final List<Long> steps = new CopyOnWriteArrayList<>();
-        final List<Map<String, Double>> heldOut = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void stepped(long step, long version, Map<String, Double> metrics) {
-            steps.add(step);
-        }
-
-        @Override
-        public void dropped(String reason, long staleness) {
-        }
-
-        @Override
-        public void used(long staleness) {
-        }
-
-        @Override
-        public void heldOut(long policyVersion, Map<String, Double> metrics) {
-            heldOut.add(metrics);
-        }
-
-        @Override
-        public void checkpointed(long version, double seconds) {
-        }
+        TestLoop.RecordingListener listener = new TestLoop.RecordingListener();
+        TrainerLoop loop = TestLoop.run(kafka, TestLoop.config(prefix, store, maxSteps),
+                listener, () -> listener.heldOut.size() >= heldOut);
+        return new Recorded(topics, loop.step(), listener);
     }
 }

@@ -3,8 +3,10 @@ package ai.collectiveagency.trainer.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.kafka.DeadLetters;
+import ai.collectiveagency.trainer.LedgerView;
 import ai.collectiveagency.trainer.TestGroups;
-import ai.collectiveagency.trainer.checkpoint.TrainerState;
+import ai.collectiveagency.trainer.ledger.LedgerEntry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The off-policy bound with {@code max-staleness=1}, a step per two groups and a checkpoint (a
- * new version) per step: a group sampled two versions behind is dropped and counted, in the
- * ledger and on {@code /q/metrics}; one version behind, or current, it is trained on.
+ * new version) per step: a group sampled two versions behind is dead-lettered with the reason
+ * (on the DLQ and in the ledger) and counted on {@code /q/metrics}; one version behind, or
+ * current, it is trained on.
  */
 @QuarkusTest
 @TestProfile(StalenessTest.MaxStalenessOne.class)
@@ -63,10 +66,15 @@ class StalenessTest {
 
         assertThat(announced).extracting(PolicyCheckpoint::getVersion).containsExactly(1L, 2L,
                 3L);
-        TrainerState state = TrainerState.read(Path.of(URI.create(announced.get(2).getUri())));
-        assertThat(state.ledger()).extracting(TrainerState.StepRecord::taskIds).containsExactly(
+        LedgerView ledger = LedgerView.of(Path.of(URI.create(announced.get(2).getUri())));
+        assertThat(ledger.steps()).containsExactly(
                 List.of("v-1", "v-2"), List.of("v-3", "v-4"), List.of("v-6", "v-7"));
-        assertThat(state.dropped()).containsExactly(new TrainerState.Dropped("v-5", "stale"));
+        assertThat(ledger.of(LedgerEntry.Kind.DEAD_LETTERED)).singleElement()
+                .satisfies(e -> assertThat(e.reason())
+                        .isEqualTo("stale: sampled 2 versions behind, max-staleness 1"));
+        assertThat(topics.deadLetters(1, Duration.ofSeconds(30))).extracting(r ->
+                DeadLetters.header(r.headers(), DeadLetters.REASON).orElseThrow())
+                .containsExactly("stale: sampled 2 versions behind, max-staleness 1");
         String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics.toURI())
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(scrape).containsPattern("trainer_groups_dropped_total\\{reason=\"stale\",?\\} "

@@ -1,4 +1,4 @@
-package ai.collectiveagency.trainer.loop;
+package ai.collectiveagency.trainer.scored;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -8,10 +8,10 @@ import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Which scored records are done (trained on or dropped) and which wait in the step being
- * gathered, per partition, so that a checkpoint stores, for each partition, the first offset
- * that is not done: a restart reads from there and neither skips a waiting record nor trains on
- * a record twice. Records of one partition are handled in offset order.
+ * Which scored records are done (trained on, evaluated, dead-lettered, skipped as duplicates)
+ * and which wait in the step being gathered, per partition, so that a checkpoint stores, for
+ * each partition, the first offset that is not done: a restart reads from there and neither
+ * skips a waiting record nor trains on a record twice. Records of one partition are handled in offset order.
  */
 final class OffsetTracker {
 
@@ -30,9 +30,20 @@ final class OffsetTracker {
         doneUpTo.merge(partition, offset + 1, Math::max);
     }
 
-    /** A record dropped (stale, undecodable): done at once. */
+    /** A record settled without a step (evaluated, dead-lettered, a duplicate). */
     void done(TopicPartition partition, long offset) {
         doneUpTo.merge(partition, offset + 1, Math::max);
+    }
+
+    /**
+     * A waiting record left the step being gathered (quarantined): it is done and holds the
+     * offset back no longer.
+     */
+    void leftStep(TopicPartition partition, long offset) {
+        Deque<Long> queue = waiting.get(partition);
+        if (queue != null) {
+            queue.remove(offset);
+        }
     }
 
     /** The step was taken: every waiting record is done. */

@@ -1,4 +1,4 @@
-package ai.collectiveagency.trainer.loop;
+package ai.collectiveagency.trainer.scored;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
