@@ -12,8 +12,8 @@ import org.apache.kafka.common.errors.WakeupException;
  * The follower thread's loop: polls the checkpoints topic and hands what arrives to the adopter,
  * until {@link #stop()}. Nothing a record or the broker throws ends it, {@link Error}s included:
  * the failure is logged and the loop polls again after a pause ({@link RecordFailure#RETRY} and
- * {@link RecordFailure#POISON} alike; a poisoned batch is not read again, the next announcement
- * is). Only the JVM failing ({@link RecordFailure#FATAL}) ends the thread, marked dead on its
+ * {@link RecordFailure#POISON} alike; when the adopter fails on several announcements read
+ * together, each is tried alone, newest first, and a poisoned one is not read again). Only the JVM failing ({@link RecordFailure#FATAL}) ends the thread, marked dead on its
  * {@link WorkerWatch} so that liveness goes DOWN and the replica is replaced. The watch counts
  * the thread as working while it holds announced checkpoints.
  */
@@ -49,7 +49,7 @@ final class CheckpointFollowLoop implements Runnable {
                 List<PolicyCheckpoint> checkpoints = announcements.poll(pollInterval);
                 if (!checkpoints.isEmpty()) {
                     watch.working();
-                    adopter.accept(checkpoints);
+                    adopt(checkpoints);
                     watch.progressed();
                 }
             } catch (WakeupException e) {
@@ -62,6 +62,36 @@ final class CheckpointFollowLoop implements Runnable {
                 }
                 survive(failure);
             }
+        }
+    }
+
+    /**
+     * Hands the batch to the adopter; when that fails on a batch of several, tries each alone,
+     * newest first, until one is adopted, so that one poisoned announcement does not cost the
+     * later ones read with it.
+     */
+    private void adopt(List<PolicyCheckpoint> checkpoints) {
+        try {
+            adopter.accept(checkpoints);
+        } catch (RuntimeException | Error failure) {
+            if (checkpoints.size() == 1 || RecordFailure.of(failure) == RecordFailure.FATAL) {
+                throw failure;
+            }
+            LOG.log(System.Logger.Level.WARNING, "adopting " + checkpoints.size()
+                    + " announcements failed (" + failure + "); trying each alone, newest first");
+            for (int i = checkpoints.size() - 1; i >= 0; i--) {
+                try {
+                    adopter.accept(List.of(checkpoints.get(i)));
+                    return;
+                } catch (RuntimeException | Error alone) {
+                    if (RecordFailure.of(alone) == RecordFailure.FATAL) {
+                        throw alone;
+                    }
+                    LOG.log(System.Logger.Level.WARNING, "announcement of version "
+                            + checkpoints.get(i).getVersion() + " failed: " + alone);
+                }
+            }
+            throw failure;
         }
     }
 

@@ -86,7 +86,7 @@ class CheckpointFollowLoopTest {
             Thread thread = start(loop);
             announce(101);
             announce(102);
-            // 101 alone or with 102 in one batch: either way the loop must go on to 103
+            // 101 alone, or read with 102 and 103 in one batch: the loop must go on to 103
             announce(103);
             Long version;
             do {
