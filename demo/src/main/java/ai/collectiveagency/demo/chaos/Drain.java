@@ -43,12 +43,12 @@ final class Drain {
 
     /** Drains for at most {@code bound}, then stops every service. */
     void run(Duration bound) throws InterruptedException {
-        stop(PipelineClient.PROMPT_GENERATOR);
-        out.println(clock.stamp() + "  drain: prompt-generator stopped; waiting (at most "
-                + bound.toSeconds() + " s) for the loop to work off what is in flight");
         fleet.services().stream().filter(s -> !s.alive()).forEach(s -> out.println(
                 clock.stamp() + "  drain: " + s.spec().name() + " is not running (it exited "
                         + "on its own)"));
+        stop(PipelineClient.PROMPT_GENERATOR);
+        out.println(clock.stamp() + "  drain: prompt-generator stopped; waiting (at most "
+                + bound.toSeconds() + " s) for the loop to work off what is in flight");
         long deadline = System.nanoTime() + bound.toNanos();
         int trainerBacklog = Integer.MAX_VALUE;
         long trainerSince = System.nanoTime();
