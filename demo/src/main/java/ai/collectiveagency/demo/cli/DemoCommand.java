@@ -4,6 +4,7 @@ import ai.collectiveagency.demo.dashboard.Dashboard;
 import ai.collectiveagency.demo.dashboard.OffsetReader;
 import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.demo.fleet.Fleet;
+import ai.collectiveagency.demo.fleet.LoopServices;
 import ai.collectiveagency.demo.fleet.RunKeys;
 import ai.collectiveagency.demo.fleet.ServiceSpec;
 import ai.collectiveagency.demo.report.EarlierSessions;
@@ -11,22 +12,18 @@ import ai.collectiveagency.demo.report.MetricsLog;
 import ai.collectiveagency.demo.report.RunRecord;
 import ai.collectiveagency.demo.report.RunReport;
 import ai.collectiveagency.demo.report.SampleNegotiations;
-import ai.collectiveagency.demo.tasks.SmallModelFiles;
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.kafka.topics.LogicalTopic;
 import ai.collectiveagency.kafka.topics.PipelineClient;
 import ai.collectiveagency.kafka.topics.TopicCatalogue;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,6 +52,8 @@ public final class DemoCommand implements Callable<Integer> {
     private static final String JUDGE_KEY = "REWARD_JUDGE_API_KEY";
     /** How long Ctrl-C waits for the report before the JVM exits regardless. */
     private static final Duration REPORT_BOUND = Duration.ofSeconds(30);
+    /** How long each service may take to start. */
+    private static final Duration SERVICE_START = Duration.ofMinutes(3);
 
     @Option(names = "--minutes", defaultValue = "10",
             description = "How long to run (default: ${DEFAULT-VALUE}).")
@@ -121,9 +120,6 @@ public final class DemoCommand implements Callable<Integer> {
             return CommandMain.USAGE_ERROR;
         }
         Path runFolder = root.resolve(runsDir).resolve(run).normalize();
-        boolean small = positions(modelFolder) <= SmallModelFiles.SMALL_CONTEXT;
-        Path prompts = small ? SmallModelFiles.prompts(runFolder.resolve("prompts")) : null;
-        Path seeds = small ? SmallModelFiles.seeds(runFolder.resolve("seeds")) : null;
         Duration limit = Duration.ofMillis(Math.round(minutes * 60_000));
         out.printf("demo: run %s, model %s, reward %s, for %s%n", runFolder, modelFolder,
                 judgeUrl == null ? "offline embedding scorer (CA anchors)" : judgeUrl,
@@ -141,7 +137,9 @@ public final class DemoCommand implements Callable<Integer> {
                         MetricsLog.create(runFolder.resolve(MetricsLog.FILE)), Instant.now());
                 GracefulStop stop = GracefulStop.install(REPORT_BOUND)) {
             try {
-                if (startServices(fleet, modelFolder, runFolder, prompts, seeds, stop)) {
+                LoopServices services = LoopServices.of(root, fleet.kafka(), modelFolder,
+                        runFolder, seed, judge());
+                if (startServices(fleet, services, stop)) {
                     watch(fleet.kafka(), topics, readers, record, runFolder, limit, stop);
                 }
             } finally {
@@ -157,6 +155,12 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The judge named on the command line; its key from the demo's environment. */
+    private Optional<LoopServices.Judge> judge() {
+        return judgeUrl == null ? Optional.empty() : Optional.of(new LoopServices.Judge(
+                judgeUrl, judgeModel, System.getenv(JUDGE_KEY)));
+    }
+
     private LocalKafka startBroker(Path data, TopicCatalogue topics) {
         if (!secure) {
             return LocalKafka.start(data, LocalKafka.ANY_PORT, topics);
@@ -169,63 +173,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Starts the four services; false when a stop was asked for on the way. */
-    private boolean startServices(Fleet fleet, Path modelFolder, Path runFolder, Path prompts,
-            Path seeds, GracefulStop stop) throws InterruptedException {
-        LocalKafka kafka = fleet.kafka();
-        Duration start = Duration.ofMinutes(3);
-        Path store = runFolder.resolve("checkpoints");
-        RunKeys keys = RunKeys.of(runFolder); // kept, so a continued run keeps its key
-        Map<String, String> trainer = new HashMap<>(Map.of(
-                "trainer.model", modelFolder.toString(),
-                "trainer.store", store.toString(),
-                "trainer.groups-per-step", "2", "trainer.checkpoint-every", "2",
-                "trainer.learning-rate", "5e-4", "trainer.lora.rank", "8",
-                "trainer.lora.alpha", "16", "trainer.segments", "both",
-                "trainer.max-staleness", "8"));
-        // A small KL penalty, so that the dashboard shows how far the policy has moved.
-        trainer.put("trainer.beta", "0.05");
-        trainer.put("trainer.lora.seed", Long.toString(seed));
-        trainer.putAll(keys.trainerSettings());
-        fleet.start(service(kafka, PipelineClient.TRAINER_SERVICE, trainer), start);
-        if (stop.requested()) {
-            return false;
+    private static boolean startServices(Fleet fleet, LoopServices services, GracefulStop stop)
+            throws InterruptedException {
+        for (ServiceSpec service : services.inStartOrder()) {
+            if (stop.requested()) {
+                return false;
+            }
+            fleet.start(service, SERVICE_START);
         }
-        fleet.start(rewardService(kafka), start);
-        if (stop.requested()) {
-            return false;
-        }
-        Map<String, String> rollout = new HashMap<>(Map.of(
-                "rollout.model", modelFolder.toString(), "rollout.group-size", "6",
-                "rollout.max-turns", "4", "rollout.batch.max-tasks", "2"));
-        // The fleet binds loopback only (ServiceProcess), so the demo's API takes no key.
-        rollout.put("rollout.api.auth", "none");
-        // Every part sampled at temperature 1 so that a group's trajectories differ where the
-        // reward looks (the resolution) and GRPO's advantages carry signal. The short budgets
-        // fit the short prompts of small models (prompts != null).
-        for (String part : List.of("dialogue", "resolution", "answer")) {
-            boolean turn = part.equals("dialogue");
-            rollout.put("rollout." + part + ".temperature", "1.0");
-            rollout.put("rollout." + part + ".top-p", "1.0");
-            rollout.put("rollout." + part + ".max-tokens", prompts != null
-                    ? (turn ? "24" : "40") : (turn ? "64" : "128"));
-        }
-        if (prompts != null) {
-            rollout.put("rollout.prompts", prompts.toString());
-        }
-        rollout.putAll(keys.rolloutSettings(store)); // only the run's trainer, only its store
-        fleet.start(service(kafka, PipelineClient.ROLLOUT_SERVICE, rollout), start);
-        if (stop.requested()) {
-            return false;
-        }
-        Map<String, String> generator = new HashMap<>(Map.of("prompts.rate", "2",
-                "prompts.pacing.max-lag", "8", "prompts.audit.enabled", "false",
-                "prompts.held-out-share", "0.2"));
-        if (seeds != null) {
-            generator.put("prompts.seeds", seeds.toString());
-            generator.put("prompts.replace-seeds", "true");
-        }
-        generator.put("prompts.seed", Long.toString(seed));
-        fleet.start(service(kafka, PipelineClient.PROMPT_GENERATOR, generator), start);
         return !stop.requested();
     }
 
@@ -241,30 +196,5 @@ public final class DemoCommand implements Callable<Integer> {
                     + runFolder.resolve("logs") + "; Ctrl-C stops everything");
             new ProgressLine(readers, offsets, record, topics, out).run(limit, stop::requested);
         }
-    }
-
-    /** The reward-service; with a judge, the judge's key is in its environment alone. */
-    private ServiceSpec rewardService(LocalKafka kafka) {
-        if (judgeUrl == null) {
-            return service(kafka, PipelineClient.REWARD_SERVICE,
-                    Map.of("reward.scorers.embedding", "1"));
-        }
-        ServiceSpec reward = service(kafka, PipelineClient.REWARD_SERVICE, Map.of(
-                "reward.scorers.judge", "1", "reward.judge.base-url", judgeUrl.toString(),
-                "reward.judge.model", judgeModel));
-        String key = System.getenv(JUDGE_KEY);
-        return key == null ? reward : reward.withEnvironment(JUDGE_KEY, key);
-    }
-
-    /** {@code client}'s service, with its Kafka user's settings in its environment alone. */
-    private ServiceSpec service(LocalKafka kafka, PipelineClient client,
-            Map<String, String> settings) {
-        return ServiceSpec.packaged(root, client.user(), Fleet.freePort(), "2g", settings)
-                .withEnvironment(kafka.clientSettings(client).asEnvironment());
-    }
-
-    private static int positions(Path model) throws IOException {
-        return new ObjectMapper().readTree(model.resolve("config.json").toFile())
-                .path("max_position_embeddings").asInt(Integer.MAX_VALUE);
     }
 }

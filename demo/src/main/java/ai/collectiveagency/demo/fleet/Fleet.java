@@ -16,7 +16,8 @@ import java.util.List;
  */
 public final class Fleet implements AutoCloseable {
 
-    private final LocalKafka kafka;
+    /** Replaced by {@link #restartBroker}: the new broker has the same folder and port. */
+    private volatile LocalKafka kafka;
     private final Path logs;
     private final List<ServiceProcess> services = new ArrayList<>();
     private final Thread hook;
@@ -55,6 +56,57 @@ public final class Fleet implements AutoCloseable {
             throw e;
         }
         return process;
+    }
+
+    /**
+     * Starts {@code stopped}'s spec again (same ports, same settings, its log continued) in its
+     * place in the fleet, and waits until it is ready. Unlike {@link #start}, a restart that
+     * fails leaves the rest of the fleet running: the new process stays in the fleet, which
+     * stops it on close.
+     *
+     * @throws IllegalStateException when {@code stopped} still runs or is not of this fleet, or
+     *     when the new process exits or is not ready within {@code timeout}
+     */
+    public ServiceProcess restart(ServiceProcess stopped, Duration timeout)
+            throws InterruptedException {
+        ServiceProcess fresh;
+        synchronized (this) {
+            int at = services.indexOf(stopped);
+            if (at < 0 || stopped.alive()) {
+                throw new IllegalStateException(stopped.spec().name()
+                        + (at < 0 ? " is not of this fleet" : " still runs"));
+            }
+            fresh = ServiceProcess.startAgain(stopped.spec(), logs);
+            services.set(at, fresh);
+        }
+        fresh.awaitReady(timeout);
+        return fresh;
+    }
+
+    /**
+     * Closes the broker (a controlled shutdown), leaves it down for {@code down}, and starts it
+     * again on the same folder and port, with the same topics and security: the services'
+     * clients reconnect on their own. Retries the start while the old port is not free yet,
+     * up to 30 s.
+     */
+    public synchronized void restartBroker(Duration down) throws InterruptedException {
+        LocalKafka old = kafka;
+        old.close();
+        Thread.sleep(down.toMillis());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                kafka = old.secure()
+                        ? LocalKafka.startSecure(old.dataDir(), old.port(), old.catalogue())
+                        : LocalKafka.start(old.dataDir(), old.port(), old.catalogue());
+                return;
+            } catch (IllegalArgumentException portInUse) {
+                if (System.nanoTime() > deadline) {
+                    throw portInUse;
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     public synchronized List<ServiceProcess> services() {

@@ -2,13 +2,16 @@ package ai.collectiveagency.demo.fleet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +38,20 @@ public final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code spec}; its output goes to {@code logs/<name>.log}. */
+    /** Starts {@code spec}; its output goes to {@code logs/<name>.log}, replacing an old log. */
     public static ServiceProcess start(ServiceSpec spec, Path logs) {
+        return start(spec, logs, false);
+    }
+
+    /**
+     * Starts {@code spec} again after its process ended (same ports, same settings); its output
+     * goes on at the end of {@code logs/<name>.log}, after a line that marks the restart.
+     */
+    public static ServiceProcess startAgain(ServiceSpec spec, Path logs) {
+        return start(spec, logs, true);
+    }
+
+    private static ServiceProcess start(ServiceSpec spec, Path logs, boolean again) {
         if (!Files.isRegularFile(spec.app())) {
             throw new IllegalStateException(spec.app() + ": missing; build it first "
                     + "(mvn -DskipTests package)");
@@ -54,8 +69,14 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(logs);
             Path log = logs.resolve(spec.name() + ".log");
+            if (again) {
+                Files.writeString(log, "---- " + spec.name() + " started again at "
+                        + Instant.now() + " ----\n", StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+                    .redirectOutput(again ? Redirect.appendTo(log.toFile()) : Redirect.to(
+                            log.toFile()));
             builder.environment().clear();
             builder.environment().putAll(ChildEnvironment.of(System.getenv(),
                     spec.environment()));
@@ -129,6 +150,18 @@ public final class ServiceProcess implements AutoCloseable {
         if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * SIGKILL ({@link Process#destroyForcibly()} on Linux): the service gets no chance to finish
+     * anything, as when a machine dies or the kernel's OOM killer strikes. Returns once the
+     * process is gone, so that its ports are free again.
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(spec.name() + " still runs 30 s after SIGKILL");
         }
     }
 

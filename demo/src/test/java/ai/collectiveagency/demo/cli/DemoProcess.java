@@ -21,12 +21,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * {@code ./pipeline demo ...} as a child process of the test, started the way a user starts it:
+ * {@code ./pipeline demo ...} (or {@code chaos ...}) as a child process of the test, started the way a user starts it:
  * its stdout read line by line (and echoed with a {@code demo| } prefix), its stderr in a file.
  * Every process it starts is recorded while it runs: a service that outlives a dead demo is no
  * longer its descendant, so only a record taken as the tree grows can find it afterwards.
  */
-final class DemoProcess {
+public final class DemoProcess {
 
     private static final Duration RECORD_EVERY = Duration.ofMillis(250);
 
@@ -44,7 +44,7 @@ final class DemoProcess {
     }
 
     /** Runs {@code <root>/pipeline <args>} in {@code root} with {@code environment} added. */
-    static DemoProcess start(Path root, Map<String, String> environment, Path stderr,
+    public static DemoProcess start(Path root, Map<String, String> environment, Path stderr,
             List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(root.resolve("pipeline").toString());
@@ -62,7 +62,7 @@ final class DemoProcess {
     }
 
     /** The first stdout line that {@code matches}, waiting at most {@code timeout} for it. */
-    Optional<String> awaitLine(Predicate<String> matches, Duration timeout)
+    public Optional<String> awaitLine(Predicate<String> matches, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (process.isAlive() && System.nanoTime() < deadline) {
@@ -79,18 +79,18 @@ final class DemoProcess {
     }
 
     /** The exit code, once the demo has exited within {@code timeout}. */
-    OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
     }
 
     /** Every stdout line so far. */
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
     /** The demo's stderr so far. */
-    String stderr() {
+    public String stderr() {
         try {
             return Files.readString(stderr);
         } catch (IOException e) {
@@ -99,12 +99,12 @@ final class DemoProcess {
     }
 
     /** Every process the demo started (services, helpers), alive or not, with its command. */
-    Map<ProcessHandle, String> descendantsSeen() {
+    public Map<ProcessHandle, String> descendantsSeen() {
         return Map.copyOf(tree);
     }
 
     /** Those of {@link #descendantsSeen()} and the demo itself that are still alive. */
-    List<ProcessHandle> alive() {
+    public List<ProcessHandle> alive() {
         List<ProcessHandle> alive = new ArrayList<>(tree.keySet());
         alive.add(process.toHandle());
         return alive.stream().filter(ProcessHandle::isAlive).toList();
@@ -114,7 +114,7 @@ final class DemoProcess {
      * Stops whatever of the tree still runs: SIGTERM to the descendants, then to the demo; after
      * {@code grace}, SIGKILL to what is left. Returns the processes still alive after that.
      */
-    List<ProcessHandle> destroyTree(Duration grace) throws InterruptedException {
+    public List<ProcessHandle> destroyTree(Duration grace) throws InterruptedException {
         Set<ProcessHandle> targets = new HashSet<>(tree.keySet());
         process.descendants().forEach(targets::add);
         targets.forEach(ProcessHandle::destroy);

@@ -1,0 +1,163 @@
+package ai.collectiveagency.demo.fleet;
+
+import ai.collectiveagency.demo.tasks.SmallModelFiles;
+import ai.collectiveagency.kafka.LocalKafka;
+import ai.collectiveagency.kafka.topics.PipelineClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The loop's four services with the settings the demo runs them with, shared by
+ * {@code ./pipeline demo} and {@code ./pipeline chaos}: the trainer (its checkpoint store in
+ * {@code <run>/checkpoints}, signing with the run's {@link RunKeys}), the reward-service (the
+ * offline embedding scorer, or a judge), the rollout-service (following the run's checkpoints)
+ * and the prompt-generator, each on its own free ports with its Kafka user's settings in its
+ * environment. A model whose context is small gets the demo's short prompts and seeds, written
+ * into the run folder.
+ */
+public final class LoopServices {
+
+    /** The trainer's checkpoint store inside a run folder. */
+    public static final String STORE = "checkpoints";
+
+    /**
+     * An OpenAI-compatible judge for the reward-service.
+     *
+     * @param apiKey given to the reward-service alone, in its environment; null for none
+     */
+    public record Judge(URI url, String model, String apiKey) {
+        public Judge {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(model, "model");
+        }
+    }
+
+    private final Path root;
+    private final LocalKafka kafka;
+    private final Path modelFolder;
+    private final Path store;
+    private final RunKeys keys;
+    private final long seed;
+    private final Optional<Judge> judge;
+    private final Optional<Path> prompts;
+    private final Optional<Path> seeds;
+
+    private LoopServices(Path root, LocalKafka kafka, Path modelFolder, Path runFolder,
+            long seed, Optional<Judge> judge, boolean smallModel) {
+        this.root = root;
+        this.kafka = kafka;
+        this.modelFolder = modelFolder;
+        this.store = runFolder.resolve(STORE);
+        this.keys = RunKeys.of(runFolder); // kept, so a continued run keeps its key
+        this.seed = seed;
+        this.judge = judge;
+        this.prompts = smallModel ? Optional.of(SmallModelFiles.prompts(
+                runFolder.resolve("prompts"))) : Optional.empty();
+        this.seeds = smallModel ? Optional.of(SmallModelFiles.seeds(runFolder.resolve("seeds")))
+                : Optional.empty();
+    }
+
+    /**
+     * The services of the checkout at {@code root} for the run in {@code runFolder} on
+     * {@code kafka}, the policy {@code modelFolder} (a Hugging Face folder), tasks and LoRA
+     * seeded by {@code seed}.
+     */
+    public static LoopServices of(Path root, LocalKafka kafka, Path modelFolder, Path runFolder,
+            long seed, Optional<Judge> judge) throws IOException {
+        boolean small = positions(modelFolder) <= SmallModelFiles.SMALL_CONTEXT;
+        return new LoopServices(root, kafka, modelFolder, runFolder, seed, judge, small);
+    }
+
+    /** The trainer's checkpoint store: its checkpoints and ledger. */
+    public Path store() {
+        return store;
+    }
+
+    /**
+     * The four services in the order they start: each consumer before its producer, so that
+     * the first records find their readers up.
+     */
+    public List<ServiceSpec> inStartOrder() {
+        return List.of(trainer(), reward(), rollout(), promptGenerator());
+    }
+
+    private ServiceSpec trainer() {
+        Map<String, String> trainer = new HashMap<>(Map.of(
+                "trainer.model", modelFolder.toString(),
+                "trainer.store", store.toString(),
+                "trainer.groups-per-step", "2", "trainer.checkpoint-every", "2",
+                "trainer.learning-rate", "5e-4", "trainer.lora.rank", "8",
+                "trainer.lora.alpha", "16", "trainer.segments", "both",
+                "trainer.max-staleness", "8"));
+        // A small KL penalty, so that the dashboard shows how far the policy has moved.
+        trainer.put("trainer.beta", "0.05");
+        trainer.put("trainer.lora.seed", Long.toString(seed));
+        trainer.putAll(keys.trainerSettings());
+        return service(PipelineClient.TRAINER_SERVICE, trainer);
+    }
+
+    /** The reward-service; with a judge, the judge's key is in its environment alone. */
+    private ServiceSpec reward() {
+        if (judge.isEmpty()) {
+            return service(PipelineClient.REWARD_SERVICE,
+                    Map.of("reward.scorers.embedding", "1"));
+        }
+        Judge j = judge.get();
+        ServiceSpec reward = service(PipelineClient.REWARD_SERVICE, Map.of(
+                "reward.scorers.judge", "1", "reward.judge.base-url", j.url().toString(),
+                "reward.judge.model", j.model()));
+        return j.apiKey() == null ? reward
+                : reward.withEnvironment("REWARD_JUDGE_API_KEY", j.apiKey());
+    }
+
+    private ServiceSpec rollout() {
+        Map<String, String> rollout = new HashMap<>(Map.of(
+                "rollout.model", modelFolder.toString(), "rollout.group-size", "6",
+                "rollout.max-turns", "4", "rollout.batch.max-tasks", "2"));
+        // The fleet binds loopback only (ServiceProcess), so the demo's API takes no key.
+        rollout.put("rollout.api.auth", "none");
+        // Every part sampled at temperature 1 so that a group's trajectories differ where the
+        // reward looks (the resolution) and GRPO's advantages carry signal. The short budgets
+        // fit the short prompts of small models.
+        for (String part : List.of("dialogue", "resolution", "answer")) {
+            boolean turn = part.equals("dialogue");
+            rollout.put("rollout." + part + ".temperature", "1.0");
+            rollout.put("rollout." + part + ".top-p", "1.0");
+            rollout.put("rollout." + part + ".max-tokens", prompts.isPresent()
+                    ? (turn ? "24" : "40") : (turn ? "64" : "128"));
+        }
+        prompts.ifPresent(folder -> rollout.put("rollout.prompts", folder.toString()));
+        rollout.putAll(keys.rolloutSettings(store)); // only the run's trainer, only its store
+        return service(PipelineClient.ROLLOUT_SERVICE, rollout);
+    }
+
+    private ServiceSpec promptGenerator() {
+        Map<String, String> generator = new HashMap<>(Map.of("prompts.rate", "2",
+                "prompts.pacing.max-lag", "8", "prompts.audit.enabled", "false",
+                "prompts.held-out-share", "0.2"));
+        seeds.ifPresent(folder -> {
+            generator.put("prompts.seeds", folder.toString());
+            generator.put("prompts.replace-seeds", "true");
+        });
+        generator.put("prompts.seed", Long.toString(seed));
+        return service(PipelineClient.PROMPT_GENERATOR, generator);
+    }
+
+    /** {@code client}'s service, with its Kafka user's settings in its environment alone. */
+    private ServiceSpec service(PipelineClient client, Map<String, String> settings) {
+        return ServiceSpec.packaged(root, client.user(), Fleet.freePort(), "2g", settings)
+                .withEnvironment(kafka.clientSettings(client).asEnvironment());
+    }
+
+    private static int positions(Path model) throws IOException {
+        return new ObjectMapper().readTree(model.resolve("config.json").toFile())
+                .path("max_position_embeddings").asInt(Integer.MAX_VALUE);
+    }
+}
