@@ -91,7 +91,7 @@ public final class CatalogueAcls {
 
     private static AclBinding binding(Permission permission) {
         return new AclBinding(new ResourcePattern(permission.resourceType(),
-                permission.resource(), PatternType.LITERAL),
+                permission.resource(), permission.patternType()),
                 new AccessControlEntry(principal(permission.client()), "*",
                         permission.operation(), AclPermissionType.ALLOW));
     }

@@ -3,6 +3,7 @@ package ai.collectiveagency.kafka.topics;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
@@ -12,6 +13,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * <ul>
  *   <li>a writer may {@code WRITE} the topic (which covers an idempotent producer);
  *   <li>a reader may {@code READ} the topic, and {@code READ} its consumer group when it has one;
+ *   <li>a transactional stage may also {@code WRITE} (which covers {@code DESCRIBE}) the
+ *       transactional ids that start with {@code <its group>-};
  *   <li>a lag reader may {@code DESCRIBE} the topic and each reader's group (committed offsets);
  *   <li>a {@code DESCRIBE} that a {@code READ} or {@code WRITE} on the same resource already
  *       implies is left out.
@@ -33,6 +36,9 @@ public final class ClientPermissions {
                 granted.add(onTopic(reader.client(), topic, AclOperation.READ));
                 reader.group().ifPresent(group -> granted.add(new Permission(reader.client(),
                         ResourceType.GROUP, group, AclOperation.READ)));
+                reader.transactionalIdPrefix().ifPresent(prefix -> granted.add(new Permission(
+                        reader.client(), ResourceType.TRANSACTIONAL_ID, prefix,
+                        AclOperation.WRITE, PatternType.PREFIXED)));
             }
             for (PipelineClient client : access.lagReaders()) {
                 granted.add(onTopic(client, topic, AclOperation.DESCRIBE));

@@ -134,14 +134,16 @@ public final class TopicCatalogue {
             // The operator writes the consumed topics to replay their dead letters.
             case PROMPTS -> new TopicAccess(Set.of(PipelineClient.PROMPT_GENERATOR,
                     PipelineClient.OPERATOR), List.of(
-                    TopicReader.inGroup(PipelineClient.ROLLOUT_SERVICE, ROLLOUT_GROUP),
+                    TopicReader.transactionalStage(PipelineClient.ROLLOUT_SERVICE,
+                            ROLLOUT_GROUP),
                     // Reads the topic's tail to resume a run where it stopped.
                     TopicReader.assigned(PipelineClient.PROMPT_GENERATOR),
                     TopicReader.inGroup(PipelineClient.PROMPT_GENERATOR, AUDIT_GROUP)),
                     Set.of(PipelineClient.PROMPT_GENERATOR, PipelineClient.OBSERVER));
             case ROLLOUTS -> new TopicAccess(Set.of(PipelineClient.ROLLOUT_SERVICE,
                     PipelineClient.OPERATOR),
-                    List.of(TopicReader.inGroup(PipelineClient.REWARD_SERVICE, REWARD_GROUP)),
+                    List.of(TopicReader.transactionalStage(PipelineClient.REWARD_SERVICE,
+                            REWARD_GROUP)),
                     Set.of(PipelineClient.OBSERVER));
             case SCORED -> new TopicAccess(Set.of(PipelineClient.REWARD_SERVICE,
                     PipelineClient.OPERATOR), List.of(

@@ -9,8 +9,10 @@ import java.util.Optional;
  * @param client who reads
  * @param group the consumer group it reads in; empty when it is assigned partitions and joins
  *     no group (it commits no offsets: where to read is its own business)
+ * @param transactional whether it commits its offsets in Kafka transactions together with what
+ *     it writes (a transactional stage), under transactional ids {@code <group>-<replica>}
  */
-public record TopicReader(PipelineClient client, Optional<String> group) {
+public record TopicReader(PipelineClient client, Optional<String> group, boolean transactional) {
 
     public TopicReader {
         Objects.requireNonNull(client, "client");
@@ -18,15 +20,32 @@ public record TopicReader(PipelineClient client, Optional<String> group) {
         if (group.filter(String::isBlank).isPresent()) {
             throw new IllegalArgumentException("blank consumer group of " + client.user());
         }
+        if (transactional && group.isEmpty()) {
+            throw new IllegalArgumentException("a transactional stage reads in a group: "
+                    + client.user());
+        }
     }
 
     /** A reader in consumer group {@code group}. */
     public static TopicReader inGroup(PipelineClient client, String group) {
-        return new TopicReader(client, Optional.of(group));
+        return new TopicReader(client, Optional.of(group), false);
+    }
+
+    /**
+     * A transactional stage in consumer group {@code group}: its offsets and its output are
+     * committed together, by producers whose transactional ids start with {@code <group>-}.
+     */
+    public static TopicReader transactionalStage(PipelineClient client, String group) {
+        return new TopicReader(client, Optional.of(group), true);
     }
 
     /** A reader that is assigned partitions and joins no group. */
     public static TopicReader assigned(PipelineClient client) {
-        return new TopicReader(client, Optional.empty());
+        return new TopicReader(client, Optional.empty(), false);
+    }
+
+    /** The prefix of its transactional ids, when it is a transactional stage. */
+    public Optional<String> transactionalIdPrefix() {
+        return transactional ? group.map(g -> g + "-") : Optional.empty();
     }
 }

@@ -128,6 +128,10 @@ class SecuredBrokerTest {
                 assertThatCode(() -> exercise(permission, settings, producer, admin))
                         .as(permission.toString()).doesNotThrowAnyException();
             }
+            // Another stage's transactional ids are refused (here: an id no stage may use).
+            assertThatThrownBy(() -> SecuredClients.transact(settings, "someone-else-0"))
+                    .as(client.user() + " taking a transactional id not its own")
+                    .isInstanceOf(AuthorizationException.class);
             for (TopicSpec topic : topics.all()) {
                 if (!allows(granted, topic.name(), AclOperation.WRITE)) {
                     // The observer, which may write no topic, is refused its producer id first.
@@ -149,6 +153,10 @@ class SecuredBrokerTest {
     private static void exercise(Permission permission, KafkaClientSettings settings,
             KafkaProducer<String, String> producer, Admin admin) throws Exception {
         String name = permission.resource();
+        if (permission.resourceType() == ResourceType.TRANSACTIONAL_ID) {
+            SecuredClients.transact(settings, name + "replica-0");
+            return;
+        }
         if (permission.resourceType() == ResourceType.GROUP) {
             TopicSpec topic = topicReadIn(name);
             if (permission.operation() == AclOperation.READ) {

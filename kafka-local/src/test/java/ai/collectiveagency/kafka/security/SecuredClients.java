@@ -59,6 +59,22 @@ final class SecuredClients {
                 .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Registers {@code transactionalId} with the broker and commits an empty transaction under
+     * it, as a transactional stage's producer does at start-up.
+     */
+    static void transact(KafkaClientSettings settings, String transactionalId) {
+        Map<String, Object> props = settings.producer("test-transactional");
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WAIT.toMillis());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props,
+                new StringSerializer(), new StringSerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.commitTransaction();
+        }
+    }
+
     /** Assigns every partition of {@code topic}, from the start, and fetches once. */
     static void read(KafkaConsumer<String, String> consumer, String topic, int partitions) {
         List<TopicPartition> all = partitions(topic, partitions);

@@ -125,10 +125,12 @@ class TopicCatalogueTest {
                         "WRITE TOPIC alignment.prompts.dlq")),
                 Arguments.of(PipelineClient.ROLLOUT_SERVICE, List.of(
                         "READ TOPIC alignment.prompts", "READ GROUP rollout-service",
+                        "WRITE TRANSACTIONAL_ID rollout-service-",
                         "WRITE TOPIC alignment.prompts.dlq", "WRITE TOPIC alignment.rollouts",
                         "READ TOPIC alignment.checkpoints")),
                 Arguments.of(PipelineClient.REWARD_SERVICE, List.of(
                         "READ TOPIC alignment.rollouts", "READ GROUP reward-service",
+                        "WRITE TRANSACTIONAL_ID reward-service-",
                         "WRITE TOPIC alignment.rollouts.dlq", "WRITE TOPIC alignment.scored")),
                 Arguments.of(PipelineClient.TRAINER_SERVICE, List.of(
                         "READ TOPIC alignment.scored", "WRITE TOPIC alignment.scored.dlq",
