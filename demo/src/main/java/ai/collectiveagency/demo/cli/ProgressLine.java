@@ -69,14 +69,19 @@ final class ProgressLine {
                 record.checkpointVersion(), lag);
     }
 
-    /** Running counts per stage: records written to each topic, trainer steps seen. */
+    /**
+     * Running counts per stage: trainer steps seen, scored groups read (committed records only),
+     * and the end offsets of prompts and rollouts. Offsets count each transaction's commit
+     * marker too, one per partition it wrote, so rollouts read a little high; scored groups are
+     * counted as read, exactly.
+     */
     private Map<String, Long> counts(Optional<BrokerOffsets> broker) {
         Map<String, Long> counts = new HashMap<>();
         counts.put("steps", record.steps());
+        counts.put("scored", record.groupsScored());
         broker.ifPresent(b -> {
             counts.put("prompts", b.written(topics.name(LogicalTopic.PROMPTS)));
             counts.put("rollouts", b.written(topics.name(LogicalTopic.ROLLOUTS)));
-            counts.put("scored", b.written(topics.name(LogicalTopic.SCORED)));
         });
         return counts;
     }

@@ -85,6 +85,11 @@ public final class RunRecord implements AutoCloseable {
         samples.add(group);
     }
 
+    /** Scored groups read so far (committed ones only, held-out ones included). */
+    public synchronized long groupsScored() {
+        return groups;
+    }
+
     /** The newest checkpoint from before the run: the trainer resumes from it. */
     public synchronized void resumedFrom(PolicyCheckpoint checkpoint) {
         resumedVersion = Math.max(resumedVersion, checkpoint.getVersion());
