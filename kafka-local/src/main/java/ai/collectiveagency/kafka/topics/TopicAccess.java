@@ -5,8 +5,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Who writes a topic and who reads it, as the services' code does (idempotent producers, no
- * transactions anywhere, so writing needs no more than the topic).
+ * Who writes a topic and who reads it, as the services' code does: idempotent producers, and
+ * the transactional stages among the readers ({@link TopicReader#transactional()}), whose
+ * producers also need their transactional ids.
  *
  * @param writers clients that produce to the topic
  * @param readers clients that consume it, each in its consumer group or assigned
