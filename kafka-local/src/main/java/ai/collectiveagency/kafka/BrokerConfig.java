@@ -50,7 +50,7 @@ import org.apache.kafka.server.config.ServerLogConfigs;
  * @param controllerPort controller listener port on 127.0.0.1 (not persisted: static quorum)
  * @param secured the secured listeners' settings; empty for a plain broker
  * @param maxMessageBytes the largest record batch of any topic of the catalogue
- *     ({@link ai.collectiveagency.kafka.topics.TopicCatalogue#largestMessageBytes()}): the
+ *     ({@link ai.collectiveagency.schemas.topics.TopicCatalogue#largestMessageBytes()}): the
  *     broker's {@code message.max.bytes} (the limit of a topic that sets none) and
  *     {@code replica.fetch.max.bytes}
  */

@@ -1,8 +1,8 @@
 package ai.collectiveagency.kafka;
 
 import ai.collectiveagency.kafka.security.ClientFiles;
-import ai.collectiveagency.kafka.topics.PipelineClient;
-import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -2,7 +2,7 @@ package ai.collectiveagency.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.collectiveagency.kafka.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.PipelineClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -2,8 +2,8 @@ package ai.collectiveagency.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.collectiveagency.kafka.topics.LogicalTopic;
-import ai.collectiveagency.kafka.topics.TopicSpec;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicSpec;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;

@@ -3,7 +3,7 @@ package ai.collectiveagency.demo.chaos;
 import ai.collectiveagency.demo.chaos.Accounting.Stage;
 import ai.collectiveagency.demo.fleet.Fleet;
 import ai.collectiveagency.demo.fleet.ServiceProcess;
-import ai.collectiveagency.kafka.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.PipelineClient;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package ai.collectiveagency.demo.chaos;
 
-import ai.collectiveagency.kafka.topics.LogicalTopic;
-import ai.collectiveagency.kafka.topics.PipelineClient;
-import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.kafka.DeadLetters;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;

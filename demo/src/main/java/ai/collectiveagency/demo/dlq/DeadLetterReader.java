@@ -1,6 +1,6 @@
 package ai.collectiveagency.demo.dlq;
 
-import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package ai.collectiveagency.demo.dlq;
 
-import ai.collectiveagency.kafka.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
 import java.util.Objects;
 
 /**

@@ -2,7 +2,7 @@ package ai.collectiveagency.demo.fleet;
 
 import ai.collectiveagency.demo.tasks.SmallModelFiles;
 import ai.collectiveagency.kafka.LocalKafka;
-import ai.collectiveagency.kafka.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.PipelineClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;

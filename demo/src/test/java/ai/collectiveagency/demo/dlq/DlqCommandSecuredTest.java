@@ -3,8 +3,8 @@ package ai.collectiveagency.demo.dlq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.kafka.LocalKafka;
-import ai.collectiveagency.kafka.topics.LogicalTopic;
-import ai.collectiveagency.kafka.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.PipelineClient;
 import ai.collectiveagency.schemas.kafka.DeadLetters;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,9 +1,9 @@
 package ai.collectiveagency.kafka.security;
 
-import ai.collectiveagency.kafka.topics.ClientPermissions;
-import ai.collectiveagency.kafka.topics.Permission;
-import ai.collectiveagency.kafka.topics.PipelineClient;
-import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.topics.ClientPermissions;
+import ai.collectiveagency.schemas.topics.Permission;
+import ai.collectiveagency.schemas.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package ai.collectiveagency.kafka.security;
 
-import ai.collectiveagency.kafka.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.PipelineClient;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Objects;

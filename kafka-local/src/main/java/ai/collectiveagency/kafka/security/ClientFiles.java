@@ -1,6 +1,6 @@
 package ai.collectiveagency.kafka.security;
 
-import ai.collectiveagency.kafka.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.PipelineClient;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package ai.collectiveagency.kafka.security;
 
-import ai.collectiveagency.kafka.topics.PipelineClient;
-import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import java.nio.file.Path;
 import java.time.Duration;

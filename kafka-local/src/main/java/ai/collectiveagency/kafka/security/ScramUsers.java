@@ -1,6 +1,6 @@
 package ai.collectiveagency.kafka.security;
 
-import ai.collectiveagency.kafka.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.PipelineClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -8,12 +8,12 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.collectiveagency.kafka.LocalKafka;
-import ai.collectiveagency.kafka.topics.ClientPermissions;
-import ai.collectiveagency.kafka.topics.LogicalTopic;
-import ai.collectiveagency.kafka.topics.Permission;
-import ai.collectiveagency.kafka.topics.PipelineClient;
-import ai.collectiveagency.kafka.topics.TopicCatalogue;
-import ai.collectiveagency.kafka.topics.TopicSpec;
+import ai.collectiveagency.schemas.topics.ClientPermissions;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.Permission;
+import ai.collectiveagency.schemas.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.topics.TopicSpec;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;

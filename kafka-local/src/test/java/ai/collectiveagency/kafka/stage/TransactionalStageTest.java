@@ -3,7 +3,7 @@ package ai.collectiveagency.kafka.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.kafka.LocalKafka;
-import ai.collectiveagency.kafka.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
 import ai.collectiveagency.schemas.health.WorkerWatch;
 import ai.collectiveagency.schemas.kafka.DeadLetters;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;

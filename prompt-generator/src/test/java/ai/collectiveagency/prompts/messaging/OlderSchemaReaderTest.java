@@ -3,8 +3,8 @@ package ai.collectiveagency.prompts.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.kafka.LocalKafka;
-import ai.collectiveagency.kafka.topics.LogicalTopic;
-import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.prompts.combinatorial.CombinatorialConfig;
 import ai.collectiveagency.prompts.combinatorial.CombinatorialSource;
 import ai.collectiveagency.prompts.seeds.SeedLists;

@@ -3,8 +3,8 @@ package ai.collectiveagency.rollout.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.kafka.LocalKafka;
-import ai.collectiveagency.kafka.topics.LogicalTopic;
-import ai.collectiveagency.kafka.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.PipelineClient;
 import ai.collectiveagency.schemas.CheckpointFormat;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.health.WorkerWatch;

@@ -3,8 +3,8 @@ package ai.collectiveagency.rollout.checkpoint;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.collectiveagency.kafka.LocalKafka;
-import ai.collectiveagency.kafka.topics.LogicalTopic;
-import ai.collectiveagency.kafka.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.PipelineClient;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

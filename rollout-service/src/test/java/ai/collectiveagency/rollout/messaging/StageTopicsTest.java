@@ -2,8 +2,8 @@ package ai.collectiveagency.rollout.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.collectiveagency.kafka.topics.LogicalTopic;
-import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;

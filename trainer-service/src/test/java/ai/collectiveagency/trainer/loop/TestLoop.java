@@ -3,7 +3,7 @@ package ai.collectiveagency.trainer.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.kafka.LocalKafka;
-import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.policy.checkpoint.BaseModelIdentity;
 import ai.collectiveagency.schemas.kafka.MetricsEventSerializer;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;

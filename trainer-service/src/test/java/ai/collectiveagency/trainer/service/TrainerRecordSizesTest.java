@@ -2,8 +2,8 @@ package ai.collectiveagency.trainer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.collectiveagency.kafka.topics.LogicalTopic;
-import ai.collectiveagency.kafka.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import org.junit.jupiter.api.Test;
 
 /** The trainer's clients are sized as the topic catalogue sizes the topics they use. */

@@ -1,4 +1,4 @@
-package ai.collectiveagency.kafka.topics;
+package ai.collectiveagency.schemas.topics;
 
 /**
  * Who connects to the pipeline's topics: the four services, a read-only observer and the

@@ -1,7 +1,10 @@
-package ai.collectiveagency.kafka.topics;
+package ai.collectiveagency.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.topics.TopicSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package ai.collectiveagency.kafka.topics;
+package ai.collectiveagency.schemas.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package ai.collectiveagency.kafka.topics;
+package ai.collectiveagency.schemas.topics;
 
 import java.util.Objects;
 import java.util.Optional;

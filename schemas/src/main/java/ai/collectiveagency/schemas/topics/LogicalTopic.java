@@ -1,4 +1,4 @@
-package ai.collectiveagency.kafka.topics;
+package ai.collectiveagency.schemas.topics;
 
 /**
  * The topics of the pipeline by role, before a prefix makes them full names (see DESIGN.md,

@@ -1,5 +1,9 @@
-package ai.collectiveagency.kafka.topics;
+package ai.collectiveagency.kafka;
 
+import ai.collectiveagency.schemas.topics.PipelineClient;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.topics.TopicReader;
+import ai.collectiveagency.schemas.topics.TopicSpec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
