@@ -75,11 +75,17 @@ final class SecuredClients {
         }
     }
 
-    /** Assigns every partition of {@code topic}, from the start, and fetches once. */
+    /**
+     * Assigns every partition of {@code topic}, from the start, resolves the positions and
+     * fetches once.
+     */
     static void read(KafkaConsumer<String, String> consumer, String topic, int partitions) {
         List<TopicPartition> all = partitions(topic, partitions);
         consumer.assign(all);
         consumer.seekToBeginning(all);
+        // Resolving the positions asks the broker for the topic's offsets and waits for the
+        // answer (or the refusal), so the check does not hang on how soon one poll gets it.
+        all.forEach(partition -> consumer.position(partition, WAIT));
         consumer.poll(Duration.ofMillis(500));
     }
 
