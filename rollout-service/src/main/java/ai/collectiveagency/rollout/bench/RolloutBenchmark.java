@@ -11,6 +11,8 @@ import ai.collectiveagency.rollout.negotiation.TurnSampling;
 import ai.collectiveagency.schemas.RolloutGroup;
 import ai.collectiveagency.schemas.Trajectory;
 import ai.collectiveagency.schemas.kafka.RolloutGroupSerializer;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +46,9 @@ public final class RolloutBenchmark {
     private static final List<String> PROMPT_FILES = List.of("persona-system", "opening",
             "continued", "agreement-system", "agreement", "resolution", "answer-system", "answer");
     private static final int SERIALIZATION_REPEATS = 20;
+    /** The topic a group is serialized for: the catalogue's rollouts topic. */
+    private static final String ROLLOUTS_TOPIC =
+            TopicCatalogue.defaults().name(LogicalTopic.ROLLOUTS);
 
     /**
      * @param model the model to measure, or null for the tiny fixture and the ~40M bench model
@@ -210,7 +215,7 @@ public final class RolloutBenchmark {
         long bytes = 0;
         try (RolloutGroupSerializer serializer = new RolloutGroupSerializer()) {
             for (RolloutGroup group : groups) {
-                bytes += serializer.serialize("alignment.rollouts", group).length;
+                bytes += serializer.serialize(ROLLOUTS_TOPIC, group).length;
             }
         }
         return bytes;

@@ -19,7 +19,7 @@ public interface CheckpointConfig {
     boolean enabled();
 
     /** The compacted topic the trainer announces checkpoints on. */
-    @WithDefault("alignment.checkpoints")
+    @WithDefault("${pipeline.topic-prefix}checkpoints")
     String topic();
 
     /**

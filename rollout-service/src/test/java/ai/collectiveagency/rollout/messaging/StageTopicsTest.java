@@ -10,13 +10,12 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stage's topics and record size in application.properties are the catalogue's: what it
- * reads, writes and dead-letters exists, and no record it may write or read is larger than the
- * topics take (nor smaller).
+ * The stage's topics (under {@code pipeline.topic-prefix}) and record size in
+ * application.properties are the catalogue's: what it reads, writes and dead-letters exists, and
+ * no record it may write or read is larger than the topics take (nor smaller).
  */
 class StageTopicsTest {
 
-    private final TopicCatalogue catalogue = TopicCatalogue.defaults();
 
     @Test
     void topicsAndSizesAreTheCatalogues() throws IOException {
@@ -24,6 +23,12 @@ class StageTopicsTest {
         try (InputStream in = getClass().getResourceAsStream("/application.properties")) {
             settings.load(in);
         }
+        // The names derive from the one prefix key, which is the catalogue's default.
+        String prefix = settings.getProperty("pipeline.topic-prefix");
+        assertThat(prefix).isEqualTo(TopicCatalogue.DEFAULT_PREFIX);
+        settings.replaceAll((key, value) -> value.toString()
+                .replace("${pipeline.topic-prefix}", prefix));
+        TopicCatalogue catalogue = TopicCatalogue.withPrefix(prefix);
 
         assertThat(settings.getProperty("rollout.stage.input-topic"))
                 .isEqualTo(catalogue.name(LogicalTopic.PROMPTS));

@@ -213,16 +213,16 @@ public interface TrainerConfig {
     /** Topic names, keys under {@code trainer.topics.}. */
     interface Topics {
 
-        @WithDefault("alignment.scored")
+        @WithDefault("${pipeline.topic-prefix}scored")
         String scored();
 
-        @WithDefault("alignment.scored.dlq")
+        @WithDefault("${pipeline.topic-prefix}scored.dlq")
         String scoredDeadLetters();
 
-        @WithDefault("alignment.checkpoints")
+        @WithDefault("${pipeline.topic-prefix}checkpoints")
         String checkpoints();
 
-        @WithDefault("alignment.metrics")
+        @WithDefault("${pipeline.topic-prefix}metrics")
         String metrics();
     }
 }
