@@ -4,6 +4,8 @@ import ai.collectiveagency.schemas.RolloutGroup;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.kafka.RolloutGroupSerializer;
 import ai.collectiveagency.schemas.kafka.ScoredGroupDeserializer;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,17 +26,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class TopicIo {
 
     private final String bootstrapServers;
+    private final TopicCatalogue topics;
 
     TopicIo(String bootstrapServers) {
+        this(bootstrapServers, TopicCatalogue.defaults());
+    }
+
+    /** On the topics of {@code topics} (another prefix). */
+    TopicIo(String bootstrapServers, TopicCatalogue topics) {
         this.bootstrapServers = bootstrapServers;
+        this.topics = topics;
     }
 
     void sendGroups(List<RolloutGroup> groups) {
         try (KafkaProducer<String, RolloutGroup> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(),
                 new RolloutGroupSerializer())) {
-            groups.forEach(g -> producer.send(new ProducerRecord<>("alignment.rollouts",
-                    g.getTask().getTaskId(), g)));
+            groups.forEach(g -> producer.send(new ProducerRecord<>(
+                    topics.name(LogicalTopic.ROLLOUTS), g.getTask().getTaskId(), g)));
         }
     }
 
@@ -42,18 +51,18 @@ final class TopicIo {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("alignment.rollouts", key, value));
+            producer.send(new ProducerRecord<>(topics.name(LogicalTopic.ROLLOUTS), key, value));
         }
     }
 
     List<ConsumerRecord<String, ScoredGroup>> scored(int count, Duration deadline) {
-        return read("alignment.scored", count, deadline,
+        return read(topics.name(LogicalTopic.SCORED), count, deadline,
                 new KafkaConsumer<>(props(), new StringDeserializer(),
                         new ScoredGroupDeserializer()));
     }
 
     List<ConsumerRecord<String, byte[]>> deadLetters(int count, Duration deadline) {
-        return read("alignment.rollouts.dlq", count, deadline,
+        return read(topics.dlqName(LogicalTopic.ROLLOUTS), count, deadline,
                 new KafkaConsumer<>(props(), new StringDeserializer(),
                         new ByteArrayDeserializer()));
     }
