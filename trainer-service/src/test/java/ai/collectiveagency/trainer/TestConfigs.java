@@ -1,5 +1,6 @@
 package ai.collectiveagency.trainer;
 
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.trainer.config.TrainerConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
@@ -18,12 +19,18 @@ public final class TestConfigs {
     private TestConfigs() {
     }
 
-    /** {@code properties} over the defaults, with {@code trainer.model} the tiny model. */
+    /**
+     * {@code properties} over the defaults, with {@code trainer.model} the tiny model and the
+     * topic prefix the service's application.properties sets.
+     */
     public static TrainerConfig config(Map<String, String> properties) {
-        Map<String, String> all = new HashMap<>(Map.of("trainer.model", MODEL));
+        Map<String, String> all = new HashMap<>(Map.of("trainer.model", MODEL,
+                "pipeline.topic-prefix", TopicCatalogue.DEFAULT_PREFIX));
         all.putAll(properties);
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(TrainerConfig.class)
+                // ${pipeline.topic-prefix} in the topics' defaults, expanded as Quarkus does
+                .addDefaultInterceptors()
                 // Quarkus's durations ("15m"), as the service reads them
                 .withConverter(Duration.class, 100, new DurationConverter())
                 .withSources(new PropertiesConfigSource(all, "test", 100))
