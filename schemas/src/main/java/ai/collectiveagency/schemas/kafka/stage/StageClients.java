@@ -5,7 +5,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -18,15 +17,13 @@ public final class StageClients {
     }
 
     /**
-     * In the stage's group, reading only committed records, offsets committed only by the
-     * stage's transactions; a batch may take up to {@code maxPollInterval}.
+     * In the stage's group, reading only committed records and never committing offsets itself
+     * (both from {@link ai.collectiveagency.schemas.kafka.KafkaClientSettings#assignedConsumer}):
+     * the stage's transactions commit them; a batch may take up to {@code maxPollInterval}.
      */
     public static KafkaConsumer<String, byte[]> consumer(StageConfig config, String clientId) {
         Map<String, Object> settings = config.kafka().assignedConsumer(clientId);
         settings.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                IsolationLevel.READ_COMMITTED.toString().toLowerCase(java.util.Locale.ROOT));
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
         settings.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
