@@ -59,7 +59,7 @@ public final class TopicsCommand implements Callable<Integer> {
      * {@code readers} ({@code client}, {@code group} or null when assigned, and whether it is a
      * {@code transactional} stage).
      */
-    static ArrayNode asJson(List<TopicSpec> topics) {
+    public static ArrayNode asJson(List<TopicSpec> topics) {
         ArrayNode array = new ObjectMapper().createArrayNode();
         for (TopicSpec topic : topics) {
             ObjectNode node = array.addObject();

@@ -1,0 +1,73 @@
+package ai.collectiveagency.k8s.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.collectiveagency.k8s.render.Manifest;
+import ai.collectiveagency.k8s.render.Workload;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Pipeline pods talk to nothing they were not allowed to: a default deny in both directions
+ * over every service's pods, and an allow to the Kafka cluster for each.
+ */
+class NetworkPoliciesTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "gpu", "production"})
+    void everyServiceIsUnderADefaultDeny(String overlay) {
+        Manifest manifest = Manifest.overlay(overlay);
+        List<NetworkPolicy> denies = manifest.all(NetworkPolicy.class).stream()
+                .filter(p -> p.getSpec().getPolicyTypes().containsAll(
+                        List.of("Ingress", "Egress")))
+                .filter(p -> Optional.ofNullable(p.getSpec().getIngress()).orElse(List.of())
+                        .isEmpty()
+                        && Optional.ofNullable(p.getSpec().getEgress()).orElse(List.of())
+                        .isEmpty())
+                .toList();
+        assertThat(denies).as(overlay + " default-deny NetworkPolicy").isNotEmpty();
+        for (String service : Workload.SERVICES) {
+            Map<String, String> labels = podLabels(manifest, service);
+            assertThat(denies).as(overlay + ": a default deny selects " + service)
+                    .anyMatch(p -> selects(p.getSpec().getPodSelector(), labels));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "gpu", "production"})
+    void everyServiceMayReachKafka(String overlay) {
+        Manifest manifest = Manifest.overlay(overlay);
+        for (String service : Workload.SERVICES) {
+            Map<String, String> labels = podLabels(manifest, service);
+            assertThat(manifest.all(NetworkPolicy.class))
+                    .as(overlay + ": " + service + " may reach the Kafka pods")
+                    .anyMatch(p -> selects(p.getSpec().getPodSelector(), labels)
+                            && Optional.ofNullable(p.getSpec().getEgress()).orElse(List.of())
+                            .stream().flatMap(rule -> Optional.ofNullable(rule.getTo())
+                                    .orElse(List.of()).stream())
+                            .anyMatch(peer -> peer.getPodSelector() != null
+                                    && peer.getPodSelector().getMatchLabels() != null
+                                    && peer.getPodSelector().getMatchLabels()
+                                    .containsKey("strimzi.io/cluster")));
+        }
+    }
+
+    private static Map<String, String> podLabels(Manifest manifest, String service) {
+        return Workload.of(manifest, service).podLabels();
+    }
+
+    private static boolean selects(LabelSelector selector, Map<String, String> labels) {
+        if (selector.getMatchExpressions() != null && !selector.getMatchExpressions()
+                .isEmpty()) {
+            return false; // the manifests select by labels; an expression is not understood here
+        }
+        Map<String, String> wanted = Optional.ofNullable(selector.getMatchLabels())
+                .orElse(Map.of());
+        return labels.entrySet().containsAll(wanted.entrySet());
+    }
+}
