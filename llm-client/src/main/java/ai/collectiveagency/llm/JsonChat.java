@@ -15,6 +15,11 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  * with back-off, circuit breaker, as {@link ChatGuard} sets them); an answer that is not JSON or
  * breaks the schema counts as a failed attempt and is retried like a 500. Thread-safe.
  *
+ * <p>Inside a Quarkus service with Micrometer the guard's metrics are published under the
+ * {@code method} tag {@link #guardDescription()} ({@code <schema>@<model>}): the
+ * {@code ft_circuitbreaker_state_current{state="open"}} gauge is what the judge-circuit alert
+ * watches. SmallRye Fault Tolerance records nothing for a guard without a description.
+ *
  * <pre>{@code
  * JsonChat chat = JsonChat.create(endpoint, schema, JsonMode.SCHEMA, ChatGuard.defaults());
  * JsonNode answer = chat.ask(messages, 1.0, 800, seed);   // or ChatException with the reason
@@ -44,6 +49,7 @@ public final class JsonChat {
         this.schema = Objects.requireNonNull(schema, "schema");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.guard = TypedGuard.create(JsonReply.class)
+                .withDescription(guardDescription())
                 .withTimeout()
                     .duration(settings.attemptTimeout().toMillis(), ChronoUnit.MILLIS)
                     .done()
@@ -115,6 +121,11 @@ public final class JsonChat {
 
     public JsonAnswerSchema schema() {
         return schema;
+    }
+
+    /** What the guard's metrics are tagged with: the schema's name and the model asked. */
+    public String guardDescription() {
+        return schema.name() + "@" + client.endpoint().model();
     }
 
     private ChatFailure reason(Throwable failure) {

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The service with the CA judge over a real HTTP server that is down for a while
  * ({@code reward.on-outage=wait}): the group is held, not lost and not flagged; when the judge
- * answers again it is scored and sent, and the wait is counted.
+ * answers again it is scored and sent, and the wait is counted, and the judge's circuit breaker
+ * publishes its state.
  */
 @QuarkusTest
 @WithTestResource(LocalKafkaTestResource.class)
@@ -61,6 +62,10 @@ class JudgeOutageTest {
         assertThat(body).containsPattern("(?m)^reward_outage_retries_total [1-9]");
         assertThat(body).containsPattern(
                 "(?m)^reward_judge_failures_total\\{[^}]*reason=\"http_status\"[^}]*} [1-9]");
+        // The judge's circuit breaker state, tagged with the guard's description: what the
+        // JudgeCircuitOpen alert of k8s/base/monitoring watches.
+        assertThat(body).containsPattern("(?m)^ft_circuitbreaker_state_current\\{"
+                + "[^}]*method=\"ca_scores@outage-judge\"[^}]*state=\"open\"[^}]*} 0\\.0$");
     }
 
     /** The judge at the scripted server, groups held while it is down. */

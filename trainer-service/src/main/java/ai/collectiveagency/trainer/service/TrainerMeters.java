@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code trainer_policy_version}, one gauge per step metric ({@code trainer_loss},
  * {@code trainer_reward_mean}, {@code trainer_kl}, {@code trainer_clip_fraction}, ...),
  * {@code trainer_groups_dropped_total{reason}}, the staleness of used groups
- * ({@code trainer_staleness}, a histogram), {@code trainer_checkpoint_seconds}, and for the
+ * ({@code trainer_staleness}, a histogram), {@code trainer_checkpoint_duration_seconds} (a
+ * timer; not {@code trainer.checkpoint}, whose Prometheus name {@code trainer_checkpoint_seconds}
+ * the step metric {@code checkpoint_seconds} takes as a gauge, and a gauge and a timer under one
+ * name leave the timer out of the scrape), and for the
  * held-out groups it evaluates instead of training on, {@code trainer_heldout_groups_total} and
  * {@code trainer_heldout_reward_mean} (the last such group's mean reward; it keeps the previous
  * value when a group has no reward at all).
@@ -41,7 +44,7 @@ public class TrainerMeters implements StepListener {
         this.staleness = DistributionSummary.builder("trainer.staleness")
                 .description("Versions behind the trainer of the groups it trained on")
                 .publishPercentileHistogram().register(registry);
-        this.checkpoints = Timer.builder("trainer.checkpoint")
+        this.checkpoints = Timer.builder("trainer.checkpoint.duration")
                 .description("Time to write and announce a checkpoint").register(registry);
         this.heldOut = Counter.builder("trainer.heldout.groups")
                 .description("Held-out scored groups evaluated, never trained on")

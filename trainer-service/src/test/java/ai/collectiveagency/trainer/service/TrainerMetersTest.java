@@ -26,6 +26,28 @@ class TrainerMetersTest {
     }
 
     @Test
+    void eachStepMetricIsAGaugeUnderTheTrainerPrefixAndTheCheckpointTimerSurvivesThem() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        TrainerMeters meters = new TrainerMeters(registry);
+
+        // The loop's step metrics include checkpoint_seconds: its gauge must not take the
+        // timer's Prometheus name, or the scrape loses the timer (the dashboard counts
+        // checkpoints with it).
+        meters.stepped(1, 0, Map.of("reward_mean", 0.5, "kl", 0.02, "checkpoint_seconds", 1.5));
+        meters.checkpointed(1, 2.0);
+
+        String scrape = registry.scrape();
+        assertThat(scrape)
+                .containsPattern("(?m)^trainer_reward_mean(\\{[^}]*\\})? 0\\.5$")
+                .containsPattern("(?m)^trainer_kl(\\{[^}]*\\})? 0\\.02$")
+                .containsPattern("(?m)^trainer_checkpoint_seconds(\\{[^}]*\\})? 1\\.5$")
+                .containsPattern(
+                        "(?m)^trainer_checkpoint_duration_seconds_count(\\{[^}]*\\})? 1\\.0$")
+                .containsPattern("(?m)^trainer_policy_version(\\{[^}]*\\})? 1\\.0$")
+                .containsPattern("(?m)^trainer_steps_total(\\{[^}]*\\})? 1\\.0$");
+    }
+
+    @Test
     void beforeAnyHeldOutGroupTheRewardMeanIsUnknown() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new TrainerMeters(registry);
