@@ -15,6 +15,8 @@ import ai.collectiveagency.schemas.TrajectoryScore;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
 import ai.collectiveagency.schemas.kafka.ScoredGroupDeserializer;
 import ai.collectiveagency.schemas.kafka.TrainingMetricsDeserializer;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClosedLoopTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final TopicCatalogue TOPICS = TopicCatalogue.defaults();
     private static final Path MODEL = ROOT.resolve("models/qwen2-tiny-random");
     private static final Duration START = Duration.ofMinutes(2);
     private static final Duration RUN = Duration.ofMinutes(6);
@@ -160,7 +163,7 @@ class ClosedLoopTest {
         Map<Long, List<Double>> byVersion = new TreeMap<>();
         try (KafkaConsumer<String, ScoredGroup> consumer = new KafkaConsumer<>(
                 props(kafka), new StringDeserializer(), new ScoredGroupDeserializer())) {
-            consumer.subscribe(List.of("alignment.scored"));
+            consumer.subscribe(List.of(TOPICS.name(LogicalTopic.SCORED)));
             long deadline = System.nanoTime() + RUN.toNanos();
             while (System.nanoTime() < deadline && enoughOf(byVersion) < TARGET_VERSION) {
                 consumer.poll(Duration.ofMillis(500)).forEach(record -> {
@@ -200,14 +203,14 @@ class ClosedLoopTest {
         List<TrainingMetrics> steps = new ArrayList<>();
         try (KafkaConsumer<String, PolicyCheckpoint> consumer = new KafkaConsumer<>(props(kafka),
                 new StringDeserializer(), new PolicyCheckpointDeserializer())) {
-            consumer.subscribe(List.of("alignment.checkpoints"));
+            consumer.subscribe(List.of(TOPICS.name(LogicalTopic.CHECKPOINTS)));
             for (int i = 0; i < 10; i++) {
                 consumer.poll(Duration.ofMillis(300)).forEach(r -> announced.add(r.value()));
             }
         }
         try (KafkaConsumer<String, TrainingMetrics> consumer = new KafkaConsumer<>(props(kafka),
                 new StringDeserializer(), new TrainingMetricsDeserializer())) {
-            consumer.subscribe(List.of("alignment.metrics"));
+            consumer.subscribe(List.of(TOPICS.name(LogicalTopic.METRICS)));
             for (int i = 0; i < 10; i++) {
                 consumer.poll(Duration.ofMillis(300)).forEach(r -> steps.add(r.value()));
             }
@@ -237,7 +240,7 @@ class ClosedLoopTest {
         List<PolicyCheckpoint> out = new ArrayList<>();
         try (KafkaConsumer<String, PolicyCheckpoint> consumer = new KafkaConsumer<>(
                 props(kafka), new StringDeserializer(), new PolicyCheckpointDeserializer())) {
-            consumer.subscribe(List.of("alignment.checkpoints"));
+            consumer.subscribe(List.of(TOPICS.name(LogicalTopic.CHECKPOINTS)));
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (out.isEmpty() && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(300)).forEach(r -> out.add(r.value()));

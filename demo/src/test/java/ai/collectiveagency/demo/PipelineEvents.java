@@ -16,6 +16,8 @@ import ai.collectiveagency.schemas.TrainingMetrics;
 import ai.collectiveagency.schemas.Trajectory;
 import ai.collectiveagency.schemas.TrajectoryScore;
 import ai.collectiveagency.schemas.Turn;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +57,9 @@ public final class PipelineEvents {
                 .setUri("file:///checkpoints/v" + version).setSha256("ab".repeat(32))
                 .setFormat(CheckpointFormat.LORA).setBaseModel("qwen2-tiny-random")
                 .setCreatedAt(AT).setMetrics(Map.of("step", (double) step))
-                .setConsumedOffsets(Map.of("alignment.scored-0", scoredOffset)).build();
+                .setConsumedOffsets(Map.of(
+                        TopicCatalogue.defaults().name(LogicalTopic.SCORED) + "-0", scoredOffset))
+                .build();
     }
 
     /**

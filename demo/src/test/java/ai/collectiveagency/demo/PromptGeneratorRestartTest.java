@@ -6,6 +6,8 @@ import ai.collectiveagency.demo.fleet.Fleet;
 import ai.collectiveagency.demo.fleet.ServiceProcess;
 import ai.collectiveagency.demo.fleet.ServiceSpec;
 import ai.collectiveagency.kafka.LocalKafka;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +73,7 @@ class PromptGeneratorRestartTest {
         List<String> ids = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props,
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("alignment.prompts"));
+            consumer.subscribe(List.of(TopicCatalogue.defaults().name(LogicalTopic.PROMPTS)));
             long lastRecord = System.nanoTime();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() - lastRecord < quiet.toNanos()

@@ -20,6 +20,8 @@ import ai.collectiveagency.schemas.Trajectory;
 import ai.collectiveagency.schemas.Turn;
 import ai.collectiveagency.schemas.kafka.RolloutGroupSerializer;
 import ai.collectiveagency.schemas.kafka.ScoredGroupDeserializer;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,6 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SelfRewardingTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final TopicCatalogue TOPICS = TopicCatalogue.defaults();
 
     @TempDir
     Path work;
@@ -131,7 +134,7 @@ class SelfRewardingTest {
         try (KafkaProducer<String, RolloutGroup> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", kafka), new StringSerializer(),
                 new RolloutGroupSerializer())) {
-            producer.send(new ProducerRecord<>("alignment.rollouts",
+            producer.send(new ProducerRecord<>(TOPICS.name(LogicalTopic.ROLLOUTS),
                     group.getTask().getTaskId(), group));
         }
     }
@@ -143,7 +146,7 @@ class SelfRewardingTest {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, ScoredGroup> consumer = new KafkaConsumer<>(props,
                 new StringDeserializer(), new ScoredGroupDeserializer())) {
-            consumer.subscribe(List.of("alignment.scored"));
+            consumer.subscribe(List.of(TOPICS.name(LogicalTopic.SCORED)));
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline) {
                 for (var record : consumer.poll(Duration.ofMillis(300))) {

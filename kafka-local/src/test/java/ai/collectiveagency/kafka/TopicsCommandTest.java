@@ -57,7 +57,7 @@ class TopicsCommandTest {
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
 
         assertThat(lines).hasSize(1 + TopicCatalogue.defaults().all().size());
-        assertThat(lines.get(1)).startsWith("alignment.prompts").contains("prompt-generator",
-                "rollout-service (rollout-service, transactional)");
+        assertThat(lines.get(1)).startsWith(TopicCatalogue.defaults().name(LogicalTopic.PROMPTS))
+                .contains("prompt-generator", "rollout-service (rollout-service, transactional)");
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.schemas.kafka.PromptTaskDeserializer;
 import ai.collectiveagency.schemas.kafka.PromptTaskSerializer;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** A v1 service and a v2 service read each other's PromptTasks. */
 class PromptTaskEvolutionTest {
 
-  private static final String TOPIC = "alignment.prompts";
+  private static final String TOPIC = TopicCatalogue.defaults().name(LogicalTopic.PROMPTS);
   private static final Schema V1 = SchemaHistory.versions("PromptTask").get(0);
 
   @Test

@@ -1,5 +1,7 @@
 package ai.collectiveagency.schemas;
 
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +128,7 @@ public final class Samples {
         .setBaseModel("qwen2-tiny-random")
         .setCreatedAt(AT)
         .setMetrics(Map.of("loss", 0.25))
-        .setConsumedOffsets(Map.of("alignment.scored-0", 17L))
+        .setConsumedOffsets(Map.of(TopicCatalogue.defaults().name(LogicalTopic.SCORED) + "-0", 17L))
         .build();
   }
 

@@ -140,7 +140,8 @@ public final class ChaosCommand implements Callable<Integer> {
                 accounting = Reconciliation.of(reader.read(tally.poison()));
             }
         }
-        ChaosReport report = new ChaosReport(accounting, tally);
+        ChaosReport report = new ChaosReport(topics.name(LogicalTopic.PROMPTS), accounting,
+                tally);
         report.print(out);
         return report.failed() ? FAILED : 0;
     }

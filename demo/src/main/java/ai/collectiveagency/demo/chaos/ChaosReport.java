@@ -12,8 +12,10 @@ import java.util.stream.Collectors;
 /**
  * The end of {@code ./pipeline chaos}'s output: a table of where the tasks went and which
  * faults happened, then one JSON line with the figures a script checks.
+ *
+ * @param promptsTopic the full name of the prompts topic the tasks were written to
  */
-record ChaosReport(Accounting accounting, FaultTally faults) {
+record ChaosReport(String promptsTopic, Accounting accounting, FaultTally faults) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How many lost task ids the table names. */
@@ -28,7 +30,7 @@ record ChaosReport(Accounting accounting, FaultTally faults) {
     void print(PrintStream out) {
         Accounting a = accounting;
         out.println();
-        out.printf("chaos: where the %d tasks written to alignment.prompts went%n", a.tasks());
+        out.printf("chaos: where the %d tasks written to %s went%n", a.tasks(), promptsTopic);
         row(out, "trained", a.trained(), "once each, per the trainer's ledger");
         row(out, "held out", a.heldOut(), "evaluated, never trained");
         row(out, "dead-lettered", a.deadLettered(), "on a DLQ with a reason");
@@ -42,7 +44,7 @@ record ChaosReport(Accounting accounting, FaultTally faults) {
         row(out, "skipped replays", a.duplicatesSkipped(),
                 "groups the trainer recognised as already settled");
         row(out, "written twice", a.promptsWrittenTwice(),
-                "task ids on alignment.prompts more than once");
+                "task ids on " + promptsTopic + " more than once");
         row(out, "poison quarantined", a.poisonQuarantined(), "of " + a.poisonInjected()
                 + " poison records injected, found on a DLQ");
         out.printf("  %-20s %s%n", "kills", faults.kills().entrySet().stream()

@@ -3,6 +3,8 @@ package ai.collectiveagency.demo.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.demo.cli.DemoProcess;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -70,7 +72,8 @@ class ChaosCommandIT {
         assertThat(lines).as("a line per fault as it happens")
                 .anyMatch(l -> l.contains("SIGKILL trainer-service"))
                 .anyMatch(l -> l.contains("broker up again"))
-                .anyMatch(l -> l.contains("poison-tombstone-alignment.scored"));
+                .anyMatch(l -> l.contains(PoisonRecords.tombstoneKey(
+                        TopicCatalogue.defaults().name(LogicalTopic.SCORED))));
         assertThat(exitCode).as("exit code (empty: still running)").hasValue(0);
         assertThat(aliveAtExit).as("processes alive when chaos had exited").isEmpty();
         assertThat(aliveAfterCleanup).as("processes alive after destroying its tree").isEmpty();

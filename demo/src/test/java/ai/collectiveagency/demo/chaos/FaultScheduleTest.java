@@ -2,16 +2,20 @@ package ai.collectiveagency.demo.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class FaultScheduleTest {
 
     private static final List<String> SERVICES = List.of("prompt-generator", "rollout-service",
             "reward-service", "trainer-service");
-    private static final List<String> TOPICS = List.of("alignment.prompts",
-            "alignment.rollouts", "alignment.scored");
+    private static final List<String> TOPICS = Stream.of(LogicalTopic.PROMPTS,
+            LogicalTopic.ROLLOUTS, LogicalTopic.SCORED).map(TopicCatalogue.defaults()::name)
+            .toList();
     private static final Duration FIVE_MINUTES = Duration.ofMinutes(5);
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.demo.chaos.Accounting.Stage;
 import ai.collectiveagency.demo.chaos.LedgerEntry.Kind;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +18,8 @@ import org.junit.jupiter.api.Test;
  * handful of tasks, each placed in the category under test.
  */
 class ReconciliationTest {
+
+    private static final TopicCatalogue TOPICS = TopicCatalogue.defaults();
 
     private final List<StageRecord> prompts = new ArrayList<>();
     private final List<StageRecord> rollouts = new ArrayList<>();
@@ -47,7 +51,8 @@ class ReconciliationTest {
         passedEveryStage("held-out");
         ledger.add(new LedgerEntry(Kind.HELD_OUT, "held-out", "held-out-g", 2));
         write(prompts, "dead-at-rollout");
-        deadLetters.add(new DeadLetter("alignment.prompts.dlq", "dead-at-rollout", "undecodable"));
+        deadLetters.add(new DeadLetter(TOPICS.dlqName(LogicalTopic.PROMPTS), "dead-at-rollout",
+                "undecodable"));
         passedEveryStage("dead-at-trainer");
         ledger.add(new LedgerEntry(Kind.DEAD_LETTERED, "dead-at-trainer", null, 2));
         passedEveryStage("lost-at-trainer");
@@ -130,11 +135,12 @@ class ReconciliationTest {
     void trainedAndAlsoDeadLetteredIsSettledTwice() {
         passedEveryStage("t-0");
         ledger.add(trained("t-0"));
-        deadLetters.add(new DeadLetter("alignment.rollouts.dlq", "t-0", "scoring failed"));
+        deadLetters.add(new DeadLetter(TOPICS.dlqName(LogicalTopic.ROLLOUTS), "t-0",
+                "scoring failed"));
         // The trainer's own dead letter is one settlement, in the ledger and on its DLQ.
         passedEveryStage("t-1");
         ledger.add(new LedgerEntry(Kind.DEAD_LETTERED, "t-1", "t-1-g", 2));
-        deadLetters.add(new DeadLetter("alignment.scored.dlq", "t-1", "unfit"));
+        deadLetters.add(new DeadLetter(TOPICS.dlqName(LogicalTopic.SCORED), "t-1", "unfit"));
 
         Accounting accounting = reconcile(Set.of());
 
@@ -158,13 +164,15 @@ class ReconciliationTest {
 
     @Test
     void injectedPoisonIsQuarantinedWhenOnADeadLetterTopic() {
-        deadLetters.add(new DeadLetter("alignment.prompts.dlq", "poison-alignment.prompts-1",
-                "undecodable"));
-        deadLetters.add(new DeadLetter("alignment.scored.dlq",
-                "poison-tombstone-alignment.scored", "tombstone"));
+        String promptsTopic = TOPICS.name(LogicalTopic.PROMPTS);
+        String scoredTopic = TOPICS.name(LogicalTopic.SCORED);
+        deadLetters.add(new DeadLetter(TOPICS.dlqName(LogicalTopic.PROMPTS),
+                PoisonRecords.garbageKey(promptsTopic, 1), "undecodable"));
+        deadLetters.add(new DeadLetter(TOPICS.dlqName(LogicalTopic.SCORED),
+                PoisonRecords.tombstoneKey(scoredTopic), "tombstone"));
 
-        Accounting accounting = reconcile(Set.of("poison-alignment.prompts-1",
-                "poison-tombstone-alignment.prompts", "poison-tombstone-alignment.scored"));
+        Accounting accounting = reconcile(Set.of(PoisonRecords.garbageKey(promptsTopic, 1),
+                PoisonRecords.tombstoneKey(promptsTopic), PoisonRecords.tombstoneKey(scoredTopic)));
 
         assertThat(accounting.poisonInjected()).isEqualTo(3);
         assertThat(accounting.poisonQuarantined()).isEqualTo(2);

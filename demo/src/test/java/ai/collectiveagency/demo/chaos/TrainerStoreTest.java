@@ -3,6 +3,8 @@ package ai.collectiveagency.demo.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.policy.checkpoint.Sha256Manifest;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The trainer's store as the trainer writes it: version folders with manifests, a ledger. */
 class TrainerStoreTest {
+
+    private static final TopicCatalogue TOPICS = TopicCatalogue.defaults();
 
     @TempDir
     Path store;
@@ -34,7 +38,8 @@ class TrainerStoreTest {
         TrainerStore.Checkpoint latest = new TrainerStore(store).latestValid().orElseThrow();
 
         assertThat(latest.version()).isEqualTo(2);
-        assertThat(latest.offsetsOf("alignment.scored")).isEqualTo(Map.of(0, 9L, 2, 1L));
+        assertThat(latest.offsetsOf(TOPICS.name(LogicalTopic.SCORED)))
+                .isEqualTo(Map.of(0, 9L, 2, 1L));
     }
 
     @Test
@@ -63,10 +68,11 @@ class TrainerStoreTest {
     /** Version {@code version}, its state's offsets: partition 0 at {@code next}, 2 at 1. */
     private void checkpoint(long version, long next) throws IOException {
         Path folder = Files.createDirectories(store.resolve(String.format("v%06d", version)));
+        String scored = TOPICS.name(LogicalTopic.SCORED);
         Files.writeString(folder.resolve(TrainerStore.STATE), """
-                {"step":%d,"version":%d,"consumed_offsets":{"alignment.scored-0":%d,\
-                "alignment.scored-2":1,"alignment.metrics-0":5}}
-                """.formatted(version * 2, version, next));
+                {"step":%d,"version":%d,"consumed_offsets":{"%s-0":%d,"%s-2":1,"%s-0":5}}
+                """.formatted(version * 2, version, scored, next, scored,
+                TOPICS.name(LogicalTopic.METRICS)));
         Files.writeString(folder.resolve("adapter.bin"), "weights of v" + version);
         Sha256Manifest.write(folder);
     }

@@ -148,17 +148,17 @@ class DemoCommandIT {
 
     @Test
     void tasksAreGeneratedRolledOutScoredAndTrainedOn() {
-        assertThat(topics.prompts()).as("tasks on alignment.prompts").isNotEmpty();
-        assertThat(topics.rollouts()).as("groups on alignment.rollouts").isNotEmpty();
-        assertThat(topics.scored()).as("groups on alignment.scored").isNotEmpty()
+        assertThat(topics.prompts()).as("tasks on the prompts topic").isNotEmpty();
+        assertThat(topics.rollouts()).as("groups on the rollouts topic").isNotEmpty();
+        assertThat(topics.scored()).as("groups on the scored topic").isNotEmpty()
                 .allSatisfy(g -> assertThat(g.getScores()).as("scores").isNotEmpty());
-        assertThat(topics.steps()).as("trainer steps on alignment.metrics").isNotEmpty();
+        assertThat(topics.steps()).as("trainer steps on the metrics topic").isNotEmpty();
         assertThat(lastProgress().step()).as("step on the last progress line").isPositive();
     }
 
     @Test
     void checkpointsArePublishedAndAdoptedByTheRolloutService() throws IOException {
-        assertThat(topics.checkpoints()).as("versions announced on alignment.checkpoints")
+        assertThat(topics.checkpoints()).as("versions announced on the checkpoints topic")
                 .extracting(PolicyCheckpoint::getVersion).anyMatch(v -> v > 0);
         try (Stream<Path> folders = Files.list(RUN_FOLDER.resolve("checkpoints"))) {
             assertThat(folders.filter(Files::isDirectory)).as("checkpoint folders").isNotEmpty();

@@ -119,7 +119,8 @@ class TopicsOnBrokerTest {
             assertThat(summary.groupsScored()).isEqualTo(1);
             assertThat(summary.checkpoints()).as("v5 only: v4 is from before the run")
                     .isEqualTo(1);
-            assertThat(record.trainerOffsets()).containsEntry("alignment.scored-0", 31L);
+            assertThat(record.trainerOffsets()).containsEntry(
+                    TOPICS.name(LogicalTopic.SCORED) + "-0", 31L);
         }
     }
 

@@ -2,6 +2,8 @@ package ai.collectiveagency.demo.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -9,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /** Lag per consumer group from offsets, and the trainer's from its checkpoint's offsets. */
 class ConsumerLagTest {
 
-    private static final String PROMPTS = "alignment.prompts";
-    private static final String SCORED = "alignment.scored";
+    private static final String PROMPTS = TopicCatalogue.defaults().name(LogicalTopic.PROMPTS);
+    private static final String SCORED = TopicCatalogue.defaults().name(LogicalTopic.SCORED);
     private static final TopicPartition PROMPTS_0 = new TopicPartition(PROMPTS, 0);
     private static final TopicPartition PROMPTS_1 = new TopicPartition(PROMPTS, 1);
     private static final TopicPartition SCORED_0 = new TopicPartition(SCORED, 0);
@@ -35,7 +37,7 @@ class ConsumerLagTest {
     @Test
     void theTrainersLagCountsFromItsNewestCheckpointsOffsets() {
         Map<String, Long> lag = ConsumerLag.of(offsets(Map.of()), SCORED,
-                Map.of("alignment.scored-0", 6L, "alignment.scored-1", 5L));
+                Map.of(SCORED + "-0", 6L, SCORED + "-1", 5L));
 
         assertThat(lag).containsExactly(Map.entry(ConsumerLag.TRAINER, 2L));
     }

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.demo.dashboard.HeldOutPoint;
 import ai.collectiveagency.demo.dashboard.RunSeries;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -53,7 +55,8 @@ class RunRecordTest {
             RunSummary summary = record.summary("r", START.plusSeconds(90));
             assertThat(summary.checkpoints()).isEqualTo(2);
             assertThat(summary.newestCheckpoint()).isEqualTo(7);
-            assertThat(record.trainerOffsets()).isEqualTo(Map.of("alignment.scored-0", 48L));
+            assertThat(record.trainerOffsets()).isEqualTo(
+                    Map.of(TopicCatalogue.defaults().name(LogicalTopic.SCORED) + "-0", 48L));
         }
     }
 

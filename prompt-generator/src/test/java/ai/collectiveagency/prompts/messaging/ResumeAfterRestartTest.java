@@ -9,6 +9,8 @@ import ai.collectiveagency.prompts.seeds.SeedLists;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.kafka.PromptTaskDeserializer;
 import ai.collectiveagency.schemas.kafka.PromptTaskSerializer;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,7 +44,7 @@ class ResumeAfterRestartTest {
 
     private static final int SENT_BEFORE = 42;
     private static final int MORE = 20;
-    private static final String TOPIC = "alignment.prompts";
+    private static final String TOPIC = TopicCatalogue.defaults().name(LogicalTopic.PROMPTS);
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;

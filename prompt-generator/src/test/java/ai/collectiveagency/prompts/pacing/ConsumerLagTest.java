@@ -2,15 +2,18 @@ package ai.collectiveagency.prompts.pacing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class ConsumerLagTest {
 
-    private static final TopicPartition P0 = new TopicPartition("alignment.prompts", 0);
-    private static final TopicPartition P1 = new TopicPartition("alignment.prompts", 1);
-    private static final TopicPartition P2 = new TopicPartition("alignment.prompts", 2);
+    private static final String PROMPTS = TopicCatalogue.defaults().name(LogicalTopic.PROMPTS);
+    private static final TopicPartition P0 = new TopicPartition(PROMPTS, 0);
+    private static final TopicPartition P1 = new TopicPartition(PROMPTS, 1);
+    private static final TopicPartition P2 = new TopicPartition(PROMPTS, 2);
 
     @Test
     void lagIsTheSumOverPartitionsOfEndMinusCommitted() {

@@ -5,6 +5,8 @@ import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
 import ai.collectiveagency.schemas.signing.CheckpointSigner;
 import ai.collectiveagency.schemas.signing.KeyPairFiles;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +30,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public class CheckpointKafkaResource implements QuarkusTestResourceLifecycleManager {
 
-    static final String TOPIC = "alignment.checkpoints";
+    static final String TOPIC = TopicCatalogue.defaults().name(LogicalTopic.CHECKPOINTS);
     static final long STARTUP_VERSION = 1;
     /** Config key under which the test finds the store folder. */
     static final String STORE_KEY = "test.checkpoints.store";

@@ -19,6 +19,8 @@ import ai.collectiveagency.schemas.Turn;
 import ai.collectiveagency.schemas.kafka.PromptTaskSerializer;
 import ai.collectiveagency.schemas.kafka.RolloutGroupDeserializer;
 import ai.collectiveagency.schemas.signing.CheckpointSigner;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -65,6 +67,7 @@ class CheckpointSwapTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(180);
     private static final Duration TASK_EVERY = Duration.ofMillis(300);
+    private static final TopicCatalogue TOPICS = TopicCatalogue.defaults();
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -241,7 +244,7 @@ class CheckpointSwapTest {
     }
 
     private static void send(KafkaProducer<String, PromptTask> producer, String id) {
-        producer.send(new ProducerRecord<>("alignment.prompts", id,
+        producer.send(new ProducerRecord<>(TOPICS.name(LogicalTopic.PROMPTS), id,
                 TestTasks.task(id, TaskMode.SINGLE, id.hashCode())));
         producer.flush();
     }
@@ -292,7 +295,7 @@ class CheckpointSwapTest {
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                     new RolloutGroupDeserializer());
-            consumer.subscribe(List.of("alignment.rollouts"));
+            consumer.subscribe(List.of(TOPICS.name(LogicalTopic.ROLLOUTS)));
         }
 
         /** Polls until {@code done} holds; fails after {@link #DEADLINE}. */

@@ -21,7 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
- * Records the service cannot handle end on {@code alignment.prompts.dlq} with a
+ * Records the service cannot handle end on the prompts topic's DLQ with a
  * {@code dead-letter-reason} header, and the valid tasks around them still become groups: bytes
  * that are not a {@code PromptTask} (the connector's deserialization failure), and a task whose
  * first prompt cannot fit the model's 256 positions (the reason names the token counts).
@@ -57,14 +57,14 @@ class DeadLetterTest {
         ConsumerRecord<String, byte[]> garbage = dead.get("dlq-garbage");
         assertThat(garbage.value()).containsExactly(GARBAGE);
         assertThat(header(garbage, "dead-letter-reason")).contains("PromptTask");
-        assertThat(header(garbage, "dead-letter-topic")).isEqualTo("alignment.prompts");
+        assertThat(header(garbage, "dead-letter-topic")).isEqualTo(TopicClients.PROMPTS);
 
         ConsumerRecord<String, byte[]> longTask = dead.get("dlq-too-long");
         assertThat(header(longTask, "dead-letter-reason"))
                 .matches("task dlq-too-long: first prompt of \\d+ tokens \\+ \\d+ new tokens "
                         + "exceeds the model's 256 positions");
         try (PromptTaskDeserializer tasks = new PromptTaskDeserializer()) {
-            assertThat(tasks.deserialize("alignment.prompts.dlq", longTask.value()))
+            assertThat(tasks.deserialize(TopicClients.PROMPTS_DLQ, longTask.value()))
                     .isEqualTo(tooLong);
         }
     }

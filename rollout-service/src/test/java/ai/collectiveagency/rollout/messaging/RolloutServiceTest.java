@@ -51,7 +51,7 @@ class RolloutServiceTest {
                 Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(),
                 new PromptTaskSerializer())) {
             tasks.forEach(t -> producer.send(
-                    new ProducerRecord<>("alignment.prompts", t.getTaskId(), t)));
+                    new ProducerRecord<>(TopicClients.PROMPTS, t.getTaskId(), t)));
         }
 
         // Other tests share the broker (and so the rollouts topic): read only these tasks' groups.

@@ -4,6 +4,8 @@ import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.RolloutGroup;
 import ai.collectiveagency.schemas.kafka.PromptTaskSerializer;
 import ai.collectiveagency.schemas.kafka.RolloutGroupDeserializer;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,9 +27,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** What the service tests do on the broker: send tasks (or raw bytes), read what came out. */
 final class TopicClients {
 
-    static final String PROMPTS = "alignment.prompts";
-    static final String ROLLOUTS = "alignment.rollouts";
-    static final String PROMPTS_DLQ = "alignment.prompts.dlq";
+    private static final TopicCatalogue TOPICS = TopicCatalogue.defaults();
+    static final String PROMPTS = TOPICS.name(LogicalTopic.PROMPTS);
+    static final String ROLLOUTS = TOPICS.name(LogicalTopic.ROLLOUTS);
+    static final String PROMPTS_DLQ = TOPICS.dlqName(LogicalTopic.PROMPTS);
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
     private final String bootstrapServers;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.collectiveagency.schemas.RolloutGroup;
 import ai.collectiveagency.schemas.Samples;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -14,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class DeserializerFailureTest {
 
-  private static final String TOPIC = "alignment.prompts";
+  private static final String TOPIC = TopicCatalogue.defaults().name(LogicalTopic.PROMPTS);
+  private static final String ROLLOUTS = TopicCatalogue.defaults().name(LogicalTopic.ROLLOUTS);
 
   private final byte[] valid = new PromptTaskSerializer().serialize(TOPIC, Samples.promptTask());
 
@@ -55,7 +58,7 @@ class DeserializerFailureTest {
     RolloutGroup broken = Samples.rolloutGroup();
     broken.getTrajectories().get(1).getTurns().get(0).setCompletionLogprobs(List.of());
 
-    assertThatThrownBy(() -> new RolloutGroupSerializer().serialize("alignment.rollouts", broken))
+    assertThatThrownBy(() -> new RolloutGroupSerializer().serialize(ROLLOUTS, broken))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("trajectories[1].turns[0]: 2 completion ids but 0 log-probs");
   }
@@ -68,7 +71,7 @@ class DeserializerFailureTest {
 
     RolloutGroupDeserializer deserializer = new RolloutGroupDeserializer();
 
-    assertThatThrownBy(() -> deserializer.deserialize("alignment.rollouts", bytes))
+    assertThatThrownBy(() -> deserializer.deserialize(ROLLOUTS, bytes))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("trajectories[0].turns[1]: 0 completion ids but 1 log-probs");
   }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.collectiveagency.schemas.Samples;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 class MetricsEventDeserializerTest {
 
-  private static final String TOPIC = "alignment.metrics";
+  private static final String TOPIC = TopicCatalogue.defaults().name(LogicalTopic.METRICS);
 
   private final MetricsEventDeserializer metrics = new MetricsEventDeserializer();
 

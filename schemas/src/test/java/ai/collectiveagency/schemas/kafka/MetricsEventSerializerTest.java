@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.collectiveagency.schemas.Samples;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -11,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class MetricsEventSerializerTest {
 
-  private static final String TOPIC = "alignment.metrics";
+  private static final String TOPIC = TopicCatalogue.defaults().name(LogicalTopic.METRICS);
 
   private final Serde<SpecificRecord> metrics = EventSerdes.metricsEvents();
 

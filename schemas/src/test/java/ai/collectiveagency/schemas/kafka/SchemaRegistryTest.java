@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.Samples;
 import ai.collectiveagency.schemas.SchemaHistory;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** The serdes with a schema registry (a real HTTP server speaking the Confluent-compatible API). */
 class SchemaRegistryTest {
 
-  private static final String TOPIC = "alignment.prompts";
+  private static final String TOPIC = TopicCatalogue.defaults().name(LogicalTopic.PROMPTS);
 
   private RegistryServer registry;
 
@@ -58,7 +60,7 @@ class SchemaRegistryTest {
 
     assertThat(bytes[0]).isEqualTo((byte) 0);
     assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(1);
-    assertThat(registry.subjects()).containsExactly("alignment.prompts-value");
+    assertThat(registry.subjects()).containsExactly(TOPIC + "-value");
     assertThat(deserializer.deserialize(TOPIC, bytes)).isEqualTo(task);
     serializer.serialize(TOPIC, task);
     assertThat(registry.subjects()).as("the id is cached").hasSize(1);
@@ -85,7 +87,7 @@ class SchemaRegistryTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     SchemaRegistryClient client = new SchemaRegistryClient(registry.url());
     out.write(0);
-    out.writeBytes(ByteBuffer.allocate(4).putInt(client.register("alignment.prompts-value", v1))
+    out.writeBytes(ByteBuffer.allocate(4).putInt(client.register(TOPIC + "-value", v1))
         .array());
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
     new GenericDatumWriter<GenericRecord>(v1).write(old, encoder);
@@ -135,7 +137,7 @@ class SchemaRegistryTest {
 
       serializer.serialize(TOPIC, Samples.promptTask());
 
-      assertThat(secured.subjects()).containsExactly("alignment.prompts-value");
+      assertThat(secured.subjects()).containsExactly(TOPIC + "-value");
       assertThatThrownBy(() -> anonymous.serialize(TOPIC, Samples.promptTask()))
           .isInstanceOf(SerializationException.class).hasMessageContaining("HTTP 401");
     }
@@ -151,7 +153,7 @@ class SchemaRegistryTest {
 
       serializer.serialize(TOPIC, Samples.promptTask());
 
-      assertThat(secured.subjects()).containsExactly("alignment.prompts-value");
+      assertThat(secured.subjects()).containsExactly(TOPIC + "-value");
     }
   }
 

@@ -7,6 +7,8 @@ import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.Samples;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.nio.ByteBuffer;
 import java.security.KeyPair;
 import java.time.Instant;
@@ -47,9 +49,9 @@ class CheckpointSignatureTest {
   @Test
   void signatureSurvivesTheWire() {
     PolicyCheckpoint signed = signer.sign(record());
-    byte[] bytes = new PolicyCheckpointSerializer().serialize("alignment.checkpoints", signed);
-    PolicyCheckpoint read = new PolicyCheckpointDeserializer()
-        .deserialize("alignment.checkpoints", bytes);
+    String topic = TopicCatalogue.defaults().name(LogicalTopic.CHECKPOINTS);
+    byte[] bytes = new PolicyCheckpointSerializer().serialize(topic, signed);
+    PolicyCheckpoint read = new PolicyCheckpointDeserializer().deserialize(topic, bytes);
 
     assertThat(TRUSTED.verify(read).valid()).isTrue();
   }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.collectiveagency.policy.grpo.LossAggregation;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.trainer.TestConfigs;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +29,13 @@ class TrainerConfigChecksTest {
         assertThat(config.beta()).isZero();
         assertThat(config.aggregation()).isEqualTo(LossAggregation.DAPO);
         assertThat(config.exitAtMaxSteps()).isTrue();
-        assertThat(config.topics().scored()).isEqualTo("alignment.scored");
+        TopicCatalogue catalogue = TopicCatalogue.defaults();
+        assertThat(config.topics().scored()).isEqualTo(catalogue.name(LogicalTopic.SCORED));
+        assertThat(config.topics().scoredDeadLetters())
+                .isEqualTo(catalogue.dlqName(LogicalTopic.SCORED));
+        assertThat(config.topics().checkpoints())
+                .isEqualTo(catalogue.name(LogicalTopic.CHECKPOINTS));
+        assertThat(config.topics().metrics()).isEqualTo(catalogue.name(LogicalTopic.METRICS));
     }
 
     @Test

@@ -8,6 +8,8 @@ import ai.collectiveagency.policy.lora.PeftAdapterFiles;
 import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.TrainingMetrics;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.trainer.LedgerView;
 import ai.collectiveagency.trainer.TestGroups;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
@@ -105,7 +107,8 @@ class HeldOutGroupsTest {
                 TestGroups.heldOut("h-3", 1, Double.NaN, Double.NaN, Double.NaN, Double.NaN),
                 training.get(3));
 
-        Recorded mixed = train("mix.", mixStore, mix, 2, 0);
+        TopicCatalogue mixTopics = TopicCatalogue.withPrefix("mix.");
+        Recorded mixed = train(mixTopics.prefix(), mixStore, mix, 2, 0);
         Recorded reference = train("reference.", referenceStore, training, 2, 0);
 
         for (String version : List.of("v000001", "v000002")) {
@@ -121,7 +124,8 @@ class HeldOutGroupsTest {
         assertThat(ledger.steps()).containsExactly(List.of("t-1", "t-2"), List.of("t-3", "t-4"));
         assertThat(ledger.heldOut()).containsExactly("h-1@0", "h-2@1", "h-3@1");
         assertThat(ledger.deadLettered()).isEmpty();
-        assertThat(state.consumedOffsets()).containsEntry("mix.scored-0", 7L);
+        assertThat(state.consumedOffsets())
+                .containsEntry(mixTopics.name(LogicalTopic.SCORED) + "-0", 7L);
         List<TrainingMetrics> steps = mixed.topics().metrics(2, DEADLINE);
         List<TrainingMetrics> referenceSteps = reference.topics().metrics(2, DEADLINE);
         assertThat(steps).extracting(TrainingMetrics::getStep).containsExactly(1L, 2L);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.kafka.DeadLetters;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.trainer.LedgerView;
 import ai.collectiveagency.trainer.TestGroups;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
@@ -77,8 +79,8 @@ class QuarantineAndDedupTest {
         assertThat(ledger.of(LedgerEntry.Kind.DUPLICATE)).extracting(LedgerEntry::groupId)
                 .containsExactly("d-1-g");
         assertThat(listener.dropped).containsExactly("tombstone", "undecodable", "duplicate");
-        assertThat(TrainerState.read(v3).consumedOffsets()).containsEntry(PREFIX + "scored-0",
-                9L);
+        assertThat(TrainerState.read(v3).consumedOffsets()).containsEntry(
+                TopicCatalogue.withPrefix(PREFIX).name(LogicalTopic.SCORED) + "-0", 9L);
         assertThat(Files.size(v3.resolve(TrainerState.FILE)))
                 .as("the state file after three steps is the size of the first one's")
                 .isEqualTo(Files.size(store.resolve("v000001").resolve(TrainerState.FILE)));

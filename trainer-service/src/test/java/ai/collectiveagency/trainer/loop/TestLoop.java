@@ -3,6 +3,7 @@ package ai.collectiveagency.trainer.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.kafka.LocalKafka;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
 import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.policy.checkpoint.BaseModelIdentity;
 import ai.collectiveagency.schemas.kafka.MetricsEventSerializer;
@@ -58,13 +59,14 @@ final class TestLoop {
     }
 
     static TrainerConfig config(String prefix, Path store, long maxSteps) {
+        TopicCatalogue topics = TopicCatalogue.withPrefix(prefix);
         Map<String, String> settings = new HashMap<>(SETTINGS);
         settings.putAll(Map.of("trainer.max-steps", String.valueOf(maxSteps),
                 "trainer.store", store.toString(),
-                "trainer.topics.scored", prefix + "scored",
-                "trainer.topics.scored-dead-letters", prefix + "scored.dlq",
-                "trainer.topics.checkpoints", prefix + "checkpoints",
-                "trainer.topics.metrics", prefix + "metrics"));
+                "trainer.topics.scored", topics.name(LogicalTopic.SCORED),
+                "trainer.topics.scored-dead-letters", topics.dlqName(LogicalTopic.SCORED),
+                "trainer.topics.checkpoints", topics.name(LogicalTopic.CHECKPOINTS),
+                "trainer.topics.metrics", topics.name(LogicalTopic.METRICS)));
         return TestConfigs.config(settings);
     }
 

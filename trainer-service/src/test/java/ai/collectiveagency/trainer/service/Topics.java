@@ -7,6 +7,8 @@ import ai.collectiveagency.schemas.TrainingMetrics;
 import ai.collectiveagency.schemas.kafka.MetricsEventDeserializer;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
 import ai.collectiveagency.schemas.kafka.ScoredGroupSerializer;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,17 +36,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Topics {
 
     private final String bootstrapServers;
-    private final String prefix;
+    private final TopicCatalogue topics;
 
-    /** The topics of the default catalogue ({@code alignment.*}). */
+    /** The topics of the default catalogue. */
     public Topics(String bootstrapServers) {
-        this(bootstrapServers, "alignment.");
+        this(bootstrapServers, TopicCatalogue.DEFAULT_PREFIX);
     }
 
-    /** The topics named {@code <prefix>scored}, {@code <prefix>metrics}, ... */
+    /** The catalogue's topics under {@code prefix}. */
     public Topics(String bootstrapServers, String prefix) {
         this.bootstrapServers = bootstrapServers;
-        this.prefix = prefix;
+        this.topics = TopicCatalogue.withPrefix(prefix);
     }
 
     /** Sends the groups in order, all to partition 0 so they are read in this order. */
@@ -52,8 +54,8 @@ public final class Topics {
         try (KafkaProducer<String, ScoredGroup> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(),
                 new ScoredGroupSerializer())) {
-            groups.forEach(g -> producer.send(new ProducerRecord<>(prefix + "scored", 0,
-                    g.getGroup().getTask().getTaskId(), g)));
+            groups.forEach(g -> producer.send(new ProducerRecord<>(
+                    topics.name(LogicalTopic.SCORED), 0, g.getGroup().getTask().getTaskId(), g)));
         }
     }
 
@@ -61,18 +63,18 @@ public final class Topics {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(prefix + "scored", 0, key, value));
+            producer.send(new ProducerRecord<>(topics.name(LogicalTopic.SCORED), 0, key, value));
         }
     }
 
     public List<PolicyCheckpoint> checkpoints(int count, Duration deadline) {
-        return values(read(prefix + "checkpoints", new PolicyCheckpointDeserializer(),
-                r -> true, count, deadline));
+        return values(read(topics.name(LogicalTopic.CHECKPOINTS),
+                new PolicyCheckpointDeserializer(), r -> true, count, deadline));
     }
 
     /** The first {@code count} step metrics of the metrics topic; evaluations are passed over. */
     public List<TrainingMetrics> metrics(int count, Duration deadline) {
-        return values(read(prefix + "metrics", new MetricsEventDeserializer(),
+        return values(read(topics.name(LogicalTopic.METRICS), new MetricsEventDeserializer(),
                 r -> r.value() instanceof TrainingMetrics, count, deadline)).stream()
                 .filter(TrainingMetrics.class::isInstance).map(TrainingMetrics.class::cast)
                 .toList();
@@ -84,7 +86,7 @@ public final class Topics {
 
     /** The first {@code count} evaluations of the metrics topic; step metrics are passed over. */
     public List<Evaluation> evaluations(int count, Duration deadline) {
-        return read(prefix + "metrics", new MetricsEventDeserializer(),
+        return read(topics.name(LogicalTopic.METRICS), new MetricsEventDeserializer(),
                 r -> r.value() instanceof EvalResult, count, deadline).stream()
                 .filter(r -> r.value() instanceof EvalResult)
                 .map(r -> new Evaluation(r.key(), (EvalResult) r.value())).toList();
@@ -98,7 +100,8 @@ public final class Topics {
         List<ConsumerRecord<String, SpecificRecord>> records = new ArrayList<>();
         try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(properties(),
                 new StringDeserializer(), new MetricsEventDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(prefix + "metrics").stream()
+            List<TopicPartition> partitions = consumer
+                    .partitionsFor(topics.name(LogicalTopic.METRICS)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -111,8 +114,8 @@ public final class Topics {
     }
 
     public List<ConsumerRecord<String, byte[]>> deadLetters(int count, Duration deadline) {
-        return read(prefix + "scored.dlq", new ByteArrayDeserializer(), r -> true, count,
-                deadline);
+        return read(topics.dlqName(LogicalTopic.SCORED), new ByteArrayDeserializer(), r -> true,
+                count, deadline);
     }
 
     /** Reads {@code topic} from the start until {@code count} records {@code counted} came. */

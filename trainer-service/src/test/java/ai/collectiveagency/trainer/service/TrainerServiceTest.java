@@ -11,6 +11,8 @@ import ai.collectiveagency.schemas.CheckpointFormat;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.TrainingMetrics;
 import ai.collectiveagency.schemas.signing.TrustedKeys;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.trainer.LedgerView;
 import ai.collectiveagency.trainer.TestGroups;
 import ai.collectiveagency.trainer.checkpoint.TrainerState;
@@ -82,7 +84,8 @@ class TrainerServiceTest {
         LedgerView ledger = LedgerView.of(Path.of(URI.create(announced.get(1).getUri())));
         assertThat(ledger.steps()).containsExactly(List.of("s-1", "s-2"), List.of("s-3", "s-4"));
         assertThat(ledger.deadLettered()).containsExactly("s-bad: undecodable");
-        assertThat(second.consumedOffsets()).containsEntry("alignment.scored-0", 5L);
+        assertThat(second.consumedOffsets()).containsEntry(
+                TopicCatalogue.defaults().name(LogicalTopic.SCORED) + "-0", 5L);
         assertThat(metrics).extracting(TrainingMetrics::getStep).containsExactly(1L, 2L);
         assertThat(metrics.get(0).getMetrics()).containsKeys("loss", "grad_norm", "kl",
                 "clip_fraction", "entropy", "learning_rate", "tokens", "reward_mean",
