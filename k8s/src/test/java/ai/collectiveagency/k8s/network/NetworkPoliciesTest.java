@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.collectiveagency.k8s.render.Manifest;
 import ai.collectiveagency.k8s.render.Workload;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.List;
 import java.util.Map;
@@ -61,13 +62,29 @@ class NetworkPoliciesTest {
         return Workload.of(manifest, service).podLabels();
     }
 
+    /** Kubernetes's label-selector rule: every label and every expression must match. */
     private static boolean selects(LabelSelector selector, Map<String, String> labels) {
-        if (selector.getMatchExpressions() != null && !selector.getMatchExpressions()
-                .isEmpty()) {
-            return false; // the manifests select by labels; an expression is not understood here
-        }
         Map<String, String> wanted = Optional.ofNullable(selector.getMatchLabels())
                 .orElse(Map.of());
-        return labels.entrySet().containsAll(wanted.entrySet());
+        if (!labels.entrySet().containsAll(wanted.entrySet())) {
+            return false;
+        }
+        for (LabelSelectorRequirement expression : Optional.ofNullable(
+                selector.getMatchExpressions()).orElse(List.of())) {
+            String value = labels.get(expression.getKey());
+            List<String> values = Optional.ofNullable(expression.getValues()).orElse(List.of());
+            boolean matches = switch (expression.getOperator()) {
+                case "In" -> values.contains(value);
+                case "NotIn" -> !values.contains(value);
+                case "Exists" -> value != null;
+                case "DoesNotExist" -> value == null;
+                default -> throw new AssertionError("unknown selector operator "
+                        + expression.getOperator());
+            };
+            if (!matches) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -40,9 +40,12 @@ public record Manifest(String name, List<Object> objects) {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     static {
+        // Strimzi 0.49 serves v1 for every kind; its Java model still names v1beta2 (the
+        // stored version) on Kafka and KafkaNodePool, and models both.
         for (Class<? extends KubernetesResource> strimzi : List.of(Kafka.class,
                 KafkaNodePool.class, KafkaTopic.class, KafkaUser.class)) {
-            KUBERNETES.registerKubernetesResource(strimzi);
+            KUBERNETES.registerKubernetesResource("kafka.strimzi.io/v1",
+                    strimzi.getSimpleName(), strimzi);
         }
     }
 

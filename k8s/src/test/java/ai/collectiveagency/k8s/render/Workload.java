@@ -30,10 +30,12 @@ import java.util.regex.Pattern;
  * @param service the service's name (its module, Deployment and KafkaUser)
  * @param workload the Deployment or StatefulSet
  * @param pod its pod template's spec
- * @param settings property key to value, expressions not yet expanded
+ * @param properties property key to value from its application.properties, expressions not
+ *     yet expanded
+ * @param environment the main container's environment variables with literal values
  */
 public record Workload(String service, HasMetadata workload, PodSpec pod,
-        Map<String, String> settings) {
+        Map<String, String> properties, Map<String, String> environment) {
 
     /** The four services of the pipeline. */
     public static final List<String> SERVICES = List.of("prompt-generator", "rollout-service",
@@ -53,7 +55,7 @@ public record Workload(String service, HasMetadata workload, PodSpec pod,
         HasMetadata workload = found.get(0);
         PodSpec pod = workload instanceof Deployment d ? d.getSpec().getTemplate().getSpec()
                 : ((StatefulSet) workload).getSpec().getTemplate().getSpec();
-        Map<String, String> settings = new TreeMap<>(applicationProperties(service));
+        Map<String, String> settings = applicationProperties(service);
         Container main = pod.getContainers().stream()
                 .filter(c -> c.getName().equals(service)).findFirst()
                 .orElse(pod.getContainers().get(0));
@@ -69,8 +71,8 @@ public record Workload(String service, HasMetadata workload, PodSpec pod,
                 environment.put(variable.getName(), variable.getValue());
             }
         }
-        return new Workload(service, workload, pod, Map.copyOf(settingsWith(settings,
-                environment)));
+        return new Workload(service, workload, pod, Map.copyOf(settings),
+                Map.copyOf(environment));
     }
 
     /** The service's main container (named after it). */
@@ -97,7 +99,7 @@ public record Workload(String service, HasMetadata workload, PodSpec pod,
 
     /** The value of {@code key} as the service resolves it, or {@code fallback}. */
     public String setting(String key, String fallback) {
-        String raw = settings.getOrDefault(key, fallback);
+        String raw = raw(key).orElse(fallback);
         if (raw == null) {
             throw new AssertionError(service + " sets no " + key);
         }
@@ -116,7 +118,7 @@ public record Workload(String service, HasMetadata workload, PodSpec pod,
         Matcher m = EXPRESSION.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String inner = settings.getOrDefault(m.group(1), m.group(2));
+            String inner = raw(m.group(1)).orElse(m.group(2));
             if (inner == null) {
                 throw new AssertionError(service + ": ${" + m.group(1) + "} is not set");
             }
@@ -126,25 +128,18 @@ public record Workload(String service, HasMetadata workload, PodSpec pod,
         return out.toString();
     }
 
-    /** Properties overridden by environment variables, by Quarkus's name rule. */
-    private static Map<String, String> settingsWith(Map<String, String> properties,
-            Map<String, String> environment) {
-        Map<String, String> settings = new TreeMap<>(properties);
-        Map<String, String> byEnvironmentName = new TreeMap<>();
-        properties.keySet().forEach(key -> byEnvironmentName.put(environmentName(key), key));
-        environment.forEach((name, value) -> settings.put(
-                byEnvironmentName.getOrDefault(name, propertyName(name)), value));
-        return settings;
+    /**
+     * The unexpanded value of {@code key}: its environment variable by Quarkus's rule (which
+     * wins), else the file's value.
+     */
+    private Optional<String> raw(String key) {
+        return Optional.ofNullable(environment.get(environmentName(key)))
+                .or(() -> Optional.ofNullable(properties.get(key)));
     }
 
     /** {@code rollout.stage.consumer-group} as {@code ROLLOUT_STAGE_CONSUMER_GROUP}. */
     public static String environmentName(String key) {
         return key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
-    }
-
-    /** The property an environment variable sets when no file key matches it: dots for '_'. */
-    private static String propertyName(String environmentName) {
-        return environmentName.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
     }
 
     private static Map<String, String> applicationProperties(String service) {

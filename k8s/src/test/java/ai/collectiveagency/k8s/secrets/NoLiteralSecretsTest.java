@@ -21,10 +21,13 @@ import org.junit.jupiter.api.Test;
  */
 class NoLiteralSecretsTest {
 
-    /** Names of settings whose values are credentials. */
+    /**
+     * Names of settings whose values are credentials: a word of the name (between '_', '.' or
+     * '-') such as PASSWORD or TOKEN ({@code MAX_TOKENS} is not one), or API_KEY, PRIVATE_KEY.
+     */
     private static final Pattern SECRET_NAME = Pattern.compile(
-            "(?i).*(password|passwd|jaas|token|secret|api[_.-]?keys?|private[_.-]?key|"
-                    + "user[_.-]?info|credential).*");
+            "(?i).*((^|[_.-])(password|passwd|jaas|token|secret|credentials?)([_.-]|$)"
+                    + "|api[_.-]?keys?|private[_.-]?key|user[_.-]?info).*");
 
     private final Manifest production = Manifest.overlay("production");
 
