@@ -8,6 +8,7 @@ import ai.collectiveagency.rollout.serving.PolicyRunner;
 import ai.collectiveagency.schemas.health.WorkerWatch;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -15,6 +16,7 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
@@ -38,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link CheckpointTrust}: the trainer's public keys, the store root) and the base model's
  * identity are read at start-up, only when checkpoints are enabled. While it follows, the
  * replica keeps a lease in the store ({@link ReplicaLease}, renewed on its own thread so a long
- * load does not let it lapse) and removes it on a clean stop.
+ * load does not let it lapse) and removes it on a clean stop. In a pod, the pod's annotations
+ * say which version it serves ({@link PodAnnotations}).
  */
 @ApplicationScoped
 public class CheckpointFollower {
@@ -56,6 +59,8 @@ public class CheckpointFollower {
     private final CheckpointMetrics metrics;
     private final String replicaId;
     private final WorkerWatch watch;
+    private final Instance<KubernetesClient> kubernetes; // made only in a pod (PodAnnotations)
+    private final MeterRegistry registry;
     private CheckpointTopicReader reader;
     private CheckpointFollowLoop loop;
     private Thread thread;
@@ -64,8 +69,10 @@ public class CheckpointFollower {
 
     CheckpointFollower(PolicyRunner runner, RolloutConfig rollout, CheckpointConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafka,
-            MeterRegistry registry) {
+            MeterRegistry registry, Instance<KubernetesClient> kubernetes) {
         this.config = config;
+        this.registry = registry;
+        this.kubernetes = kubernetes;
         this.kafka = kafka;
         this.metrics = new CheckpointMetrics(registry);
         this.runner = runner;
@@ -101,8 +108,11 @@ public class CheckpointFollower {
         CheckpointTrust trust = CheckpointTrust.of(config); // stops start-up naming the key
         BaseModel base = BaseModel.of(baseFolder, baseNames);
         startLease(trust.store().root());
+        PodAnnotations pod = new PodAnnotations(PodIdentity.fromEnvironment(System.getenv()),
+                kubernetes::get, base.sha256(), registry);
         CheckpointAdopter adopter = new CheckpointAdopter(runner, new CheckpointVerifier(
-                trust.keys(), trust.store(), base), metrics, VerifyAttempts.of(config), lease);
+                trust.keys(), trust.store(), base), metrics, VerifyAttempts.of(config),
+                AdoptionListener.all(lease, pod));
         LOG.log(System.Logger.Level.INFO, "following checkpoints signed by keys "
                 + trust.keys().keyIds() + " under " + trust.store().root() + " for base model "
                 + baseFolder + " (sha256 " + base.sha256() + ")");
@@ -111,6 +121,7 @@ public class CheckpointFollower {
         reader = new CheckpointTopicReader(KafkaClientSettings.of(kafka), config.topic(),
                 new PolicyCheckpointDeserializer(), metrics);
         adopter.adoptNewest(reader.readToEnd(config.startupTimeout()));
+        pod.annotate(runner.current().version()); // what start-up serves, adopted or not
         loop = new CheckpointFollowLoop(reader::poll, adopter::adoptNewest, watch,
                 config.pollInterval());
         thread = new Thread(loop, WATCH);
