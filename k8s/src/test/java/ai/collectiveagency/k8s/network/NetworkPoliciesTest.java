@@ -58,6 +58,32 @@ class NetworkPoliciesTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "gpu", "production"})
+    void onlyRolloutMayReachTheKubernetesApi(String overlay) {
+        Manifest manifest = Manifest.overlay(overlay);
+        for (String service : Workload.SERVICES) {
+            Map<String, String> labels = podLabels(manifest, service);
+            List<Integer> apiPorts = manifest.all(NetworkPolicy.class).stream()
+                    .filter(p -> selects(p.getSpec().getPodSelector(), labels))
+                    .flatMap(p -> Optional.ofNullable(p.getSpec().getEgress()).orElse(List.of())
+                            .stream())
+                    .flatMap(rule -> Optional.ofNullable(rule.getPorts()).orElse(List.of())
+                            .stream())
+                    .map(port -> port.getPort().getIntVal())
+                    .filter(port -> port != null && (port == 443 || port == 6443))
+                    .toList();
+            if (service.equals("rollout-service")) {
+                assertThat(apiPorts).as(overlay + ": rollout may reach the API server (its pod"
+                        + " annotations)").contains(443, 6443);
+            } else if (!(overlay.equals("production") && service.equals("reward-service"))) {
+                // production's reward-service calls its judge on 443 (allow-judge.yaml)
+                assertThat(apiPorts).as(overlay + ": " + service + " egress on 443/6443")
+                        .isEmpty();
+            }
+        }
+    }
+
     private static Map<String, String> podLabels(Manifest manifest, String service) {
         return Workload.of(manifest, service).podLabels();
     }
