@@ -91,6 +91,7 @@ final class KafkaFacts implements AutoCloseable {
     static String reason(KafkaClientSettings settings, Exception e) {
         String brokers = String.valueOf(settings.asMap().get("bootstrap.servers"));
         if (e instanceof TimeoutException
+                || e instanceof org.apache.kafka.common.errors.TimeoutException
                 || e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
             return "no broker at " + brokers + " answered within " + TIMEOUT.toSeconds() + " s";
         }
