@@ -25,7 +25,7 @@ final class FleetException extends RuntimeException {
                         + e.getStatus().getMessage()
                 : "it could not be reached (" + rootCause(e) + ")";
         return new FleetException("cannot " + doing + " through the Kubernetes API at "
-                + client.getMasterUrl() + ": " + why, e);
+                + client.getMasterUrl() + ": " + why + KubeConfig.hint(client), e);
     }
 
     static String rootCause(Throwable e) {
