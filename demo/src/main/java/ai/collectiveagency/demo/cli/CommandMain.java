@@ -23,11 +23,16 @@ public final class CommandMain {
     public static void run(BiFunction<Path, PrintStream, Object> make, String[] args) {
         Path root = Path.of(System.getProperty("pipeline.root", ".")).toAbsolutePath()
                 .normalize();
-        CommandLine cli = new CommandLine(make.apply(root, System.out));
+        System.exit(commandLine(make.apply(root, System.out)).execute(args));
+    }
+
+    /** {@code command}'s command line, a bad command line one error line and exit code 2. */
+    public static CommandLine commandLine(Object command) {
+        CommandLine cli = new CommandLine(command);
         cli.setParameterExceptionHandler((e, a) -> {
             System.err.println("error: " + e.getMessage());
             return USAGE_ERROR;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 }

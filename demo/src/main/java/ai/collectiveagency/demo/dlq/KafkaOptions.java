@@ -8,9 +8,10 @@ import picocli.CommandLine.Option;
 /**
  * Where the brokers are and how to log in: a bootstrap address, and for a secured cluster a
  * Kafka client properties file (what {@code ./pipeline kafka --secure} writes for each user,
- * what Kafka's own tools take as {@code --command-config}).
+ * what Kafka's own tools take as {@code --command-config}). A mixin of {@code ./pipeline dlq} and
+ * {@code ./pipeline fleet}.
  */
-final class KafkaOptions {
+public final class KafkaOptions {
 
     static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
 
@@ -34,7 +35,7 @@ final class KafkaOptions {
      * @throws IllegalArgumentException when the settings cannot work, naming the key
      * @throws java.io.UncheckedIOException when the file cannot be read
      */
-    KafkaClientSettings settings(Path root) {
+    public KafkaClientSettings settings(Path root) {
         if (clientConfig == null) {
             return KafkaClientSettings.plaintext(bootstrapServer == null ? DEFAULT_BOOTSTRAP
                     : bootstrapServer);

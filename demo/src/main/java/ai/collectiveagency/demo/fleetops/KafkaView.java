@@ -1,0 +1,31 @@
+package ai.collectiveagency.demo.fleetops;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/** What Kafka told {@code fleet status}, or why it told nothing. */
+sealed interface KafkaView {
+
+    /**
+     * @param newestCheckpoint the highest version announced on the checkpoints topic; empty
+     *     before the first checkpoint
+     * @param lag records not yet consumed, by service (its consumer group's lag; the trainer's
+     *     after its newest checkpoint)
+     */
+    record Reached(OptionalLong newestCheckpoint, Map<String, Long> lag) implements KafkaView {
+
+        public Reached {
+            Objects.requireNonNull(newestCheckpoint, "newestCheckpoint");
+            lag = Map.copyOf(lag);
+        }
+    }
+
+    /** @param reason why no broker answered, for the operator */
+    record Unreachable(String reason) implements KafkaView {
+
+        public Unreachable {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+}

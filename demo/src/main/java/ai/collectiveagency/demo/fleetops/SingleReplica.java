@@ -1,0 +1,25 @@
+package ai.collectiveagency.demo.fleetops;
+
+import ai.collectiveagency.schemas.topics.PipelineClient;
+import java.util.Map;
+import java.util.Optional;
+
+/** The services that must run as one replica, and why: what a scaling command refuses. */
+public final class SingleReplica {
+
+    private static final Map<String, String> REASONS = Map.of(
+            PipelineClient.TRAINER_SERVICE.user(), PipelineClient.TRAINER_SERVICE.user()
+                    + " runs as exactly one replica: it is the single writer of checkpoints, "
+                    + "and two would both write the checkpoint store and announce versions",
+            PipelineClient.PROMPT_GENERATOR.user(), PipelineClient.PROMPT_GENERATOR.user()
+                    + " runs as one replica: it paces itself on the rollout fleet's lag, and a "
+                    + "second with the same seed would repeat its task ids");
+
+    private SingleReplica() {
+    }
+
+    /** Why {@code service} may not have more than one replica; empty when it may. */
+    public static Optional<String> reason(String service) {
+        return Optional.ofNullable(REASONS.get(service));
+    }
+}
