@@ -1,5 +1,7 @@
 package ai.collectiveagency.demo.fleetops;
 
+import ai.collectiveagency.schemas.fleet.PolicyAnnotations;
+
 /** The labels and annotations of the manifests in k8s/ that {@code ./pipeline fleet} reads. */
 final class FleetLabels {
 
@@ -9,7 +11,7 @@ final class FleetLabels {
     /** The service an object belongs to: {@code rollout-service}, ... */
     static final String NAME = "app.kubernetes.io/name";
     /** The policy version a rollout replica serves, which it writes on its own pod. */
-    static final String POLICY_VERSION = "collectiveagency.ai/policy-version";
+    static final String POLICY_VERSION = PolicyAnnotations.POLICY_VERSION;
 
     private FleetLabels() {
     }

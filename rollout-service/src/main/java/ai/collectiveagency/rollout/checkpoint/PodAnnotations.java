@@ -1,5 +1,6 @@
 package ai.collectiveagency.rollout.checkpoint;
 
+import ai.collectiveagency.schemas.fleet.PolicyAnnotations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -32,9 +33,9 @@ import java.util.function.Supplier;
 public final class PodAnnotations implements AdoptionListener {
 
     /** The version served, decimal. */
-    public static final String POLICY_VERSION = "collectiveagency.ai/policy-version";
+    public static final String POLICY_VERSION = PolicyAnnotations.POLICY_VERSION;
     /** The base model's identity, the {@code base_model_sha256} of its checkpoints. */
-    public static final String POLICY_BASE_SHA256 = "collectiveagency.ai/policy-base-sha256";
+    public static final String POLICY_BASE_SHA256 = PolicyAnnotations.POLICY_BASE_SHA256;
 
     private static final System.Logger LOG = System.getLogger(PodAnnotations.class.getName());
 
