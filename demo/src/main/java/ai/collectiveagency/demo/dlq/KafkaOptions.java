@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
  * Kafka client properties file (what {@code ./pipeline kafka --secure} writes for each user,
  * what Kafka's own tools take as {@code --command-config}).
  */
-final class KafkaOptions {
+public final class KafkaOptions {
 
     static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
 
@@ -34,7 +34,7 @@ final class KafkaOptions {
      * @throws IllegalArgumentException when the settings cannot work, naming the key
      * @throws java.io.UncheckedIOException when the file cannot be read
      */
-    KafkaClientSettings settings(Path root) {
+    public KafkaClientSettings settings(Path root) {
         if (clientConfig == null) {
             return KafkaClientSettings.plaintext(bootstrapServer == null ? DEFAULT_BOOTSTRAP
                     : bootstrapServer);
