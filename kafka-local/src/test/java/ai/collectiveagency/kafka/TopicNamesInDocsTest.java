@@ -33,8 +33,9 @@ class TopicNamesInDocsTest {
     private static final TopicCatalogue CATALOGUE = TopicCatalogue.defaults();
     private static final Map<String, TopicSpec> BY_NAME = CATALOGUE.all().stream()
             .collect(Collectors.toMap(TopicSpec::name, Function.identity()));
+    /** A full name: letters, '.' and '-' (fleet-control); a '-' only between letters. */
     private static final Pattern NAME = Pattern.compile(
-            Pattern.quote(TopicCatalogue.DEFAULT_PREFIX) + "[a-z][a-z.]*");
+            Pattern.quote(TopicCatalogue.DEFAULT_PREFIX) + "[a-z]+(?:[.-][a-z]+)*\\.*");
     /** A topic in a table cell, with the partitions a cell may give after it: `name` (3). */
     private static final Pattern TOPIC_CELL = Pattern.compile(
             "`(" + NAME.pattern() + ")`(?:\\s*\\((\\d+)\\))?");
@@ -53,7 +54,9 @@ class TopicNamesInDocsTest {
             Matcher name = NAME.matcher(line.text());
             while (name.find()) {
                 // A sentence may end on a name: "... written to alignment.prompts."
-                String found = name.group().replaceFirst("\\.+$", "");
+                // ... or be a schema registry's subject: alignment.metrics-value.
+                String found = name.group().replaceFirst("\\.+$", "")
+                        .replaceFirst("-(key|value)$", "");
                 if (!BY_NAME.containsKey(found)) {
                     unknown.add(line.where() + ": " + found);
                 }

@@ -21,7 +21,8 @@ class SchemaCompatibilityTest {
         ScoredGroup.getClassSchema(),
         PolicyCheckpoint.getClassSchema(),
         TrainingMetrics.getClassSchema(),
-        EvalResult.getClassSchema());
+        EvalResult.getClassSchema(),
+        FleetPin.getClassSchema());
   }
 
   @ParameterizedTest

@@ -22,9 +22,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
         // A new subcommand is one more class here.
-        subcommands = {StatusCommand.class, ScaleCommand.class},
+        subcommands = {StatusCommand.class, ScaleCommand.class, PinCommand.class,
+                UnpinCommand.class},
         description = "The services in Kubernetes: their replicas, served policy versions, "
-                + "consumer lag and autoscaling; scaling a stage.")
+                + "consumer lag and autoscaling; scaling a stage; pinning the policy version "
+                + "every rollout replica serves (locally and in Kubernetes).")
 public final class FleetCommand implements Callable<Integer> {
 
     /** Exit code when the Kubernetes API could not be reached or refused. */

@@ -45,6 +45,9 @@ final class ConfiguredAccess {
                 access.write(service.setting(stage + "dead-letter-topic"));
                 if (client == PipelineClient.ROLLOUT_SERVICE) {
                     access.read(service.setting("rollout.checkpoints.topic"));
+                    // FleetPinConfig's default: the key is usually not in the file.
+                    access.read(service.setting("rollout.control.topic",
+                            "${pipeline.topic-prefix}fleet-control"));
                 }
             }
             case TRAINER_SERVICE -> {

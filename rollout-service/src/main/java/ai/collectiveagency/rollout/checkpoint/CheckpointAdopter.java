@@ -23,7 +23,8 @@ import java.util.function.UnaryOperator;
  * serving) from the bytes it hashes ({@link CheckpointLoader}), then installs it with
  * {@link PolicyRunner#swap} between two jobs. A LORA adapter goes onto the base model (the
  * previous adapter is closed); a FULL checkpoint becomes a new {@link Policy} (the previous one
- * is closed). Versions only move forward. A refused checkpoint is logged with its reason and
+ * is closed). Versions only move forward, except to the version the fleet is pinned to
+ * ({@link #adoptPinned}, {@link FleetPinAdoption}). A refused checkpoint is logged with its reason and
  * counted, and the served policy stays as it was: a refused record, whatever version it claims,
  * never changes what later records are compared against (only an adopted one does).
  *
@@ -88,18 +89,34 @@ public final class CheckpointAdopter {
     }
 
     /**
-     * Adopts one checkpoint, or refuses or ignores it.
+     * Adopts one checkpoint newer than the served version, or refuses or ignores it.
      *
      * @return whether it is served now
      */
     public synchronized boolean adopt(PolicyCheckpoint checkpoint) {
-        // a version not above the served one is refused before any file is read
-        boolean reads = checkpoint.getVersion() > runner.current().version();
+        return adopt(checkpoint, false);
+    }
+
+    /**
+     * Adopts the checkpoint of the version the fleet is pinned to, lower than the served one
+     * too, verified and loaded as any other; refuses it when it is served already.
+     *
+     * @return whether it is served now
+     */
+    public synchronized boolean adoptPinned(PolicyCheckpoint checkpoint) {
+        return adopt(checkpoint, true);
+    }
+
+    private boolean adopt(PolicyCheckpoint checkpoint, boolean pinned) {
+        // a version the verifier refuses for its number alone is refused before any file is read
+        long served = runner.current().version();
+        boolean reads = pinned ? checkpoint.getVersion() != served
+                : checkpoint.getVersion() > served;
         if (reads) {
             listener.loading(checkpoint.getVersion());
         }
         try {
-            return adoptWithinAttempts(checkpoint);
+            return adoptWithinAttempts(checkpoint, pinned);
         } finally {
             if (reads) {
                 listener.settled(runner.current().version());
@@ -107,10 +124,10 @@ public final class CheckpointAdopter {
         }
     }
 
-    private boolean adoptWithinAttempts(PolicyCheckpoint checkpoint) {
+    private boolean adoptWithinAttempts(PolicyCheckpoint checkpoint, boolean pinned) {
         for (int attempt = 1; ; attempt++) {
             try {
-                install(checkpoint);
+                install(checkpoint, pinned);
                 return true;
             } catch (CheckpointRefusedException e) {
                 if (!attempts.retries(e.reason(), attempt) || !waitAfter(attempt, e)) {
@@ -132,18 +149,19 @@ public final class CheckpointAdopter {
     }
 
     /** Verifies, loads and swaps {@code checkpoint} in, or throws why not. */
-    private void install(PolicyCheckpoint checkpoint) {
+    private void install(PolicyCheckpoint checkpoint, boolean pinned) {
         Timer.Sample loading = Timer.start();
-        VerifiedCheckpoint verified = verifier.verify(checkpoint, runner.current().version());
+        VerifiedCheckpoint verified = verifier.verify(checkpoint, runner.current().version(),
+                pinned);
         UnaryOperator<ServedPolicy> install = load(verified);
         long loadNanos = loading.stop(metrics.load());
         Timer.Sample swapping = Timer.start();
         runner.swap(install).join();
         long swapNanos = swapping.stop(metrics.swap());
         metrics.adopted();
-        LOG.log(System.Logger.Level.INFO, "serving checkpoint version " + checkpoint.getVersion()
-                + " (" + checkpoint.getFormat() + ", step " + checkpoint.getStep() + ", "
-                + checkpoint.getUri() + "): verified and loaded in " + loadNanos / 1_000_000
+        LOG.log(System.Logger.Level.INFO, "serving " + (pinned ? "pinned " : "")
+                + "checkpoint version " + checkpoint.getVersion() + " (" + checkpoint.getFormat()
+                + ", step " + checkpoint.getStep() + ", " + checkpoint.getUri() + "): verified and loaded in " + loadNanos / 1_000_000
                 + " ms, installed " + swapNanos / 1_000_000 + " ms later");
     }
 

@@ -5,9 +5,13 @@ import ai.collectiveagency.rollout.config.ReplicaId;
 import ai.collectiveagency.rollout.config.RolloutConfig;
 import ai.collectiveagency.rollout.negotiation.ModelName;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
+import ai.collectiveagency.schemas.FleetPin;
+import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.health.WorkerWatch;
+import ai.collectiveagency.schemas.kafka.FleetPinDeserializer;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
+import ai.collectiveagency.schemas.signing.TrustedKeys;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -22,8 +26,10 @@ import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
@@ -42,6 +48,10 @@ import java.util.concurrent.TimeUnit;
  * replica keeps a lease in the store ({@link ReplicaLease}, renewed on its own thread so a long
  * load does not let it lapse) and removes it on a clean stop. In a pod, the pod's annotations
  * say which version it serves ({@link PodAnnotations}).
+ *
+ * <p>It follows the operator's pin on the fleet-control topic the same way, on the same thread
+ * ({@link FleetPinAdoption}): read to its end at start-up before anything is adopted, then
+ * polled before each poll of the checkpoints.
  */
 @ApplicationScoped
 public class CheckpointFollower {
@@ -50,6 +60,8 @@ public class CheckpointFollower {
     public static final String WATCH = "checkpoint-follower";
 
     private static final System.Logger LOG = System.getLogger(CheckpointFollower.class.getName());
+    /** The control topic's poll: short, the checkpoints' poll does the waiting. */
+    private static final Duration CONTROL_POLL = Duration.ofMillis(100);
 
     private final CheckpointConfig config;
     private final Map<String, Object> kafka;
@@ -61,18 +73,25 @@ public class CheckpointFollower {
     private final WorkerWatch watch;
     private final Instance<KubernetesClient> kubernetes; // made only in a pod (PodAnnotations)
     private final MeterRegistry registry;
-    private CheckpointTopicReader reader;
+    private final FleetPinConfig pinConfig;
+    private final FleetPinMetrics pinMetrics;
+    private CheckpointTopicReader<PolicyCheckpoint> reader;
+    private CheckpointTopicReader<FleetPin> control;
+    private FleetPinAdoption adoption;
     private CheckpointFollowLoop loop;
     private Thread thread;
     private ReplicaLease lease;
     private ScheduledExecutorService leaseRenewal;
 
     CheckpointFollower(PolicyRunner runner, RolloutConfig rollout, CheckpointConfig config,
+            FleetPinConfig pinConfig,
             @Identifier("default-kafka-broker") Map<String, Object> kafka,
             MeterRegistry registry, Instance<KubernetesClient> kubernetes) {
         this.config = config;
         this.registry = registry;
         this.kubernetes = kubernetes;
+        this.pinConfig = pinConfig;
+        this.pinMetrics = new FleetPinMetrics(registry);
         this.kafka = kafka;
         this.metrics = new CheckpointMetrics(registry);
         this.runner = runner;
@@ -97,6 +116,11 @@ public class CheckpointFollower {
         return metrics;
     }
 
+    /** The pin's meters, for tests. */
+    public FleetPinMetrics pinMetrics() {
+        return pinMetrics;
+    }
+
     void start(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent started) {
         if (!config.enabled()) {
             LOG.log(System.Logger.Level.INFO, "rollout.checkpoints.enabled=false: serving the"
@@ -106,6 +130,7 @@ public class CheckpointFollower {
         }
         CheckpointConfigChecks.requireValid(config);
         CheckpointTrust trust = CheckpointTrust.of(config); // stops start-up naming the key
+        Optional<TrustedKeys> operators = FleetPinAdoption.operatorKeys(pinConfig);
         BaseModel base = BaseModel.of(baseFolder, baseNames);
         startLease(trust.store().root());
         PodAnnotations pod = new PodAnnotations(PodIdentity.fromEnvironment(System.getenv()),
@@ -113,20 +138,45 @@ public class CheckpointFollower {
         CheckpointAdopter adopter = new CheckpointAdopter(runner, new CheckpointVerifier(
                 trust.keys(), trust.store(), base), metrics, VerifyAttempts.of(config),
                 AdoptionListener.all(lease, pod));
+        adoption = new FleetPinAdoption(adopter, () -> runner.current().version(), operators,
+                pinMetrics);
         LOG.log(System.Logger.Level.INFO, "following checkpoints signed by keys "
                 + trust.keys().keyIds() + " under " + trust.store().root() + " for base model "
-                + baseFolder + " (sha256 " + base.sha256() + ")");
+                + baseFolder + " (sha256 " + base.sha256() + "); pins on " + pinConfig.topic()
+                + " signed by operator keys " + operators.map(TrustedKeys::keyIds)
+                        .map(Object::toString).orElse("(none: " + FleetPinAdoption.PUBLIC_KEYS
+                                + " is not set, every pin is refused)"));
         // The channels' Kafka settings (security included): a reader that cannot log in or may
         // not read the topic fails the start instead of quietly serving the base model.
-        reader = new CheckpointTopicReader(KafkaClientSettings.of(kafka), config.topic(),
+        KafkaClientSettings settings = KafkaClientSettings.of(kafka);
+        reader = CheckpointTopicReader.checkpoints(settings, config.topic(),
                 new PolicyCheckpointDeserializer(), metrics);
-        adopter.adoptNewest(reader.readToEnd(config.startupTimeout()));
+        control = new CheckpointTopicReader<>(settings, "rollout-fleet-control",
+                pinConfig.topic(), new FleetPinDeserializer(), adoption::malformed);
+        // Both read to their end before anything is adopted: a pinned fleet never serves the
+        // newest checkpoint on its way up.
+        adoption.start(reader.readToEnd(config.startupTimeout()),
+                control.readToEnd(config.startupTimeout()));
         pod.annotate(runner.current().version()); // what start-up serves, adopted or not
-        loop = new CheckpointFollowLoop(reader::poll, adopter::adoptNewest, watch,
+        loop = new CheckpointFollowLoop(this::poll, adoption::announced, watch,
                 config.pollInterval());
         thread = new Thread(loop, WATCH);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * The follower thread's poll: applies the pins that arrived (under the watch, as a load),
+     * then waits for checkpoints.
+     */
+    private List<PolicyCheckpoint> poll(Duration timeout) {
+        List<FleetPin> pins = control.poll(CONTROL_POLL);
+        if (!pins.isEmpty()) {
+            watch.working();
+            adoption.controlled(pins);
+            watch.progressed();
+        }
+        return reader.poll(timeout);
     }
 
     /** Writes this replica's lease now and renews it on a thread of its own. */
@@ -156,6 +206,9 @@ public class CheckpointFollower {
                 thread.join(10_000);
             }
             reader.close();
+        }
+        if (control != null) {
+            control.close();
         }
         if (leaseRenewal != null) {
             leaseRenewal.shutdownNow();

@@ -17,35 +17,48 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads every record of the checkpoints topic, from the beginning, with a plain consumer that
- * is <em>assigned</em> all partitions: no consumer group, no committed offsets, so every replica
- * sees every checkpoint and a restart reads the compacted topic again from its start. Records
- * that do not decode are skipped and counted ({@link RefusalReason#MALFORMED}). Not thread-safe:
- * one thread at a time (start-up, then the follower), except {@link #wakeup()}.
+ * Reads every record of a compacted topic the fleet follows (checkpoints, fleet-control), from
+ * the beginning, with a plain consumer that is <em>assigned</em> all partitions: no consumer
+ * group, no committed offsets, so every replica sees every record and a restart reads the
+ * compacted topic again from its start. Records that do not decode are skipped and counted
+ * (for checkpoints {@link RefusalReason#MALFORMED}). Not thread-safe: one thread at a time
+ * (start-up, then the follower), except {@link #wakeup()}.
+ *
+ * @param <T> the record type
  */
-final class CheckpointTopicReader implements AutoCloseable {
+final class CheckpointTopicReader<T> implements AutoCloseable {
 
     private static final System.Logger LOG =
             System.getLogger(CheckpointTopicReader.class.getName());
 
-    private final KafkaConsumer<String, PolicyCheckpoint> consumer;
+    private final KafkaConsumer<String, T> consumer;
     private final String topic;
-    private final CheckpointMetrics metrics;
+    private final Runnable countMalformed;
     private boolean assigned;
 
     /**
      * @param kafka the service's Kafka settings (brokers, security, schema registry)
+     * @param clientId the consumer's client id, e.g. {@code rollout-checkpoints}
      * @param deserializer configured here with {@code kafka}'s settings
+     * @param countMalformed counts a record that does not decode
      */
-    CheckpointTopicReader(KafkaClientSettings kafka, String topic,
-            Deserializer<PolicyCheckpoint> deserializer, CheckpointMetrics metrics) {
+    CheckpointTopicReader(KafkaClientSettings kafka, String clientId, String topic,
+            Deserializer<T> deserializer, Runnable countMalformed) {
         // No group: offsets are never committed; each start reads the whole compacted topic.
-        Map<String, Object> props = kafka.assignedConsumer("rollout-checkpoints");
+        Map<String, Object> props = kafka.assignedConsumer(clientId);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         deserializer.configure(kafka.asMap(), false);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), deserializer);
         this.topic = topic;
-        this.metrics = metrics;
+        this.countMalformed = countMalformed;
+    }
+
+    /** The reader of the checkpoints topic. */
+    static CheckpointTopicReader<PolicyCheckpoint> checkpoints(KafkaClientSettings kafka,
+            String topic, Deserializer<PolicyCheckpoint> deserializer,
+            CheckpointMetrics metrics) {
+        return new CheckpointTopicReader<>(kafka, "rollout-checkpoints", topic, deserializer,
+                () -> metrics.refused(RefusalReason.MALFORMED));
     }
 
     /**
@@ -53,9 +66,9 @@ final class CheckpointTopicReader implements AutoCloseable {
      * not deliver within {@code timeout} (or a topic that does not exist yet) is left to
      * {@link #poll}.
      */
-    List<PolicyCheckpoint> readToEnd(Duration timeout) {
+    List<T> readToEnd(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<PolicyCheckpoint> read = new ArrayList<>();
+        List<T> read = new ArrayList<>();
         try {
             if (!assign(timeout)) {
                 return read;
@@ -76,22 +89,22 @@ final class CheckpointTopicReader implements AutoCloseable {
     }
 
     /** Records that arrived since the last call, waiting at most {@code timeout} for some. */
-    List<PolicyCheckpoint> poll(Duration timeout) {
-        List<PolicyCheckpoint> read = new ArrayList<>();
+    List<T> poll(Duration timeout) {
+        List<T> read = new ArrayList<>();
         if (!assigned && !assign(timeout)) {
             return read;
         }
         try {
-            for (ConsumerRecord<String, PolicyCheckpoint> record : consumer.poll(timeout)) {
+            for (ConsumerRecord<String, T> record : consumer.poll(timeout)) {
                 if (record.value() != null) { // null: a tombstone
                     read.add(record.value());
                 }
             }
         } catch (RecordDeserializationException e) {
-            metrics.refused(RefusalReason.MALFORMED);
-            LOG.log(System.Logger.Level.WARNING, "checkpoint refused ("
+            countMalformed.run();
+            LOG.log(System.Logger.Level.WARNING, "record refused ("
                     + RefusalReason.MALFORMED.tag() + "): " + e.topicPartition() + " offset "
-                    + e.offset() + " does not decode as a PolicyCheckpoint: " + e.getMessage());
+                    + e.offset() + " does not decode: " + e.getMessage());
             consumer.seek(e.topicPartition(), e.offset() + 1);
         }
         return read;

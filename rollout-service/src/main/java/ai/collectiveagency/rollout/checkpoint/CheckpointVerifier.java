@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * <ol>
  *   <li>the signature: a trusted key's ({@code rollout.checkpoints.public-keys}) over every other
  *       field, so nothing below is read from a record the trainer did not sign;</li>
- *   <li>the version: above the one served;</li>
+ *   <li>the version: above the one served (under the fleet's pin: another one, lower too);</li>
  *   <li>the base model: {@code base_model_sha256} is the served base's identity (and a LORA
  *       adapter's {@code base_model} one of its names);</li>
  *   <li>the URI: a {@code file:} URI the store confines to its root, naming a folder;</li>
@@ -59,6 +59,19 @@ public final class CheckpointVerifier {
      *     what is wrong
      */
     public VerifiedCheckpoint verify(PolicyCheckpoint checkpoint, long servedVersion) {
+        return verify(checkpoint, servedVersion, false);
+    }
+
+    /**
+     * @param servedVersion the version served now
+     * @param pinned whether the fleet is pinned to this checkpoint's version: then it may be
+     *     lower than the served one (a rollback), only not the same
+     * @return the checkpoint and its folder, pinned by its manifest
+     * @throws CheckpointRefusedException with the reason and a message naming the version and
+     *     what is wrong
+     */
+    public VerifiedCheckpoint verify(PolicyCheckpoint checkpoint, long servedVersion,
+            boolean pinned) {
         String version = "checkpoint version " + checkpoint.getVersion();
         SignatureCheck signature = keys.verify(checkpoint);
         if (!signature.valid()) {
@@ -68,7 +81,11 @@ public final class CheckpointVerifier {
                 default -> RefusalReason.SIGNATURE;
             }, version + " (uri " + checkpoint.getUri() + "): " + signature.detail());
         }
-        if (checkpoint.getVersion() <= servedVersion) {
+        if (pinned && checkpoint.getVersion() == servedVersion) {
+            throw new CheckpointRefusedException(RefusalReason.NOT_NEWER, version
+                    + ": the pinned version is served already");
+        }
+        if (!pinned && checkpoint.getVersion() <= servedVersion) {
             throw new CheckpointRefusedException(RefusalReason.NOT_NEWER, version + ": version "
                     + servedVersion + " is served (versions only move forward)");
         }

@@ -55,8 +55,8 @@ class CheckpointFollowLoopTest {
         return record;
     }
 
-    private static CheckpointTopicReader reader() {
-        return new CheckpointTopicReader(kafka.clientSettings(PipelineClient.ROLLOUT_SERVICE),
+    private static CheckpointTopicReader<PolicyCheckpoint> reader() {
+        return CheckpointTopicReader.checkpoints(kafka.clientSettings(PipelineClient.ROLLOUT_SERVICE),
                 topic, new PolicyCheckpointDeserializer(),
                 new CheckpointMetrics(new SimpleMeterRegistry()));
     }
@@ -80,7 +80,7 @@ class CheckpointFollowLoopTest {
                 handled.add(c.getVersion());
             }
         };
-        try (CheckpointTopicReader reader = reader()) {
+        try (CheckpointTopicReader<PolicyCheckpoint> reader = reader()) {
             CheckpointFollowLoop loop = new CheckpointFollowLoop(reader::poll, adopter, watch,
                     POLL);
             Thread thread = start(loop);
@@ -106,7 +106,7 @@ class CheckpointFollowLoopTest {
     @Test
     void theJvmFailingEndsTheThreadAndLivenessGoesDown() throws Exception {
         WorkerWatch watch = new WorkerWatch(CheckpointFollower.WATCH, Duration.ofMinutes(1));
-        try (CheckpointTopicReader reader = reader()) {
+        try (CheckpointTopicReader<PolicyCheckpoint> reader = reader()) {
             Thread thread = start(new CheckpointFollowLoop(reader::poll, checkpoints -> {
                 throw new OutOfMemoryError("Java heap space");
             }, watch, POLL));

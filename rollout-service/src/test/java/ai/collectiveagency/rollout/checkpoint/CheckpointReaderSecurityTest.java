@@ -3,10 +3,11 @@ package ai.collectiveagency.rollout.checkpoint;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.collectiveagency.kafka.LocalKafka;
-import ai.collectiveagency.schemas.topics.LogicalTopic;
-import ai.collectiveagency.schemas.topics.PipelineClient;
+import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointDeserializer;
+import ai.collectiveagency.schemas.topics.LogicalTopic;
+import ai.collectiveagency.schemas.topics.PipelineClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.apache.kafka.common.config.SaslConfigs;
@@ -44,7 +45,7 @@ class CheckpointReaderSecurityTest {
                 .get(SaslConfigs.SASL_JAAS_CONFIG).toString()
                 .replaceAll("password=\"[^\"]+\"", "password=\"stale\""));
 
-        try (CheckpointTopicReader reader = reader(wrong)) {
+        try (CheckpointTopicReader<PolicyCheckpoint> reader = reader(wrong)) {
             assertThatThrownBy(() -> reader.readToEnd(STARTUP))
                     .isInstanceOf(SaslAuthenticationException.class);
         }
@@ -52,15 +53,15 @@ class CheckpointReaderSecurityTest {
 
     @Test
     void aReaderWithoutTheRightToReadTheTopicFailsTheStart() {
-        try (CheckpointTopicReader reader = reader(
+        try (CheckpointTopicReader<PolicyCheckpoint> reader = reader(
                 kafka.clientSettings(PipelineClient.REWARD_SERVICE))) {
             assertThatThrownBy(() -> reader.readToEnd(STARTUP))
                     .isInstanceOf(TopicAuthorizationException.class);
         }
     }
 
-    private static CheckpointTopicReader reader(KafkaClientSettings settings) {
-        return new CheckpointTopicReader(settings,
+    private static CheckpointTopicReader<PolicyCheckpoint> reader(KafkaClientSettings settings) {
+        return CheckpointTopicReader.checkpoints(settings,
                 kafka.catalogue().name(LogicalTopic.CHECKPOINTS),
                 new PolicyCheckpointDeserializer(),
                 new CheckpointMetrics(new SimpleMeterRegistry()));

@@ -1,14 +1,6 @@
 package ai.collectiveagency.schemas.signing;
 
 import ai.collectiveagency.schemas.PolicyCheckpoint;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.function.BiConsumer;
 
 /**
  * The bytes of a {@link PolicyCheckpoint} that its Ed25519 signature covers: every field but
@@ -42,16 +34,12 @@ public final class CheckpointSigningBytes {
   /** The format version of the encoding, the byte after the prefix. */
   public static final int FORMAT_VERSION = 1;
 
-  private static final Comparator<String> UTF8_ORDER = (a, b) -> Arrays.compareUnsigned(
-      a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-
   private CheckpointSigningBytes() {}
 
   /** The bytes to sign, or to verify a signature against. */
   public static byte[] of(PolicyCheckpoint checkpoint) {
-    Encoder out = new Encoder();
-    out.raw(DOMAIN.getBytes(StandardCharsets.US_ASCII));
-    out.raw(new byte[] {0, FORMAT_VERSION});
+    SigningEncoder out = new SigningEncoder();
+    out.header(DOMAIN, FORMAT_VERSION);
     out.int64(checkpoint.getVersion());
     out.int64(checkpoint.getStep());
     out.string(checkpoint.getUri());
@@ -64,51 +52,5 @@ public final class CheckpointSigningBytes {
     out.map(checkpoint.getMetrics(), (o, value) -> o.float64(value));
     out.map(checkpoint.getConsumedOffsets(), (o, value) -> o.int64(value));
     return out.bytes();
-  }
-
-  /** The encodings above, into a growing buffer. */
-  private static final class Encoder {
-
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-
-    void raw(byte[] b) {
-      bytes.writeBytes(b);
-    }
-
-    void int64(long value) {
-      raw(ByteBuffer.allocate(Long.BYTES).putLong(value).array());
-    }
-
-    void float64(double value) {
-      int64(Double.doubleToLongBits(value)); // collapses every NaN to the canonical one
-    }
-
-    void string(String value) {
-      byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-      raw(ByteBuffer.allocate(Integer.BYTES).putInt(utf8.length).array());
-      raw(utf8);
-    }
-
-    void optional(String value) {
-      if (value == null) {
-        raw(new byte[] {0});
-      } else {
-        raw(new byte[] {1});
-        string(value);
-      }
-    }
-
-    <V> void map(Map<String, V> map, BiConsumer<Encoder, V> value) {
-      List<String> keys = map.keySet().stream().sorted(UTF8_ORDER).toList();
-      raw(ByteBuffer.allocate(Integer.BYTES).putInt(keys.size()).array());
-      for (String key : keys) {
-        string(key);
-        value.accept(this, map.get(key));
-      }
-    }
-
-    byte[] bytes() {
-      return bytes.toByteArray();
-    }
   }
 }

@@ -1,5 +1,6 @@
 package ai.collectiveagency.schemas.signing;
 
+import ai.collectiveagency.schemas.FleetPin;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -10,10 +11,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The Ed25519 public keys whose signatures a replica accepts on {@link PolicyCheckpoint}
- * records, by key id. Several at once let the trainer's key be rotated without a stop: add the
+ * records (the trainer's keys) or on {@link FleetPin} records (the operators' keys: another
+ * instance), by key id. Several at once let the trainer's key be rotated without a stop: add the
  * new public key everywhere, switch the trainer's private key, then drop the old public key.
  *
  * <pre>{@code
@@ -54,11 +57,20 @@ public final class TrustedKeys {
 
   /** Whether {@code checkpoint} carries a valid signature by one of these keys. */
   public SignatureCheck verify(PolicyCheckpoint checkpoint) {
-    ByteBuffer signature = checkpoint.getSignature();
+    return verify(checkpoint.getSignature(), checkpoint.getKeyId(),
+        () -> CheckpointSigningBytes.of(checkpoint));
+  }
+
+  /** Whether {@code pin} carries a valid signature by one of these keys. */
+  public SignatureCheck verify(FleetPin pin) {
+    return verify(pin.getSignature(), pin.getKeyId(), () -> FleetPinSigningBytes.of(pin));
+  }
+
+  private SignatureCheck verify(ByteBuffer signature, String keyId,
+      Supplier<byte[]> signedBytes) {
     if (signature == null || !signature.hasRemaining()) {
       return SignatureCheck.refused(SignatureCheck.Outcome.UNSIGNED, "the record is not signed");
     }
-    String keyId = checkpoint.getKeyId();
     PublicKey key = keyId == null ? null : byId.get(keyId);
     if (key == null) {
       return SignatureCheck.refused(SignatureCheck.Outcome.UNKNOWN_KEY, "signed by key "
@@ -70,7 +82,7 @@ public final class TrustedKeys {
     try {
       Signature ed25519 = Signature.getInstance(Ed25519Keys.ALGORITHM);
       ed25519.initVerify(key);
-      ed25519.update(CheckpointSigningBytes.of(checkpoint));
+      ed25519.update(signedBytes.get());
       if (ed25519.verify(bytes)) {
         return SignatureCheck.valid(keyId);
       }

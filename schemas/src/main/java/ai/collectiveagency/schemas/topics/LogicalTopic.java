@@ -14,7 +14,12 @@ public enum LogicalTopic {
     /** {@code PolicyCheckpoint} manifests, compacted: the latest version per key survives. */
     CHECKPOINTS("checkpoints"),
     /** {@code TrainingMetrics} / {@code EvalResult}: what dashboards and evaluators read. */
-    METRICS("metrics");
+    METRICS("metrics"),
+    /**
+     * {@code FleetPin} control records, compacted under one key: the operator's signed pin of the
+     * version the rollout fleet serves ({@code ./pipeline fleet pin}); read by every replica.
+     */
+    CONTROL("fleet-control");
 
     /** Suffix of the dead-letter topic of each consumed topic: {@code <topic>.dlq}. */
     public static final String DLQ_SUFFIX = ".dlq";

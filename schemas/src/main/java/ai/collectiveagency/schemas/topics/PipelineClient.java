@@ -21,8 +21,9 @@ public enum PipelineClient {
      */
     OBSERVER("observer"),
     /**
-     * A person with {@code ./pipeline dlq}: reads every dead-letter topic, and writes the
-     * topics whose dead letters it replays (prompts, rollouts, scored; never checkpoints).
+     * A person with {@code ./pipeline dlq} and {@code ./pipeline fleet}: reads every dead-letter
+     * topic, writes the topics whose dead letters it replays (prompts, rollouts, scored; never
+     * checkpoints), and writes the fleet's signed pins (fleet-control).
      */
     OPERATOR("operator");
 

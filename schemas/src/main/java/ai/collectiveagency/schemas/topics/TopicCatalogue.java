@@ -15,7 +15,8 @@ import org.apache.kafka.common.config.TopicConfig;
 /**
  * Every topic of the pipeline in one place: full names under a prefix, partitions, replication,
  * cleanup policy, retention and largest record ({@code max.message.bytes}: 16 MiB for rollouts,
- * scored and their DLQs, 1 MiB for prompts and metrics, 256 KiB for checkpoints; the broker's
+ * scored and their DLQs, 1 MiB for prompts and metrics, 256 KiB for checkpoints, 64 KiB for
+ * fleet-control; the broker's
  * limit and the clients' request and fetch sizes follow from it), the dead-letter topic of
  * each, and who writes and reads each
  * ({@link TopicAccess}; the ACLs of a secured cluster derive from it, {@link ClientPermissions}):
@@ -31,10 +32,12 @@ import org.apache.kafka.common.config.TopicConfig;
  *   <tr><td>scored</td><td>reward-service</td><td>trainer-service, observer (assigned)</td></tr>
  *   <tr><td>checkpoints</td><td>trainer-service</td><td>rollout-service (every replica),
  *       observer (assigned)</td></tr>
+ *   <tr><td>fleet-control</td><td>operator</td><td>rollout-service (every replica),
+ *       observer (assigned)</td></tr>
  *   <tr><td>metrics</td><td>trainer-service</td><td>observer (assigned)</td></tr>
  *   <tr><td>{@code <topic>.dlq}</td><td>the topic's consumers that dead-letter: prompts.dlq
  *       rollout-service and prompt-generator (audit), rollouts.dlq reward-service, scored.dlq
- *       trainer-service; checkpoints.dlq and metrics.dlq nobody</td><td>operator (assigned;
+ *       trainer-service; checkpoints.dlq, metrics.dlq and fleet-control.dlq nobody</td><td>operator (assigned;
  *       it also writes prompts, rollouts and scored, to replay)</td></tr>
  * </table>
  *
@@ -78,6 +81,11 @@ public final class TopicCatalogue {
      * in the checkpoint store, never on Kafka.
      */
     public static final int CHECKPOINT_MAX_MESSAGE_BYTES = 256 * 1024;
+    /**
+     * {@code max.message.bytes} of fleet-control: a pin (a version, an instant, an issuer, a
+     * reason and a signature) is a few hundred bytes; 64 KiB refuses anything else.
+     */
+    public static final int CONTROL_MAX_MESSAGE_BYTES = 64 * 1024;
 
     private static final Pattern LEGAL_PREFIX = Pattern.compile("[a-zA-Z0-9._-]*");
     private static final long DATA_RETENTION_MS = Duration.ofDays(7).toMillis();
@@ -102,8 +110,8 @@ public final class TopicCatalogue {
         this.prefix = prefix;
         for (LogicalTopic topic : LogicalTopic.values()) {
             String name = prefix + topic.suffix();
-            topics.put(topic, topic == LogicalTopic.CHECKPOINTS
-                    // One partition keeps versions in order; compaction keeps the latest.
+            topics.put(topic, compacted(topic)
+                    // One partition keeps records in order; compaction keeps the latest per key.
                     ? new TopicSpec(name, 1, replicationFactor,
                             TopicConfig.CLEANUP_POLICY_COMPACT, FOREVER,
                             maxMessageBytesOf(topic), accessOf(topic))
@@ -116,6 +124,11 @@ public final class TopicCatalogue {
                     replicationFactor, TopicConfig.CLEANUP_POLICY_DELETE, DLQ_RETENTION_MS,
                     maxMessageBytesOf(topic), deadLetterAccessOf(topic)));
         }
+    }
+
+    /** Checkpoints and fleet-control: state, the latest record per key, not a stream. */
+    private static boolean compacted(LogicalTopic topic) {
+        return topic == LogicalTopic.CHECKPOINTS || topic == LogicalTopic.CONTROL;
     }
 
     /** The catalogue of DESIGN.md: prefix {@code alignment.}, local sizes. */
@@ -154,6 +167,10 @@ public final class TopicCatalogue {
                     TopicReader.assigned(PipelineClient.OBSERVER)), Set.of());
             case METRICS -> new TopicAccess(Set.of(PipelineClient.TRAINER_SERVICE),
                     List.of(TopicReader.assigned(PipelineClient.OBSERVER)), Set.of());
+            // A pin is an operator's act; every rollout replica follows it like checkpoints.
+            case CONTROL -> new TopicAccess(Set.of(PipelineClient.OPERATOR), List.of(
+                    TopicReader.assigned(PipelineClient.ROLLOUT_SERVICE),
+                    TopicReader.assigned(PipelineClient.OBSERVER)), Set.of());
         };
     }
 
@@ -167,8 +184,10 @@ public final class TopicCatalogue {
                     PipelineClient.PROMPT_GENERATOR);
             case ROLLOUTS -> Set.of(PipelineClient.REWARD_SERVICE);
             case SCORED -> Set.of(PipelineClient.TRAINER_SERVICE);
-            // The checkpoint reader counts and logs a bad record; nothing consumes metrics.
-            case CHECKPOINTS, METRICS -> Set.of();
+            // The checkpoint and pin readers count and log a bad record; nothing consumes
+            // metrics. Their DLQs stay, empty, so that every topic has one and the operator's
+            // tools and the generated ACLs treat every topic alike.
+            case CHECKPOINTS, METRICS, CONTROL -> Set.of();
         };
         return new TopicAccess(writers, List.of(TopicReader.assigned(PipelineClient.OPERATOR)),
                 Set.of());
@@ -179,6 +198,7 @@ public final class TopicCatalogue {
             case ROLLOUTS, SCORED -> GROUP_MAX_MESSAGE_BYTES;
             case PROMPTS, METRICS -> SMALL_MAX_MESSAGE_BYTES;
             case CHECKPOINTS -> CHECKPOINT_MAX_MESSAGE_BYTES;
+            case CONTROL -> CONTROL_MAX_MESSAGE_BYTES;
         };
     }
 

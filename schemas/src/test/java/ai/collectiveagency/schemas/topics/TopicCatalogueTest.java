@@ -22,9 +22,10 @@ class TopicCatalogueTest {
     void namesTakeTheDefaultPrefix() {
         assertThat(catalogue.all()).extracting(TopicSpec::name).containsExactly(
                 "alignment.prompts", "alignment.rollouts", "alignment.scored",
-                "alignment.checkpoints", "alignment.metrics",
+                "alignment.checkpoints", "alignment.metrics", "alignment.fleet-control",
                 "alignment.prompts.dlq", "alignment.rollouts.dlq", "alignment.scored.dlq",
-                "alignment.checkpoints.dlq", "alignment.metrics.dlq");
+                "alignment.checkpoints.dlq", "alignment.metrics.dlq",
+                "alignment.fleet-control.dlq");
     }
 
     @Test
@@ -42,9 +43,18 @@ class TopicCatalogueTest {
     }
 
     @Test
-    void onlyCheckpointsAreCompacted() {
+    void onlyCheckpointsAndFleetControlAreCompacted() {
         assertThat(catalogue.all()).filteredOn(TopicSpec::compacted)
-                .extracting(TopicSpec::name).containsExactly("alignment.checkpoints");
+                .extracting(TopicSpec::name)
+                .containsExactly("alignment.checkpoints", "alignment.fleet-control");
+    }
+
+    @Test
+    void fleetControlIsOnePartitionKeptForever() {
+        TopicSpec control = catalogue.spec(LogicalTopic.CONTROL);
+
+        assertThat(control.partitions()).isEqualTo(1);
+        assertThat(control.retentionMs()).isEqualTo(-1);
     }
 
     @ParameterizedTest
@@ -92,7 +102,8 @@ class TopicCatalogueTest {
                 Arguments.of(LogicalTopic.ROLLOUTS, 16 * mib),
                 Arguments.of(LogicalTopic.SCORED, 16 * mib),
                 Arguments.of(LogicalTopic.CHECKPOINTS, 256 * 1024),
-                Arguments.of(LogicalTopic.METRICS, mib));
+                Arguments.of(LogicalTopic.METRICS, mib),
+                Arguments.of(LogicalTopic.CONTROL, 64 * 1024));
     }
 
     @Test
@@ -106,6 +117,13 @@ class TopicCatalogueTest {
         assertThat(ClientPermissions.of(catalogue)).filteredOn(p -> p.operation()
                 == AclOperation.WRITE && p.resource().equals("alignment.checkpoints"))
                 .extracting(Permission::client).containsExactly(PipelineClient.TRAINER_SERVICE);
+    }
+
+    @Test
+    void onlyTheOperatorMayWriteTheFleetControl() {
+        assertThat(ClientPermissions.of(catalogue)).filteredOn(p -> p.operation()
+                == AclOperation.WRITE && p.resource().equals("alignment.fleet-control"))
+                .extracting(Permission::client).containsExactly(PipelineClient.OPERATOR);
     }
 
     @ParameterizedTest
@@ -127,7 +145,8 @@ class TopicCatalogueTest {
                         "READ TOPIC alignment.prompts", "READ GROUP rollout-service",
                         "WRITE TRANSACTIONAL_ID rollout-service-",
                         "WRITE TOPIC alignment.prompts.dlq", "WRITE TOPIC alignment.rollouts",
-                        "READ TOPIC alignment.checkpoints")),
+                        "READ TOPIC alignment.checkpoints",
+                        "READ TOPIC alignment.fleet-control")),
                 Arguments.of(PipelineClient.REWARD_SERVICE, List.of(
                         "READ TOPIC alignment.rollouts", "READ GROUP reward-service",
                         "WRITE TRANSACTIONAL_ID reward-service-",
@@ -139,12 +158,15 @@ class TopicCatalogueTest {
                         "DESCRIBE TOPIC alignment.prompts", "DESCRIBE GROUP rollout-service",
                         "DESCRIBE GROUP prompts-audit", "DESCRIBE TOPIC alignment.rollouts",
                         "DESCRIBE GROUP reward-service", "READ TOPIC alignment.scored",
-                        "READ TOPIC alignment.checkpoints", "READ TOPIC alignment.metrics")),
+                        "READ TOPIC alignment.checkpoints", "READ TOPIC alignment.metrics",
+                        "READ TOPIC alignment.fleet-control")),
                 Arguments.of(PipelineClient.OPERATOR, List.of(
                         "READ TOPIC alignment.prompts.dlq", "READ TOPIC alignment.rollouts.dlq",
                         "READ TOPIC alignment.scored.dlq", "READ TOPIC alignment.checkpoints.dlq",
-                        "READ TOPIC alignment.metrics.dlq", "WRITE TOPIC alignment.prompts",
-                        "WRITE TOPIC alignment.rollouts", "WRITE TOPIC alignment.scored")));
+                        "READ TOPIC alignment.metrics.dlq",
+                        "READ TOPIC alignment.fleet-control.dlq", "WRITE TOPIC alignment.prompts",
+                        "WRITE TOPIC alignment.rollouts", "WRITE TOPIC alignment.scored",
+                        "WRITE TOPIC alignment.fleet-control")));
     }
 
     @Test
