@@ -73,20 +73,4 @@ public final class FleetCommand implements Callable<Integer> {
     KubernetesClient kubernetes(String context) {
         return kubernetes.apply(context);
     }
-
-    /**
-     * Runs {@code work}, turning what an operator should read into one error line: exit 1 when
-     * Kubernetes failed, 2 when the request is refused.
-     */
-    static int reporting(Callable<Integer> work) throws Exception {
-        try {
-            return work.call();
-        } catch (FleetException e) {
-            System.err.println("error: " + e.getMessage());
-            return FAILED;
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            return CommandMain.USAGE_ERROR;
-        }
-    }
 }

@@ -4,16 +4,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * Why {@code ./pipeline fleet} could not do its work on the cluster (the Kubernetes API not
- * reachable or refusing, a Deployment that is not there): one sentence for the operator.
+ * Why {@code ./pipeline fleet} could not do its work (the Kubernetes API not reachable or
+ * refusing, a Deployment that is not there, a pin that could not be written or read): one
+ * sentence for the operator.
  */
-final class FleetException extends RuntimeException {
+public final class FleetException extends RuntimeException {
 
-    FleetException(String message) {
+    public FleetException(String message) {
         super(message);
     }
 
-    FleetException(String message, Throwable cause) {
+    public FleetException(String message, Throwable cause) {
         super(message, cause);
     }
 

@@ -73,15 +73,15 @@ final class FleetPinWriter {
                     signed)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return new Written(signed, written.topic(), written.partition(), written.offset());
         } catch (ExecutionException e) {
-            throw new FleetOpsException("writing to " + topic + " failed: " + e.getCause(),
+            throw new FleetException("writing to " + topic + " failed: " + e.getCause(),
                     e.getCause());
         } catch (TimeoutException | org.apache.kafka.common.errors.TimeoutException e) {
-            throw new FleetOpsException("writing to " + topic + " took longer than " + TIMEOUT
+            throw new FleetException("writing to " + topic + " took longer than " + TIMEOUT
                     + ": is the broker at " + kafka.asMap().get("bootstrap.servers")
                     + " up, and does the topic exist?", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new FleetOpsException("interrupted while writing to " + topic, e);
+            throw new FleetException("interrupted while writing to " + topic, e);
         }
     }
 

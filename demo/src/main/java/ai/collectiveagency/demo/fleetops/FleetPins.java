@@ -34,7 +34,7 @@ public final class FleetPins {
     /**
      * The last record of the topic, or empty when it has none (or does not exist).
      *
-     * @throws FleetOpsException when the broker does not answer within {@code timeout}
+     * @throws FleetException when the broker does not answer within {@code timeout}
      */
     public static Optional<FleetPin> current(KafkaClientSettings kafka, TopicCatalogue topics,
             Duration timeout) {
@@ -55,7 +55,7 @@ public final class FleetPins {
             return end <= start ? Optional.empty() : last(consumer, partition, start, end,
                     timeout);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw new FleetOpsException("reading " + topic + " took longer than " + timeout
+            throw new FleetException("reading " + topic + " took longer than " + timeout
                     + ": is the broker at " + kafka.asMap().get("bootstrap.servers") + " up?", e);
         }
     }

@@ -77,12 +77,15 @@ final class KafkaFacts implements AutoCloseable {
         try (KafkaFacts kafka = connect(settings, timeout)) {
             Optional<PolicyCheckpoint> newest = kafka.newestCheckpoint(
                     topics.name(LogicalTopic.CHECKPOINTS));
+            OptionalLong pinned = FleetPins.current(settings, topics, timeout)
+                    .filter(pin -> pin.getPinned() && pin.getVersion() != null)
+                    .map(pin -> OptionalLong.of(pin.getVersion())).orElse(OptionalLong.empty());
             return new KafkaView.Reached(newest.map(c -> OptionalLong.of(c.getVersion()))
-                    .orElse(OptionalLong.empty()), kafka.lag(topics, newest));
+                    .orElse(OptionalLong.empty()), kafka.lag(topics, newest), pinned);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new KafkaView.Unreachable("interrupted");
-        } catch (ExecutionException | TimeoutException | KafkaException e) {
+        } catch (ExecutionException | TimeoutException | KafkaException | FleetException e) {
             return new KafkaView.Unreachable(reason(settings, e));
         }
     }

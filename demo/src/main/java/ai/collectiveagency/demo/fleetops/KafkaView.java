@@ -12,11 +12,15 @@ sealed interface KafkaView {
      *     before the first checkpoint
      * @param lag records not yet consumed, by service (its consumer group's lag; the trainer's
      *     after its newest checkpoint)
+     * @param pinnedVersion the version the operator pinned the fleet to (the fleet-control
+     *     topic's last record); empty when not pinned
      */
-    record Reached(OptionalLong newestCheckpoint, Map<String, Long> lag) implements KafkaView {
+    record Reached(OptionalLong newestCheckpoint, Map<String, Long> lag,
+            OptionalLong pinnedVersion) implements KafkaView {
 
         public Reached {
             Objects.requireNonNull(newestCheckpoint, "newestCheckpoint");
+            Objects.requireNonNull(pinnedVersion, "pinnedVersion");
             lag = Map.copyOf(lag);
         }
     }

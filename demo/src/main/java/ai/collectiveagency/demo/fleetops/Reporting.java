@@ -13,7 +13,7 @@ final class Reporting {
     static int run(Callable<Integer> work) {
         try {
             return work.call();
-        } catch (FleetOpsException | UncheckedIOException e) {
+        } catch (FleetException | UncheckedIOException e) {
             System.err.println("error: " + e.getMessage());
             return FleetCommand.FAILED;
         } catch (IllegalArgumentException e) {

@@ -50,7 +50,7 @@ final class ScaleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return FleetCommand.reporting(() -> {
+        return Reporting.run(() -> {
             if (replicas < 0) {
                 throw new IllegalArgumentException("N must be 0 or more, got " + replicas);
             }

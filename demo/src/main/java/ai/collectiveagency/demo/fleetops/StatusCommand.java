@@ -36,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return FleetCommand.reporting(() -> {
+        return Reporting.run(() -> {
             StatusReport report;
             try (KubernetesClient client = parent.kubernetes(options.context())) {
                 String namespace = options.namespace(client);

@@ -62,6 +62,10 @@ record StatusReport(String namespace, List<ServiceWorkload> services, KafkaView 
             out.println("newest announced checkpoint: "
                     + (reached.newestCheckpoint().isPresent()
                             ? "v" + reached.newestCheckpoint().getAsLong() : "none yet"));
+            out.println(reached.pinnedVersion().isPresent()
+                    ? "pinned: the fleet serves v" + reached.pinnedVersion().getAsLong()
+                            + " until ./pipeline fleet unpin"
+                    : "pinned: no (the fleet follows the newest checkpoint)");
         } else if (kafka instanceof KafkaView.Unreachable unreachable) {
             out.println("Kafka was not reachable (" + unreachable.reason()
                     + "): no lag and no checkpoint shown");
@@ -104,6 +108,7 @@ record StatusReport(String namespace, List<ServiceWorkload> services, KafkaView 
         if (kafka instanceof KafkaView.Reached reached) {
             broker.put("reachable", true);
             put(broker, "newest_checkpoint", reached.newestCheckpoint());
+            put(broker, "pinned_version", reached.pinnedVersion());
         } else if (kafka instanceof KafkaView.Unreachable unreachable) {
             broker.put("reachable", false);
             broker.put("error", unreachable.reason());

@@ -7,6 +7,8 @@ import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
+import ai.collectiveagency.schemas.signing.FleetPinSigner;
+import ai.collectiveagency.schemas.signing.KeyPairFiles;
 import ai.collectiveagency.schemas.topics.LogicalTopic;
 import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +17,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,6 +100,7 @@ class StatusCommandTest {
         assertThat(status.get("namespace").asText()).isEqualTo(MockCluster.NAMESPACE);
         assertThat(status.get("kafka").get("reachable").asBoolean()).isTrue();
         assertThat(status.get("kafka").get("newest_checkpoint").asLong()).isEqualTo(7);
+        assertThat(status.get("kafka").get("pinned_version").isNull()).as("not pinned").isTrue();
         JsonNode rollout = service(status, "rollout-service");
         assertThat(List.of(rollout.get("desired").asInt(), rollout.get("ready").asInt(),
                 rollout.get("available").asInt(), rollout.get("restarts").asInt()))
@@ -135,6 +139,20 @@ class StatusCommandTest {
                         + "active False, paused at 2", "newest announced checkpoint: v9");
         assertThat(run.out().lines().filter(l -> l.startsWith("rollout-service ")).findFirst()
                 .orElseThrow()).matches("rollout-service\\s+2\\s+2\\s+1\\s+3\\s+0");
+    }
+
+    @Test
+    void showsThePinOnTheFleetControlTopic(@TempDir Path keys) throws Exception {
+        announce(6, 7);
+        KeyPairFiles operator = KeyPairFiles.in(keys, "operator").generate();
+        new FleetPinWriter(KafkaClientSettings.of(Map.of("bootstrap.servers",
+                kafka.bootstrapServers())), topics, FleetPinSigner.fromPem(operator.privateKey()),
+                Clock.systemUTC()).pin(6, "v7 repeats itself");
+
+        FleetRun run = status();
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("pinned: the fleet serves v6 until ./pipeline fleet unpin");
     }
 
     @Test
