@@ -71,6 +71,15 @@ class TrainerAndStoreTest {
                 assertThat(mounts).as(overlay + " trainer mounts the store").isNotEmpty()
                         .allSatisfy(m -> assertThat(m.getReadOnly()).isNotEqualTo(true));
             } else {
+                // A claim read-only at the volume makes every mount of it read-only, the
+                // lease folder's too.
+                if (mounts.stream().anyMatch(m -> LEASES.equals(m.getSubPath()))) {
+                    assertThat(workload.pod().getVolumes().stream()
+                            .filter(v -> v.getName().equals(volume.get())).findFirst()
+                            .orElseThrow().getPersistentVolumeClaim().getReadOnly())
+                            .as(overlay + " " + service + ": its lease folder is writable")
+                            .isNotEqualTo(true);
+                }
                 // A replica writes its own lease, and nothing else, in .leases/.
                 assertThat(mounts).as(overlay + " " + service + " mounts the store read-only")
                         .allSatisfy(m -> assertThat(m.getReadOnly() == Boolean.TRUE
