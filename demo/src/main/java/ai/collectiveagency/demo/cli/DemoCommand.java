@@ -37,13 +37,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code demo [--minutes M] [--model DIR] [--judge-url URL --judge-model NAME] [--run NAME]
- * [--runs-dir DIR] [--secure] [--replicas SERVICE=N,...]}: the whole loop on this machine.
- * Starts the local Kafka broker (data in {@code runs/<name>/kafka}, so a second run continues)
- * and the four services as separate processes on loopback, prints a progress line, serves a
- * live dashboard (uPlot charts at {@code http://127.0.0.1:8090/}), and stops everything cleanly after the time limit or on
- * Ctrl-C, leaving the run's {@code report.html} and {@code metrics.jsonl} in its folder. The
- * reward is the offline embedding scorer unless a judge is named. The run's checkpoint-signing
- * key pair lives in {@code runs/<name>/keys} ({@link RunKeys}), kept across sessions.
+ * [--runs-dir DIR] [--secure] [--replicas SERVICE=N,...]}: the whole loop on this machine. Starts
+ * the local Kafka broker (data in {@code runs/<name>/kafka}, so a second run continues) and the
+ * four services as separate processes on loopback, prints a progress line, serves a live dashboard
+ * (uPlot charts at {@code http://127.0.0.1:8090/}), and stops everything cleanly after the time
+ * limit or on Ctrl-C, leaving the run's {@code report.html} and {@code metrics.jsonl} in its
+ * folder. The reward is the offline embedding scorer unless a judge is named. The run's
+ * checkpoint-signing key pair lives in {@code runs/<name>/keys} ({@link RunKeys}), kept across
+ * sessions.
  *
  * <p>The scaled stages (rollout-service, reward-service; {@link ScaledStage}) run as many
  * processes as {@code --replicas} says, and {@link ScaleConsole} changes that while the loop

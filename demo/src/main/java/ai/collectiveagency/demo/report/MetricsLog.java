@@ -17,11 +17,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * {@code metrics.jsonl}: one JSON object per line for every trainer step ({@code "type":
- * "step"}), evaluation ({@code "evaluation"}), checkpoint ({@code "checkpoint"}), progress
- * window ({@code "window"}, with every replica of the scaled stages) and checkpoint adoption by
- * every rollout replica ({@code "adoption"}) of the run, written as they come and flushed line
- * by line, so the file is whole up to the last event even when the run is killed. Non-finite numbers are null.
+ * {@code metrics.jsonl}: one JSON object per line for every trainer step ({@code "type": "step"}),
+ * evaluation ({@code "evaluation"}), checkpoint ({@code "checkpoint"}), progress window ({@code
+ * "window"}, with every replica of the scaled stages) and checkpoint adoption by every rollout
+ * replica ({@code "adoption"}) of the run, written as they come and flushed line by line, so the
+ * file is whole up to the last event even when the run is killed. Non-finite numbers are null.
  */
 public final class MetricsLog implements AutoCloseable {
 
