@@ -9,10 +9,11 @@
 
 // The x column of each table: trainer steps, held-out evaluations (at the trainer step they
 // followed), progress windows and consumer-lag readings (seconds since the run started).
-const X = {steps: "step", heldout: "trainer_step", windows: "seconds", lag: "seconds"};
+const X = {steps: "step", heldout: "trainer_step", windows: "seconds", lag: "seconds",
+           replica_versions: "seconds", replica_groups: "seconds"};
 
 // Each chart: its name (data-series), title, and lines as [table, column, label, colour].
-// A chart with `table` instead of `lines` draws every column of that table but x.
+// A chart with `table` draws every column of that table but x (after its `lines`, if any).
 const CHARTS = [
   {id: "reward", title: "Reward: mean of the groups trained on, and held-out evaluations",
    lines: [["steps", "reward_mean", "trained groups", "#1b7837"],
@@ -31,9 +32,13 @@ const CHARTS = [
            ["windows", "scored_per_second", "scored", "#01665e"],
            ["windows", "steps_per_second", "trainer steps", "#d6604d"]]},
   {id: "policy_versions",
-   title: "Policy versions: newest checkpoint, newest on scored groups (the fleet)",
+   title: "Policy versions: newest checkpoint, newest on scored groups (the fleet), and the "
+       + "version each rollout replica serves",
    lines: [["windows", "checkpoint", "checkpoint", "#d6604d"],
-           ["windows", "fleet_version", "fleet", "#4393c3"]]},
+           ["windows", "fleet_version", "fleet", "#4393c3"]],
+   table: "replica_versions"},
+  {id: "replica_groups", title: "Groups per second per replica (per 5 s window)",
+   table: "replica_groups"},
   {id: "consumer_lag", title: "Consumer lag (records) per consumer group", table: "lag",
    note: "trainer-service commits no offsets to Kafka: its lag is the scored records after "
        + "the offsets of its newest checkpoint, so it falls back at every checkpoint"},
@@ -62,12 +67,13 @@ function makeCharts(root) {
 }
 
 function linesOf(chart, data) {
-  if (chart.lines) {
-    return chart.lines;
+  const fixed = chart.lines || [];
+  if (!chart.table) {
+    return fixed;
   }
   const table = data[chart.table] || {};
-  return Object.keys(table).filter(c => c !== X[chart.table]).sort()
-      .map((c, i) => [chart.table, c, c, PALETTE[i % PALETTE.length]]);
+  return fixed.concat(Object.keys(table).filter(c => c !== X[chart.table]).sort()
+      .map((c, i) => [chart.table, c, c, PALETTE[(i + fixed.length) % PALETTE.length]]));
 }
 
 // uPlot wants one shared x column: the union of the lines' x values, each line null where it
@@ -91,7 +97,8 @@ function drawChart(chart, data) {
   const columns = aligned(lines, data);
   const shape = lines.map(l => l[2]).join("|");
   if (plots[chart.id] && plots[chart.id].shape !== shape) {
-    // The lag chart gains a line when a consumer group first commits: build it again.
+    // The lag chart gains a line when a consumer group first commits, the replica charts when
+    // a replica starts: build it again.
     plots[chart.id].plot.destroy();
     delete plots[chart.id];
   }

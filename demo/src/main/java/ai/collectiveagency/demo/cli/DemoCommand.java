@@ -5,8 +5,11 @@ import ai.collectiveagency.demo.dashboard.OffsetReader;
 import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.demo.fleet.Fleet;
 import ai.collectiveagency.demo.fleet.LoopServices;
+import ai.collectiveagency.demo.fleet.ReplicaScaler;
 import ai.collectiveagency.demo.fleet.RunKeys;
+import ai.collectiveagency.demo.fleet.ScaledStage;
 import ai.collectiveagency.demo.fleet.ServiceSpec;
+import ai.collectiveagency.demo.report.Adoption;
 import ai.collectiveagency.demo.report.EarlierSessions;
 import ai.collectiveagency.demo.report.MetricsLog;
 import ai.collectiveagency.demo.report.RunRecord;
@@ -22,7 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -31,13 +37,19 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code demo [--minutes M] [--model DIR] [--judge-url URL --judge-model NAME] [--run NAME]
- * [--runs-dir DIR] [--secure]}: the whole loop on this machine. Starts the local Kafka broker
- * (data in {@code runs/<name>/kafka}, so a second run continues) and the four services as
- * separate processes on loopback, prints a progress line, serves a live dashboard (uPlot charts
- * at {@code http://127.0.0.1:8090/}), and stops everything cleanly after the time limit or on
- * Ctrl-C, leaving the run's {@code report.html} and {@code metrics.jsonl} in its folder. The
- * reward is the offline embedding scorer unless a judge is named. The run's checkpoint-signing
- * key pair lives in {@code runs/<name>/keys} ({@link RunKeys}), kept across sessions.
+ * [--runs-dir DIR] [--secure] [--replicas SERVICE=N,...]}: the whole loop on this machine. Starts
+ * the local Kafka broker (data in {@code runs/<name>/kafka}, so a second run continues) and the
+ * four services as separate processes on loopback, prints a progress line, serves a live dashboard
+ * (uPlot charts at {@code http://127.0.0.1:8090/}), and stops everything cleanly after the time
+ * limit or on Ctrl-C, leaving the run's {@code report.html} and {@code metrics.jsonl} in its
+ * folder. The reward is the offline embedding scorer unless a judge is named. The run's
+ * checkpoint-signing key pair lives in {@code runs/<name>/keys} ({@link RunKeys}), kept across
+ * sessions.
+ *
+ * <p>The scaled stages (rollout-service, reward-service; {@link ScaledStage}) run as many
+ * processes as {@code --replicas} says, and {@link ScaleConsole} changes that while the loop
+ * runs; the progress line, the dashboard and {@code metrics.jsonl} show every replica, read
+ * from its {@code /q/metrics}.
  *
  * <p>Each service process gets its Kafka settings as {@code KAFKA_*} environment variables and
  * otherwise only what {@link ai.collectiveagency.demo.fleet.ChildEnvironment} passes on. With
@@ -91,6 +103,14 @@ public final class DemoCommand implements Callable<Integer> {
                     + "ACLs for exactly its topics and groups, the dashboard a read-only user.")
     private boolean secure;
 
+    @Option(names = "--replicas", split = ",", paramLabel = "SERVICE=N",
+            description = "Processes of a scaled stage, each in its stage's consumer group with "
+                    + "its own ports and log (logs/<service>-<i>.log): rollout-service and "
+                    + "reward-service, 1 to their input topic's partitions (default: 1 each). "
+                    + "While the loop runs, 'scale SERVICE N', '+SERVICE' and '-SERVICE' on "
+                    + "standard input change them.")
+    private Map<String, Integer> replicas = new LinkedHashMap<>();
+
     @Option(names = "--runs-dir", defaultValue = "runs",
             description = "The folder of run folders; a relative one is in the checkout, "
                     + "like --model (default: ${DEFAULT-VALUE}).")
@@ -114,6 +134,17 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--judge-url needs --judge-model");
         }
+        TopicCatalogue topics = TopicCatalogue.defaults();
+        Map<ScaledStage, Integer> counts = new EnumMap<>(ScaledStage.class);
+        for (Map.Entry<String, Integer> entry : replicas.entrySet()) {
+            Optional<String> refusal = ScaledStage.refusal(entry.getKey(), entry.getValue(),
+                    topics);
+            if (refusal.isPresent()) {
+                System.err.println("error: --replicas: " + refusal.get());
+                return CommandMain.USAGE_ERROR;
+            }
+            counts.put(ScaledStage.of(entry.getKey()).orElseThrow(), entry.getValue());
+        }
         Path modelFolder = root.resolve(model).normalize();
         if (!Files.isRegularFile(modelFolder.resolve("config.json"))) {
             System.err.println("error: " + modelFolder + " is not a model folder (no config.json)");
@@ -127,7 +158,6 @@ public final class DemoCommand implements Callable<Integer> {
         EarlierSessions.keep(runFolder).ifPresent(earlier -> out.println(
                 "demo: continuing run " + run + "; the earlier session's report is in "
                         + earlier));
-        TopicCatalogue topics = TopicCatalogue.defaults();
         try (Fleet fleet = Fleet.on(startBroker(runFolder.resolve("kafka"), topics),
                 runFolder.resolve("logs"));
                 // Open before the services start, so that the run's first records are seen.
@@ -139,8 +169,9 @@ public final class DemoCommand implements Callable<Integer> {
             try {
                 LoopServices services = LoopServices.of(root, fleet.kafka(), modelFolder,
                         runFolder, seed, judge());
-                if (startServices(fleet, services, stop)) {
-                    watch(fleet.kafka(), topics, readers, record, runFolder, limit, stop);
+                if (startServices(fleet, services.inStartOrder(counts), stop)) {
+                    watch(fleet, new ReplicaScaler(fleet, services, topics, SERVICE_START, out),
+                            topics, readers, record, runFolder, limit, stop);
                 }
             } finally {
                 // Also on Ctrl-C (the hook waits for it) and when a service failed to start.
@@ -149,6 +180,7 @@ public final class DemoCommand implements Callable<Integer> {
                         record.samples().last());
                 out.println("demo: report " + report + "; metrics in "
                         + runFolder.resolve(MetricsLog.FILE));
+                out.println("demo: " + adoptionSummary(record.adoptions()));
             }
         }
         out.println("demo: stopped; checkpoints in " + runFolder.resolve("checkpoints"));
@@ -172,10 +204,27 @@ public final class DemoCommand implements Callable<Integer> {
         return kafka;
     }
 
-    /** Starts the four services; false when a stop was asked for on the way. */
-    private static boolean startServices(Fleet fleet, LoopServices services, GracefulStop stop)
-            throws InterruptedException {
-        for (ServiceSpec service : services.inStartOrder()) {
+    /**
+     * How long checkpoints took from announcement to every rollout replica serving them: the
+     * median and the longest, to the precision of the replicas' scrapes.
+     */
+    static String adoptionSummary(List<Adoption> adoptions) {
+        if (adoptions.isEmpty()) {
+            return "no checkpoint of this session was served by every rollout replica";
+        }
+        long[] lags = adoptions.stream().mapToLong(Adoption::lagMs).sorted().toArray();
+        double median = lags.length % 2 == 1 ? lags[lags.length / 2]
+                : (lags[lags.length / 2 - 1] + lags[lags.length / 2]) / 2.0;
+        return String.format("%d checkpoints from announcement to every rollout replica "
+                + "serving them: median %.1f s, max %.1f s (replicas read every %d s)",
+                lags.length, median / 1000, lags[lags.length - 1] / 1000.0,
+                ProgressLine.SCRAPE_EVERY.toSeconds());
+    }
+
+    /** Starts the services; false when a stop was asked for on the way. */
+    private static boolean startServices(Fleet fleet, List<ServiceSpec> services,
+            GracefulStop stop) throws InterruptedException {
+        for (ServiceSpec service : services) {
             if (stop.requested()) {
                 return false;
             }
@@ -184,17 +233,25 @@ public final class DemoCommand implements Callable<Integer> {
         return !stop.requested();
     }
 
-    /** The dashboard and the progress line, until the time limit or a stop. */
-    private void watch(LocalKafka kafka, TopicCatalogue topics, TopicReaders readers,
-            RunRecord record, Path runFolder, Duration limit, GracefulStop stop) {
+    /**
+     * The dashboard, the progress line and the replicas' control on standard input, until the
+     * time limit or a stop.
+     */
+    private void watch(Fleet fleet, ReplicaScaler scaler, TopicCatalogue topics,
+            TopicReaders readers, RunRecord record, Path runFolder, Duration limit,
+            GracefulStop stop) throws InterruptedException {
+        LocalKafka kafka = fleet.kafka();
         try (Dashboard dashboard = Dashboard.start(record.series(), dashboardPort);
+                ScaleConsole console = ScaleConsole.listen(System.in, scaler, out);
                 OffsetReader offsets = OffsetReader.connect(
                         kafka.clientSettings(PipelineClient.OBSERVER), List.of(
                         topics.name(LogicalTopic.PROMPTS), topics.name(LogicalTopic.ROLLOUTS),
                         topics.name(LogicalTopic.SCORED)), Duration.ofSeconds(3))) {
             out.println("demo: all services up; dashboard " + dashboard.url() + "; logs in "
-                    + runFolder.resolve("logs") + "; Ctrl-C stops everything");
-            new ProgressLine(readers, offsets, record, topics, out).run(limit, stop::requested);
+                    + runFolder.resolve("logs") + "; Ctrl-C stops everything; 'help' on "
+                    + "standard input lists the replica commands");
+            new ProgressLine(fleet, readers, offsets, record, topics, out)
+                    .run(limit, stop::requested);
         }
     }
 }

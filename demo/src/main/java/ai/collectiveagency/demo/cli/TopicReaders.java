@@ -88,7 +88,8 @@ final class TopicReaders implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> r : checkpoints.poll(Duration.ofMillis(100))) {
             boolean before = r.offset() < checkpointsAtOpen.getOrDefault(
                     new TopicPartition(r.topic(), r.partition()), 0L);
-            ifDecoded(manifests, r, before ? record::resumedFrom : record::checkpoint);
+            ifDecoded(manifests, r, before ? record::resumedFrom
+                    : checkpoint -> record.checkpoint(checkpoint, r.timestamp()));
         }
     }
 

@@ -13,9 +13,11 @@ import java.util.Map;
  * @param checkpoint the newest checkpoint version announced so far
  * @param lag consumer lag in records by consumer group at the window's end; empty when the
  *     broker could not be asked
+ * @param replicas every running replica of the scaled stages at the window's end, in start
+ *     order (rollout-service and reward-service)
  */
 public record ProgressWindow(double seconds, Map<String, Double> perSecond, long fleetVersion,
-        long checkpoint, Map<String, Long> lag) {
+        long checkpoint, Map<String, Long> lag, List<ReplicaPoint> replicas) {
 
     /** The stages whose throughput is measured: three topics' records and trainer steps. */
     public static final List<String> STAGES = List.of("prompts", "rollouts", "scored", "steps");
@@ -23,5 +25,12 @@ public record ProgressWindow(double seconds, Map<String, Double> perSecond, long
     public ProgressWindow {
         perSecond = Map.copyOf(perSecond);
         lag = Map.copyOf(lag);
+        replicas = List.copyOf(replicas);
+    }
+
+    /** A window without replica readings. */
+    public ProgressWindow(double seconds, Map<String, Double> perSecond, long fleetVersion,
+            long checkpoint, Map<String, Long> lag) {
+        this(seconds, perSecond, fleetVersion, checkpoint, lag, List.of());
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -63,8 +64,10 @@ public final class RunSeries {
 
     /**
      * Everything as JSON columns, the shape uPlot takes: tables {@code steps} (x: step),
-     * {@code heldout} (x: trainer_step), {@code windows} and {@code lag} (x: seconds; lag has
-     * one column per consumer group). Unknown values are null.
+     * {@code heldout} (x: trainer_step), {@code windows}, {@code lag} (x: seconds; lag has
+     * one column per consumer group), {@code replica_versions} and {@code replica_groups}
+     * (x: seconds; one column per replica: the version it serves, its groups per second).
+     * Unknown values are null.
      */
     public synchronized String json() {
         ObjectNode root = new ObjectMapper().createObjectNode();
@@ -100,7 +103,27 @@ public final class RunSeries {
                 return records == null ? Double.NaN : records;
             });
         }
+        replicaTable(root.putObject("replica_versions"), ReplicaPoint::policyVersion);
+        replicaTable(root.putObject("replica_groups"), ReplicaPoint::groupsPerSecond);
         return root.toString();
+    }
+
+    /**
+     * A table of one replica fact by window: x {@code seconds}, one column per replica that
+     * ever had the fact (reward replicas serve no version), null where it did not (not running
+     * yet or any more, not answering).
+     */
+    private void replicaTable(ObjectNode table, Function<ReplicaPoint, Number> fact) {
+        column(table, "seconds", windows, ProgressWindow::seconds);
+        TreeSet<String> replicas = new TreeSet<>();
+        windows.forEach(w -> w.replicas().stream().filter(r -> fact.apply(r) != null)
+                .forEach(r -> replicas.add(r.replica())));
+        for (String replica : replicas) {
+            column(table, replica, windows, w -> w.replicas().stream()
+                    .filter(r -> r.replica().equals(replica) && fact.apply(r) != null)
+                    .mapToDouble(r -> fact.apply(r).doubleValue()).findFirst()
+                    .orElse(Double.NaN));
+        }
     }
 
     private static <T> void column(ObjectNode table, String name, List<T> rows,

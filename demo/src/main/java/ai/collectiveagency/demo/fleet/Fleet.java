@@ -39,6 +39,11 @@ public final class Fleet implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** The folder of the services' logs, one per process: {@code <replica>.log}. */
+    public Path logs() {
+        return logs;
+    }
+
     /** The broker the services run on. */
     public LocalKafka kafka() {
         return kafka;
@@ -73,7 +78,7 @@ public final class Fleet implements AutoCloseable {
         synchronized (this) {
             int at = services.indexOf(stopped);
             if (at < 0 || stopped.alive()) {
-                throw new IllegalStateException(stopped.spec().name()
+                throw new IllegalStateException(stopped.spec().replica()
                         + (at < 0 ? " is not of this fleet" : " still runs"));
             }
             fresh = ServiceProcess.startAgain(stopped.spec(), logs);
@@ -81,6 +86,42 @@ public final class Fleet implements AutoCloseable {
         }
         fresh.awaitReady(timeout);
         return fresh;
+    }
+
+    /**
+     * Starts one more process of {@code spec} while the fleet runs, and waits until it is
+     * ready. Unlike {@link #start}, one that fails leaves the rest of the fleet running: it is
+     * stopped and left out.
+     *
+     * @throws IllegalStateException when it exits or is not ready within {@code timeout}
+     */
+    public ServiceProcess add(ServiceSpec spec, Duration timeout) throws InterruptedException {
+        ServiceProcess process;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the fleet is stopping");
+            }
+            process = ServiceProcess.start(spec, logs);
+            services.add(process);
+        }
+        try {
+            process.awaitReady(timeout);
+        } catch (RuntimeException | InterruptedException e) {
+            remove(process, Duration.ofSeconds(30));
+            throw e;
+        }
+        return process;
+    }
+
+    /**
+     * Stops {@code process} gracefully (SIGTERM, a kill after {@code grace}) and leaves it out
+     * of the fleet.
+     */
+    public void remove(ServiceProcess process, Duration grace) throws InterruptedException {
+        synchronized (this) {
+            services.remove(process);
+        }
+        process.stop(grace);
     }
 
     /**

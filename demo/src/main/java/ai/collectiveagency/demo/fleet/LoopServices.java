@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,11 +82,37 @@ public final class LoopServices {
     }
 
     /**
-     * The four services in the order they start: each consumer before its producer, so that
-     * the first records find their readers up.
+     * The four services in the order they start, one process each (the scaled stages as their
+     * replica 0): each consumer before its producer, so that the first records find their
+     * readers up.
      */
     public List<ServiceSpec> inStartOrder() {
-        return List.of(trainer(), reward(), rollout(), promptGenerator());
+        return inStartOrder(Map.of());
+    }
+
+    /**
+     * The four services in the order they start, {@code replicas} processes of each scaled
+     * stage (one where it is not named), replica 0 first.
+     */
+    public List<ServiceSpec> inStartOrder(Map<ScaledStage, Integer> replicas) {
+        List<ServiceSpec> specs = new ArrayList<>();
+        specs.add(trainer());
+        for (ScaledStage stage : List.of(ScaledStage.REWARD, ScaledStage.ROLLOUT)) {
+            for (int i = 0; i < replicas.getOrDefault(stage, 1); i++) {
+                specs.add(replica(stage, i));
+            }
+        }
+        specs.add(promptGenerator());
+        return List.copyOf(specs);
+    }
+
+    /** Replica {@code index} of {@code stage}, on ports of its own. */
+    public ServiceSpec replica(ScaledStage stage, int index) {
+        ServiceSpec service = switch (stage) {
+            case ROLLOUT -> rollout();
+            case REWARD -> reward();
+        };
+        return service.asReplica(index, stage.replicaIdSetting());
     }
 
     private ServiceSpec trainer() {

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A service running as a child process, its output in {@code <logs>/<name>.log}, its environment
+ * A service running as a child process, its output in {@code <logs>/<replica>.log}, its environment
  * only what {@link ChildEnvironment} passes on, bound to loopback only (its HTTP port and its
  * management port): nothing it serves is reachable from another host. Stopping sends
  * SIGTERM (the service's graceful shutdown: work in flight is finished or left unacknowledged
@@ -38,14 +38,14 @@ public final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code spec}; its output goes to {@code logs/<name>.log}, replacing an old log. */
+    /** Starts {@code spec}; its output goes to {@code logs/<replica>.log}, replacing an old log. */
     public static ServiceProcess start(ServiceSpec spec, Path logs) {
         return start(spec, logs, false);
     }
 
     /**
      * Starts {@code spec} again after its process ended (same ports, same settings); its output
-     * goes on at the end of {@code logs/<name>.log}, after a line that marks the restart.
+     * goes on at the end of {@code logs/<replica>.log}, after a line that marks the restart.
      */
     public static ServiceProcess startAgain(ServiceSpec spec, Path logs) {
         return start(spec, logs, true);
@@ -68,9 +68,9 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(spec.app().toString());
         try {
             Files.createDirectories(logs);
-            Path log = logs.resolve(spec.name() + ".log");
+            Path log = logs.resolve(spec.replica() + ".log");
             if (again) {
-                Files.writeString(log, "---- " + spec.name() + " started again at "
+                Files.writeString(log, "---- " + spec.replica() + " started again at "
                         + Instant.now() + " ----\n", StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
             }
@@ -82,7 +82,7 @@ public final class ServiceProcess implements AutoCloseable {
                     spec.environment()));
             return new ServiceProcess(spec, builder.start(), log);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + spec.name(), e);
+            throw new UncheckedIOException("cannot start " + spec.replica(), e);
         }
     }
 
@@ -113,7 +113,7 @@ public final class ServiceProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(spec.name() + " exited with "
+                throw new IllegalStateException(spec.replica() + " exited with "
                         + process.exitValue() + ":\n" + tail());
             }
             try {
@@ -126,7 +126,7 @@ public final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(spec.name() + " not ready after " + timeout + ":\n"
+        throw new IllegalStateException(spec.replica() + " not ready after " + timeout + ":\n"
                 + tail());
     }
 
@@ -161,7 +161,7 @@ public final class ServiceProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(spec.name() + " still runs 30 s after SIGKILL");
+            throw new IllegalStateException(spec.replica() + " still runs 30 s after SIGKILL");
         }
     }
 

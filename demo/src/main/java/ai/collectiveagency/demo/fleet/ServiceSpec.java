@@ -8,16 +8,19 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * One service to run as a process: its packaged Quarkus app, its HTTP port (the API, where the
- * service has one), its management port (health at {@code /q/health/ready}, metrics at
- * {@code /q/metrics}), JVM options, settings as system properties, and its
- * environment (the process gets only that and {@link ChildEnvironment#INHERITED}).
+ * One service process to run: the service's name (its module), the replica's name (the service's
+ * own for a service of one process, {@code <service>-<i>} for a replica of a scaled stage: it
+ * names the log), its packaged Quarkus app, its HTTP port (the API, where the service has one),
+ * its management port (health at {@code /q/health/ready}, metrics at {@code /q/metrics}), JVM
+ * options, settings as system properties, and its environment (the process gets only that and
+ * {@link ChildEnvironment#INHERITED}).
  */
-public record ServiceSpec(String name, Path app, int port, int managementPort,
+public record ServiceSpec(String name, String replica, Path app, int port, int managementPort,
         List<String> jvmOptions, Map<String, String> settings, Map<String, String> environment) {
 
     public ServiceSpec {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(replica, "replica");
         Objects.requireNonNull(app, "app");
         jvmOptions = List.copyOf(jvmOptions);
         settings = Map.copyOf(settings);
@@ -35,7 +38,7 @@ public record ServiceSpec(String name, Path app, int port, int managementPort,
      */
     public static ServiceSpec packaged(Path root, String module, int port, String heap,
             Map<String, String> settings) {
-        return new ServiceSpec(module, packagedApp(root, module), port, Fleet.freePort(),
+        return new ServiceSpec(module, module, packagedApp(root, module), port, Fleet.freePort(),
                 List.of("-Xmx" + heap, "--add-modules", "jdk.incubator.vector"), settings,
                 OFFLINE);
     }
@@ -52,13 +55,26 @@ public record ServiceSpec(String name, Path app, int port, int managementPort,
     public ServiceSpec withEnvironment(Map<String, String> variables) {
         Map<String, String> more = new HashMap<>(environment);
         more.putAll(variables);
-        return new ServiceSpec(name, app, port, managementPort, jvmOptions, settings, more);
+        return new ServiceSpec(name, replica, app, port, managementPort, jvmOptions, settings,
+                more);
+    }
+
+    /**
+     * This service as replica {@code index} of its stage: named {@code <service>-<index>}, with
+     * {@code setting} (the service's replica-id key) set to that name.
+     */
+    public ServiceSpec asReplica(int index, String setting) {
+        String id = name + "-" + index;
+        Map<String, String> more = new HashMap<>(settings);
+        more.put(setting, id);
+        return new ServiceSpec(name, id, app, port, managementPort, jvmOptions, more,
+                environment);
     }
 
     /** The service without its environment's values, which may be secrets. */
     @Override
     public String toString() {
-        return "ServiceSpec[" + name + ", " + app + ", port " + port + ", management port "
+        return "ServiceSpec[" + replica + ", " + app + ", port " + port + ", management port "
                 + managementPort + ", " + jvmOptions + ", "
                 + settings + ", environment " + new TreeSet<>(environment.keySet()) + "]";
     }

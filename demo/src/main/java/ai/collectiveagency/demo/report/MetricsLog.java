@@ -1,10 +1,12 @@
 package ai.collectiveagency.demo.report;
 
 import ai.collectiveagency.demo.dashboard.ProgressWindow;
+import ai.collectiveagency.demo.dashboard.ReplicaPoint;
 import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.TrainingMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -15,9 +17,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * {@code metrics.jsonl}: one JSON object per line for every trainer step ({@code "type":
- * "step"}), evaluation ({@code "evaluation"}), checkpoint ({@code "checkpoint"}) and progress
- * window ({@code "window"}) of the run, written as they come and flushed line by line, so the
+ * {@code metrics.jsonl}: one JSON object per line for every trainer step ({@code "type": "step"}),
+ * evaluation ({@code "evaluation"}), checkpoint ({@code "checkpoint"}), progress window ({@code
+ * "window"}, with every replica of the scaled stages) and checkpoint adoption by every rollout
+ * replica ({@code "adoption"}) of the run, written as they come and flushed line by line, so the
  * file is whole up to the last event even when the run is killed. Non-finite numbers are null.
  */
 public final class MetricsLog implements AutoCloseable {
@@ -78,6 +81,26 @@ public final class MetricsLog implements AutoCloseable {
         line.put("checkpoint", w.checkpoint());
         ObjectNode lag = line.putObject("lag");
         w.lag().forEach(lag::put);
+        ArrayNode replicas = line.putArray("replicas");
+        for (ReplicaPoint r : w.replicas()) {
+            ObjectNode replica = replicas.addObject().put("service", r.service())
+                    .put("replica", r.replica());
+            if (r.policyVersion() == null) {
+                replica.putNull("policy_version");
+            } else {
+                replica.put("policy_version", r.policyVersion());
+            }
+            number(replica, "groups_per_s", r.groupsPerSecond());
+        }
+        write(line);
+    }
+
+    public void adoption(Adoption a) {
+        ObjectNode line = line("adoption");
+        line.put("version", a.version());
+        line.put("announced_ms", a.announcedMs());
+        line.put("all_serving_ms", a.allServingMs());
+        line.put("lag_ms", a.lagMs());
         write(line);
     }
 

@@ -3,6 +3,7 @@ package ai.collectiveagency.demo.report;
 import ai.collectiveagency.demo.dashboard.HeldOutPoint;
 import ai.collectiveagency.demo.dashboard.ProgressWindow;
 import ai.collectiveagency.demo.dashboard.RunSeries;
+import ai.collectiveagency.demo.fleet.ReplicaReading;
 import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.ScoredGroup;
@@ -33,6 +34,7 @@ public final class RunRecord implements AutoCloseable {
     private final MetricsLog log;
     private final Instant started;
     private final TreeSet<Long> newCheckpoints = new TreeSet<>();
+    private final Adoptions adoptions = new Adoptions();
     private TrainingMetrics lastStep;
     private long steps;
     private long groups;
@@ -96,13 +98,25 @@ public final class RunRecord implements AutoCloseable {
         newest(checkpoint);
     }
 
-    public synchronized void checkpoint(PolicyCheckpoint checkpoint) {
+    /** A checkpoint announced during the run, at {@code announcedMs} (its record's time). */
+    public synchronized void checkpoint(PolicyCheckpoint checkpoint, long announcedMs) {
         log.checkpoint(checkpoint);
         // A resumed trainer announces its checkpoint again: not a new one.
         if (checkpoint.getVersion() > resumedVersion) {
             newCheckpoints.add(checkpoint.getVersion());
+            adoptions.announced(checkpoint.getVersion(), announcedMs);
         }
         newest(checkpoint);
+    }
+
+    /** One scrape of the replicas: times the checkpoints every rollout replica now serves. */
+    public synchronized void replicasRead(List<ReplicaReading> readings) {
+        adoptions.served(readings).forEach(log::adoption);
+    }
+
+    /** Each checkpoint of the run that every rollout replica came to serve, in version order. */
+    public synchronized List<Adoption> adoptions() {
+        return adoptions.all();
     }
 
     private void newest(PolicyCheckpoint checkpoint) {

@@ -3,6 +3,7 @@ package ai.collectiveagency.demo.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.collectiveagency.demo.fleet.ScaledStage;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.Trajectory;
 import ai.collectiveagency.schemas.signing.TrustedKeys;
@@ -166,7 +167,7 @@ class DemoCommandIT {
         assertThat(topics.scored().stream().flatMap(g -> g.getGroup().getTrajectories().stream())
                 .map(Trajectory::getPolicyVersion)).as("policy versions of scored trajectories")
                 .anyMatch(v -> v > 0);
-        assertThat(RUN_FOLDER.resolve("logs/rollout-service.log")).content()
+        assertThat(RUN_FOLDER.resolve("logs/rollout-service-0.log")).content()
                 .contains("serving checkpoint version");
         assertThat(lastProgress().checkpoint()).as("checkpoint on the last progress line")
                 .isPositive();
@@ -190,10 +191,15 @@ class DemoCommandIT {
         assertThat(demo.lines()).anyMatch(l -> l.startsWith("demo: Kafka on SASL_SSL only"));
         for (String service : SERVICES) {
             // Kafka's SASL login logs this once per process; the broker has no other listener.
-            assertThat(RUN_FOLDER.resolve("logs/" + service + ".log")).content()
+            assertThat(RUN_FOLDER.resolve("logs/" + logOf(service))).content()
                     .as(service + "'s log").contains("Successfully logged in.")
                     .doesNotContain("failed authentication", "AuthorizationException");
         }
+    }
+
+    /** A service's log: the scaled stages' one replica is {@code <service>-0}. */
+    private static String logOf(String service) {
+        return ScaledStage.of(service).map(s -> service + "-0").orElse(service) + ".log";
     }
 
     @Test

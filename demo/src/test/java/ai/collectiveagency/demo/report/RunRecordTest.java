@@ -48,9 +48,9 @@ class RunRecordTest {
     void aCheckpointFromBeforeTheRunAndItsReannouncementAreNotNewCheckpoints() {
         try (RunRecord record = record()) {
             record.resumedFrom(checkpoint(5, 10, 40));
-            record.checkpoint(checkpoint(5, 10, 40));
-            record.checkpoint(checkpoint(6, 12, 44));
-            record.checkpoint(checkpoint(7, 14, 48));
+            record.checkpoint(checkpoint(5, 10, 40), 0);
+            record.checkpoint(checkpoint(6, 12, 44), 0);
+            record.checkpoint(checkpoint(7, 14, 48), 0);
 
             RunSummary summary = record.summary("r", START.plusSeconds(90));
             assertThat(summary.checkpoints()).isEqualTo(2);

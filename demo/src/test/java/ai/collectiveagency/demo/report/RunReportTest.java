@@ -52,7 +52,7 @@ class RunReportTest {
             for (int i = 0; i < 5; i++) {
                 record.scored(negotiation("last-" + i, 3, "better", 0.6, 0.8));
             }
-            record.checkpoint(checkpoint(3, 6, 9));
+            record.checkpoint(checkpoint(3, 6, 9), 0);
             record.window(new ProgressWindow(5, Map.of("prompts", 2.0, "rollouts", 1.0,
                     "scored", 0.8, "steps", 0.4), 0, 0, Map.of("rollout-service", 3L)));
             record.window(new ProgressWindow(10, Map.of("prompts", 1.5, "rollouts", 1.0,
