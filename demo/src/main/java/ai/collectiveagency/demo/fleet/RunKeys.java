@@ -8,28 +8,40 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A run's checkpoint-signing key pair, {@code keys/trainer.key.pem} and {@code .pub.pem} in its
- * folder: made on the run's first session and kept, so a continued run (and its checkpoints
- * already on the topic) keeps its key. The trainer signs with the private key; the
- * rollout-service trusts the public key and the run's checkpoint store only.
+ * A run's key pairs in its {@code keys/} folder, made on the run's first session and kept, so a
+ * continued run (and what it already wrote on the topics) keeps its keys:
+ * <ul>
+ *   <li>{@code trainer.key.pem}, {@code .pub.pem}: the trainer signs its checkpoint
+ *       announcements; the rollout-service trusts the public key and the run's store only;
+ *   <li>{@code operator.key.pem}, {@code .pub.pem}: the operator signs pins of the policy
+ *       version ({@code ./pipeline fleet pin vN --signing-key <run>/keys/operator.key.pem});
+ *       the rollout-service trusts the public key for them.
+ * </ul>
+ *
+ * @param trainer the checkpoint-signing pair
+ * @param operator the pin-signing pair
  */
-public record RunKeys(KeyPairFiles files) {
+public record RunKeys(KeyPairFiles trainer, KeyPairFiles operator) {
 
-    /** The pair of {@code runFolder}, made when it has none. */
+    /** The pairs of {@code runFolder}, each made when it has none. */
     public static RunKeys of(Path runFolder) {
-        KeyPairFiles files = KeyPairFiles.in(runFolder.resolve("keys"), "trainer");
-        return new RunKeys(files.exist() ? files : files.generate());
+        return new RunKeys(pair(runFolder, "trainer"), pair(runFolder, "operator"));
+    }
+
+    private static KeyPairFiles pair(Path runFolder, String name) {
+        KeyPairFiles files = KeyPairFiles.in(runFolder.resolve("keys"), name);
+        return files.exist() ? files : files.generate();
     }
 
     /** What the trainer-service needs to sign its announcements. */
     public Map<String, String> trainerSettings() {
-        return Map.of("trainer.signing.private-key", files.privateKey().toString());
+        return Map.of("trainer.signing.private-key", trainer.privateKey().toString());
     }
 
     /**
-     * What the rollout-service needs to follow them: checkpoints on, the public key, and
+     * What the rollout-service needs to follow them: checkpoints on, the trainer's public key,
      * {@code store} (created when missing: the trainer makes it only at its first checkpoint)
-     * as the store root.
+     * as the store root, and the operator's public key for pins.
      */
     public Map<String, String> rolloutSettings(Path store) {
         try {
@@ -38,7 +50,8 @@ public record RunKeys(KeyPairFiles files) {
             throw new UncheckedIOException("cannot create " + store, e);
         }
         return Map.of("rollout.checkpoints.enabled", "true",
-                "rollout.checkpoints.public-keys", files.publicKey().toString(),
-                "rollout.checkpoints.store-root", store.toString());
+                "rollout.checkpoints.public-keys", trainer.publicKey().toString(),
+                "rollout.checkpoints.store-root", store.toString(),
+                "rollout.control.public-keys", operator.publicKey().toString());
     }
 }
