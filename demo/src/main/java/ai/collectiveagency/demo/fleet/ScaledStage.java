@@ -76,14 +76,9 @@ public enum ScaledStage {
      * (a replica beyond them would sit idle in its group).
      */
     public static Optional<String> refusal(String service, int count, TopicCatalogue topics) {
-        if (service.equals(PipelineClient.TRAINER_SERVICE.user())) {
-            return Optional.of("trainer-service runs exactly one replica: it is the only "
-                    + "writer of checkpoints (their versions and the store's ledger)");
-        }
-        if (service.equals(PipelineClient.PROMPT_GENERATOR.user())) {
-            return Optional.of("prompt-generator runs one replica: it paces itself by the "
-                    + "rollout group's lag, and its task ids follow from its seed, so a second "
-                    + "one would write the same tasks again");
+        Optional<String> single = SingleReplica.reason(service);
+        if (single.isPresent()) {
+            return single;
         }
         Optional<ScaledStage> stage = of(service);
         if (stage.isEmpty()) {

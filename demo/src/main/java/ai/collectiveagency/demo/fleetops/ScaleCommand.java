@@ -1,6 +1,7 @@
 package ai.collectiveagency.demo.fleetops;
 
 import ai.collectiveagency.demo.dlq.KafkaOptions;
+import ai.collectiveagency.demo.fleet.SingleReplica;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

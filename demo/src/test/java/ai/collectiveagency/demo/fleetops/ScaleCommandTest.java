@@ -3,6 +3,7 @@ package ai.collectiveagency.demo.fleetops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.demo.cli.CommandMain;
+import ai.collectiveagency.demo.fleet.SingleReplica;
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.schemas.topics.LogicalTopic;
 import ai.collectiveagency.schemas.topics.TopicCatalogue;

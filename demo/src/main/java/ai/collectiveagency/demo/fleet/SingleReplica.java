@@ -1,15 +1,18 @@
-package ai.collectiveagency.demo.fleetops;
+package ai.collectiveagency.demo.fleet;
 
 import ai.collectiveagency.schemas.topics.PipelineClient;
 import java.util.Map;
 import java.util.Optional;
 
-/** The services that must run as one replica, and why: what a scaling command refuses. */
+/**
+ * The services that must run as one replica, and why: what {@code ./pipeline demo --replicas},
+ * its stdin control and {@code ./pipeline fleet scale} refuse.
+ */
 public final class SingleReplica {
 
     private static final Map<String, String> REASONS = Map.of(
             PipelineClient.TRAINER_SERVICE.user(), PipelineClient.TRAINER_SERVICE.user()
-                    + " runs as exactly one replica: it is the single writer of checkpoints, "
+                    + " runs as exactly one replica: it is the only writer of checkpoints, "
                     + "and two would both write the checkpoint store and announce versions",
             PipelineClient.PROMPT_GENERATOR.user(), PipelineClient.PROMPT_GENERATOR.user()
                     + " runs as one replica: it paces itself on the rollout fleet's lag, and a "
