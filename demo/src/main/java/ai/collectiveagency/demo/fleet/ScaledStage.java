@@ -1,8 +1,8 @@
 package ai.collectiveagency.demo.fleet;
 
-import ai.collectiveagency.schemas.topics.LogicalTopic;
 import ai.collectiveagency.schemas.topics.PipelineClient;
 import ai.collectiveagency.schemas.topics.TopicCatalogue;
+import ai.collectiveagency.schemas.topics.TopicSpec;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -15,22 +15,20 @@ import java.util.Optional;
  */
 public enum ScaledStage {
     /** Serves a policy version: its gauge {@code rollout.policy.version} (RolloutStage). */
-    ROLLOUT(PipelineClient.ROLLOUT_SERVICE, LogicalTopic.PROMPTS, "rollout.replica-id",
+    ROLLOUT(PipelineClient.ROLLOUT_SERVICE, "rollout.replica-id",
             "rollout_groups_total", Optional.of("rollout_policy_version")),
     /** Serves no policy: it scores, and exports no version. */
-    REWARD(PipelineClient.REWARD_SERVICE, LogicalTopic.ROLLOUTS, "reward.replica-id",
+    REWARD(PipelineClient.REWARD_SERVICE, "reward.replica-id",
             "reward_groups_total", Optional.empty());
 
     private final PipelineClient client;
-    private final LogicalTopic input;
     private final String replicaIdSetting;
     private final String groupsMetric;
     private final Optional<String> versionMetric;
 
-    ScaledStage(PipelineClient client, LogicalTopic input, String replicaIdSetting,
-            String groupsMetric, Optional<String> versionMetric) {
+    ScaledStage(PipelineClient client, String replicaIdSetting, String groupsMetric,
+            Optional<String> versionMetric) {
         this.client = client;
-        this.input = input;
         this.replicaIdSetting = replicaIdSetting;
         this.groupsMetric = groupsMetric;
         this.versionMetric = versionMetric;
@@ -62,7 +60,15 @@ public enum ScaledStage {
 
     /** The most replicas that get work: one partition of the input topic each. */
     public int maxReplicas(TopicCatalogue topics) {
-        return topics.spec(input).partitions();
+        return input(topics).partitions();
+    }
+
+    /** The topic it consumes as a transactional stage, as the catalogue says. */
+    private TopicSpec input(TopicCatalogue topics) {
+        return topics.all().stream().filter(topic -> topic.access().readers().stream()
+                .anyMatch(reader -> reader.transactional() && reader.client() == client))
+                .findFirst().orElseThrow(() -> new IllegalStateException(
+                        "the catalogue has no input topic of " + service()));
     }
 
     /** The stage of {@code service}, when it is one that scales. */
@@ -89,7 +95,7 @@ public enum ScaledStage {
         if (count < 1 || count > max) {
             return Optional.of(service + " takes 1 to " + max + " replicas, not " + count
                     + ": each replica reads at least one of the " + max + " partitions of "
-                    + topics.name(stage.get().input) + ", and one more would sit idle");
+                    + stage.get().input(topics).name() + ", and one more would sit idle");
         }
         return Optional.empty();
     }
