@@ -1,11 +1,11 @@
 package ai.collectiveagency.demo.warmup;
 
 import ai.collectiveagency.policy.tokenizer.Message;
-import ai.collectiveagency.rollout.negotiation.AgreementPrompt;
-import ai.collectiveagency.rollout.negotiation.ClosingPrompts;
-import ai.collectiveagency.rollout.negotiation.Dialogue;
-import ai.collectiveagency.rollout.negotiation.Perspective;
-import ai.collectiveagency.rollout.negotiation.PromptTemplates;
+import ai.collectiveagency.selfplay.AgreementPrompt;
+import ai.collectiveagency.selfplay.ClosingPrompts;
+import ai.collectiveagency.selfplay.Dialogue;
+import ai.collectiveagency.selfplay.Perspective;
+import ai.collectiveagency.selfplay.PromptTemplates;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.TaskMode;
 import java.util.ArrayList;

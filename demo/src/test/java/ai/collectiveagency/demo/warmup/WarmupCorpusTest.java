@@ -8,7 +8,7 @@ import ai.collectiveagency.prompts.combinatorial.CombinatorialConfig;
 import ai.collectiveagency.prompts.combinatorial.CombinatorialSource;
 import ai.collectiveagency.prompts.seeds.SeedLists;
 import ai.collectiveagency.prompts.seeds.SeedMerge;
-import ai.collectiveagency.rollout.negotiation.PromptTemplates;
+import ai.collectiveagency.selfplay.PromptTemplates;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.TaskMode;
 import java.nio.file.Path;

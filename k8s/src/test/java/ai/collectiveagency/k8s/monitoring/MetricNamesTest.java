@@ -45,7 +45,7 @@ class MetricNamesTest {
     private static final Path MONITORING = Path.of("base/monitoring");
     private static final Path REPOSITORY = Path.of("..");
     /** Where the services' meters are registered: the four services and their chat client. */
-    private static final List<String> SERVICE_MODULES = List.of("llm-client",
+    private static final List<String> SERVICE_MODULES = List.of("llm-client", "selfplay", "scoring",
             "prompt-generator", "rollout-service", "reward-service", "trainer-service");
     private static final Set<String> LIBRARY_PREFIXES = Set.of("ft_", "kafka_", "jvm_",
             "process_");

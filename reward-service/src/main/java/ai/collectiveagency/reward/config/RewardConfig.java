@@ -2,7 +2,7 @@ package ai.collectiveagency.reward.config;
 
 import ai.collectiveagency.llm.ChatGuardConfig;
 import ai.collectiveagency.llm.JsonMode;
-import ai.collectiveagency.reward.scoring.FailedTrajectories;
+import ai.collectiveagency.scoring.FailedTrajectories;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;

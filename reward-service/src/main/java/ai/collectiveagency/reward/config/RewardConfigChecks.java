@@ -109,7 +109,7 @@ public final class RewardConfigChecks {
             problems.add(prefix + ".model must name the judge model");
         }
         try {
-            ai.collectiveagency.reward.judge.Rubric.load(judge.rubric());
+            ai.collectiveagency.scoring.judge.Rubric.load(judge.rubric());
         } catch (IllegalArgumentException e) {
             problems.add(prefix + ".rubric: " + e.getMessage());
         }

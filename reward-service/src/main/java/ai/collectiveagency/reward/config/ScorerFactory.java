@@ -1,15 +1,15 @@
 package ai.collectiveagency.reward.config;
 
-import ai.collectiveagency.reward.composite.CompositeScorer;
-import ai.collectiveagency.reward.judge.JudgeScorer;
-import ai.collectiveagency.reward.judge.JudgeScorers;
-import ai.collectiveagency.reward.judge.Rubric;
-import ai.collectiveagency.reward.onnx.AnchorScorer;
-import ai.collectiveagency.reward.onnx.OnnxRewardModel;
-import ai.collectiveagency.reward.onnx.OnnxScorer;
-import ai.collectiveagency.reward.onnx.SentenceEncoder;
-import ai.collectiveagency.reward.scoring.GroupScorer;
-import ai.collectiveagency.reward.scoring.Scorer;
+import ai.collectiveagency.scoring.composite.CompositeScorer;
+import ai.collectiveagency.scoring.judge.JudgeScorer;
+import ai.collectiveagency.scoring.judge.JudgeScorers;
+import ai.collectiveagency.scoring.judge.Rubric;
+import ai.collectiveagency.scoring.onnx.AnchorScorer;
+import ai.collectiveagency.scoring.onnx.OnnxRewardModel;
+import ai.collectiveagency.scoring.onnx.OnnxScorer;
+import ai.collectiveagency.scoring.onnx.SentenceEncoder;
+import ai.collectiveagency.scoring.GroupScorer;
+import ai.collectiveagency.scoring.Scorer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;

@@ -2,8 +2,8 @@ package ai.collectiveagency.reward.messaging;
 
 import ai.collectiveagency.llm.ChatStatsMeters;
 import ai.collectiveagency.reward.config.ScorerFactory;
-import ai.collectiveagency.reward.judge.JudgeScorer;
-import ai.collectiveagency.reward.scoring.GroupScorer;
+import ai.collectiveagency.scoring.judge.JudgeScorer;
+import ai.collectiveagency.scoring.GroupScorer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

@@ -1,7 +1,7 @@
 package ai.collectiveagency.reward.messaging;
 
 import ai.collectiveagency.reward.config.RewardConfig;
-import ai.collectiveagency.reward.scoring.GroupScorer;
+import ai.collectiveagency.scoring.GroupScorer;
 import ai.collectiveagency.schemas.RolloutGroup;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.TrajectoryScore;

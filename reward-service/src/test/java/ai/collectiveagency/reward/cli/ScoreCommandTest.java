@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.llm.ScriptedChatServer;
-import ai.collectiveagency.reward.TestData;
-import ai.collectiveagency.reward.fixtures.Fixtures;
+import ai.collectiveagency.scoring.TestData;
+import ai.collectiveagency.scoring.fixtures.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import ai.collectiveagency.llm.ScriptedChatServer;
-import ai.collectiveagency.reward.TestData;
+import ai.collectiveagency.scoring.TestData;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.TrajectoryScore;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
-import ai.collectiveagency.reward.fixtures.Fixtures;
-import ai.collectiveagency.reward.onnx.OnnxRewardModel;
-import ai.collectiveagency.reward.TestData;
+import ai.collectiveagency.scoring.fixtures.Fixtures;
+import ai.collectiveagency.scoring.onnx.OnnxRewardModel;
+import ai.collectiveagency.scoring.TestData;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.TrajectoryScore;
 import io.quarkus.test.common.WithTestResource;

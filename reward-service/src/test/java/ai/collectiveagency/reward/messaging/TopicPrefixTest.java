@@ -3,7 +3,7 @@ package ai.collectiveagency.reward.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
-import ai.collectiveagency.reward.TestData;
+import ai.collectiveagency.scoring.TestData;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import io.quarkus.test.junit.QuarkusTest;

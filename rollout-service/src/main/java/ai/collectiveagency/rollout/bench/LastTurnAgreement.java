@@ -1,8 +1,8 @@
 package ai.collectiveagency.rollout.bench;
 
-import ai.collectiveagency.rollout.negotiation.AgreementCheck;
-import ai.collectiveagency.rollout.negotiation.AgreementVerdict;
-import ai.collectiveagency.rollout.negotiation.Dialogue;
+import ai.collectiveagency.selfplay.AgreementCheck;
+import ai.collectiveagency.selfplay.AgreementVerdict;
+import ai.collectiveagency.selfplay.Dialogue;
 import java.util.ArrayList;
 import java.util.List;
 

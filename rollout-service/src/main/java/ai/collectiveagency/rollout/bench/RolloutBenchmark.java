@@ -1,13 +1,13 @@
 package ai.collectiveagency.rollout.bench;
 
 import ai.collectiveagency.policy.Policy;
-import ai.collectiveagency.rollout.negotiation.ModelName;
-import ai.collectiveagency.rollout.negotiation.ModelTimer;
-import ai.collectiveagency.rollout.negotiation.NegotiationSettings;
-import ai.collectiveagency.rollout.negotiation.PolicyAgreementCheck;
-import ai.collectiveagency.rollout.negotiation.PromptTemplates;
-import ai.collectiveagency.rollout.negotiation.SelfPlay;
-import ai.collectiveagency.rollout.negotiation.TurnSampling;
+import ai.collectiveagency.selfplay.ModelName;
+import ai.collectiveagency.selfplay.ModelTimer;
+import ai.collectiveagency.selfplay.NegotiationSettings;
+import ai.collectiveagency.selfplay.PolicyAgreementCheck;
+import ai.collectiveagency.selfplay.PromptTemplates;
+import ai.collectiveagency.selfplay.SelfPlay;
+import ai.collectiveagency.selfplay.TurnSampling;
 import ai.collectiveagency.schemas.RolloutGroup;
 import ai.collectiveagency.schemas.Trajectory;
 import ai.collectiveagency.schemas.kafka.RolloutGroupSerializer;

@@ -1,5 +1,11 @@
 package ai.collectiveagency.rollout.checkpoint;
 
+import ai.collectiveagency.selfplay.checkpoint.CheckpointLoader;
+import ai.collectiveagency.selfplay.checkpoint.CheckpointRefusedException;
+import ai.collectiveagency.selfplay.checkpoint.CheckpointVerifier;
+import ai.collectiveagency.selfplay.checkpoint.RefusalReason;
+import ai.collectiveagency.selfplay.checkpoint.VerifiedCheckpoint;
+
 import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.policy.lora.LoraAdapter;
 import ai.collectiveagency.policy.model.LinearAdapter;

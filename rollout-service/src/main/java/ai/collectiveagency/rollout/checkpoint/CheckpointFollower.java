@@ -1,9 +1,12 @@
 package ai.collectiveagency.rollout.checkpoint;
 
+import ai.collectiveagency.selfplay.checkpoint.BaseModel;
+import ai.collectiveagency.selfplay.checkpoint.CheckpointVerifier;
+
 import ai.collectiveagency.policy.checkpoint.CheckpointLeases;
 import ai.collectiveagency.rollout.config.ReplicaId;
 import ai.collectiveagency.rollout.config.RolloutConfig;
-import ai.collectiveagency.rollout.negotiation.ModelName;
+import ai.collectiveagency.selfplay.ModelName;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
 import ai.collectiveagency.schemas.FleetPin;
 import ai.collectiveagency.schemas.PolicyCheckpoint;

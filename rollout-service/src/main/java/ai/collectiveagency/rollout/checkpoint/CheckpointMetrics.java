@@ -1,5 +1,7 @@
 package ai.collectiveagency.rollout.checkpoint;
 
+import ai.collectiveagency.selfplay.checkpoint.RefusalReason;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,5 +1,7 @@
 package ai.collectiveagency.rollout.checkpoint;
 
+import ai.collectiveagency.selfplay.checkpoint.RefusalReason;
+
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import java.time.Duration;

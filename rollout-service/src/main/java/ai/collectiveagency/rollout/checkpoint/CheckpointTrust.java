@@ -1,5 +1,8 @@
 package ai.collectiveagency.rollout.checkpoint;
 
+import ai.collectiveagency.selfplay.checkpoint.CheckpointStore;
+import ai.collectiveagency.selfplay.checkpoint.LocalDirectoryStore;
+
 import ai.collectiveagency.schemas.signing.SigningKeyException;
 import ai.collectiveagency.schemas.signing.TrustedKeys;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package ai.collectiveagency.rollout.checkpoint;
 
+import ai.collectiveagency.selfplay.checkpoint.RefusalReason;
+
 import java.time.Duration;
 import java.util.Set;
 

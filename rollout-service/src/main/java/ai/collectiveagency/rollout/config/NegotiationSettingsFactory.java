@@ -1,8 +1,8 @@
 package ai.collectiveagency.rollout.config;
 
-import ai.collectiveagency.rollout.negotiation.NegotiationSettings;
-import ai.collectiveagency.rollout.negotiation.PromptTemplates;
-import ai.collectiveagency.rollout.negotiation.TurnSampling;
+import ai.collectiveagency.selfplay.NegotiationSettings;
+import ai.collectiveagency.selfplay.PromptTemplates;
+import ai.collectiveagency.selfplay.TurnSampling;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

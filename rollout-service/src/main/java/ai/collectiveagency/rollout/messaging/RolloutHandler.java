@@ -1,10 +1,10 @@
 package ai.collectiveagency.rollout.messaging;
 
 import ai.collectiveagency.rollout.config.AgreementChecks;
-import ai.collectiveagency.rollout.negotiation.NegotiationSettings;
-import ai.collectiveagency.rollout.negotiation.PromptTemplates;
-import ai.collectiveagency.rollout.negotiation.SelfPlay;
-import ai.collectiveagency.rollout.negotiation.TaskTooLongException;
+import ai.collectiveagency.selfplay.NegotiationSettings;
+import ai.collectiveagency.selfplay.PromptTemplates;
+import ai.collectiveagency.selfplay.SelfPlay;
+import ai.collectiveagency.selfplay.TaskTooLongException;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
 import ai.collectiveagency.rollout.serving.ServedPolicy;
 import ai.collectiveagency.schemas.PromptTask;

@@ -3,7 +3,7 @@ package ai.collectiveagency.rollout.serving;
 import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.rollout.config.RolloutConfig;
 import ai.collectiveagency.rollout.config.RolloutConfigChecks;
-import ai.collectiveagency.rollout.negotiation.ModelName;
+import ai.collectiveagency.selfplay.ModelName;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import ai.collectiveagency.policy.Policy;
-import ai.collectiveagency.rollout.negotiation.TeacherForcing;
-import ai.collectiveagency.rollout.negotiation.TestTasks;
+import ai.collectiveagency.selfplay.TeacherForcing;
+import ai.collectiveagency.selfplay.TestTasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;

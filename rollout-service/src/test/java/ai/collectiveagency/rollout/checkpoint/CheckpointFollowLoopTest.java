@@ -1,5 +1,7 @@
 package ai.collectiveagency.rollout.checkpoint;
 
+import ai.collectiveagency.selfplay.checkpoint.TestCheckpoints;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.kafka.LocalKafka;

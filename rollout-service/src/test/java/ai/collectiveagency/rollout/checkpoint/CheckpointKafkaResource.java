@@ -1,5 +1,7 @@
 package ai.collectiveagency.rollout.checkpoint;
 
+import ai.collectiveagency.selfplay.checkpoint.TestCheckpoints;
+
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;

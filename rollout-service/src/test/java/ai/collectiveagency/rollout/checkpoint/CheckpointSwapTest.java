@@ -1,5 +1,9 @@
 package ai.collectiveagency.rollout.checkpoint;
 
+import ai.collectiveagency.selfplay.checkpoint.RefusalReason;
+import ai.collectiveagency.selfplay.checkpoint.TestCheckpoints;
+import ai.collectiveagency.selfplay.checkpoint.TestKeys;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
@@ -8,8 +12,8 @@ import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.policy.checkpoint.AdapterCheckpoint;
 import ai.collectiveagency.policy.checkpoint.CheckpointLease;
 import ai.collectiveagency.policy.checkpoint.CheckpointLeases;
-import ai.collectiveagency.rollout.negotiation.TeacherForcing;
-import ai.collectiveagency.rollout.negotiation.TestTasks;
+import ai.collectiveagency.selfplay.TeacherForcing;
+import ai.collectiveagency.selfplay.TestTasks;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.RolloutGroup;

@@ -1,12 +1,19 @@
 package ai.collectiveagency.rollout.checkpoint;
 
+import ai.collectiveagency.selfplay.checkpoint.CheckpointStore;
+import ai.collectiveagency.selfplay.checkpoint.CheckpointVerifier;
+import ai.collectiveagency.selfplay.checkpoint.LocalDirectoryStore;
+import ai.collectiveagency.selfplay.checkpoint.RefusalReason;
+import ai.collectiveagency.selfplay.checkpoint.TestCheckpoints;
+import ai.collectiveagency.selfplay.checkpoint.TestKeys;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.policy.checkpoint.CheckpointLease;
 import ai.collectiveagency.policy.checkpoint.CheckpointLeases;
-import ai.collectiveagency.rollout.negotiation.TestTasks;
+import ai.collectiveagency.selfplay.TestTasks;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
 import ai.collectiveagency.rollout.serving.ServedPolicy;
 import ai.collectiveagency.schemas.PolicyCheckpoint;

@@ -1,9 +1,15 @@
 package ai.collectiveagency.rollout.checkpoint;
 
+import ai.collectiveagency.selfplay.checkpoint.CheckpointVerifier;
+import ai.collectiveagency.selfplay.checkpoint.LocalDirectoryStore;
+import ai.collectiveagency.selfplay.checkpoint.RefusalReason;
+import ai.collectiveagency.selfplay.checkpoint.TestCheckpoints;
+import ai.collectiveagency.selfplay.checkpoint.TestKeys;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.policy.Policy;
-import ai.collectiveagency.rollout.negotiation.TestTasks;
+import ai.collectiveagency.selfplay.TestTasks;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
 import ai.collectiveagency.rollout.serving.ServedPolicy;
 import ai.collectiveagency.schemas.CheckpointFormat;

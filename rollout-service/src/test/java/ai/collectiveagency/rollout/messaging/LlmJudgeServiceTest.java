@@ -3,7 +3,7 @@ package ai.collectiveagency.rollout.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
-import ai.collectiveagency.rollout.negotiation.TestTasks;
+import ai.collectiveagency.selfplay.TestTasks;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.RolloutGroup;
 import ai.collectiveagency.schemas.Segment;

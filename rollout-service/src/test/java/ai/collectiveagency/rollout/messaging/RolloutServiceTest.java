@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.kafka.quarkus.LocalKafkaTestResource;
 import ai.collectiveagency.policy.Policy;
-import ai.collectiveagency.rollout.negotiation.TeacherForcing;
-import ai.collectiveagency.rollout.negotiation.TestTasks;
+import ai.collectiveagency.selfplay.TeacherForcing;
+import ai.collectiveagency.selfplay.TestTasks;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.RolloutGroup;
 import ai.collectiveagency.schemas.Segment;

@@ -3,7 +3,7 @@ package ai.collectiveagency.rollout.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.policy.Policy;
-import ai.collectiveagency.rollout.negotiation.TestTasks;
+import ai.collectiveagency.selfplay.TestTasks;
 import ai.collectiveagency.rollout.serving.PolicyRunner.Lane;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

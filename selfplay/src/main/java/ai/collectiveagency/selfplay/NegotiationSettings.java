@@ -1,0 +1,47 @@
+package ai.collectiveagency.selfplay;
+
+import java.util.Objects;
+
+/**
+ * How a group is sampled. Defaults follow the self-play negotiation paper: temperature 0.7 /
+ * top-p 0.95 for dialogue turns, 0.1 / 0.95 for the resolution, each turn conditioned on the last
+ * two turns, at most 7 turns. What a failed trajectory is worth is the reward-service's call; here
+ * a trajectory is only marked failed.
+ *
+ * @param groupSize G, trajectories per task (GRPO compares rewards within the group)
+ * @param maxTurns T, most persona turns of a negotiation (A and B together)
+ * @param contextTurns k, the latest turns each side (and the policy judge) sees; 0 shows the
+ *     whole dialogue
+ * @param dialogue sampling of persona turns
+ * @param resolution sampling of persona A's final resolution
+ * @param answer sampling of a single-agent answer (SINGLE mode); it keeps the dialogue's
+ *     temperature by default so a group's answers differ and their advantages carry signal
+ * @param agreementMaxTokens the policy judge's answer budget (it decodes greedily)
+ */
+public record NegotiationSettings(int groupSize, int maxTurns, int contextTurns,
+        TurnSampling dialogue, TurnSampling resolution, TurnSampling answer,
+        int agreementMaxTokens) {
+
+    public NegotiationSettings {
+        requireAtLeast("group size", groupSize, 1);
+        requireAtLeast("max turns", maxTurns, 2);
+        requireAtLeast("context turns", contextTurns, 0);
+        requireAtLeast("agreement max tokens", agreementMaxTokens, 1);
+        Objects.requireNonNull(dialogue, "dialogue sampling");
+        Objects.requireNonNull(resolution, "resolution sampling");
+        Objects.requireNonNull(answer, "answer sampling");
+    }
+
+    /** G 8, T 7, k 2; turns 0.7/0.95/256 tokens, resolution 0.1/0.95/512, answer 0.7/0.95/512. */
+    public static NegotiationSettings defaults() {
+        return new NegotiationSettings(8, 7, 2, new TurnSampling(0.7, 0.95, 256),
+                new TurnSampling(0.1, 0.95, 512), new TurnSampling(0.7, 0.95, 512), 4);
+    }
+
+    private static void requireAtLeast(String what, int value, int least) {
+        if (value < least) {
+            throw new IllegalArgumentException(what + " must be at least " + least + ", got "
+                    + value);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package ai.collectiveagency.selfplay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Every prompt the rollout uses, kept in text files so users can edit them without a rebuild.
+ *
+ * <p>The defaults ship as {@code prompts/<name>.txt} resources; {@link #load(Path)} reads a folder
+ * of files with the same names, each one present replacing its default. Placeholders are listed
+ * in the module's README.
+ *
+ * @param personaSystem {@code persona-system}: a persona's system prompt (persona, scenario, rules)
+ * @param opening {@code opening}: the user line that opens the dialogue for persona A
+ * @param continued {@code continued}: the user line that stands for turns cut from a side's view
+ * @param agreementSystem {@code agreement-system}: the agreement judge's system prompt
+ * @param agreement {@code agreement}: the question put to the judge, with the latest turns
+ * @param resolution {@code resolution}: asks persona A for the final resolution
+ * @param answerSystem {@code answer-system}: the system prompt of single-agent mode
+ * @param answer {@code answer}: the dilemma put to the single agent
+ */
+public record PromptTemplates(PromptTemplate personaSystem, PromptTemplate opening,
+        PromptTemplate continued, PromptTemplate agreementSystem, PromptTemplate agreement,
+        PromptTemplate resolution, PromptTemplate answerSystem, PromptTemplate answer) {
+
+    private static final String RESOURCE_FOLDER = "/prompts/";
+
+    /** The shipped prompts. */
+    public static PromptTemplates defaults() {
+        return load(null);
+    }
+
+    /** The prompts of {@code folder} ({@code <name>.txt}), the shipped ones for files it lacks. */
+    public static PromptTemplates load(Path folder) {
+        return new PromptTemplates(read(folder, "persona-system"), read(folder, "opening"),
+                read(folder, "continued"), read(folder, "agreement-system"),
+                read(folder, "agreement"), read(folder, "resolution"),
+                read(folder, "answer-system"), read(folder, "answer"));
+    }
+
+    /** The prompt {@code name} from {@code folder} (may be null), else the shipped one. */
+    static PromptTemplate read(Path folder, String name) {
+        String file = name + ".txt";
+        try {
+            if (folder != null && Files.exists(folder.resolve(file))) {
+                return new PromptTemplate(name, strip(Files.readString(folder.resolve(file))));
+            }
+            try (InputStream in = PromptTemplates.class.getResourceAsStream(RESOURCE_FOLDER
+                    + file)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing resource " + RESOURCE_FOLDER + file);
+                }
+                return new PromptTemplate(name,
+                        strip(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read prompt " + file + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Editors end files with a newline; the prompt should not. */
+    private static String strip(String text) {
+        return text.stripTrailing();
+    }
+}
