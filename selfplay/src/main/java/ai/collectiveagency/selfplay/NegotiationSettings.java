@@ -17,25 +17,53 @@ import java.util.Objects;
  * @param answer sampling of a single-agent answer (SINGLE mode); it keeps the dialogue's
  *     temperature by default so a group's answers differ and their advantages carry signal
  * @param agreementMaxTokens the policy judge's answer budget (it decodes greedily)
+ * @param agreementFromTurn the first turn after which agreement is checked: 1 checks after every
+ *     turn, the opening one included (an opening offer may already be accepted in the paper's
+ *     protocol); 2 waits until both sides have spoken
+ * @param resolveAlways whether persona A writes a resolution of every dialogue, agreed or not
+ *     (the papers' evaluation protocol); in training only agreed dialogues are resolved and the
+ *     others are failed trajectories
  */
 public record NegotiationSettings(int groupSize, int maxTurns, int contextTurns,
         TurnSampling dialogue, TurnSampling resolution, TurnSampling answer,
-        int agreementMaxTokens) {
+        int agreementMaxTokens, int agreementFromTurn, boolean resolveAlways) {
 
     public NegotiationSettings {
         requireAtLeast("group size", groupSize, 1);
         requireAtLeast("max turns", maxTurns, 2);
         requireAtLeast("context turns", contextTurns, 0);
         requireAtLeast("agreement max tokens", agreementMaxTokens, 1);
+        requireAtLeast("agreement from turn", agreementFromTurn, 1);
         Objects.requireNonNull(dialogue, "dialogue sampling");
         Objects.requireNonNull(resolution, "resolution sampling");
         Objects.requireNonNull(answer, "answer sampling");
     }
 
-    /** G 8, T 7, k 2; turns 0.7/0.95/256 tokens, resolution 0.1/0.95/512, answer 0.7/0.95/512. */
+    /**
+     * G 8, T 7, k 2; turns 0.7/0.95/256 tokens, resolution 0.1/0.95/512, answer 0.7/0.95/512;
+     * agreement checked after every turn; only agreed dialogues resolved.
+     */
     public static NegotiationSettings defaults() {
         return new NegotiationSettings(8, 7, 2, new TurnSampling(0.7, 0.95, 256),
-                new TurnSampling(0.1, 0.95, 512), new TurnSampling(0.7, 0.95, 512), 4);
+                new TurnSampling(0.1, 0.95, 512), new TurnSampling(0.7, 0.95, 512), 4, 1, false);
+    }
+
+    /** These settings with {@code groupSize} trajectories per task. */
+    public NegotiationSettings withGroupSize(int groupSize) {
+        return new NegotiationSettings(groupSize, maxTurns, contextTurns, dialogue, resolution,
+                answer, agreementMaxTokens, agreementFromTurn, resolveAlways);
+    }
+
+    /** These settings with every sampled turn (dialogue, resolution, answer) as {@code turns}. */
+    public NegotiationSettings withSampling(TurnSampling turns, TurnSampling closing) {
+        return new NegotiationSettings(groupSize, maxTurns, contextTurns, turns, closing, turns,
+                agreementMaxTokens, agreementFromTurn, resolveAlways);
+    }
+
+    /** These settings, resolving every dialogue, agreed or not (the evaluation protocol). */
+    public NegotiationSettings resolvingAlways() {
+        return new NegotiationSettings(groupSize, maxTurns, contextTurns, dialogue, resolution,
+                answer, agreementMaxTokens, agreementFromTurn, true);
     }
 
     private static void requireAtLeast(String what, int value, int least) {

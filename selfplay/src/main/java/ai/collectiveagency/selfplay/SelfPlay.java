@@ -20,10 +20,12 @@ import java.util.function.Function;
  *
  * <p>NEGOTIATION: the policy plays persona A and persona B, A first, alternating, at most T turns.
  * Each turn of every still-negotiating trajectory is one batched generation; after it, every
- * dialogue in which both sides have spoken goes to the {@link AgreementCheck} in one batch. An
+ * dialogue that has reached {@link NegotiationSettings#agreementFromTurn()} turns (by default
+ * every one, after its opening turn too) goes to the {@link AgreementCheck} in one batch. An
  * agreed dialogue stops; once no dialogue is left, persona A writes the resolution of every agreed
  * one, again in one batch. A dialogue still open after T turns, or whose next prompt no longer fits
- * the model's context, ends failed without a resolution. SINGLE: one batched answer per
+ * the model's context, ends failed without a resolution, unless
+ * {@link NegotiationSettings#resolveAlways()} (evaluation): then every dialogue is resolved. SINGLE: one batched answer per
  * trajectory. Every sequence has its own seed ({@link SequenceSeeds}), so a group does not depend
  * on what else shared its batches.
  *
@@ -115,16 +117,21 @@ public final class SelfPlay {
                             run.addPersonaTurn(prompt, generation, text, settings.dialogue()));
             open = withoutAgreed(spoke);
         }
-        List<TrajectoryRun> agreed = runs.stream().filter(TrajectoryRun::agreed).toList();
-        generate(agreed, run -> closing.resolution(run.dialogue()), settings.resolution(),
+        List<TrajectoryRun> resolved = settings.resolveAlways() ? runs
+                : runs.stream().filter(TrajectoryRun::agreed).toList();
+        generate(resolved, run -> closing.resolution(run.dialogue()), settings.resolution(),
                 settings.maxTurns(), (run, prompt, generation, text) -> run.addClosingTurn(
                         Segment.RESOLUTION, prompt, generation, text, settings.resolution()));
     }
 
-    /** Checks the dialogues where both sides have spoken; returns those still negotiating. */
+    /**
+     * Checks the dialogues that have reached {@code agreementFromTurn} turns; returns those still
+     * negotiating.
+     */
     private List<TrajectoryRun> withoutAgreed(List<TrajectoryRun> spoke) {
         List<TrajectoryRun> checked = spoke.stream()
-                .filter(run -> run.dialogue().turns().size() >= 2).toList();
+                .filter(run -> run.dialogue().turns().size() >= settings.agreementFromTurn())
+                .toList();
         List<AgreementVerdict> verdicts = checked.isEmpty() ? List.of()
                 : agreementCheck.check(checked.stream().map(TrajectoryRun::dialogue).toList());
         if (verdicts.size() != checked.size()) {

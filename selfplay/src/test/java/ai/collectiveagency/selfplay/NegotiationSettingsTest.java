@@ -25,19 +25,19 @@ class NegotiationSettingsTest {
 
     @Test
     void emptyGroupIsRefused() {
-        assertThatThrownBy(() -> new NegotiationSettings(0, 7, 2, TURNS, TURNS, TURNS, 4))
+        assertThatThrownBy(() -> new NegotiationSettings(0, 7, 2, TURNS, TURNS, TURNS, 4, 1, false))
                 .hasMessage("group size must be at least 1, got 0");
     }
 
     @Test
     void aNegotiationNeedsBothSidesToSpeak() {
-        assertThatThrownBy(() -> new NegotiationSettings(8, 1, 2, TURNS, TURNS, TURNS, 4))
+        assertThatThrownBy(() -> new NegotiationSettings(8, 1, 2, TURNS, TURNS, TURNS, 4, 1, false))
                 .hasMessage("max turns must be at least 2, got 1");
     }
 
     @Test
     void negativeContextIsRefused() {
-        assertThatThrownBy(() -> new NegotiationSettings(8, 7, -1, TURNS, TURNS, TURNS, 4))
+        assertThatThrownBy(() -> new NegotiationSettings(8, 7, -1, TURNS, TURNS, TURNS, 4, 1, false))
                 .hasMessage("context turns must be at least 0, got -1");
     }
 

@@ -46,7 +46,8 @@ class ShippedNegotiatorTest {
                     .optTemplates(PromptTemplates.load(SmallModelFiles.prompts(dir.resolve("p"))))
                     .optSettings(new NegotiationSettings(4, NegotiationScript.MAX_TURNS,
                             Warmup.CONTEXT_TURNS, new TurnSampling(1.0, 1.0, 24),
-                            new TurnSampling(1.0, 1.0, 40), new TurnSampling(1.0, 1.0, 40), 4))
+                            new TurnSampling(1.0, 1.0, 40), new TurnSampling(1.0, 1.0, 40), 4, 1,
+                            false))
                     .build();
             List<RolloutGroup> groups = selfPlay.rollout(tasks, 0);
 

@@ -224,7 +224,7 @@ public final class RolloutBenchmark {
     private NegotiationSettings settings(int k) {
         return new NegotiationSettings(options.groupSize(), options.turns(), 2,
                 new TurnSampling(0.7, 0.95, k), new TurnSampling(0.1, 0.95, k),
-                new TurnSampling(0.7, 0.95, k), 4);
+                new TurnSampling(0.7, 0.95, k), 4, 1, false);
     }
 
     /** The compact prompts shipped with the benchmark, in a temporary folder. */

@@ -18,7 +18,7 @@ public class NegotiationSettingsFactory {
         return new NegotiationSettings(config.groupSize(), config.maxTurns(),
                 config.contextTurns(), sampling(config.dialogue()),
                 sampling(config.resolution()), sampling(config.answer()),
-                config.agreement().maxTokens());
+                config.agreement().maxTokens(), config.agreement().fromTurn(), false);
     }
 
     @Produces

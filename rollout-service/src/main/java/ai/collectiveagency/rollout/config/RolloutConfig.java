@@ -86,6 +86,13 @@ public interface RolloutConfig {
         @WithDefault("4")
         int maxTokens();
 
+        /**
+         * The first turn after which agreement is checked: 1 (every turn, the opening one
+         * included) or more.
+         */
+        @WithDefault("1")
+        int fromTurn();
+
         /** The LLM judge's endpoint, used when {@code judge=llm}. */
         LlmJudge llm();
     }
