@@ -92,7 +92,7 @@ class ClosedLoopTest {
                     Map.entry("rollout.model", MODEL.toString()),
                     Map.entry("rollout.api.auth", "none"), // the fleet binds loopback
                     Map.entry("rollout.prompts",
-                            ROOT.resolve("rollout-service/src/test/resources/compact-prompts")
+                            ROOT.resolve("selfplay/src/test/resources/compact-prompts")
                                     .toString()),
                     Map.entry("rollout.group-size", "8"),
                     Map.entry("rollout.answer.temperature", "1.0"),

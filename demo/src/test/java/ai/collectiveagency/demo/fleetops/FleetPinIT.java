@@ -103,7 +103,7 @@ class FleetPinIT {
                     Map.entry("rollout.model", MODEL.toString()),
                     Map.entry("rollout.api.auth", "none"), // the fleet binds loopback
                     Map.entry("rollout.prompts",
-                            ROOT.resolve("rollout-service/src/test/resources/compact-prompts")
+                            ROOT.resolve("selfplay/src/test/resources/compact-prompts")
                                     .toString()),
                     Map.entry("rollout.group-size", "2"),
                     Map.entry("rollout.answer.temperature", "1.0"),
