@@ -16,10 +16,11 @@ import java.util.List;
 
 /**
  * Which of two texts (e.g. resolutions of one task by two policy versions) is better under a
- * {@link Rubric}, asked in both orders as the research does: a win counts only when both orders
- * agree; disagreement is {@link PairwiseOutcome#INCONSISTENT} and is reported, not counted.
+ * {@link Rubric}, asked of an LLM in both orders as the research does ({@link
+ * PairwiseComparison#outcome()}: a win only when both orders agree). The rubric prompt is a data
+ * file; the texts travel as JSON data the prompt tells the judge never to obey.
  */
-public final class PairwiseJudge {
+public final class PairwiseJudge implements PairJudge {
 
     /** The answer's schema: which text is better, and why. */
     public static final String ANSWER_SCHEMA = "{\"type\": \"object\", \"additionalProperties\": "
@@ -30,11 +31,16 @@ public final class PairwiseJudge {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JsonChat chat;
+    private final String id;
     private final String system;
 
-    /** @param chat asks the judge; its schema must be {@link #schema()} */
-    public PairwiseJudge(JsonChat chat, Rubric rubric) {
+    /**
+     * @param chat asks the judge; its schema must be {@link #schema()}
+     * @param model the judge's model name, for {@link #id()}
+     */
+    public PairwiseJudge(JsonChat chat, String model, Rubric rubric) {
         this.chat = chat;
+        this.id = "llm:" + model + "/" + rubric.id();
         this.system = template()
                 .replace("{judged}", rubric.judged() == null ? "texts" : rubric.judged())
                 .replace("{title}", rubric.title() == null ? rubric.id() : rubric.title())
@@ -47,26 +53,37 @@ public final class PairwiseJudge {
         return JsonAnswerSchema.of("pairwise", ANSWER_SCHEMA);
     }
 
-    /** Compares {@code first} and {@code second}, answers to {@code task}, in both orders. */
-    public PairwiseOutcome compare(PromptTask task, String first, String second) {
-        String forward;
-        String backward;
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** Each pair asked twice, the candidate's text first and then the baseline's. */
+    @Override
+    public List<PairwiseComparison> compare(List<PairToJudge> pairs) {
+        return pairs.stream().map(this::compare).toList();
+    }
+
+    /** One pair in both orders; an unanswered order makes it failed, with the reason. */
+    public PairwiseComparison compare(PairToJudge pair) {
         try {
-            forward = ask(task, first, second);
-            backward = ask(task, second, first);
+            Preferred candidateFirst = preferred(ask(pair.task(), pair.candidate(),
+                    pair.baseline()), Preferred.CANDIDATE, Preferred.BASELINE);
+            Preferred baselineFirst = preferred(ask(pair.task(), pair.baseline(),
+                    pair.candidate()), Preferred.BASELINE, Preferred.CANDIDATE);
+            return PairwiseComparison.of(candidateFirst, baselineFirst);
         } catch (ChatException e) {
-            return PairwiseOutcome.FAILED;
+            return PairwiseComparison.failed(e.getMessage());
         }
-        if (forward.equals("text_1") && backward.equals("text_2")) {
-            return PairwiseOutcome.FIRST;
-        }
-        if (forward.equals("text_2") && backward.equals("text_1")) {
-            return PairwiseOutcome.SECOND;
-        }
-        if (forward.equals("tie") && backward.equals("tie")) {
-            return PairwiseOutcome.TIE;
-        }
-        return PairwiseOutcome.INCONSISTENT;
+    }
+
+    private static Preferred preferred(String better, Preferred shownFirst,
+            Preferred shownSecond) {
+        return switch (better) {
+            case "text_1" -> shownFirst;
+            case "text_2" -> shownSecond;
+            default -> Preferred.TIE;
+        };
     }
 
     private String ask(PromptTask task, String one, String two) {

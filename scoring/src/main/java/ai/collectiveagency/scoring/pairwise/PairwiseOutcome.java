@@ -1,15 +1,14 @@
 package ai.collectiveagency.scoring.pairwise;
 
-/** The result of comparing two texts in both orders. */
+/**
+ * What one comparison of a candidate with a baseline counts as, judged in both orders: a win
+ * only when both orders prefer the candidate, a loss only when both prefer the baseline, and
+ * anything else (a tie in either order, or orders that disagree: position bias) a tie.
+ */
 public enum PairwiseOutcome {
-    /** Both orders prefer the first text. */
-    FIRST,
-    /** Both orders prefer the second text. */
-    SECOND,
-    /** Both orders call it a tie. */
+    WIN,
+    LOSS,
     TIE,
-    /** The orders disagree (position bias): reported, not counted. */
-    INCONSISTENT,
-    /** At least one order got no valid answer. */
+    /** At least one order got no valid answer: left out of the win rate, reported beside it. */
     FAILED
 }

@@ -14,6 +14,7 @@ import ai.collectiveagency.scoring.judge.Rubric;
 import ai.collectiveagency.scoring.TestData;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +32,8 @@ class PairwiseJudgeTest {
         judge = new PairwiseJudge(new JsonChat(new OpenAiChatClient(new ChatEndpoint(
                 server.baseUrl(), "judge", Optional.empty()), Duration.ofSeconds(2)),
                 PairwiseJudge.schema(), JsonMode.SCHEMA, new ChatGuard(Duration.ofSeconds(1), 0,
-                        Duration.ZERO, 50, 0.9, Duration.ofSeconds(30))), Rubric.load("ca"));
+                        Duration.ZERO, 50, 0.9, Duration.ofSeconds(30))), "judge",
+                Rubric.load("ca"));
     }
 
     @AfterEach
@@ -47,8 +49,10 @@ class PairwiseJudgeTest {
     void agreeingOrdersGiveAWinAndTheSecondRequestSwapsTheTexts() throws Exception {
         server.then(answer(better("text_1")), answer(better("text_2")));
 
-        assertThat(judge.compare(TestData.task("t"), "share", "take")).isEqualTo(
-                PairwiseOutcome.FIRST);
+        PairwiseComparison comparison = judge.compare(new PairToJudge(TestData.task("t"),
+                "share", "take"));
+
+        assertThat(comparison.outcome()).isEqualTo(PairwiseOutcome.WIN);
         var json = new ObjectMapper();
         var first = json.readTree(json.readTree(server.bodies().get(0))
                 .at("/messages/1/content").asText());
@@ -59,21 +63,25 @@ class PairwiseJudgeTest {
     }
 
     @Test
-    void ordersThatDisagreeAreInconsistentAndNotCountedInTheWinRate() {
+    void ordersThatDisagreeAreTiesAndAFailedOrderIsLeftOutOfTheRate() {
         server.then(answer(better("text_1")), answer(better("text_1")),
                 answer(better("text_2")), answer(better("text_1")),
                 answer(better("tie")), answer(better("tie")), status(500, "down"));
+        List<PairToJudge> pairs = List.of("a", "b", "c", "d").stream()
+                .map(id -> new PairToJudge(TestData.task(id), "x", "y")).toList();
+
+        List<PairwiseComparison> comparisons = judge.compare(pairs);
+
+        assertThat(comparisons).extracting(PairwiseComparison::outcome).containsExactly(
+                PairwiseOutcome.TIE, PairwiseOutcome.LOSS, PairwiseOutcome.TIE,
+                PairwiseOutcome.FAILED);
+        assertThat(comparisons.get(0)).isEqualTo(PairwiseComparison.of(Preferred.CANDIDATE,
+                Preferred.BASELINE));
+        assertThat(comparisons.get(3).failure()).isNotBlank();
         WinRate rate = new WinRate();
-
-        rate.add(judge.compare(TestData.task("a"), "x", "y"));
-        rate.add(judge.compare(TestData.task("b"), "x", "y"));
-        rate.add(judge.compare(TestData.task("c"), "x", "y"));
-        rate.add(judge.compare(TestData.task("d"), "x", "y"));
-
-        assertThat(rate.count(PairwiseOutcome.INCONSISTENT)).isEqualTo(1);
-        assertThat(rate.count(PairwiseOutcome.SECOND)).isEqualTo(1);
-        assertThat(rate.count(PairwiseOutcome.TIE)).isEqualTo(1);
-        assertThat(rate.count(PairwiseOutcome.FAILED)).isEqualTo(1);
-        assertThat(rate.rate()).isEqualTo(0.0);
+        comparisons.forEach(c -> rate.add(c.outcome()));
+        assertThat(rate.n()).isEqualTo(3);
+        assertThat(rate.failed()).isEqualTo(1);
+        assertThat(rate.rate()).isEqualTo((0 + 2 / 2.0) / 3);
     }
 }
