@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The service on the real broker with {@code rollout.agreement.judge=llm}, the judge a scripted
  * OpenAI-compatible server that finds every dialogue agreed: groups still flow, and every
- * negotiation stops after B's first reply with persona A's resolution.
+ * negotiation stops after A's opening turn (agreement is checked after every turn, the first
+ * included) with persona A's resolution.
  */
 @QuarkusTest
 @TestProfile(LlmJudgeProfile.class)
@@ -60,9 +61,9 @@ class LlmJudgeServiceTest {
             for (Trajectory trajectory : record.value().getTrajectories()) {
                 assertThat(trajectory.getAgreementReached()).isTrue();
                 assertThat(trajectory.getFailed()).isFalse();
-                assertThat(trajectory.getRounds()).isEqualTo(2);
+                assertThat(trajectory.getRounds()).isEqualTo(1);
                 assertThat(trajectory.getTurns()).extracting(Turn::getSegment).containsExactly(
-                        Segment.PERSONA_A, Segment.PERSONA_B, Segment.RESOLUTION);
+                        Segment.PERSONA_A, Segment.RESOLUTION);
             }
         }
         assertThat(judgeRequests()).isGreaterThanOrEqualTo(4.0);
