@@ -54,10 +54,11 @@ public record NegotiationSettings(int groupSize, int maxTurns, int contextTurns,
                 answer, agreementMaxTokens, agreementFromTurn, resolveAlways);
     }
 
-    /** These settings with every sampled turn (dialogue, resolution, answer) as {@code turns}. */
-    public NegotiationSettings withSampling(TurnSampling turns, TurnSampling closing) {
-        return new NegotiationSettings(groupSize, maxTurns, contextTurns, turns, closing, turns,
-                agreementMaxTokens, agreementFromTurn, resolveAlways);
+    /** These settings decoding greedily (temperature 0) on every turn, token budgets kept. */
+    public NegotiationSettings greedy() {
+        return new NegotiationSettings(groupSize, maxTurns, contextTurns, dialogue.greedy(),
+                resolution.greedy(), answer.greedy(), agreementMaxTokens, agreementFromTurn,
+                resolveAlways);
     }
 
     /** These settings, resolving every dialogue, agreed or not (the evaluation protocol). */

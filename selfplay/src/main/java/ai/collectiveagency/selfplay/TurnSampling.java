@@ -16,6 +16,11 @@ public record TurnSampling(double temperature, double topP, int maxTokens) {
         new SamplingParams(maxTokens, temperature, topP, 0, 0);
     }
 
+    /** The same budget, decoded greedily (temperature 0). */
+    public TurnSampling greedy() {
+        return new TurnSampling(0, 1, maxTokens);
+    }
+
     /**
      * The policy's sampling settings; their seed is unused because every sequence gets its own
      * (see {@link SequenceSeeds}).
