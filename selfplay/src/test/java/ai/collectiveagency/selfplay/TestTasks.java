@@ -19,12 +19,21 @@ public final class TestTasks {
 
     private TestTasks() {}
 
-    /** Prompts short enough for the test model's 256 positions. */
+    /**
+     * Prompts short enough for the test model's 256 positions: from this module's test
+     * resources, or from inside its test jar when another module's tests use it.
+     */
     public static PromptTemplates compactPrompts() {
         try {
-            return PromptTemplates.load(Path.of(TestTasks.class.getResource("/compact-prompts")
-                    .toURI()));
-        } catch (java.net.URISyntaxException e) {
+            java.net.URI uri = TestTasks.class.getResource("/compact-prompts").toURI();
+            if (!uri.getScheme().equals("jar")) {
+                return PromptTemplates.load(Path.of(uri));
+            }
+            try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(uri,
+                    java.util.Map.of())) {
+                return PromptTemplates.load(jar.getPath("/compact-prompts"));
+            }
+        } catch (java.net.URISyntaxException | java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }
