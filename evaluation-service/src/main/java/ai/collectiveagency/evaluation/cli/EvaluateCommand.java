@@ -171,8 +171,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             Contestant candidate = local.load(checkpoint);
             EvaluationProtocol protocol = EvaluationProtocol.of(maxTurns, 2, temperature,
                     temperature, 1.0, turnTokens, resolutionTokens, 4);
-            Evaluator evaluator = new Evaluator(new SetPlayer(protocol, templates(), 8), judges,
-                    embedded, plan);
+            SetPlayer player = new SetPlayer(protocol, templates(), 8);
+            plan.sets().forEach(set -> player.requireFits(base, set));
+            Evaluator evaluator = new Evaluator(player, judges, embedded, plan);
             List<SetComparison> comparisons;
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("evaluate")
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)

@@ -34,14 +34,32 @@ public final class SetPlayer {
     }
 
     /**
+     * Checks, before anything is played, that every task's opening prompt and token budget fit
+     * the model's context.
+     *
+     * @throws IllegalArgumentException naming the set, the task and the sizes
+     */
+    public void requireFits(Policy policy, EvaluationSet set) {
+        SelfPlay selfPlay = selfPlay(policy, Decoding.GREEDY);
+        for (PromptTask task : set.tasks()) {
+            try {
+                selfPlay.admit(task);
+            } catch (TaskTooLongException e) {
+                throw new IllegalArgumentException("evaluation set " + set.id() + ": "
+                        + e.getMessage() + " (shorter tasks, smaller token budgets or a model"
+                        + " with a longer context)", e);
+            }
+        }
+    }
+
+    /**
      * @param done told how many tasks are played so far, after each batch
      * @return one played task per task of the set, in order
      * @throws TaskTooLongException when a task's opening prompt does not fit the model's context
      */
     public List<PlayedTask> play(Policy policy, EvaluationSet set, Decoding decoding,
             IntConsumer done) {
-        SelfPlay selfPlay = SelfPlay.builder().setPolicy(policy).setModelName("evaluated")
-                .optSettings(protocol.settings(decoding)).optTemplates(templates).build();
+        SelfPlay selfPlay = selfPlay(policy, decoding);
         List<PlayedTask> played = new ArrayList<>(set.tasks().size());
         for (int from = 0; from < set.tasks().size(); from += batchSize) {
             List<PromptTask> batch = set.tasks().subList(from,
@@ -54,5 +72,10 @@ public final class SetPlayer {
             done.accept(played.size());
         }
         return played;
+    }
+
+    private SelfPlay selfPlay(Policy policy, Decoding decoding) {
+        return SelfPlay.builder().setPolicy(policy).setModelName("evaluated")
+                .optSettings(protocol.settings(decoding)).optTemplates(templates).build();
     }
 }

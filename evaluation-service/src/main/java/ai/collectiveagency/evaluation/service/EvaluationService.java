@@ -83,8 +83,9 @@ public class EvaluationService {
         AnchorScorer embedded = new AnchorScorer(encoder, null, 16);
         PromptTemplates templates = config.protocol().prompts().map(PromptTemplates::load)
                 .orElseGet(PromptTemplates::defaults);
-        Evaluator evaluator = new Evaluator(new SetPlayer(setup.protocol(), templates,
-                config.batchSize()), setup.judges(embedded), embedded, plan);
+        SetPlayer player = new SetPlayer(setup.protocol(), templates, config.batchSize());
+        plan.sets().forEach(set -> player.requireFits(base, set)); // stops start-up, naming it
+        Evaluator evaluator = new Evaluator(player, setup.judges(embedded), embedded, plan);
         KafkaClientSettings settings = KafkaClientSettings.of(kafka);
         feed = new CheckpointFeed(settings, config.checkpoints().topic(),
                 config.checkpoints().consumerGroup(), meters::malformed);
