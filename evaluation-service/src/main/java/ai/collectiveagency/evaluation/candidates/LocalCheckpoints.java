@@ -56,13 +56,18 @@ public final class LocalCheckpoints {
         }
         String label = label(folder);
         long number = versionOf(folder);
-        if (verified.has("adapter_config.json")) {
-            return new Contestant(label, number, base, PeftAdapterFiles.load(verified,
-                    base.model()));
-        }
-        if (verified.has("config.json")) {
-            return new Contestant(label, number, Policy.withTokenizerOf(Llama.load(folder),
-                    baseFolder), null);
+        try {
+            if (verified.has("adapter_config.json")) {
+                return new Contestant(label, number, base, PeftAdapterFiles.load(verified,
+                        base.model()));
+            }
+            if (verified.has("config.json")) {
+                return new Contestant(label, number, Policy.withTokenizerOf(Llama.load(folder),
+                        baseFolder), null);
+            }
+        } catch (RuntimeException e) { // a file that differs from its digest, a wrong shape
+            throw new IllegalArgumentException(folder + " cannot be loaded: " + e.getMessage(),
+                    e);
         }
         throw new IllegalArgumentException(folder + " holds neither a PEFT adapter"
                 + " (adapter_config.json) nor a full checkpoint (config.json)");
