@@ -7,6 +7,7 @@ import ai.collectiveagency.demo.fleet.Fleet;
 import ai.collectiveagency.demo.fleet.LoopServices;
 import ai.collectiveagency.demo.fleet.ReplicaScaler;
 import ai.collectiveagency.demo.fleet.RunKeys;
+import ai.collectiveagency.demo.fleet.RunMode;
 import ai.collectiveagency.demo.fleet.ScaledStage;
 import ai.collectiveagency.demo.fleet.ServiceSpec;
 import ai.collectiveagency.demo.report.Adoption;
@@ -36,8 +37,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code demo [--minutes M] [--model DIR] [--judge-url URL --judge-model NAME] [--run NAME]
- * [--runs-dir DIR] [--secure] [--replicas SERVICE=N,...]}: the whole loop on this machine. Starts
+ * {@code demo [--mode negotiation|single-agent] [--minutes M] [--model DIR] [--judge-url URL
+ * --judge-model NAME] [--run NAME] [--runs-dir DIR] [--secure] [--replicas SERVICE=N,...]}: the
+ * whole loop on this machine. Starts
  * the local Kafka broker (data in {@code runs/<name>/kafka}, so a second run continues) and the
  * four services as separate processes on loopback, prints a progress line, serves a live dashboard
  * (uPlot charts at {@code http://127.0.0.1:8090/}), and stops everything cleanly after the time
@@ -45,6 +47,11 @@ import picocli.CommandLine.Option;
  * folder. The reward is the offline embedding scorer unless a judge is named. The run's
  * checkpoint-signing key pair lives in {@code runs/<name>/keys} ({@link RunKeys}), kept across
  * sessions.
+ *
+ * <p>{@code --mode single-agent} trains the paper's single-agent baseline instead of the
+ * negotiation policy: every service starts with its {@code single-agent} profile
+ * ({@link RunMode}), in a run folder of its own by default ({@code demo-single-agent}), so that
+ * its checkpoints can be compared with a negotiation run's.
  *
  * <p>The scaled stages (rollout-service, reward-service; {@link ScaledStage}) run as many
  * processes as {@code --replicas} says, and {@link ScaleConsole} changes that while the loop
@@ -66,6 +73,12 @@ public final class DemoCommand implements Callable<Integer> {
     private static final Duration REPORT_BOUND = Duration.ofSeconds(30);
     /** How long each service may take to start. */
     private static final Duration SERVICE_START = Duration.ofMinutes(3);
+
+    @Option(names = "--mode", defaultValue = "negotiation",
+            description = "What the run trains: negotiation (negotiation tasks, self-play) or "
+                    + "single-agent (the paper's single-agent baseline: single tasks, every "
+                    + "service under its single-agent profile) (default: ${DEFAULT-VALUE}).")
+    private RunMode mode;
 
     @Option(names = "--minutes", defaultValue = "10",
             description = "How long to run (default: ${DEFAULT-VALUE}).")
@@ -94,8 +107,9 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Port of the live dashboard on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     private int dashboardPort;
 
-    @Option(names = "--run", defaultValue = "demo",
-            description = "The run's folder under the runs folder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--run",
+            description = "The run's folder under the runs folder (default: demo, or "
+                    + "demo-single-agent with --mode single-agent).")
     private String run;
 
     @Option(names = "--secure",
@@ -150,13 +164,14 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("error: " + modelFolder + " is not a model folder (no config.json)");
             return CommandMain.USAGE_ERROR;
         }
-        Path runFolder = root.resolve(runsDir).resolve(run).normalize();
+        String name = runName();
+        Path runFolder = root.resolve(runsDir).resolve(name).normalize();
         Duration limit = Duration.ofMillis(Math.round(minutes * 60_000));
-        out.printf("demo: run %s, model %s, reward %s, for %s%n", runFolder, modelFolder,
-                judgeUrl == null ? "offline embedding scorer (CA anchors)" : judgeUrl,
-                limit);
+        out.printf("demo: %s run %s, model %s, reward %s, for %s%n", mode, runFolder,
+                modelFolder, judgeUrl == null ? "offline embedding scorer (CA anchors)"
+                        : judgeUrl, limit);
         EarlierSessions.keep(runFolder).ifPresent(earlier -> out.println(
-                "demo: continuing run " + run + "; the earlier session's report is in "
+                "demo: continuing run " + name + "; the earlier session's report is in "
                         + earlier));
         try (Fleet fleet = Fleet.on(startBroker(runFolder.resolve("kafka"), topics),
                 runFolder.resolve("logs"));
@@ -168,14 +183,14 @@ public final class DemoCommand implements Callable<Integer> {
                 GracefulStop stop = GracefulStop.install(REPORT_BOUND)) {
             try {
                 LoopServices services = LoopServices.of(root, fleet.kafka(), modelFolder,
-                        runFolder, seed, judge());
+                        runFolder, seed, judge(), mode);
                 if (startServices(fleet, services.inStartOrder(counts), stop)) {
                     watch(fleet, new ReplicaScaler(fleet, services, topics, SERVICE_START, out),
                             topics, readers, record, runFolder, limit, stop);
                 }
             } finally {
                 // Also on Ctrl-C (the hook waits for it) and when a service failed to start.
-                Path report = RunReport.write(runFolder, record.summary(run, Instant.now()),
+                Path report = RunReport.write(runFolder, record.summary(name, Instant.now()),
                         record.series().json(), record.samples().first(),
                         record.samples().last());
                 out.println("demo: report " + report + "; metrics in "
@@ -185,6 +200,11 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println("demo: stopped; checkpoints in " + runFolder.resolve("checkpoints"));
         return 0;
+    }
+
+    /** {@code --run}, else the mode's own folder: {@code demo}, {@code demo-single-agent}. */
+    String runName() {
+        return run != null ? run : mode == RunMode.NEGOTIATION ? "demo" : "demo-" + mode;
     }
 
     /** The judge named on the command line; its key from the demo's environment. */

@@ -21,7 +21,8 @@ import java.util.Optional;
  * offline embedding scorer, or a judge), the rollout-service (following the run's checkpoints)
  * and the prompt-generator, each on its own free ports with its Kafka user's settings in its
  * environment. A model whose context is small gets the demo's short prompts and seeds, written
- * into the run folder.
+ * into the run folder. In {@link RunMode#SINGLE_AGENT} every service starts with its
+ * {@code single-agent} profile, whose keys take the place of the demo's own settings for them.
  */
 public final class LoopServices {
 
@@ -49,9 +50,10 @@ public final class LoopServices {
     private final Optional<Judge> judge;
     private final Optional<Path> prompts;
     private final Optional<Path> seeds;
+    private final RunMode mode;
 
     private LoopServices(Path root, LocalKafka kafka, Path modelFolder, Path runFolder,
-            long seed, Optional<Judge> judge, boolean smallModel) {
+            long seed, Optional<Judge> judge, boolean smallModel, RunMode mode) {
         this.root = root;
         this.kafka = kafka;
         this.modelFolder = modelFolder;
@@ -63,6 +65,7 @@ public final class LoopServices {
                 runFolder.resolve("prompts"))) : Optional.empty();
         this.seeds = smallModel ? Optional.of(SmallModelFiles.seeds(runFolder.resolve("seeds")))
                 : Optional.empty();
+        this.mode = mode;
     }
 
     /**
@@ -72,8 +75,14 @@ public final class LoopServices {
      */
     public static LoopServices of(Path root, LocalKafka kafka, Path modelFolder, Path runFolder,
             long seed, Optional<Judge> judge) throws IOException {
+        return of(root, kafka, modelFolder, runFolder, seed, judge, RunMode.NEGOTIATION);
+    }
+
+    /** As {@link #of(Path, LocalKafka, Path, Path, long, Optional)}, training {@code mode}. */
+    public static LoopServices of(Path root, LocalKafka kafka, Path modelFolder, Path runFolder,
+            long seed, Optional<Judge> judge, RunMode mode) throws IOException {
         boolean small = positions(modelFolder) <= SmallModelFiles.SMALL_CONTEXT;
-        return new LoopServices(root, kafka, modelFolder, runFolder, seed, judge, small);
+        return new LoopServices(root, kafka, modelFolder, runFolder, seed, judge, small, mode);
     }
 
     /** The trainer's checkpoint store: its checkpoints and ledger. */
@@ -177,10 +186,14 @@ public final class LoopServices {
         return service(PipelineClient.PROMPT_GENERATOR, generator);
     }
 
-    /** {@code client}'s service, with its Kafka user's settings in its environment alone. */
+    /**
+     * {@code client}'s service, with its Kafka user's settings in its environment alone, under
+     * the run mode's profile.
+     */
     private ServiceSpec service(PipelineClient client, Map<String, String> settings) {
-        return ServiceSpec.packaged(root, client.user(), Fleet.freePort(), "2g", settings)
-                .withEnvironment(kafka.clientSettings(client).asEnvironment());
+        ServiceSpec service = ServiceSpec.packaged(root, client.user(), Fleet.freePort(), "2g",
+                settings).withEnvironment(kafka.clientSettings(client).asEnvironment());
+        return mode.profile().map(service::withProfile).orElse(service);
     }
 
     private static int positions(Path model) throws IOException {

@@ -31,6 +31,9 @@ public record ServiceSpec(String name, String replica, Path app, int port, int m
     static final Map<String, String> OFFLINE = Map.of("DJL_OFFLINE", "true",
             "OPT_OUT_TRACKING", "true", "OMP_WAIT_POLICY", "PASSIVE");
 
+    /** The setting that names a Quarkus application's profile. */
+    static final String PROFILE = "quarkus.profile";
+
     /**
      * The packaged {@code module} of the checkout at {@code root}, with a heap of {@code heap}
      * (e.g. {@code 1g}), the Vector API the policy's decoder uses, and DJL offline; its
@@ -57,6 +60,20 @@ public record ServiceSpec(String name, String replica, Path app, int port, int m
         more.putAll(variables);
         return new ServiceSpec(name, replica, app, port, managementPort, jvmOptions, settings,
                 more);
+    }
+
+    /**
+     * This service started with the Quarkus profile {@code profile} ({@code -Dquarkus.profile}).
+     * A key the profile sets in the packaged service is left out of {@link #settings()}: given
+     * as a {@code -D} option, it would win over the profile's value (Quarkus compares config
+     * sources before profiles), and the profile is the run's recipe.
+     */
+    public ServiceSpec withProfile(String profile) {
+        Map<String, String> more = new HashMap<>(settings);
+        more.keySet().removeAll(PackagedProfile.keys(app, profile));
+        more.put(PROFILE, profile);
+        return new ServiceSpec(name, replica, app, port, managementPort, jvmOptions, more,
+                environment);
     }
 
     /**

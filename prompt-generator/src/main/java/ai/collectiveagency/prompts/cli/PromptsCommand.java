@@ -76,7 +76,7 @@ public final class PromptsCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Write the JSON lines to this file, not stdout.")
     private Path out;
 
-    @Option(names = "--negotiation-share", defaultValue = "0.8",
+    @Option(names = "--negotiation-share", defaultValue = "1.0",
             description = "Share of NEGOTIATION tasks, the rest SINGLE "
                     + "(default: ${DEFAULT-VALUE}).")
     private double negotiationShare;

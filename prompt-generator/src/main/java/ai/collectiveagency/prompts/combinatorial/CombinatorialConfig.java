@@ -14,8 +14,12 @@ import java.util.Objects;
 public record CombinatorialConfig(
         long seed, double negotiationShare, double heldOutShare, Instant createdAt) {
 
-    /** Default share of NEGOTIATION tasks. */
-    public static final double DEFAULT_NEGOTIATION_SHARE = 0.8;
+    /**
+     * Default share of NEGOTIATION tasks: all of them, so that a negotiation run trains on
+     * negotiations alone and a single-agent baseline (share 0) is a separate run to compare it
+     * with, not a fifth of the same one.
+     */
+    public static final double DEFAULT_NEGOTIATION_SHARE = 1.0;
     /** Default share of held-out tasks. */
     public static final double DEFAULT_HELD_OUT_SHARE = 0.05;
 

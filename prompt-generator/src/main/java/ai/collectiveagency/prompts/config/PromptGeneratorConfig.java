@@ -20,8 +20,11 @@ public interface PromptGeneratorConfig {
     @WithDefault("1")
     long seed();
 
-    /** Share of NEGOTIATION tasks, the rest SINGLE, in [0, 1]. */
-    @WithDefault("0.8")
+    /**
+     * Share of NEGOTIATION tasks, the rest SINGLE, in [0, 1]: 1 (negotiations only); 0 in the
+     * {@code single-agent} profile (the single-agent baseline).
+     */
+    @WithDefault("1.0")
     double negotiationShare();
 
     /** Share of tasks marked held out for evaluation (never trained on), in [0, 1]. */

@@ -7,6 +7,7 @@ import ai.collectiveagency.llm.ScriptedChatServer;
 import ai.collectiveagency.prompts.llm.TaskAnswers;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.PromptTaskJson;
+import ai.collectiveagency.schemas.TaskMode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -15,11 +16,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class PromptsCommandTest {
@@ -59,6 +62,20 @@ class PromptsCommandTest {
         }
         assertThat(r.err().strip().lines().reduce((a, b) -> b).orElseThrow())
                 .isEqualTo("generated 40, dropped 0 as near-duplicates, wrote 40");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"'', NEGOTIATION", "'--negotiation-share 0', SINGLE"})
+    void byDefaultEveryTaskIsANegotiationAndShareZeroGivesSingleTasksOnly(String option,
+            TaskMode mode) {
+        List<String> args = new ArrayList<>(List.of("--count", "60", "--seed", "4"));
+        if (!option.isEmpty()) {
+            args.addAll(List.of(option.split(" ")));
+        }
+        Result r = run(args.toArray(String[]::new));
+        assertThat(r.exit()).isZero();
+        assertThat(r.lines()).hasSize(60)
+                .allSatisfy(l -> assertThat(JsonLines.parse(l).getMode()).isEqualTo(mode));
     }
 
     @Test

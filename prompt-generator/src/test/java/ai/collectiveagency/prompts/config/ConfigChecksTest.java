@@ -103,7 +103,7 @@ class ConfigChecksTest {
     /** The defaults of {@link PromptGeneratorConfig}, each changeable. */
     private static final class Settings implements PromptGeneratorConfig {
         long seed = 1;
-        double negotiationShare = 0.8;
+        double negotiationShare = 1.0;
         double heldOutShare = 0.05;
         Optional<Path> seeds = Optional.empty();
         double dedupThreshold = 0.8;

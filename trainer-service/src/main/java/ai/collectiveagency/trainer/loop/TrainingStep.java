@@ -8,6 +8,7 @@ import ai.collectiveagency.trainer.batching.MicroBatches;
 import ai.collectiveagency.trainer.batching.RoleBaselines;
 import ai.collectiveagency.trainer.batching.TrainingRow;
 import ai.collectiveagency.trainer.config.TrainerConfig;
+import ai.collectiveagency.trainer.evaluation.GroupOutcomes;
 import ai.collectiveagency.trainer.evaluation.Moments;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -153,6 +154,7 @@ public final class TrainingStep implements AutoCloseable {
                 .mapToDouble(s -> s.getReward()).toArray());
         values.put("reward_mean", rewards.mean());
         values.put("reward_std", rewards.std());
+        values.putAll(GroupOutcomes.of(groups.stream().map(WaitingGroup::group).toList()));
         Moments advantages = Moments.of(rows.stream().mapToDouble(TrainingRow::advantage)
                 .toArray());
         values.put("advantage_mean", advantages.mean());

@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The loop's events as Prometheus metrics: {@code trainer_steps_total},
  * {@code trainer_policy_version}, one gauge per step metric ({@code trainer_loss},
- * {@code trainer_reward_mean}, {@code trainer_kl}, {@code trainer_clip_fraction}, ...),
+ * {@code trainer_reward_mean}, {@code trainer_kl}, {@code trainer_clip_fraction}, ...; NaN
+ * after a step without that metric, such as {@code trainer_no_agreement_rate} after a step
+ * without a negotiation),
  * {@code trainer_groups_dropped_total{reason}}, the staleness of used groups
  * ({@code trainer_staleness}, a histogram), {@code trainer_checkpoint_duration_seconds} (a
  * timer; not {@code trainer.checkpoint}, whose Prometheus name {@code trainer_checkpoint_seconds}
@@ -61,6 +63,13 @@ public class TrainerMeters implements StepListener {
             registry.gauge("trainer." + n.replace('_', '.'), holder, AtomicDouble::get);
             return holder;
         }).set(value));
+        // A figure this step does not have (no negotiation in it: no_agreement_rate) reads NaN,
+        // never an earlier step's value passed off as this one's.
+        last.forEach((name, holder) -> {
+            if (!metrics.containsKey(name)) {
+                holder.set(Double.NaN);
+            }
+        });
     }
 
     @Override

@@ -48,6 +48,19 @@ class TrainerMetersTest {
     }
 
     @Test
+    void aStepWithoutAFigureLeavesItsGaugeNaNNotThePreviousStepsValue() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        TrainerMeters meters = new TrainerMeters(registry);
+
+        meters.stepped(1, 0, Map.of("reward_mean", 0.5, "no_agreement_rate", 0.25));
+        meters.stepped(2, 0, Map.of("reward_mean", 0.75));
+
+        assertThat(registry.scrape())
+                .containsPattern("(?m)^trainer_reward_mean(\\{[^}]*\\})? 0\\.75$")
+                .containsPattern("(?m)^trainer_no_agreement_rate(\\{[^}]*\\})? NaN$");
+    }
+
+    @Test
     void beforeAnyHeldOutGroupTheRewardMeanIsUnknown() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new TrainerMeters(registry);

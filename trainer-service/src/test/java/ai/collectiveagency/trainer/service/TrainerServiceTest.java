@@ -1,6 +1,7 @@
 package ai.collectiveagency.trainer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.policy.checkpoint.BaseModelIdentity;
 import ai.collectiveagency.policy.checkpoint.Sha256Manifest;
@@ -56,7 +57,7 @@ class TrainerServiceTest {
                 TestGroups.group("s-2", 0, 0, 1, 0.3, 0.9)));
         topics.sendBytes("s-bad", "garbage".getBytes(StandardCharsets.UTF_8));
         topics.send(List.of(TestGroups.group("s-3", 0, 0.1, 0.7, 0.4, 0.4),
-                TestGroups.group("s-4", 0, 1, 1, 0, Double.NaN)));
+                TestGroups.group("s-4", 0, 1, 1, 1, Double.NaN)));
 
         List<PolicyCheckpoint> announced = topics.checkpoints(2, DEADLINE);
         List<TrainingMetrics> metrics = topics.metrics(2, DEADLINE);
@@ -89,7 +90,14 @@ class TrainerServiceTest {
         assertThat(metrics).extracting(TrainingMetrics::getStep).containsExactly(1L, 2L);
         assertThat(metrics.get(0).getMetrics()).containsKeys("loss", "grad_norm", "kl",
                 "clip_fraction", "entropy", "learning_rate", "tokens", "reward_mean",
-                "staleness_mean", "step_seconds", "group_age_seconds");
+                "staleness_mean", "step_seconds", "group_age_seconds", "zero_advantage_share",
+                "no_agreement_rate", "rounds_mean", "reward_group_min");
+        // Step 2: s-4's rewards are all equal (its NaN unscorable), so half the groups carry no
+        // gradient; the groups' minimums are 0.1 and 1; every test dialogue agreed in 2 turns.
+        assertThat(metrics.get(1).getMetrics()).containsEntry("zero_advantage_share", 0.5)
+                .containsEntry("no_agreement_rate", 0.0).containsEntry("rounds_mean", 2.0);
+        assertThat(metrics.get(1).getMetrics().get("reward_group_min"))
+                .isCloseTo(0.55, within(1e-12));
         assertThat(metrics.get(0).getMetrics().get("tokens")).isEqualTo(2 * 4 * 12.0);
         assertThat(dead).hasSize(1);
         assertThat(new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(),
