@@ -16,6 +16,7 @@ import ai.collectiveagency.prompts.mix.SourceMix;
 import ai.collectiveagency.prompts.seeds.SeedFileException;
 import ai.collectiveagency.prompts.seeds.SeedLists;
 import ai.collectiveagency.prompts.seeds.SeedMerge;
+import ai.collectiveagency.schemas.PromptTaskJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -41,8 +42,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code prompts --count N [--seed S] [--source combinatorial|llm] [--out FILE.jsonl] ...}:
- * generates tasks without Kafka and prints them as JSON lines ({@link JsonLines}), so a user sees
- * what training will see. On stderr a line counts the tasks generated and the near-duplicates
+ * generates tasks without Kafka and prints them as JSON lines ({@link PromptTaskJson}), so a
+ * user sees what training will see (and a held-out file is an evaluation set). On stderr a line counts the tasks generated and the near-duplicates
  * dropped; with {@code --source llm} another counts requests, answers, retries and drops. Bad arguments or a
  * bad seed folder print one {@code error: ...} line and exit with 2.
  */
@@ -197,7 +198,7 @@ public final class PromptsCommand implements Callable<Integer> {
         TaskDeduplicator.Counts counts;
         try (Writer writer = open()) {
             counts = dedup.run(LongStream.range(0, count).mapToObj(mix).flatMap(Optional::stream),
-                    task -> writeLine(writer, JsonLines.line(task)));
+                    task -> writeLine(writer, PromptTaskJson.line(task)));
         }
         stderr.printf("generated %d, dropped %d as near-duplicates, wrote %d%n",
                 counts.generated(), counts.dropped(), counts.kept());

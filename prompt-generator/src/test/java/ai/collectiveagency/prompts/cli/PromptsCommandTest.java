@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.collectiveagency.llm.ScriptedChatServer;
 import ai.collectiveagency.prompts.llm.TaskAnswers;
 import ai.collectiveagency.schemas.PromptTask;
+import ai.collectiveagency.schemas.PromptTaskJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -53,8 +54,8 @@ class PromptsCommandTest {
             JsonNode node = json.readTree(line);
             assertThat(node.get("task_id").asText()).startsWith("comb-3-");
             assertThat(node.at("/persona_a/values/0").asText()).isNotBlank();
-            PromptTask task = JsonLines.parse(line);
-            assertThat(JsonLines.line(task)).isEqualTo(line);
+            PromptTask task = PromptTaskJson.parse(line);
+            assertThat(PromptTaskJson.line(task)).isEqualTo(line);
         }
         assertThat(r.err().strip().lines().reduce((a, b) -> b).orElseThrow())
                 .isEqualTo("generated 40, dropped 0 as near-duplicates, wrote 40");
@@ -67,14 +68,13 @@ class PromptsCommandTest {
     }
 
     @Test
-    void outOptionWritesTheLinesToTheFile() throws IOException {
+    void outOptionWritesAFileThatReadsBackAsAnEvaluationSet() {
         Path file = dir.resolve("tasks.jsonl");
         Result r = run("--count", "10", "--out", file.toString(), "--held-out-share", "1");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).isEmpty();
-        List<String> lines = Files.readAllLines(file);
-        assertThat(lines).hasSize(10);
-        assertThat(lines).allSatisfy(l -> assertThat(JsonLines.parse(l).getHeldOut()).isTrue());
+        List<PromptTask> set = PromptTaskJson.read(file);
+        assertThat(set).hasSize(10).allSatisfy(task -> assertThat(task.getHeldOut()).isTrue());
     }
 
     @Test
@@ -83,7 +83,7 @@ class PromptsCommandTest {
         Result r = run("--count", "5", "--seeds", dir.toString(), "--replace-seeds");
         assertThat(r.exit()).isZero();
         assertThat(r.lines()).allSatisfy(l ->
-                assertThat(JsonLines.parse(l).getScenario().getDomain())
+                assertThat(PromptTaskJson.parse(l).getScenario().getDomain())
                         .isEqualTo("lighthouse keeping"));
     }
 
@@ -131,7 +131,7 @@ class PromptsCommandTest {
 
             assertThat(exit).isZero();
             List<PromptTask> tasks = out.toString(StandardCharsets.UTF_8).lines()
-                    .map(JsonLines::parse).toList();
+                    .map(PromptTaskJson::parse).toList();
             assertThat(tasks).extracting(PromptTask::getTaskId).containsExactly("llm-5-0");
             assertThat(tasks.get(0).getScenario().getDomain()).isEqualTo("farming");
             assertThat(err.toString(StandardCharsets.UTF_8)).contains(
