@@ -47,6 +47,12 @@ class TopicsCommandTest {
         JsonNode checkpoints = topics.get(3);
         assertThat(checkpoints.get("cleanup_policy").asText()).isEqualTo("compact");
         assertThat(checkpoints.get("readers").get(0).get("group").isNull()).isTrue();
+        // The evaluation-service commits how far it has evaluated, in a group of its own.
+        assertThat(checkpoints.get("readers").get(1).toString()).isEqualTo(
+                "{\"client\":\"evaluation-service\",\"group\":\"evaluation-service\","
+                        + "\"transactional\":false}");
+        assertThat(topics.get(4).get("writers").toString())
+                .isEqualTo("[\"evaluation-service\",\"trainer-service\"]");
     }
 
     @Test

@@ -56,6 +56,7 @@ class DockerfileInvariantsTest {
     void everyServiceHasAJvmImageAndTheGpuServicesACudaOne() throws IOException {
         assertThat(serviceDockerfiles()).extracting(f -> ROOT.relativize(f).toString())
                 .containsExactly(
+                        "evaluation-service/src/main/docker/Dockerfile.jvm",
                         "prompt-generator/src/main/docker/Dockerfile.jvm",
                         "reward-service/src/main/docker/Dockerfile.jvm",
                         "rollout-service/src/main/docker/Dockerfile.cuda",

@@ -23,8 +23,8 @@ import picocli.CommandLine;
  */
 class ImagesCommandTest {
 
-    private static final List<String> SERVICES = List.of("prompt-generator", "reward-service",
-            "rollout-service", "trainer-service");
+    private static final List<String> SERVICES = List.of("evaluation-service",
+            "prompt-generator", "reward-service", "rollout-service", "trainer-service");
     private static final List<String> CUDA_SERVICES = List.of("rollout-service",
             "trainer-service");
 
@@ -77,7 +77,8 @@ class ImagesCommandTest {
         SERVICES.forEach(service -> expected.add(build(service, "Dockerfile.jvm", version)));
         expected.add(buildModels(version));
         assertThat(programs.calls()).containsExactlyElementsOf(expected);
-        assertThat(out()).isEqualTo("collective-agency/prompt-generator:" + version + "\n"
+        assertThat(out()).isEqualTo("collective-agency/evaluation-service:" + version + "\n"
+                + "collective-agency/prompt-generator:" + version + "\n"
                 + "collective-agency/reward-service:" + version + "\n"
                 + "collective-agency/rollout-service:" + version + "\n"
                 + "collective-agency/trainer-service:" + version + "\n"
@@ -117,8 +118,8 @@ class ImagesCommandTest {
 
         assertThat(exit).as(err()).isZero();
         List<String> calls = programs.calls();
-        for (String name : List.of("prompt-generator", "reward-service", "rollout-service",
-                "trainer-service", "models")) {
+        for (String name : List.of("evaluation-service", "prompt-generator", "reward-service",
+                "rollout-service", "trainer-service", "models")) {
             String image = "collective-agency/" + name + ":t1";
             String pushed = "registry.example:5000/team/" + image;
             assertThat(calls).containsSubsequence("docker tag " + image + " " + pushed,
@@ -147,7 +148,7 @@ class ImagesCommandTest {
         int exit = run(programs.environment(), "--no-package");
 
         assertThat(exit).isEqualTo(ImagesCommand.FAILED);
-        assertThat(err()).contains("error: building collective-agency/prompt-generator:"
+        assertThat(err()).contains("error: building collective-agency/evaluation-service:"
                 + parentPomVersion() + " failed: docker exited with 3");
         assertThat(programs.calls()).hasSize(2);
         assertThat(out()).isEmpty();

@@ -72,9 +72,9 @@ class ScaledObjectsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"local", "gpu", "production"})
-    void thePromptGeneratorAndTheTrainerDoNotAutoscale(String overlay) {
+    void thePromptGeneratorTheTrainerAndTheEvaluatorDoNotAutoscale(String overlay) {
         assertThat(Manifest.overlay(overlay).all(ScaledObject.class))
                 .extracting(so -> so.spec().scaleTargetRef().name())
-                .doesNotContain("prompt-generator", "trainer-service");
+                .doesNotContain("prompt-generator", "trainer-service", "evaluation-service");
     }
 }

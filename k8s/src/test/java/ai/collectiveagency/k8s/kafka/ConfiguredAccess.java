@@ -61,6 +61,13 @@ final class ConfiguredAccess {
                 access.write(service.setting("trainer.topics.metrics",
                         "${pipeline.topic-prefix}metrics"));
             }
+            case EVALUATION_SERVICE -> {
+                // Plain clients, not channels: a consumer of checkpoints in its group (it
+                // commits how far it has evaluated), a producer of its win rates.
+                access.read(service.setting("evaluation.checkpoints.topic"));
+                access.readGroup(service.setting("evaluation.checkpoints.consumer-group"));
+                access.write(service.setting("evaluation.metrics.topic"));
+            }
             default -> throw new IllegalArgumentException("not a service: " + client);
         }
         return access.permissions;

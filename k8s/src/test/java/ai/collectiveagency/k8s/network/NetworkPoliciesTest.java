@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,6 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * over every service's pods, and an allow to the Kafka cluster for each.
  */
 class NetworkPoliciesTest {
+
+    /** The services that ask an LLM judge where an overlay names one (production). */
+    private static final List<String> JUDGED = List.of("reward-service", "evaluation-service");
 
     @ParameterizedTest
     @ValueSource(strings = {"local", "gpu", "production"})
@@ -76,11 +80,36 @@ class NetworkPoliciesTest {
             if (service.equals("rollout-service")) {
                 assertThat(apiPorts).as(overlay + ": rollout may reach the API server (its pod"
                         + " annotations)").contains(443, 6443);
-            } else if (!(overlay.equals("production") && service.equals("reward-service"))) {
-                // production's reward-service calls its judge on 443 (allow-judge.yaml)
+            } else if (!(overlay.equals("production") && JUDGED.contains(service))) {
+                // production's reward-service and evaluation-service call their judge on 443
+                // (allow-judge.yaml)
                 assertThat(apiPorts).as(overlay + ": " + service + " egress on 443/6443")
                         .isEmpty();
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "gpu", "production"})
+    void onlyTheRolloutApiTakesTrafficBesidesTheManagementPort(String overlay) {
+        Manifest manifest = Manifest.overlay(overlay);
+        for (String service : Workload.SERVICES) {
+            Map<String, String> labels = podLabels(manifest, service);
+            List<String> ingressPorts = manifest.all(NetworkPolicy.class).stream()
+                    .filter(p -> selects(p.getSpec().getPodSelector(), labels))
+                    .flatMap(p -> Optional.ofNullable(p.getSpec().getIngress())
+                            .orElse(List.of()).stream())
+                    // A rule without ports, or a port without a number or name, opens them all.
+                    .flatMap(rule -> Optional.ofNullable(rule.getPorts()).filter(ports ->
+                            !ports.isEmpty()).map(ports -> ports.stream().map(port ->
+                                    port.getPort() == null ? "any"
+                                            : String.valueOf(port.getPort().getValue())))
+                            .orElseGet(() -> Stream.of("any")))
+                    .toList();
+            List<String> allowed = service.equals("rollout-service")
+                    ? List.of("management", "8081") : List.of("management");
+            assertThat(ingressPorts).as(overlay + ": ports open to " + service)
+                    .isNotEmpty().isSubsetOf(allowed);
         }
     }
 

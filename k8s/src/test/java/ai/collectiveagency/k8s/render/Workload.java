@@ -37,9 +37,9 @@ import java.util.regex.Pattern;
 public record Workload(String service, HasMetadata workload, PodSpec pod,
         Map<String, String> properties, Map<String, String> environment) {
 
-    /** The four services of the pipeline. */
+    /** The five services of the pipeline. */
     public static final List<String> SERVICES = List.of("prompt-generator", "rollout-service",
-            "reward-service", "trainer-service");
+            "reward-service", "trainer-service", "evaluation-service");
 
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^}:]+)(?::([^}]*))?}");
 

@@ -95,7 +95,8 @@ class RbacTest {
                 .containsEntry(ROLLOUT, true)
                 .containsEntry("prompt-generator", false)
                 .containsEntry("reward-service", false)
-                .containsEntry("trainer-service", false);
+                .containsEntry("trainer-service", false)
+                .containsEntry("evaluation-service", false);
     }
 
     /** Kubernetes's rule: the pod's setting, else its ServiceAccount's, else mounted. */

@@ -92,6 +92,14 @@ class TrainerAndStoreTest {
                 .as(overlay + ": the fleet reads checkpoints from the store")
                 .contains(Workload.of(manifest, "rollout-service")
                         .setting("rollout.checkpoints.store-root"));
+        Workload evaluation = Workload.of(manifest, "evaluation-service");
+        assertThat(evaluation.mainContainer().getVolumeMounts())
+                .as(overlay + ": the evaluator reads checkpoints from the store, read-only")
+                .anySatisfy(mount -> {
+                    assertThat(mount.getMountPath()).isEqualTo(
+                            evaluation.setting("evaluation.checkpoints.store-root"));
+                    assertThat(mount.getReadOnly()).isTrue();
+                });
     }
 
     @ParameterizedTest

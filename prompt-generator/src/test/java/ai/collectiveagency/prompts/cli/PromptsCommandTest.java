@@ -75,7 +75,7 @@ class PromptsCommandTest {
         Result r = run(args.toArray(String[]::new));
         assertThat(r.exit()).isZero();
         assertThat(r.lines()).hasSize(60)
-                .allSatisfy(l -> assertThat(JsonLines.parse(l).getMode()).isEqualTo(mode));
+                .allSatisfy(l -> assertThat(PromptTaskJson.parse(l).getMode()).isEqualTo(mode));
     }
 
     @Test

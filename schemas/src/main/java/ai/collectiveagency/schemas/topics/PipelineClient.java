@@ -1,7 +1,7 @@
 package ai.collectiveagency.schemas.topics;
 
 /**
- * Who connects to the pipeline's topics: the four services, a read-only observer and the
+ * Who connects to the pipeline's topics: the five services, a read-only observer and the
  * operator who lists and replays dead letters. On a
  * secured cluster each is one Kafka user, named {@link #user()}, whose ACLs the catalogue
  * derives from what it writes and reads ({@link TopicAccess}, {@link ClientPermissions}).
@@ -15,6 +15,11 @@ public enum PipelineClient {
     REWARD_SERVICE("reward-service"),
     /** Reads scored groups (assigned, offsets in its checkpoints); writes checkpoints, metrics. */
     TRAINER_SERVICE("trainer-service"),
+    /**
+     * Reads checkpoints in its consumer group (it evaluates them); writes its win rates
+     * ({@code EvalResult}) to metrics.
+     */
+    EVALUATION_SERVICE("evaluation-service"),
     /**
      * Writes nothing: reads what a dashboard shows (metrics, scored groups, checkpoints) and the
      * consumer groups' lag. The demo's dashboard and run report connect as this user.

@@ -31,10 +31,11 @@ import org.apache.kafka.common.config.TopicConfig;
  *       its lag: observer</td></tr>
  *   <tr><td>scored</td><td>reward-service</td><td>trainer-service, observer (assigned)</td></tr>
  *   <tr><td>checkpoints</td><td>trainer-service</td><td>rollout-service (every replica),
- *       observer (assigned)</td></tr>
+ *       evaluation-service (group evaluation-service), observer (assigned)</td></tr>
  *   <tr><td>fleet-control</td><td>operator</td><td>rollout-service (every replica),
  *       observer (assigned)</td></tr>
- *   <tr><td>metrics</td><td>trainer-service</td><td>observer (assigned)</td></tr>
+ *   <tr><td>metrics</td><td>trainer-service, evaluation-service</td><td>observer
+ *       (assigned)</td></tr>
  *   <tr><td>{@code <topic>.dlq}</td><td>the topic's consumers that dead-letter: prompts.dlq
  *       rollout-service and prompt-generator (audit), rollouts.dlq reward-service, scored.dlq
  *       trainer-service; checkpoints.dlq, metrics.dlq and fleet-control.dlq nobody</td><td>operator (assigned;
@@ -62,6 +63,11 @@ public final class TopicCatalogue {
     public static final String REWARD_GROUP = "reward-service";
     /** The prompt-generator's audit consumer's group on prompts. */
     public static final String AUDIT_GROUP = "prompts-audit";
+    /**
+     * The evaluation-service's consumer group on checkpoints: it commits how far it has
+     * evaluated, so that a restart goes on from there.
+     */
+    public static final String EVALUATION_GROUP = "evaluation-service";
     /**
      * {@code max.message.bytes} of rollouts and scored: a group is G trajectories of a whole
      * negotiation, each with its token ids, log-probs and text, so a large group of long
@@ -164,8 +170,11 @@ public final class TopicCatalogue {
                     TopicReader.assigned(PipelineClient.OBSERVER)), Set.of());
             case CHECKPOINTS -> new TopicAccess(Set.of(PipelineClient.TRAINER_SERVICE), List.of(
                     TopicReader.assigned(PipelineClient.ROLLOUT_SERVICE),
+                    TopicReader.inGroup(PipelineClient.EVALUATION_SERVICE, EVALUATION_GROUP),
                     TopicReader.assigned(PipelineClient.OBSERVER)), Set.of());
-            case METRICS -> new TopicAccess(Set.of(PipelineClient.TRAINER_SERVICE),
+            // The trainer's step and held-out records, the evaluation-service's win rates.
+            case METRICS -> new TopicAccess(Set.of(PipelineClient.TRAINER_SERVICE,
+                    PipelineClient.EVALUATION_SERVICE),
                     List.of(TopicReader.assigned(PipelineClient.OBSERVER)), Set.of());
             // A pin is an operator's act; every rollout replica follows it like checkpoints.
             case CONTROL -> new TopicAccess(Set.of(PipelineClient.OPERATOR), List.of(

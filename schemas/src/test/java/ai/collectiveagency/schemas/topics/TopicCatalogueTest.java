@@ -120,6 +120,14 @@ class TopicCatalogueTest {
     }
 
     @Test
+    void theTrainerAndTheEvaluationServiceWriteMetrics() {
+        assertThat(ClientPermissions.of(catalogue)).filteredOn(p -> p.operation()
+                == AclOperation.WRITE && p.resource().equals("alignment.metrics"))
+                .extracting(Permission::client).containsExactly(
+                        PipelineClient.TRAINER_SERVICE, PipelineClient.EVALUATION_SERVICE);
+    }
+
+    @Test
     void onlyTheOperatorMayWriteTheFleetControl() {
         assertThat(ClientPermissions.of(catalogue)).filteredOn(p -> p.operation()
                 == AclOperation.WRITE && p.resource().equals("alignment.fleet-control"))
@@ -154,6 +162,9 @@ class TopicCatalogueTest {
                 Arguments.of(PipelineClient.TRAINER_SERVICE, List.of(
                         "READ TOPIC alignment.scored", "WRITE TOPIC alignment.scored.dlq",
                         "WRITE TOPIC alignment.checkpoints", "WRITE TOPIC alignment.metrics")),
+                Arguments.of(PipelineClient.EVALUATION_SERVICE, List.of(
+                        "READ TOPIC alignment.checkpoints", "READ GROUP evaluation-service",
+                        "WRITE TOPIC alignment.metrics")),
                 Arguments.of(PipelineClient.OBSERVER, List.of(
                         "DESCRIBE TOPIC alignment.prompts", "DESCRIBE GROUP rollout-service",
                         "DESCRIBE GROUP prompts-audit", "DESCRIBE TOPIC alignment.rollouts",
@@ -176,5 +187,7 @@ class TopicCatalogueTest {
         assertThat(catalogue.spec(LogicalTopic.ROLLOUTS).access().groups())
                 .containsExactly("reward-service");
         assertThat(catalogue.spec(LogicalTopic.SCORED).access().groups()).isEmpty();
+        assertThat(catalogue.spec(LogicalTopic.CHECKPOINTS).access().groups())
+                .containsExactly("evaluation-service");
     }
 }
