@@ -15,6 +15,8 @@ public enum PipelineClient {
     REWARD_SERVICE("reward-service"),
     /** Reads scored groups (assigned, offsets in its checkpoints); writes checkpoints, metrics. */
     TRAINER_SERVICE("trainer-service"),
+    /** Reads every checkpoint in its consumer group; writes win-rate evaluations to metrics. */
+    EVALUATION_SERVICE("evaluation-service"),
     /**
      * Writes nothing: reads what a dashboard shows (metrics, scored groups, checkpoints) and the
      * consumer groups' lag. The demo's dashboard and run report connect as this user.
