@@ -8,16 +8,37 @@
 // (0 before any data). The containers exist as soon as makeCharts() ran, before any data.
 
 // The x column of each table: trainer steps, held-out evaluations (at the trainer step they
-// followed), progress windows and consumer-lag readings (seconds since the run started).
-const X = {steps: "step", heldout: "trainer_step", windows: "seconds", lag: "seconds",
-           replica_versions: "seconds", replica_groups: "seconds"};
+// followed), win-rate evaluations (at the checkpoint version they evaluated), progress windows
+// and consumer-lag readings (seconds since the run started).
+const X = {steps: "step", heldout: "trainer_step", winrate: "policy_version", windows: "seconds",
+           lag: "seconds", replica_versions: "seconds", replica_groups: "seconds"};
+// In a table of intervals, a column named "<series><LOW>" or "<series><HIGH>" is an interval's
+// end; the column named "<series>" is the value.
+const LOW = " ci_low", HIGH = " ci_high";
 
 // Each chart: its name (data-series), title, and lines as [table, column, label, colour].
-// A chart with `table` draws every column of that table but x (after its `lines`, if any).
+// A chart with `table` draws every column of that table but x (after its `lines`, if any);
+// with `bands` as well, each series of that table is a line with its interval shaded.
+// `range` fixes the y axis.
 const CHARTS = [
-  {id: "reward", title: "Reward: mean of the groups trained on, and held-out evaluations",
+  {id: "reward", title: "Reward: mean of the groups trained on, its group minimum, and "
+       + "held-out evaluations",
    lines: [["steps", "reward_mean", "trained groups", "#1b7837"],
+           ["steps", "reward_group_min", "group minimum", "#35978f"],
            ["heldout", "reward_mean", "held-out", "#e08214"]]},
+  {id: "win_rate",
+   title: "Win rate against the base model per checkpoint, with its 95% interval",
+   table: "winrate", bands: true, range: [0, 1],
+   note: "one line per evaluation set and decoding; judged in both orders, a win only when "
+       + "both prefer the checkpoint; 0.5 is as good as the base model"},
+  {id: "zero_advantage",
+   title: "Per step: groups with zero advantage (all rewards equal, no gradient) and "
+       + "negotiations without agreement",
+   lines: [["steps", "zero_advantage_share", "zero-advantage share", "#542788"],
+           ["steps", "no_agreement_rate", "no-agreement rate", "#b2182b"]],
+   range: [0, 1]},
+  {id: "rounds", title: "Rounds per negotiation (mean per step)",
+   lines: [["steps", "rounds_mean", "rounds", "#01665e"]]},
   {id: "kl", title: "KL to the reference", lines: [["steps", "kl", "kl", "#762a83"]],
    note: "empty when the KL coefficient trainer.beta is 0: the trainer then scores no "
        + "reference model and reports no KL"},
@@ -66,14 +87,44 @@ function makeCharts(root) {
   }
 }
 
+// A line's look beyond its colour: the value's lines, and an interval's thin dashed ends.
+const VALUE = {width: 2, points: {show: true, size: 4}};
+const INTERVAL_END = {width: 1, dash: [4, 4], points: {show: false}};
+
 function linesOf(chart, data) {
   const fixed = chart.lines || [];
   if (!chart.table) {
     return fixed;
   }
   const table = data[chart.table] || {};
-  return fixed.concat(Object.keys(table).filter(c => c !== X[chart.table]).sort()
-      .map((c, i) => [chart.table, c, c, PALETTE[(i + fixed.length) % PALETTE.length]]));
+  const columns = Object.keys(table).filter(c => c !== X[chart.table]).sort();
+  if (!chart.bands) {
+    return fixed.concat(columns.map((c, i) =>
+        [chart.table, c, c, PALETTE[(i + fixed.length) % PALETTE.length]]));
+  }
+  return fixed.concat(columns.filter(c => !c.endsWith(LOW) && !c.endsWith(HIGH))
+      .flatMap((c, i) => {
+        const colour = PALETTE[(i + fixed.length) % PALETTE.length];
+        return [[chart.table, c, c, colour],
+                [chart.table, c + LOW, c + " 95% low", colour, INTERVAL_END],
+                [chart.table, c + HIGH, c + " 95% high", colour, INTERVAL_END]];
+      }));
+}
+
+// uPlot's bands (series indexes count x as 0): each interval's high end down to its low end,
+// filled with its line's colour, faint.
+function bandsOf(lines) {
+  const bands = [];
+  lines.forEach((l, i) => {
+    if (l[1].endsWith(HIGH)) {
+      const low = lines.findIndex(m => m[0] === l[0] && m[1] === l[1].slice(0, -HIGH.length)
+          + LOW);
+      if (low >= 0) {
+        bands.push({series: [i + 1, low + 1], fill: l[3] + "22"});
+      }
+    }
+  });
+  return bands;
 }
 
 // uPlot wants one shared x column: the union of the lines' x values, each line null where it
@@ -104,10 +155,12 @@ function drawChart(chart, data) {
   }
   if (!plots[chart.id]) {
     const plot = new uPlot({
-      width: 460, height: 220, scales: {x: {time: false}},
+      width: 460, height: 220,
+      scales: {x: {time: false}, y: chart.range ? {auto: false, range: chart.range} : {}},
       series: [{label: X[lines.length ? lines[0][0] : "steps"]},
-               ...lines.map(l => ({label: l[2], stroke: l[3], width: 2, spanGaps: true,
-                                   points: {show: true, size: 4}}))],
+               ...lines.map(l => Object.assign({label: l[2], stroke: l[3], spanGaps: true},
+                                               l[4] || VALUE))],
+      bands: chart.bands ? bandsOf(lines) : [],
     }, columns, box);
     plots[chart.id] = {plot, shape};
   } else {

@@ -1,6 +1,7 @@
 package ai.collectiveagency.demo;
 
 import ai.collectiveagency.schemas.CheckpointFormat;
+import ai.collectiveagency.schemas.ComparedPair;
 import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.Persona;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
@@ -20,6 +21,7 @@ import ai.collectiveagency.schemas.topics.LogicalTopic;
 import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,9 +34,54 @@ public final class PipelineEvents {
     }
 
     public static TrainingMetrics step(long step, double reward) {
+        return step(step, Map.of("reward_mean", reward, "kl", 0.01 * step, "loss", -0.1 * step,
+                "clip_fraction", 0.0, "staleness_mean", 1.0));
+    }
+
+    private static TrainingMetrics step(long step, Map<String, Double> metrics) {
         return TrainingMetrics.newBuilder().setStep(step).setPolicyVersion(step / 2)
-                .setRecordedAt(AT).setMetrics(Map.of("reward_mean", reward, "kl", 0.01 * step,
-                        "loss", -0.1 * step, "clip_fraction", 0.0, "staleness_mean", 1.0))
+                .setRecordedAt(AT).setMetrics(metrics).build();
+    }
+
+    /**
+     * A trainer step as {@link #step(long, double)}, with the papers' figures besides: the
+     * share of groups with zero advantage, of negotiations without agreement, the mean rounds
+     * and the group minimum.
+     */
+    public static TrainingMetrics step(long step, double reward, double zeroAdvantageShare,
+            double noAgreementRate, double roundsMean, double rewardGroupMin) {
+        Map<String, Double> metrics = new HashMap<>(step(step, reward).getMetrics());
+        metrics.putAll(Map.of("zero_advantage_share", zeroAdvantageShare,
+                "no_agreement_rate", noAgreementRate, "rounds_mean", roundsMean,
+                "reward_group_min", rewardGroupMin));
+        return step(step, metrics);
+    }
+
+    /**
+     * A win-rate evaluation as the evaluation-service reports it: {@code version} against
+     * {@code against} on {@code set} in {@code decoding}, with the counts given, the win rate
+     * {@code (wins + ties / 2) / n}, a made-up interval of +-0.1 around it, and {@code pairs}.
+     */
+    public static EvalResult winRate(long version, String set, String decoding, String against,
+            int wins, int ties, int losses, ComparedPair... pairs) {
+        int n = wins + ties + losses;
+        double rate = (wins + ties / 2.0) / n;
+        return EvalResult.newBuilder().setEvaluation("win-rate").setPolicyVersion(version)
+                .setRecordedAt(AT).setSampleCount(n).setAgainst(against).setEvalSet(set)
+                .setDecoding(decoding)
+                .setMetrics(Map.of("win_rate", rate, "ci_low", Math.max(0, rate - 0.1),
+                        "ci_high", Math.min(1, rate + 0.1), "wins", (double) wins,
+                        "ties", (double) ties, "losses", (double) losses, "n", (double) n,
+                        "failed", 0.0, "policy_ca_mean", 0.4, "against_ca_mean", 0.3))
+                .setPairs(List.of(pairs)).build();
+    }
+
+    /** A judged pair of task {@code taskId}: the policy's and the opponent's text, verdicts. */
+    public static ComparedPair pair(String taskId, String policyText, String againstText,
+            String policyFirst, String againstFirst, String outcome) {
+        return ComparedPair.newBuilder().setTaskId(taskId).setTitle("The orchard " + taskId)
+                .setPolicyText(policyText).setAgainstText(againstText)
+                .setPolicyFirst(policyFirst).setAgainstFirst(againstFirst).setOutcome(outcome)
                 .build();
     }
 

@@ -40,8 +40,9 @@ import picocli.CommandLine.Option;
  * {@code demo [--mode negotiation|single-agent] [--minutes M] [--model DIR] [--judge-url URL
  * --judge-model NAME] [--run NAME] [--runs-dir DIR] [--secure] [--replicas SERVICE=N,...]}: the
  * whole loop on this machine. Starts
- * the local Kafka broker (data in {@code runs/<name>/kafka}, so a second run continues) and the
- * four services as separate processes on loopback, prints a progress line, serves a live dashboard
+ * the local Kafka broker (data in {@code runs/<name>/kafka}, so a second run continues), the
+ * four services and the evaluation-service (win rates of the run's checkpoints against the base
+ * model) as separate processes on loopback, prints a progress line, serves a live dashboard
  * (uPlot charts at {@code http://127.0.0.1:8090/}), and stops everything cleanly after the time
  * limit or on Ctrl-C, leaving the run's {@code report.html} and {@code metrics.jsonl} in its
  * folder. The reward is the offline embedding scorer unless a judge is named. The run's
@@ -64,7 +65,8 @@ import picocli.CommandLine.Option;
  * the ACLs the topic catalogue gives it, and the dashboard and readers as the read-only observer.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Runs the whole loop on this machine: Kafka and the four services.")
+        description = "Runs the whole loop on this machine: Kafka, the four services and "
+                + "the evaluation-service.")
 public final class DemoCommand implements Callable<Integer> {
 
     /** The judge's API key, read from the demo's environment and given to reward-service. */
@@ -184,7 +186,7 @@ public final class DemoCommand implements Callable<Integer> {
             try {
                 LoopServices services = LoopServices.of(root, fleet.kafka(), modelFolder,
                         runFolder, seed, judge(), mode);
-                if (startServices(fleet, services.inStartOrder(counts), stop)) {
+                if (startServices(fleet, services.demoInStartOrder(counts), stop)) {
                     watch(fleet, new ReplicaScaler(fleet, services, topics, SERVICE_START, out),
                             topics, readers, record, runFolder, limit, stop);
                 }

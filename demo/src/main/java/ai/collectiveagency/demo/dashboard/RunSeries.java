@@ -13,18 +13,24 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * What the charts plot, collected as the run goes: one point per trainer step (reward, KL, loss,
- * clip fraction, staleness, step time), one per trainer step that held-out evaluations followed
- * (pooled), and one per progress window (throughput per stage, policy versions, consumer lag).
- * Thread-safe: the progress line writes, the HTTP server and the report read.
+ * clip fraction, staleness, step time, and the paper's figures: zero-advantage share,
+ * no-agreement rate, rounds, group-minimum reward), one per trainer step that held-out
+ * evaluations followed (pooled), one per checkpoint the evaluation-service compared with the base
+ * model (win rate and interval per set and decoding), and one per progress window (throughput
+ * per stage, policy versions, consumer lag). Thread-safe: the progress line writes, the HTTP
+ * server and the report read.
  */
 public final class RunSeries {
 
     /** The step metrics kept, as the trainer names them. */
     public static final List<String> STEP_METRICS = List.of("reward_mean", "kl", "loss",
-            "clip_fraction", "staleness_mean", "step_seconds");
+            "clip_fraction", "staleness_mean", "step_seconds", "zero_advantage_share",
+            "no_agreement_rate", "rounds_mean", "reward_group_min");
 
     private final List<double[]> steps = new ArrayList<>();
     private final TreeMap<Long, HeldOutPoint> heldOut = new TreeMap<>();
+    /** Win rates against the base model by version, then by series (set and decoding). */
+    private final TreeMap<Long, Map<String, WinRatePoint>> winRates = new TreeMap<>();
     private final List<ProgressWindow> windows = new ArrayList<>();
 
     /** A trainer step's metrics. */
@@ -41,6 +47,17 @@ public final class RunSeries {
     /** A held-out evaluation, pooled with the others of its trainer step. */
     public synchronized void heldOut(HeldOutPoint point) {
         heldOut.merge(point.trainerStep(), point, HeldOutPoint::pool);
+    }
+
+    /**
+     * A win rate; the chart shows those against the base model, others are left out. A second
+     * evaluation of the same version, set and decoding replaces the first.
+     */
+    public synchronized void winRate(WinRatePoint point) {
+        if (point.againstBase()) {
+            winRates.computeIfAbsent(point.policyVersion(), v -> new TreeMap<>())
+                    .put(point.series(), point);
+        }
     }
 
     /** A progress window's throughput, versions and lag. */
@@ -64,10 +81,12 @@ public final class RunSeries {
 
     /**
      * Everything as JSON columns, the shape uPlot takes: tables {@code steps} (x: step),
-     * {@code heldout} (x: trainer_step), {@code windows}, {@code lag} (x: seconds; lag has
-     * one column per consumer group), {@code replica_versions} and {@code replica_groups}
-     * (x: seconds; one column per replica: the version it serves, its groups per second).
-     * Unknown values are null.
+     * {@code heldout} (x: trainer_step), {@code winrate} (x: policy_version; per series, e.g.
+     * {@code negotiation-v1 greedy}, three columns: the series' name for the win rate against
+     * the base model, and {@code <series> ci_low}, {@code <series> ci_high} for its interval),
+     * {@code windows}, {@code lag} (x: seconds; lag has one column per consumer group), {@code
+     * replica_versions} and {@code replica_groups} (x: seconds; one column per replica: the
+     * version it serves, its groups per second). Unknown values are null.
      */
     public synchronized String json() {
         ObjectNode root = new ObjectMapper().createObjectNode();
@@ -85,6 +104,7 @@ public final class RunSeries {
         column(held, "reward_mean", points, HeldOutPoint::rewardMean);
         column(held, "reward_std", points, HeldOutPoint::rewardStd);
         column(held, "agreement_rate", points, HeldOutPoint::agreementRate);
+        winRateTable(root.putObject("winrate"));
         ObjectNode windowColumns = root.putObject("windows");
         column(windowColumns, "seconds", windows, ProgressWindow::seconds);
         for (String stage : ProgressWindow.STAGES) {
@@ -106,6 +126,28 @@ public final class RunSeries {
         replicaTable(root.putObject("replica_versions"), ReplicaPoint::policyVersion);
         replicaTable(root.putObject("replica_groups"), ReplicaPoint::groupsPerSecond);
         return root.toString();
+    }
+
+    /**
+     * The win rates against the base model by checkpoint version: per series its rate and its
+     * interval's ends, null where the version has no evaluation of that series.
+     */
+    private void winRateTable(ObjectNode table) {
+        List<Long> versions = List.copyOf(winRates.keySet());
+        column(table, "policy_version", versions, Long::doubleValue);
+        TreeSet<String> names = new TreeSet<>();
+        winRates.values().forEach(points -> names.addAll(points.keySet()));
+        for (String name : names) {
+            column(table, name, versions, v -> fact(v, name, WinRatePoint::winRate));
+            column(table, name + " ci_low", versions, v -> fact(v, name, WinRatePoint::ciLow));
+            column(table, name + " ci_high", versions, v -> fact(v, name,
+                    WinRatePoint::ciHigh));
+        }
+    }
+
+    private double fact(long version, String series, ToDoubleFunction<WinRatePoint> fact) {
+        WinRatePoint point = winRates.get(version).get(series);
+        return point == null ? Double.NaN : fact.applyAsDouble(point);
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.TreeMap;
  * The environment of a service process: the few variables of the demo's own environment that
  * any JVM needs ({@link #INHERITED}), plus the service's own ({@link ServiceSpec#environment()}:
  * its Kafka user's settings, a key only that service uses). Nothing else of the demo's
- * environment reaches a service: an API key meant for the judge stays out of the other three.
+ * environment reaches a service: an API key meant for the judge stays out of the others.
  */
 public final class ChildEnvironment {
 

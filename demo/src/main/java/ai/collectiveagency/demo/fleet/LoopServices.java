@@ -23,11 +23,21 @@ import java.util.Optional;
  * environment. A model whose context is small gets the demo's short prompts and seeds, written
  * into the run folder. In {@link RunMode#SINGLE_AGENT} every service starts with its
  * {@code single-agent} profile, whose keys take the place of the demo's own settings for them.
+ * The demo runs a fifth beside them, the evaluation-service: the run's checkpoints against the
+ * base model, read-only from the store ({@link #demoInStartOrder}).
  */
 public final class LoopServices {
 
     /** The trainer's checkpoint store inside a run folder. */
     public static final String STORE = "checkpoints";
+    /**
+     * At most one checkpoint evaluated per this interval: the trainer announces one every few
+     * seconds, far more often than both sets can be played in both decodings beside the
+     * training loop; so a 10-minute demo evaluates three or four checkpoints while it trains.
+     */
+    static final String EVALUATION_INTERVAL = "2m";
+    /** Tasks per evaluation set: each evaluation then has 16 comparisons. */
+    static final String EVALUATION_TASKS = "16";
 
     /**
      * An OpenAI-compatible judge for the reward-service.
@@ -115,6 +125,18 @@ public final class LoopServices {
         return List.copyOf(specs);
     }
 
+    /**
+     * The demo's five services in the order they start: the evaluation-service first (it reads
+     * every checkpoint the trainer announces), then the loop's four as {@link
+     * #inStartOrder(Map)} has them.
+     */
+    public List<ServiceSpec> demoInStartOrder(Map<ScaledStage, Integer> replicas) {
+        List<ServiceSpec> specs = new ArrayList<>();
+        specs.add(evaluation());
+        specs.addAll(inStartOrder(replicas));
+        return List.copyOf(specs);
+    }
+
     /** Replica {@code index} of {@code stage}, on ports of its own. */
     public ServiceSpec replica(ScaledStage stage, int index) {
         ServiceSpec service = switch (stage) {
@@ -151,6 +173,26 @@ public final class LoopServices {
                 "reward.judge.model", j.model()));
         return j.apiKey() == null ? reward
                 : reward.withEnvironment("REWARD_JUDGE_API_KEY", j.apiKey());
+    }
+
+    /**
+     * The evaluation-service: the run's checkpoints (signed by its trainer, in its store, read
+     * only) against the base model, at most one every {@link #EVALUATION_INTERVAL}; with a
+     * judge, the judge compares the pairs, its key in this service's environment alone.
+     */
+    ServiceSpec evaluation() {
+        Map<String, String> evaluation = new HashMap<>(Map.of(
+                "evaluation.model", modelFolder.toString(),
+                "evaluation.schedule.min-interval", EVALUATION_INTERVAL,
+                "evaluation.tasks-per-set", EVALUATION_TASKS));
+        evaluation.putAll(keys.evaluationSettings(store));
+        judge.ifPresent(j -> {
+            evaluation.put("evaluation.judge.url", j.url().toString());
+            evaluation.put("evaluation.judge.model", j.model());
+        });
+        ServiceSpec service = service(PipelineClient.EVALUATION_SERVICE, evaluation);
+        return judge.map(Judge::apiKey).map(key -> service.withEnvironment(
+                "EVALUATION_JUDGE_API_KEY", key)).orElse(service);
     }
 
     private ServiceSpec rollout() {

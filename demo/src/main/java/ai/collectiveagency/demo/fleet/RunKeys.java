@@ -12,7 +12,8 @@ import java.util.Map;
  * continued run (and what it already wrote on the topics) keeps its keys:
  * <ul>
  *   <li>{@code trainer.key.pem}, {@code .pub.pem}: the trainer signs its checkpoint
- *       announcements; the rollout-service trusts the public key and the run's store only;
+ *       announcements; the rollout-service and the evaluation-service trust the public key
+ *       and the run's store only;
  *   <li>{@code operator.key.pem}, {@code .pub.pem}: the operator signs pins of the policy
  *       version ({@code ./pipeline fleet pin vN --signing-key <run>/keys/operator.key.pem});
  *       the rollout-service trusts the public key for them.
@@ -44,14 +45,29 @@ public record RunKeys(KeyPairFiles trainer, KeyPairFiles operator) {
      * as the store root, and the operator's public key for pins.
      */
     public Map<String, String> rolloutSettings(Path store) {
+        createDirectories(store);
+        return Map.of("rollout.checkpoints.enabled", "true",
+                "rollout.checkpoints.public-keys", trainer.publicKey().toString(),
+                "rollout.checkpoints.store-root", store.toString(),
+                "rollout.control.public-keys", operator.publicKey().toString());
+    }
+
+    /**
+     * What the evaluation-service needs to load the checkpoints it evaluates, as the rollout
+     * fleet does: the trainer's public key and {@code store} (created when missing) as the
+     * store root, which it only reads.
+     */
+    public Map<String, String> evaluationSettings(Path store) {
+        createDirectories(store);
+        return Map.of("evaluation.checkpoints.public-keys", trainer.publicKey().toString(),
+                "evaluation.checkpoints.store-root", store.toString());
+    }
+
+    private static void createDirectories(Path store) {
         try {
             Files.createDirectories(store);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + store, e);
         }
-        return Map.of("rollout.checkpoints.enabled", "true",
-                "rollout.checkpoints.public-keys", trainer.publicKey().toString(),
-                "rollout.checkpoints.store-root", store.toString(),
-                "rollout.control.public-keys", operator.publicKey().toString());
     }
 }

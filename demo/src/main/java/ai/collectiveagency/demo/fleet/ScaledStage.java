@@ -10,8 +10,8 @@ import java.util.Optional;
  * The stages that run as several processes in one consumer group, sharing their input topic's
  * partitions: rollout-service and reward-service. Each replica is named
  * {@code <service>-<i>} from 0, given to the service as its replica id (it names the replica's
- * Kafka transactional id and checkpoint lease). The other two services run one process each,
- * and {@link #refusal} says why.
+ * Kafka transactional id and checkpoint lease). The other services run one process each, and
+ * {@link #refusal} says why.
  */
 public enum ScaledStage {
     /** Serves a policy version: its gauge {@code rollout.policy.version} (RolloutStage). */

@@ -16,7 +16,10 @@ public final class SingleReplica {
                     + "and two would both write the checkpoint store and announce versions",
             PipelineClient.PROMPT_GENERATOR.user(), PipelineClient.PROMPT_GENERATOR.user()
                     + " runs as one replica: it paces itself on the rollout fleet's lag, and a "
-                    + "second with the same seed would repeat its task ids");
+                    + "second with the same seed would repeat its task ids",
+            PipelineClient.EVALUATION_SERVICE.user(), PipelineClient.EVALUATION_SERVICE.user()
+                    + " runs as one replica: it reads the checkpoints topic, which has one "
+                    + "partition, in its consumer group, so a second would stand idle");
 
     private SingleReplica() {
     }

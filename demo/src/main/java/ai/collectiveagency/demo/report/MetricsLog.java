@@ -2,6 +2,8 @@ package ai.collectiveagency.demo.report;
 
 import ai.collectiveagency.demo.dashboard.ProgressWindow;
 import ai.collectiveagency.demo.dashboard.ReplicaPoint;
+import ai.collectiveagency.demo.dashboard.WinRatePoint;
+import ai.collectiveagency.schemas.ComparedPair;
 import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.TrainingMetrics;
@@ -22,6 +24,12 @@ import java.util.Map;
  * "window"}, with every replica of the scaled stages) and checkpoint adoption by every rollout
  * replica ({@code "adoption"}) of the run, written as they come and flushed line by line, so the
  * file is whole up to the last event even when the run is killed. Non-finite numbers are null.
+ *
+ * <p>A win-rate evaluation (the evaluation-service's) has its figures at the top level, as
+ * {@code {"type":"evaluation","evaluation":"win-rate","policy_version":N,"against":"base",
+ * "set":"negotiation-v1","decoding":"greedy","win_rate":x,"ci_low":x,"ci_high":x,"n":N,
+ * "wins":N,"ties":N,"losses":N,"recorded_at":"...","metrics":{...},"pairs":[...]}}; the
+ * trainer's held-out evaluations keep {@code sample_count} and their {@code metrics}.
  */
 public final class MetricsLog implements AutoCloseable {
 
@@ -55,12 +63,45 @@ public final class MetricsLog implements AutoCloseable {
     }
 
     public void evaluation(EvalResult e) {
+        if (RunRecord.WIN_RATE.equals(e.getEvaluation())) {
+            winRate(e);
+            return;
+        }
         ObjectNode line = line("evaluation");
         line.put("evaluation", e.getEvaluation());
         line.put("policy_version", e.getPolicyVersion());
         line.put("sample_count", e.getSampleCount());
         line.put("recorded_at", e.getRecordedAt().toString());
         numbers(line.putObject("metrics"), e.getMetrics());
+        write(line);
+    }
+
+    private void winRate(EvalResult e) {
+        WinRatePoint point = WinRates.point(e);
+        ObjectNode line = line("evaluation");
+        line.put("evaluation", e.getEvaluation());
+        line.put("policy_version", point.policyVersion());
+        line.put("against", e.getAgainst());
+        line.put("set", e.getEvalSet());
+        line.put("decoding", e.getDecoding());
+        number(line, "win_rate", point.winRate());
+        number(line, "ci_low", point.ciLow());
+        number(line, "ci_high", point.ciHigh());
+        line.put("n", point.n());
+        line.put("wins", point.wins());
+        line.put("ties", point.ties());
+        line.put("losses", point.losses());
+        line.put("recorded_at", e.getRecordedAt().toString());
+        numbers(line.putObject("metrics"), e.getMetrics());
+        ArrayNode pairs = line.putArray("pairs");
+        for (ComparedPair pair : e.getPairs()) {
+            pairs.addObject().put("task_id", pair.getTaskId()).put("title", pair.getTitle())
+                    .put("policy_text", pair.getPolicyText())
+                    .put("against_text", pair.getAgainstText())
+                    .put("policy_first", pair.getPolicyFirst())
+                    .put("against_first", pair.getAgainstFirst())
+                    .put("outcome", pair.getOutcome());
+        }
         write(line);
     }
 

@@ -20,12 +20,23 @@ import java.util.TreeSet;
 /**
  * What the run did, fed event by event from the topics: it hands each event to the charts'
  * {@link RunSeries}, the {@link SampleNegotiations} and the {@link MetricsLog}, and keeps the
- * counts and newest values the progress line and the report's summary need. Thread-safe.
+ * counts and newest values the progress line and the report's summary need, and the
+ * evaluation-service's win rates. Thread-safe.
  */
 public final class RunRecord implements AutoCloseable {
 
     /** The evaluation name of the trainer's held-out results. */
     public static final String HELD_OUT = "held-out";
+    /** The evaluation name of the evaluation-service's pairwise win rates. */
+    public static final String WIN_RATE = "win-rate";
+    /**
+     * The step metrics the papers track, besides the reward, that the summary shows at the
+     * start and at the end: the share of groups whose rewards are all equal (no gradient), the
+     * share of negotiations that ended without agreement, the rounds a negotiation took, and
+     * the lowest reward in a group.
+     */
+    public static final List<String> STEP_FIGURES = List.of("zero_advantage_share",
+            "no_agreement_rate", "rounds_mean", "reward_group_min");
     /** Steps averaged for the reward at the start and at the end of the run, at most. */
     static final int EDGE_STEPS = 5;
 
@@ -35,6 +46,7 @@ public final class RunRecord implements AutoCloseable {
     private final Instant started;
     private final TreeSet<Long> newCheckpoints = new TreeSet<>();
     private final Adoptions adoptions = new Adoptions();
+    private final WinRates winRates = new WinRates();
     private TrainingMetrics lastStep;
     private long steps;
     private long groups;
@@ -61,10 +73,14 @@ public final class RunRecord implements AutoCloseable {
 
     /**
      * An evaluation; held-out ones become points at the trainer step they report (or, when they
-     * do not, the newest step seen).
+     * do not, the newest step seen), win rates points at the checkpoint they evaluated.
      */
     public synchronized void evaluation(EvalResult result) {
         log.evaluation(result);
+        if (WIN_RATE.equals(result.getEvaluation())) {
+            series.winRate(winRates.add(result));
+            return;
+        }
         if (!HELD_OUT.equals(result.getEvaluation())) {
             return;
         }
@@ -169,18 +185,24 @@ public final class RunRecord implements AutoCloseable {
 
     /** The run in figures, as of {@code ended}. */
     public synchronized RunSummary summary(String run, Instant ended) {
-        List<Double> rewards = series.stepValues("reward_mean");
-        int edge = Math.max(1, Math.min(EDGE_STEPS, rewards.size() / 2));
         List<HeldOutPoint> heldOut = series.heldOut();
         // One held-out group is six samples of one task: pool a few at each end.
         int heldOutEdge = Math.max(1, Math.min(EDGE_STEPS, heldOut.size() / 2));
         return new RunSummary(run, started, Duration.between(started, ended), steps,
                 newCheckpoints.size(), checkpointVersion, groups, heldOutGroups,
-                mean(rewards.subList(0, Math.min(edge, rewards.size()))),
-                mean(rewards.subList(Math.max(0, rewards.size() - edge), rewards.size())),
-                edge, pooled(heldOut.subList(0, Math.min(heldOutEdge, heldOut.size()))),
+                figure("reward_mean"), STEP_FIGURES.stream().map(this::figure).toList(),
+                pooled(heldOut.subList(0, Math.min(heldOutEdge, heldOut.size()))),
                 pooled(heldOut.subList(Math.max(0, heldOut.size() - heldOutEdge),
-                        heldOut.size())));
+                        heldOut.size())), winRates.records(), winRates.checkpoints(),
+                winRates.last());
+    }
+
+    /** {@code metric} over the first and the last few steps that reported it. */
+    private StepFigure figure(String metric) {
+        List<Double> values = series.stepValues(metric);
+        int edge = Math.max(1, Math.min(EDGE_STEPS, values.size() / 2));
+        return new StepFigure(metric, mean(values.subList(0, Math.min(edge, values.size()))),
+                mean(values.subList(Math.max(0, values.size() - edge), values.size())), edge);
     }
 
     private static Optional<HeldOutPoint> pooled(List<HeldOutPoint> points) {

@@ -14,14 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code report.html}, the run at its end in one self-contained file: the summary table, the
- * dashboard's charts (uPlot's script and style and {@code charts.js} inlined, the series JSON
- * embedded) and sample negotiations of the first policy version beside the last.
+ * last evaluated checkpoint's win rates against the base model and a few judged pairs side by
+ * side, the dashboard's charts (uPlot's script and style and {@code charts.js} inlined, the
+ * series JSON embedded) and sample negotiations of the first policy version beside the last.
  *
  * <pre>{@code
  * Path report = RunReport.write(runFolder, record.summary("demo", Instant.now()),
@@ -35,6 +35,12 @@ public final class RunReport {
 
     private static final String TEMPLATE = "/report/report.html";
     private static final Pattern SLOT = Pattern.compile("<!--slot:([a-z-]+)-->");
+    /** How the summary names the step figures ({@link RunRecord#STEP_FIGURES}). */
+    private static final Map<String, String> FIGURE_NAMES = Map.of(
+            "zero_advantage_share", "Zero-advantage share (groups with no gradient)",
+            "no_agreement_rate", "No-agreement rate",
+            "rounds_mean", "Rounds per negotiation",
+            "reward_group_min", "Group-minimum reward");
 
     private RunReport() {
     }
@@ -65,6 +71,8 @@ public final class RunReport {
                 "uplot-js", Html.inline(ChartAssets.text(ChartAssets.UPLOT_JS), "script"),
                 "charts-js", Html.inline(ChartAssets.text(ChartAssets.CHARTS_JS), "script"),
                 "summary", table(summary),
+                "win-rates", WinRateSection.table(summary.lastEvaluation()),
+                "pairs", WinRateSection.pairs(summary.lastEvaluation()),
                 "samples", NegotiationCards.html(first, last),
                 "series", Html.json(seriesJson));
         // One pass over the template: text put into a slot is never read for slots itself.
@@ -90,22 +98,32 @@ public final class RunReport {
         rows.put("Trainer steps", String.valueOf(s.steps()));
         rows.put("Checkpoints", s.checkpoints() + " (newest v" + s.newestCheckpoint() + ")");
         rows.put("Groups scored", s.groupsScored() + " (" + s.heldOutGroups() + " held-out)");
-        rows.put("Reward at start → end", startEnd(s.rewardStart(), s.rewardEnd())
-                + " <span class=\"meta\">(mean of the first and last " + s.rewardSteps()
-                + " steps' mean reward)</span>");
+        rows.put("Reward at start → end", startEnd(s.reward(), "mean reward"));
+        for (StepFigure figure : s.stepFigures()) {
+            rows.put(FIGURE_NAMES.getOrDefault(figure.metric(), figure.metric())
+                    + " at start → end", startEnd(figure, Html.text(figure.metric())));
+        }
         rows.put("Held-out reward at start → end", heldOut(s.heldOutStart(), s.heldOutEnd()));
+        rows.put("Win-rate evaluations", s.winRateRecords() == 0
+                ? "– (none in this run)" : s.winRateRecords() + " over "
+                        + s.checkpointsEvaluated() + " checkpoints"
+                        + s.lastEvaluation().map(e -> " (the last evaluated: v"
+                                + e.policyVersion() + ")").orElse(""));
         StringBuilder out = new StringBuilder("<table class=\"summary\">\n");
         rows.forEach((name, value) -> out.append("<tr><th>").append(name).append("</th><td>")
                 .append(value).append("</td></tr>\n"));
         return out.append("</table>\n").toString();
     }
 
-    private static String startEnd(OptionalDouble start, OptionalDouble end) {
-        if (start.isEmpty()) {
-            return "– (no step with a reward)";
+    /** The figure at start and end, or a dash when no step reported it. */
+    private static String startEnd(StepFigure figure, String what) {
+        if (figure.start().isEmpty()) {
+            return "– (no step reported " + what + ")";
         }
-        return NegotiationCards.number(start.getAsDouble()) + " → "
-                + NegotiationCards.number(end.getAsDouble());
+        return NegotiationCards.number(figure.start().getAsDouble()) + " → "
+                + NegotiationCards.number(figure.end().getAsDouble())
+                + " <span class=\"meta\">(mean of the first and last " + figure.steps()
+                + " steps' " + what + ")</span>";
     }
 
     private static String heldOut(Optional<HeldOutPoint> start, Optional<HeldOutPoint> end) {

@@ -52,7 +52,7 @@ class DemoCommandIT {
     /** Kept after the build for a human to look at. */
     private static final Path SCREENSHOT = WORK.resolve("dashboard.png");
     private static final List<String> SERVICES = List.of("prompt-generator", "rollout-service",
-            "reward-service", "trainer-service");
+            "reward-service", "trainer-service", "evaluation-service");
     /** Hang guards, not timing assertions: the demo gives each service 3 minutes to start. */
     private static final Duration SERVICES_UP = Duration.ofMinutes(14);
     private static final Duration STOPPED = Duration.ofMinutes(6);

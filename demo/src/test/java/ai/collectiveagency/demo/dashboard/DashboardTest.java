@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,32 @@ class DashboardTest {
             assertThat(data.at("/windows/scored_per_second/0").asDouble()).isEqualTo(1.5);
             assertThat(data.at("/windows/checkpoint/0").asDouble()).isEqualTo(2.0);
             assertThat(get(dashboard.url() + "nothing").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void theWinRateChartHasEachSeriesWithTheEndsOfItsIntervalShadedAsABand() throws Exception {
+        RunSeries series = new RunSeries();
+        series.winRate(new WinRatePoint(2, "negotiation-v1", "greedy", "base", 0.5, 0.25, 0.75,
+                16, 4, 8, 4));
+        try (Dashboard dashboard = Dashboard.start(series, 0)) {
+            JsonNode data = new ObjectMapper().readTree(get(dashboard.url() + "api/series").body());
+            String charts = get(dashboard.url() + "charts.js").body();
+
+            assertThat(data.at("/winrate/policy_version/0").asDouble()).isEqualTo(2);
+            assertThat(data.at("/winrate/negotiation-v1 greedy/0").asDouble()).isEqualTo(0.5);
+            assertThat(data.at("/winrate/negotiation-v1 greedy ci_low/0").asDouble())
+                    .isEqualTo(0.25);
+            assertThat(data.at("/winrate/negotiation-v1 greedy ci_high/0").asDouble())
+                    .isEqualTo(0.75);
+            assertThat(charts).contains("id: \"win_rate\"").contains("table: \"winrate\"")
+                    .contains("const LOW = \" ci_low\", HIGH = \" ci_high\"")
+                    .contains("bands: chart.bands ? bandsOf(lines) : []");
+            for (String figure : List.of("zero_advantage_share", "no_agreement_rate",
+                    "rounds_mean", "reward_group_min")) {
+                assertThat(charts).contains("[\"steps\", \"" + figure + "\"");
+                assertThat(data.at("/steps/" + figure)).as(figure).isEmpty();
+            }
         }
     }
 

@@ -46,6 +46,58 @@ class RunSeriesTest {
     }
 
     @Test
+    void winRatesAgainstTheBaseAreColumnsPerSetAndDecodingWithTheirIntervalByVersion()
+            throws Exception {
+        RunSeries series = new RunSeries();
+        series.winRate(point(4, "negotiation-v1", "greedy", "base", 0.5));
+        series.winRate(point(4, "open-ended-v1", "greedy", "base", 0.75));
+        series.winRate(point(2, "negotiation-v1", "greedy", "base", 0.25));
+        series.winRate(point(4, "negotiation-v1", "greedy", "other/v3", 0.9));
+
+        JsonNode json = new ObjectMapper().readTree(series.json());
+        assertThat(json.at("/winrate/policy_version").toString()).isEqualTo("[2.0,4.0]");
+        assertThat(json.at("/winrate/negotiation-v1 greedy").toString())
+                .isEqualTo("[0.25,0.5]");
+        assertThat(json.at("/winrate/negotiation-v1 greedy ci_low").toString())
+                .isEqualTo("[0.125,0.375]");
+        assertThat(json.at("/winrate/negotiation-v1 greedy ci_high").toString())
+                .isEqualTo("[0.375,0.625]");
+        assertThat(json.at("/winrate/open-ended-v1 greedy").toString())
+                .isEqualTo("[null,0.75]");
+        assertThat(json.get("winrate").size()).as("x and three columns per series").isEqualTo(7);
+    }
+
+    @Test
+    void aSecondEvaluationOfAVersionSetAndDecodingReplacesTheFirst() throws Exception {
+        RunSeries series = new RunSeries();
+        series.winRate(point(4, "negotiation-v1", "sampled", "base", 0.5));
+        series.winRate(point(4, "negotiation-v1", "sampled", "base", 0.625));
+
+        JsonNode json = new ObjectMapper().readTree(series.json());
+        assertThat(json.at("/winrate/negotiation-v1 sampled").toString()).isEqualTo("[0.625]");
+    }
+
+    @Test
+    void thePapersStepFiguresAreColumnsOfTheSteps() throws Exception {
+        RunSeries series = new RunSeries();
+        series.step(1, Map.of("zero_advantage_share", 0.5, "no_agreement_rate", 0.25,
+                "rounds_mean", 3.5, "reward_group_min", -0.1));
+
+        JsonNode json = new ObjectMapper().readTree(series.json());
+        assertThat(json.at("/steps/zero_advantage_share/0").asDouble()).isEqualTo(0.5);
+        assertThat(json.at("/steps/no_agreement_rate/0").asDouble()).isEqualTo(0.25);
+        assertThat(json.at("/steps/rounds_mean/0").asDouble()).isEqualTo(3.5);
+        assertThat(json.at("/steps/reward_group_min/0").asDouble()).isEqualTo(-0.1);
+        assertThat(series.stepValues("rounds_mean")).containsExactly(3.5);
+    }
+
+    private static WinRatePoint point(long version, String set, String decoding, String against,
+            double rate) {
+        return new WinRatePoint(version, set, decoding, against, rate, rate - 0.125,
+                rate + 0.125, 16, 6, 4, 6);
+    }
+
+    @Test
     void stepValuesSkipStepsWithoutTheMetric() {
         RunSeries series = new RunSeries();
         series.step(1, Map.of("reward_mean", 0.1));

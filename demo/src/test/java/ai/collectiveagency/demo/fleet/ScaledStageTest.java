@@ -20,6 +20,7 @@ class ScaledStageTest {
     @CsvSource(delimiter = '|', value = {
             "trainer-service|2|only writer of checkpoints",
             "prompt-generator|2|paces itself",
+            "evaluation-service|2|a second would stand idle",
             "rollout-service|0|takes 1 to 3 replicas, not 0",
             "reward-service|4|takes 1 to 3 replicas, not 4: each replica reads at least one "
                     + "of the 3 partitions of alignment.rollouts",

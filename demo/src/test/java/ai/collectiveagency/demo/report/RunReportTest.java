@@ -4,7 +4,9 @@ import static ai.collectiveagency.demo.PipelineEvents.checkpoint;
 import static ai.collectiveagency.demo.PipelineEvents.evaluation;
 import static ai.collectiveagency.demo.PipelineEvents.heldOut;
 import static ai.collectiveagency.demo.PipelineEvents.negotiation;
+import static ai.collectiveagency.demo.PipelineEvents.pair;
 import static ai.collectiveagency.demo.PipelineEvents.step;
+import static ai.collectiveagency.demo.PipelineEvents.winRate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.demo.dashboard.ProgressWindow;
@@ -22,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The report and metrics.jsonl of a run fed with step metrics, held-out evaluations, scored
- * groups of a first and a last policy version, a checkpoint and progress windows.
+ * The report and metrics.jsonl of a run fed with step metrics (the papers' figures among them),
+ * held-out evaluations, win-rate evaluations of two checkpoints, scored groups of a first and a
+ * last policy version, a checkpoint and progress windows.
  */
 class RunReportTest {
 
@@ -41,11 +44,22 @@ class RunReportTest {
                 MetricsLog.create(folder.resolve(MetricsLog.FILE)), START)) {
             double[] rewards = {0.1, 0.2, 0.3, 0.5, 0.6, 0.7};
             for (int i = 0; i < rewards.length; i++) {
-                record.step(step(i + 1, rewards[i]));
+                record.step(step(i + 1, rewards[i], 0.5 - 0.0625 * i, 0.25, 4 - 0.5 * i,
+                        -0.25 + 0.0625 * i));
             }
             record.evaluation(heldOut(2, 1, 8, 0.3));
             record.evaluation(heldOut(6, 3, 8, 0.6));
             record.evaluation(evaluation("judge-agreement", 6, 3, 4, 0.9));
+            record.evaluation(winRate(1, "negotiation-v1", "greedy", "base", 4, 4, 8));
+            record.evaluation(winRate(3, "negotiation-v1", "greedy", "base", 8, 4, 4,
+                    pair("t-1", "Share the water " + HOSTILE, "Ana keeps it all", "policy",
+                            "policy", "win"),
+                    pair("t-2", "Split the orchard", "Sell the orchard", "policy", "tie",
+                            "tie")));
+            record.evaluation(winRate(3, "negotiation-v1", "sampled", "base", 6, 4, 6));
+            record.evaluation(winRate(3, "open-ended-v1", "greedy", "base", 10, 2, 4,
+                    pair("t-9", "Ask both families", "Decide alone", "against", "against",
+                            "loss")));
             for (int i = 0; i < 4; i++) {
                 record.scored(negotiation("first-" + i, 0, i == 0 ? HOSTILE : "plain", 0.1, 0.2));
             }
@@ -81,6 +95,59 @@ class RunReportTest {
         assertThat(series.at("/windows/fleet_version/1").asDouble()).isEqualTo(3);
         assertThat(series.at("/lag/trainer-service").toString()).isEqualTo("[null,4.0]");
         assertThat(series.at("/lag/rollout-service").toString()).isEqualTo("[3.0,1.0]");
+        assertThat(series.at("/winrate/policy_version").toString()).isEqualTo("[1.0,3.0]");
+        assertThat(series.at("/winrate/negotiation-v1 greedy").toString())
+                .isEqualTo("[0.375,0.625]");
+        assertThat(series.at("/steps/rounds_mean/5").asDouble()).isEqualTo(1.5);
+    }
+
+    @Test
+    void theSummaryHasThePapersStepFiguresAtStartAndEnd() {
+        // Six steps: the first three and the last three averaged.
+        assertThat(html).contains("<tr><th>Zero-advantage share (groups with no gradient) at "
+                        + "start → end</th><td>0.4375 → 0.2500")
+                .contains("<tr><th>No-agreement rate at start → end</th><td>0.2500 → 0.2500")
+                .contains("<tr><th>Rounds per negotiation at start → end</th><td>3.5000 → "
+                        + "2.0000")
+                .contains("<tr><th>Group-minimum reward at start → end</th><td>-0.1875 → "
+                        + "0.0000")
+                .contains("<tr><th>Win-rate evaluations</th><td>4 over 2 checkpoints (the last "
+                        + "evaluated: v3)</td></tr>");
+    }
+
+    @Test
+    void theLastEvaluatedCheckpointsWinRatesAreATableRowPerSetDecodingAndOpponent() {
+        String table = html.substring(html.indexOf("<table class=\"win-rates\""),
+                html.indexOf("</table>", html.indexOf("<table class=\"win-rates\"")));
+
+        assertThat(html).contains("<p class=\"meta\">Checkpoint v3: a win counts only");
+        assertThat(table.split("<tr><td>")).hasSize(4);
+        assertThat(table).contains("<tr><td>negotiation-v1</td><td>greedy</td><td>base</td>"
+                        + "<td>0.6250</td><td>0.5250 – 0.7250</td><td>16</td><td>8 / 4 / 4</td>"
+                        + "</tr>")
+                .contains("<tr><td>negotiation-v1</td><td>sampled</td><td>base</td>"
+                        + "<td>0.5000</td>")
+                .contains("<tr><td>open-ended-v1</td><td>greedy</td><td>base</td><td>0.6875</td>")
+                .doesNotContain("0.3750"); // v1's
+    }
+
+    @Test
+    void threeJudgedPairsShowTheBaseBesideTheCheckpointWithBothVerdicts() {
+        String[] pairs = html.split("<article class=\"pair\">");
+
+        assertThat(pairs).hasSize(4);
+        assertThat(pairs[1]).contains("<h4>The orchard t-1</h4>")
+                .contains("task t-1 · negotiation-v1 · greedy · for v3: <b>win</b>")
+                .contains("<h5>Base model (v0)</h5>\n<p class=\"text\">Ana keeps it all</p>")
+                .contains("<h5>v3</h5>\n<p class=\"text\">Share the water &lt;/p&gt;")
+                .contains("v3's text shown first: <b>v3 preferred</b> · the base model's "
+                        + "shown first: <b>v3 preferred</b>");
+        // Taken in turn from each set: negotiation, open-ended, negotiation again.
+        assertThat(pairs[2]).contains("task t-9 · open-ended-v1")
+                .contains("shown first: <b>base model preferred</b> · the base model's shown "
+                        + "first: <b>base model preferred</b>");
+        assertThat(pairs[3]).contains("task t-2").contains("<b>v3 preferred</b> · the base "
+                + "model's shown first: <b>tie</b>");
     }
 
     @Test
@@ -131,11 +198,38 @@ class RunReportTest {
 
         assertThat(lines).extracting(l -> l.get("type").asText()).containsExactly(
                 "step", "step", "step", "step", "step", "step",
-                "evaluation", "evaluation", "evaluation", "checkpoint", "window", "window");
+                "evaluation", "evaluation", "evaluation", "evaluation", "evaluation",
+                "evaluation", "evaluation", "checkpoint", "window", "window");
+        assertThat(lines.get(0).at("/metrics/zero_advantage_share").asDouble()).isEqualTo(0.5);
         assertThat(lines.get(6).get("evaluation").asText()).isEqualTo("held-out");
         assertThat(lines.get(6).at("/metrics/trainer_step").asDouble()).isEqualTo(2);
-        assertThat(lines.get(11).at("/per_second/prompts").asDouble()).isEqualTo(1.5);
-        assertThat(lines.get(11).at("/lag/trainer-service").asLong()).isEqualTo(4);
+        assertThat(lines.get(6).get("sample_count").asInt()).isEqualTo(8);
+        assertThat(lines.get(15).at("/per_second/prompts").asDouble()).isEqualTo(1.5);
+        assertThat(lines.get(15).at("/lag/trainer-service").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void aWinRateLineHasItsFiguresAtTheTopLevelBesideItsMetricsAndPairs() throws Exception {
+        List<String> file = Files.readAllLines(folder.resolve(MetricsLog.FILE));
+        JsonNode line = new ObjectMapper().readTree(file.get(12));
+
+        assertThat(line.fieldNames()).toIterable().containsExactly("type", "evaluation",
+                "policy_version", "against", "set", "decoding", "win_rate", "ci_low", "ci_high",
+                "n", "wins", "ties", "losses", "recorded_at", "metrics", "pairs");
+        assertThat(file.get(12)).startsWith("{\"type\":\"evaluation\",\"evaluation\":\"win-rate\","
+                + "\"policy_version\":3,\"against\":\"base\",\"set\":\"open-ended-v1\","
+                + "\"decoding\":\"greedy\",\"win_rate\":0.6875,");
+        assertThat(line.get("n").isIntegralNumber()).isTrue();
+        assertThat(line.get("n").asInt()).isEqualTo(16);
+        assertThat(line.get("wins").asInt()).isEqualTo(10);
+        assertThat(line.get("ties").asInt()).isEqualTo(2);
+        assertThat(line.get("losses").asInt()).isEqualTo(4);
+        assertThat(line.get("ci_low").asDouble()).isLessThanOrEqualTo(0.6875);
+        assertThat(line.get("ci_high").asDouble()).isGreaterThanOrEqualTo(0.6875);
+        assertThat(line.at("/metrics/policy_ca_mean").asDouble()).isEqualTo(0.4);
+        assertThat(line.at("/pairs/0/task_id").asText()).isEqualTo("t-9");
+        assertThat(line.at("/pairs/0/against_first").asText()).isEqualTo("against");
+        assertThat(line.at("/pairs/0/outcome").asText()).isEqualTo("loss");
     }
 
     private String section(String id) {

@@ -1,0 +1,116 @@
+package ai.collectiveagency.demo.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.collectiveagency.kafka.LocalKafka;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The processes the demo and the chaos run start, as specs (nothing is started): which
+ * services, in which order, with which settings and environment, on a real local broker.
+ */
+class LoopServicesTest {
+
+    private static LocalKafka kafka;
+
+    @TempDir
+    Path checkout;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = LocalKafka.startTemporary();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    private Path model() throws Exception {
+        Path model = Files.createDirectories(checkout.resolve("models/tiny"));
+        Files.writeString(model.resolve("config.json"), "{\"max_position_embeddings\": 512}");
+        return model;
+    }
+
+    private LoopServices services(Optional<LoopServices.Judge> judge) throws Exception {
+        return LoopServices.of(checkout, kafka, model(), checkout.resolve("runs/demo"), 1,
+                judge);
+    }
+
+    @Test
+    void theDemoStartsTheEvaluationServiceFirstAndTheChaosRunOnlyTheLoop() throws Exception {
+        LoopServices services = services(Optional.empty());
+
+        assertThat(services.demoInStartOrder(Map.of(ScaledStage.ROLLOUT, 2)))
+                .extracting(ServiceSpec::replica).containsExactly("evaluation-service",
+                        "trainer-service", "reward-service-0", "rollout-service-0",
+                        "rollout-service-1", "prompt-generator");
+        assertThat(services.inStartOrder()).extracting(ServiceSpec::name)
+                .doesNotContain("evaluation-service").hasSize(4);
+    }
+
+    @Test
+    void theEvaluationServiceEvaluatesTheRunsSignedCheckpointsAgainstTheDemosModel()
+            throws Exception {
+        ServiceSpec evaluation = services(Optional.empty()).demoInStartOrder(Map.of()).get(0);
+        Path run = checkout.resolve("runs/demo");
+
+        assertThat(evaluation.app()).isEqualTo(
+                checkout.resolve("evaluation-service/target/quarkus-app/quarkus-run.jar"));
+        assertThat(evaluation.settings()).containsOnly(
+                Map.entry("evaluation.model", model().toString()),
+                Map.entry("evaluation.checkpoints.public-keys",
+                        run.resolve("keys/trainer.pub.pem").toString()),
+                Map.entry("evaluation.checkpoints.store-root",
+                        run.resolve(LoopServices.STORE).toString()),
+                Map.entry("evaluation.schedule.min-interval", "2m"),
+                Map.entry("evaluation.tasks-per-set", "16"));
+        assertThat(run.resolve("keys/trainer.pub.pem")).isRegularFile();
+        assertThat(run.resolve(LoopServices.STORE)).isDirectory();
+        assertThat(evaluation.environment()).containsEntry("KAFKA_BOOTSTRAP_SERVERS",
+                kafka.bootstrapServers()).doesNotContainKey("EVALUATION_JUDGE_API_KEY");
+    }
+
+    @Test
+    void withAJudgeTheEvaluationServiceJudgesWithItsKeyInItsEnvironmentOnly() throws Exception {
+        LoopServices services = services(Optional.of(new LoopServices.Judge(
+                URI.create("https://judge.example/v1"), "judge-model", "sk-judge")));
+        List<ServiceSpec> specs = services.demoInStartOrder(Map.of());
+        ServiceSpec evaluation = specs.get(0);
+
+        assertThat(evaluation.settings())
+                .containsEntry("evaluation.judge.url", "https://judge.example/v1")
+                .containsEntry("evaluation.judge.model", "judge-model")
+                .doesNotContainValue("sk-judge");
+        assertThat(evaluation.environment()).containsEntry("EVALUATION_JUDGE_API_KEY",
+                "sk-judge");
+        assertThat(specs.stream().filter(s -> !s.name().equals("evaluation-service")
+                && !s.name().equals("reward-service"))).allSatisfy(s -> assertThat(
+                        s.environment()).doesNotContainValue("sk-judge"));
+    }
+
+    @Test
+    void onASecuredBrokerTheEvaluationServiceConnectsAsItsOwnUser(@TempDir Path data)
+            throws Exception {
+        try (LocalKafka secured = LocalKafka.startSecure(data, LocalKafka.ANY_PORT,
+                kafka.catalogue())) {
+            ServiceSpec evaluation = LoopServices.of(checkout, secured, model(),
+                    checkout.resolve("runs/secure"), 1, Optional.empty())
+                    .demoInStartOrder(Map.of()).get(0);
+
+            assertThat(evaluation.environment()).containsEntry("KAFKA_SECURITY_PROTOCOL",
+                    "SASL_SSL");
+            assertThat(evaluation.environment().get("KAFKA_SASL_JAAS_CONFIG"))
+                    .contains("username=\"evaluation-service\"");
+        }
+    }
+}
