@@ -36,6 +36,10 @@ public final class LoopServices {
      * training loop; so a 10-minute demo evaluates three or four checkpoints while it trains.
      */
     static final String EVALUATION_INTERVAL = "2m";
+    /** T, the most persona turns of the demo's negotiations. */
+    private static final String MAX_TURNS = "4";
+    /** Every turn sampled at temperature 1 and top-p 1 (see {@link #rollout()}). */
+    private static final String TEMPERATURE = "1.0";
     /** Tasks per evaluation set: each evaluation then has 16 comparisons. */
     static final String EVALUATION_TASKS = "16";
 
@@ -185,9 +189,19 @@ public final class LoopServices {
                 "evaluation.model", modelFolder.toString(),
                 "evaluation.schedule.min-interval", EVALUATION_INTERVAL,
                 "evaluation.tasks-per-set", EVALUATION_TASKS));
+        // The protocol plays as the fleet samples (its turns, temperature and budgets), so the
+        // sampled decoding is the training one.
+        evaluation.put("evaluation.protocol.max-turns", MAX_TURNS);
+        evaluation.put("evaluation.protocol.temperature", TEMPERATURE);
+        evaluation.put("evaluation.protocol.resolution-temperature", TEMPERATURE);
+        evaluation.put("evaluation.protocol.top-p", TEMPERATURE);
+        evaluation.put("evaluation.protocol.turn-tokens", maxTokens(true));
+        evaluation.put("evaluation.protocol.resolution-tokens", maxTokens(false));
+        prompts.ifPresent(folder -> evaluation.put("evaluation.protocol.prompts",
+                folder.toString()));
         evaluation.putAll(keys.evaluationSettings(store));
         judge.ifPresent(j -> {
-            evaluation.put("evaluation.judge.url", j.url().toString());
+            evaluation.put("evaluation.judge.base-url", j.url().toString());
             evaluation.put("evaluation.judge.model", j.model());
         });
         ServiceSpec service = service(PipelineClient.EVALUATION_SERVICE, evaluation);
@@ -195,21 +209,24 @@ public final class LoopServices {
                 "EVALUATION_JUDGE_API_KEY", key)).orElse(service);
     }
 
+    /** Tokens of a persona turn, or of a resolution or answer: short for short prompts. */
+    private String maxTokens(boolean turn) {
+        return prompts.isPresent() ? (turn ? "24" : "40") : (turn ? "64" : "128");
+    }
+
     private ServiceSpec rollout() {
         Map<String, String> rollout = new HashMap<>(Map.of(
                 "rollout.model", modelFolder.toString(), "rollout.group-size", "6",
-                "rollout.max-turns", "4", "rollout.batch.max-tasks", "2"));
+                "rollout.max-turns", MAX_TURNS, "rollout.batch.max-tasks", "2"));
         // The fleet binds loopback only (ServiceProcess), so the demo's API takes no key.
         rollout.put("rollout.api.auth", "none");
         // Every part sampled at temperature 1 so that a group's trajectories differ where the
         // reward looks (the resolution) and GRPO's advantages carry signal. The short budgets
         // fit the short prompts of small models.
         for (String part : List.of("dialogue", "resolution", "answer")) {
-            boolean turn = part.equals("dialogue");
-            rollout.put("rollout." + part + ".temperature", "1.0");
-            rollout.put("rollout." + part + ".top-p", "1.0");
-            rollout.put("rollout." + part + ".max-tokens", prompts.isPresent()
-                    ? (turn ? "24" : "40") : (turn ? "64" : "128"));
+            rollout.put("rollout." + part + ".temperature", TEMPERATURE);
+            rollout.put("rollout." + part + ".top-p", TEMPERATURE);
+            rollout.put("rollout." + part + ".max-tokens", maxTokens(part.equals("dialogue")));
         }
         prompts.ifPresent(folder -> rollout.put("rollout.prompts", folder.toString()));
         rollout.putAll(keys.rolloutSettings(store)); // only the run's trainer, only its store

@@ -2,9 +2,8 @@ package ai.collectiveagency.demo.report;
 
 import ai.collectiveagency.demo.dashboard.ProgressWindow;
 import ai.collectiveagency.demo.dashboard.ReplicaPoint;
-import ai.collectiveagency.demo.dashboard.WinRatePoint;
-import ai.collectiveagency.schemas.ComparedPair;
 import ai.collectiveagency.schemas.EvalResult;
+import ai.collectiveagency.schemas.EvalResultJson;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.TrainingMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,47 +61,9 @@ public final class MetricsLog implements AutoCloseable {
         write(line);
     }
 
+    /** Win rates flat, as the readers expect them ({@link EvalResultJson}). */
     public void evaluation(EvalResult e) {
-        if (RunRecord.WIN_RATE.equals(e.getEvaluation())) {
-            winRate(e);
-            return;
-        }
-        ObjectNode line = line("evaluation");
-        line.put("evaluation", e.getEvaluation());
-        line.put("policy_version", e.getPolicyVersion());
-        line.put("sample_count", e.getSampleCount());
-        line.put("recorded_at", e.getRecordedAt().toString());
-        numbers(line.putObject("metrics"), e.getMetrics());
-        write(line);
-    }
-
-    private void winRate(EvalResult e) {
-        WinRatePoint point = WinRates.point(e);
-        ObjectNode line = line("evaluation");
-        line.put("evaluation", e.getEvaluation());
-        line.put("policy_version", point.policyVersion());
-        line.put("against", e.getAgainst());
-        line.put("set", e.getEvalSet());
-        line.put("decoding", e.getDecoding());
-        number(line, "win_rate", point.winRate());
-        number(line, "ci_low", point.ciLow());
-        number(line, "ci_high", point.ciHigh());
-        line.put("n", point.n());
-        line.put("wins", point.wins());
-        line.put("ties", point.ties());
-        line.put("losses", point.losses());
-        line.put("recorded_at", e.getRecordedAt().toString());
-        numbers(line.putObject("metrics"), e.getMetrics());
-        ArrayNode pairs = line.putArray("pairs");
-        for (ComparedPair pair : e.getPairs()) {
-            pairs.addObject().put("task_id", pair.getTaskId()).put("title", pair.getTitle())
-                    .put("policy_text", pair.getPolicyText())
-                    .put("against_text", pair.getAgainstText())
-                    .put("policy_first", pair.getPolicyFirst())
-                    .put("against_first", pair.getAgainstFirst())
-                    .put("outcome", pair.getOutcome());
-        }
-        write(line);
+        write(EvalResultJson.of(e));
     }
 
     public void checkpoint(PolicyCheckpoint c) {

@@ -5,6 +5,7 @@ import ai.collectiveagency.demo.dashboard.ProgressWindow;
 import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.demo.fleet.ReplicaReading;
 import ai.collectiveagency.schemas.EvalResult;
+import ai.collectiveagency.schemas.EvalResultJson;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.ScoredGroup;
 import ai.collectiveagency.schemas.TrainingMetrics;
@@ -28,7 +29,7 @@ public final class RunRecord implements AutoCloseable {
     /** The evaluation name of the trainer's held-out results. */
     public static final String HELD_OUT = "held-out";
     /** The evaluation name of the evaluation-service's pairwise win rates. */
-    public static final String WIN_RATE = "win-rate";
+    public static final String WIN_RATE = EvalResultJson.WIN_RATE;
     /**
      * The step metrics the papers track, besides the reward, that the summary shows at the
      * start and at the end: the share of groups whose rewards are all equal (no gradient), the

@@ -88,7 +88,7 @@ class LoopServicesTest {
         ServiceSpec evaluation = specs.get(0);
 
         assertThat(evaluation.settings())
-                .containsEntry("evaluation.judge.url", "https://judge.example/v1")
+                .containsEntry("evaluation.judge.base-url", "https://judge.example/v1")
                 .containsEntry("evaluation.judge.model", "judge-model")
                 .doesNotContainValue("sk-judge");
         assertThat(evaluation.environment()).containsEntry("EVALUATION_JUDGE_API_KEY",
