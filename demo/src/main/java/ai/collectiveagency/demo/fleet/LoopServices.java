@@ -197,8 +197,11 @@ public final class LoopServices {
         evaluation.put("evaluation.protocol.top-p", TEMPERATURE);
         evaluation.put("evaluation.protocol.turn-tokens", maxTokens(true));
         evaluation.put("evaluation.protocol.resolution-tokens", maxTokens(false));
-        prompts.ifPresent(folder -> evaluation.put("evaluation.protocol.prompts",
-                folder.toString()));
+        prompts.ifPresent(folder -> {
+            evaluation.put("evaluation.protocol.prompts", folder.toString());
+            // Held-out tasks of the short scenarios the small model plays (its prompt-generator's).
+            evaluation.put("evaluation.sets", "tiny-negotiation-v1,tiny-open-ended-v1");
+        });
         evaluation.putAll(keys.evaluationSettings(store));
         judge.ifPresent(j -> {
             evaluation.put("evaluation.judge.base-url", j.url().toString());

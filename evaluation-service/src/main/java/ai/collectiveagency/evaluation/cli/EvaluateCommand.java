@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Plays the evaluation sets with a checkpoint and with an opponent (the "
                 + "base model, or another checkpoint), judges every pair in both orders and "
-                + "prints win rates with 95% intervals: a win only when both orders prefer the "
+                + "prints win rates with 95%% intervals: a win only when both orders prefer the "
                 + "checkpoint; win_rate = (wins + ties/2) / n.",
                 "Without --judge-url the judge is the embedded scorer comparing scores."})
 public final class EvaluateCommand implements Callable<Integer> {
@@ -76,10 +76,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     private Path store;
 
     @Option(names = "--set", paramLabel = "NAME|FILE", split = ",",
-            description = "Evaluation sets: negotiation-v1, open-ended-v1 (the default: both) "
-                    + "or <name>-v<version>.jsonl files of PromptTasks (./pipeline prompts "
-                    + "writes them).")
-    private List<String> sets = EvaluationSet.SHIPPED;
+            description = "Evaluation sets: negotiation-v1 and open-ended-v1 (the default), "
+                    + "tiny-negotiation-v1 and tiny-open-ended-v1 (the default for models of "
+                    + "at most 512 positions: the demo's short scenarios), or "
+                    + "<name>-v<version>.jsonl files of PromptTasks (./pipeline prompts writes "
+                    + "them).")
+    private List<String> sets;
 
     @Option(names = "--tasks", defaultValue = "16", paramLabel = "N",
             description = "Tasks from the start of each set (default: ${DEFAULT-VALUE}).")
@@ -107,7 +109,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     private int resolutionTokens;
 
     @Option(names = "--prompts", paramLabel = "DIR", description = "Prompt templates "
-            + "(default: the model folder's prompts/ when it has one, else the shipped ones).")
+            + "(default: the prompts/ of the checkpoint's run folder, as the demo played them; "
+            + "else the shipped ones).")
     private Path prompts;
 
     @Option(names = "--judge-url", paramLabel = "URL",
@@ -125,6 +128,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per result on stdout "
             + "(as metrics.jsonl's win-rate records).")
     private boolean json;
+
+    /** Models with at most this many positions get the short sets by default (the demo's). */
+    private static final int SMALL_CONTEXT = 512;
 
     private final PrintStream stdout;
     private final PrintStream stderr;
@@ -159,10 +165,13 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EvaluationPlan plan = EvaluationPlan.of(sets, tasks, decodings);
         Function<TaskMode, PairJudge> judges;
         try (Policy base = Policy.load(model);
                 SentenceEncoder encoder = SentenceEncoder.bundled(256, 0)) {
+            EvaluationPlan plan = EvaluationPlan.of(sets != null ? sets
+                    : base.model().config().maxPositions() <= SMALL_CONTEXT
+                            ? EvaluationSet.SMALL_CONTEXT : EvaluationSet.STANDARD,
+                    tasks, decodings);
             AnchorScorer embedded = new AnchorScorer(encoder, null, 16);
             judges = judgeUrl == null ? Judges.offline(embedded, 0.001) : Judges.llm(endpoint(),
                     ChatGuard.defaults());
@@ -220,13 +229,24 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
+    /** --prompts, else the run's prompts/ ({@code runs/<run>/checkpoints/vN}), else shipped. */
     private PromptTemplates templates() {
         if (prompts != null) {
             return PromptTemplates.load(prompts);
         }
-        Path shipped = model.resolve("prompts");
-        return Files.isDirectory(shipped) ? PromptTemplates.load(shipped)
-                : PromptTemplates.defaults();
+        for (String named : List.of(checkpoint, against)) {
+            Path folder = Path.of(named).toAbsolutePath().normalize();
+            Path run = folder.getParent() == null ? null : folder.getParent().getParent();
+            if (Files.isDirectory(folder) && run != null
+                    && Files.isDirectory(run.resolve("prompts"))) {
+                return PromptTemplates.load(run.resolve("prompts"));
+            }
+        }
+        Path run = store().toAbsolutePath().normalize().getParent();
+        if (run != null && Files.isDirectory(run.resolve("prompts"))) {
+            return PromptTemplates.load(run.resolve("prompts"));
+        }
+        return PromptTemplates.defaults();
     }
 
     private void print(List<SetComparison> comparisons) {

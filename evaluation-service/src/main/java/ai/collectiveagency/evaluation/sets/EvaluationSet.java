@@ -24,16 +24,24 @@ import java.util.regex.Pattern;
  * {@code .jsonl}, {@code <name>-v<version>}: a changed set gets a new version, so results of two
  * versions are never compared as one series. Two ship with the service (see
  * {@code evaluation-sets/README.md}): {@code negotiation-v1} (negotiation tasks, judged for
- * conflict resolution) and {@code open-ended-v1} (single tasks, judged for Collective Agency);
- * any file of the same format replaces them.
+ * conflict resolution) and {@code open-ended-v1} (single tasks, judged for Collective Agency),
+ * and {@code tiny-negotiation-v1} / {@code tiny-open-ended-v1}, drawn from the short scenarios
+ * the demo's small models are trained on (a 512-position context); any file of the same format
+ * replaces them.
  *
  * @param id e.g. {@code negotiation-v1}
  * @param tasks in file order; all of one mode
  */
 public record EvaluationSet(String id, List<PromptTask> tasks) {
 
+    /** The sets for models of a usual context. */
+    public static final List<String> STANDARD = List.of("negotiation-v1", "open-ended-v1");
+    /** The sets for the demo's small models: its short scenarios, held out. */
+    public static final List<String> SMALL_CONTEXT = List.of("tiny-negotiation-v1",
+            "tiny-open-ended-v1");
     /** The sets shipped in this module's {@code evaluation-sets/} resources. */
-    public static final List<String> SHIPPED = List.of("negotiation-v1", "open-ended-v1");
+    public static final List<String> SHIPPED = List.of("negotiation-v1", "open-ended-v1",
+            "tiny-negotiation-v1", "tiny-open-ended-v1");
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]*-v\\d+");
     /** Far more than any set needs; a caller's file cannot make the service read without end. */

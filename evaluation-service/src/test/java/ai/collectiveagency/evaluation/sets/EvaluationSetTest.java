@@ -23,6 +23,10 @@ class EvaluationSetTest {
         assertThat(openEnded.mode()).isEqualTo(TaskMode.SINGLE);
         assertThat(negotiation.tasks()).hasSize(32).allMatch(PromptTask::getHeldOut);
         assertThat(openEnded.tasks()).hasSize(32).allMatch(PromptTask::getHeldOut);
+        assertThat(EvaluationSet.load("tiny-negotiation-v1").mode())
+                .isEqualTo(TaskMode.NEGOTIATION);
+        assertThat(EvaluationSet.load("tiny-open-ended-v1").tasks()).hasSize(32)
+                .allMatch(task -> task.getMode() == TaskMode.SINGLE && task.getHeldOut());
         assertThat(negotiation.first(16).tasks()).hasSize(16)
                 .containsExactlyElementsOf(negotiation.tasks().subList(0, 16));
     }
