@@ -257,17 +257,24 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             return;
         }
-        stdout.printf("%-16s %-8s %-10s %-28s %4s %5s %5s %6s%n", "set", "decoding", "against",
-                "win rate [95% interval]", "n", "wins", "ties", "losses");
-        for (SetComparison comparison : comparisons) {
-            EvalResult result = comparison.toResult(clock.instant());
+        List<EvalResult> results = comparisons.stream()
+                .map(c -> c.toResult(clock.instant())).toList();
+        int setWidth = Math.max(3, results.stream().mapToInt(r -> r.getEvalSet().length())
+                .max().orElse(0));
+        int againstWidth = Math.max(7, results.stream().mapToInt(r -> r.getAgainst().length())
+                .max().orElse(0));
+        String row = "%-" + setWidth + "s  %-8s  %-" + againstWidth + "s  %-24s  %3s  %4s  %4s"
+                + "  %6s%n";
+        stdout.printf(row, "set", "decoding", "against", "win rate [95% interval]", "n", "wins",
+                "ties", "losses");
+        for (EvalResult result : results) {
             Map<String, Double> m = result.getMetrics();
-            stdout.printf("%-16s %-8s %-10s %.3f [%.3f, %.3f]%9s %4d %5d %5d %6d%n",
-                    result.getEvalSet(), result.getDecoding(), result.getAgainst(),
-                    m.getOrDefault("win_rate", Double.NaN), m.getOrDefault("ci_low", Double.NaN),
-                    m.getOrDefault("ci_high", Double.NaN), "",
-                    result.getSampleCount(), m.get("wins").intValue(), m.get("ties").intValue(),
-                    m.get("losses").intValue());
+            stdout.printf(row, result.getEvalSet(), result.getDecoding(), result.getAgainst(),
+                    String.format("%.3f [%.3f, %.3f]", m.getOrDefault("win_rate", Double.NaN),
+                            m.getOrDefault("ci_low", Double.NaN),
+                            m.getOrDefault("ci_high", Double.NaN)),
+                    result.getSampleCount(), m.get("wins").intValue(),
+                    m.get("ties").intValue(), m.get("losses").intValue());
         }
     }
 
