@@ -2,7 +2,6 @@ package ai.collectiveagency.evaluation.service;
 
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
-import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
 import ai.collectiveagency.schemas.signing.CheckpointSigner;
 import ai.collectiveagency.schemas.signing.KeyPairFiles;
 import ai.collectiveagency.schemas.topics.LogicalTopic;
@@ -16,12 +15,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A real in-process broker on which the trainer has already announced versions 1 to 3 (signed
@@ -57,21 +51,9 @@ public class AnnouncingKafkaResource implements QuarkusTestResourceLifecycleMana
                 "evaluation.checkpoints.store-root", store.toString());
     }
 
-    /** Announces as the trainer does: keyed by base model, acknowledged. */
     private void publish(List<PolicyCheckpoint> checkpoints) {
-        try (KafkaProducer<String, PolicyCheckpoint> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(), new PolicyCheckpointSerializer())) {
-            for (PolicyCheckpoint checkpoint : checkpoints) {
-                producer.send(new ProducerRecord<>(CHECKPOINTS, checkpoint.getBaseModel(),
-                        checkpoint)).get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot publish checkpoints", e.getCause());
-        }
+        checkpoints.forEach(c -> TestCheckpoints.announce(kafka.bootstrapServers(), CHECKPOINTS,
+                c));
     }
 
     @Override

@@ -4,7 +4,6 @@ import ai.collectiveagency.selfplay.checkpoint.TestCheckpoints;
 
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
-import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
 import ai.collectiveagency.schemas.signing.CheckpointSigner;
 import ai.collectiveagency.schemas.signing.KeyPairFiles;
 import ai.collectiveagency.schemas.topics.LogicalTopic;
@@ -16,12 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A real in-process broker whose checkpoints topic already announces a LoRA checkpoint
@@ -65,17 +59,7 @@ public class CheckpointKafkaResource implements QuarkusTestResourceLifecycleMana
 
     /** Announces {@code checkpoint} as the trainer does: keyed by base model, acknowledged. */
     static void publish(String bootstrapServers, PolicyCheckpoint checkpoint) {
-        try (KafkaProducer<String, PolicyCheckpoint> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-                new StringSerializer(), new PolicyCheckpointSerializer())) {
-            producer.send(new ProducerRecord<>(TOPIC, checkpoint.getBaseModel(), checkpoint))
-                    .get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot publish checkpoint", e.getCause());
-        }
+        TestCheckpoints.announce(bootstrapServers, TOPIC, checkpoint);
     }
 
     @Override

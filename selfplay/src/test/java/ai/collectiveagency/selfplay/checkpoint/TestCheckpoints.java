@@ -7,10 +7,11 @@ import ai.collectiveagency.policy.checkpoint.Sha256Manifest;
 import ai.collectiveagency.policy.lora.LoraAdapter;
 import ai.collectiveagency.policy.lora.LoraConfig;
 import ai.collectiveagency.policy.model.Llama;
-import ai.collectiveagency.selfplay.TestTasks;
 import ai.collectiveagency.schemas.CheckpointFormat;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
+import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
 import ai.collectiveagency.schemas.signing.CheckpointSigner;
+import ai.collectiveagency.selfplay.TestTasks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
@@ -20,6 +21,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Checkpoints of {@code qwen2-tiny-random} as the trainer would publish them. */
 public final class TestCheckpoints {
@@ -58,6 +64,25 @@ public final class TestCheckpoints {
             ModelCheckpoint.save(folder, model.config(), model.parameters(), TestTasks.MODEL);
         }
         return signer.sign(record(version, folder, CheckpointFormat.FULL));
+    }
+
+    /**
+     * Announces {@code checkpoint} on {@code topic} as the trainer does: keyed by base model,
+     * acknowledged.
+     */
+    public static void announce(String bootstrapServers, String topic,
+            PolicyCheckpoint checkpoint) {
+        try (KafkaProducer<String, PolicyCheckpoint> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new StringSerializer(), new PolicyCheckpointSerializer())) {
+            producer.send(new ProducerRecord<>(topic, checkpoint.getBaseModel(), checkpoint))
+                    .get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot announce checkpoint", e.getCause());
+        }
     }
 
     /** The unsigned record of {@code folder} as it is now (its manifest's digest). */
