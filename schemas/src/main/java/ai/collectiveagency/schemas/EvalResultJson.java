@@ -9,10 +9,10 @@ import java.util.Map;
 /**
  * An {@link EvalResult} as one flat JSON object, the form {@code metrics.jsonl} and
  * {@code ./pipeline evaluate --json} print: {@code type}, {@code evaluation},
- * {@code policy_version}, {@code recorded_at}, {@code sample_count}; for win-rate results also
- * {@code against}, {@code set}, {@code decoding} and the headline figures at the top level
- * ({@code win_rate}, {@code ci_low}, {@code ci_high}, {@code n}, {@code wins}, {@code ties},
- * {@code losses}), then every metric under {@code metrics} and the compared {@code pairs}.
+ * {@code policy_version}; for win-rate results {@code against}, {@code set}, {@code decoding}
+ * and the headline figures at the top level ({@code win_rate}, {@code ci_low}, {@code ci_high},
+ * {@code n}, {@code wins}, {@code ties}, {@code losses}), for others {@code sample_count}; then
+ * {@code recorded_at}, every metric under {@code metrics} and the compared {@code pairs}.
  * Non-finite numbers are null.
  */
 public final class EvalResultJson {
@@ -30,15 +30,13 @@ public final class EvalResultJson {
     public static ObjectNode of(EvalResult result) {
         ObjectNode line = JSON.createObjectNode().put("type", "evaluation")
                 .put("evaluation", result.getEvaluation())
-                .put("policy_version", result.getPolicyVersion())
-                .put("recorded_at", result.getRecordedAt().toString())
-                .put("sample_count", result.getSampleCount());
+                .put("policy_version", result.getPolicyVersion());
         Map<String, Double> metrics = result.getMetrics();
         if (WIN_RATE.equals(result.getEvaluation())) {
             line.put("against", result.getAgainst()).put("set", result.getEvalSet())
                     .put("decoding", result.getDecoding());
             HEADLINE.forEach(name -> number(line, name, metrics.get(name)));
-            for (String name : COUNTS) {
+            for (String name : COUNTS) { // n is the sample count
                 Double count = metrics.get(name);
                 if (count == null) {
                     line.putNull(name);
@@ -46,7 +44,10 @@ public final class EvalResultJson {
                     line.put(name, count.longValue());
                 }
             }
+        } else {
+            line.put("sample_count", result.getSampleCount());
         }
+        line.put("recorded_at", result.getRecordedAt().toString());
         ObjectNode all = line.putObject("metrics");
         metrics.forEach((name, value) -> number(all, name, value));
         if (!result.getPairs().isEmpty()) {

@@ -73,7 +73,16 @@ class LoopServicesTest {
                 Map.entry("evaluation.checkpoints.store-root",
                         run.resolve(LoopServices.STORE).toString()),
                 Map.entry("evaluation.schedule.min-interval", "2m"),
-                Map.entry("evaluation.tasks-per-set", "16"));
+                Map.entry("evaluation.tasks-per-set", "16"),
+                // the small model's short sets and prompts, played as the fleet samples
+                Map.entry("evaluation.sets", "tiny-negotiation-v1,tiny-open-ended-v1"),
+                Map.entry("evaluation.protocol.prompts", run.resolve("prompts").toString()),
+                Map.entry("evaluation.protocol.max-turns", "4"),
+                Map.entry("evaluation.protocol.temperature", "1.0"),
+                Map.entry("evaluation.protocol.resolution-temperature", "1.0"),
+                Map.entry("evaluation.protocol.top-p", "1.0"),
+                Map.entry("evaluation.protocol.turn-tokens", "24"),
+                Map.entry("evaluation.protocol.resolution-tokens", "40"));
         assertThat(run.resolve("keys/trainer.pub.pem")).isRegularFile();
         assertThat(run.resolve(LoopServices.STORE)).isDirectory();
         assertThat(evaluation.environment()).containsEntry("KAFKA_BOOTSTRAP_SERVERS",
