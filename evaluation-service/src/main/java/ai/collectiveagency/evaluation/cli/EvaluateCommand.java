@@ -165,7 +165,6 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Function<TaskMode, PairJudge> judges;
         try (Policy base = Policy.load(model);
                 SentenceEncoder encoder = SentenceEncoder.bundled(256, 0)) {
             EvaluationPlan plan = EvaluationPlan.of(sets != null ? sets
@@ -173,14 +172,15 @@ public final class EvaluateCommand implements Callable<Integer> {
                             ? EvaluationSet.SMALL_CONTEXT : EvaluationSet.STANDARD,
                     tasks, decodings);
             AnchorScorer embedded = new AnchorScorer(encoder, null, 16);
-            judges = judgeUrl == null ? Judges.offline(embedded, 0.001) : Judges.llm(endpoint(),
-                    ChatGuard.defaults());
-            LocalCheckpoints local = new LocalCheckpoints(base, model, store());
+            Function<TaskMode, PairJudge> judges = judgeUrl == null
+                    ? Judges.offline(embedded, 0.001) : Judges.llm(endpoint(), ChatGuard.defaults());
+            Path versions = store();
+            LocalCheckpoints local = new LocalCheckpoints(base, model, versions);
             Contestant opponent = local.load(against);
             Contestant candidate = local.load(checkpoint);
             EvaluationProtocol protocol = EvaluationProtocol.of(maxTurns, 2, temperature,
                     temperature, 1.0, turnTokens, resolutionTokens, 4);
-            SetPlayer player = new SetPlayer(protocol, templates(), 8);
+            SetPlayer player = new SetPlayer(protocol, templates(versions), 8);
             plan.sets().forEach(set -> player.requireFits(base, set));
             Evaluator evaluator = new Evaluator(player, judges, embedded, plan);
             List<SetComparison> comparisons;
@@ -230,7 +230,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** --prompts, else the run's prompts/ ({@code runs/<run>/checkpoints/vN}), else shipped. */
-    private PromptTemplates templates() {
+    private PromptTemplates templates(Path versions) {
         if (prompts != null) {
             return PromptTemplates.load(prompts);
         }
@@ -242,7 +242,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 return PromptTemplates.load(run.resolve("prompts"));
             }
         }
-        Path run = store().toAbsolutePath().normalize().getParent();
+        Path run = versions.toAbsolutePath().normalize().getParent();
         if (run != null && Files.isDirectory(run.resolve("prompts"))) {
             return PromptTemplates.load(run.resolve("prompts"));
         }

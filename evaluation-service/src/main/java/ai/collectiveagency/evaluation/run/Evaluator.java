@@ -38,9 +38,9 @@ public final class Evaluator {
     private final Scorer pointwise;
     private final List<EvaluationSet> sets;
     private final List<Decoding> decodings;
-    private final Map<String, List<PlayedTask>> kept = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, Played> kept = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, List<PlayedTask>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Played> eldest) {
             return size() > KEPT_PLAYS;
         }
     };
@@ -72,26 +72,27 @@ public final class Evaluator {
         for (EvaluationSet set : sets) {
             for (Decoding decoding : decodings) {
                 String what = set.id() + " " + decoding.label();
-                List<PlayedTask> theirs = opponentPlays(opponent, set, decoding, what, progress);
-                List<PlayedTask> ours = play(policy, set, decoding, what, progress);
+                Played theirs = opponentPlays(opponent, set, decoding, what, progress);
+                Played ours = scored(play(policy, set, decoding, what, progress));
                 results.add(compare(policy, opponent, set, decoding, ours, theirs));
             }
         }
         return results;
     }
 
-    private List<PlayedTask> opponentPlays(Contestant opponent, EvaluationSet set,
-            Decoding decoding, String what, EvaluationProgress progress) {
+    /** The opponent's plays and their figures, kept while its label stays the same. */
+    private Played opponentPlays(Contestant opponent, EvaluationSet set, Decoding decoding,
+            String what, EvaluationProgress progress) {
         String key = opponent.label() + "|" + set.id() + "|" + set.tasks().size() + "|"
                 + decoding.label();
-        List<PlayedTask> plays = kept.get(key);
-        if (plays != null) {
-            progress.played(what + " " + opponent.label() + " (kept)", plays.size());
-            return plays;
+        Played played = kept.get(key);
+        if (played != null) {
+            progress.played(what + " " + opponent.label() + " (kept)", played.tasks().size());
+            return played;
         }
-        plays = play(opponent, set, decoding, what, progress);
-        kept.put(key, plays);
-        return plays;
+        played = scored(play(opponent, set, decoding, what, progress));
+        kept.put(key, played);
+        return played;
     }
 
     private List<PlayedTask> play(Contestant contestant, EvaluationSet set, Decoding decoding,
@@ -104,15 +105,24 @@ public final class Evaluator {
     }
 
     private SetComparison compare(Contestant policy, Contestant opponent, EvaluationSet set,
-            Decoding decoding, List<PlayedTask> ours, List<PlayedTask> theirs) {
-        List<PairToJudge> pairs = new ArrayList<>(ours.size());
-        for (int i = 0; i < ours.size(); i++) {
-            pairs.add(new PairToJudge(ours.get(i).task(), ours.get(i).text(),
-                    theirs.get(i).text()));
+            Decoding decoding, Played ours, Played theirs) {
+        List<PairToJudge> pairs = new ArrayList<>(ours.tasks().size());
+        for (int i = 0; i < ours.tasks().size(); i++) {
+            pairs.add(new PairToJudge(ours.tasks().get(i).task(), ours.tasks().get(i).text(),
+                    theirs.tasks().get(i).text()));
         }
         List<PairwiseComparison> comparisons = judges.apply(set.mode()).compare(pairs);
         return new SetComparison(policy.version(), opponent.label(), set.id(), set.mode(),
-                decoding, ours, theirs, comparisons, figures(ours), figures(theirs));
+                decoding, ours.tasks(), theirs.tasks(), comparisons, ours.figures(),
+                theirs.figures());
+    }
+
+    /** One contestant's plays of a set under a decoding, with their pointwise figures. */
+    private record Played(List<PlayedTask> tasks, PointwiseFigures figures) {
+    }
+
+    private Played scored(List<PlayedTask> played) {
+        return new Played(played, figures(played));
     }
 
     private PointwiseFigures figures(List<PlayedTask> played) {

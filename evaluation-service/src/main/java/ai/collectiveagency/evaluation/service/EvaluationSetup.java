@@ -25,6 +25,7 @@ final class EvaluationSetup {
     static final String STORE_ROOT = "evaluation.checkpoints.store-root";
 
     private final EvaluationConfig config;
+    private EvaluationPlan plan; // read once: its sets are files
 
     EvaluationSetup(EvaluationConfig config) {
         this.config = config;
@@ -78,7 +79,10 @@ final class EvaluationSetup {
     }
 
     EvaluationPlan plan() {
-        return EvaluationPlan.of(config.sets(), config.tasksPerSet(), config.decodings());
+        if (plan == null) {
+            plan = EvaluationPlan.of(config.sets(), config.tasksPerSet(), config.decodings());
+        }
+        return plan;
     }
 
     EvaluationProtocol protocol() {
