@@ -7,9 +7,15 @@ import ai.collectiveagency.scoring.judge.JudgeScorers;
 import ai.collectiveagency.scoring.judge.Rubric;
 import ai.collectiveagency.scoring.onnx.OnnxRewardModel;
 import ai.collectiveagency.scoring.onnx.AnchorScorer;
+import ai.collectiveagency.scoring.onnx.Anchors;
+import ai.collectiveagency.scoring.onnx.EmbeddingCache;
 import ai.collectiveagency.scoring.onnx.OnnxScorer;
 import ai.collectiveagency.scoring.onnx.SentenceEncoder;
 import ai.collectiveagency.scoring.Scorer;
+import ai.collectiveagency.scoring.sides.BothSidesScorer;
+import ai.collectiveagency.scoring.sides.SideWeights;
+import ai.collectiveagency.schemas.PromptTask;
+import ai.collectiveagency.schemas.PromptTaskJson;
 import ai.collectiveagency.scoring.Scores;
 import ai.collectiveagency.scoring.ScoringInput;
 import ai.collectiveagency.scoring.Verdict;
@@ -43,20 +49,26 @@ public final class ScoreCommand implements Callable<Integer> {
     /** Exit code for bad arguments or a bad model. */
     public static final int USAGE = 2;
 
-    enum Kind { onnx, judge, embedding }
-
     @Option(names = "--scorer", required = true,
-            description = "onnx or judge (${COMPLETION-CANDIDATES}).")
-    private Kind scorer;
+            description = "both-sides (offline, needs --task), embedding (offline), onnx or "
+                    + "judge.")
+    private String scorer;
+
+    @Option(names = "--task",
+            description = "A task file (one PromptTask JSON line, as ./pipeline prompts writes "
+                    + "them; the first line is used): the texts answer it. both-sides needs it; "
+                    + "a judge sees its scenario.")
+    private Path task;
 
     @Option(names = "--model",
             description = "onnx: the model folder (model.onnx, tokenizer.json); judge: the model "
-                    + "name; embedding: an encoder folder (default: the shipped "
+                    + "name; both-sides, embedding: an encoder folder (default: the shipped "
                     + "all-MiniLM-L6-v2).")
     private String model;
 
     @Option(names = "--anchors",
-            description = "embedding: an anchors JSON file (default: the shipped CA anchors).")
+            description = "both-sides, embedding: an anchors JSON file (default: the shipped CA "
+                    + "anchors).")
     private Path anchors;
 
     @Option(names = "--url", description = "judge: API root of an OpenAI-compatible endpoint.")
@@ -111,9 +123,11 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PromptTask answered = task == null ? null : readTask(task);
         Scorer built = build();
         try {
-            List<ScoringInput> inputs = texts.stream().map(ScoringInput::text).toList();
+            List<ScoringInput> inputs = texts.stream()
+                    .map(text -> new ScoringInput(answered, text)).toList();
             Scores scores = built.score(inputs);
             for (int i = 0; i < inputs.size(); i++) {
                 print(texts.get(i), scores.verdicts().get(i), built.id(), scores.scorerVersion());
@@ -126,16 +140,35 @@ public final class ScoreCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static PromptTask readTask(Path file) {
+        List<PromptTask> tasks = PromptTaskJson.read(file);
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("--task " + file + ": holds no task");
+        }
+        return tasks.get(0);
+    }
+
     private Scorer build() {
-        if (scorer == Kind.embedding) {
+        if (!List.of("both-sides", "embedding", "onnx", "judge").contains(scorer)) {
+            throw new IllegalArgumentException("--scorer " + scorer + ": use both-sides, "
+                    + "embedding, onnx or judge");
+        }
+        if (scorer.equals("both-sides") && task == null) {
+            throw new IllegalArgumentException("--scorer both-sides scores texts against a "
+                    + "task's two personas: give --task FILE");
+        }
+        if (scorer.equals("both-sides") || scorer.equals("embedding")) {
             SentenceEncoder encoder = model == null ? SentenceEncoder.bundled(256, 0)
                     : SentenceEncoder.load(Path.of(model), 256, 0);
-            return new ClosingScorer(new AnchorScorer(encoder, anchors, 16), encoder);
+            Scorer offline = scorer.equals("embedding") ? new AnchorScorer(encoder, anchors, 16)
+                    : new BothSidesScorer(new EmbeddingCache(encoder, 16, 0),
+                            Anchors.load(encoder, anchors), SideWeights.defaults());
+            return new ClosingScorer(offline, encoder);
         }
         if (model == null) {
             throw new IllegalArgumentException("--scorer " + scorer + " needs --model");
         }
-        if (scorer == Kind.onnx) {
+        if (scorer.equals("onnx")) {
             Path folder = Path.of(model);
             OnnxRewardModel loaded = OnnxRewardModel.load(folder, 512, 0);
             return new ClosingScorer(new OnnxScorer(loaded,

@@ -79,10 +79,14 @@ public interface RewardConfig {
     /** The ONNX reward model ({@code onnx}). */
     Onnx onnx();
 
-    /** The offline anchor-similarity reward ({@code embedding}). */
+    /** The offline rewards' encoder and anchors ({@code both-sides}, {@code embedding}). */
     Embedding embedding();
 
-    /** A sentence encoder and anchor sentences, keys under {@code reward.embedding.}. */
+    /**
+     * A sentence encoder and anchor sentences, keys under {@code reward.embedding.}: the
+     * task-conditioned {@code both-sides} reward (its Collective-Agency term uses the anchors)
+     * and the task-blind {@code embedding} reward share them.
+     */
     interface Embedding {
 
         /** An encoder folder ({@code model.onnx}, {@code tokenizer.json}); default: the shipped
@@ -100,6 +104,11 @@ public interface RewardConfig {
 
         @WithDefault("0")
         int threads();
+
+        /** Texts whose embeddings {@code both-sides} keeps (a group's repeated resolutions, a
+         *  role's persona texts). */
+        @WithDefault("4096")
+        int cacheSize();
     }
 
     /** See {@link #onOutage()}. */
@@ -153,5 +162,10 @@ public interface RewardConfig {
         /** ONNX Runtime intra-op threads; 0: its default. */
         @WithDefault("0")
         int threads();
+
+        /** Texts whose embeddings {@code both-sides} keeps (a group's repeated resolutions, a
+         *  role's persona texts). */
+        @WithDefault("4096")
+        int cacheSize();
     }
 }

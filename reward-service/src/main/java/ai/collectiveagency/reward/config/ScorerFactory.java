@@ -5,11 +5,15 @@ import ai.collectiveagency.scoring.judge.JudgeScorer;
 import ai.collectiveagency.scoring.judge.JudgeScorers;
 import ai.collectiveagency.scoring.judge.Rubric;
 import ai.collectiveagency.scoring.onnx.AnchorScorer;
+import ai.collectiveagency.scoring.onnx.Anchors;
+import ai.collectiveagency.scoring.onnx.EmbeddingCache;
 import ai.collectiveagency.scoring.onnx.OnnxRewardModel;
 import ai.collectiveagency.scoring.onnx.OnnxScorer;
 import ai.collectiveagency.scoring.onnx.SentenceEncoder;
 import ai.collectiveagency.scoring.GroupScorer;
 import ai.collectiveagency.scoring.Scorer;
+import ai.collectiveagency.scoring.sides.BothSidesScorer;
+import ai.collectiveagency.scoring.sides.SideWeights;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -30,6 +34,7 @@ public class ScorerFactory {
 
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final List<JudgeScorer> judges = new ArrayList<>();
+    private SentenceEncoder encoder;
 
     @Produces
     @Singleton
@@ -54,7 +59,9 @@ public class ScorerFactory {
             case "judge" -> judge(config.judge(), false);
             case "self" -> judge(config.self(), true);
             case "onnx" -> onnx(config.onnx());
-            case "embedding" -> embedding(config.embedding());
+            case "embedding" -> new AnchorScorer(encoder(config.embedding()),
+                    config.embedding().anchors().orElse(null), config.embedding().batchSize());
+            case "both-sides" -> bothSides(config.embedding());
             default -> throw new IllegalArgumentException("unknown scorer " + name);
         };
     }
@@ -79,15 +86,24 @@ public class ScorerFactory {
                 model.fingerprint(), onnx.batchSize());
     }
 
-    private AnchorScorer embedding(RewardConfig.Embedding embedding) {
-        SentenceEncoder encoder = embedding.model()
-                .map(folder -> SentenceEncoder.load(folder, embedding.maxTokens(),
-                        embedding.threads()))
-                .orElseGet(() -> SentenceEncoder.bundled(embedding.maxTokens(),
-                        embedding.threads()));
-        opened.add(encoder);
-        return new AnchorScorer(encoder, embedding.anchors().orElse(null),
-                embedding.batchSize());
+    private BothSidesScorer bothSides(RewardConfig.Embedding embedding) {
+        SentenceEncoder encoder = encoder(embedding);
+        return new BothSidesScorer(new EmbeddingCache(encoder, embedding.batchSize(),
+                embedding.cacheSize()), Anchors.load(encoder, embedding.anchors().orElse(null)),
+                SideWeights.defaults());
+    }
+
+    /** The one sentence encoder of {@code embedding} and {@code both-sides}, loaded once. */
+    private SentenceEncoder encoder(RewardConfig.Embedding embedding) {
+        if (encoder == null) {
+            encoder = embedding.model()
+                    .map(folder -> SentenceEncoder.load(folder, embedding.maxTokens(),
+                            embedding.threads()))
+                    .orElseGet(() -> SentenceEncoder.bundled(embedding.maxTokens(),
+                            embedding.threads()));
+            opened.add(encoder);
+        }
+        return encoder;
     }
 
     @PreDestroy

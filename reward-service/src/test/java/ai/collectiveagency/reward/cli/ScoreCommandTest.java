@@ -9,11 +9,18 @@ import ai.collectiveagency.scoring.TestData;
 import ai.collectiveagency.scoring.fixtures.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.collectiveagency.schemas.PromptTaskJson;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ScoreCommandTest {
 
@@ -55,6 +62,36 @@ class ScoreCommandTest {
             assertThat(line.get("reward").asDouble()).isEqualTo(4.0);
             assertThat(line.at("/breakdown/knowledge").asDouble()).isEqualTo(5.0);
             assertThat(server.headers().get(0).get("Authorization")).containsExactly("Bearer sk-x");
+        }
+    }
+
+    @Test
+    void bothSidesScoresTextsAgainstTheTaskFileAndNeedsOne(@TempDir Path dir) throws Exception {
+        Path task = dir.resolve("task.jsonl");
+        Files.writeString(task, PromptTaskJson.line(TestData.task("t-1")) + "\n");
+
+        Result r = run(Map.of(), "--scorer", "both-sides", "--task", task.toString(),
+                "--text", "The farmer gets growth and the miller gets care: we irrigate by "
+                        + "day and keep the mill by night, reviewed together each season.",
+                "--text", "Both sides win.", "--json");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<JsonNode> lines = r.out().lines().map(ScoreCommandTest::json).toList();
+        assertThat(lines.get(0).get("scorer_id").asText()).isEqualTo("both-sides:ca-anchors");
+        assertThat(lines.get(0).get("reward").asDouble())
+                .isGreaterThan(lines.get(1).get("reward").asDouble());
+        assertThat(lines.get(0).get("breakdown").has("both_sides")).isTrue();
+
+        Result withoutTask = run(Map.of(), "--scorer", "both-sides", "--text", "x");
+        assertThat(withoutTask.exit()).isEqualTo(ScoreCommand.USAGE);
+        assertThat(withoutTask.err()).contains("give --task FILE");
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return new ObjectMapper().readTree(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

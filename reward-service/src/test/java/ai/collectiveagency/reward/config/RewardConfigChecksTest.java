@@ -28,7 +28,8 @@ class RewardConfigChecksTest {
     void noScorerIsRefusedNamingTheKey() {
         assertThat(RewardConfigChecks.problems(config(Map.of())))
                 .containsExactly("reward.scorers must give at least one scorer a weight other "
-                        + "than 0, e.g. reward.scorers.judge=1 (judge, self, onnx or embedding)");
+                        + "than 0, e.g. reward.scorers.judge=1 (judge, self, onnx, both-sides or "
+                        + "embedding)");
     }
 
     @Test
@@ -46,7 +47,8 @@ class RewardConfigChecksTest {
         assertThat(RewardConfigChecks.problems(config(Map.of("reward.scorers.magic", "1",
                 "reward.scorers.onnx", "1", "reward.onnx.model", "no/such/folder"))))
                 .containsExactlyInAnyOrder(
-                        "reward.scorers.magic: unknown scorer; use judge, self, onnx or embedding",
+                        "reward.scorers.magic: unknown scorer; use judge, self, onnx, "
+                                + "both-sides or embedding",
                         "reward.onnx.model must be a folder, was "
                                 + Path.of("no/such/folder").toAbsolutePath());
     }

@@ -106,6 +106,25 @@ public final class SentenceEncoder implements AutoCloseable {
                 });
     }
 
+    /** {@link #embed(List)} in batches of at most {@code batchSize} texts. */
+    public float[][] embed(List<String> texts, int batchSize) {
+        float[][] out = new float[texts.size()][];
+        for (int from = 0; from < texts.size(); from += batchSize) {
+            int to = Math.min(texts.size(), from + batchSize);
+            System.arraycopy(embed(texts.subList(from, to)), 0, out, from, to - from);
+        }
+        return out;
+    }
+
+    /** The cosine similarity of two embeddings of this encoder (unit length: a dot product). */
+    public static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        for (int d = 0; d < a.length; d++) {
+            dot += a[d] * b[d];
+        }
+        return dot;
+    }
+
     /** The mean of the first {@code tokens} states, scaled to unit length. */
     private static float[] meanPooled(float[][] states, int tokens) {
         int dim = states[0].length;
