@@ -15,7 +15,9 @@ import ai.collectiveagency.demo.report.EarlierSessions;
 import ai.collectiveagency.demo.report.MetricsLog;
 import ai.collectiveagency.demo.report.RunRecord;
 import ai.collectiveagency.demo.report.RunReport;
-import ai.collectiveagency.demo.report.SampleNegotiations;
+import ai.collectiveagency.demo.report.RunSamples;
+import ai.collectiveagency.demo.samples.SampleFiles;
+import ai.collectiveagency.demo.samples.SampleLog;
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.schemas.topics.LogicalTopic;
 import ai.collectiveagency.schemas.topics.PipelineClient;
@@ -45,9 +47,10 @@ import picocli.CommandLine.Option;
  * model) as separate processes on loopback, prints a progress line, serves a live dashboard
  * (uPlot charts at {@code http://127.0.0.1:8090/}), and stops everything cleanly after the time
  * limit or on Ctrl-C, leaving the run's {@code report.html} and {@code metrics.jsonl} in its
- * folder. The reward is the offline embedding scorer unless a judge is named. The run's
- * checkpoint-signing key pair lives in {@code runs/<name>/keys} ({@link RunKeys}), kept across
- * sessions.
+ * folder, and appending every scored trajectory to its {@code samples.jsonl} ({@link SampleLog}),
+ * from which the report's sample negotiations are read. The reward is the offline embedding
+ * scorer unless a judge is named. The run's checkpoint-signing key pair lives in {@code
+ * runs/<name>/keys} ({@link RunKeys}), kept across sessions.
  *
  * <p>{@code --mode single-agent} trains the paper's single-agent baseline instead of the
  * negotiation policy: every service starts with its {@code single-agent} profile
@@ -127,6 +130,12 @@ public final class DemoCommand implements Callable<Integer> {
                     + "standard input change them.")
     private Map<String, Integer> replicas = new LinkedHashMap<>();
 
+    @Option(names = "--samples-max-mib", defaultValue = "64",
+            description = "The size in MiB past which samples.jsonl is rotated to "
+                    + "samples.1.jsonl (older ones shift; " + SampleLog.KEEP + " are kept) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int samplesMaxMib;
+
     @Option(names = "--runs-dir", defaultValue = "runs",
             description = "The folder of run folders; a relative one is in the checkout, "
                     + "like --model (default: ${DEFAULT-VALUE}).")
@@ -161,6 +170,11 @@ public final class DemoCommand implements Callable<Integer> {
             }
             counts.put(ScaledStage.of(entry.getKey()).orElseThrow(), entry.getValue());
         }
+        if (samplesMaxMib < 1) {
+            System.err.println("error: --samples-max-mib must be at least 1, not "
+                    + samplesMaxMib);
+            return CommandMain.USAGE_ERROR;
+        }
         Path modelFolder = root.resolve(model).normalize();
         if (!Files.isRegularFile(modelFolder.resolve("config.json"))) {
             System.err.println("error: " + modelFolder + " is not a model folder (no config.json)");
@@ -180,7 +194,8 @@ public final class DemoCommand implements Callable<Integer> {
                 // Open before the services start, so that the run's first records are seen.
                 TopicReaders readers = TopicReaders.open(
                         fleet.kafka().clientSettings(PipelineClient.OBSERVER), topics);
-                RunRecord record = new RunRecord(new RunSeries(), new SampleNegotiations(),
+                RunRecord record = new RunRecord(new RunSeries(), SampleLog.open(runFolder,
+                        (long) samplesMaxMib << 20, SampleLog.KEEP),
                         MetricsLog.create(runFolder.resolve(MetricsLog.FILE)), Instant.now());
                 GracefulStop stop = GracefulStop.install(REPORT_BOUND)) {
             try {
@@ -192,11 +207,14 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             } finally {
                 // Also on Ctrl-C (the hook waits for it) and when a service failed to start.
+                RunSamples samples = RunSamples.read(runFolder);
+                record.samplesRead(samples);
                 Path report = RunReport.write(runFolder, record.summary(name, Instant.now()),
-                        record.series().json(), record.samples().first(),
-                        record.samples().last());
+                        record.series().json(), samples);
                 out.println("demo: report " + report + "; metrics in "
-                        + runFolder.resolve(MetricsLog.FILE));
+                        + runFolder.resolve(MetricsLog.FILE) + "; samples in "
+                        + SampleFiles.current(runFolder));
+                out.println("demo: " + samples.heldOut().inWords());
                 out.println("demo: " + adoptionSummary(record.adoptions()));
             }
         }

@@ -29,6 +29,9 @@ import java.util.Map;
  * "set":"negotiation-v1","decoding":"greedy","win_rate":x,"ci_low":x,"ci_high":x,"n":N,
  * "wins":N,"ties":N,"losses":N,"recorded_at":"...","metrics":{...},"pairs":[...]}}; the
  * trainer's held-out evaluations keep {@code sample_count} and their {@code metrics}.
+ *
+ * <p>At the end of a session one {@code "samples"} line gives the figures read from the run's
+ * {@code samples.jsonl} ({@link #samples(RunSamples)}).
  */
 public final class MetricsLog implements AutoCloseable {
 
@@ -104,6 +107,42 @@ public final class MetricsLog implements AutoCloseable {
         line.put("all_serving_ms", a.allServingMs());
         line.put("lag_ms", a.lagMs());
         write(line);
+    }
+
+    /**
+     * The figures read from the run's sample files: {@code held_out_groups}; {@code
+     * held_out_first20_*} and {@code held_out_last20_*} ({@code groups}, {@code reward_mean},
+     * {@code ci_low}, {@code ci_high}: the 95% interval over the groups' mean rewards); {@code
+     * held_out_rose_beyond_intervals}; {@code last50_held_out_resolutions} and {@code
+     * last50_held_out_distinct_share}; {@code first_version} and {@code last_version} with
+     * their {@code _reward_mean} and {@code _distinct_share}; {@code skipped_lines}.
+     */
+    public void samples(RunSamples read) {
+        ObjectNode line = line("samples");
+        HeldOutFigures heldOut = read.heldOut();
+        line.put("held_out_groups", heldOut.groups());
+        interval(line, "held_out_first20_", heldOut.first20());
+        interval(line, "held_out_last20_", heldOut.last20());
+        line.put("held_out_rose_beyond_intervals", heldOut.roseBeyondIntervals());
+        line.put("last50_held_out_resolutions", heldOut.last50Resolutions());
+        number(line, "last50_held_out_distinct_share", heldOut.last50DistinctShare());
+        read.firstFigures().ifPresent(f -> version(line, "first_version", f));
+        read.lastFigures().ifPresent(f -> version(line, "last_version", f));
+        line.put("skipped_lines", read.skippedLines());
+        write(line);
+    }
+
+    private static void interval(ObjectNode line, String prefix, MeanInterval interval) {
+        line.put(prefix + "groups", interval.n());
+        number(line, prefix + "reward_mean", interval.mean());
+        number(line, prefix + "ci_low", interval.ciLow());
+        number(line, prefix + "ci_high", interval.ciHigh());
+    }
+
+    private static void version(ObjectNode line, String name, VersionFigures figures) {
+        line.put(name, figures.version());
+        number(line, name + "_reward_mean", figures.rewardMean());
+        number(line, name + "_distinct_share", figures.distinctShare());
     }
 
     private ObjectNode line(String type) {

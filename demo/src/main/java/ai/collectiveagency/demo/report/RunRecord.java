@@ -4,6 +4,7 @@ import ai.collectiveagency.demo.dashboard.HeldOutPoint;
 import ai.collectiveagency.demo.dashboard.ProgressWindow;
 import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.demo.fleet.ReplicaReading;
+import ai.collectiveagency.demo.samples.SampleLog;
 import ai.collectiveagency.schemas.EvalResult;
 import ai.collectiveagency.schemas.EvalResultJson;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
@@ -20,8 +21,8 @@ import java.util.TreeSet;
 
 /**
  * What the run did, fed event by event from the topics: it hands each event to the charts'
- * {@link RunSeries}, the {@link SampleNegotiations} and the {@link MetricsLog}, and keeps the
- * counts and newest values the progress line and the report's summary need, and the
+ * {@link RunSeries}, the {@link MetricsLog} and (scored groups) the {@link SampleLog}, and keeps
+ * the counts and newest values the progress line and the report's summary need, and the
  * evaluation-service's win rates. Thread-safe.
  */
 public final class RunRecord implements AutoCloseable {
@@ -42,7 +43,7 @@ public final class RunRecord implements AutoCloseable {
     static final int EDGE_STEPS = 5;
 
     private final RunSeries series;
-    private final SampleNegotiations samples;
+    private final SampleLog samples;
     private final MetricsLog log;
     private final Instant started;
     private final TreeSet<Long> newCheckpoints = new TreeSet<>();
@@ -57,7 +58,7 @@ public final class RunRecord implements AutoCloseable {
     private long checkpointVersion;
     private Map<String, Long> trainerOffsets = Map.of();
 
-    public RunRecord(RunSeries series, SampleNegotiations samples, MetricsLog log,
+    public RunRecord(RunSeries series, SampleLog samples, MetricsLog log,
             Instant started) {
         this.series = series;
         this.samples = samples;
@@ -101,7 +102,7 @@ public final class RunRecord implements AutoCloseable {
         }
         fleetVersion = Math.max(fleetVersion, group.getGroup().getTrajectories().stream()
                 .mapToLong(Trajectory::getPolicyVersion).max().orElse(0));
-        samples.add(group);
+        samples.append(group);
     }
 
     /** Scored groups read so far (committed ones only, held-out ones included). */
@@ -180,10 +181,6 @@ public final class RunRecord implements AutoCloseable {
         return series;
     }
 
-    public SampleNegotiations samples() {
-        return samples;
-    }
-
     /** The run in figures, as of {@code ended}. */
     public synchronized RunSummary summary(String run, Instant ended) {
         List<HeldOutPoint> heldOut = series.heldOut();
@@ -203,7 +200,8 @@ public final class RunRecord implements AutoCloseable {
         List<Double> values = series.stepValues(metric);
         int edge = Math.max(1, Math.min(EDGE_STEPS, values.size() / 2));
         return new StepFigure(metric, mean(values.subList(0, Math.min(edge, values.size()))),
-                mean(values.subList(Math.max(0, values.size() - edge), values.size())), edge);
+                mean(values.subList(Math.max(0, values.size() - edge), values.size())), edge,
+                mean(values));
     }
 
     private static Optional<HeldOutPoint> pooled(List<HeldOutPoint> points) {
@@ -214,8 +212,17 @@ public final class RunRecord implements AutoCloseable {
         return values.stream().mapToDouble(Double::doubleValue).average();
     }
 
+    /** Logs the figures the report read from the sample files, at the end of the session. */
+    public synchronized void samplesRead(RunSamples read) {
+        log.samples(read);
+    }
+
     @Override
     public void close() {
-        log.close();
+        try {
+            samples.close();
+        } finally {
+            log.close();
+        }
     }
 }

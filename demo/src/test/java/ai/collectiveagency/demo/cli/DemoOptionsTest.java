@@ -53,6 +53,24 @@ class DemoOptionsTest {
     }
 
     @Test
+    void aSampleFileLimitBelowOneMibIsAUsageErrorBeforeAnythingStarts() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            exit = CommandMain.commandLine(new DemoCommand(Path.of("."), System.out))
+                    .execute("--samples-max-mib", "0");
+        } finally {
+            System.setErr(stderr);
+        }
+
+        assertThat(exit).isEqualTo(CommandMain.USAGE_ERROR);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("error: --samples-max-mib must be at least 1");
+    }
+
+    @Test
     void theHelpNamesTheModesAndTheDefault() {
         String help = new CommandLine(new DemoCommand(Path.of("."), System.out))
                 .getUsageMessage(CommandLine.Help.Ansi.OFF);

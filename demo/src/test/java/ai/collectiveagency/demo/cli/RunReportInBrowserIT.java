@@ -10,7 +10,8 @@ import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.demo.report.MetricsLog;
 import ai.collectiveagency.demo.report.RunRecord;
 import ai.collectiveagency.demo.report.RunReport;
-import ai.collectiveagency.demo.report.SampleNegotiations;
+import ai.collectiveagency.demo.report.RunSamples;
+import ai.collectiveagency.demo.samples.SampleLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,7 @@ class RunReportInBrowserIT {
     void theWinRateAndStepFigureChartsPlotTheRunsPoints() throws Exception {
         Instant start = Instant.parse("2026-01-02T03:00:00Z");
         Path report;
-        try (RunRecord record = new RunRecord(new RunSeries(), new SampleNegotiations(),
+        try (RunRecord record = new RunRecord(new RunSeries(), SampleLog.open(WORK),
                 MetricsLog.create(WORK.resolve(MetricsLog.FILE)), start)) {
             for (int i = 1; i <= 6; i++) {
                 record.step(step(i, 0.1 * i, 0.6 - 0.1 * i, 0.3, 4 - 0.4 * i, -0.2 + 0.05 * i));
@@ -43,7 +44,7 @@ class RunReportInBrowserIT {
                 record.evaluation(winRate(version, "open-ended-v1", "sampled", "base", 6, 4, 6));
             }
             report = RunReport.write(WORK, record.summary("browser", start.plusSeconds(60)),
-                    record.series().json(), record.samples().first(), record.samples().last());
+                    record.series().json(), RunSamples.read(WORK));
         }
         HeadlessChromium chromium = HeadlessChromium.installed(ROOT, WORK.resolve("chromium"),
                 Duration.ofSeconds(2));

@@ -13,7 +13,7 @@ import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.demo.report.MetricsLog;
 import ai.collectiveagency.demo.report.RunRecord;
 import ai.collectiveagency.demo.report.RunSummary;
-import ai.collectiveagency.demo.report.SampleNegotiations;
+import ai.collectiveagency.demo.samples.SampleLog;
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.schemas.topics.LogicalTopic;
 import ai.collectiveagency.schemas.topics.PipelineClient;
@@ -95,7 +95,7 @@ class TopicsOnBrokerTest {
         send(LogicalTopic.METRICS, 0,
                 new TrainingMetricsSerializer().serialize(metrics, step(8, 0.9)));
         try (TopicReaders readers = TopicReaders.open(observer(), TOPICS);
-                RunRecord record = new RunRecord(new RunSeries(), new SampleNegotiations(),
+                RunRecord record = new RunRecord(new RunSeries(), SampleLog.open(folder),
                         MetricsLog.create(folder.resolve(MetricsLog.FILE)), Instant.now())) {
             send(LogicalTopic.METRICS, 1, "not avro".getBytes(StandardCharsets.UTF_8));
             send(LogicalTopic.METRICS, 1,

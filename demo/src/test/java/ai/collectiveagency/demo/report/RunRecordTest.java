@@ -14,10 +14,15 @@ import static org.assertj.core.api.Assertions.within;
 import ai.collectiveagency.demo.dashboard.HeldOutPoint;
 import ai.collectiveagency.demo.dashboard.RunSeries;
 import ai.collectiveagency.demo.dashboard.WinRatePoint;
+import ai.collectiveagency.demo.samples.SampleFiles;
+import ai.collectiveagency.demo.samples.SampleLine;
+import ai.collectiveagency.demo.samples.SampleLog;
 import ai.collectiveagency.schemas.topics.LogicalTopic;
 import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +36,7 @@ class RunRecordTest {
     Path folder;
 
     private RunRecord record() {
-        return new RunRecord(new RunSeries(), new SampleNegotiations(),
+        return new RunRecord(new RunSeries(), SampleLog.open(folder),
                 MetricsLog.create(folder.resolve(MetricsLog.FILE)), START);
     }
 
@@ -96,6 +101,8 @@ class RunRecordTest {
             assertThat(zeroAdvantage.steps()).isEqualTo(2);
             assertThat(zeroAdvantage.start().getAsDouble()).isCloseTo(0.7, within(1e-12));
             assertThat(zeroAdvantage.end().getAsDouble()).isCloseTo(0.3, within(1e-12));
+            // 0.8, 0.6, 0.4, 0.2 over the run.
+            assertThat(zeroAdvantage.runMean().getAsDouble()).isCloseTo(0.5, within(1e-12));
             assertThat(summary.stepFigures().get(2).end().getAsDouble())
                     .isCloseTo(4.5, within(1e-12));
             assertThat(summary.stepFigures().get(3).start().getAsDouble())
@@ -182,6 +189,20 @@ class RunRecordTest {
             assertThat(summary.groupsScored()).isEqualTo(2);
             assertThat(summary.heldOutGroups()).isEqualTo(1);
             assertThat(record.fleetVersion()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void everyScoredTrajectoryIsAppendedToSamplesJsonlAsItArrives() {
+        try (RunRecord record = record()) {
+            record.scored(negotiation("a", 0, "x", 0.1, 0.2));
+            record.scored(negotiation("b", 3, true, "y", 0.3));
+
+            List<SampleLine> lines = new ArrayList<>();
+            SampleFiles.read(folder, lines::add);
+            assertThat(lines).extracting(SampleLine::groupId, SampleLine::heldOut,
+                    SampleLine::reward).containsExactly(tuple("a", false, 0.1),
+                            tuple("a", false, 0.2), tuple("b", true, 0.3));
         }
     }
 }

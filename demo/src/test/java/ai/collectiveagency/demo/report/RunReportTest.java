@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.demo.dashboard.ProgressWindow;
 import ai.collectiveagency.demo.dashboard.RunSeries;
+import ai.collectiveagency.demo.samples.SampleFiles;
+import ai.collectiveagency.demo.samples.SampleLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -37,10 +39,12 @@ class RunReportTest {
     Path folder;
 
     private String html;
+    private RunSummary summary;
+    private String seriesJson;
 
     @BeforeEach
     void runAndReport() throws Exception {
-        try (RunRecord record = new RunRecord(new RunSeries(), new SampleNegotiations(),
+        try (RunRecord record = new RunRecord(new RunSeries(), SampleLog.open(folder),
                 MetricsLog.create(folder.resolve(MetricsLog.FILE)), START)) {
             double[] rewards = {0.1, 0.2, 0.3, 0.5, 0.6, 0.7};
             for (int i = 0; i < rewards.length; i++) {
@@ -72,8 +76,11 @@ class RunReportTest {
             record.window(new ProgressWindow(10, Map.of("prompts", 1.5, "rollouts", 1.0,
                     "scored", 1.0, "steps", 0.6), 3, 3, Map.of("rollout-service", 1L,
                     "reward-service", 2L, "trainer-service", 4L)));
-            Path report = RunReport.write(folder, record.summary("unit", START.plusSeconds(125)),
-                    record.series().json(), record.samples().first(), record.samples().last());
+            RunSamples samples = RunSamples.read(folder);
+            record.samplesRead(samples);
+            summary = record.summary("unit", START.plusSeconds(125));
+            seriesJson = record.series().json();
+            Path report = RunReport.write(folder, summary, seriesJson, samples);
             assertThat(report).isEqualTo(folder.resolve(RunReport.FILE));
             html = Files.readString(report);
         }
@@ -176,6 +183,49 @@ class RunReportTest {
     }
 
     @Test
+    void eachSideSaysInWordsWhatItsVersionsSamplesCameTo() {
+        assertThat(html).contains("<p class=\"change\" id=\"samples-change\">From v0 to v3: "
+                + "mean reward 0.1500 → 0.7000; distinct resolutions 50% → 20% of each "
+                + "version's resolutions; agreement 50% → 50% of its trajectories.</p>");
+        assertThat(section("first-version")).contains("All of v0's samples: 4 groups, 8 "
+                + "trajectories · mean reward <b>0.1500</b> · distinct resolutions <b>50%</b> "
+                + "(2 of 4) · agreement 50%");
+        assertThat(section("last-version")).contains("A: <b>Ana</b> (farmer) · values: "
+                + "fairness · goals: agree<br>B: <b>Ben</b> (ecologist)");
+    }
+
+    @Test
+    void theCardsAreReadFromSamplesJsonlAloneSoAReportWrittenAgainShowsTheSame(
+            @TempDir Path elsewhere) throws Exception {
+        Files.copy(folder.resolve(SampleFiles.FILE), elsewhere.resolve(SampleFiles.FILE));
+
+        String again = RunReport.html(summary, seriesJson, RunSamples.read(elsewhere));
+
+        assertThat(cards(again)).isEqualTo(cards(html)).contains("group last-4");
+    }
+
+    @Test
+    void theSummaryHasTheHeldOutFiguresOfSamplesJsonl(@TempDir Path heldOutRun) {
+        try (SampleLog log = SampleLog.open(heldOutRun)) {
+            for (int i = 0; i < 40; i++) {
+                double reward = i < 20 ? 0.1 + 0.01 * (i % 2) : 0.5 + 0.01 * (i % 2);
+                String text = i < 20 ? "plan " + i : i % 2 == 0 ? "same" : "other";
+                log.append(negotiation("held-" + i, i, true, text, reward, reward));
+            }
+        }
+
+        String page = RunReport.html(summary, seriesJson, RunSamples.read(heldOutRun));
+
+        assertThat(page).contains("<tr><th>Held-out reward, first → last 20 held-out groups"
+                        + "</th><td>0.1050 [0.1026, 0.1074] → 0.5050 [0.5026, 0.5074]")
+                .contains("first and the last 20 of 40 held-out groups")
+                .contains("the last is above the first, the intervals apart")
+                .contains("<tr><th>Distinct share of the last 50 held-out resolutions</th>"
+                        + "<td>55% <span class=\"meta\">(22 different strings among the last "
+                        + "40 held-out resolutions");
+    }
+
+    @Test
     void modelTextIsEscapedSoAScriptInItNeverRuns() {
         assertThat(html).doesNotContain("<script>alert")
                 .contains("&lt;/p&gt;&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;");
@@ -199,13 +249,32 @@ class RunReportTest {
         assertThat(lines).extracting(l -> l.get("type").asText()).containsExactly(
                 "step", "step", "step", "step", "step", "step",
                 "evaluation", "evaluation", "evaluation", "evaluation", "evaluation",
-                "evaluation", "evaluation", "checkpoint", "window", "window");
+                "evaluation", "evaluation", "checkpoint", "window", "window", "samples");
         assertThat(lines.get(0).at("/metrics/zero_advantage_share").asDouble()).isEqualTo(0.5);
         assertThat(lines.get(6).get("evaluation").asText()).isEqualTo("held-out");
         assertThat(lines.get(6).at("/metrics/trainer_step").asDouble()).isEqualTo(2);
         assertThat(lines.get(6).get("sample_count").asInt()).isEqualTo(8);
         assertThat(lines.get(15).at("/per_second/prompts").asDouble()).isEqualTo(1.5);
         assertThat(lines.get(15).at("/lag/trainer-service").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void theSamplesLineGivesTheFiguresReadFromSamplesJsonl() throws Exception {
+        List<String> file = Files.readAllLines(folder.resolve(MetricsLog.FILE));
+        JsonNode line = new ObjectMapper().readTree(file.get(file.size() - 1));
+
+        assertThat(line.get("type").asText()).isEqualTo("samples");
+        assertThat(line.get("held_out_groups").asInt()).isZero();
+        assertThat(line.get("held_out_first20_groups").asInt()).isZero();
+        assertThat(line.get("held_out_first20_reward_mean").isNull()).isTrue();
+        assertThat(line.get("last50_held_out_resolutions").asInt()).isZero();
+        assertThat(line.get("first_version").asLong()).isZero();
+        // v0: four groups, one resolution each, two different texts; v3: one text five times.
+        assertThat(line.get("first_version_distinct_share").asDouble()).isEqualTo(0.5);
+        assertThat(line.get("last_version").asLong()).isEqualTo(3);
+        assertThat(line.get("last_version_distinct_share").asDouble()).isEqualTo(0.2);
+        assertThat(line.get("last_version_reward_mean").asDouble()).isEqualTo(0.7);
+        assertThat(line.get("skipped_lines").asLong()).isZero();
     }
 
     @Test
@@ -230,6 +299,11 @@ class RunReportTest {
         assertThat(line.at("/pairs/0/task_id").asText()).isEqualTo("t-9");
         assertThat(line.at("/pairs/0/against_first").asText()).isEqualTo("against");
         assertThat(line.at("/pairs/0/outcome").asText()).isEqualTo("loss");
+    }
+
+    private static String cards(String page) {
+        return page.substring(page.indexOf("<h2>Sample negotiations"),
+                page.indexOf("<script id=\"series\""));
     }
 
     private String section(String id) {
