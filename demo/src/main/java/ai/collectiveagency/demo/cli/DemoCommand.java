@@ -96,7 +96,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--judge-url",
             description = "An OpenAI-compatible endpoint for the CA judge; without it the "
-                    + "reward is the offline embedding scorer. The key is read from "
+                    + "reward is the offline negotiation reward. The key is read from "
                     + "$REWARD_JUDGE_API_KEY.")
     private URI judgeUrl;
 
@@ -184,7 +184,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path runFolder = root.resolve(runsDir).resolve(name).normalize();
         Duration limit = Duration.ofMillis(Math.round(minutes * 60_000));
         out.printf("demo: %s run %s, model %s, reward %s, for %s%n", mode, runFolder,
-                modelFolder, judgeUrl == null ? "offline embedding scorer (CA anchors)"
+                modelFolder, judgeUrl == null ? "offline negotiation reward (both sides of each task)"
                         : judgeUrl, limit);
         EarlierSessions.keep(runFolder).ifPresent(earlier -> out.println(
                 "demo: continuing run " + name + "; the earlier session's report is in "

@@ -18,7 +18,7 @@ import java.util.Optional;
  * The loop's four services with the settings the demo runs them with, shared by
  * {@code ./pipeline demo} and {@code ./pipeline chaos}: the trainer (its checkpoint store in
  * {@code <run>/checkpoints}, signing with the run's {@link RunKeys}), the reward-service (the
- * offline embedding scorer, or a judge), the rollout-service (following the run's checkpoints)
+ * offline negotiation reward, or a judge), the rollout-service (following the run's checkpoints)
  * and the prompt-generator, each on its own free ports with its Kafka user's settings in its
  * environment. A model whose context is small gets the demo's short prompts and seeds, written
  * into the run folder. In {@link RunMode#SINGLE_AGENT} every service starts with its
@@ -169,7 +169,7 @@ public final class LoopServices {
     private ServiceSpec reward() {
         if (judge.isEmpty()) {
             return service(PipelineClient.REWARD_SERVICE,
-                    Map.of("reward.scorers.embedding", "1"));
+                    Map.of("reward.scorers.negotiation", "1"));
         }
         Judge j = judge.get();
         ServiceSpec reward = service(PipelineClient.REWARD_SERVICE, Map.of(

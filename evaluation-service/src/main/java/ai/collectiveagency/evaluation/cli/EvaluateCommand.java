@@ -17,6 +17,7 @@ import ai.collectiveagency.schemas.EvalResultJson;
 import ai.collectiveagency.schemas.TaskMode;
 import ai.collectiveagency.scoring.onnx.AnchorScorer;
 import ai.collectiveagency.scoring.onnx.SentenceEncoder;
+import ai.collectiveagency.scoring.sides.BothSidesScorer;
 import ai.collectiveagency.scoring.pairwise.PairJudge;
 import ai.collectiveagency.selfplay.PromptTemplates;
 import java.io.IOException;
@@ -53,7 +54,7 @@ import picocli.CommandLine.Option;
                 + "base model, or another checkpoint), judges every pair in both orders and "
                 + "prints win rates with 95%% intervals: a win only when both orders prefer the "
                 + "checkpoint; win_rate = (wins + ties/2) / n.",
-                "Without --judge-url the judge is the embedded scorer comparing scores."})
+                "Without --judge-url the judge is the offline negotiation reward comparing scores."})
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR|vN",
@@ -171,9 +172,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                     : base.model().config().maxPositions() <= SMALL_CONTEXT
                             ? EvaluationSet.SMALL_CONTEXT : EvaluationSet.STANDARD,
                     tasks, decodings);
-            AnchorScorer embedded = new AnchorScorer(encoder, null, 16);
+            AnchorScorer collectiveAgency = new AnchorScorer(encoder, null, 16);
             Function<TaskMode, PairJudge> judges = judgeUrl == null
-                    ? Judges.offline(embedded, 0.001) : Judges.llm(endpoint(), ChatGuard.defaults());
+                    ? Judges.offline(BothSidesScorer.withDefaults(encoder, 16), 0.001)
+                    : Judges.llm(endpoint(), ChatGuard.defaults());
             Path versions = store();
             LocalCheckpoints local = new LocalCheckpoints(base, model, versions);
             Contestant opponent = local.load(against);
@@ -182,7 +184,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     temperature, 1.0, turnTokens, resolutionTokens, 4);
             SetPlayer player = new SetPlayer(protocol, templates(versions), 8);
             plan.sets().forEach(set -> player.requireFits(base, set));
-            Evaluator evaluator = new Evaluator(player, judges, embedded, plan);
+            Evaluator evaluator = new Evaluator(player, judges, collectiveAgency, plan);
             List<SetComparison> comparisons;
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("evaluate")
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)

@@ -16,8 +16,9 @@ import java.util.function.Function;
 /**
  * The pairwise judge of each kind of set. With an endpoint, an LLM under the papers' two rubrics:
  * conflict resolution for negotiation tasks, Collective Agency for open-ended (single) ones.
- * Offline, the embedded scorer comparing scores (its anchors measure Collective Agency only, on
- * both kinds of set: say so when reporting offline win rates).
+ * Offline, an embedded scorer comparing scores: the services and {@code ./pipeline evaluate} give
+ * it the task-conditioned {@code negotiation} reward, the demo's training reward, on both kinds of
+ * set (say so when reporting offline win rates).
  */
 public final class Judges {
 
@@ -28,7 +29,7 @@ public final class Judges {
     private Judges() {
     }
 
-    /** The embedded scorer comparing scores, for every mode. */
+    /** {@code embedded} comparing scores, for every mode. */
     public static Function<TaskMode, PairJudge> offline(Scorer embedded, double tieMargin) {
         ScoreComparison judge = new ScoreComparison(embedded, tieMargin);
         return mode -> judge;

@@ -10,6 +10,7 @@ import ai.collectiveagency.schemas.health.WorkerWatch;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.scoring.onnx.AnchorScorer;
 import ai.collectiveagency.scoring.onnx.SentenceEncoder;
+import ai.collectiveagency.scoring.sides.BothSidesScorer;
 import ai.collectiveagency.selfplay.ModelName;
 import ai.collectiveagency.selfplay.PromptTemplates;
 import ai.collectiveagency.selfplay.checkpoint.BaseModel;
@@ -80,12 +81,13 @@ public class EvaluationService {
         AnnouncedCheckpoints checkpoints = new AnnouncedCheckpoints(setup.keys(),
                 setup.store(), baseModel, base);
         encoder = SentenceEncoder.bundled(256, 0);
-        AnchorScorer embedded = new AnchorScorer(encoder, null, 16);
+        AnchorScorer collectiveAgency = new AnchorScorer(encoder, null, 16);
         PromptTemplates templates = config.protocol().prompts().map(PromptTemplates::load)
                 .orElseGet(PromptTemplates::defaults);
         SetPlayer player = new SetPlayer(setup.protocol(), templates, config.batchSize());
         plan.sets().forEach(set -> player.requireFits(base, set)); // stops start-up, naming it
-        Evaluator evaluator = new Evaluator(player, setup.judges(embedded), embedded, plan);
+        Evaluator evaluator = new Evaluator(player,
+                setup.judges(BothSidesScorer.withDefaults(encoder, 16)), collectiveAgency, plan);
         KafkaClientSettings settings = KafkaClientSettings.of(kafka);
         feed = new CheckpointFeed(settings, config.checkpoints().topic(),
                 config.checkpoints().consumerGroup(), meters::malformed);

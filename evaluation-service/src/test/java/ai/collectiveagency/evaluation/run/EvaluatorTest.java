@@ -18,6 +18,7 @@ import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.TaskMode;
 import ai.collectiveagency.scoring.onnx.AnchorScorer;
 import ai.collectiveagency.scoring.onnx.SentenceEncoder;
+import ai.collectiveagency.scoring.sides.BothSidesScorer;
 import ai.collectiveagency.scoring.pairwise.PairwiseOutcome;
 import ai.collectiveagency.selfplay.TestTasks;
 import ai.collectiveagency.selfplay.checkpoint.CheckpointRefusedException;
@@ -66,10 +67,10 @@ class EvaluatorTest {
     static void load() {
         base = Policy.load(TestTasks.MODEL);
         encoder = SentenceEncoder.bundled(256, 1);
-        AnchorScorer embedded = new AnchorScorer(encoder, null, 8);
         evaluator = new Evaluator(new SetPlayer(EvaluationProtocol.of(3, 2, 1.0, 1.0, 1.0, 12,
-                12, 3), TestTasks.compactPrompts(), 2), Judges.offline(embedded, 1e-6),
-                embedded, PLAN);
+                12, 3), TestTasks.compactPrompts(), 2),
+                Judges.offline(BothSidesScorer.withDefaults(encoder, 8), 1e-6),
+                new AnchorScorer(encoder, null, 8), PLAN);
     }
 
     @AfterAll

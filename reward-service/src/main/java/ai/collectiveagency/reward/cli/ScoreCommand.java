@@ -50,24 +50,24 @@ public final class ScoreCommand implements Callable<Integer> {
     public static final int USAGE = 2;
 
     @Option(names = "--scorer", required = true,
-            description = "both-sides (offline, needs --task), embedding (offline), onnx or "
+            description = "negotiation (offline, needs --task), embedding (offline), onnx or "
                     + "judge.")
     private String scorer;
 
     @Option(names = "--task",
             description = "A task file (one PromptTask JSON line, as ./pipeline prompts writes "
-                    + "them; the first line is used): the texts answer it. both-sides needs it; "
+                    + "them; the first line is used): the texts answer it. negotiation needs it; "
                     + "a judge sees its scenario.")
     private Path task;
 
     @Option(names = "--model",
             description = "onnx: the model folder (model.onnx, tokenizer.json); judge: the model "
-                    + "name; both-sides, embedding: an encoder folder (default: the shipped "
+                    + "name; negotiation, embedding: an encoder folder (default: the shipped "
                     + "all-MiniLM-L6-v2).")
     private String model;
 
     @Option(names = "--anchors",
-            description = "both-sides, embedding: an anchors JSON file (default: the shipped CA "
+            description = "negotiation, embedding: an anchors JSON file (default: the shipped CA "
                     + "anchors).")
     private Path anchors;
 
@@ -149,15 +149,15 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     private Scorer build() {
-        if (!List.of("both-sides", "embedding", "onnx", "judge").contains(scorer)) {
-            throw new IllegalArgumentException("--scorer " + scorer + ": use both-sides, "
+        if (!List.of("negotiation", "embedding", "onnx", "judge").contains(scorer)) {
+            throw new IllegalArgumentException("--scorer " + scorer + ": use negotiation, "
                     + "embedding, onnx or judge");
         }
-        if (scorer.equals("both-sides") && task == null) {
-            throw new IllegalArgumentException("--scorer both-sides scores texts against a "
+        if (scorer.equals("negotiation") && task == null) {
+            throw new IllegalArgumentException("--scorer negotiation scores texts against a "
                     + "task's two personas: give --task FILE");
         }
-        if (scorer.equals("both-sides") || scorer.equals("embedding")) {
+        if (scorer.equals("negotiation") || scorer.equals("embedding")) {
             SentenceEncoder encoder = model == null ? SentenceEncoder.bundled(256, 0)
                     : SentenceEncoder.load(Path.of(model), 256, 0);
             Scorer offline = scorer.equals("embedding") ? new AnchorScorer(encoder, anchors, 16)

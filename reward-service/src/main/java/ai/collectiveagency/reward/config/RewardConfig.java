@@ -79,12 +79,12 @@ public interface RewardConfig {
     /** The ONNX reward model ({@code onnx}). */
     Onnx onnx();
 
-    /** The offline rewards' encoder and anchors ({@code both-sides}, {@code embedding}). */
+    /** The offline rewards' encoder and anchors ({@code negotiation}, {@code embedding}). */
     Embedding embedding();
 
     /**
      * A sentence encoder and anchor sentences, keys under {@code reward.embedding.}: the
-     * task-conditioned {@code both-sides} reward (its Collective-Agency term uses the anchors)
+     * task-conditioned {@code negotiation} reward (its Collective-Agency term uses the anchors)
      * and the task-blind {@code embedding} reward share them.
      */
     interface Embedding {
@@ -105,7 +105,7 @@ public interface RewardConfig {
         @WithDefault("0")
         int threads();
 
-        /** Texts whose embeddings {@code both-sides} keeps (a group's repeated resolutions, a
+        /** Texts whose embeddings {@code negotiation} keeps (a group's repeated resolutions, a
          *  role's persona texts). */
         @WithDefault("4096")
         int cacheSize();
@@ -162,10 +162,5 @@ public interface RewardConfig {
         /** ONNX Runtime intra-op threads; 0: its default. */
         @WithDefault("0")
         int threads();
-
-        /** Texts whose embeddings {@code both-sides} keeps (a group's repeated resolutions, a
-         *  role's persona texts). */
-        @WithDefault("4096")
-        int cacheSize();
     }
 }

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 public final class RewardConfigChecks {
 
     /** The scorer names {@code reward.scorers.<name>} may use. */
-    public static final Set<String> SCORERS = Set.of("judge", "self", "onnx", "both-sides",
+    public static final Set<String> SCORERS = Set.of("judge", "self", "onnx", "negotiation",
             "embedding");
 
     private RewardConfigChecks() {
@@ -35,12 +35,12 @@ public final class RewardConfigChecks {
         Map<String, Double> scorers = enabled(config);
         if (scorers.isEmpty()) {
             problems.add("reward.scorers must give at least one scorer a weight other than 0, e.g. "
-                    + "reward.scorers.judge=1 (judge, self, onnx, both-sides or embedding)");
+                    + "reward.scorers.judge=1 (judge, self, onnx, negotiation or embedding)");
         }
         config.scorers().forEach((name, weight) -> {
             if (!SCORERS.contains(name)) {
                 problems.add("reward.scorers." + name + ": unknown scorer; use judge, self, "
-                        + "onnx, both-sides or embedding");
+                        + "onnx, negotiation or embedding");
             }
             if (weight == null || !Double.isFinite(weight)) {
                 problems.add("reward.scorers." + name + " must be a finite weight, was " + weight);
@@ -65,7 +65,7 @@ public final class RewardConfigChecks {
             atLeast(problems, "reward.onnx.batch-size", onnx.batchSize(), 1);
             atLeast(problems, "reward.onnx.threads", onnx.threads(), 0);
         }
-        if (scorers.containsKey("embedding") || scorers.containsKey("both-sides")) {
+        if (scorers.containsKey("embedding") || scorers.containsKey("negotiation")) {
             RewardConfig.Embedding embedding = config.embedding();
             embedding.model().filter(folder -> !Files.isDirectory(folder)).ifPresent(folder ->
                     problems.add("reward.embedding.model must be a folder, was "

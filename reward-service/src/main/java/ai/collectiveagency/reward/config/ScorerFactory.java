@@ -61,7 +61,7 @@ public class ScorerFactory {
             case "onnx" -> onnx(config.onnx());
             case "embedding" -> new AnchorScorer(encoder(config.embedding()),
                     config.embedding().anchors().orElse(null), config.embedding().batchSize());
-            case "both-sides" -> bothSides(config.embedding());
+            case "negotiation" -> bothSides(config.embedding());
             default -> throw new IllegalArgumentException("unknown scorer " + name);
         };
     }
@@ -93,7 +93,7 @@ public class ScorerFactory {
                 SideWeights.defaults());
     }
 
-    /** The one sentence encoder of {@code embedding} and {@code both-sides}, loaded once. */
+    /** The one sentence encoder of {@code embedding} and {@code negotiation}, loaded once. */
     private SentenceEncoder encoder(RewardConfig.Embedding embedding) {
         if (encoder == null) {
             encoder = embedding.model()

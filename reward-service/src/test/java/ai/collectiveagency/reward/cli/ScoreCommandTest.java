@@ -70,19 +70,19 @@ class ScoreCommandTest {
         Path task = dir.resolve("task.jsonl");
         Files.writeString(task, PromptTaskJson.line(TestData.task("t-1")) + "\n");
 
-        Result r = run(Map.of(), "--scorer", "both-sides", "--task", task.toString(),
+        Result r = run(Map.of(), "--scorer", "negotiation", "--task", task.toString(),
                 "--text", "The farmer gets growth and the miller gets care: we irrigate by "
                         + "day and keep the mill by night, reviewed together each season.",
                 "--text", "Both sides win.", "--json");
 
         assertThat(r.exit()).as(r.err()).isZero();
         List<JsonNode> lines = r.out().lines().map(ScoreCommandTest::json).toList();
-        assertThat(lines.get(0).get("scorer_id").asText()).isEqualTo("both-sides:ca-anchors");
+        assertThat(lines.get(0).get("scorer_id").asText()).isEqualTo("negotiation:both-sides");
         assertThat(lines.get(0).get("reward").asDouble())
                 .isGreaterThan(lines.get(1).get("reward").asDouble());
         assertThat(lines.get(0).get("breakdown").has("both_sides")).isTrue();
 
-        Result withoutTask = run(Map.of(), "--scorer", "both-sides", "--text", "x");
+        Result withoutTask = run(Map.of(), "--scorer", "negotiation", "--text", "x");
         assertThat(withoutTask.exit()).isEqualTo(ScoreCommand.USAGE);
         assertThat(withoutTask.err()).contains("give --task FILE");
     }

@@ -28,7 +28,7 @@ class RewardConfigChecksTest {
     void noScorerIsRefusedNamingTheKey() {
         assertThat(RewardConfigChecks.problems(config(Map.of())))
                 .containsExactly("reward.scorers must give at least one scorer a weight other "
-                        + "than 0, e.g. reward.scorers.judge=1 (judge, self, onnx, both-sides or "
+                        + "than 0, e.g. reward.scorers.judge=1 (judge, self, onnx, negotiation or "
                         + "embedding)");
     }
 
@@ -48,7 +48,7 @@ class RewardConfigChecksTest {
                 "reward.scorers.onnx", "1", "reward.onnx.model", "no/such/folder"))))
                 .containsExactlyInAnyOrder(
                         "reward.scorers.magic: unknown scorer; use judge, self, onnx, "
-                                + "both-sides or embedding",
+                                + "negotiation or embedding",
                         "reward.onnx.model must be a folder, was "
                                 + Path.of("no/such/folder").toAbsolutePath());
     }

@@ -13,7 +13,7 @@ import java.util.Map;
  * An offline reward from a sentence encoder: a text's reward is its mean cosine similarity to
  * positive anchor sentences minus its mean similarity to negative ones, in [-2, 2]
  * ({@link Anchors}). It ignores the task, so one generic sentence is its optimum for every
- * task: the task-conditioned {@code both-sides} reward is the demo's default, and this one stays
+ * task: the task-conditioned {@code negotiation} reward is the demo's default, and this one stays
  * for scoring texts on their own and as a Collective-Agency term.
  */
 public final class AnchorScorer implements Scorer {

@@ -51,7 +51,7 @@ public final class BothSidesScorer implements Scorer {
 
     @Override
     public String id() {
-        return "both-sides:" + collectiveAgency.id();
+        return "negotiation:both-sides";
     }
 
     @Override
@@ -64,7 +64,7 @@ public final class BothSidesScorer implements Scorer {
         int next = 0;
         for (ScoringInput input : inputs) {
             if (input.task() == null) {
-                verdicts.add(new Verdict.Unscorable("the both-sides reward scores a text "
+                verdicts.add(new Verdict.Unscorable("the negotiation reward scores a text "
                         + "against its task's personas; this text came without a task"));
             } else if (input.text().isBlank()) {
                 verdicts.add(new Verdict.Scored(FLOOR, Map.of("gate", 0.0)));

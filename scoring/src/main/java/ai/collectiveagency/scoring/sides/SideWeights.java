@@ -1,7 +1,7 @@
 package ai.collectiveagency.scoring.sides;
 
 /**
- * How the both-sides reward weighs its terms. A persona is served by a resolution as the weighted
+ * How the negotiation reward weighs its terms. A persona is served by a resolution as the weighted
  * closeness to its values, goals and constraints (weights summing to 1); the reward is the worse
  * served persona's figure plus {@code collectiveAgency} times the Collective-Agency anchor margin.
  *

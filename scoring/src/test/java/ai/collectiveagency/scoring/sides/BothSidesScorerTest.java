@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The both-sides reward resists the hacks a policy finds against a task-blind reward, on 200
+ * The negotiation reward resists the hacks a policy finds against a task-blind reward, on 200
  * tasks of the prompt-generator ({@code ./pipeline prompts --count 200 --seed 17}) and the real
  * all-MiniLM-L6-v2: generic resolutions, one-sided ones, copies of the task, empty and
  * repetitive text all score below resolutions written from the task's own fields.
