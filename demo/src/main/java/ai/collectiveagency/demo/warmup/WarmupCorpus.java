@@ -42,7 +42,8 @@ public final class WarmupCorpus {
     /** The examples of one task, its choices drawn from {@code random}. */
     public List<Example> examples(PromptTask task, Random random) {
         if (task.getMode() == TaskMode.SINGLE) {
-            return List.of(new Example(closing.answer(task), script.resolution(task, random)));
+            return List.of(new Example(closing.answer(task),
+                    script.resolution(task, random).text()));
         }
         NegotiationScript.Negotiation negotiation = script.play(task, random);
         List<Example> examples = new ArrayList<>();
@@ -57,7 +58,8 @@ public final class WarmupCorpus {
             }
         }
         if (negotiation.accepted()) {
-            examples.add(new Example(closing.resolution(dialogue), negotiation.resolution()));
+            examples.add(new Example(closing.resolution(dialogue),
+                    negotiation.resolution().text()));
         }
         return examples;
     }

@@ -45,4 +45,18 @@ class WarmupTest {
             assertThat(policy.endOfSequence()).contains(299);
         }
     }
+
+    @Test
+    void theSameSeedBuildsTheSameCorpus() {
+        WarmupRecipe recipe = new WarmupRecipe(60, 300, 32, 64, 2, 4, 2, 512, 40, 8, 3e-3, 5);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8);
+
+        List<WarmupCorpus.Example> first = new Warmup(recipe, quiet).corpus(dir.resolve("1"));
+        List<WarmupCorpus.Example> again = new Warmup(recipe, quiet).corpus(dir.resolve("2"));
+        List<WarmupCorpus.Example> otherSeed = new Warmup(new WarmupRecipe(60, 300, 32, 64, 2, 4,
+                2, 512, 40, 8, 3e-3, 6), quiet).corpus(dir.resolve("3"));
+
+        assertThat(first).isNotEmpty().isEqualTo(again).isNotEqualTo(otherSeed);
+    }
 }
