@@ -214,7 +214,7 @@ public final class LoopServices {
 
     /** Tokens of a persona turn, or of a resolution or answer: short for short prompts. */
     private String maxTokens(boolean turn) {
-        return prompts.isPresent() ? (turn ? "24" : "40") : (turn ? "64" : "128");
+        return prompts.isPresent() ? (turn ? "24" : "56") : (turn ? "64" : "128");
     }
 
     private ServiceSpec rollout() {

@@ -34,9 +34,9 @@ public record WarmupRecipe(int tasks, int vocabSize, int hiddenSize, int interme
         }
     }
 
-    /** The shipped {@code models/negotiator-tiny}: about 0.8M parameters. */
+    /** The shipped {@code models/negotiator-tiny}: about 1.0M parameters. */
     public static WarmupRecipe defaults() {
-        return new WarmupRecipe(4000, 1024, 128, 352, 4, 4, 2, 512, 1000, 16, 3e-3, 7);
+        return new WarmupRecipe(4000, 2048, 128, 352, 4, 4, 2, 512, 2000, 16, 3e-3, 7);
     }
 
     /** The same shape and corpus, trained for {@code steps} steps. */

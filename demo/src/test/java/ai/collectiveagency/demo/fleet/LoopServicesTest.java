@@ -82,7 +82,7 @@ class LoopServicesTest {
                 Map.entry("evaluation.protocol.resolution-temperature", "1.0"),
                 Map.entry("evaluation.protocol.top-p", "1.0"),
                 Map.entry("evaluation.protocol.turn-tokens", "24"),
-                Map.entry("evaluation.protocol.resolution-tokens", "40"));
+                Map.entry("evaluation.protocol.resolution-tokens", "56"));
         assertThat(run.resolve("keys/trainer.pub.pem")).isRegularFile();
         assertThat(run.resolve(LoopServices.STORE)).isDirectory();
         assertThat(evaluation.environment()).containsEntry("KAFKA_BOOTSTRAP_SERVERS",

@@ -14,8 +14,10 @@ import ai.collectiveagency.selfplay.SelfPlay;
 import ai.collectiveagency.selfplay.TurnSampling;
 import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.RolloutGroup;
+import ai.collectiveagency.schemas.Segment;
 import ai.collectiveagency.schemas.TaskMode;
 import ai.collectiveagency.schemas.Trajectory;
+import ai.collectiveagency.schemas.Turn;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +48,7 @@ class ShippedNegotiatorTest {
                     .optTemplates(PromptTemplates.load(SmallModelFiles.prompts(dir.resolve("p"))))
                     .optSettings(new NegotiationSettings(4, NegotiationScript.MAX_TURNS,
                             Warmup.CONTEXT_TURNS, new TurnSampling(1.0, 1.0, 24),
-                            new TurnSampling(1.0, 1.0, 40), new TurnSampling(1.0, 1.0, 40), 4, 1,
+                            new TurnSampling(1.0, 1.0, 56), new TurnSampling(1.0, 1.0, 56), 4, 1,
                             false))
                     .build();
             List<RolloutGroup> groups = selfPlay.rollout(tasks, 0);
@@ -70,6 +72,33 @@ class ShippedNegotiatorTest {
             }
             assertThat(onTopic).as("resolutions naming a side, of %d", resolutions)
                     .isGreaterThanOrEqualTo(resolutions / 3);
+
+            // Each persona speaks for its own side: a turn naming one conflict value names the
+            // speaker's far more often than the other persona's alone.
+            long own = 0;
+            long otherOnly = 0;
+            for (RolloutGroup group : groups) {
+                PromptTask task = group.getTask();
+                for (Trajectory trajectory : group.getTrajectories()) {
+                    for (Turn turn : trajectory.getTurns()) {
+                        boolean speakerIsA = turn.getSegment() == Segment.PERSONA_A;
+                        if (!speakerIsA && turn.getSegment() != Segment.PERSONA_B) {
+                            continue;
+                        }
+                        String self = (speakerIsA ? task.getPersonaA() : task.getPersonaB())
+                                .getValues().get(0);
+                        String other = (speakerIsA ? task.getPersonaB() : task.getPersonaA())
+                                .getValues().get(0);
+                        String text = turn.getText().toLowerCase(Locale.ROOT);
+                        boolean namesSelf = text.contains(self.toLowerCase(Locale.ROOT));
+                        own += namesSelf ? 1 : 0;
+                        otherOnly += !namesSelf && text.contains(other.toLowerCase(Locale.ROOT))
+                                ? 1 : 0;
+                    }
+                }
+            }
+            assertThat(own).as("turns naming the speaker's own value, against %d naming only "
+                    + "the other's", otherOnly).isGreaterThanOrEqualTo(3 * otherOnly).isPositive();
         }
     }
 
