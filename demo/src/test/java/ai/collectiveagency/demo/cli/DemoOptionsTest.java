@@ -36,38 +36,32 @@ class DemoOptionsTest {
 
     @Test
     void anUnknownModeIsAUsageErrorNamingTheModes() {
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = CommandMain.commandLine(new DemoCommand(Path.of("."), System.out))
-                    .execute("--mode", "multi-agent");
-        } finally {
-            System.setErr(stderr);
-        }
+        String err = usageError("--mode", "multi-agent");
 
-        assertThat(exit).isEqualTo(CommandMain.USAGE_ERROR);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: ")
+        assertThat(err).startsWith("error: ")
                 .contains("multi-agent").contains("negotiation").contains("single-agent");
     }
 
     @Test
     void aSampleFileLimitBelowOneMibIsAUsageErrorBeforeAnythingStarts() {
+        assertThat(usageError("--samples-max-mib", "0"))
+                .startsWith("error: --samples-max-mib must be at least 1");
+    }
+
+    /** Runs the command with {@code args}, expects the usage exit code; its standard error. */
+    private static String usageError(String... args) {
         PrintStream stderr = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             exit = CommandMain.commandLine(new DemoCommand(Path.of("."), System.out))
-                    .execute("--samples-max-mib", "0");
+                    .execute(args);
         } finally {
             System.setErr(stderr);
         }
-
         assertThat(exit).isEqualTo(CommandMain.USAGE_ERROR);
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .startsWith("error: --samples-max-mib must be at least 1");
+        return err.toString(StandardCharsets.UTF_8);
     }
 
     @Test
