@@ -15,12 +15,12 @@ class MeanIntervalTest {
     void fiveValuesGetTheirMeanPlusMinusTTimesTheStandardError() {
         MeanInterval interval = MeanInterval.of(List.of(1.0, 2.0, 3.0, 4.0, 5.0));
 
-        // sd = sqrt(2.5), se = sqrt(2.5 / 5), t(4) = 2.776
+        // sd = sqrt(2.5), se = sqrt(2.5 / 5), t(4) = 2.776 (to the 3 decimals of a t table)
         double half = 2.776 * Math.sqrt(0.5);
         assertThat(interval.n()).isEqualTo(5);
         assertThat(interval.mean()).isEqualTo(3.0);
-        assertThat(interval.ciLow()).isCloseTo(3 - half, within(1e-12));
-        assertThat(interval.ciHigh()).isCloseTo(3 + half, within(1e-12));
+        assertThat(interval.ciLow()).isCloseTo(3 - half, within(1e-3));
+        assertThat(interval.ciHigh()).isCloseTo(3 + half, within(1e-3));
     }
 
     @Test
