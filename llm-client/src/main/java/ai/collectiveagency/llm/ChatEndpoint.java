@@ -56,7 +56,7 @@ public record ChatEndpoint(URI baseUrl, String model, Optional<String> apiKey,
      * over plain http to a host other than loopback; empty when it would not (no key, https,
      * loopback, or allowed).
      */
-    static Optional<String> insecureKey(URI url, Optional<String> apiKey,
+    public static Optional<String> insecureKey(URI url, Optional<String> apiKey,
             boolean allowInsecure, String key, String allowSetting) {
         if (allowInsecure || apiKey.filter(k -> !k.isBlank()).isEmpty()
                 || !LoopbackHost.cleartextOffMachine(url)) {

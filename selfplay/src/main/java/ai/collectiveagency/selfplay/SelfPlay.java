@@ -38,6 +38,7 @@ import java.util.function.Function;
 public final class SelfPlay {
 
     private final Policy policy;
+    private final GenerationEngine engine;
     private final String modelName;
     private final NegotiationSettings settings;
     private final Perspective perspective;
@@ -49,6 +50,7 @@ public final class SelfPlay {
 
     private SelfPlay(Builder builder, PromptTemplates templates, AgreementCheck agreementCheck) {
         this.policy = builder.policy;
+        this.engine = builder.engine != null ? builder.engine : GenerationEngine.local(policy);
         this.modelName = builder.modelName;
         this.settings = builder.settings;
         this.perspective = new Perspective(templates, settings.contextTurns());
@@ -169,8 +171,8 @@ public final class SelfPlay {
             return fitting;
         }
         long[] seeds = fitting.stream().mapToLong(run -> run.seed(step)).toArray();
-        List<Generation> generations = timer.time(() -> policy.generate(prompts,
-                sampling.params(), seeds, List.of()));
+        List<Generation> generations = timer.time(() -> engine.generate(prompts,
+                sampling.params(), seeds));
         for (int i = 0; i < fitting.size(); i++) {
             Generation generation = generations.get(i);
             completion.accept(fitting.get(i), prompts.get(i), generation,
@@ -201,6 +203,7 @@ public final class SelfPlay {
     public static final class Builder {
 
         private Policy policy;
+        private GenerationEngine engine;
         private String modelName;
         private NegotiationSettings settings = NegotiationSettings.defaults();
         private PromptTemplates templates = PromptTemplates.defaults();
@@ -213,6 +216,15 @@ public final class SelfPlay {
         /** The policy that plays every side. */
         public Builder setPolicy(Policy policy) {
             this.policy = policy;
+            return this;
+        }
+
+        /**
+         * Where sampling runs; default {@link GenerationEngine#local} on the policy. The policy
+         * still encodes prompts, decodes texts and bounds the context.
+         */
+        public Builder optEngine(GenerationEngine engine) {
+            this.engine = engine;
             return this;
         }
 
@@ -259,9 +271,10 @@ public final class SelfPlay {
             Objects.requireNonNull(templates, "templates");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(timer, "timer");
+            GenerationEngine sampling = engine != null ? engine : GenerationEngine.local(policy);
             AgreementCheck check = agreementCheck != null ? agreementCheck
-                    : new PolicyAgreementCheck(policy, templates, settings.contextTurns(),
-                            settings.agreementMaxTokens(), timer);
+                    : new PolicyAgreementCheck(policy, sampling, templates,
+                            settings.contextTurns(), settings.agreementMaxTokens(), timer);
             return new SelfPlay(this, templates, check);
         }
     }

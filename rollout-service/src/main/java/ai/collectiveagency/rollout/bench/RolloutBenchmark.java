@@ -14,7 +14,13 @@ import ai.collectiveagency.schemas.kafka.RolloutGroupSerializer;
 import ai.collectiveagency.schemas.topics.LogicalTopic;
 import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.collectiveagency.rollout.remote.EngineAdapters;
+import ai.collectiveagency.rollout.remote.RemoteEngines;
+import ai.collectiveagency.selfplay.GenerationEngine;
 import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +40,16 @@ import org.apache.commons.io.FileUtils;
  * "outside". Without {@code --model} it measures the tiny fixture and a ~40M random-weights model
  * ({@link BenchModel}); prints one JSON object.
  *
+ * <p>{@code --generation remote} measures each model twice, locally and through the HTTP path of
+ * remote generation (vLLM's protocol, one request per sequence, a group's requests at once)
+ * against the project's inference server in a child process (or the engine at
+ * {@code --remote-url}), with the same seeds, and reports the HTTP path's overhead and whether
+ * both gave the same tokens.
+ *
  * <pre>
  * RolloutBenchmark [--model DIR] [--tasks N] [--group-size G] [--turns T] [--turn-tokens K]
  *                  [--fixture DIR] [--bench-model DIR] [--shipped-prompts]
+ *                  [--generation local|remote] [--remote-url URL]
  * </pre>
  */
 public final class RolloutBenchmark {
@@ -62,7 +75,7 @@ public final class RolloutBenchmark {
      *     of a batched prefill grows with batch x length squared)
      */
     public record Options(Path model, Path fixture, Path benchModel, int tasks, int groupSize,
-            int turns, int turnTokens, boolean shippedPrompts) {
+            int turns, int turnTokens, boolean shippedPrompts, boolean remote, URI remoteUrl) {
 
         public Options {
             if (tasks < 1 || groupSize < 1 || turns < 2 || turnTokens < 0) {
@@ -135,14 +148,16 @@ public final class RolloutBenchmark {
                     + options.groupSize() + ", T " + options.turns() + ", " + turnTokens
                     + " tokens a turn");
             ModelTimer timer = new ModelTimer();
-            SelfPlay selfPlay = SelfPlay.builder().setPolicy(policy).setModelName(label)
-                    .optSettings(settings).optTemplates(templates).optModelTimer(timer)
-                    .optAgreementCheck(new LastTurnAgreement(new PolicyAgreementCheck(policy,
-                            templates, settings.contextTurns(), settings.agreementMaxTokens(),
-                            timer), settings.maxTurns()))
-                    .build();
-            selfPlay.rollout(BenchTasks.negotiations(1, "warm-up"), 0);
-            return timed(selfPlay, timer, policy, label, compact, turnTokens);
+            SelfPlay local = selfPlay(policy, GenerationEngine.local(policy), label, settings,
+                    templates, timer);
+            Timed localRun = timed(local, timer, policy, label, compact, turnTokens);
+            if (!options.remote()) {
+                return localRun.figures();
+            }
+            Map<String, Object> figures = new LinkedHashMap<>(localRun.figures());
+            figures.put("remote", remote(folder, policy, label, settings, templates, localRun,
+                    compact, turnTokens));
+            return figures;
         } finally {
             if (promptFolder != null) {
                 FileUtils.deleteDirectory(promptFolder.toFile());
@@ -150,8 +165,92 @@ public final class RolloutBenchmark {
         }
     }
 
-    private Map<String, Object> timed(SelfPlay selfPlay, ModelTimer timer, Policy policy,
+    private static SelfPlay selfPlay(Policy policy, GenerationEngine engine, String label,
+            NegotiationSettings settings, PromptTemplates templates, ModelTimer timer) {
+        return SelfPlay.builder().setPolicy(policy).optEngine(engine).setModelName(label)
+                .optSettings(settings).optTemplates(templates).optModelTimer(timer)
+                .optAgreementCheck(new LastTurnAgreement(new PolicyAgreementCheck(policy, engine,
+                        templates, settings.contextTurns(), settings.agreementMaxTokens(),
+                        timer), settings.maxTurns()))
+                .build();
+    }
+
+    /**
+     * The same run through remote generation: {@code remote_groups_per_s}, the HTTP path's
+     * {@code overhead} over local generation ((remote wall - local wall) / local wall), and
+     * whether every trajectory's tokens equal the local run's.
+     */
+    private Map<String, Object> remote(Path folder, Policy policy, String label,
+            NegotiationSettings settings, PromptTemplates templates, Timed local,
+            boolean compact, int turnTokens) throws IOException {
+        Path scratch = Files.createTempDirectory("rollout-bench-server");
+        InferenceServerProcess server = null;
+        try {
+            URI url = options.remoteUrl();
+            String model = null;
+            if (url == null) {
+                Path root = Path.of(System.getProperty("pipeline.root", "."));
+                progress("starting the inference server on " + folder + " (its output: "
+                        + scratch.resolve("server.log") + ")");
+                server = InferenceServerProcess.start(root, folder, scratch,
+                        scratch.resolve("server.log"));
+                url = server.baseUri();
+                model = server.modelName();
+            }
+            String served = model != null ? model : ModelName.of(folder);
+            try (RemoteEngines engines = new RemoteEngines(new RemoteEngines.Settings(
+                    List.of(url), Optional.ofNullable(System.getenv("ROLLOUT_REMOTE_API_KEY")),
+                    served, Duration.ofMinutes(5), 0, Duration.ZERO,
+                    Math.max(64, options.groupSize() * options.tasks()), Duration.ofHours(1)),
+                    new ObjectMapper());
+                    EngineAdapters.Lease lease = engines.lease(0)) {
+                ModelTimer timer = new ModelTimer();
+                SelfPlay selfPlay = selfPlay(policy, engines.engine(lease,
+                        policy.endOfSequence()), label, settings, templates, timer);
+                progress("remote generation at " + url);
+                Timed remote = timed(selfPlay, timer, policy, label, compact, turnTokens);
+                double localWall = (double) local.figures().get("wall_s");
+                double remoteWall = (double) remote.figures().get("wall_s");
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("engine", url.toString());
+                out.put("wall_s", remoteWall);
+                out.put("groups_per_s", remote.figures().get("groups_per_s"));
+                out.put("local_groups_per_s", local.figures().get("groups_per_s"));
+                out.put("overhead", round4((remoteWall - localWall) / localWall));
+                out.put("http_share_of_wall", round4(Math.max(0, remoteWall - localWall)
+                        / remoteWall));
+                out.put("same_tokens_as_local", sameTokens(local.groups(), remote.groups()));
+                return out;
+            }
+        } finally {
+            if (server != null) {
+                try {
+                    server.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            FileUtils.deleteDirectory(scratch.toFile());
+        }
+    }
+
+    /** Whether every trajectory of both runs sampled the same token ids, turn by turn. */
+    private static boolean sameTokens(List<RolloutGroup> a, List<RolloutGroup> b) {
+        return tokens(a).equals(tokens(b));
+    }
+
+    private static List<List<Integer>> tokens(List<RolloutGroup> groups) {
+        return groups.stream().flatMap(g -> g.getTrajectories().stream())
+                .flatMap(t -> t.getTurns().stream())
+                .map(turn -> List.copyOf(turn.getCompletionTokenIds())).toList();
+    }
+
+    /** A timed run's figures and its groups. */
+    private record Timed(Map<String, Object> figures, List<RolloutGroup> groups) {}
+
+    private Timed timed(SelfPlay selfPlay, ModelTimer timer, Policy policy,
             String label, boolean compact, int turnTokens) {
+        selfPlay.rollout(BenchTasks.negotiations(1, "warm-up"), 0);
         long modelBefore = timer.nanos();
         long callsBefore = timer.calls();
         long tokensBefore = timer.tokens();
@@ -192,7 +291,7 @@ public final class RolloutBenchmark {
         run.put("outside_model_s", round(wall - model));
         run.put("outside_model_share", round4((wall - model) / wall));
         run.put("serialization", serializationFigures(groups, bytes, serialization, wall));
-        return run;
+        return new Timed(run, groups);
     }
 
     private static Map<String, Object> serializationFigures(List<RolloutGroup> groups,
@@ -252,6 +351,8 @@ public final class RolloutBenchmark {
         Path benchModel = null;
         int turnTokens = 0;
         boolean shipped = false;
+        boolean remote = false;
+        URI remoteUrl = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (args[i].equals("--shipped-prompts")) {
@@ -266,14 +367,24 @@ public final class RolloutBenchmark {
                 case "--group-size" -> groupSize = Integer.parseInt(require(args[i], value));
                 case "--turns" -> turns = Integer.parseInt(require(args[i], value));
                 case "--turn-tokens" -> turnTokens = Integer.parseInt(require(args[i], value));
+                case "--generation" -> remote = switch (require(args[i], value)) {
+                    case "local" -> false;
+                    case "remote" -> true;
+                    default -> throw new IllegalArgumentException("--generation is local or"
+                            + " remote, was " + value);
+                };
+                case "--remote-url" -> remoteUrl = URI.create(require(args[i], value));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (known: --model, --fixture, --bench-model, --tasks, --group-size, "
-                        + "--turns, --turn-tokens, --shipped-prompts)");
+                        + "--turns, --turn-tokens, --shipped-prompts, --generation, --remote-url)");
             }
             i++;
         }
+        if (remoteUrl != null && !remote) {
+            throw new IllegalArgumentException("--remote-url needs --generation remote");
+        }
         return new Options(model, fixture, benchModel, tasks, groupSize, turns, turnTokens,
-                shipped);
+                shipped, remote, remoteUrl);
     }
 
     private static String require(String option, String value) {

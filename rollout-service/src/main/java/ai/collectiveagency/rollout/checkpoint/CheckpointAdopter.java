@@ -10,6 +10,8 @@ import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.policy.lora.LoraAdapter;
 import ai.collectiveagency.policy.model.LinearAdapter;
 import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.rollout.remote.RemoteEngineException;
+import ai.collectiveagency.rollout.remote.RemoteEngines;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
 import ai.collectiveagency.rollout.serving.ServedPolicy;
 import ai.collectiveagency.schemas.CheckpointFormat;
@@ -58,15 +60,25 @@ public final class CheckpointAdopter {
     private final Policy base; // the base model, which LORA adapters apply to
     private final VerifyAttempts attempts;
     private final AdoptionListener listener;
+    private final RemoteEngines remote;
 
     /** An adopter that refuses at the first failure and tells nobody what it loads. */
     public CheckpointAdopter(PolicyRunner runner, CheckpointVerifier verifier,
             CheckpointMetrics metrics) {
-        this(runner, verifier, metrics, VerifyAttempts.ONCE, AdoptionListener.NONE);
+        this(runner, verifier, metrics, VerifyAttempts.ONCE, AdoptionListener.NONE, null);
     }
 
     CheckpointAdopter(PolicyRunner runner, CheckpointVerifier verifier, CheckpointMetrics metrics,
             VerifyAttempts attempts, AdoptionListener listener) {
+        this(runner, verifier, metrics, attempts, listener, null);
+    }
+
+    /**
+     * @param remote the engines that sample rollouts, or null (or not enabled): the policy in
+     *     this process does
+     */
+    CheckpointAdopter(PolicyRunner runner, CheckpointVerifier verifier, CheckpointMetrics metrics,
+            VerifyAttempts attempts, AdoptionListener listener, RemoteEngines remote) {
         this.runner = runner;
         this.verifier = verifier;
         this.loader = new CheckpointLoader(verifier.base().folder());
@@ -74,6 +86,7 @@ public final class CheckpointAdopter {
         this.base = runner.current().policy();
         this.attempts = attempts;
         this.listener = listener;
+        this.remote = remote != null && remote.enabled() ? remote : null;
     }
 
     /**
@@ -163,6 +176,9 @@ public final class CheckpointAdopter {
         long loadNanos = loading.stop(metrics.load());
         Timer.Sample swapping = Timer.start();
         runner.swap(install).join();
+        if (remote != null) {
+            remote.serve(checkpoint.getVersion());
+        }
         long swapNanos = swapping.stop(metrics.swap());
         metrics.adopted();
         LOG.log(System.Logger.Level.INFO, "serving " + (pinned ? "pinned " : "")
@@ -198,6 +214,9 @@ public final class CheckpointAdopter {
     /** Loads the verified folder; returns the change that installs it on the policy worker. */
     private UnaryOperator<ServedPolicy> load(VerifiedCheckpoint checkpoint) {
         long version = checkpoint.record().getVersion();
+        if (remote != null) {
+            return loadOnEngines(checkpoint, version);
+        }
         if (checkpoint.record().getFormat() == CheckpointFormat.LORA) {
             if (runner.current().policy() != base) {
                 throw new CheckpointRefusedException(RefusalReason.FORMAT, checkpoint.label()
@@ -213,6 +232,31 @@ public final class CheckpointAdopter {
             closeQuietly(old.policy(), "policy of version " + old.version());
             return next;
         };
+    }
+
+    /**
+     * Remote generation: a LORA adapter goes to the engines by runtime LoRA loading, from the
+     * folder's path in the shared store, after its bytes were checked here against the signed
+     * manifest (loaded once, then closed: the engines read the same files). A FULL checkpoint
+     * cannot be loaded into running engines: they are restarted with it as their model.
+     */
+    private UnaryOperator<ServedPolicy> loadOnEngines(VerifiedCheckpoint checkpoint,
+            long version) {
+        if (checkpoint.record().getFormat() != CheckpointFormat.LORA) {
+            throw new CheckpointRefusedException(RefusalReason.FORMAT, checkpoint.label()
+                    + ": a FULL checkpoint cannot be loaded into running inference engines"
+                    + " (rollout.generation=remote); restart them with its folder "
+                    + checkpoint.folder().path() + " as --model (k8s/README.md, \"The vLLM engine\")");
+        }
+        closeQuietly(loader.adapter(checkpoint, base.model()), "checked adapter of version "
+                + version);
+        try {
+            remote.load(version, checkpoint.folder().path());
+        } catch (RemoteEngineException e) {
+            throw new CheckpointRefusedException(RefusalReason.LOAD, checkpoint.label() + ": "
+                    + e.getMessage(), e);
+        }
+        return old -> new ServedPolicy(old.policy(), version, old.modelName());
     }
 
     private static ServedPolicy installAdapter(ServedPolicy old, LoraAdapter adapter,

@@ -7,6 +7,7 @@ import ai.collectiveagency.policy.checkpoint.CheckpointLeases;
 import ai.collectiveagency.rollout.config.ReplicaId;
 import ai.collectiveagency.rollout.config.RolloutConfig;
 import ai.collectiveagency.selfplay.ModelName;
+import ai.collectiveagency.rollout.remote.RemoteEngines;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
 import ai.collectiveagency.schemas.FleetPin;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
@@ -78,6 +79,7 @@ public class CheckpointFollower {
     private final MeterRegistry registry;
     private final FleetPinConfig pinConfig;
     private final FleetPinMetrics pinMetrics;
+    private final RemoteEngines remote;
     private CheckpointTopicReader<PolicyCheckpoint> reader;
     private CheckpointTopicReader<FleetPin> control;
     private FleetPinAdoption adoption;
@@ -89,8 +91,9 @@ public class CheckpointFollower {
     CheckpointFollower(PolicyRunner runner, RolloutConfig rollout, CheckpointConfig config,
             FleetPinConfig pinConfig,
             @Identifier("default-kafka-broker") Map<String, Object> kafka,
-            MeterRegistry registry, Instance<KubernetesClient> kubernetes) {
+            MeterRegistry registry, Instance<KubernetesClient> kubernetes, RemoteEngines remote) {
         this.config = config;
+        this.remote = remote;
         this.registry = registry;
         this.kubernetes = kubernetes;
         this.pinConfig = pinConfig;
@@ -140,7 +143,7 @@ public class CheckpointFollower {
                 kubernetes::get, base.sha256(), registry);
         CheckpointAdopter adopter = new CheckpointAdopter(runner, new CheckpointVerifier(
                 trust.keys(), trust.store(), base), metrics, VerifyAttempts.of(config),
-                AdoptionListener.all(lease, pod));
+                AdoptionListener.all(lease, pod), remote);
         adoption = new FleetPinAdoption(adopter, () -> runner.current().version(), operators,
                 pinMetrics);
         LOG.log(System.Logger.Level.INFO, "following checkpoints signed by keys "

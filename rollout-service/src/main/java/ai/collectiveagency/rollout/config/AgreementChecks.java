@@ -8,6 +8,8 @@ import ai.collectiveagency.selfplay.AgreementCheck;
 import ai.collectiveagency.selfplay.JudgePrompts;
 import ai.collectiveagency.selfplay.LlmAgreementCheck;
 import ai.collectiveagency.selfplay.NegotiationSettings;
+import ai.collectiveagency.selfplay.GenerationEngine;
+import ai.collectiveagency.selfplay.ModelTimer;
 import ai.collectiveagency.selfplay.PolicyAgreementCheck;
 import ai.collectiveagency.selfplay.PromptTemplates;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,13 +52,21 @@ public class AgreementChecks {
         }
     }
 
-    /** The check for a batch sampled from {@code policy}. */
+    /** The check for a batch sampled from {@code policy} in this process. */
     public AgreementCheck forPolicy(Policy policy) {
+        return forPolicy(policy, GenerationEngine.local(policy));
+    }
+
+    /**
+     * The check for a batch whose sampling runs on {@code engine} (the policy judge's answers
+     * too); {@code policy} encodes and decodes.
+     */
+    public AgreementCheck forPolicy(Policy policy, GenerationEngine engine) {
         if (llm.isPresent()) {
             return llm.get();
         }
-        return new PolicyAgreementCheck(policy, templates, settings.contextTurns(),
-                settings.agreementMaxTokens());
+        return new PolicyAgreementCheck(policy, engine, templates, settings.contextTurns(),
+                settings.agreementMaxTokens(), new ModelTimer());
     }
 
     @PreDestroy

@@ -5,6 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -66,6 +67,74 @@ public interface RolloutConfig {
 
     /** The check after each turn whether the personas agree. */
     Agreement agreement();
+
+    /** Where rollouts are sampled: {@code local} (this process) or {@code remote}. */
+    @WithDefault("local")
+    Generation generation();
+
+    /** The inference engines of remote generation, keys under {@code rollout.remote.}. */
+    Remote remote();
+
+    /** Where the policy's sampling calls run. */
+    enum Generation {
+        /** The Java decoder in this process. */
+        LOCAL,
+        /**
+         * Inference engines speaking vLLM's protocol ({@code rollout.remote.*}): token ids in,
+         * token ids and log-probs out; checkpoints reach them through runtime LoRA loading.
+         */
+        REMOTE
+    }
+
+    /** Remote generation's engines, keys under {@code rollout.remote.}. */
+    interface Remote {
+
+        /**
+         * Base URLs of the engines (e.g. {@code http://vllm:8000}), comma-separated. A plain
+         * {@code http} URL whose host resolves to several addresses (a headless Service) stands
+         * for one engine per address, resolved again every {@link #resolveInterval()}.
+         */
+        Optional<List<String>> urls();
+
+        /**
+         * The engines' API key, sent as {@code Authorization: Bearer}; set it through the
+         * environment ({@code ROLLOUT_REMOTE_API_KEY}). Unset: no header.
+         */
+        Optional<String> apiKey();
+
+        /**
+         * Lets the key go over plain http to a host other than loopback (an in-cluster network
+         * that a NetworkPolicy closes); refused otherwise.
+         */
+        @WithDefault("false")
+        boolean allowInsecure();
+
+        /**
+         * The base model's name on the engines ({@code --served-model-name}); default:
+         * {@code rollout.model-name}, else the model folder's name.
+         */
+        Optional<String> modelName();
+
+        /** Time one engine call may take (a whole completion, or an adapter load). */
+        @WithDefault("120s")
+        Duration timeout();
+
+        /** Retries of a failed call (5xx, timeout, refused connection) before it fails. */
+        @WithDefault("3")
+        int maxRetries();
+
+        /** Wait before the first retry; it doubles with each further one. */
+        @WithDefault("500ms")
+        Duration retryDelay();
+
+        /** Engine requests in flight at once from this replica, all engines together. */
+        @WithDefault("64")
+        int maxConcurrency();
+
+        /** How often engine host names are resolved again. */
+        @WithDefault("30s")
+        Duration resolveInterval();
+    }
 
     /** Who decides whether a dialogue reached agreement. */
     enum Judge {

@@ -1,5 +1,8 @@
 package ai.collectiveagency.rollout.config;
 
+import ai.collectiveagency.llm.ChatEndpoint;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +56,52 @@ public final class RolloutConfigChecks {
                 .ifPresent(id -> problems.add("rollout.replica-id must match "
                         + ReplicaId.PATTERN + ", was '" + id + "'"));
         agreement(problems, config.agreement());
+        if (config.generation() == RolloutConfig.Generation.REMOTE) {
+            remote(problems, config.remote());
+        }
         return problems;
+    }
+
+    private static void remote(List<String> problems, RolloutConfig.Remote remote) {
+        List<String> urls = remote.urls().orElse(List.of()).stream()
+                .filter(url -> !url.isBlank()).toList();
+        if (urls.isEmpty()) {
+            problems.add("rollout.remote.urls must name the inference engines (e.g."
+                    + " http://vllm:8000) when rollout.generation=remote");
+        }
+        for (String url : urls) {
+            URI uri;
+            try {
+                uri = new URI(url.strip());
+            } catch (URISyntaxException e) {
+                problems.add("rollout.remote.urls: '" + url + "' is not a URL (" + e.getMessage()
+                        + ")");
+                continue;
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    || uri.getHost() == null) {
+                problems.add("rollout.remote.urls: '" + url + "' must be an http or https URL"
+                        + " with a host");
+                continue;
+            }
+            ChatEndpoint.insecureKey(uri, remote.apiKey(), remote.allowInsecure(),
+                    "rollout.remote.api-key", "rollout.remote.allow-insecure=true")
+                    .ifPresent(problems::add);
+        }
+        if (remote.timeout().isNegative() || remote.timeout().isZero()) {
+            problems.add("rollout.remote.timeout must be > 0, was " + remote.timeout());
+        }
+        atLeast(problems, "rollout.remote.max-retries", remote.maxRetries(), 0);
+        if (remote.retryDelay().isNegative()) {
+            problems.add("rollout.remote.retry-delay must be >= 0, was " + remote.retryDelay());
+        }
+        atLeast(problems, "rollout.remote.max-concurrency", remote.maxConcurrency(), 1);
+        if (remote.resolveInterval().isNegative() || remote.resolveInterval().isZero()) {
+            problems.add("rollout.remote.resolve-interval must be > 0, was "
+                    + remote.resolveInterval());
+        }
+        remote.modelName().filter(String::isBlank).ifPresent(name ->
+                problems.add("rollout.remote.model-name must not be blank"));
     }
 
     private static void agreement(List<String> problems, RolloutConfig.Agreement agreement) {

@@ -1,6 +1,9 @@
 package ai.collectiveagency.rollout.messaging;
 
 import ai.collectiveagency.rollout.config.AgreementChecks;
+import ai.collectiveagency.rollout.remote.EngineAdapters;
+import ai.collectiveagency.rollout.remote.RemoteEngines;
+import ai.collectiveagency.selfplay.GenerationEngine;
 import ai.collectiveagency.selfplay.NegotiationSettings;
 import ai.collectiveagency.selfplay.PromptTemplates;
 import ai.collectiveagency.selfplay.SelfPlay;
@@ -31,17 +34,19 @@ final class RolloutHandler implements BatchHandler<PromptTask> {
     private final NegotiationSettings settings;
     private final PromptTemplates templates;
     private final AgreementChecks agreementChecks;
+    private final RemoteEngines remote;
     private final String rolloutsTopic;
     private final Serializer<RolloutGroup> serializer;
     private final RolloutMeters meters;
 
     RolloutHandler(PolicyRunner runner, NegotiationSettings settings, PromptTemplates templates,
-            AgreementChecks agreementChecks, String rolloutsTopic,
+            AgreementChecks agreementChecks, RemoteEngines remote, String rolloutsTopic,
             Serializer<RolloutGroup> serializer, RolloutMeters meters) {
         this.runner = runner;
         this.settings = settings;
         this.templates = templates;
         this.agreementChecks = agreementChecks;
+        this.remote = remote;
         this.rolloutsTopic = rolloutsTopic;
         this.serializer = serializer;
         this.meters = meters;
@@ -56,11 +61,25 @@ final class RolloutHandler implements BatchHandler<PromptTask> {
         }
     }
 
-    /** Runs on the policy worker: admits each task, rolls the admitted ones out together. */
+    /**
+     * Runs on the policy worker, so the version cannot change under it: with remote generation
+     * the batch holds its version's model on the engines until it is done.
+     */
     private List<Outcome> sample(ServedPolicy policy, List<Input<PromptTask>> batch) {
-        SelfPlay selfPlay = SelfPlay.builder().setPolicy(policy.policy())
+        if (!remote.enabled()) {
+            return sample(policy, GenerationEngine.local(policy.policy()), batch);
+        }
+        try (EngineAdapters.Lease lease = remote.lease(policy.version())) {
+            return sample(policy, remote.engine(lease, policy.policy().endOfSequence()), batch);
+        }
+    }
+
+    /** Admits each task, rolls the admitted ones out together on {@code engine}. */
+    private List<Outcome> sample(ServedPolicy policy, GenerationEngine engine,
+            List<Input<PromptTask>> batch) {
+        SelfPlay selfPlay = SelfPlay.builder().setPolicy(policy.policy()).optEngine(engine)
                 .setModelName(policy.modelName()).optSettings(settings).optTemplates(templates)
-                .optAgreementCheck(agreementChecks.forPolicy(policy.policy())).build();
+                .optAgreementCheck(agreementChecks.forPolicy(policy.policy(), engine)).build();
         Outcome[] outcomes = new Outcome[batch.size()];
         List<PromptTask> admitted = new ArrayList<>();
         List<Integer> admittedAt = new ArrayList<>();

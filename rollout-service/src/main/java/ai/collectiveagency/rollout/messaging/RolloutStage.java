@@ -1,6 +1,7 @@
 package ai.collectiveagency.rollout.messaging;
 
 import ai.collectiveagency.rollout.config.AgreementChecks;
+import ai.collectiveagency.rollout.remote.RemoteEngines;
 import ai.collectiveagency.rollout.config.ReplicaId;
 import ai.collectiveagency.rollout.config.RolloutConfig;
 import ai.collectiveagency.selfplay.NegotiationSettings;
@@ -47,6 +48,7 @@ public class RolloutStage {
     private final NegotiationSettings settings;
     private final PromptTemplates templates;
     private final AgreementChecks agreementChecks;
+    private final RemoteEngines remote;
     private final MeterRegistry registry;
     private final StageSettings stage;
     private final WorkerWatch watch;
@@ -55,13 +57,15 @@ public class RolloutStage {
 
     RolloutStage(RolloutConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
             PolicyRunner runner, NegotiationSettings settings, PromptTemplates templates,
-            AgreementChecks agreementChecks, MeterRegistry registry, Config configuration) {
+            AgreementChecks agreementChecks, RemoteEngines remote, MeterRegistry registry,
+            Config configuration) {
         this.config = config;
         this.kafka = kafka;
         this.runner = runner;
         this.settings = settings;
         this.templates = templates;
         this.agreementChecks = agreementChecks;
+        this.remote = remote;
         this.registry = registry;
         // Bad keys stop the start here, each named (StageSettings documents them).
         this.stage = StageSettings.read(configuration::getOptionalValue, "rollout.stage",
@@ -90,7 +94,7 @@ public class RolloutStage {
         tasks.configure(kafka, false);
         RolloutMeters meters = new RolloutMeters(registry);
         RolloutHandler handler = new RolloutHandler(runner, settings, templates, agreementChecks,
-                stage.outputTopic(), serializer, meters);
+                remote, stage.outputTopic(), serializer, meters);
         String client = stageConfig.transactionalId();
         version = Gauge.builder("rollout.policy.version", runner, r -> r.current().version())
                 .description("Version of the policy sampling now").register(registry);

@@ -1,0 +1,109 @@
+package ai.collectiveagency.rollout.remote;
+
+import ai.collectiveagency.policy.sampling.Generation;
+import ai.collectiveagency.policy.sampling.SamplingParams;
+import ai.collectiveagency.selfplay.GenerationEngine;
+import io.smallrye.faulttolerance.api.TypedGuard;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Self-play's sampling calls on remote engines, for one model (the base, or the adapter of one
+ * policy version): each sequence is one {@code /v1/completions} request with its own seed, all
+ * sequences of a call in flight at once so that the engine batches them, each on the engine with
+ * the fewest requests in flight. A failed request is tried again (SmallRye Fault Tolerance:
+ * {@code rollout.remote.max-retries}, doubling delay), on whichever engine is least busy then; an
+ * engine that no longer knows the adapter (it restarted) is sent it again first. When a request
+ * fails for good, the call fails with {@link RemoteEngineException}, the others are abandoned.
+ */
+final class RemoteGeneration implements GenerationEngine {
+
+    private final String model;
+    private final EngineFleet fleet;
+    private final EngineHttp http;
+    private final EngineAdapters adapters;
+    private final TypedGuard<Generation> guard;
+    private final ExecutorService requests;
+    private final Set<Integer> stopTokenIds;
+
+    RemoteGeneration(String model, EngineFleet fleet, EngineHttp http, EngineAdapters adapters,
+            TypedGuard<Generation> guard, ExecutorService requests, Set<Integer> stopTokenIds) {
+        this.model = model;
+        this.fleet = fleet;
+        this.http = http;
+        this.adapters = adapters;
+        this.guard = guard;
+        this.requests = requests;
+        this.stopTokenIds = Set.copyOf(stopTokenIds);
+    }
+
+    /** The model name requests carry. */
+    String model() {
+        return model;
+    }
+
+    @Override
+    public List<Generation> generate(List<int[]> prompts, SamplingParams params, long[] seeds) {
+        if (seeds.length != prompts.size()) {
+            throw new IllegalArgumentException(seeds.length + " seeds for " + prompts.size()
+                    + " prompts");
+        }
+        List<CompletableFuture<Generation>> calls = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            int[] prompt = prompts.get(i);
+            long seed = seeds[i];
+            calls.add(CompletableFuture.supplyAsync(() -> guarded(prompt, params, seed),
+                    requests));
+        }
+        List<Generation> generations = new ArrayList<>();
+        try {
+            for (CompletableFuture<Generation> call : calls) {
+                generations.add(call.join());
+            }
+        } catch (CompletionException e) {
+            calls.forEach(call -> call.cancel(true));
+            throw e.getCause() instanceof RemoteEngineException failed ? failed
+                    : new RemoteEngineException("remote generation failed: " + e.getCause(),
+                            e.getCause());
+        }
+        return generations;
+    }
+
+    private Generation guarded(int[] prompt, SamplingParams params, long seed) {
+        try {
+            return guard.call(() -> once(prompt, params, seed));
+        } catch (EngineCallException e) {
+            throw new RemoteEngineException("engine request for model " + model + " failed"
+                    + (e.retryable() ? " after its retries" : "") + ": " + e.getMessage(), e);
+        } catch (RemoteEngineException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new RemoteEngineException("engine request for model " + model + " failed: "
+                    + e, e);
+        }
+    }
+
+    private Generation once(int[] prompt, SamplingParams params, long seed) {
+        Engine engine = fleet.acquire();
+        try {
+            adapters.ensureLoaded(engine, model);
+            return EngineCompletion.parse(engine, http.post(engine, EngineCompletion.PATH,
+                    EngineCompletion.request(model, prompt, params, seed, stopTokenIds)));
+        } catch (EngineCallException e) {
+            if (e.status() == 404 && adapters.isAdapter(model)) {
+                // The engine lost the adapter (restarted, or evicted it): load it again, retry.
+                engine.forget(model);
+                throw new EngineCallException(e.getMessage() + " (the adapter is loaded again"
+                        + " before the next attempt)", e.status(), true, e);
+            }
+            throw e;
+        } finally {
+            engine.finished();
+        }
+    }
+}
