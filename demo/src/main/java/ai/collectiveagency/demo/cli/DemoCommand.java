@@ -130,6 +130,13 @@ public final class DemoCommand implements Callable<Integer> {
                     + "standard input change them.")
     private Map<String, Integer> replicas = new LinkedHashMap<>();
 
+    @Option(names = "--inference-server",
+            description = "Generate rollouts in a separate inference server process (the"
+                    + " rollout-service's inference-server profile), driven by the"
+                    + " rollout-services in remote mode over vLLM's protocol; checkpoints"
+                    + " reach it by runtime LoRA loading.")
+    boolean inferenceServer;
+
     @Option(names = "--samples-max-mib", defaultValue = "64",
             description = "The size in MiB past which samples.jsonl is rotated to "
                     + "samples.1.jsonl (older ones shift; " + SampleLog.KEEP + " are kept) "
@@ -200,7 +207,11 @@ public final class DemoCommand implements Callable<Integer> {
                 GracefulStop stop = GracefulStop.install(REPORT_BOUND)) {
             try {
                 LoopServices services = LoopServices.of(root, fleet.kafka(), modelFolder,
-                        runFolder, seed, judge(), mode);
+                        runFolder, seed, judge(), mode, inferenceServer);
+                record.series().generation(services.inferenceServer()
+                        .map(server -> "remote: the inference server at " + server.url()
+                                + " (vLLM's protocol; checkpoints by runtime LoRA loading)")
+                        .orElse("local: the Java decoder in each rollout-service"));
                 if (startServices(fleet, services.demoInStartOrder(counts), stop)) {
                     watch(fleet, new ReplicaScaler(fleet, services, topics, SERVICE_START, out),
                             topics, readers, record, runFolder, limit, stop);

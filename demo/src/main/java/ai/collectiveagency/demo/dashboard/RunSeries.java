@@ -32,6 +32,12 @@ public final class RunSeries {
     /** Win rates against the base model by version, then by series (set and decoding). */
     private final TreeMap<Long, Map<String, WinRatePoint>> winRates = new TreeMap<>();
     private final List<ProgressWindow> windows = new ArrayList<>();
+    private String generation = "local";
+
+    /** Where rollouts are generated, in words: {@code local}, or the remote engine. */
+    public synchronized void generation(String where) {
+        this.generation = where;
+    }
 
     /** A trainer step's metrics. */
     public synchronized void step(long step, Map<String, Double> metrics) {
@@ -90,6 +96,7 @@ public final class RunSeries {
      */
     public synchronized String json() {
         ObjectNode root = new ObjectMapper().createObjectNode();
+        root.put("generation", generation);
         ObjectNode stepColumns = root.putObject("steps");
         column(stepColumns, "step", steps, p -> p[0]);
         for (int i = 0; i < STEP_METRICS.size(); i++) {

@@ -5,6 +5,8 @@ import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.schemas.topics.PipelineClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +30,8 @@ import java.util.Optional;
  */
 public final class LoopServices {
 
+    /** The name of the inference server's process and of its Quarkus profile. */
+    public static final String INFERENCE_SERVER = "inference-server";
     /** The trainer's checkpoint store inside a run folder. */
     public static final String STORE = "checkpoints";
     /**
@@ -65,9 +69,34 @@ public final class LoopServices {
     private final Optional<Path> prompts;
     private final Optional<Path> seeds;
     private final RunMode mode;
+    private final Optional<InferenceServer> inferenceServer;
+
+    /**
+     * The project's inference server ({@code ./pipeline inference-server}) that the
+     * rollout-services drive in {@code remote} mode, with the key they share.
+     */
+    public record InferenceServer(int port, String apiKey) {
+
+        /** On a free port, with a fresh random key. */
+        static InferenceServer fresh() {
+            byte[] key = new byte[24];
+            new SecureRandom().nextBytes(key);
+            return new InferenceServer(Fleet.freePort(), HexFormat.of().formatHex(key));
+        }
+
+        public URI url() {
+            return URI.create("http://127.0.0.1:" + port);
+        }
+
+        @Override
+        public String toString() {
+            return "InferenceServer[port=" + port + ", apiKey=[hidden]]";
+        }
+    }
 
     private LoopServices(Path root, LocalKafka kafka, Path modelFolder, Path runFolder,
-            long seed, Optional<Judge> judge, boolean smallModel, RunMode mode) {
+            long seed, Optional<Judge> judge, boolean smallModel, RunMode mode,
+            boolean remoteGeneration) {
         this.root = root;
         this.kafka = kafka;
         this.modelFolder = modelFolder;
@@ -80,6 +109,8 @@ public final class LoopServices {
         this.seeds = smallModel ? Optional.of(SmallModelFiles.seeds(runFolder.resolve("seeds")))
                 : Optional.empty();
         this.mode = mode;
+        this.inferenceServer = remoteGeneration ? Optional.of(InferenceServer.fresh())
+                : Optional.empty();
     }
 
     /**
@@ -95,8 +126,26 @@ public final class LoopServices {
     /** As {@link #of(Path, LocalKafka, Path, Path, long, Optional)}, training {@code mode}. */
     public static LoopServices of(Path root, LocalKafka kafka, Path modelFolder, Path runFolder,
             long seed, Optional<Judge> judge, RunMode mode) throws IOException {
+        return of(root, kafka, modelFolder, runFolder, seed, judge, mode, false);
+    }
+
+    /**
+     * As {@link #of(Path, LocalKafka, Path, Path, long, Optional, RunMode)}; with
+     * {@code inferenceServer}, generation runs in a separate inference server process that the
+     * rollout-services drive in {@code remote} mode, and checkpoints reach it by runtime LoRA
+     * loading.
+     */
+    public static LoopServices of(Path root, LocalKafka kafka, Path modelFolder, Path runFolder,
+            long seed, Optional<Judge> judge, RunMode mode, boolean inferenceServer)
+            throws IOException {
         boolean small = positions(modelFolder) <= SmallModelFiles.SMALL_CONTEXT;
-        return new LoopServices(root, kafka, modelFolder, runFolder, seed, judge, small, mode);
+        return new LoopServices(root, kafka, modelFolder, runFolder, seed, judge, small, mode,
+                inferenceServer);
+    }
+
+    /** The inference server rollouts are generated on, when there is one. */
+    public Optional<InferenceServer> inferenceServer() {
+        return inferenceServer;
     }
 
     /** The trainer's checkpoint store: its checkpoints and ledger. */
@@ -119,6 +168,7 @@ public final class LoopServices {
      */
     public List<ServiceSpec> inStartOrder(Map<ScaledStage, Integer> replicas) {
         List<ServiceSpec> specs = new ArrayList<>();
+        inferenceServer.ifPresent(server -> specs.add(inferenceServerSpec(server)));
         specs.add(trainer());
         for (ScaledStage stage : List.of(ScaledStage.REWARD, ScaledStage.ROLLOUT)) {
             for (int i = 0; i < replicas.getOrDefault(stage, 1); i++) {
@@ -233,7 +283,31 @@ public final class LoopServices {
         }
         prompts.ifPresent(folder -> rollout.put("rollout.prompts", folder.toString()));
         rollout.putAll(keys.rolloutSettings(store)); // only the run's trainer, only its store
-        return service(PipelineClient.ROLLOUT_SERVICE, rollout);
+        if (inferenceServer.isEmpty()) {
+            return service(PipelineClient.ROLLOUT_SERVICE, rollout);
+        }
+        InferenceServer server = inferenceServer.get();
+        rollout.put("rollout.generation", "remote");
+        rollout.put("rollout.remote.urls", server.url().toString());
+        return service(PipelineClient.ROLLOUT_SERVICE, rollout)
+                .withEnvironment("ROLLOUT_REMOTE_API_KEY", server.apiKey());
+    }
+
+    /**
+     * The rollout-service's packaged app as a pure generation server (its
+     * {@code inference-server} profile: no topics, runtime LoRA from the run's store), on
+     * loopback with the run's key in its environment.
+     */
+    private ServiceSpec inferenceServerSpec(InferenceServer server) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                ServiceSpec.PROFILE, INFERENCE_SERVER,
+                "rollout.model", modelFolder.toString(),
+                "rollout.checkpoints.store-root", store.toString()));
+        ServiceSpec packaged = ServiceSpec.packaged(root, PipelineClient.ROLLOUT_SERVICE.user(),
+                server.port(), "2g", settings);
+        return new ServiceSpec(INFERENCE_SERVER, INFERENCE_SERVER, packaged.app(), server.port(),
+                packaged.managementPort(), packaged.jvmOptions(), packaged.settings(),
+                packaged.environment()).withEnvironment("ROLLOUT_API_KEYS", server.apiKey());
     }
 
     private ServiceSpec promptGenerator() {
