@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.k8s.render.Manifest;
 import ai.collectiveagency.k8s.render.Workload;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -111,6 +115,65 @@ class NetworkPoliciesTest {
             assertThat(ingressPorts).as(overlay + ": ports open to " + service)
                     .isNotEmpty().isSubsetOf(allowed);
         }
+    }
+
+    @Test
+    void inTheGpuOverlayOnlyTheRolloutServiceReachesTheVllmEngine() {
+        Manifest gpu = Manifest.overlay("gpu");
+        Deployment deployment = gpu.find(Deployment.class, "vllm-engine")
+                .orElseThrow(() -> new AssertionError("gpu has no vllm-engine"));
+        Map<String, String> engine = deployment.getSpec().getTemplate().getMetadata()
+                .getLabels();
+        // A named port opens what the pod's containers name so; base's metrics scrape names
+        // `management`, which the engine has not.
+        List<String> engineNamedPorts = deployment.getSpec().getTemplate().getSpec()
+                .getContainers().stream().flatMap(c -> Optional.ofNullable(c.getPorts())
+                        .orElse(List.of()).stream())
+                .map(ContainerPort::getName).filter(java.util.Objects::nonNull).toList();
+        Map<String, String> rollout = podLabels(gpu, "rollout-service");
+        List<NetworkPolicy> policies = gpu.all(NetworkPolicy.class);
+        assertThat(policies).as("a default deny selects the engine").anyMatch(p ->
+                selects(p.getSpec().getPodSelector(), engine)
+                        && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
+                        && Optional.ofNullable(p.getSpec().getIngress()).orElse(List.of())
+                        .isEmpty());
+        List<NetworkPolicyIngressRule> ingress = policies.stream()
+                .filter(p -> selects(p.getSpec().getPodSelector(), engine))
+                .flatMap(p -> Optional.ofNullable(p.getSpec().getIngress()).orElse(List.of())
+                        .stream())
+                .filter(rule -> rule.getPorts() == null || rule.getPorts().isEmpty()
+                        || rule.getPorts().stream().anyMatch(port -> port.getPort() == null
+                                || port.getPort().getIntVal() != null
+                                || engineNamedPorts.contains(port.getPort().getStrVal())))
+                .toList();
+        assertThat(ingress).as("ingress rules that open a port of the engine").isNotEmpty()
+                .allSatisfy(rule -> {
+            assertThat(rule.getPorts()).as("ports").isNotEmpty().allSatisfy(port ->
+                    assertThat(port.getPort().getIntVal()).isEqualTo(8000));
+            assertThat(rule.getFrom()).as("peers").isNotEmpty().allSatisfy(peer -> {
+                assertThat(peer.getNamespaceSelector()).as("no other namespace").isNull();
+                assertThat(peer.getIpBlock()).as("no address block").isNull();
+                assertThat(peer.getPodSelector()).as("a pod selector").isNotNull();
+                assertThat(selects(peer.getPodSelector(), rollout)).as("admits rollout pods")
+                        .isTrue();
+                for (String other : Workload.SERVICES) {
+                    if (!other.equals("rollout-service")) {
+                        assertThat(selects(peer.getPodSelector(), podLabels(gpu, other)))
+                                .as("admits " + other).isFalse();
+                    }
+                }
+            });
+        });
+        assertThat(policies).as("rollout pods may send to the engine on 8000").anyMatch(p ->
+                selects(p.getSpec().getPodSelector(), rollout)
+                        && Optional.ofNullable(p.getSpec().getEgress()).orElse(List.of())
+                        .stream().anyMatch(rule -> Optional.ofNullable(rule.getTo())
+                                .orElse(List.of()).stream().anyMatch(peer ->
+                                        peer.getPodSelector() != null
+                                        && selects(peer.getPodSelector(), engine))
+                                && Optional.ofNullable(rule.getPorts()).orElse(List.of())
+                                .stream().anyMatch(port ->
+                                        Integer.valueOf(8000).equals(port.getPort().getIntVal()))));
     }
 
     private static Map<String, String> podLabels(Manifest manifest, String service) {

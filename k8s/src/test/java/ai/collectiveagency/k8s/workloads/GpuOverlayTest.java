@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The gpu overlay puts generation and training on NVIDIA GPU nodes, with the CUDA images. */
+/**
+ * The gpu overlay puts training on an NVIDIA GPU node with the CUDA image, and generation on the
+ * vLLM engine's GPUs ({@link VllmEngineTest}): the rollout-service itself needs none there.
+ */
 class GpuOverlayTest {
 
     private static final String GPU = "nvidia.com/gpu";
@@ -17,8 +20,8 @@ class GpuOverlayTest {
     private final Manifest gpu = Manifest.overlay("gpu");
 
     @Test
-    void rolloutAndTrainerRunOnGpuNodesWithTheCudaImages() {
-        for (String service : List.of("rollout-service", "trainer-service")) {
+    void theTrainerRunsOnAGpuNodeWithTheCudaImage() {
+        for (String service : List.of("trainer-service")) {
             Workload workload = Workload.of(gpu, service);
             Container main = workload.mainContainer();
             assertThat(main.getResources().getLimits()).as(service + " limits").containsKey(GPU);
@@ -34,10 +37,12 @@ class GpuOverlayTest {
     @Test
     void theOtherServicesStayOffTheGpus() {
         // The evaluation-service stays on CPU too: it skips to the newest checkpoint when behind.
-        for (String service : List.of("prompt-generator", "reward-service",
+        // The rollout-service generates on the vLLM engine, with base's CPU image.
+        for (String service : List.of("prompt-generator", "rollout-service", "reward-service",
                 "evaluation-service")) {
-            assertThat(Workload.of(gpu, service).mainContainer().getResources().getLimits())
-                    .as(service).doesNotContainKey(GPU);
+            Container main = Workload.of(gpu, service).mainContainer();
+            assertThat(main.getResources().getLimits()).as(service).doesNotContainKey(GPU);
+            assertThat(main.getImage()).as(service + " image").doesNotEndWith("-cuda");
         }
         assertThat(Manifest.overlay("local").all(io.fabric8.kubernetes.api.model.apps
                 .Deployment.class)).allSatisfy(d -> d.getSpec().getTemplate().getSpec()
