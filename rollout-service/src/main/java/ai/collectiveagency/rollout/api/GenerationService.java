@@ -117,9 +117,13 @@ public class GenerationService {
     CompletableFuture<Sampled> submit(GenerationJob job, ApiCall call, StreamListener listener) {
         GenerationJob.BatchKey key = listener == null && config.maxBatchSequences() > 1
                 ? job.batchKey() : null;
-        CompletableFuture<Sampled> sampled = key == null ? alone(job, call, listener)
-                : batched(key, job, call);
+        Member member = key == null ? null : batched(key, job, call);
+        CompletableFuture<Sampled> sampled = member == null ? alone(job, call, listener)
+                : member.answer;
         sampled.whenComplete((answer, error) -> {
+            if (error != null && member != null) {
+                member.batch.memberLeft(); // before it is counted: the lane is clean by then
+            }
             if (error != null && !call.started() && stoppedWaiting(error)
                     && call.firstToCount()) {
                 metrics.cancelled(call.stop(), false);
@@ -173,25 +177,18 @@ public class GenerationService {
         }
     }
 
-    private CompletableFuture<Sampled> batched(GenerationJob.BatchKey key, GenerationJob job,
-            ApiCall call) {
-        Member member = new Member(job, call);
-        PendingBatch batch;
+    /** Adds the job to the open batch of its key, or to a new one. */
+    private Member batched(GenerationJob.BatchKey key, GenerationJob job, ApiCall call) {
         synchronized (open) {
-            batch = open.get(key);
+            PendingBatch batch = open.get(key);
             if (batch == null || batch.sequences + job.choices() > config.maxBatchSequences()) {
                 batch = openBatch(key);
             }
+            Member member = new Member(job, call, batch);
             batch.members.add(member);
             batch.sequences += job.choices();
+            return member;
         }
-        PendingBatch joined = batch;
-        member.answer.whenComplete((answer, error) -> {
-            if (error != null) {
-                joined.memberLeft();
-            }
-        });
-        return member.answer;
     }
 
     /** A new batch for {@code key}, queued in the API lane; the caller holds {@code open}. */
@@ -291,15 +288,17 @@ public class GenerationService {
         meanJobNanos.getAndUpdate(mean -> mean + (took - mean) / 5);
     }
 
-    /** One request in a batch: its job, its call and its own answer. */
+    /** One request in a batch: its job, its call, its own answer and its batch. */
     private static final class Member {
         final GenerationJob job;
         final ApiCall call;
+        final PendingBatch batch;
         final CompletableFuture<Sampled> answer = new CompletableFuture<>();
 
-        Member(GenerationJob job, ApiCall call) {
+        Member(GenerationJob job, ApiCall call, PendingBatch batch) {
             this.job = job;
             this.call = call;
+            this.batch = batch;
         }
     }
 
