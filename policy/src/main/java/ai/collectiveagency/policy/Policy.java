@@ -15,6 +15,7 @@ import ai.collectiveagency.policy.tokenizer.TextTokenizer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -136,6 +137,23 @@ public final class Policy implements AutoCloseable {
             List<String> stopStrings, GenerationObserver observer) {
         return generator.generate(prompts, params, seeds, endOfSequence,
                 stopCondition(stopStrings), observer);
+    }
+
+    /**
+     * As {@link #generate(List, SamplingParams, long[], List, GenerationObserver)}, a sequence
+     * also ending at any of {@code stopTokenIds} (kept as its last token, finish reason
+     * {@code STOP}, as an end-of-sequence id): vLLM's {@code stop_token_ids}.
+     */
+    public List<Generation> generate(List<int[]> prompts, SamplingParams params, long[] seeds,
+            List<String> stopStrings, Set<Integer> stopTokenIds, GenerationObserver observer) {
+        Set<Integer> ends = endOfSequence;
+        if (!stopTokenIds.isEmpty()) {
+            Set<Integer> union = new HashSet<>(endOfSequence);
+            union.addAll(stopTokenIds);
+            ends = Set.copyOf(union);
+        }
+        return generator.generate(prompts, params, seeds, ends, stopCondition(stopStrings),
+                observer);
     }
 
     private StopCondition stopCondition(List<String> stopStrings) {

@@ -47,4 +47,23 @@ public interface ApiConfig {
     /** Tokens generated when a request names no {@code max_tokens} (less if the context ends). */
     @WithDefault("256")
     int defaultMaxTokens();
+
+    /**
+     * Most sequences (choices) of the compatible completion requests sampled together in one
+     * batch; 1 turns batching off.
+     */
+    @WithDefault("64")
+    int maxBatchSequences();
+
+    /**
+     * Whether LoRA adapters may be loaded and unloaded at run time
+     * ({@code /v1/load_lora_adapter}, {@code /v1/unload_lora_adapter}, as vLLM with
+     * {@code VLLM_ALLOW_RUNTIME_LORA_UPDATING}); needs {@code rollout.checkpoints.store-root}.
+     */
+    @WithDefault("false")
+    boolean runtimeLora();
+
+    /** Most runtime adapters held at once; loading one more evicts the least recently used. */
+    @WithDefault("4")
+    int maxLoras();
 }

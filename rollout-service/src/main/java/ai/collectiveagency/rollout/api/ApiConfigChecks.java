@@ -30,6 +30,8 @@ public final class ApiConfigChecks {
         atLeast(problems, "rollout.api.max-sequences", config.maxSequences());
         atLeast(problems, "rollout.api.max-queued", config.maxQueued());
         atLeast(problems, "rollout.api.default-max-tokens", config.defaultMaxTokens());
+        atLeast(problems, "rollout.api.max-batch-sequences", config.maxBatchSequences());
+        atLeast(problems, "rollout.api.max-loras", config.maxLoras());
         if (config.timeout().isNegative() || config.timeout().isZero()) {
             problems.add("rollout.api.timeout must be > 0, was " + config.timeout());
         }

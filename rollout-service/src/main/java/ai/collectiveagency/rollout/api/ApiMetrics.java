@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
  * {@code disconnected}), {@code rollout.api.generated.tokens} (by endpoint),
  * {@code rollout.api.request.duration} (by endpoint, from arrival to the last byte, queue wait
  * included), {@code rollout.api.cancelled} (by reason: disconnected, slow_client, deadline; and
- * stage: queued, running) and the gauge {@code rollout.api.queued.requests}.
+ * stage: queued, running), {@code rollout.api.batches} and {@code rollout.api.batched.requests}
+ * (completion requests sampled together in one call) and the gauge
+ * {@code rollout.api.queued.requests}.
  */
 @ApplicationScoped
 public class ApiMetrics {
@@ -49,6 +51,16 @@ public class ApiMetrics {
                 .description("API requests stopped before their answer was complete")
                 .tag("reason", reason.tag).tag("stage", running ? "running" : "queued")
                 .register(registry).increment();
+    }
+
+    /** A batch of {@code requests} compatible completion requests ran as one generate call. */
+    void batch(int requests) {
+        Counter.builder("rollout.api.batches")
+                .description("Generate calls that served queued completion requests together")
+                .register(registry).increment();
+        Counter.builder("rollout.api.batched.requests")
+                .description("Completion requests served by those calls")
+                .register(registry).increment(requests);
     }
 
     // The gauge reads this instance's runner: an application started later in the same JVM

@@ -42,12 +42,15 @@ public class ApiRoutes {
     private final ChatCompletions chat;
     private final Completions completions;
     private final Models models;
+    private final LoraAdapterRoutes loras;
+    private final RuntimeAdapters adapters;
     private final String host;
     private final Optional<String> testHost;
     private final long maxBody;
 
     ApiRoutes(ApiConfig config, ApiMetrics metrics, ObjectMapper mapper, ChatCompletions chat,
-            Completions completions, Models models,
+            Completions completions, Models models, LoraAdapterRoutes loras,
+            RuntimeAdapters adapters,
             @ConfigProperty(name = "quarkus.http.host") String host,
             @ConfigProperty(name = "quarkus.http.test-host") Optional<String> testHost,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody) {
@@ -57,6 +60,8 @@ public class ApiRoutes {
         this.chat = chat;
         this.completions = completions;
         this.models = models;
+        this.loras = loras;
+        this.adapters = adapters;
         this.host = host;
         this.testHost = testHost;
         this.maxBody = maxBody.asLongValue();
@@ -65,6 +70,7 @@ public class ApiRoutes {
     void install(@Observes Router router) {
         String bound = LaunchMode.current() == LaunchMode.TEST ? testHost.orElse(host) : host;
         ApiConfigChecks.requireValid(config, bound);
+        adapters.requireValid();
         ApiKeys keys = ApiKeys.of(config);
         describe(keys, bound);
         router.route().order(FRONT).handler(ctx -> front(ctx, keys));
@@ -73,6 +79,12 @@ public class ApiRoutes {
         router.get("/v1/models/:model").handler(models::get);
         router.post("/v1/chat/completions").handler(body).handler(chat::handle);
         router.post("/v1/completions").handler(body).handler(completions::handle);
+        if (config.runtimeLora()) { // else a 404, as vLLM without runtime LoRA updating
+            router.post("/v1/load_lora_adapter").handler(body)
+                    .blockingHandler(loras::load, false);
+            router.post("/v1/unload_lora_adapter").handler(body)
+                    .blockingHandler(loras::unload, false);
+        }
         router.route().last().handler(ctx -> {
             throw ApiException.unknownUrl(ctx.request().method().name(), ctx.normalizedPath());
         });
@@ -154,6 +166,9 @@ public class ApiRoutes {
         }
         if (path.equals("/v1/completions")) {
             return Completions.ENDPOINT;
+        }
+        if (path.equals("/v1/load_lora_adapter") || path.equals("/v1/unload_lora_adapter")) {
+            return LoraAdapterRoutes.ENDPOINT;
         }
         return path.equals("/v1/models") || path.startsWith("/v1/models/") ? Models.ENDPOINT
                 : "other";

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The body of {@code POST /v1/chat/completions}; fields not listed (tools, penalties, user, ...)
  * are ignored. {@code return_token_ids} is an extension (as in vLLM): each choice then carries
- * its prompt's and its completion's token ids.
+ * its prompt's and its completion's token ids; so is {@code stop_token_ids}, ids that end a
+ * choice besides the model's end-of-sequence ids.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ChatCompletionRequest(
@@ -26,7 +27,8 @@ public record ChatCompletionRequest(
         Integer topLogprobs,
         Boolean stream,
         StreamOptions streamOptions,
-        Boolean returnTokenIds) {
+        Boolean returnTokenIds,
+        List<Integer> stopTokenIds) {
 
     /** One message; {@code content} is a string or a list of {@code {"type": "text"}} parts. */
     public record ChatMessage(String role, JsonNode content) {

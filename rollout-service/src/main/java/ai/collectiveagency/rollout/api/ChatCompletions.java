@@ -33,8 +33,8 @@ public class ChatCompletions {
     void handle(RoutingContext ctx) {
         ChatCompletionRequest request = JsonBodies.parse(mapper, ctx.body().buffer(),
                 ChatCompletionRequest.class);
-        service.requireServed(request.model());
-        GenerationJob job = RequestChecks.chat(request, service.limits());
+        String adapter = service.adapterOf(request.model());
+        GenerationJob job = RequestChecks.chat(request, service.limits()).withAdapter(adapter);
         service.generate(ctx, job, new ChatRendering(request));
     }
 

@@ -25,23 +25,32 @@ public record Completion(String id, String object, long created, String model,
     /**
      * The legacy log-probs: parallel lists, one entry per token; {@code top_logprobs} maps the
      * likeliest tokens' text to their log-probs ({@code logprobs} of them, likeliest first;
-     * tokens of the same text merge), null when {@code logprobs} is 0.
+     * tokens of the same text merge), null when {@code logprobs} is 0. With
+     * {@code return_tokens_as_token_ids} every token and alternative is written
+     * {@code "token_id:<id>"} instead of its text, as vLLM does.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Logprobs(List<String> tokens, List<Float> tokenLogprobs,
             List<Map<String, Float>> topLogprobs, List<Integer> textOffset) {
 
-        static Logprobs of(List<TokenPiece> pieces, boolean top) {
-            return new Logprobs(pieces.stream().map(TokenPiece::token).toList(),
+        static Logprobs of(List<TokenPiece> pieces, boolean top, boolean asIds) {
+            return new Logprobs(pieces.stream()
+                            .map(p -> asIds ? tokenId(p.tokenId()) : p.token()).toList(),
                     pieces.stream().map(TokenPiece::logprob).toList(),
-                    top ? pieces.stream().map(Logprobs::top).toList() : null,
+                    top ? pieces.stream().map(p -> top(p, asIds)).toList() : null,
                     pieces.stream().map(TokenPiece::offset).toList());
         }
 
-        private static Map<String, Float> top(TokenPiece piece) {
+        private static Map<String, Float> top(TokenPiece piece, boolean asIds) {
             Map<String, Float> top = new LinkedHashMap<>();
-            piece.top().forEach(a -> top.putIfAbsent(a.token(), a.logprob()));
+            piece.top().forEach(a -> top.putIfAbsent(asIds ? tokenId(a.tokenId()) : a.token(),
+                    a.logprob()));
             return top;
+        }
+
+        /** vLLM's name of a token under {@code return_tokens_as_token_ids}. */
+        static String tokenId(int id) {
+            return "token_id:" + id;
         }
     }
 }

@@ -32,8 +32,9 @@ public class Completions {
     void handle(RoutingContext ctx) {
         CompletionRequest request = JsonBodies.parse(mapper, ctx.body().buffer(),
                 CompletionRequest.class);
-        service.requireServed(request.model());
-        GenerationJob job = RequestChecks.completion(request, service.limits());
+        String adapter = service.adapterOf(request.model());
+        GenerationJob job = RequestChecks.completion(request, service.limits())
+                .withAdapter(adapter);
         service.generate(ctx, job, new CompletionRendering(request));
     }
 
@@ -45,12 +46,14 @@ public class Completions {
         private final boolean logprobs;
         private final boolean top;
         private final boolean tokenIds;
+        private final boolean asIds;
         private final boolean usageChunk;
 
         CompletionRendering(CompletionRequest request) {
             logprobs = request.logprobs() != null;
             top = logprobs && request.logprobs() > 0;
             tokenIds = Boolean.TRUE.equals(request.returnTokenIds());
+            asIds = Boolean.TRUE.equals(request.returnTokensAsTokenIds());
             usageChunk = request.streamOptions() != null
                     && Boolean.TRUE.equals(request.streamOptions().includeUsage());
         }
@@ -60,9 +63,9 @@ public class Completions {
             List<Choice> choices = new ArrayList<>();
             for (int i = 0; i < sampled.choices().size(); i++) {
                 SampledChoice c = sampled.choices().get(i);
-                choices.add(new Choice(i, c.text(), logprobs ? Logprobs.of(c.pieces(), top) : null,
-                        c.finishReason(), tokenIds ? c.tokenIds() : null,
-                        tokenIds ? c.promptIds() : null));
+                choices.add(new Choice(i, c.text(),
+                        logprobs ? Logprobs.of(c.pieces(), top, asIds) : null, c.finishReason(),
+                        tokenIds ? c.tokenIds() : null, tokenIds ? c.promptIds() : null));
             }
             return completion(sampled.modelName(), sampled.policyVersion(), choices,
                     sampled.usage());
@@ -80,7 +83,7 @@ public class Completions {
                     ? new Choice(choice, "", null, delta.finishReason(), ids,
                             tokenIds ? admission.promptIds().get(choice) : null)
                     : new Choice(choice, delta.text(),
-                            logprobs ? Logprobs.of(delta.pieces(), top) : null, null, ids, null);
+                            logprobs ? Logprobs.of(delta.pieces(), top, asIds) : null, null, ids, null);
             return completion(admission.modelName(), admission.policyVersion(), List.of(c), null);
         }
 

@@ -4,6 +4,7 @@ import ai.collectiveagency.policy.tokenizer.Message;
 import ai.collectiveagency.rollout.api.ChatCompletionRequest.ChatMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -21,6 +22,8 @@ final class RequestChecks {
     static final int MAX_MESSAGES = 1024;
     /** Most characters in one stop string (each is searched for after every token). */
     static final int MAX_STOP_CHARS = 256;
+    /** Most ids in {@code stop_token_ids}. */
+    static final int MAX_STOP_TOKEN_IDS = 64;
 
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "developer");
 
@@ -30,11 +33,17 @@ final class RequestChecks {
      * @param maxN most choices per prompt ({@code rollout.api.max-n})
      * @param maxSequences most prompts times {@code n} ({@code rollout.api.max-sequences})
      * @param context the model's positions; {@code max_tokens} must leave room for a prompt
+     * @param vocabulary the model's vocabulary size: token ids are 0 to {@code vocabulary - 1}
      */
-    record Limits(int maxN, int maxSequences, int context) {
+    record Limits(int maxN, int maxSequences, int context, int vocabulary) {
 
-        static Limits of(ApiConfig config, int context) {
-            return new Limits(config.maxN(), config.maxSequences(), context);
+        /** Limits that take any token id below 2^31 (tests without a model). */
+        Limits(int maxN, int maxSequences, int context) {
+            this(maxN, maxSequences, context, Integer.MAX_VALUE);
+        }
+
+        static Limits of(ApiConfig config, int context, int vocabulary) {
+            return new Limits(config.maxN(), config.maxSequences(), context, vocabulary);
         }
     }
 
@@ -63,21 +72,12 @@ final class RequestChecks {
         boolean logprobs = Boolean.TRUE.equals(r.logprobs());
         int top = logprobs && r.topLogprobs() != null ? r.topLogprobs() : 0;
         return job(prompts, r.n(), maxTokens, maxParam, r.temperature(), r.topP(), r.stop(),
-                r.seed(), logprobs, top, Boolean.TRUE.equals(r.stream()), limits);
+                r.stopTokenIds(), r.seed(), logprobs, top, false, Boolean.TRUE.equals(r.stream()),
+                limits);
     }
 
     static GenerationJob completion(CompletionRequest r, Limits limits) {
-        if (r.prompt() == null || r.prompt().isEmpty()) {
-            throw ApiException.invalid("prompt", "prompt must be a string or a non-empty list of "
-                    + "strings");
-        }
-        if (r.prompt().size() > limits.maxSequences()) {
-            throw ApiException.invalid("prompt", "at most " + limits.maxSequences()
-                    + " prompts are accepted, there were " + r.prompt().size());
-        }
-        if (r.prompt().stream().anyMatch(p -> p == null || p.isEmpty())) {
-            throw ApiException.invalid("prompt", "a prompt must not be empty");
-        }
+        List<GenerationJob.PromptSource> prompts = completionPrompts(r.prompt(), limits);
         if (Boolean.TRUE.equals(r.echo())) {
             throw ApiException.invalid("echo", "echo is not supported");
         }
@@ -90,17 +90,107 @@ final class RequestChecks {
         if (r.logprobs() != null) {
             range("logprobs", r.logprobs(), 0, 5);
         }
-        List<GenerationJob.PromptSource> prompts = r.prompt().stream()
-                .<GenerationJob.PromptSource>map(text -> policy -> policy.encode(text)).toList();
         return job(prompts, r.n(), r.maxTokens(), "max_tokens", r.temperature(), r.topP(),
-                r.stop(), r.seed(), r.logprobs() != null, r.logprobs() == null ? 0 : r.logprobs(),
-                Boolean.TRUE.equals(r.stream()), limits);
+                r.stop(), r.stopTokenIds(), r.seed(), r.logprobs() != null,
+                r.logprobs() == null ? 0 : r.logprobs(),
+                Boolean.TRUE.equals(r.returnTokensAsTokenIds()), Boolean.TRUE.equals(r.stream()),
+                limits);
+    }
+
+    /**
+     * A completion's prompts, as vLLM takes them: a string, a list of strings, a list of token
+     * ids, or a list of lists of token ids. Token ids must be in the vocabulary; a token prompt
+     * that alone fills the context is refused here, the rest on the worker as text prompts are.
+     */
+    static List<GenerationJob.PromptSource> completionPrompts(JsonNode prompt, Limits limits) {
+        String shape = "prompt must be a string, a list of strings, a list of token ids or a "
+                + "list of such lists";
+        if (prompt == null || prompt.isNull()) {
+            throw ApiException.invalid("prompt", shape);
+        }
+        if (prompt.isTextual()) {
+            return List.of(textPrompt(prompt));
+        }
+        if (!prompt.isArray() || prompt.isEmpty()) {
+            throw ApiException.invalid("prompt", shape);
+        }
+        if (prompt.get(0).isNumber()) { // one prompt of token ids
+            return List.of(tokenPrompt(prompt, "prompt", shape, limits));
+        }
+        if (prompt.size() > limits.maxSequences()) {
+            throw ApiException.invalid("prompt", "at most " + limits.maxSequences()
+                    + " prompts are accepted, there were " + prompt.size());
+        }
+        List<GenerationJob.PromptSource> prompts = new ArrayList<>();
+        boolean text = prompt.get(0).isTextual();
+        for (int i = 0; i < prompt.size(); i++) {
+            JsonNode p = prompt.get(i);
+            if (text && p.isTextual()) {
+                prompts.add(textPrompt(p));
+            } else if (!text && p.isArray()) {
+                prompts.add(tokenPrompt(p, "prompt[" + i + "]", shape, limits));
+            } else {
+                throw ApiException.invalid("prompt", shape + " (not a mix of them)");
+            }
+        }
+        return prompts;
+    }
+
+    private static GenerationJob.PromptSource textPrompt(JsonNode node) {
+        String text = node.asText();
+        if (text.isEmpty()) {
+            throw ApiException.invalid("prompt", "a prompt must not be empty");
+        }
+        return policy -> policy.encode(text);
+    }
+
+    private static GenerationJob.PromptSource tokenPrompt(JsonNode node, String where,
+            String shape, Limits limits) {
+        if (node.isEmpty()) {
+            throw ApiException.invalid("prompt", "a prompt must not be empty");
+        }
+        if (node.size() >= limits.context()) {
+            throw ApiException.contextLength(node.size(), 1, limits.context());
+        }
+        int[] ids = new int[node.size()];
+        for (int j = 0; j < ids.length; j++) {
+            JsonNode id = node.get(j);
+            if (!id.isIntegralNumber() || !id.canConvertToInt()) {
+                throw ApiException.invalid("prompt", shape);
+            }
+            ids[j] = id.intValue();
+            if (ids[j] < 0 || ids[j] >= limits.vocabulary()) {
+                throw ApiException.invalid("prompt", "token id " + ids[j] + " at " + where + "["
+                        + j + "] is not in the model's vocabulary (ids 0 to "
+                        + (limits.vocabulary() - 1) + ")");
+            }
+        }
+        return policy -> ids.clone();
+    }
+
+    private static Set<Integer> stopTokenIds(List<Integer> ids, Limits limits) {
+        if (ids == null) {
+            return Set.of();
+        }
+        if (ids.size() > MAX_STOP_TOKEN_IDS) {
+            throw ApiException.invalid("stop_token_ids", "at most " + MAX_STOP_TOKEN_IDS
+                    + " stop_token_ids are accepted, there were " + ids.size());
+        }
+        Set<Integer> set = new HashSet<>();
+        for (Integer id : ids) {
+            if (id == null || id < 0 || id >= limits.vocabulary()) {
+                throw ApiException.invalid("stop_token_ids", "stop_token_ids must be token ids "
+                        + "of the model's vocabulary (0 to " + (limits.vocabulary() - 1) + ")");
+            }
+            set.add(id);
+        }
+        return set;
     }
 
     private static GenerationJob job(List<GenerationJob.PromptSource> prompts, Integer n,
             Integer maxTokens, String maxParam, Double temperature, Double topP,
-            List<String> stop, Long seed, boolean logprobs, int topLogprobs, boolean stream,
-            Limits limits) {
+            List<String> stop, List<Integer> stopTokenIds, Long seed, boolean logprobs,
+            int topLogprobs, boolean everyToken, boolean stream, Limits limits) {
         int choices = n == null ? 1 : n;
         if (choices < 1 || choices > limits.maxN()) {
             throw ApiException.invalid("n", "n must be between 1 and " + limits.maxN()
@@ -137,16 +227,26 @@ final class RequestChecks {
                     + MAX_STOP_CHARS + " characters or a list of at most 4 of them");
         }
         return new GenerationJob(prompts, choices, maxTokens, t, p, stops,
-                seeds(seed, (int) sequences), logprobs, topLogprobs, stream);
+                stopTokenIds(stopTokenIds, limits), seeds(seed, (int) sequences), logprobs,
+                topLogprobs, everyToken, stream, null);
     }
 
-    /** One seed per choice: drawn from {@code seed}, so the same seed gives the same choices. */
+    /**
+     * One seed per choice, prompt-major. With a {@code seed}, the first choice of the first
+     * prompt is sampled with {@code seed} itself, exactly as
+     * {@code Policy.generate(prompts, params, new long[] {seed}, ...)} samples it, so a request
+     * with {@code n} 1 reproduces local generation; the others with seeds drawn from it. The
+     * same seed gives the same choices.
+     */
     static long[] seeds(Long seed, int count) {
         SplittableRandom random = new SplittableRandom(
                 seed != null ? seed : ThreadLocalRandom.current().nextLong());
         long[] seeds = new long[count];
         for (int i = 0; i < count; i++) {
             seeds[i] = random.nextLong();
+        }
+        if (seed != null && count > 0) {
+            seeds[0] = seed;
         }
         return seeds;
     }

@@ -10,8 +10,11 @@ import java.util.List;
 /**
  * One choice of a response, made on the worker from a {@link Generation}: the text cut before
  * the first stop string (OpenAI leaves the stop string out), the finish reason and, when asked
- * for, each token's text, offset and log-probability. Tokens that end a sequence are counted
- * but not listed; tokens past a stop string's start are left out of {@link #pieces()}.
+ * for, each token's text, offset and log-probability. Tokens that end a sequence (an
+ * end-of-sequence id or one of the request's {@code stop_token_ids}) are counted but not listed;
+ * tokens past a stop string's start are left out of {@link #pieces()}; unless the job lists
+ * every token ({@link GenerationJob#everyToken()}), when the pieces are the token ids one for
+ * one.
  *
  * @param promptIndex which prompt of the request it continues
  * @param promptIds the prompt's token ids
@@ -32,7 +35,7 @@ public record SampledChoice(int promptIndex, int[] promptIds, int[] tokenIds, St
         String text = cut < 0 ? full : full.substring(0, cut);
         String finish = finishReason(cut >= 0, generation.finishReason());
         List<TokenPiece> pieces = listPieces
-                ? pieces(policy, generation, text.length(), cut >= 0) : List.of();
+                ? pieces(policy, generation, text.length(), cut >= 0, job) : List.of();
         if (job.topLogprobs() > 0) {
             pieces = withTop(pieces, TopLogprobs.of(policy, promptIds, ids, pieces.size(),
                     job.temperature() == 0 ? 1 : job.temperature(), job.topLogprobs()));
@@ -49,23 +52,26 @@ public record SampledChoice(int promptIndex, int[] promptIds, int[] tokenIds, St
     }
 
     private static List<TokenPiece> pieces(Policy policy, Generation generation, int textLength,
-            boolean cut) {
+            boolean cut, GenerationJob job) {
         int[] ids = generation.tokenIds();
         List<TokenPiece> pieces = new ArrayList<>(ids.length);
         String before = "";
         for (int i = 0; i < ids.length; i++) {
-            if (policy.endOfSequence().contains(ids[i])) {
+            boolean ends = policy.endOfSequence().contains(ids[i])
+                    || job.stopTokenIds().contains(ids[i]);
+            if (ends && !job.everyToken()) {
                 break;
             }
             // Decoding the prefix, not the token alone: a token's text can depend on its
             // neighbours (leading spaces, bytes of one character split over two tokens).
             String now = policy.decode(Arrays.copyOf(ids, i + 1));
             int offset = commonPrefix(before, now);
-            if (cut && offset >= textLength) {
+            if (cut && offset >= textLength && !job.everyToken()) {
                 break;
             }
-            pieces.add(new TokenPiece(ids[i], now.substring(offset), generation.logprobs()[i],
-                    offset, List.of()));
+            // Past a stop string (listed only for every-token log-probs): at the text's end.
+            pieces.add(new TokenPiece(ids[i], now.substring(Math.min(offset, now.length())),
+                    generation.logprobs()[i], Math.min(offset, textLength), List.of()));
             before = now;
         }
         return pieces;

@@ -19,7 +19,7 @@ import java.util.List;
 final class TopLogprobs {
 
     /** One alternative: a token's text (decoded alone) and its log-probability. */
-    record Alternative(String token, float logprob) {
+    record Alternative(int tokenId, String token, float logprob) {
     }
 
     private TopLogprobs() {
@@ -51,7 +51,7 @@ final class TopLogprobs {
             List<Alternative> row = new ArrayList<>(k);
             for (int j = 0; j < k; j++) {
                 int id = (int) ids[t * k + j];
-                row.add(new Alternative(policy.decode(new int[] {id}), values[t * k + j]));
+                row.add(new Alternative(id, policy.decode(new int[] {id}), values[t * k + j]));
             }
             out.add(row);
         }

@@ -52,6 +52,7 @@ public class RolloutStage {
     private final MeterRegistry registry;
     private final StageSettings stage;
     private final WorkerWatch watch;
+    private final boolean enabled;
     private Gauge version;
     private StageThread thread;
 
@@ -67,6 +68,9 @@ public class RolloutStage {
         this.agreementChecks = agreementChecks;
         this.remote = remote;
         this.registry = registry;
+        // rollout.stage.enabled=false (the inference-server profile): no topics read or written.
+        this.enabled = configuration.getOptionalValue("rollout.stage.enabled", Boolean.class)
+                .orElse(true);
         // Bad keys stop the start here, each named (StageSettings documents them).
         this.stage = StageSettings.read(configuration::getOptionalValue, "rollout.stage",
                 ReplicaId.of(config.replicaId()));
@@ -80,12 +84,18 @@ public class RolloutStage {
         return watch;
     }
 
-    /** Whether the stage is registered with the broker and reading. */
+    /** Whether the stage is registered with the broker and reading; always, when it is off. */
     public boolean ready() {
-        return thread != null && thread.stage().ready();
+        return !enabled || thread != null && thread.stage().ready();
     }
 
     void start(@Observes StartupEvent started) {
+        if (!enabled) {
+            System.getLogger(RolloutStage.class.getName()).log(System.Logger.Level.INFO,
+                    "rollout.stage.enabled=false: no tasks are read and no groups written;"
+                            + " the service only serves its API");
+            return;
+        }
         StageConfig stageConfig = stage.stageConfig(config.batch().maxTasks(),
                 config.batch().maxWait(), KafkaClientSettings.of(kafka));
         RolloutGroupSerializer serializer = new RolloutGroupSerializer();

@@ -87,8 +87,8 @@ class ApiCancellationTest {
         CompletableFuture<Boolean> busy = runner.submit(p -> await(release));
         try {
             GenerationJob job = RequestChecks.completion(new CompletionRequest(null,
-                    List.of("The"), 1, null, null, 4, null, null, null, null, null, null, null,
-                    null, null), service.limits());
+                    RequestChecksTest.prompts("The"), 1, null, null, 4, null, null, null, null,
+                    null, null, null, null, null, null, null), service.limits());
             ApiCall call = new ApiCall(System.nanoTime(), Duration.ofMillis(200).toNanos());
             CompletableFuture<Sampled> answer = service.submit(job, call, null);
 

@@ -15,6 +15,21 @@ class ApiConfigChecksTest {
     private record Config(Auth auth, Optional<List<String>> keys, int maxN, int maxSequences,
             int maxQueued, Duration timeout, int defaultMaxTokens) implements ApiConfig {
 
+        @Override
+        public int maxBatchSequences() {
+            return 64;
+        }
+
+        @Override
+        public boolean runtimeLora() {
+            return false;
+        }
+
+        @Override
+        public int maxLoras() {
+            return 4;
+        }
+
         static Config keys(String... keys) {
             return new Config(Auth.API_KEY, Optional.of(List.of(keys)), 16, 64, 16,
                     Duration.ofSeconds(120), 256);

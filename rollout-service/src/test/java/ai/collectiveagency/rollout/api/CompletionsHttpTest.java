@@ -87,6 +87,14 @@ class CompletionsHttpTest {
     }
 
     @Test
+    void runtimeLoraRoutesAreNotThereUnlessTurnedOn() throws Exception {
+        assertError(api().post("/v1/load_lora_adapter", Map.of("lora_name", "a",
+                "lora_path", "b")), 404, null, "unknown_url");
+        assertError(api().post("/v1/unload_lora_adapter", Map.of("lora_name", "a")), 404, null,
+                "unknown_url");
+    }
+
+    @Test
     void topLogprobsMapTheLikeliestTokensToTheirLogprobs() throws Exception {
         JsonNode logprobs = api().post(PATH, Map.of("prompt", PROMPT, "max_tokens", 5,
                 "temperature", 0, "logprobs", 3)).json().path("choices").get(0).path("logprobs");

@@ -17,8 +17,9 @@ class RequestChecksTest {
 
     @Test
     void nNearTheIntLimitTimesThePromptsIsRefusedWithoutOverflow() {
-        CompletionRequest request = new CompletionRequest(null, List.of("a", "a", "a", "a"),
-                1073741824, null, null, 1, null, null, null, null, null, null, null, null, null);
+        CompletionRequest request = new CompletionRequest(null, prompts("a", "a", "a", "a"),
+                1073741824, null, null, 1, null, null, null, null, null, null, null, null, null,
+                null, null);
 
         assertThatThrownBy(() -> RequestChecks.completion(request,
                 new RequestChecks.Limits(Integer.MAX_VALUE, 64, 256)))
@@ -26,11 +27,19 @@ class RequestChecksTest {
                         e -> assertThat(e.body().error().param()).isEqualTo("n"));
     }
 
+    static JsonNode prompts(String... texts) {
+        var array = NODES.arrayNode();
+        for (String text : texts) {
+            array.add(text);
+        }
+        return array;
+    }
+
     private static ChatCompletionRequest chat(JsonNode content, List<String> stop, Long seed,
             Integer n, Integer maxTokens, Integer maxCompletionTokens) {
         return new ChatCompletionRequest(null, List.of(new ChatMessage("user", content)), n,
                 null, null, maxTokens, maxCompletionTokens, stop, seed, null, null, null, null,
-                null);
+                null, null);
     }
 
     @Test
@@ -82,8 +91,8 @@ class RequestChecksTest {
 
     @Test
     void theChoiceLimitCountsEveryPrompt() {
-        CompletionRequest request = new CompletionRequest(null, List.of("a", "b", "c"), 3, null,
-                null, null, null, null, null, null, null, null, null, null, null);
+        CompletionRequest request = new CompletionRequest(null, prompts("a", "b", "c"), 3, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
 
         assertThatThrownBy(() -> RequestChecks.completion(request,
                 new RequestChecks.Limits(16, 8, 256)))

@@ -119,8 +119,10 @@ class ApiFloodTest {
     private HttpRequest request(int index) {
         String body;
         try {
+            // A temperature of each client's own: compatible requests would wait as one batch
+            // (one place in the lane), and this flood is to fill the lane.
             body = JSON.writeValueAsString(Map.of("prompt", "Flood " + index, "max_tokens", 32,
-                    "temperature", 1.0));
+                    "temperature", 0.5 + index / 1000.0));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
