@@ -99,6 +99,17 @@ public final class ApiException extends RuntimeException {
                 + "). Retry later or ask for fewer tokens.", null, "timeout");
     }
 
+    /**
+     * 503: this replica generates on remote engines ({@code rollout.generation=remote}), and its
+     * local model is the base, not the version the engines serve.
+     */
+    public static ApiException generationRemote() {
+        return new ApiException(503, "server_error", "This replica samples on remote inference"
+                + " engines (rollout.generation=remote); its own model is the base model, not the"
+                + " policy version they serve. Send requests to the engines"
+                + " (rollout.remote.urls).", null, "generation_remote");
+    }
+
     /** 500 without the cause's text: the log has it under {@code requestId}. */
     public static ApiException serverError(String requestId) {
         return new ApiException(500, "server_error", "The server had an error while processing "

@@ -4,6 +4,7 @@ import ai.collectiveagency.policy.model.LinearAdapter;
 import ai.collectiveagency.policy.model.Llama;
 import ai.collectiveagency.policy.sampling.GenerationCancelledException;
 import ai.collectiveagency.policy.sampling.GenerationObserver;
+import ai.collectiveagency.rollout.remote.RemoteEngines;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
 import ai.collectiveagency.rollout.serving.ServedPolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,6 +39,7 @@ public class GenerationService {
     private final ApiMetrics metrics;
     private final ObjectMapper mapper;
     private final RuntimeAdapters adapters;
+    private final boolean remoteGeneration;
     // Mean time of an API job on the worker (an exponential average): the Retry-After hint.
     private final AtomicLong meanJobNanos = new AtomicLong(TimeUnit.SECONDS.toNanos(1));
     // The batch still open for each compatibility key: requests join it until the worker
@@ -45,8 +47,9 @@ public class GenerationService {
     private final Map<GenerationJob.BatchKey, PendingBatch> open = new HashMap<>();
 
     GenerationService(PolicyRunner runner, ApiConfig config, ApiMetrics metrics,
-            ObjectMapper mapper, RuntimeAdapters adapters) {
+            ObjectMapper mapper, RuntimeAdapters adapters, RemoteEngines remote) {
         this.runner = runner;
+        this.remoteGeneration = remote.enabled();
         this.config = config;
         this.metrics = metrics;
         this.mapper = mapper;
@@ -58,6 +61,9 @@ public class GenerationService {
      * name; else a 404.
      */
     String adapterOf(String model) {
+        if (remoteGeneration) {
+            throw ApiException.generationRemote();
+        }
         String served = runner.current().modelName();
         if (model == null || model.equals(served)) {
             return null;
