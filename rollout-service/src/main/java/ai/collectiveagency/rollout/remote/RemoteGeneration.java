@@ -8,9 +8,9 @@ import io.smallrye.faulttolerance.api.TypedGuard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * Self-play's sampling calls on remote engines, for one model (the base, or the adapter of one
@@ -53,23 +53,27 @@ final class RemoteGeneration implements GenerationEngine {
             throw new IllegalArgumentException(seeds.length + " seeds for " + prompts.size()
                     + " prompts");
         }
-        List<CompletableFuture<Generation>> calls = new ArrayList<>();
+        List<Future<Generation>> calls = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
             int[] prompt = prompts.get(i);
             long seed = seeds[i];
-            calls.add(CompletableFuture.supplyAsync(() -> guarded(prompt, params, seed),
-                    requests));
+            calls.add(requests.submit(() -> guarded(prompt, params, seed)));
         }
         List<Generation> generations = new ArrayList<>();
         try {
-            for (CompletableFuture<Generation> call : calls) {
-                generations.add(call.join());
+            for (Future<Generation> call : calls) {
+                generations.add(call.get());
             }
-        } catch (CompletionException e) {
-            calls.forEach(call -> call.cancel(true));
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof RemoteEngineException failed ? failed
                     : new RemoteEngineException("remote generation failed: " + e.getCause(),
                             e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteEngineException("remote generation interrupted", e);
+        } finally {
+            // The others of a failed call stop (their HTTP wait and retries are interrupted).
+            calls.forEach(call -> call.cancel(true));
         }
         return generations;
     }
