@@ -56,6 +56,14 @@ public interface ApiConfig {
     int maxBatchSequences();
 
     /**
+     * How long a new batch stays open, from its first request, when the model is idle: the
+     * requests a client sends at once (a group's sequences) reach the server a few milliseconds
+     * apart, and without this wait the first would run alone and the rest after it. 0: no wait.
+     */
+    @WithDefault("10ms")
+    java.time.Duration batchWindow();
+
+    /**
      * Whether LoRA adapters may be loaded and unloaded at run time
      * ({@code /v1/load_lora_adapter}, {@code /v1/unload_lora_adapter}, as vLLM with
      * {@code VLLM_ALLOW_RUNTIME_LORA_UPDATING}); needs {@code rollout.checkpoints.store-root}.

@@ -31,6 +31,10 @@ public final class ApiConfigChecks {
         atLeast(problems, "rollout.api.max-queued", config.maxQueued());
         atLeast(problems, "rollout.api.default-max-tokens", config.defaultMaxTokens());
         atLeast(problems, "rollout.api.max-batch-sequences", config.maxBatchSequences());
+        if (config.batchWindow().isNegative() || config.batchWindow().toMillis() > 1000) {
+            problems.add("rollout.api.batch-window must lie in [0, 1s], was "
+                    + config.batchWindow());
+        }
         atLeast(problems, "rollout.api.max-loras", config.maxLoras());
         if (config.timeout().isNegative() || config.timeout().isZero()) {
             problems.add("rollout.api.timeout must be > 0, was " + config.timeout());

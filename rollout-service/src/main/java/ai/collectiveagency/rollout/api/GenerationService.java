@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -220,6 +221,7 @@ public class GenerationService {
     }
 
     private Void runBatch(ServedPolicy served, PendingBatch batch) {
+        batch.awaitWindow(); // only when the worker was idle: a queued batch is older already
         List<Member> members;
         synchronized (open) {
             batch.sealed = true;
@@ -317,6 +319,7 @@ public class GenerationService {
         final GenerationJob.BatchKey key;
         final RuntimeAdapters.Lease lease;
         final List<Member> members = new ArrayList<>();
+        final long openedAt = System.nanoTime();
         int sequences;
         boolean sealed;
         CompletableFuture<Void> queued;
@@ -324,6 +327,14 @@ public class GenerationService {
         PendingBatch(GenerationJob.BatchKey key, RuntimeAdapters.Lease lease) {
             this.key = key;
             this.lease = lease;
+        }
+
+        /** Waits until the batch window since its first request has passed (at once if so). */
+        void awaitWindow() {
+            long left = config.batchWindow().toNanos() - (System.nanoTime() - openedAt);
+            if (left > 0) {
+                LockSupport.parkNanos(left);
+            }
         }
 
         void memberLeft() {

@@ -16,6 +16,11 @@ class ApiConfigChecksTest {
             int maxQueued, Duration timeout, int defaultMaxTokens) implements ApiConfig {
 
         @Override
+        public Duration batchWindow() {
+            return Duration.ofMillis(10);
+        }
+
+        @Override
         public int maxBatchSequences() {
             return 64;
         }
