@@ -2,6 +2,7 @@ package ai.collectiveagency.policy;
 
 import ai.collectiveagency.policy.checkpoint.ModelFolderException;
 import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.policy.model.LlamaConfig;
 import ai.collectiveagency.policy.sampling.Generation;
 import ai.collectiveagency.policy.sampling.GenerationCancelledException;
 import ai.collectiveagency.policy.sampling.GenerationObserver;
@@ -34,7 +35,8 @@ import java.util.Set;
 public final class Policy implements AutoCloseable {
 
     private final Path folder;
-    private final Llama model;
+    private final Llama model; // null when loaded without weights (generation elsewhere)
+    private final LlamaConfig config;
     private final TextTokenizer tokenizer; // null for token-id-only models
     private final ChatTemplate chatTemplate; // null without a tokenizer
     private final Set<Integer> endOfSequence;
@@ -42,9 +44,15 @@ public final class Policy implements AutoCloseable {
 
     private Policy(Path folder, Llama model, TextTokenizer tokenizer, ChatTemplate chatTemplate,
             Set<Integer> endOfSequence) {
+        this(folder, model, model.config(), tokenizer, chatTemplate, endOfSequence);
+    }
+
+    private Policy(Path folder, Llama model, LlamaConfig config, TextTokenizer tokenizer,
+            ChatTemplate chatTemplate, Set<Integer> endOfSequence) {
         this.folder = folder;
         this.model = model;
-        this.generator = new Generator(model);
+        this.config = config;
+        this.generator = model == null ? null : new Generator(model);
         this.tokenizer = tokenizer;
         this.chatTemplate = chatTemplate;
         this.endOfSequence = endOfSequence;
@@ -76,7 +84,58 @@ public final class Policy implements AutoCloseable {
         }
     }
 
+    /**
+     * A model folder's tokenizer, chat template, end-of-sequence ids and {@code config.json},
+     * without its weights: for a process whose generation runs elsewhere (an inference engine),
+     * which still encodes prompts and decodes texts. {@link #model()} and {@code generate} throw.
+     */
+    public static Policy withoutWeights(Path folder) {
+        LlamaConfig config = LlamaConfig.read(folder.resolve("config.json"));
+        TextTokenizer tokenizer = TextTokenizer.load(folder);
+        try {
+            return new Policy(folder, null, config, tokenizer, ChatTemplate.load(folder),
+                    GenerationDefaults.load(folder, tokenizer).tokenIds().eosIds());
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The transformer.
+     *
+     * @throws IllegalStateException when this policy was loaded {@linkplain #withoutWeights
+     *     without weights}
+     */
     public Llama model() {
+        return requireModel();
+    }
+
+    /** Whether the weights are loaded (they are, except {@linkplain #withoutWeights}). */
+    public boolean hasWeights() {
+        return model != null;
+    }
+
+    /** The model's {@code config.json}. */
+    public LlamaConfig config() {
+        return config;
+    }
+
+    /** The longest sequence the model computes exactly (prompt and completion together). */
+    public int maxPositions() {
+        return config.maxPositions();
+    }
+
+    private Generator generator() {
+        requireModel();
+        return generator;
+    }
+
+    private Llama requireModel() {
+        if (model == null) {
+            throw new IllegalStateException(folder + " was loaded without its weights (its"
+                    + " generation runs on a remote engine)");
+        }
         return model;
     }
 
@@ -111,7 +170,7 @@ public final class Policy implements AutoCloseable {
      */
     public List<Generation> generate(List<int[]> prompts, SamplingParams params,
             List<String> stopStrings) {
-        return generator.generate(prompts, params, endOfSequence, stopCondition(stopStrings));
+        return generator().generate(prompts, params, endOfSequence, stopCondition(stopStrings));
     }
 
     /**
@@ -123,7 +182,7 @@ public final class Policy implements AutoCloseable {
      */
     public List<Generation> generate(List<int[]> prompts, SamplingParams params, long[] seeds,
             List<String> stopStrings) {
-        return generator.generate(prompts, params, seeds, endOfSequence,
+        return generator().generate(prompts, params, seeds, endOfSequence,
                 stopCondition(stopStrings));
     }
 
@@ -135,7 +194,7 @@ public final class Policy implements AutoCloseable {
      */
     public List<Generation> generate(List<int[]> prompts, SamplingParams params, long[] seeds,
             List<String> stopStrings, GenerationObserver observer) {
-        return generator.generate(prompts, params, seeds, endOfSequence,
+        return generator().generate(prompts, params, seeds, endOfSequence,
                 stopCondition(stopStrings), observer);
     }
 
@@ -152,7 +211,7 @@ public final class Policy implements AutoCloseable {
             union.addAll(stopTokenIds);
             ends = Set.copyOf(union);
         }
-        return generator.generate(prompts, params, seeds, ends, stopCondition(stopStrings),
+        return generator().generate(prompts, params, seeds, ends, stopCondition(stopStrings),
                 observer);
     }
 
@@ -178,6 +237,8 @@ public final class Policy implements AutoCloseable {
         if (tokenizer != null) {
             tokenizer.close();
         }
-        model.close();
+        if (model != null) {
+            model.close();
+        }
     }
 }

@@ -41,6 +41,24 @@ class PolicyTest {
     }
 
     @Test
+    void withoutWeightsEncodesAndDecodesAsTheLoadedPolicyButCannotGenerate() throws IOException {
+        List<Message> chat = List.of(Message.user("Share the river's water fairly."));
+        try (Policy full = Policy.load(QWEN); Policy light = Policy.withoutWeights(QWEN)) {
+            int[] ids = light.encodeChat(chat);
+
+            assertThat(ids).containsExactly(full.encodeChat(chat));
+            assertThat(light.decode(ids)).isEqualTo(full.decode(ids));
+            assertThat(light.endOfSequence()).isEqualTo(full.endOfSequence());
+            assertThat(light.maxPositions()).isEqualTo(full.model().config().maxPositions());
+            assertThat(light.hasWeights()).isFalse();
+            assertThatThrownBy(light::model).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("without its weights");
+            assertThatThrownBy(() -> light.generate(List.of(ids), SamplingParams.greedy(2),
+                    List.of())).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void stopStringEndsTheSequence() throws IOException {
         int[] prompt = ints(expected().path("input_ids"));
         try (Policy policy = Policy.load(QWEN)) {

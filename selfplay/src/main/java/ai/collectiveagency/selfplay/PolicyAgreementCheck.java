@@ -45,7 +45,7 @@ public final class PolicyAgreementCheck implements AgreementCheck {
         this.engine = engine;
         this.question = new AgreementPrompt(templates, contextTurns);
         this.params = SamplingParams.greedy(maxTokens);
-        this.budget = new ContextBudget(policy.model().config().maxPositions());
+        this.budget = new ContextBudget(policy.maxPositions());
     }
 
     @Override

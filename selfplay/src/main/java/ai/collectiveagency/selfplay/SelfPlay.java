@@ -57,7 +57,7 @@ public final class SelfPlay {
         this.closing = new ClosingPrompts(templates);
         this.agreementCheck = agreementCheck;
         this.clock = builder.clock;
-        this.budget = new ContextBudget(policy.model().config().maxPositions());
+        this.budget = new ContextBudget(policy.maxPositions());
         this.timer = builder.timer;
     }
 

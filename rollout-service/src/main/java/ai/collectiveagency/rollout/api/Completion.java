@@ -38,7 +38,8 @@ public record Completion(String id, String object, long created, String model,
                             .map(p -> asIds ? tokenId(p.tokenId()) : p.token()).toList(),
                     pieces.stream().map(TokenPiece::logprob).toList(),
                     top ? pieces.stream().map(p -> top(p, asIds)).toList() : null,
-                    pieces.stream().map(TokenPiece::offset).toList());
+                    // tokens as ids have no text to be offsets into (none are computed)
+                    asIds ? null : pieces.stream().map(TokenPiece::offset).toList());
         }
 
         private static Map<String, Float> top(TokenPiece piece, boolean asIds) {

@@ -193,6 +193,7 @@ public class GenerationService {
             }
             Member member = new Member(job, call, batch);
             batch.members.add(member);
+            batch.lastJoinedAt = System.nanoTime();
             batch.sequences += job.choices();
             return member;
         }
@@ -320,6 +321,7 @@ public class GenerationService {
         final RuntimeAdapters.Lease lease;
         final List<Member> members = new ArrayList<>();
         final long openedAt = System.nanoTime();
+        volatile long lastJoinedAt = openedAt;
         int sequences;
         boolean sealed;
         CompletableFuture<Void> queued;
@@ -329,11 +331,20 @@ public class GenerationService {
             this.lease = lease;
         }
 
-        /** Waits until the batch window since its first request has passed (at once if so). */
+        /**
+         * Waits until the batch window since its first request has passed, or until no request
+         * joined for a fifth of it (the burst is over); at once when either holds already.
+         */
         void awaitWindow() {
-            long left = config.batchWindow().toNanos() - (System.nanoTime() - openedAt);
-            if (left > 0) {
-                LockSupport.parkNanos(left);
+            long window = config.batchWindow().toNanos();
+            long quiet = window / 5;
+            while (true) {
+                long now = System.nanoTime();
+                if (now - openedAt >= window || now - lastJoinedAt >= quiet) {
+                    return;
+                }
+                LockSupport.parkNanos(Math.min(quiet - (now - lastJoinedAt),
+                        window - (now - openedAt)));
             }
         }
 

@@ -140,6 +140,11 @@ public class RuntimeAdapters {
         if (!config.runtimeLora()) {
             return;
         }
+        if (rollout.generation() == RolloutConfig.Generation.REMOTE) {
+            throw new IllegalArgumentException("invalid configuration:\n  rollout.api.runtime-lora"
+                    + "=true serves adapters from this process's model, but"
+                    + " rollout.generation=remote loads no weights here: use one or the other");
+        }
         Path configured = checkpoints.storeRoot().orElseThrow(() -> new IllegalArgumentException(
                 "invalid configuration:\n  rollout.api.runtime-lora=true needs " + STORE_ROOT
                         + " (env ROLLOUT_CHECKPOINTS_STORE_ROOT): the directory adapters are"

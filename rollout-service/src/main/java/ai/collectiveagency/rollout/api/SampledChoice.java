@@ -62,6 +62,13 @@ public record SampledChoice(int promptIndex, int[] promptIds, int[] tokenIds, St
             if (ends && !job.everyToken()) {
                 break;
             }
+            if (job.everyToken()) {
+                // Token ids are what the client reads (vLLM's return_tokens_as_token_ids): no
+                // prefix decoding, a JNI call per token on the policy worker, for text nobody
+                // reads; the tokens carry no text or offset.
+                pieces.add(new TokenPiece(ids[i], "", generation.logprobs()[i], 0, List.of()));
+                continue;
+            }
             // Decoding the prefix, not the token alone: a token's text can depend on its
             // neighbours (leading spaces, bytes of one character split over two tokens).
             String now = policy.decode(Arrays.copyOf(ids, i + 1));

@@ -18,6 +18,7 @@ import ai.collectiveagency.schemas.CheckpointFormat;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.kafka.RecordFailure;
 import io.micrometer.core.instrument.Timer;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -248,8 +249,7 @@ public final class CheckpointAdopter {
                     + " (rollout.generation=remote); restart them with its folder "
                     + checkpoint.folder().path() + " as --model (k8s/README.md, \"The vLLM engine\")");
         }
-        closeQuietly(loader.adapter(checkpoint, base.model()), "checked adapter of version "
-                + version);
+        requireListedBytes(checkpoint);
         try {
             remote.load(version, checkpoint.folder().path());
         } catch (RemoteEngineException e) {
@@ -257,6 +257,26 @@ public final class CheckpointAdopter {
                     + e.getMessage(), e);
         }
         return old -> new ServedPolicy(old.policy(), version, old.modelName());
+    }
+
+    /**
+     * Reads the adapter's files (PEFT's {@code adapter_*}, what an engine loads) through their
+     * digests (the base's weights are not in this process to load them onto): a file that is not
+     * the signed manifest's bytes is a {@link RefusalReason#CORRUPT} refusal before any engine is
+     * asked to load it.
+     */
+    private static void requireListedBytes(VerifiedCheckpoint checkpoint) {
+        try {
+            for (String name : checkpoint.folder().files().keySet()) {
+                if (!name.startsWith("adapter_")) {
+                    continue; // the trainer's own state (optimizer, ledger filter)
+                }
+                checkpoint.folder().read(name, (in, size) -> in.transferTo(
+                        OutputStream.nullOutputStream()));
+            }
+        } catch (RuntimeException e) {
+            throw CheckpointRefusedException.of(checkpoint.label(), e);
+        }
     }
 
     private static ServedPolicy installAdapter(ServedPolicy old, LoraAdapter adapter,

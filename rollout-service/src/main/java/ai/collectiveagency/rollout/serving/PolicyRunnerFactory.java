@@ -26,9 +26,14 @@ public class PolicyRunnerFactory {
     PolicyRunner runner(RolloutConfig config) {
         RolloutConfigChecks.requireValid(config);
         long start = System.nanoTime();
-        Policy policy = Policy.load(config.model());
+        // Remote generation samples on the engines: this process encodes and decodes only, so
+        // a 7B base costs it its tokenizer, not its weights.
+        boolean remote = config.generation() == RolloutConfig.Generation.REMOTE;
+        Policy policy = remote ? Policy.withoutWeights(config.model())
+                : Policy.load(config.model());
         String name = config.modelName().orElseGet(() -> ModelName.of(config.model()));
-        LOG.log(System.Logger.Level.INFO, "loaded " + name + " from " + config.model() + " in "
+        LOG.log(System.Logger.Level.INFO, "loaded " + name + " from " + config.model()
+                + (remote ? " without its weights (rollout.generation=remote)" : "") + " in "
                 + (System.nanoTime() - start) / 1_000_000 + " ms");
         return new PolicyRunner(new ServedPolicy(policy, 0, name));
     }

@@ -26,7 +26,7 @@ public final class CheckpointRefusedException extends RuntimeException {
      *
      * @param label {@code checkpoint version <n>}, which starts the message
      */
-    static CheckpointRefusedException of(String label, RuntimeException failure) {
+    public static CheckpointRefusedException of(String label, RuntimeException failure) {
         if (failure instanceof CheckpointRefusedException refused) {
             return refused;
         }
