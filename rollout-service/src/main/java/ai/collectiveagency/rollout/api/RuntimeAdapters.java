@@ -53,7 +53,8 @@ public class RuntimeAdapters {
     // Access order: the first entry is the least recently used.
     private final LinkedHashMap<String, Loaded> adapters = new LinkedHashMap<>(16, 0.75f, true);
     private Path root;
-    private String baseSha256;
+    private final Object identityLock = new Object();
+    private String baseSha256; // guarded by identityLock
 
     RuntimeAdapters(ApiConfig config, CheckpointConfig checkpoints, RolloutConfig rollout,
             PolicyRunner runner, ObjectMapper mapper) {
@@ -361,11 +362,17 @@ public class RuntimeAdapters {
         }
     }
 
-    private synchronized String baseSha256() {
-        if (baseSha256 == null) { // a pass over the base weights: once, when first needed
-            baseSha256 = BaseModelIdentity.sha256(rollout.model());
+    /**
+     * The base's identity, a pass over its weights: once, when first needed, under a lock of its
+     * own, never this object's, which the HTTP event loop takes for every request.
+     */
+    private String baseSha256() {
+        synchronized (identityLock) {
+            if (baseSha256 == null) {
+                baseSha256 = BaseModelIdentity.sha256(rollout.model());
+            }
+            return baseSha256;
         }
-        return baseSha256;
     }
 
     private static ApiException refused(Path folder, Exception e) {

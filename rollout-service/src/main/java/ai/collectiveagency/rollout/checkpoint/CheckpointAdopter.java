@@ -10,6 +10,7 @@ import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.policy.lora.LoraAdapter;
 import ai.collectiveagency.policy.model.LinearAdapter;
 import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.rollout.remote.EngineUnavailableException;
 import ai.collectiveagency.rollout.remote.RemoteEngineException;
 import ai.collectiveagency.rollout.remote.RemoteEngines;
 import ai.collectiveagency.rollout.serving.PolicyRunner;
@@ -177,9 +178,6 @@ public final class CheckpointAdopter {
         long loadNanos = loading.stop(metrics.load());
         Timer.Sample swapping = Timer.start();
         runner.swap(install).join();
-        if (remote != null) {
-            remote.serve(checkpoint.getVersion());
-        }
         long swapNanos = swapping.stop(metrics.swap());
         metrics.adopted();
         LOG.log(System.Logger.Level.INFO, "serving " + (pinned ? "pinned " : "")
@@ -251,12 +249,19 @@ public final class CheckpointAdopter {
         }
         requireListedBytes(checkpoint);
         try {
-            remote.load(version, checkpoint.folder().path());
+            remote.load(version, checkpoint.folder().path(), checkpoint.record().getSha256());
+        } catch (EngineUnavailableException e) {
+            throw new CheckpointRefusedException(RefusalReason.ENGINE_UNAVAILABLE,
+                    checkpoint.label() + ": " + e.getMessage(), e);
         } catch (RemoteEngineException e) {
             throw new CheckpointRefusedException(RefusalReason.LOAD, checkpoint.label() + ": "
                     + e.getMessage(), e);
         }
-        return old -> new ServedPolicy(old.policy(), version, old.modelName());
+        // On the worker, between two batches: the next batch leases the new adapter.
+        return old -> {
+            remote.serve(version);
+            return new ServedPolicy(old.policy(), version, old.modelName());
+        };
     }
 
     /**

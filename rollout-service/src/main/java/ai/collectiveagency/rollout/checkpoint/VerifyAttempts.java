@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * How often a checkpoint refused for a reason that a slow shared file system can explain
- * ({@link #RETRIED}: a folder, a file or the manifest not there yet, bytes still being written)
+ * ({@link #RETRIED}: a folder, a file or the manifest not there yet, bytes still being written,
+ * no inference engine answering yet)
  * is tried again before it counts as refused, and how long to wait: {@code backoff} before the
  * second attempt, doubling before each further one.
  *
@@ -18,7 +19,8 @@ record VerifyAttempts(int attempts, Duration backoff) {
 
     /** The refusals that may be I/O timing; a signature, version or base model never is. */
     static final Set<RefusalReason> RETRIED =
-            Set.of(RefusalReason.MISSING, RefusalReason.SHA256, RefusalReason.CORRUPT);
+            Set.of(RefusalReason.MISSING, RefusalReason.SHA256, RefusalReason.CORRUPT,
+                    RefusalReason.ENGINE_UNAVAILABLE);
 
     /** One attempt: every refusal is final. */
     static final VerifyAttempts ONCE = new VerifyAttempts(1, Duration.ZERO);

@@ -84,6 +84,11 @@ public final class RolloutConfigChecks {
                         + " with a host");
                 continue;
             }
+            if (uri.getPath() != null && uri.getPath().replaceAll("/+$", "").endsWith("/v1")) {
+                problems.add("rollout.remote.urls: '" + url + "' ends in /v1; give the engine's"
+                        + " base URL (http://host:8000): requests go to <url>/v1/completions");
+                continue;
+            }
             ChatEndpoint.insecureKey(uri, remote.apiKey(), remote.allowInsecure(),
                     "rollout.remote.api-key", "rollout.remote.allow-insecure=true")
                     .ifPresent(problems::add);

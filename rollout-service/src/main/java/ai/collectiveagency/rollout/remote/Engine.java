@@ -1,6 +1,7 @@
 package ai.collectiveagency.rollout.remote;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +16,9 @@ final class Engine {
     private final URI baseUri;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Set<String> adapters = ConcurrentHashMap.newKeySet();
+    /** How long an engine that failed a request is passed over while others are healthy. */
+    static final Duration COOL_DOWN = Duration.ofSeconds(5);
+    private volatile long coolingUntil = System.nanoTime();
 
     Engine(URI baseUri) {
         this.baseUri = baseUri;
@@ -40,6 +44,16 @@ final class Engine {
 
     void finished() {
         outstanding.decrementAndGet();
+    }
+
+    /** After a failed request: other engines are preferred for {@link #COOL_DOWN}. */
+    void coolDown() {
+        coolingUntil = System.nanoTime() + COOL_DOWN.toNanos();
+    }
+
+    /** Whether it failed a request less than {@link #COOL_DOWN} ago. */
+    boolean cooling() {
+        return System.nanoTime() - coolingUntil < 0;
     }
 
     boolean holds(String adapter) {

@@ -57,9 +57,13 @@ final class EngineFleet {
         this.resolver = resolver;
     }
 
-    /** The engine with the fewest requests in flight, its count raised; call {@code finished}. */
+    /**
+     * The engine with the fewest requests in flight, one that failed lately only when all did,
+     * its count raised; call {@code finished}.
+     */
     synchronized Engine acquire() {
-        Engine engine = engines().stream().min(Comparator.comparingInt(Engine::outstanding))
+        Engine engine = engines().stream().min(Comparator.comparing(Engine::cooling)
+                        .thenComparingInt(Engine::outstanding))
                 .orElseThrow(() -> new RemoteEngineException("no engine address resolved for "
                         + configured));
         engine.started();

@@ -54,6 +54,16 @@ public class RemoteEngines implements AutoCloseable {
                     remote.timeout(), remote.maxRetries(), remote.retryDelay(),
                     remote.maxConcurrency(), remote.resolveInterval());
         }
+
+        /** The settings with the key hidden. */
+        @Override
+        public String toString() {
+            return "Settings[urls=" + urls + ", apiKey=" + (apiKey.isPresent() ? "[hidden]"
+                    : "none") + ", baseModel=" + baseModel + ", timeout=" + timeout
+                    + ", maxRetries=" + maxRetries + ", retryDelay=" + retryDelay
+                    + ", maxConcurrency=" + maxConcurrency + ", resolveInterval="
+                    + resolveInterval + "]";
+        }
     }
 
     @Inject
@@ -124,15 +134,18 @@ public class RemoteEngines implements AutoCloseable {
      * Loads the adapter in {@code folder} as the model of {@code version} on every engine
      * (the shared store's path, which the engines see as this replica does).
      *
+     * @param manifestSha256 the digest of the folder's manifest (its signed record's), which
+     *     the adapter's name carries
      * @throws RemoteEngineException when no engine loaded it
      */
-    public void load(long version, Path folder) {
-        requireEnabled().load(version, folder);
+    public void load(long version, Path folder, String manifestSha256) {
+        requireEnabled().load(version, folder, manifestSha256);
     }
 
     /**
-     * Makes {@code version} the model new batches lease; the adapter it replaces is unloaded once
-     * the batches that hold it are done.
+     * Makes {@code version} the model new batches lease; adapters served long enough ago are
+     * unloaded once the batches that hold them are done. Call it where no batch starts in
+     * between (the policy worker's swap).
      */
     public void serve(long version) {
         requireEnabled().serve(version);

@@ -65,9 +65,14 @@ final class RemoteGeneration implements GenerationEngine {
                 generations.add(call.get());
             }
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RemoteEngineException failed ? failed
-                    : new RemoteEngineException("remote generation failed: " + e.getCause(),
-                            e.getCause());
+            if (e.getCause() instanceof RemoteEngineException failed) {
+                throw failed;
+            }
+            if (e.getCause() instanceof EngineUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new RemoteEngineException("remote generation failed: " + e.getCause(),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RemoteEngineException("remote generation interrupted", e);
@@ -82,9 +87,13 @@ final class RemoteGeneration implements GenerationEngine {
         try {
             return guard.call(() -> once(prompt, params, seed));
         } catch (EngineCallException e) {
+            if (e.status() == EngineCallException.NO_STATUS && e.retryable()) {
+                throw new EngineUnavailableException("no engine answered a request for model "
+                        + model + " through its retries: " + e.getMessage(), e);
+            }
             throw new RemoteEngineException("engine request for model " + model + " failed"
                     + (e.retryable() ? " after its retries" : "") + ": " + e.getMessage(), e);
-        } catch (RemoteEngineException e) {
+        } catch (RemoteEngineException | EngineUnavailableException e) {
             throw e;
         } catch (Exception e) {
             throw new RemoteEngineException("engine request for model " + model + " failed: "
@@ -99,6 +108,11 @@ final class RemoteGeneration implements GenerationEngine {
             return EngineCompletion.parse(engine, http.post(engine, EngineCompletion.PATH,
                     EngineCompletion.request(model, prompt, params, seed, stopTokenIds)));
         } catch (EngineCallException e) {
+            if (e.retryable()) {
+                // A dead or overloaded engine fails at once, so it always has the fewest
+                // requests in flight: without a pause every retry would go back to it.
+                engine.coolDown();
+            }
             if (e.status() == 404 && adapters.isAdapter(model)) {
                 // The engine lost the adapter (restarted, or evicted it): load it again, retry.
                 engine.forget(model);

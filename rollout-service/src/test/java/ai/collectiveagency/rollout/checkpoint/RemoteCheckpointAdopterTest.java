@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,22 +81,31 @@ class RemoteCheckpointAdopterTest {
         start(ScriptedEngine.standard(1));
         Policy local = runner.current().policy();
 
-        assertThat(adopter.adopt(TestCheckpoints.lora(dir.resolve("v1"), 1, TRAINER))).isTrue();
-        assertThat(adopter.adopt(TestCheckpoints.lora(dir.resolve("v2"), 2, TRAINER))).isTrue();
-
+        List<PolicyCheckpoint> adopted = new ArrayList<>();
+        for (int version = 1; version <= 4; version++) {
+            PolicyCheckpoint checkpoint = TestCheckpoints.lora(dir.resolve("v" + version),
+                    version, TRAINER);
+            assertThat(adopter.adopt(checkpoint)).isTrue();
+            adopted.add(checkpoint);
+        }
+        // named by version and manifest digest; the three served last stay loaded
+        List<String> names = adopted.stream().map(c -> "policy-v" + c.getVersion() + "-"
+                + c.getSha256().substring(0, 12)).toList();
         assertThat(engine.calls()).extracting(call -> call.path(),
                 call -> call.body().path("lora_name").asText()).containsExactly(
-                        tuple("/v1/load_lora_adapter", "policy-v1"),
-                        tuple("/v1/load_lora_adapter", "policy-v2"),
-                        tuple("/v1/unload_lora_adapter", "policy-v1"));
+                        tuple("/v1/load_lora_adapter", names.get(0)),
+                        tuple("/v1/load_lora_adapter", names.get(1)),
+                        tuple("/v1/load_lora_adapter", names.get(2)),
+                        tuple("/v1/load_lora_adapter", names.get(3)),
+                        tuple("/v1/unload_lora_adapter", names.get(0)));
         assertThat(engine.calls().get(0).body().path("lora_path").asText())
                 .isEqualTo(dir.resolve("v1").toString());
-        assertThat(remote.currentModel()).isEqualTo("policy-v2");
-        assertThat(runner.current().version()).isEqualTo(2);
+        assertThat(remote.currentModel()).isEqualTo(names.get(3));
+        assertThat(runner.current().version()).isEqualTo(4);
         assertThat(runner.current().policy()).isSameAs(local);
         assertThat(local.model().adapter()).as("the engines sample, not this process")
                 .isNull();
-        assertThat(metrics.adoptedCount()).isEqualTo(2);
+        assertThat(metrics.adoptedCount()).isEqualTo(4);
     }
 
     @Test
@@ -106,6 +116,18 @@ class RemoteCheckpointAdopterTest {
 
         assertThat(metrics.refusedCount(RefusalReason.FORMAT)).isEqualTo(1);
         assertThat(engine.calls()).isEmpty();
+        assertThat(runner.current().version()).isZero();
+        assertThat(remote.currentModel()).isEqualTo(TestCheckpoints.BASE);
+    }
+
+    @Test
+    void anAdapterNoEngineAnswersForIsRefusedAsEngineUnavailable() throws IOException {
+        start(ScriptedEngine.standard(1));
+        engine.close(); // nothing listens any more: an engine restarting
+
+        assertThat(adopter.adopt(TestCheckpoints.lora(dir.resolve("v1"), 1, TRAINER))).isFalse();
+
+        assertThat(metrics.refusedCount(RefusalReason.ENGINE_UNAVAILABLE)).isEqualTo(1);
         assertThat(runner.current().version()).isZero();
         assertThat(remote.currentModel()).isEqualTo(TestCheckpoints.BASE);
     }

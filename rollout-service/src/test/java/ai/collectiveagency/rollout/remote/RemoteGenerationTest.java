@@ -11,6 +11,7 @@ import ai.collectiveagency.policy.sampling.Generation;
 import ai.collectiveagency.policy.sampling.SamplingParams;
 import ai.collectiveagency.rollout.remote.ScriptedEngine.Call;
 import ai.collectiveagency.selfplay.GenerationEngine;
+import ai.collectiveagency.schemas.kafka.RecordFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
@@ -193,14 +194,32 @@ class RemoteGenerationTest {
     }
 
     @Test
-    void aRefusedConnectionIsRetriedAndThenNamed() throws Exception {
+    void anEngineThatNeverAnswersIsRetriedThenReportedAsAFaultTheStageWaitsOut()
+            throws Exception {
         ScriptedEngine closed = new ScriptedEngine(ScriptedEngine.standard(1));
         closed.close(); // nothing listens on its port any more
         try (RemoteEngines remote = remote(1, Optional.empty(), closed)) {
             assertThatThrownBy(() -> generate(remote, List.of(new int[] {1}), new long[] {1}))
-                    .isInstanceOf(RemoteEngineException.class)
+                    .isInstanceOf(EngineUnavailableException.class)
                     .hasMessageContaining(closed.baseUrl().toString())
-                    .hasMessageContaining("after its retries");
+                    .hasMessageContaining("through its retries")
+                    .satisfies(e -> assertThat(RecordFailure.of(e)).as("kept, not dead-lettered")
+                            .isEqualTo(RecordFailure.RETRY));
+        }
+    }
+
+    @Test
+    void aRetryGoesToAnotherEngineThanTheOneThatJustFailed() throws Exception {
+        try (ScriptedEngine failing = new ScriptedEngine(call -> error(503, "overloaded"));
+                ScriptedEngine healthy = new ScriptedEngine(ScriptedEngine.standard(1));
+                RemoteEngines remote = remote(1, Optional.empty(), failing, healthy)) {
+            // both idle: the first attempt goes to the first engine, the retry elsewhere
+            assertThat(generate(remote, List.of(new int[] {1}), new long[] {1})).hasSize(1);
+            assertThat(generate(remote, List.of(new int[] {2}), new long[] {2})).hasSize(1);
+
+            assertThat(failing.calls(COMPLETIONS)).as("passed over while it cools down")
+                    .hasSize(1);
+            assertThat(healthy.calls(COMPLETIONS)).hasSize(2);
         }
     }
 

@@ -40,7 +40,12 @@ public enum RefusalReason {
     /** A LORA adapter while a FULL checkpoint (not the base weights) is served. */
     FORMAT("format"),
     /** The files verified but could not be loaded (shapes, config, engine error). */
-    LOAD("load");
+    LOAD("load"),
+    /**
+     * Remote generation: no inference engine answered when asked to load the adapter (not up
+     * yet, restarting); tried again like files not there yet.
+     */
+    ENGINE_UNAVAILABLE("engine_unavailable");
 
     private final String tag;
 
