@@ -59,6 +59,7 @@ public final class RolloutBenchmark {
     private static final List<String> PROMPT_FILES = List.of("persona-system", "opening",
             "continued", "agreement-system", "agreement", "resolution", "answer-system", "answer");
     private static final int SERIALIZATION_REPEATS = 20;
+    private static final int WARM_UP_TASKS = 8;
     /** The topic a group is serialized for: the catalogue's rollouts topic. */
     private static final String ROLLOUTS_TOPIC =
             TopicCatalogue.defaults().name(LogicalTopic.ROLLOUTS);
@@ -250,7 +251,10 @@ public final class RolloutBenchmark {
 
     private Timed timed(SelfPlay selfPlay, ModelTimer timer, Policy policy,
             String label, boolean compact, int turnTokens) {
-        selfPlay.rollout(BenchTasks.negotiations(1, "warm-up"), 0);
+        // A warm-up as large as the run (up to 8 tasks): the JIT compiles the paths the run
+        // takes, the inference server's HTTP and JSON too, before anything is timed.
+        selfPlay.rollout(BenchTasks.negotiations(Math.min(options.tasks(), WARM_UP_TASKS),
+                "warm-up"), 0);
         long modelBefore = timer.nanos();
         long callsBefore = timer.calls();
         long tokensBefore = timer.tokens();
