@@ -90,6 +90,40 @@ class LoopServicesTest {
     }
 
     @Test
+    void withAnInferenceServerTheRolloutServicesDriveItRemotelyWithTheRunsKey() throws Exception {
+        Path run = checkout.resolve("runs/demo");
+        LoopServices services = LoopServices.of(checkout, kafka, model(), run, 1,
+                Optional.empty(), RunMode.NEGOTIATION, true);
+        LoopServices.InferenceServer server = services.inferenceServer().orElseThrow();
+        List<ServiceSpec> specs = services.demoInStartOrder(Map.of(ScaledStage.ROLLOUT, 2));
+
+        assertThat(specs).extracting(ServiceSpec::replica).containsExactly("evaluation-service",
+                LoopServices.INFERENCE_SERVER, "trainer-service", "reward-service-0",
+                "rollout-service-0", "rollout-service-1", "prompt-generator");
+        ServiceSpec engine = specs.get(1);
+        assertThat(engine.app()).isEqualTo(
+                checkout.resolve("rollout-service/target/quarkus-app/quarkus-run.jar"));
+        assertThat(engine.port()).isEqualTo(server.port());
+        assertThat(engine.settings())
+                .containsEntry("quarkus.profile", LoopServices.INFERENCE_SERVER)
+                .containsEntry("rollout.checkpoints.store-root",
+                        run.resolve(LoopServices.STORE).toString())
+                .doesNotContainValue(server.apiKey());
+        assertThat(engine.environment()).containsEntry("ROLLOUT_API_KEYS", server.apiKey())
+                .doesNotContainKey("KAFKA_BOOTSTRAP_SERVERS");
+        for (ServiceSpec rollout : specs.subList(4, 6)) {
+            assertThat(rollout.settings()).containsEntry("rollout.generation", "remote")
+                    .containsEntry("rollout.remote.urls", "http://127.0.0.1:" + server.port())
+                    .doesNotContainValue(server.apiKey());
+            assertThat(rollout.environment()).containsEntry("ROLLOUT_REMOTE_API_KEY",
+                    server.apiKey());
+        }
+        assertThat(server.apiKey()).hasSize(48);
+        assertThat(server.toString()).doesNotContain(server.apiKey());
+        assertThat(services(Optional.empty()).inferenceServer()).isEmpty();
+    }
+
+    @Test
     void withAJudgeTheEvaluationServiceJudgesWithItsKeyInItsEnvironmentOnly() throws Exception {
         LoopServices services = services(Optional.of(new LoopServices.Judge(
                 URI.create("https://judge.example/v1"), "judge-model", "sk-judge")));
