@@ -17,6 +17,7 @@ final class ConfigJson {
     private static final Map<String, String> ARCHITECTURES = Map.of(
             "llama", "LlamaForCausalLM",
             "qwen2", "Qwen2ForCausalLM",
+            "qwen3", "Qwen3ForCausalLM",
             "mistral", "MistralForCausalLM");
 
     private ConfigJson() {}

@@ -36,13 +36,16 @@ public record DecodeWeights(LlamaConfig config, Layer[] layers, float[] embed, f
      * @param inputNorm RMSNorm before attention (D)
      * @param qkv q, k and v projections stacked, (H·hD + 2·KV·hD, D)
      * @param qkvBias their biases (H·hD + 2·KV·hD), or null when the model has none
+     * @param queryNorm RMSNorm of each query head before RoPE (hD), or null when the model has
+     *     none (Qwen3 has one)
+     * @param keyNorm RMSNorm of each key head before RoPE (hD), or null with {@code queryNorm}
      * @param output o_proj (D, H·hD)
      * @param postNorm RMSNorm before the MLP (D)
      * @param gateUp gate and up projections stacked, (2·M, D)
      * @param down down projection (D, M)
      */
     public record Layer(float[] inputNorm, PackedMatrix qkv, float[] qkvBias,
-            PackedMatrix output, float[] postNorm, PackedMatrix gateUp, PackedMatrix down) {}
+            float[] queryNorm, float[] keyNorm, PackedMatrix output, float[] postNorm, PackedMatrix gateUp, PackedMatrix down) {}
 
     /** Copies the embedding of {@code token} (D floats) into {@code out} at {@code offset}. */
     public void embed(int token, float[] out, int offset) {
@@ -90,6 +93,8 @@ public record DecodeWeights(LlamaConfig config, Layer[] layers, float[] embed, f
                     PackedMatrix.pack(concat(projection(i, "q_proj"), projection(i, "k_proj"),
                             projection(i, "v_proj")), qkvRows, d),
                     bias ? concat(bias(i, "q_proj"), bias(i, "k_proj"), bias(i, "v_proj")) : null,
+                    c.qkNorm() ? plain(ParameterNames.queryNorm(i)) : null,
+                    c.qkNorm() ? plain(ParameterNames.keyNorm(i)) : null,
                     PackedMatrix.pack(projection(i, "o_proj"), d, attention),
                     plain(ParameterNames.layer(i, "post_attention_layernorm.weight")),
                     PackedMatrix.pack(concat(projection(i, "gate_proj"),

@@ -9,6 +9,7 @@ import ai.collectiveagency.policy.model.LlamaConfig;
  * <pre>
  *   h = embed(tokens)                                        (B, D)
  *   for each block:  q,k,v = rmsnorm(h)·[Wq;Wk;Wv]ᵀ (+ b)   (B, H·hD + 2·KV·hD)
+ *                    (Qwen3) q,k = rmsnorm of each head        over hD
  *                    rotate q (scaled 1/sqrt(hD)) and k at each row's position
  *                    append k, v to the cache; h += attention(q)·Woᵀ
  *                    g,u = rmsnorm(h)·[Wg;Wu]ᵀ;  h += (silu(g)·u)·Wdᵀ
@@ -113,6 +114,10 @@ public final class JavaDecoder {
         int half = headDim / 2;
         for (int b = 0; b < batch; b++) {
             int row = b * qkvWidth;
+            if (w.queryNorm() != null) {
+                normHeads(row, heads, w.queryNorm());
+                normHeads(row + heads * headDim, kvHeads, w.keyNorm());
+            }
             rotary.rotate(qkv, row, heads, queryCos, querySin, b * half);
             rotary.rotate(qkv, row + heads * headDim, kvHeads, keyCos, keySin, b * half);
             for (int g = 0; g < kvHeads; g++) {
@@ -135,6 +140,16 @@ public final class JavaDecoder {
         }
         matmul.multiply(activated, batch, w.down(), null, projected);
         VectorMath.add(projected, 0, hidden, 0, batch * d);
+    }
+
+    /** RMSNorm, in place, of {@code count} consecutive heads of hD floats from qkv[offset]. */
+    private void normHeads(int offset, int count, float[] weight) {
+        int headDim = config.headDim();
+        float eps = (float) config.rmsNormEps();
+        for (int h = 0; h < count; h++) {
+            int head = offset + h * headDim;
+            VectorMath.rmsNorm(qkv, head, weight, eps, qkv, head, headDim);
+        }
     }
 
     private void norm(float[] weight, int batch) {

@@ -19,8 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A Llama-family decoder-only transformer (Llama, Qwen2, Mistral): token embedding, blocks of
- * pre-norm grouped-query attention and SwiGLU MLP, final RMSNorm, output head.
+ * A Llama-family decoder-only transformer (Llama, Qwen2, Qwen3, Mistral): token embedding, blocks
+ * of pre-norm grouped-query attention and SwiGLU MLP, final RMSNorm, output head. Qwen3 adds an
+ * RMSNorm over head_dim to each head's query and key before RoPE.
  *
  * <pre>
  *   h = embed(tokens)                                   (B, T, D)
@@ -204,6 +205,10 @@ public final class Llama implements AutoCloseable {
         NDArray q = project(layer, "q_proj", x, context).reshape(batch, time, heads, headDim);
         NDArray k = project(layer, "k_proj", x, context).reshape(batch, time, kvHeads, headDim);
         NDArray v = project(layer, "v_proj", x, context).reshape(batch, time, kvHeads, headDim);
+        if (config.qkNorm()) { // Qwen3: RMSNorm over each head's hD, before RoPE
+            q = rmsNorm(q, parameters.get(ParameterNames.queryNorm(layer)));
+            k = rmsNorm(k, parameters.get(ParameterNames.keyNorm(layer)));
+        }
         q = rotary.apply(q, context.queryAngles()); // already scaled by 1/sqrt(hD)
         k = rotary.apply(k, context.keyAngles()).transpose(0, 2, 1, 3); // (B, KV, T, hD)
         v = v.transpose(0, 2, 1, 3);

@@ -12,13 +12,14 @@ import java.util.Set;
 /**
  * The shape of a Llama-family transformer, read from a Hugging Face {@code config.json}.
  *
- * @param modelType {@code llama}, {@code qwen2} or {@code mistral}
+ * @param modelType {@code llama}, {@code qwen2}, {@code qwen3} or {@code mistral}
  * @param hiddenSize model width (dim)
  * @param intermediateSize width of the SwiGLU MLP
  * @param numLayers number of transformer blocks
  * @param numHeads query heads
  * @param numKvHeads key/value heads (grouped-query attention when fewer than query heads)
- * @param headDim width of one head
+ * @param headDim width of one head: {@code head_dim} when the config gives it (Qwen3's may differ
+ *     from hidden_size / num_attention_heads), else hidden_size / num_attention_heads
  * @param vocabSize rows of the embedding and the output head
  * @param maxPositions longest sequence computed exactly: {@code max_position_embeddings}, or
  *     Mistral's {@code sliding_window} when shorter (attention restricted to a window is not
@@ -46,12 +47,12 @@ public record LlamaConfig(
         RopeScaling ropeScaling) {
 
     /** Architectures whose forward pass this library implements. */
-    public static final Set<String> SUPPORTED_TYPES = Set.of("llama", "qwen2", "mistral");
+    public static final Set<String> SUPPORTED_TYPES = Set.of("llama", "qwen2", "qwen3", "mistral");
 
     public LlamaConfig {
         if (!SUPPORTED_TYPES.contains(modelType)) {
             throw new IllegalArgumentException("unsupported model_type '" + modelType
-                    + "' (supported: llama, qwen2, mistral)");
+                    + "' (supported: llama, qwen2, qwen3, mistral)");
         }
         requirePositive("hidden_size", hiddenSize);
         requirePositive("intermediate_size", intermediateSize);
@@ -69,6 +70,14 @@ public record LlamaConfig(
             throw new IllegalArgumentException("head_dim must be even for rotary embeddings, got "
                     + headDim);
         }
+    }
+
+    /**
+     * Whether each head's query and key pass through an RMSNorm over head_dim before RoPE
+     * ({@code self_attn.q_norm} / {@code k_norm}, Qwen3).
+     */
+    public boolean qkNorm() {
+        return modelType.equals("qwen3");
     }
 
     /** Query heads that share one key/value head. */

@@ -38,6 +38,16 @@ public final class ParameterNames {
         return layer(layer, block + module);
     }
 
+    /** {@code model.layers.<layer>.self_attn.q_norm.weight}: Qwen3's per-head query RMSNorm. */
+    public static String queryNorm(int layer) {
+        return layer(layer, "self_attn.q_norm.weight");
+    }
+
+    /** {@code model.layers.<layer>.self_attn.k_norm.weight}: Qwen3's per-head key RMSNorm. */
+    public static String keyNorm(int layer) {
+        return layer(layer, "self_attn.k_norm.weight");
+    }
+
     /** {@code [out, in]} of a projection's weight. */
     public static long[] projectionShape(LlamaConfig c, String module) {
         long d = c.hiddenSize();
@@ -69,6 +79,10 @@ public final class ParameterNames {
                 if (biased && c.qkvBias()) {
                     shapes.put(projection(i, module) + ".bias", new long[] {shape[0]});
                 }
+            }
+            if (c.qkNorm()) {
+                shapes.put(queryNorm(i), new long[] {c.headDim()});
+                shapes.put(keyNorm(i), new long[] {c.headDim()});
             }
             shapes.put(layer(i, "post_attention_layernorm.weight"), new long[] {d});
         }

@@ -26,7 +26,7 @@ class ModelCheckpointTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"stories260k", "qwen2-tiny-random"})
+    @ValueSource(strings = {"stories260k", "qwen2-tiny-random", "qwen3-tiny-random"})
     void savedModelLoadsBitIdenticalWithIdenticalLogits(String fixture) {
         Path saved = dir.resolve("checkpoint");
         try (Llama original = Llama.load(Fixtures.shipped(fixture))) {
@@ -77,6 +77,23 @@ class ModelCheckpointTest {
         assertThat(config.path("num_key_value_heads").asInt()).isEqualTo(4);
         try (Llama loaded = ModelCheckpoint.load(dir)) {
             assertThat(loaded.config().numLayers()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void qwen3ConfigWrittenWithoutASourceKeepsItsTypeAndHeadDim() throws Exception {
+        try (Llama model = Llama.load(Fixtures.shipped("qwen3-tiny-random"))) {
+            ModelCheckpoint.save(dir, model.config(), model.parameters());
+            JsonNode config = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+            assertThat(config.path("architectures").get(0).asText())
+                    .isEqualTo("Qwen3ForCausalLM");
+            assertThat(config.path("model_type").asText()).isEqualTo("qwen3");
+            assertThat(config.path("head_dim").asInt()).isEqualTo(16); // not 40 / 4
+            assertThat(config.path("attention_bias").asBoolean()).isFalse();
+            try (Llama loaded = ModelCheckpoint.load(dir)) {
+                assertThat(loaded.config()).isEqualTo(model.config());
+                assertThat(logits(loaded)).containsExactly(logits(model));
+            }
         }
     }
 

@@ -90,6 +90,9 @@ class WeightsLoaderTest {
                 }), List.of("'" + norm + "'", "[32]", "[64]")),
                 Arguments.of("unknown model_type", (Breakage) f -> editConfig(f,
                         c -> c.put("model_type", "gpt2")), List.of("config.json", "'gpt2'")),
+                Arguments.of("qwen3 without its per-head norms", (Breakage) f -> editConfig(f,
+                        c -> c.put("model_type", "qwen3")), List.of(WeightsLoader.SINGLE_FILE,
+                        "missing tensor '" + ParameterNames.queryNorm(0) + "'")),
                 Arguments.of("missing config.json",
                         (Breakage) f -> Files.delete(f.resolve("config.json")),
                         List.of("config.json", "missing")),
@@ -183,6 +186,7 @@ class WeightsLoaderTest {
         "llama, true, true",
         "llama, false, false",
         "qwen2, , true",
+        "qwen3, , false",
     })
     void configJsonGivesModelTypeAndQkvBias(String type, Boolean attentionBias,
             boolean expectedBias, @TempDir Path dir) throws IOException {

@@ -20,7 +20,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-/** {@code ./pipeline generate} and {@code ./pipeline logprobs} run end to end on stories260k. */
+/**
+ * {@code ./pipeline generate} and {@code ./pipeline logprobs} run end to end on stories260k and
+ * qwen3-tiny-random.
+ */
 class PipelineCommandTest {
 
     private static final Path STORIES = Fixtures.shipped("stories260k");
@@ -59,6 +62,38 @@ class PipelineCommandTest {
             assertThat(printed.get(t).asDouble()).as("position %d", t)
                     .isCloseTo(reference.get(t).asDouble(), within(1e-4));
         }
+    }
+
+    /** Qwen3 through the command line: the tokenizer's ids, then greedy ids and log-probs. */
+    @ParameterizedTest
+    @MethodSource("qwen3Folders")
+    void qwen3GenerateAndLogprobsMatchTheReference(Path dir) throws IOException {
+        JsonNode expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
+        JsonNode greedy = expected.path("greedy");
+
+        Run generate = run("generate", "--model", dir.toString(), "--prompt",
+                expected.path("text").asText(), "--greedy", "--max-new-tokens",
+                String.valueOf(greedy.size()), "--json");
+
+        assertThat(generate.exitCode()).as(generate.err()).isZero();
+        assertThat(new ObjectMapper().readTree(generate.out()).path("ids")).isEqualTo(greedy);
+
+        String ids = StreamSupport.stream(expected.path("input_ids").spliterator(), false)
+                .map(JsonNode::asText).collect(Collectors.joining(","));
+        Run logprobs = run("logprobs", "--model", dir.toString(), "--ids", ids, "--json");
+
+        assertThat(logprobs.exitCode()).as(logprobs.err()).isZero();
+        JsonNode printed = new ObjectMapper().readTree(logprobs.out()).path("logprobs");
+        JsonNode reference = expected.path("token_logprobs").path("logprob_of_next");
+        assertThat(printed.size()).isEqualTo(reference.size());
+        for (int t = 0; t < reference.size(); t++) {
+            assertThat(printed.get(t).asDouble()).as("position %d", t)
+                    .isCloseTo(reference.get(t).asDouble(), within(1e-4));
+        }
+    }
+
+    static Stream<Path> qwen3Folders() {
+        return Fixtures.cases("qwen3-tiny-random").stream();
     }
 
     static Stream<Arguments> badArguments() {

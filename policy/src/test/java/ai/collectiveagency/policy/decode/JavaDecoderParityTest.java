@@ -28,7 +28,7 @@ class JavaDecoderParityTest {
     private static final int DROP_AT = 5; // row 1 leaves the batch after this step
 
     static Stream<Path> fixtures() {
-        return Stream.of("stories260k", "qwen2-tiny-random")
+        return Stream.of("stories260k", "qwen2-tiny-random", "qwen3-tiny-random")
                 .flatMap(name -> Fixtures.cases(name).stream());
     }
 

@@ -23,6 +23,13 @@ final class LoraFixtures {
         }
     }
 
+    /** Logits (flattened B·T·V) of other tokens, with the installed adapter. */
+    static float[] logits(Llama model, int[][] tokens, int[][] mask) {
+        try (NDManager step = model.newStepManager()) {
+            return model.forward(step, tokens, mask, null, false, true).toFloatArray();
+        }
+    }
+
     /** Overwrites every B with uniform values in ±{@code bound}, as if trained. */
     static void randomizeB(LoraAdapter adapter, long seed, float bound) {
         Random random = new Random(seed);

@@ -84,6 +84,44 @@ class PeftAdapterFilesTest {
     }
 
     @Test
+    void qwen3AdapterTakesItsShapesFromHeadDimAndReloadsToIdenticalLogits() throws Exception {
+        int[][] tokens = {{119, 101, 302, 268, 351, 259, 264, 324}};
+        int[][] mask = {LoraFixtures.ones(tokens[0].length)};
+        try (Llama model = Llama.load(Fixtures.shipped("qwen3-tiny-random"));
+                LoraAdapter lora = LoraAdapter.initialize(model, LoraConfig.of(4, 8))) {
+            randomizeB(lora, 17, 0.05f);
+            model.setAdapter(lora);
+            float[] expected = logits(model, tokens, mask);
+            model.setAdapter(null);
+            assertThat(logits(model, tokens, mask)).isNotEqualTo(expected);
+            PeftAdapterFiles.save(lora, dir, "qwen3-tiny-random");
+            try (LoraAdapter loaded = PeftAdapterFiles.load(dir, model)) {
+                model.setAdapter(loaded);
+                assertThat(logits(model, tokens, mask)).containsExactly(expected);
+            }
+        }
+        try (SafetensorsFile weights = SafetensorsFile.open(dir.resolve(
+                "adapter_model.safetensors"))) {
+            String layer = "base_model.model.model.layers.2.";
+            // head_dim 16: q is 4 heads x 16 = 64 wide, not the hidden size 40
+            assertThat(weights.tensors().get(layer + "self_attn.q_proj.lora_B.weight").shape())
+                    .containsExactly(64, 4);
+            assertThat(weights.tensors().get(layer + "self_attn.k_proj.lora_B.weight").shape())
+                    .containsExactly(32, 4);
+            assertThat(weights.tensors().get(layer + "self_attn.o_proj.lora_A.weight").shape())
+                    .containsExactly(4, 64);
+            assertThat(weights.tensors().get(layer + "self_attn.o_proj.lora_B.weight").shape())
+                    .containsExactly(40, 4);
+            assertThat(weights.tensors()).hasSize(3 * 7 * 2)
+                    .allSatisfy((name, tensor) -> assertThat(name).doesNotContain("_norm"));
+        }
+        JsonNode config = new ObjectMapper().readTree(dir.resolve("adapter_config.json")
+                .toFile());
+        assertThat(config.path("target_modules")).extracting(JsonNode::asText).containsExactly(
+                "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+    }
+
+    @Test
     void adapterOfADifferentlyShapedModelIsRefusedNamingTheTensor() {
         try (Llama qwen = Llama.load(Fixtures.shipped("qwen2-tiny-random"));
                 LoraAdapter lora = LoraAdapter.initialize(qwen, LoraConfig.of(4, 8))) {

@@ -47,7 +47,7 @@ class DecodeBackendParityTest {
     }
 
     static Stream<Path> fixtures() {
-        return Stream.of("stories260k", "qwen2-tiny-random")
+        return Stream.of("stories260k", "qwen2-tiny-random", "qwen3-tiny-random")
                 .flatMap(name -> Fixtures.cases(name).stream());
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.policy.model.LlamaConfig;
 import ai.collectiveagency.policy.model.ModelParameters;
 import ai.collectiveagency.policy.model.RandomWeights;
 import ai.collectiveagency.policy.scoring.TokenScorer;
@@ -13,26 +14,34 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * The whole model's backward pass (embedding, RMSNorm, rotary, GQA attention with padding,
- * SwiGLU, head, log-softmax) against central finite differences, in float64.
+ * SwiGLU, head, log-softmax; Qwen2's q/k/v biases, Qwen3's per-head q/k norms) against central
+ * finite differences, in float64.
  */
 class GradientCheckTest {
 
     private static final int[][] TOKENS = {{0, 0, 5, 9, 2, 7}, {3, 11, 4, 4, 8, 1}};
     private static final int[][] ATTENTION = {{0, 0, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}};
 
-    @Test
-    void backwardMatchesFiniteDifferencesForEveryKindOfWeight() {
+    static Stream<LlamaConfig> models() {
+        return Stream.of(TinyModels.qwen2(13), TinyModels.qwen3(13));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void backwardMatchesFiniteDifferencesForEveryKindOfWeight(LlamaConfig config) {
         try (NDManager root = OfflineEngine.manager()) {
-            Llama model = new Llama(TinyModels.qwen2(13), toFloat64(
-                    RandomWeights.parameters(TinyModels.qwen2(13), 3, root.newSubManager())));
+            Llama model = new Llama(config, toFloat64(
+                    RandomWeights.parameters(config, 3, root.newSubManager())));
             NDArray weights = root.randomNormal(new Shape(2, 5)).toType(DataType.FLOAT64, false);
             SplittableRandom random = new SplittableRandom(11);
             for (Map.Entry<String, NDArray> p : model.parameters().asMap().entrySet()) {

@@ -9,14 +9,18 @@ import ai.collectiveagency.policy.grpo.RewardScaling;
 import ai.collectiveagency.policy.lora.LoraAdapter;
 import ai.collectiveagency.policy.lora.LoraConfig;
 import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.policy.model.LlamaConfig;
 import ai.collectiveagency.policy.model.RandomWeights;
 import ai.collectiveagency.policy.optim.AdamW;
 import ai.collectiveagency.policy.optim.AdamWConfig;
 import ai.collectiveagency.policy.optim.ScheduleConfig;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /** GRPO actually teaches: a synthetic reward rises clearly within a bounded number of steps. */
 class GrpoLearningTest {
@@ -35,10 +39,15 @@ class GrpoLearningTest {
         }
     }
 
-    @Test
-    void loraWithKlToTheDisabledAdapterRaisesTheReward() {
+    static Stream<LlamaConfig> models() {
+        return Stream.of(TinyModels.llama(16), TinyModels.qwen3(16));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void loraWithKlToTheDisabledAdapterRaisesTheReward(LlamaConfig shape) {
         try (NDManager root = OfflineEngine.manager();
-                Llama model = RandomWeights.model(TinyModels.llama(16), 5, root);
+                Llama model = RandomWeights.model(shape, 5, root);
                 LoraAdapter lora = LoraAdapter.initialize(model, LoraConfig.of(8, 32))) {
             model.setAdapter(lora);
             lora.setTrainable(true);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.policy.model.LlamaConfig;
 import ai.collectiveagency.policy.model.RandomWeights;
 import ai.collectiveagency.policy.optim.AdamW;
 import ai.collectiveagency.policy.optim.AdamWConfig;
@@ -14,7 +15,10 @@ import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The warm-up's supervised step: cross-entropy on the masked reply tokens only. */
 class SupervisedTrainerTest {
@@ -60,10 +64,15 @@ class SupervisedTrainerTest {
         }
     }
 
-    @Test
-    void repeatedStepsTeachTheModelItsReplies() {
+    static Stream<LlamaConfig> models() {
+        return Stream.of(TinyModels.llama(16), TinyModels.qwen3(16));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void repeatedStepsTeachTheModelItsReplies(LlamaConfig shape) {
         try (NDManager root = OfflineEngine.manager();
-                Llama model = RandomWeights.model(TinyModels.llama(16), 3, root)) {
+                Llama model = RandomWeights.model(shape, 3, root)) {
             List<SupervisedTrainer.Step> steps = train(model, 1e-2, 60);
 
             assertThat(steps.get(0).loss()).isGreaterThan(2.0); // about log 16 at the start
