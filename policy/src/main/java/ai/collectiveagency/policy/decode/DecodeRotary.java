@@ -11,20 +11,21 @@ import ai.collectiveagency.policy.model.Rotary;
  *
  * <p>Usage: {@code rotary.angles(position, scale, cos, sin);
  * rotary.rotate(v, offset, heads, cos, sin);} with cos and sin of hD/2 floats each, computed once
- * per token and shared by every layer.
+ * per token and shared by every layer. Public for the block KV cache of
+ * {@code decode.blocks}, which rotates queries by relative positions.
  */
-final class DecodeRotary {
+public final class DecodeRotary {
 
     private final float[] inverseFrequencies; // (hD/2)
     private final int headDim;
 
-    DecodeRotary(LlamaConfig config) {
+    public DecodeRotary(LlamaConfig config) {
         this.inverseFrequencies = Rotary.inverseFrequencies(config);
         this.headDim = config.headDim();
     }
 
     /** Fills cos and sin (hD/2 each, from {@code offset}) for {@code position}, times scale. */
-    void angles(int position, float scale, float[] cos, float[] sin, int offset) {
+    public void angles(int position, float scale, float[] cos, float[] sin, int offset) {
         for (int i = 0; i < inverseFrequencies.length; i++) {
             float angle = position * inverseFrequencies[i];
             cos[offset + i] = (float) Math.cos(angle) * scale;
@@ -33,7 +34,8 @@ final class DecodeRotary {
     }
 
     /** Rotates {@code heads} consecutive heads of width hD starting at {@code v[offset]}. */
-    void rotate(float[] v, int offset, int heads, float[] cos, float[] sin, int angleOffset) {
+    public void rotate(float[] v, int offset, int heads, float[] cos, float[] sin,
+            int angleOffset) {
         int half = inverseFrequencies.length;
         for (int h = 0; h < heads; h++) {
             int base = offset + h * headDim;
