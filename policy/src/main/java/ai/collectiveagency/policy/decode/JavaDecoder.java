@@ -109,14 +109,16 @@ public final class JavaDecoder {
         int headDim = config.headDim();
         int heads = config.numHeads();
         int kvHeads = config.numKvHeads();
+        float eps = (float) config.rmsNormEps();
         norm(w.inputNorm(), batch);
         matmul.multiply(normed, batch, w.qkv(), w.qkvBias(), qkv);
         int half = headDim / 2;
         for (int b = 0; b < batch; b++) {
             int row = b * qkvWidth;
             if (w.queryNorm() != null) {
-                normHeads(row, heads, w.queryNorm());
-                normHeads(row + heads * headDim, kvHeads, w.keyNorm());
+                VectorMath.rmsNormHeads(qkv, row, heads, headDim, w.queryNorm(), eps);
+                VectorMath.rmsNormHeads(qkv, row + heads * headDim, kvHeads, headDim,
+                        w.keyNorm(), eps);
             }
             rotary.rotate(qkv, row, heads, queryCos, querySin, b * half);
             rotary.rotate(qkv, row + heads * headDim, kvHeads, keyCos, keySin, b * half);
@@ -140,16 +142,6 @@ public final class JavaDecoder {
         }
         matmul.multiply(activated, batch, w.down(), null, projected);
         VectorMath.add(projected, 0, hidden, 0, batch * d);
-    }
-
-    /** RMSNorm, in place, of {@code count} consecutive heads of hD floats from qkv[offset]. */
-    private void normHeads(int offset, int count, float[] weight) {
-        int headDim = config.headDim();
-        float eps = (float) config.rmsNormEps();
-        for (int h = 0; h < count; h++) {
-            int head = offset + h * headDim;
-            VectorMath.rmsNorm(qkv, head, weight, eps, qkv, head, headDim);
-        }
     }
 
     private void norm(float[] weight, int batch) {

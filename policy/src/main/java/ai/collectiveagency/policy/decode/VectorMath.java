@@ -154,6 +154,18 @@ public final class VectorMath {
     /**
      * RMSNorm (Zhang and Sennrich 2019) of one row: out = x / sqrt(mean(x^2) + eps) * weight.
      */
+    /**
+     * Qwen3's q/k norm: RMSNorm, in place, of {@code count} consecutive heads of {@code headDim}
+     * floats from x[offset], each head on its own, all with {@code weight}.
+     */
+    public static void rmsNormHeads(float[] x, int offset, int count, int headDim,
+            float[] weight, float eps) {
+        for (int h = 0; h < count; h++) {
+            int head = offset + h * headDim;
+            rmsNorm(x, head, weight, eps, x, head, headDim);
+        }
+    }
+
     public static void rmsNorm(float[] x, int xo, float[] weight, float eps, float[] out, int oo,
             int n) {
         float variance = dot(x, xo, x, xo, n) / n;

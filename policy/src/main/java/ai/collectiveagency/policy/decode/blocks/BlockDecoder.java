@@ -206,11 +206,13 @@ public final class BlockDecoder {
             int heads = config.numHeads();
             int kvHeads = config.numKvHeads();
             int half = headDim / 2;
+            float eps = (float) config.rmsNormEps();
             for (int b = 0; b < batch; b++) {
                 int row = b * qkvWidth;
                 if (w.queryNorm() != null) {
-                    normHeads(row, heads, w.queryNorm());
-                    normHeads(row + heads * headDim, kvHeads, w.keyNorm());
+                    VectorMath.rmsNormHeads(qkv, row, heads, headDim, w.queryNorm(), eps);
+                    VectorMath.rmsNormHeads(qkv, row + heads * headDim, kvHeads, headDim,
+                            w.keyNorm(), eps);
                 }
                 rotary.rotate(qkv, row + heads * headDim, kvHeads, keyCos, keySin, b * half);
                 for (int g = 0; g < kvHeads; g++) {
@@ -225,16 +227,6 @@ public final class BlockDecoder {
             float[] logits = new float[batch * config.vocabSize()];
             matmul.multiply(normed, batch, weights.head(), null, logits);
             return logits;
-        }
-
-        /** RMSNorm, in place, of {@code count} consecutive heads of hD floats from qkv[offset]. */
-        private void normHeads(int offset, int count, float[] weight) {
-            int headDim = config.headDim();
-            float eps = (float) config.rmsNormEps();
-            for (int h = 0; h < count; h++) {
-                int head = offset + h * headDim;
-                VectorMath.rmsNorm(qkv, head, weight, eps, qkv, head, headDim);
-            }
         }
 
         private void norm(float[] weight) {
