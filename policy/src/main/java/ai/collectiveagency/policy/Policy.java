@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy;
 
 import ai.collectiveagency.policy.checkpoint.ModelFolderException;
+import ai.collectiveagency.policy.decode.DecodeWeights;
 import ai.collectiveagency.policy.model.Llama;
 import ai.collectiveagency.policy.model.LlamaConfig;
 import ai.collectiveagency.policy.sampling.Generation;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -137,6 +139,29 @@ public final class Policy implements AutoCloseable {
                     + " generation runs on a remote engine)");
         }
         return model;
+    }
+
+    /**
+     * The Java decoder's weight snapshot of this model (adapter merged), for decoders that run
+     * their own schedule over it, such as asynchronous reasoning's block decoder.
+     */
+    public DecodeWeights decodeWeights() {
+        return generator().decodeWeights();
+    }
+
+    /** The ids of {@code text} and nothing else: no BOS, special tokens in it kept as single ids. */
+    public int[] encodeWithoutSpecialTokens(String text) {
+        return requireTokenizer().encodeWithoutSpecialTokens(text);
+    }
+
+    /** The id of a token in its vocabulary form (e.g. {@code "</think>"}), if the model has it. */
+    public OptionalInt tokenId(String token) {
+        return requireTokenizer().tokenId(token);
+    }
+
+    /** The text of {@code ids}, special tokens included. */
+    public String decodeWithSpecialTokens(int[] ids) {
+        return requireTokenizer().decode(ids, false);
     }
 
     public boolean hasTokenizer() {

@@ -7,7 +7,7 @@ package ai.collectiveagency.policy.sampling;
 interface DecodeSteps extends AutoCloseable {
 
     /** Feeds each active row's last token (B) and chooses the next, with one uniform per row. */
-    TokenSampler.Choice next(int[] lastTokens, float[] uniforms);
+    TokenChoice next(int[] lastTokens, float[] uniforms);
 
     /** Keeps only the rows at these indices of the current batch (ascending). */
     void keepRows(int[] rows);

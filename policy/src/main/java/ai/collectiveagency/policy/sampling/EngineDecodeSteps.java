@@ -29,7 +29,7 @@ final class EngineDecodeSteps implements DecodeSteps {
     }
 
     @Override
-    public TokenSampler.Choice next(int[] lastTokens, float[] uniforms) {
+    public TokenChoice next(int[] lastTokens, float[] uniforms) {
         attention = appendVisible(attention);
         int[][] input = new int[lastTokens.length][];
         for (int b = 0; b < input.length; b++) {
@@ -39,7 +39,7 @@ final class EngineDecodeSteps implements DecodeSteps {
     }
 
     /** One forward pass over {@code input} and a choice from its last position's logits. */
-    static TokenSampler.Choice step(Llama model, NDManager manager, int[][] input,
+    static TokenChoice step(Llama model, NDManager manager, int[][] input,
             int[][] attention, KvCache cache, SamplingParams params, float[] uniforms) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();

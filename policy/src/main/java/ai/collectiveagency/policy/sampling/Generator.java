@@ -126,7 +126,7 @@ public final class Generator {
                 NDManager manager = model.newStepManager();
                 KvCache cache = new KvCache(model.config().numLayers())) {
             requireGoOn(observer, sequences);
-            TokenSampler.Choice choice = EngineDecodeSteps.step(model, manager,
+            TokenChoice choice = EngineDecodeSteps.step(model, manager,
                     leftPad(prompts, longest), attention, cache, params,
                     uniforms(sequences, active, params));
             int[] survivors = record(sequences, active, choice, endOfSequence, stop, observer);
@@ -154,7 +154,7 @@ public final class Generator {
                 steps.keepRows(positionsOf(active, survivors));
             }
             active = survivors;
-            TokenSampler.Choice choice = steps.next(lastTokens(sequences, active),
+            TokenChoice choice = steps.next(lastTokens(sequences, active),
                     uniforms(sequences, active, params));
             survivors = record(sequences, active, choice, endOfSequence, stop, observer);
         }
@@ -182,12 +182,15 @@ public final class Generator {
                 padding[b]++;
             }
         }
-        return new JavaDecodeSteps(weights(), cache, padding, longest + params.maxNewTokens(),
+        return new JavaDecodeSteps(decodeWeights(), cache, padding, longest + params.maxNewTokens(),
                 params);
     }
 
-    /** The weight snapshot, taken on first use and again when the adapter changed. */
-    private synchronized DecodeWeights weights() {
+    /**
+     * The Java decoder's float32 weight snapshot (adapter merged), taken on first use and again
+     * when the adapter changed; shared with callers that decode by other schedules.
+     */
+    public synchronized DecodeWeights decodeWeights() {
         LinearAdapter adapter = model.adapter();
         if (weights == null || adapter != weightsAdapter) {
             weights = DecodeWeights.of(model);
@@ -196,7 +199,7 @@ public final class Generator {
         return weights;
     }
 
-    private static int[] record(Sequence[] sequences, int[] active, TokenSampler.Choice choice,
+    private static int[] record(Sequence[] sequences, int[] active, TokenChoice choice,
             Set<Integer> endOfSequence, StopCondition stop, GenerationObserver observer) {
         int[] survivors = new int[active.length];
         int kept = 0;

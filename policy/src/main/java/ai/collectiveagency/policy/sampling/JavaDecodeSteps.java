@@ -28,7 +28,7 @@ final class JavaDecodeSteps implements DecodeSteps {
     }
 
     @Override
-    public TokenSampler.Choice next(int[] lastTokens, float[] uniforms) {
+    public TokenChoice next(int[] lastTokens, float[] uniforms) {
         float[] logits = decoder.step(lastTokens);
         return sampler.choose(logits, lastTokens.length, uniforms);
     }

@@ -18,7 +18,7 @@ import ai.collectiveagency.policy.decode.VectorMath;
  * does. Rows are sampled in parallel, each with its own (V) scratch rows; one sampler serves one
  * generation at a time.
  */
-final class LogitSampler {
+public final class LogitSampler {
 
     private final SamplingParams params;
     private final int vocab;
@@ -27,7 +27,7 @@ final class LogitSampler {
     private final float[][] probabilities; // (B, V) scratch
 
     /** A sampler for up to {@code batch} rows of {@code vocab} logits. */
-    LogitSampler(SamplingParams params, int vocab, int batch, ParallelRange range) {
+    public LogitSampler(SamplingParams params, int vocab, int batch, ParallelRange range) {
         this.params = params;
         this.vocab = vocab;
         this.range = range;
@@ -36,7 +36,7 @@ final class LogitSampler {
     }
 
     /** Chooses one id per row of {@code logits} (B, V); {@code uniforms} one draw per row. */
-    TokenSampler.Choice choose(float[] logits, int batch, float[] uniforms) {
+    public TokenChoice choose(float[] logits, int batch, float[] uniforms) {
         long[] ids = new long[batch];
         float[] chosen = new float[batch];
         range.run(batch, 1, (start, end) -> {
@@ -46,7 +46,7 @@ final class LogitSampler {
                 ids[b] = id;
             }
         });
-        return new TokenSampler.Choice(ids, chosen);
+        return new TokenChoice(ids, chosen);
     }
 
     /** The first index of the largest logit, as argmax; its log_softmax into chosen[b]. */

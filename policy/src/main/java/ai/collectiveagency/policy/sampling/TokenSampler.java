@@ -13,13 +13,10 @@ import ai.djl.ndarray.types.Shape;
  */
 final class TokenSampler {
 
-    /** Chosen ids and their log-probs under log_softmax(logits / temperature). */
-    record Choice(long[] ids, float[] logprobs) {}
-
     private TokenSampler() {}
 
     /** {@code logits} (B, V); {@code uniforms} one draw in [0, 1) per row (unused when greedy). */
-    static Choice choose(NDArray logits, SamplingParams params, float[] uniforms) {
+    static TokenChoice choose(NDArray logits, SamplingParams params, float[] uniforms) {
         NDArray ids;
         NDArray logprobs;
         if (params.isGreedy()) {
@@ -32,7 +29,7 @@ final class TokenSampler {
                     : inverseCdf(logprobs.exp(), u);
         }
         NDArray chosen = logprobs.gather(ids, -1); // (B, 1)
-        return new Choice(ids.toType(DataType.INT64, false).toLongArray(), chosen.toFloatArray());
+        return new TokenChoice(ids.toType(DataType.INT64, false).toLongArray(), chosen.toFloatArray());
     }
 
     /** Index j of each row with cdf[j-1] <= u * total < cdf[j]; zero-mass entries are skipped. */

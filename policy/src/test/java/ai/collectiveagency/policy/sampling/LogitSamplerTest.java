@@ -44,9 +44,9 @@ class LogitSamplerTest {
         try (NDManager manager = OfflineEngine.manager()) {
             for (float u : UNIFORMS) {
                 float[] uniforms = {u, 1 - u / 2, u / 3, 0.5f};
-                TokenSampler.Choice expected = TokenSampler.choose(
+                TokenChoice expected = TokenSampler.choose(
                         manager.create(logits, new Shape(BATCH, vocab)), params, uniforms);
-                TokenSampler.Choice actual = sampler.choose(logits, BATCH, uniforms);
+                TokenChoice actual = sampler.choose(logits, BATCH, uniforms);
 
                 assertThat(actual.ids()).as("u=%s", u).containsExactly(expected.ids());
                 assertThat(actual.logprobs()).as("u=%s", u)

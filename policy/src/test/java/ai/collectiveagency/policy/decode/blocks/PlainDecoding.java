@@ -13,7 +13,7 @@ import ai.collectiveagency.policy.model.LlamaConfig;
 import java.util.stream.Stream;
 
 /** The reference for block decoding: the plain Java decoder over one concatenated sequence. */
-final class PlainDecoding {
+public final class PlainDecoding {
 
     static final String[] FIXTURES = {"stories260k", "qwen2-tiny-random", "qwen3-tiny-random"};
 
@@ -36,7 +36,7 @@ final class PlainDecoding {
     }
 
     /** {@code weights} cut to their first layer: a one-layer model of the same shape. */
-    static DecodeWeights firstLayer(DecodeWeights weights) {
+    public static DecodeWeights firstLayer(DecodeWeights weights) {
         LlamaConfig c = weights.config();
         LlamaConfig one = new LlamaConfig(c.modelType(), c.hiddenSize(), c.intermediateSize(), 1,
                 c.numHeads(), c.numKvHeads(), c.headDim(), c.vocabSize(), c.maxPositions(),
@@ -54,7 +54,7 @@ final class PlainDecoding {
         }
     }
 
-    static int argMax(float[] logits, int row, int vocab) {
+    public static int argMax(float[] logits, int row, int vocab) {
         int best = 0;
         for (int v = 1; v < vocab; v++) {
             if (logits[row * vocab + v] > logits[row * vocab + best]) {

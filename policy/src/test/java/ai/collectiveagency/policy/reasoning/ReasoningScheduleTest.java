@@ -1,10 +1,10 @@
-package ai.collectiveagency.policy.decode.blocks;
+package ai.collectiveagency.policy.reasoning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.collectiveagency.policy.decode.blocks.ReasoningSchedule.State;
-import ai.collectiveagency.policy.decode.blocks.ReasoningSchedule.Vocabulary;
+import ai.collectiveagency.policy.reasoning.ReasoningSchedule.State;
+import ai.collectiveagency.policy.reasoning.ReasoningSchedule.Vocabulary;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;
@@ -18,7 +18,8 @@ class ReasoningScheduleTest {
     private static final int END_OF_THOUGHTS = 151668;
     private static final int END_OF_SEQUENCE = 151645;
     private static final Vocabulary VOCABULARY =
-            new Vocabulary(Set.of(PARAGRAPH, PARAGRAPH_2), END_OF_THOUGHTS, END_OF_SEQUENCE);
+            new Vocabulary(Set.of(PARAGRAPH, PARAGRAPH_2), Set.of(END_OF_THOUGHTS),
+                    Set.of(END_OF_SEQUENCE));
 
     private static ReasoningSchedule thinkerWords(ReasoningSchedule schedule, int count) {
         for (int i = 0; i < count; i++) {
@@ -165,24 +166,47 @@ class ReasoningScheduleTest {
         assertThatThrownBy(() -> asked.answer(0.0f, Float.NEGATIVE_INFINITY))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
 
-        assertThatThrownBy(() -> new Vocabulary(Set.of(PARAGRAPH), 7, 7))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must differ");
-        assertThatThrownBy(() -> new Vocabulary(Set.of(END_OF_THOUGHTS), END_OF_THOUGHTS,
-                END_OF_SEQUENCE))
+        assertThatThrownBy(() -> new Vocabulary(Set.of(PARAGRAPH), Set.of(), Set.of(7)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("end id");
+        assertThatThrownBy(() -> new Vocabulary(Set.of(END_OF_THOUGHTS), Set.of(END_OF_THOUGHTS),
+                Set.of(END_OF_SEQUENCE)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("paragraphEndIds");
-        assertThatThrownBy(() -> new Vocabulary(Set.of(PARAGRAPH), END_OF_THOUGHTS,
-                END_OF_SEQUENCE, 0))
+        assertThatThrownBy(() -> new Vocabulary(Set.of(PARAGRAPH), Set.of(END_OF_THOUGHTS),
+                Set.of(END_OF_SEQUENCE), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("checkInterval");
-        assertThatThrownBy(() -> new Vocabulary(Set.of(-3), END_OF_THOUGHTS, END_OF_SEQUENCE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("paragraph-end id");
+        assertThatThrownBy(() -> new Vocabulary(Set.of(-3), Set.of(END_OF_THOUGHTS),
+                Set.of(END_OF_SEQUENCE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("paragraphEndIds");
         assertThatThrownBy(() -> new ReasoningSchedule(VOCABULARY, State.WRITER_ONLY, true, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no check");
     }
 
     @Test
+    void oneIdMayEndBothStreamsEachInItsOwnRole() {
+        Vocabulary shared = new Vocabulary(Set.of(PARAGRAPH), Set.of(END_OF_SEQUENCE),
+                Set.of(END_OF_SEQUENCE));
+        ReasoningSchedule writing = thinkerWords(ReasoningSchedule.start(shared), 20)
+                .answer(1.0f, 0.0f)
+                .afterThinkerToken(END_OF_SEQUENCE);
+        assertThat(writing.state()).as("the thinker's end closes thoughts only")
+                .isEqualTo(State.WRITER_ONLY);
+        assertThat(writing.afterWriterToken(END_OF_SEQUENCE).done()).isTrue();
+    }
+
+    @Test
+    void spentBudgetsCloseTheThoughtsAndEndTheResponse() {
+        ReasoningSchedule asked = thinkerWords(ReasoningSchedule.start(VOCABULARY), 20);
+        ReasoningSchedule closed = asked.closeThoughts();
+        assertThat(closed.state()).isEqualTo(State.WRITER_ONLY);
+        assertThat(closed.needsCheck()).as("a pending check is dropped").isFalse();
+        assertThat(closed.endResponse().done()).isTrue();
+        assertThat(closed.endResponse().closeThoughts().done()).isTrue();
+    }
+
+    @Test
     void aShorterCheckIntervalIsHonoured() {
-        Vocabulary everyThree = new Vocabulary(Set.of(PARAGRAPH), END_OF_THOUGHTS,
-                END_OF_SEQUENCE, 3);
+        Vocabulary everyThree = new Vocabulary(Set.of(PARAGRAPH), Set.of(END_OF_THOUGHTS),
+                Set.of(END_OF_SEQUENCE), 3);
         ReasoningSchedule schedule = thinkerWords(ReasoningSchedule.start(everyThree), 2);
         assertThat(schedule.needsCheck()).isFalse();
         assertThat(schedule.afterThinkerToken(WORD).needsCheck()).isTrue();

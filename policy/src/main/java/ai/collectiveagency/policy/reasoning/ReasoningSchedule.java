@@ -1,4 +1,4 @@
-package ai.collectiveagency.policy.decode.blocks;
+package ai.collectiveagency.policy.reasoning;
 
 import java.util.Set;
 
@@ -20,8 +20,8 @@ import java.util.Set;
  *       neither stream steps, so the answer is read in the thinker's view as it stands.</li>
  *   <li>The writer pauses at its own paragraph ends ({@link State#THINKER_ONLY} until a check
  *       says yes).</li>
- *   <li>A thinker that emits its end-of-thoughts token hands over: {@link State#WRITER_ONLY}, no
- *       more checks and no more pauses, until the writer emits its end of sequence
+ *   <li>A thinker that emits an end-of-thoughts token hands over: {@link State#WRITER_ONLY}, no
+ *       more checks and no more pauses, until the writer emits an end of sequence
  *       ({@link State#DONE}). A writer that ends its response while the thinker still runs also
  *       ends the whole: {@link State#DONE}.</li>
  * </ul>
@@ -29,9 +29,7 @@ import java.util.Set;
  * <p>Immutable: every transition returns a new schedule, so a controller may keep the history or
  * share a schedule between threads.
  *
- * <p>Not built yet: the prompts (the two instruction prompts, the separators and the question's
- * text), the decoding loop over {@link BlockDecoder} that drives this schedule, and the API's
- * {@code "reasoning":{"mode":"async"}}.
+ * <p>{@link AsyncReasoner} drives it over a block KV cache.
  *
  * @param vocabulary            the token ids the schedule reacts to
  * @param state                 which streams may step
@@ -48,35 +46,32 @@ public record ReasoningSchedule(Vocabulary vocabulary, State state, boolean chec
     public static final int DEFAULT_CHECK_INTERVAL = 20;
 
     /**
-     * The token ids the schedule reacts to.
+     * The token ids the schedule reacts to. The two streams end on their own sets, which may
+     * share ids (a model without an end-of-thoughts token closes its thoughts with its end of
+     * sequence): each set is only read for its own stream.
      *
-     * @param paragraphEndIds the ids whose text ends with a blank line ("\n\n"), for both streams
-     * @param endOfThoughtsId the thinker's end-of-thoughts token
-     * @param endOfSequenceId the writer's end-of-sequence token
-     * @param checkInterval   thinker tokens between two checks, at least 1
+     * @param paragraphEndIds  the ids whose text ends with a blank line ("\n\n"), for both streams
+     * @param endOfThoughtsIds the ids that close the thinker's thoughts
+     * @param endOfSequenceIds the ids that end the writer's response
+     * @param checkInterval    thinker tokens between two checks, at least 1
      */
-    public record Vocabulary(Set<Integer> paragraphEndIds, int endOfThoughtsId,
-                             int endOfSequenceId, int checkInterval) {
+    public record Vocabulary(Set<Integer> paragraphEndIds, Set<Integer> endOfThoughtsIds,
+                             Set<Integer> endOfSequenceIds, int checkInterval) {
 
         public Vocabulary {
-            if (paragraphEndIds == null) {
-                throw new IllegalArgumentException("paragraphEndIds must not be null");
+            paragraphEndIds = tokenIds("paragraphEndIds", paragraphEndIds);
+            endOfThoughtsIds = tokenIds("endOfThoughtsIds", endOfThoughtsIds);
+            endOfSequenceIds = tokenIds("endOfSequenceIds", endOfSequenceIds);
+            if (endOfThoughtsIds.isEmpty() || endOfSequenceIds.isEmpty()) {
+                throw new IllegalArgumentException("each stream needs at least one end id, got"
+                        + " endOfThoughtsIds " + endOfThoughtsIds + " and endOfSequenceIds "
+                        + endOfSequenceIds);
             }
-            paragraphEndIds = Set.copyOf(paragraphEndIds);
             for (int id : paragraphEndIds) {
-                requireTokenId("paragraph-end id", id);
-            }
-            requireTokenId("endOfThoughtsId", endOfThoughtsId);
-            requireTokenId("endOfSequenceId", endOfSequenceId);
-            if (endOfThoughtsId == endOfSequenceId) {
-                throw new IllegalArgumentException("endOfThoughtsId and endOfSequenceId are both "
-                        + endOfThoughtsId + "; the thinker's and the writer's end must differ");
-            }
-            if (paragraphEndIds.contains(endOfThoughtsId)
-                    || paragraphEndIds.contains(endOfSequenceId)) {
-                throw new IllegalArgumentException("paragraphEndIds " + paragraphEndIds
-                        + " must not contain endOfThoughtsId " + endOfThoughtsId
-                        + " or endOfSequenceId " + endOfSequenceId);
+                if (endOfThoughtsIds.contains(id) || endOfSequenceIds.contains(id)) {
+                    throw new IllegalArgumentException("paragraphEndIds " + paragraphEndIds
+                            + " must not contain an end id, got " + id);
+                }
             }
             if (checkInterval < 1) {
                 throw new IllegalArgumentException("checkInterval must be at least 1, got "
@@ -85,14 +80,22 @@ public record ReasoningSchedule(Vocabulary vocabulary, State state, boolean chec
         }
 
         /** With the paper's check every {@value #DEFAULT_CHECK_INTERVAL} thinker tokens. */
-        public Vocabulary(Set<Integer> paragraphEndIds, int endOfThoughtsId, int endOfSequenceId) {
-            this(paragraphEndIds, endOfThoughtsId, endOfSequenceId, DEFAULT_CHECK_INTERVAL);
+        public Vocabulary(Set<Integer> paragraphEndIds, Set<Integer> endOfThoughtsIds,
+                          Set<Integer> endOfSequenceIds) {
+            this(paragraphEndIds, endOfThoughtsIds, endOfSequenceIds, DEFAULT_CHECK_INTERVAL);
         }
 
-        private static void requireTokenId(String what, int id) {
-            if (id < 0) {
-                throw new IllegalArgumentException(what + " must be a token id >= 0, got " + id);
+        private static Set<Integer> tokenIds(String what, Set<Integer> ids) {
+            if (ids == null) {
+                throw new IllegalArgumentException(what + " must not be null");
             }
+            for (int id : ids) {
+                if (id < 0) {
+                    throw new IllegalArgumentException(what + ": a token id must be >= 0, got "
+                            + id);
+                }
+            }
+            return Set.copyOf(ids);
         }
     }
 
@@ -141,8 +144,8 @@ public record ReasoningSchedule(Vocabulary vocabulary, State state, boolean chec
                     + (checkPending ? ", a check is pending: call answer first" : "") + ")");
         }
         requireToken(id);
-        if (id == vocabulary.endOfThoughtsId()) {
-            return new ReasoningSchedule(vocabulary, State.WRITER_ONLY, false, 0);
+        if (vocabulary.endOfThoughtsIds().contains(id)) {
+            return closeThoughts();
         }
         int since = thinkerTokensSinceCheck + 1;
         if (vocabulary.paragraphEndIds().contains(id) || since == vocabulary.checkInterval()) {
@@ -158,14 +161,30 @@ public record ReasoningSchedule(Vocabulary vocabulary, State state, boolean chec
                     + (checkPending ? ", a check is pending: call answer first" : "") + ")");
         }
         requireToken(id);
-        if (id == vocabulary.endOfSequenceId()) {
-            return new ReasoningSchedule(vocabulary, State.DONE, false, 0);
+        if (vocabulary.endOfSequenceIds().contains(id)) {
+            return endResponse();
         }
         if (state == State.THINKER_AND_WRITER && vocabulary.paragraphEndIds().contains(id)) {
             return new ReasoningSchedule(vocabulary, State.THINKER_ONLY, false,
                     thinkerTokensSinceCheck);
         }
         return this;
+    }
+
+    /**
+     * The thinker's thoughts are closed (its end-of-thoughts token, or its token budget is spent):
+     * the writer goes on alone, with no more checks or pauses. A pending check is dropped.
+     */
+    public ReasoningSchedule closeThoughts() {
+        if (state == State.DONE) {
+            return this;
+        }
+        return new ReasoningSchedule(vocabulary, State.WRITER_ONLY, false, 0);
+    }
+
+    /** The response is finished (its end of sequence, or its token budget is spent). */
+    public ReasoningSchedule endResponse() {
+        return new ReasoningSchedule(vocabulary, State.DONE, false, 0);
     }
 
     /**
