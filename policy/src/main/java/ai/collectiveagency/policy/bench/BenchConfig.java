@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.bench;
 
+import ai.collectiveagency.policy.model.LlamaConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -38,6 +39,12 @@ public record BenchConfig(int vocab, int dim, int layers, int heads, int kvHeads
     public static BenchConfig defaults() {
         return new BenchConfig(32000, 512, 8, 8, 4, 1376, 8, 256, new int[] {1, 16}, 16, 128, 8,
                 256, 8, 3, 2048);
+    }
+
+    /** The random model's shape: a Llama with a tied head and 4,096 positions. */
+    public LlamaConfig modelConfig() {
+        return new LlamaConfig("llama", dim, hidden, layers, heads, kvHeads, dim / heads, vocab,
+                4096, 1e-5, 10000, true, false, null);
     }
 
     /** The defaults overridden by the fields of a JSON file. */

@@ -41,9 +41,7 @@ public final class PolicyBenchmark {
 
     public PolicyBenchmark(BenchConfig bench) {
         this.bench = bench;
-        this.config = new LlamaConfig("llama", bench.dim(), bench.hidden(), bench.layers(),
-                bench.heads(), bench.kvHeads(), bench.dim() / bench.heads(), bench.vocab(),
-                4096, 1e-5, 10000, true, false, null);
+        this.config = bench.modelConfig();
         this.flops = new FlopModel(config);
     }
 

@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
+import java.util.List;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -90,6 +91,33 @@ class PipelineCommandTest {
             assertThat(printed.get(t).asDouble()).as("position %d", t)
                     .isCloseTo(reference.get(t).asDouble(), within(1e-4));
         }
+    }
+
+    @Test
+    void benchAsyncReasoningReportsBothModesWithTheJsonFieldsLast() throws IOException {
+        Run run = run("bench", "async-reasoning", "--model", MODEL, "--thinker-tokens", "60",
+                "--writer-tokens", "51", "--check-interval", "10", "--repeats", "1", "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> lines = run.out().lines().toList();
+        JsonNode figures = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertThat(figures.path("thinker_tokens").asInt()).isEqualTo(60);
+        assertThat(figures.path("writer_tokens").asInt()).isEqualTo(51);
+        for (String field : List.of("ttft_async_s", "ttft_sequential_s", "total_async_s",
+                "total_sequential_s")) {
+            assertThat(figures.path(field).asDouble()).as(field).isPositive();
+        }
+        assertThat(figures.path("async").path("checks").asInt())
+                .as("stories260k has no tokenizer: synthetic ids, a check every 10 thoughts,"
+                        + " none after the last")
+                .isEqualTo(5);
+        assertThat(figures.path("async").path("joint_steps").asInt()).isPositive();
+        assertThat(figures.path("sequential").path("joint_steps").asInt()).isZero();
+
+        Run refused = run("bench", "async-reasoning", "--model", MODEL, "--thinker-tokens", "60",
+                "--writer-tokens", "20", "--check-interval", "10");
+        assertThat(refused.exitCode()).isEqualTo(Pipeline.USAGE);
+        assertThat(refused.err()).contains("must be more than the thinker's 60");
     }
 
     static Stream<Path> qwen3Folders() {
