@@ -85,6 +85,7 @@ public record AsyncReasoningBenchmark(int thinkerTokens, int writerTokens, int r
         Timing a = Timing.median(asyncRuns);
         Timing s = Timing.median(sequentialRuns);
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("machine", CpuFeatures.detect().toMap());
         out.put("model", model);
         out.put("prompt_tokens", ids.thinkerPrompt().length);
         out.put("check_interval", ids.vocabulary().checkInterval());

@@ -70,10 +70,11 @@ public final class PolicyBenchmark {
         }
         MachineBounds bounds = before.max(MachineBounds.measure(root, bench.matmulSize()));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("machine", Map.of("matmul_gflops", round(bounds.matmulGflops()),
-                "memory_gb_per_s", round(bounds.memoryGbPerSecond()),
-                "threads", Runtime.getRuntime().availableProcessors(),
-                "omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY"))));
+        Map<String, Object> machine = CpuFeatures.detect().toMap();
+        machine.put("matmul_gflops", round(bounds.matmulGflops()));
+        machine.put("memory_gb_per_s", round(bounds.memoryGbPerSecond()));
+        machine.put("omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
+        out.put("machine", machine);
         figures.forEach((name, figure) -> out.put(name, figure.apply(bounds)));
         out.put("peak_rss_mib", round(PeakMemory.peakRssMib()));
         return out;

@@ -113,6 +113,8 @@ class PipelineCommandTest {
                 .isEqualTo(5);
         assertThat(figures.path("async").path("joint_steps").asInt()).isPositive();
         assertThat(figures.path("sequential").path("joint_steps").asInt()).isZero();
+        assertThat(figures.path("machine").path("vector_bits").asInt()).isIn(128, 256, 512);
+        assertThat(figures.path("machine").path("vector_features").isArray()).isTrue();
 
         Run refused = run("bench", "async-reasoning", "--model", MODEL, "--thinker-tokens", "60",
                 "--writer-tokens", "20", "--check-interval", "10");

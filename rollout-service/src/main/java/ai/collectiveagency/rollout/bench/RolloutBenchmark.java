@@ -1,6 +1,7 @@
 package ai.collectiveagency.rollout.bench;
 
 import ai.collectiveagency.policy.Policy;
+import ai.collectiveagency.policy.bench.CpuFeatures;
 import ai.collectiveagency.selfplay.ModelName;
 import ai.collectiveagency.selfplay.ModelTimer;
 import ai.collectiveagency.selfplay.NegotiationSettings;
@@ -125,9 +126,9 @@ public final class RolloutBenchmark {
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("machine", Map.of("threads", Runtime.getRuntime().availableProcessors(),
-                "java", System.getProperty("java.version"),
-                "omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY"))));
+        Map<String, Object> machine = CpuFeatures.detect().toMap();
+        machine.put("omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
+        out.put("machine", machine);
         out.put("runs", runs);
         return out;
     }

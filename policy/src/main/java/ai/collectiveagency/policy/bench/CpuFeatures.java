@@ -1,0 +1,76 @@
+package ai.collectiveagency.policy.bench;
+
+import jdk.incubator.vector.FloatVector;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * What a bench's figures depend on beyond the code: the CPU's model and vector features (AVX2,
+ * AVX-512, AMX), the Vector API's preferred width, the threads and the JVM. Every bench prints
+ * it, so shares measured on different machines can be read side by side.
+ *
+ * @param cpu          the CPU's model name, or "unknown" where /proc/cpuinfo is not readable
+ * @param features     the vector features among {@link #WATCHED} the CPU reports, in that order
+ * @param vectorBits   {@code FloatVector.SPECIES_PREFERRED}'s width: what the Java kernels use
+ * @param threads      logical CPUs the JVM sees
+ * @param java         the JVM's version
+ */
+public record CpuFeatures(String cpu, List<String> features, int vectorBits, int threads,
+        String java) {
+
+    /** The /proc/cpuinfo flags that change a CPU bench's bound, widest last. */
+    public static final List<String> WATCHED = List.of("fma", "avx2", "avx512f", "avx512_vnni",
+            "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8");
+
+    private static final Path CPUINFO = Path.of("/proc/cpuinfo");
+
+    public CpuFeatures {
+        features = List.copyOf(features);
+    }
+
+    /** This machine's. */
+    public static CpuFeatures detect() {
+        List<String> lines = readCpuinfo();
+        String cpu = lines.stream().filter(l -> l.startsWith("model name"))
+                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown");
+        Set<String> flags = lines.stream().filter(l -> l.startsWith("flags"))
+                .findFirst().map(l -> Stream.of(l.substring(l.indexOf(':') + 1).strip()
+                        .split("\\s+")).collect(Collectors.toSet())).orElse(Set.of());
+        List<String> present = new ArrayList<>();
+        for (String feature : WATCHED) {
+            if (flags.contains(feature)) {
+                present.add(feature);
+            }
+        }
+        return new CpuFeatures(cpu, present, FloatVector.SPECIES_PREFERRED.vectorBitSize(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    }
+
+    /** The fields as a bench's JSON prints them. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("cpu", cpu);
+        out.put("vector_features", features);
+        out.put("vector_bits", vectorBits);
+        out.put("threads", threads);
+        out.put("java", java);
+        return out;
+    }
+
+    private static List<String> readCpuinfo() {
+        try {
+            return Files.readAllLines(CPUINFO);
+        } catch (IOException | SecurityException e) {
+            return List.of(); // not Linux, or not readable: the fields say "unknown" / none
+        }
+    }
+}
