@@ -23,10 +23,13 @@ import java.util.Objects;
  * @param resolveAlways whether persona A writes a resolution of every dialogue, agreed or not
  *     (the papers' evaluation protocol); in training only agreed dialogues are resolved and the
  *     others are failed trajectories
+ * @param reasoning whether the personas think while the other speaks ({@link Reasoning}); their
+ *     thoughts are sampled at the dialogue's temperature and top-p
  */
 public record NegotiationSettings(int groupSize, int maxTurns, int contextTurns,
         TurnSampling dialogue, TurnSampling resolution, TurnSampling answer,
-        int agreementMaxTokens, int agreementFromTurn, boolean resolveAlways) {
+        int agreementMaxTokens, int agreementFromTurn, boolean resolveAlways,
+        Reasoning reasoning) {
 
     public NegotiationSettings {
         requireAtLeast("group size", groupSize, 1);
@@ -37,11 +40,25 @@ public record NegotiationSettings(int groupSize, int maxTurns, int contextTurns,
         Objects.requireNonNull(dialogue, "dialogue sampling");
         Objects.requireNonNull(resolution, "resolution sampling");
         Objects.requireNonNull(answer, "answer sampling");
+        Objects.requireNonNull(reasoning, "reasoning");
+        if (reasoning.isAsync() && reasoning.maxThoughtTokens() > dialogue.maxTokens()) {
+            throw new IllegalArgumentException("max thought tokens (" + reasoning.maxThoughtTokens()
+                    + ") must not exceed the dialogue turns' max tokens (" + dialogue.maxTokens()
+                    + "): a persona thinks while the other's turn is generated, in the same call");
+        }
+    }
+
+    /** Settings without reasoning ({@link Reasoning#off()}). */
+    public NegotiationSettings(int groupSize, int maxTurns, int contextTurns,
+            TurnSampling dialogue, TurnSampling resolution, TurnSampling answer,
+            int agreementMaxTokens, int agreementFromTurn, boolean resolveAlways) {
+        this(groupSize, maxTurns, contextTurns, dialogue, resolution, answer, agreementMaxTokens,
+                agreementFromTurn, resolveAlways, Reasoning.off());
     }
 
     /**
      * G 8, T 7, k 2; turns 0.7/0.95/256 tokens, resolution 0.1/0.95/512, answer 0.7/0.95/512;
-     * agreement checked after every turn; only agreed dialogues resolved.
+     * agreement checked after every turn; only agreed dialogues resolved; no reasoning.
      */
     public static NegotiationSettings defaults() {
         return new NegotiationSettings(8, 7, 2, new TurnSampling(0.7, 0.95, 256),
@@ -51,20 +68,32 @@ public record NegotiationSettings(int groupSize, int maxTurns, int contextTurns,
     /** These settings with {@code groupSize} trajectories per task. */
     public NegotiationSettings withGroupSize(int groupSize) {
         return new NegotiationSettings(groupSize, maxTurns, contextTurns, dialogue, resolution,
-                answer, agreementMaxTokens, agreementFromTurn, resolveAlways);
+                answer, agreementMaxTokens, agreementFromTurn, resolveAlways, reasoning);
     }
 
     /** These settings decoding greedily (temperature 0) on every turn, token budgets kept. */
     public NegotiationSettings greedy() {
         return new NegotiationSettings(groupSize, maxTurns, contextTurns, dialogue.greedy(),
                 resolution.greedy(), answer.greedy(), agreementMaxTokens, agreementFromTurn,
-                resolveAlways);
+                resolveAlways, reasoning);
     }
 
     /** These settings, resolving every dialogue, agreed or not (the evaluation protocol). */
     public NegotiationSettings resolvingAlways() {
         return new NegotiationSettings(groupSize, maxTurns, contextTurns, dialogue, resolution,
-                answer, agreementMaxTokens, agreementFromTurn, true);
+                answer, agreementMaxTokens, agreementFromTurn, true, reasoning);
+    }
+
+    /** These settings with {@code reasoning}. */
+    public NegotiationSettings withReasoning(Reasoning reasoning) {
+        return new NegotiationSettings(groupSize, maxTurns, contextTurns, dialogue, resolution,
+                answer, agreementMaxTokens, agreementFromTurn, resolveAlways, reasoning);
+    }
+
+    /** Sampling of a persona's thoughts: the dialogue's temperature and top-p, their own budget. */
+    public TurnSampling thoughts() {
+        return new TurnSampling(dialogue.temperature(), dialogue.topP(),
+                reasoning.maxThoughtTokens());
     }
 
     private static void requireAtLeast(String what, int value, int least) {

@@ -45,14 +45,43 @@ public final class Perspective {
         List<Message> messages = new ArrayList<>();
         messages.add(Message.system(systemPrompt(dialogue.task(), self)));
         if (visible.isEmpty() || visible.get(0).speaker() == self) {
-            boolean cut = visible.size() < dialogue.turns().size();
-            PromptTemplate lead = cut ? templates.continued() : templates.opening();
-            messages.add(Message.user(lead.fill(TaskText.of(dialogue.task(), self))));
+            messages.add(lead(dialogue, visible, self));
         }
+        addTurns(messages, visible, self);
+        return messages;
+    }
+
+    /**
+     * The messages the thinker of {@code dialogue}'s listener (the side that does not speak next)
+     * continues while the other side's turn is generated: the listener's own view of the turns so
+     * far, then the {@code thoughts} prompt as the last user line. Before any turn the view is
+     * its system prompt and that line alone.
+     */
+    public List<Message> thinking(Dialogue dialogue) {
+        Speaker self = dialogue.nextSpeaker().other();
+        List<DialogueTurn> visible = dialogue.lastTurns(contextTurns);
+        List<Message> messages = new ArrayList<>();
+        messages.add(Message.system(systemPrompt(dialogue.task(), self)));
+        if (!visible.isEmpty() && visible.get(0).speaker() == self) {
+            messages.add(lead(dialogue, visible, self));
+        }
+        addTurns(messages, visible, self);
+        messages.add(Message.user(templates.thoughts().fill(TaskText.of(dialogue.task(), self))));
+        return messages;
+    }
+
+    /** The user line before turns that open with {@code self}'s own. */
+    private Message lead(Dialogue dialogue, List<DialogueTurn> visible, Speaker self) {
+        boolean cut = visible.size() < dialogue.turns().size();
+        PromptTemplate lead = cut ? templates.continued() : templates.opening();
+        return Message.user(lead.fill(TaskText.of(dialogue.task(), self)));
+    }
+
+    private static void addTurns(List<Message> messages, List<DialogueTurn> visible,
+            Speaker self) {
         for (DialogueTurn turn : visible) {
             messages.add(turn.speaker() == self ? Message.assistant(turn.text())
                     : Message.user(turn.text()));
         }
-        return messages;
     }
 }

@@ -22,12 +22,29 @@ import java.nio.file.Path;
  * @param resolution {@code resolution}: asks persona A for the final resolution
  * @param answerSystem {@code answer-system}: the system prompt of single-agent mode
  * @param answer {@code answer}: the dilemma put to the single agent
+ * @param thoughts {@code thoughts}: asks the listening persona to think while the other speaks
+ *     (asynchronous reasoning); the last user line of its thinker's view
+ * @param recalledThoughts {@code recalled-thoughts}: what follows the opened assistant turn of a
+ *     persona that has thought, {@code {thoughts}} standing for the thoughts' token ids; read
+ *     byte for byte (its line breaks are what the model sees around the thoughts)
  */
 public record PromptTemplates(PromptTemplate personaSystem, PromptTemplate opening,
         PromptTemplate continued, PromptTemplate agreementSystem, PromptTemplate agreement,
-        PromptTemplate resolution, PromptTemplate answerSystem, PromptTemplate answer) {
+        PromptTemplate resolution, PromptTemplate answerSystem, PromptTemplate answer,
+        PromptTemplate thoughts, PromptTemplate recalledThoughts) {
 
     private static final String RESOURCE_FOLDER = "/prompts/";
+    /** Where the thoughts go in {@code recalled-thoughts}. */
+    public static final String THOUGHTS = "{thoughts}";
+
+    public PromptTemplates {
+        String recalled = recalledThoughts.text();
+        if (recalled.indexOf(THOUGHTS) < 0
+                || recalled.indexOf(THOUGHTS) != recalled.lastIndexOf(THOUGHTS)) {
+            throw new IllegalArgumentException("prompt 'recalled-thoughts' must hold " + THOUGHTS
+                    + " exactly once, where the persona's thoughts go; it holds: " + recalled);
+        }
+    }
 
     /** The shipped prompts. */
     public static PromptTemplates defaults() {
@@ -39,15 +56,22 @@ public record PromptTemplates(PromptTemplate personaSystem, PromptTemplate openi
         return new PromptTemplates(read(folder, "persona-system"), read(folder, "opening"),
                 read(folder, "continued"), read(folder, "agreement-system"),
                 read(folder, "agreement"), read(folder, "resolution"),
-                read(folder, "answer-system"), read(folder, "answer"));
+                read(folder, "answer-system"), read(folder, "answer"),
+                read(folder, "thoughts"), readExactly(folder, "recalled-thoughts"));
     }
 
     /** The prompt {@code name} from {@code folder} (may be null), else the shipped one. */
     static PromptTemplate read(Path folder, String name) {
+        PromptTemplate exact = readExactly(folder, name);
+        return new PromptTemplate(name, strip(exact.text()));
+    }
+
+    /** As {@link #read}, its text byte for byte, trailing line breaks kept. */
+    static PromptTemplate readExactly(Path folder, String name) {
         String file = name + ".txt";
         try {
             if (folder != null && Files.exists(folder.resolve(file))) {
-                return new PromptTemplate(name, strip(Files.readString(folder.resolve(file))));
+                return new PromptTemplate(name, Files.readString(folder.resolve(file)));
             }
             try (InputStream in = PromptTemplates.class.getResourceAsStream(RESOURCE_FOLDER
                     + file)) {
@@ -55,7 +79,7 @@ public record PromptTemplates(PromptTemplate personaSystem, PromptTemplate openi
                     throw new IllegalStateException("missing resource " + RESOURCE_FOLDER + file);
                 }
                 return new PromptTemplate(name,
-                        strip(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                        new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read prompt " + file + ": " + e.getMessage(),

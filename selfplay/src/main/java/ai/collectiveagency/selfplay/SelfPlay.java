@@ -25,7 +25,9 @@ import java.util.function.Function;
  * agreed dialogue stops; once no dialogue is left, persona A writes the resolution of every agreed
  * one, again in one batch. A dialogue still open after T turns, or whose next prompt no longer fits
  * the model's context, ends failed without a resolution, unless
- * {@link NegotiationSettings#resolveAlways()} (evaluation): then every dialogue is resolved. SINGLE: one batched answer per
+ * {@link NegotiationSettings#resolveAlways()} (evaluation): then every dialogue is resolved.
+ * Under {@link Reasoning.Mode#ASYNC} the listening persona thinks in each turn's call and its
+ * next prompt carries the thoughts ({@link AsyncTurn}). SINGLE: one batched answer per
  * trajectory. Every sequence has its own seed ({@link SequenceSeeds}), so a group does not depend
  * on what else shared its batches.
  *
@@ -47,6 +49,7 @@ public final class SelfPlay {
     private final Clock clock;
     private final ContextBudget budget;
     private final ModelTimer timer;
+    private final AsyncTurn asyncTurn;
 
     private SelfPlay(Builder builder, PromptTemplates templates, AgreementCheck agreementCheck) {
         this.policy = builder.policy;
@@ -59,6 +62,8 @@ public final class SelfPlay {
         this.clock = builder.clock;
         this.budget = new ContextBudget(policy.maxPositions());
         this.timer = builder.timer;
+        this.asyncTurn = settings.reasoning().isAsync() ? new AsyncTurn(policy, engine, timer,
+                budget, settings, new ThoughtPrompts(policy, templates, perspective)) : null;
     }
 
     public static Builder builder() {
@@ -114,9 +119,11 @@ public final class SelfPlay {
     private void negotiate(List<TrajectoryRun> runs) {
         List<TrajectoryRun> open = runs;
         for (int turn = 0; turn < settings.maxTurns() && !open.isEmpty(); turn++) {
-            List<TrajectoryRun> spoke = generate(open, run -> perspective.messages(run.dialogue()),
-                    settings.dialogue(), turn, (run, prompt, generation, text) ->
-                            run.addPersonaTurn(prompt, generation, text, settings.dialogue()));
+            List<TrajectoryRun> spoke = asyncTurn != null ? asyncTurn.play(open, turn)
+                    : generate(open, run -> perspective.messages(run.dialogue()),
+                            settings.dialogue(), turn, (run, prompt, generation, text) ->
+                                    run.addPersonaTurn(prompt, generation, text,
+                                            settings.dialogue()));
             open = withoutAgreed(spoke);
         }
         List<TrajectoryRun> resolved = settings.resolveAlways() ? runs

@@ -7,6 +7,8 @@ package ai.collectiveagency.selfplay;
  */
 public final class SequenceSeeds {
 
+    private static final int THOUGHTS_STREAM = 1 << 30;
+
     private SequenceSeeds() {}
 
     /**
@@ -17,6 +19,15 @@ public final class SequenceSeeds {
         // (task 1, index 0). The golden-ratio offset moves seed 0 off mix's fixed point 0.
         long position = ((long) trajectory << 32) | (step & 0xffffffffL);
         return mix(mix(taskSeed ^ 0x9e3779b97f4a7c15L) + position);
+    }
+
+    /**
+     * The seed of the thoughts a persona of {@code trajectory} thinks during turn {@code step}:
+     * a stream of its own (step tagged with bit 30, beyond any turn or resolution step), so
+     * turning reasoning on changes no seed the plain protocol uses.
+     */
+    public static long thoughts(long taskSeed, int trajectory, int step) {
+        return of(taskSeed, trajectory, step | THOUGHTS_STREAM);
     }
 
     /** SplitMix64's finalizer: nearby inputs give unrelated outputs. */

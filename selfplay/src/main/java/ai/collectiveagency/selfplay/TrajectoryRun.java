@@ -9,6 +9,7 @@ import ai.collectiveagency.schemas.Turn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One trajectory while it is being played: its dialogue as text (the context of later prompts)
@@ -22,6 +23,7 @@ final class TrajectoryRun {
     private Dialogue dialogue;
     private boolean agreed;
     private String resolution;
+    private Thoughts thoughts;
 
     TrajectoryRun(PromptTask task, int index) {
         this.task = task;
@@ -46,11 +48,37 @@ final class TrajectoryRun {
         return SequenceSeeds.of(task.getSeed(), index, step);
     }
 
-    /** Appends the next speaker's turn. */
+    /** The seed of the thoughts sampled during the turn at {@code step}. */
+    long thoughtsSeed(int step) {
+        return SequenceSeeds.thoughts(task.getSeed(), index, step);
+    }
+
+    /**
+     * Appends the next speaker's turn, preceded by the thoughts it read, if it held any: its
+     * prompt is then expected to carry them ({@link ThoughtPrompts#speaker}).
+     */
     void addPersonaTurn(int[] prompt, Generation generation, String text,
             TurnSampling sampling) {
+        thoughtsOfNextSpeaker().ifPresent(read -> turns.add(read.turn()));
+        thoughts = null;
         turns.add(turn(dialogue.nextSpeaker().segment(), prompt, generation, text, sampling));
         dialogue = dialogue.then(text);
+    }
+
+    /**
+     * Holds {@code thinker}'s thoughts until its next turn. Thoughts no turn reads (the dialogue
+     * ended first) never join the trajectory: no public token depended on them.
+     */
+    void holdThoughts(Speaker thinker, int[] prompt, Generation generation, String text,
+            TurnSampling sampling) {
+        thoughts = new Thoughts(thinker, turn(thinker.thoughtsSegment(), prompt, generation, text,
+                sampling));
+    }
+
+    /** The thoughts the next speaker holds, if any. */
+    Optional<Thoughts> thoughtsOfNextSpeaker() {
+        return Optional.ofNullable(thoughts)
+                .filter(held -> held.thinker() == dialogue.nextSpeaker());
     }
 
     void markAgreed() {

@@ -46,4 +46,16 @@ class NegotiationSettingsTest {
         assertThatThrownBy(() -> new TurnSampling(0.7, 1.5, 16))
                 .hasMessageContaining("top-p must be in (0, 1]");
     }
+
+    @Test
+    void thoughtsLongerThanTheOthersTurnAreRefused() {
+        NegotiationSettings plain = new NegotiationSettings(8, 7, 2, TURNS, TURNS, TURNS, 4, 1,
+                false);
+
+        assertThatThrownBy(() -> plain.withReasoning(Reasoning.async(17)))
+                .hasMessageStartingWith("max thought tokens (17) must not exceed the dialogue"
+                        + " turns' max tokens (16)");
+        assertThat(plain.withReasoning(Reasoning.async(16)).thoughts())
+                .isEqualTo(new TurnSampling(0.7, 0.95, 16));
+    }
 }

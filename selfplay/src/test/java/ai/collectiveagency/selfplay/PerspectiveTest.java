@@ -72,6 +72,39 @@ class PerspectiveTest {
     }
 
     @Test
+    void theListenersThinkerSeesItsOwnViewThenTheThoughtsLine() {
+        Dialogue threeTurns = Dialogue.start(fourTurns.task()).then("A one").then("B two")
+                .then("A three");
+
+        String prompt = CHATML.render(new Perspective(PROMPTS, 2).thinking(threeTurns), true);
+
+        // B speaks next, so A thinks: its view of the last two turns, then the thoughts line.
+        assertThat(prompt).isEqualTo(system("Ana", "farmer", "growth")
+                + turn("user", "B two") + turn("assistant", "A three")
+                + turn("user", "Think as Ana: what next?") + "<|im_start|>assistant\n");
+    }
+
+    @Test
+    void beforeAnyTurnBThinksFromItsSystemPromptAndTheThoughtsLineAlone() {
+        List<Message> messages = new Perspective(PROMPTS, 2).thinking(
+                Dialogue.start(fourTurns.task()));
+
+        assertThat(messages).extracting(Message::role).containsExactly("system", "user");
+        assertThat(messages.get(0).content()).startsWith("You are Benedikt");
+        assertThat(messages.get(1).content()).isEqualTo("Think as Benedikt: what next?");
+    }
+
+    @Test
+    void aThinkerWhoseViewOpensWithItsOwnTurnGetsTheLeadLineFirst() {
+        List<Message> messages = new Perspective(PROMPTS, 2).thinking(
+                Dialogue.start(fourTurns.task()).then("A one"));
+
+        assertThat(messages).extracting(Message::role)
+                .containsExactly("system", "user", "assistant", "user");
+        assertThat(messages.get(1).content()).isEqualTo("Begin.");
+    }
+
+    @Test
     void sidesMustAlternateStartingWithA() {
         assertThatThrownBy(() -> new Dialogue(fourTurns.task(),
                 List.of(new DialogueTurn(Speaker.B, "me first"))))

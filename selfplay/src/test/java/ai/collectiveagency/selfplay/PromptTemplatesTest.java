@@ -65,4 +65,28 @@ class PromptTemplatesTest {
         assertThat(templates.personaSystem()).isEqualTo(PromptTemplates.defaults()
                 .personaSystem());
     }
+
+    @Test
+    void recalledThoughtsAreReadByteForByteAndNeedTheirPlaceholder(@TempDir Path folder)
+            throws IOException {
+        assertThat(PromptTemplates.defaults().recalledThoughts().text())
+                .isEqualTo("<think>\n{thoughts}\n</think>\n\n");
+        Files.writeString(folder.resolve("recalled-thoughts.txt"), "Thoughts: {thougths}\n");
+
+        assertThatThrownBy(() -> PromptTemplates.load(folder))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'recalled-thoughts' must hold {thoughts} exactly once");
+    }
+
+    @Test
+    void theShippedThoughtsPromptAsksTheListenerToThinkAsItself() {
+        var task = TestTasks.task("t1", TaskMode.NEGOTIATION, 1);
+        Dialogue dialogue = Dialogue.start(task).then("Share it.");
+
+        var thinking = new Perspective(PromptTemplates.defaults(), 2).thinking(dialogue);
+
+        assertThat(thinking.get(0).content()).startsWith("You are Ana");
+        assertThat(thinking.get(thinking.size() - 1).content())
+                .contains("While Benedikt answers, think privately as Ana");
+    }
 }

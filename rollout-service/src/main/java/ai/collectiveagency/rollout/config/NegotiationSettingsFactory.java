@@ -2,6 +2,7 @@ package ai.collectiveagency.rollout.config;
 
 import ai.collectiveagency.selfplay.NegotiationSettings;
 import ai.collectiveagency.selfplay.PromptTemplates;
+import ai.collectiveagency.selfplay.Reasoning;
 import ai.collectiveagency.selfplay.TurnSampling;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -18,7 +19,8 @@ public class NegotiationSettingsFactory {
         return new NegotiationSettings(config.groupSize(), config.maxTurns(),
                 config.contextTurns(), sampling(config.dialogue()),
                 sampling(config.resolution()), sampling(config.answer()),
-                config.agreement().maxTokens(), config.agreement().fromTurn(), false);
+                config.agreement().maxTokens(), config.agreement().fromTurn(), false,
+                new Reasoning(config.reasoning().mode(), config.reasoning().maxThoughtTokens()));
     }
 
     @Produces

@@ -3,6 +3,7 @@ package ai.collectiveagency.rollout.config;
 import ai.collectiveagency.llm.ChatEndpointConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +68,12 @@ public interface RolloutConfig {
 
     /** The check after each turn whether the personas agree. */
     Agreement agreement();
+
+    /**
+     * Asynchronous reasoning: {@code rollout.reasoning} ({@code off} or {@code async}) and its
+     * keys under {@code rollout.reasoning.}.
+     */
+    Reasoning reasoning();
 
     /** Where rollouts are sampled: {@code local} (this process) or {@code remote}. */
     @WithDefault("local")
@@ -192,6 +199,24 @@ public interface RolloutConfig {
         /** Requests of one batch of dialogues in flight at once. */
         @WithDefault("4")
         int parallelism();
+    }
+
+    /** Whether each persona thinks while the other's turn is generated. */
+    interface Reasoning {
+
+        /**
+         * {@code off}: the plain protocol; {@code async}: the listening persona thinks in the
+         * call of the other's turn and its next turn reads the thoughts (segments
+         * {@code THOUGHTS_A/B}, which the trainer leaves out unless
+         * {@code trainer.train-thoughts=true}).
+         */
+        @WithParentName
+        @WithDefault("off")
+        ai.collectiveagency.selfplay.Reasoning.Mode mode();
+
+        /** Most tokens of one persona's thoughts; at most {@code rollout.dialogue.max-tokens}. */
+        @WithDefault("128")
+        int maxThoughtTokens();
     }
 
     /** Sampling settings of one kind of generation. */

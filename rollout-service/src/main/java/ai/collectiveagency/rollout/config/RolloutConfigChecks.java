@@ -1,6 +1,7 @@
 package ai.collectiveagency.rollout.config;
 
 import ai.collectiveagency.llm.ChatEndpoint;
+import ai.collectiveagency.selfplay.Reasoning;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -56,6 +57,7 @@ public final class RolloutConfigChecks {
                 .ifPresent(id -> problems.add("rollout.replica-id must match "
                         + ReplicaId.PATTERN + ", was '" + id + "'"));
         agreement(problems, config.agreement());
+        reasoning(problems, config.reasoning(), config.dialogue().maxTokens());
         if (config.generation() == RolloutConfig.Generation.REMOTE) {
             remote(problems, config.remote());
         }
@@ -134,6 +136,19 @@ public final class RolloutConfigChecks {
         }
         atLeast(problems, "rollout.agreement.llm.max-tokens", llm.maxTokens(), 1);
         atLeast(problems, "rollout.agreement.llm.parallelism", llm.parallelism(), 1);
+    }
+
+    private static void reasoning(List<String> problems, RolloutConfig.Reasoning reasoning,
+            int dialogueMaxTokens) {
+        atLeast(problems, "rollout.reasoning.max-thought-tokens", reasoning.maxThoughtTokens(),
+                1);
+        if (reasoning.mode() == Reasoning.Mode.ASYNC
+                && reasoning.maxThoughtTokens() > dialogueMaxTokens) {
+            problems.add("rollout.reasoning.max-thought-tokens must be <= "
+                    + "rollout.dialogue.max-tokens (" + dialogueMaxTokens + ") when "
+                    + "rollout.reasoning=async: a persona thinks while the other's turn is "
+                    + "generated, in the same call; was " + reasoning.maxThoughtTokens());
+        }
     }
 
     private static void sampling(List<String> problems, String prefix,

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 /**
  * Self-play's sampling calls on remote engines, for one model (the base, or the adapter of one
@@ -49,6 +50,23 @@ final class RemoteGeneration implements GenerationEngine {
 
     @Override
     public List<Generation> generate(List<int[]> prompts, SamplingParams params, long[] seeds) {
+        return generate(prompts, row -> params, seeds);
+    }
+
+    /** Each request asks for its row's own budget, so the engine samples no token to cut. */
+    @Override
+    public List<Generation> generate(List<int[]> prompts, SamplingParams params, int[] maxTokens,
+            long[] seeds) {
+        if (maxTokens.length != prompts.size()) {
+            throw new IllegalArgumentException(maxTokens.length + " budgets for "
+                    + prompts.size() + " prompts");
+        }
+        return generate(prompts, row -> new SamplingParams(maxTokens[row], params.temperature(),
+                params.topP(), params.topK(), params.seed()), seeds);
+    }
+
+    private List<Generation> generate(List<int[]> prompts, IntFunction<SamplingParams> paramsOf,
+            long[] seeds) {
         if (seeds.length != prompts.size()) {
             throw new IllegalArgumentException(seeds.length + " seeds for " + prompts.size()
                     + " prompts");
@@ -56,6 +74,7 @@ final class RemoteGeneration implements GenerationEngine {
         List<Future<Generation>> calls = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
             int[] prompt = prompts.get(i);
+            SamplingParams params = paramsOf.apply(i);
             long seed = seeds[i];
             calls.add(requests.submit(() -> guarded(prompt, params, seed)));
         }

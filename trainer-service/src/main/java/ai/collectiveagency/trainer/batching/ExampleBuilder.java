@@ -4,6 +4,7 @@ import ai.collectiveagency.policy.grpo.GroupAdvantages;
 import ai.collectiveagency.policy.grpo.RewardScaling;
 import ai.collectiveagency.schemas.RolloutGroup;
 import ai.collectiveagency.schemas.ScoredGroup;
+import ai.collectiveagency.schemas.Segment;
 import ai.collectiveagency.schemas.Trajectory;
 import ai.collectiveagency.schemas.TrajectoryScore;
 import ai.collectiveagency.schemas.Turn;
@@ -16,7 +17,9 @@ import java.util.Map;
  * Turns a {@link ScoredGroup} into {@link TrainingRow}s: one advantage per trajectory (the group
  * baseline of GRPO, or a running baseline per role), then one row per generated turn that the
  * configured segments and personas select, with the token ids and sampling log-probs exactly as
- * the rollout recorded them. Unscorable trajectories get advantage 0 and stay out of the group's
+ * the rollout recorded them. A persona's thoughts ({@code THOUGHTS_A/B}, asynchronous reasoning)
+ * get rows only with {@code trainThoughts}, for the personas selected: by default the policy
+ * learns what it said given what it thought, not what it thought. Unscorable trajectories get advantage 0 and stay out of the group's
  * baseline; a trajectory without a score is an error in the group.
  */
 public final class ExampleBuilder {
@@ -26,13 +29,15 @@ public final class ExampleBuilder {
     private final Baseline baseline;
     private final GroupAdvantages groupAdvantages = new GroupAdvantages(RewardScaling.GROUP);
     private final RoleBaselines roles;
+    private final boolean trainThoughts;
 
     public ExampleBuilder(Segments segments, Personas personas, Baseline baseline,
-            RoleBaselines roles) {
+            RoleBaselines roles, boolean trainThoughts) {
         this.segments = segments;
         this.personas = personas;
         this.baseline = baseline;
         this.roles = roles;
+        this.trainThoughts = trainThoughts;
     }
 
     /** The rows of one group, in trajectory and turn order. */
@@ -47,8 +52,7 @@ public final class ExampleBuilder {
         String taskId = group.getTask().getTaskId();
         for (int i = 0; i < trajectories.size(); i++) {
             for (Turn turn : trajectories.get(i).getTurns()) {
-                if (!segments.includes(turn.getSegment()) || !personas.includes(turn.getSegment())
-                        || turn.getCompletionTokenIds().isEmpty()) {
+                if (!trained(turn.getSegment()) || turn.getCompletionTokenIds().isEmpty()) {
                     continue;
                 }
                 double advantage = Double.isNaN(rewards[i]) ? 0
@@ -63,6 +67,12 @@ public final class ExampleBuilder {
             roles.update(mean);
         }
         return rows;
+    }
+
+    private boolean trained(Segment segment) {
+        boolean chosen = Segments.isThoughts(segment) ? trainThoughts
+                : segments.includes(segment);
+        return chosen && personas.includes(segment);
     }
 
     private static double[] rewards(ScoredGroup scored, List<Trajectory> trajectories) {

@@ -17,11 +17,11 @@ public final class RoleBaselines {
 
     private final Map<Role, Double> baselines = new EnumMap<>(Role.class);
 
-    /** Persona A (its turns, its resolution, a single answer) or B. */
+    /** Persona A (its turns and thoughts, its resolution, a single answer) or B. */
     public enum Role { A, B }
 
     public static Role roleOf(Segment segment) {
-        return segment == Segment.PERSONA_B ? Role.B : Role.A;
+        return segment == Segment.PERSONA_B || segment == Segment.THOUGHTS_B ? Role.B : Role.A;
     }
 
     /** The current baseline of {@code role}; 0 before any reward. */

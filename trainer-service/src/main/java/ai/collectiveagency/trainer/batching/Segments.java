@@ -11,12 +11,21 @@ public enum Segments {
     /** Both. */
     BOTH;
 
-    /** Whether turns of {@code segment} are trained on. */
+    /**
+     * Whether turns of {@code segment} are trained on. A persona's thoughts are not chosen here:
+     * {@code trainer.train-thoughts} decides ({@link ExampleBuilder}).
+     */
     public boolean includes(Segment segment) {
         return switch (segment) {
             case ANSWER -> true;
             case RESOLUTION -> this != DIALOGUE;
             case PERSONA_A, PERSONA_B -> this != RESOLUTION;
+            case THOUGHTS_A, THOUGHTS_B -> false;
         };
+    }
+
+    /** Whether {@code segment} is a persona's private thoughts (asynchronous reasoning). */
+    public static boolean isThoughts(Segment segment) {
+        return segment == Segment.THOUGHTS_A || segment == Segment.THOUGHTS_B;
     }
 }

@@ -86,6 +86,14 @@ public interface TrainerConfig {
     @WithDefault("both")
     Personas personas();
 
+    /**
+     * Whether a persona's private thoughts ({@code THOUGHTS_A/B}, from
+     * {@code rollout.reasoning=async}) get gradients too, for the personas selected; by default
+     * they are left out of the loss.
+     */
+    @WithDefault("false")
+    boolean trainThoughts();
+
     /** group: GRPO's group baseline; role: a running baseline per persona role. */
     @WithDefault("group")
     Baseline baseline();

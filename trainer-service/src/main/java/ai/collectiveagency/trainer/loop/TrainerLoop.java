@@ -249,7 +249,8 @@ public final class TrainerLoop implements Runnable {
             for (WaitingGroup group : waiting) {
                 reader.deadLetter(group.read(), "no_tokens: no turn to learn from under "
                         + "trainer.segments=" + config.segments() + ", trainer.personas="
-                        + config.personas(), null, group.staleness());
+                        + config.personas() + ", trainer.train-thoughts="
+                        + config.trainThoughts(), null, group.staleness());
             }
             waiting.clear();
             reader.stepTaken();

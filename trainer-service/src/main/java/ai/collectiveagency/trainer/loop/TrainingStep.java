@@ -134,7 +134,7 @@ public final class TrainingStep implements AutoCloseable {
 
     private ExampleBuilder builder() {
         return new ExampleBuilder(config.segments(), config.personas(), config.baseline(),
-                roles);
+                roles, config.trainThoughts());
     }
 
     private Map<String, Double> metrics(StepResult result, List<WaitingGroup> groups,

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExampleBuilderTest {
 
     private static ExampleBuilder builder(Segments segments, Personas personas) {
-        return new ExampleBuilder(segments, personas, Baseline.GROUP, new RoleBaselines());
+        return new ExampleBuilder(segments, personas, Baseline.GROUP, new RoleBaselines(),
+                false);
     }
 
     /** The advantage of each trajectory (every row of a trajectory carries the same one). */
@@ -88,7 +89,7 @@ class ExampleBuilderTest {
     void roleBaselineComparesWithTheRunningAverageBeforeTheGroup() {
         RoleBaselines roles = new RoleBaselines();
         ExampleBuilder builder = new ExampleBuilder(Segments.BOTH, Personas.BOTH, Baseline.ROLE,
-                roles);
+                roles, false);
 
         List<TrainingRow> first = builder.rows(TestGroups.group("t1", 0, 1.0, Double.NaN, 0.0));
         assertThat(advantages(first, 3)).containsExactly(1.0, 0.0, 0.0);
@@ -110,5 +111,49 @@ class ExampleBuilderTest {
         assertThatThrownBy(() -> builder(Segments.BOTH, Personas.BOTH).rows(group))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no score for trajectory t-g-1");
+    }
+
+    @Test
+    void thoughtsStayOutOfTheLossByDefault() {
+        ScoredGroup group = withThoughts(TestGroups.group("t", 0, 1.0, 0.0));
+
+        List<TrainingRow> rows = builder(Segments.BOTH, Personas.BOTH).rows(group);
+
+        assertThat(rows).extracting(TrainingRow::segment).containsExactly(Segment.PERSONA_A,
+                Segment.PERSONA_B, Segment.RESOLUTION, Segment.PERSONA_A, Segment.PERSONA_B,
+                Segment.RESOLUTION);
+    }
+
+    @Test
+    void trainThoughtsPutsThemInForTheSelectedPersonasWithTheirTrajectorysAdvantage() {
+        ScoredGroup group = withThoughts(TestGroups.group("t", 0, 1.0, 0.0));
+        Turn thoughts = group.getGroup().getTrajectories().get(0).getTurns().get(1);
+
+        List<TrainingRow> both = new ExampleBuilder(Segments.DIALOGUE, Personas.BOTH,
+                Baseline.GROUP, new RoleBaselines(), true).rows(group);
+        List<TrainingRow> onlyA = new ExampleBuilder(Segments.DIALOGUE, Personas.A,
+                Baseline.GROUP, new RoleBaselines(), true).rows(group);
+
+        assertThat(both).extracting(TrainingRow::segment).containsExactly(Segment.PERSONA_A,
+                Segment.THOUGHTS_B, Segment.PERSONA_B, Segment.PERSONA_A, Segment.THOUGHTS_B,
+                Segment.PERSONA_B);
+        assertThat(both.get(1).completion()).containsExactly(thoughts.getCompletionTokenIds()
+                .stream().mapToInt(Integer::intValue).toArray());
+        assertThat(both.get(1).advantage()).isEqualTo(both.get(2).advantage()).isPositive();
+        assertThat(onlyA).extracting(TrainingRow::segment)
+                .containsExactly(Segment.PERSONA_A, Segment.PERSONA_A);
+    }
+
+    /** Each trajectory with B's thoughts before B's turn, as rollout.reasoning=async records. */
+    private static ScoredGroup withThoughts(ScoredGroup group) {
+        for (var trajectory : group.getGroup().getTrajectories()) {
+            List<Turn> turns = new java.util.ArrayList<>(trajectory.getTurns());
+            Turn b = turns.get(1);
+            turns.add(1, Turn.newBuilder(b).setSegment(Segment.THOUGHTS_B)
+                    .setCompletionTokenIds(b.getCompletionTokenIds().subList(0, 4))
+                    .setCompletionLogprobs(b.getCompletionLogprobs().subList(0, 4)).build());
+            trajectory.setTurns(turns);
+        }
+        return group;
     }
 }

@@ -40,7 +40,7 @@ class PolicyUnderTrainingTest {
     private static List<List<TrainingBatch>> steps() {
         Random random = new Random(20261126L);
         ExampleBuilder builder = new ExampleBuilder(Segments.DIALOGUE, Personas.BOTH,
-                Baseline.GROUP, new RoleBaselines());
+                Baseline.GROUP, new RoleBaselines(), false);
         List<List<TrainingBatch>> steps = new ArrayList<>();
         for (int s = 0; s < STEPS; s++) {
             List<TrainingRow> rows = new ArrayList<>();
