@@ -2,6 +2,7 @@ package ai.collectiveagency.rollout.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Start-up checks of the API settings, and the key comparison, without a server. */
 class ApiConfigChecksTest {
+
+    private record ReasoningConfig(int defaultThinkerTokens, int maxThinkerTokens,
+            Optional<Path> prompts) implements ApiConfig.Reasoning {
+    }
 
     private record Config(Auth auth, Optional<List<String>> keys, int maxN, int maxSequences,
             int maxQueued, Duration timeout, int defaultMaxTokens) implements ApiConfig {
@@ -33,6 +38,11 @@ class ApiConfigChecksTest {
         @Override
         public int maxLoras() {
             return 4;
+        }
+
+        @Override
+        public Reasoning reasoning() {
+            return new ReasoningConfig(256, 4096, Optional.empty());
         }
 
         static Config keys(String... keys) {
