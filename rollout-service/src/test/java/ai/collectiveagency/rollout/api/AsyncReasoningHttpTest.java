@@ -1,7 +1,11 @@
 package ai.collectiveagency.rollout.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.collectiveagency.policy.sampling.GenerationCancelledException;
+import ai.collectiveagency.policy.tokenizer.Message;
+import ai.collectiveagency.rollout.serving.PolicyRunner;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,6 +16,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,6 +40,12 @@ class AsyncReasoningHttpTest {
 
     @TestHTTPResource("/")
     URL url;
+
+    @Inject
+    PolicyRunner runner;
+
+    @Inject
+    AsyncReasoning reasoning;
 
     private ApiClient api() {
         return new ApiClient(URI.create(url.toString()));
@@ -118,6 +131,34 @@ class AsyncReasoningHttpTest {
         assertThat(finish).isEqualTo("length");
         JsonNode usage = events.get(events.size() - 1).path("usage");
         assertThat(usage).isEqualTo(whole.path("usage"));
+    }
+
+    @Test
+    void aClientThatLeavesStopsTheRunBetweenTwoSteps() {
+        ReasoningJob job = new ReasoningJob(List.of(Message.user("Say something.")), 100,
+                "max_tokens", 200, 0, 1, 0, true, null);
+        ApiCall call = new ApiCall(System.nanoTime(), TimeUnit.MINUTES.toNanos(1));
+        List<Delta> after = new ArrayList<>();
+        StreamListener listener = new StreamListener() {
+            @Override
+            public void admitted(Admission admission) {
+            }
+
+            @Override
+            public void released(int choice, Delta delta) {
+                if (call.cancelled()) {
+                    after.add(delta);
+                } else if (!delta.reasoning()) { // what the end handler does on a disconnect
+                    call.abandon(ApiCall.Stop.DISCONNECTED);
+                }
+            }
+        };
+        CompletableFuture<Sampled> run = runner.submit(PolicyRunner.Lane.API,
+                served -> reasoning.run(served, job, call, listener));
+
+        assertThatThrownBy(() -> run.get(60, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(GenerationCancelledException.class);
+        assertThat(after).as("at most the deltas of the step under way").hasSizeLessThan(2);
     }
 
     @ParameterizedTest
