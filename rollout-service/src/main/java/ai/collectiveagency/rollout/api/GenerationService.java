@@ -32,7 +32,9 @@ import java.util.function.Supplier;
  * takes its job out of the lane, or stops it at the next token. Counts what it stops. Compatible
  * non-streaming completion requests that wait together are sampled in one batched call
  * ({@link GenerationJob#batchKey()}); a request naming a runtime LoRA adapter is generated with
- * it ({@link RuntimeAdapters}), the served policy's own adapter restored after.
+ * it ({@link RuntimeAdapters}), the served policy's own adapter restored after. An
+ * asynchronous-reasoning request ({@link ReasoningJob}) takes the same lane, alone, and is run
+ * by {@link AsyncReasoning}.
  */
 @ApplicationScoped
 public class GenerationService {
