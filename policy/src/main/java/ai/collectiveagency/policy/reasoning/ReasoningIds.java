@@ -37,7 +37,7 @@ public record ReasoningIds(int[] thinkerPrompt, int[] writerPrompt, int[] thinke
     }
 
     /** Positions the run needs at most, before any heard text. */
-    long positionsNeeded(int thinkerBudget, int writerBudget) {
+    public long positionsNeeded(int thinkerBudget, int writerBudget) {
         return (long) Math.max(thinkerPrompt.length, writerPrompt.length) + thinkerSplit.length
                 + writerSplit.length + question.length + thinkerBudget + writerBudget;
     }

@@ -2,6 +2,7 @@ package ai.collectiveagency.rollout.api;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -74,4 +75,25 @@ public interface ApiConfig {
     /** Most runtime adapters held at once; loading one more evicts the least recently used. */
     @WithDefault("4")
     int maxLoras();
+
+    /** Asynchronous reasoning ({@code "reasoning": {"mode": "async"}} on chat completions). */
+    Reasoning reasoning();
+
+    /** Keys under {@code rollout.api.reasoning.}. */
+    interface Reasoning {
+
+        /** The thinker's budget when a request names no {@code max_reasoning_tokens}. */
+        @WithDefault("256")
+        int defaultThinkerTokens();
+
+        /** Most thinker tokens a request may ask for ({@code max_reasoning_tokens}). */
+        @WithDefault("4096")
+        int maxThinkerTokens();
+
+        /**
+         * A folder of prompt files ({@code thinker-system.txt}, {@code question.txt}, ...) that
+         * replace the shipped ones of the same name; absent: the shipped prompts.
+         */
+        Optional<Path> prompts();
+    }
 }

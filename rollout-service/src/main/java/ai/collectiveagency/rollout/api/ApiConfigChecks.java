@@ -1,13 +1,16 @@
 package ai.collectiveagency.rollout.api;
 
+import ai.collectiveagency.policy.reasoning.AsyncReasoningPrompts;
 import ai.collectiveagency.schemas.net.LoopbackHost;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Checks an {@link ApiConfig} and the address the API binds, so that a bad setting stops
  * start-up with a message naming its key: limits below 1, no key while keys are required,
- * {@code auth=none} on an address other hosts can reach.
+ * {@code auth=none} on an address other hosts can reach, a reasoning prompts folder that is
+ * missing or whose files are unusable.
  */
 public final class ApiConfigChecks {
 
@@ -36,6 +39,7 @@ public final class ApiConfigChecks {
                     + config.batchWindow());
         }
         atLeast(problems, "rollout.api.max-loras", config.maxLoras());
+        reasoning(problems, config.reasoning());
         if (config.timeout().isNegative() || config.timeout().isZero()) {
             problems.add("rollout.api.timeout must be > 0, was " + config.timeout());
         }
@@ -50,6 +54,31 @@ public final class ApiConfigChecks {
                     + boundHost + "', where other hosts could call it without a key");
         }
         return problems;
+    }
+
+    /** The thinker budgets, and the prompts folder read as a request would read it. */
+    private static void reasoning(List<String> problems, ApiConfig.Reasoning reasoning) {
+        atLeast(problems, "rollout.api.reasoning.max-thinker-tokens",
+                reasoning.maxThinkerTokens());
+        if (reasoning.defaultThinkerTokens() < 0
+                || reasoning.defaultThinkerTokens() > reasoning.maxThinkerTokens()) {
+            problems.add("rollout.api.reasoning.default-thinker-tokens must lie in [0, "
+                    + "rollout.api.reasoning.max-thinker-tokens = "
+                    + reasoning.maxThinkerTokens() + "], was " + reasoning.defaultThinkerTokens());
+        }
+        reasoning.prompts().ifPresent(folder -> {
+            if (!Files.isDirectory(folder)) {
+                problems.add("rollout.api.reasoning.prompts must be a folder of prompt files, but "
+                        + folder.toAbsolutePath() + " is not one");
+                return;
+            }
+            try {
+                AsyncReasoningPrompts.load(folder);
+            } catch (RuntimeException e) {
+                problems.add("rollout.api.reasoning.prompts (" + folder.toAbsolutePath() + "): "
+                        + e.getMessage());
+            }
+        });
     }
 
     private static void atLeast(List<String> problems, String key, int value) {

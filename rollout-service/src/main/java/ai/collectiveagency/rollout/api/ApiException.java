@@ -67,6 +67,21 @@ public final class ApiException extends RuntimeException {
                 "context_length_exceeded");
     }
 
+    /**
+     * 400 {@code context_length_exceeded} for asynchronous reasoning: the prompts, separators
+     * and question ({@code fixed} positions) and both budgets must fit the context.
+     */
+    public static ApiException reasoningContextLength(long fixed, int thinkerTokens,
+            long writerTokens, int context, String writerParam) {
+        return new ApiException(400, INVALID, "This model's maximum context length is "
+                + context + " tokens; asynchronous reasoning needs " + fixed + " for the prompts,"
+                + " separators and question, " + thinkerTokens + " for the thinker"
+                + " (reasoning.max_reasoning_tokens) and " + writerTokens + " for the answer ("
+                + (fixed + thinkerTokens + writerTokens) + " in all). Shorten the conversation or"
+                + " lower reasoning.max_reasoning_tokens or " + writerParam + ".", writerParam,
+                "context_length_exceeded");
+    }
+
     /** 401 {@code invalid_api_key}, with the challenge clients expect. */
     public static ApiException invalidApiKey(boolean presented) {
         return new ApiException(401, INVALID, presented

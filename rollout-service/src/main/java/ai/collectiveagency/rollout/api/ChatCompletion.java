@@ -27,9 +27,18 @@ public record ChatCompletion(String id, String object, long created, String mode
             @JsonInclude(JsonInclude.Include.NON_NULL) int[] promptTokenIds) {
     }
 
-    /** A message or a delta; a delta leaves out what it does not carry. */
+    /**
+     * A message or a delta; a delta leaves out what it does not carry. {@code reasoning_content}
+     * (vLLM's and DeepSeek's name) is the thinker's text of asynchronous reasoning, absent
+     * without it.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Message(String role, String content) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Message(String role, String content, String reasoningContent) {
+
+        Message(String role, String content) {
+            this(role, content, null);
+        }
     }
 
     /** {@code logprobs}: one entry per generated token. */

@@ -15,7 +15,10 @@ import java.util.UUID;
  * {@code POST /v1/chat/completions}: the messages rendered with the model's chat template,
  * {@code n} choices sampled by the current policy. With {@code stream}: server-sent
  * {@code chat.completion.chunk}s, each choice opening with its role, then its text as the
- * tokens are sampled, then its finish reason.
+ * tokens are sampled, then its finish reason. With {@code "reasoning": {"mode": "async"}}, one
+ * choice by asynchronous reasoning: the writer's text is the message's {@code content}, the
+ * thinker's its {@code reasoning_content}; streamed, each chunk's delta carries one or the other,
+ * in the order the two streams sample them.
  */
 @ApplicationScoped
 public class ChatCompletions {
@@ -24,16 +27,25 @@ public class ChatCompletions {
 
     private final GenerationService service;
     private final ObjectMapper mapper;
+    private final ApiConfig.Reasoning reasoning;
 
-    ChatCompletions(GenerationService service, ObjectMapper mapper) {
+    ChatCompletions(GenerationService service, ObjectMapper mapper, ApiConfig config) {
         this.service = service;
         this.mapper = mapper;
+        this.reasoning = config.reasoning();
     }
 
     void handle(RoutingContext ctx) {
         ChatCompletionRequest request = JsonBodies.parse(mapper, ctx.body().buffer(),
                 ChatCompletionRequest.class);
         String adapter = service.adapterOf(request.model());
+        if (request.reasons()) {
+            ReasoningJob job = RequestChecks.reasoning(request, service.limits(),
+                    reasoning.defaultThinkerTokens(), reasoning.maxThinkerTokens())
+                    .withAdapter(adapter);
+            service.reason(ctx, job, new ChatRendering(request));
+            return;
+        }
         GenerationJob job = RequestChecks.chat(request, service.limits()).withAdapter(adapter);
         service.generate(ctx, job, new ChatRendering(request));
     }
@@ -61,7 +73,8 @@ public class ChatCompletions {
             List<Choice> choices = new ArrayList<>();
             for (int i = 0; i < sampled.choices().size(); i++) {
                 SampledChoice c = sampled.choices().get(i);
-                choices.add(new Choice(i, new Message("assistant", c.text()), null,
+                choices.add(new Choice(i, new Message("assistant", c.text(),
+                        c.thoughts() == null ? null : c.thoughts().text()), null,
                         logprobs ? Logprobs.of(c.pieces()) : null, c.finishReason(),
                         tokenIds ? c.tokenIds() : null, tokenIds ? c.promptIds() : null));
             }
@@ -86,7 +99,9 @@ public class ChatCompletions {
                 return chunk(admission, new Choice(choice, null, new Message(null, null), null,
                         delta.finishReason(), ids, null));
             }
-            return chunk(admission, new Choice(choice, null, new Message(null, delta.text()),
+            Message carried = delta.reasoning() ? new Message(null, null, delta.text())
+                    : new Message(null, delta.text());
+            return chunk(admission, new Choice(choice, null, carried,
                     logprobs ? Logprobs.of(delta.pieces()) : null, null, ids, null));
         }
 

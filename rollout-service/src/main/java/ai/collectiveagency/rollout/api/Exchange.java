@@ -35,19 +35,19 @@ final class Exchange implements StreamListener {
     private final Context loop;
     private final ObjectMapper mapper;
     private final Rendering rendering;
-    private final GenerationJob job;
+    private final boolean stream;
     private final ApiCall call;
     private final Duration timeout;
     private Admission admission; // the fields below: on the event loop only
     private boolean open;
 
-    Exchange(RoutingContext ctx, ObjectMapper mapper, Rendering rendering, GenerationJob job,
+    Exchange(RoutingContext ctx, ObjectMapper mapper, Rendering rendering, boolean stream,
             ApiCall call, Duration timeout) {
         this.ctx = ctx;
         this.loop = Vertx.currentContext();
         this.mapper = mapper;
         this.rendering = rendering;
-        this.job = job;
+        this.stream = stream;
         this.call = call;
         this.timeout = timeout;
     }
@@ -80,7 +80,7 @@ final class Exchange implements StreamListener {
             return;
         }
         ctx.put(Responses.GENERATED_TOKENS, sampled.completionTokens());
-        if (!job.stream()) {
+        if (!stream) {
             ctx.response().putHeader(Responses.VERSION_HEADER,
                     Long.toString(sampled.policyVersion()));
             Responses.json(ctx, mapper, 200, rendering.body(sampled));

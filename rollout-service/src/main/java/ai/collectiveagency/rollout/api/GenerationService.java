@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +32,9 @@ import java.util.function.Supplier;
  * takes its job out of the lane, or stops it at the next token. Counts what it stops. Compatible
  * non-streaming completion requests that wait together are sampled in one batched call
  * ({@link GenerationJob#batchKey()}); a request naming a runtime LoRA adapter is generated with
- * it ({@link RuntimeAdapters}), the served policy's own adapter restored after.
+ * it ({@link RuntimeAdapters}), the served policy's own adapter restored after. An
+ * asynchronous-reasoning request ({@link ReasoningJob}) takes the same lane, alone, and is run
+ * by {@link AsyncReasoning}.
  */
 @ApplicationScoped
 public class GenerationService {
@@ -40,6 +44,7 @@ public class GenerationService {
     private final ApiMetrics metrics;
     private final ObjectMapper mapper;
     private final RuntimeAdapters adapters;
+    private final AsyncReasoning reasoning;
     private final boolean remoteGeneration;
     // Mean time of an API job on the worker (an exponential average): the Retry-After hint.
     private final AtomicLong meanJobNanos = new AtomicLong(TimeUnit.SECONDS.toNanos(1));
@@ -48,7 +53,9 @@ public class GenerationService {
     private final Map<GenerationJob.BatchKey, PendingBatch> open = new HashMap<>();
 
     GenerationService(PolicyRunner runner, ApiConfig config, ApiMetrics metrics,
-            ObjectMapper mapper, RuntimeAdapters adapters, RemoteEngines remote) {
+            ObjectMapper mapper, RuntimeAdapters adapters, AsyncReasoning reasoning,
+            RemoteEngines remote) {
+        this.reasoning = reasoning;
         this.runner = runner;
         this.remoteGeneration = remote.enabled();
         this.config = config;
@@ -97,10 +104,29 @@ public class GenerationService {
      * @throws ApiException 429 when the API lane is full
      */
     void generate(RoutingContext ctx, GenerationJob job, Rendering rendering) {
+        answer(ctx, job.stream(), rendering,
+                (call, exchange) -> submit(job, call, job.live() ? exchange : null));
+    }
+
+    /**
+     * Queues an asynchronous-reasoning {@code job} for the request of {@code ctx}, alone in
+     * the API lane (its two streams are one run), answered as {@link #generate} answers.
+     *
+     * @throws ApiException 429 when the API lane is full
+     */
+    void reason(RoutingContext ctx, ReasoningJob job, Rendering rendering) {
+        answer(ctx, job.stream(), rendering, (call, exchange) -> watched(alone(job.adapter(),
+                call, served -> reasoning.run(served, job, call, job.stream() ? exchange : null)),
+                call, null));
+    }
+
+    /** Queues what {@code submit} queues, the request's {@link Exchange} answering it. */
+    private void answer(RoutingContext ctx, boolean stream, Rendering rendering,
+            BiFunction<ApiCall, Exchange, CompletableFuture<Sampled>> submit) {
         long arrival = ctx.get(Responses.ARRIVAL);
         ApiCall call = new ApiCall(arrival, config.timeout().toNanos());
-        Exchange exchange = new Exchange(ctx, mapper, rendering, job, call, config.timeout());
-        CompletableFuture<Sampled> sampled = submit(job, call, job.live() ? exchange : null);
+        Exchange exchange = new Exchange(ctx, mapper, rendering, stream, call, config.timeout());
+        CompletableFuture<Sampled> sampled = submit.apply(call, exchange);
         ctx.addEndHandler(done -> {
             if (done.failed()) { // the connection closed before the answer ended
                 call.abandon(ApiCall.Stop.DISCONNECTED);
@@ -125,8 +151,18 @@ public class GenerationService {
         GenerationJob.BatchKey key = listener == null && config.maxBatchSequences() > 1
                 ? job.batchKey() : null;
         Member member = key == null ? null : batched(key, job, call);
-        CompletableFuture<Sampled> sampled = member == null ? alone(job, call, listener)
+        CompletableFuture<Sampled> sampled = member == null ? alone(job.adapter(), call,
+                served -> Sampler.sample(served, job, config.defaultMaxTokens(), call, listener))
                 : member.answer;
+        return watched(sampled, call, member);
+    }
+
+    /**
+     * {@code sampled} with the deadline of {@code call}; a call stopped while it waited is
+     * counted, a batch member's leaving reported to its batch.
+     */
+    private CompletableFuture<Sampled> watched(CompletableFuture<Sampled> sampled, ApiCall call,
+            Member member) {
         sampled.whenComplete((answer, error) -> {
             if (error != null && member != null) {
                 member.batch.memberLeft(); // before it is counted: the lane is clean by then
@@ -147,13 +183,14 @@ public class GenerationService {
         }
     }
 
-    private CompletableFuture<Sampled> alone(GenerationJob job, ApiCall call,
-            StreamListener listener) {
-        RuntimeAdapters.Lease lease = adapters.lease(job.adapter());
+    /** {@code work} queued alone in the API lane, with the adapter {@code adapter} (or none). */
+    private CompletableFuture<Sampled> alone(String adapter, ApiCall call,
+            Function<ServedPolicy, Sampled> work) {
+        RuntimeAdapters.Lease lease = adapters.lease(adapter);
         CompletableFuture<Sampled> sampled;
         try {
             sampled = runner.trySubmit(PolicyRunner.Lane.API,
-                    served -> runAlone(served, job, call, listener, lease), config.maxQueued())
+                    served -> runAlone(served, call, lease, work), config.maxQueued())
                     .orElseThrow(() -> ApiException.queueFull(config.maxQueued(), retryAfter()));
         } catch (RuntimeException e) {
             lease.abandon();
@@ -163,16 +200,15 @@ public class GenerationService {
         return sampled;
     }
 
-    private Sampled runAlone(ServedPolicy served, GenerationJob job, ApiCall call,
-            StreamListener listener, RuntimeAdapters.Lease lease) {
+    private Sampled runAlone(ServedPolicy served, ApiCall call, RuntimeAdapters.Lease lease,
+            Function<ServedPolicy, Sampled> work) {
         if (!lease.begin()) {
             throw new CancellationException("left the lane");
         }
         call.start();
         long start = System.nanoTime();
         try {
-            return withAdapter(served, lease, () -> Sampler.sample(served, job,
-                    config.defaultMaxTokens(), call, listener));
+            return withAdapter(served, lease, () -> work.apply(served));
         } catch (GenerationCancelledException e) {
             if (call.firstToCount()) {
                 metrics.cancelled(call.stop(), true);

@@ -5,6 +5,7 @@ import ai.collectiveagency.rollout.api.ChatCompletionRequest.ChatMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -26,6 +27,7 @@ final class RequestChecks {
     static final int MAX_STOP_TOKEN_IDS = 64;
 
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "developer");
+    private static final List<String> REASONING_FIELDS = List.of("mode", "max_reasoning_tokens");
 
     /**
      * This server's limits.
@@ -51,17 +53,7 @@ final class RequestChecks {
     }
 
     static GenerationJob chat(ChatCompletionRequest r, Limits limits) {
-        if (r.messages() == null || r.messages().isEmpty()) {
-            throw ApiException.invalid("messages", "messages must be a non-empty list");
-        }
-        if (r.messages().size() > MAX_MESSAGES) {
-            throw ApiException.invalid("messages", "at most " + MAX_MESSAGES
-                    + " messages are accepted, there were " + r.messages().size());
-        }
-        List<Message> messages = new ArrayList<>();
-        for (int i = 0; i < r.messages().size(); i++) {
-            messages.add(message(r.messages().get(i), "messages[" + i + "]"));
-        }
+        List<Message> messages = messages(r);
         if (r.topLogprobs() != null) {
             range("top_logprobs", r.topLogprobs(), 0, 20);
         }
@@ -74,6 +66,89 @@ final class RequestChecks {
         return job(prompts, r.n(), maxTokens, maxParam, r.temperature(), r.topP(), r.stop(),
                 r.stopTokenIds(), r.seed(), logprobs, top, false, Boolean.TRUE.equals(r.stream()),
                 limits);
+    }
+
+    /**
+     * A chat request with {@code reasoning}: its {@code mode} must be {@code "async"}, its
+     * {@code max_reasoning_tokens} (default {@code defaultThinkerTokens}) between 0 and
+     * {@code maxThinkerTokens}, and no other field. What one asynchronous run cannot give is
+     * refused, naming the field: more than one choice, log-probs, tools, stop strings and stop
+     * ids, token ids. The other fields are checked as without reasoning.
+     */
+    static ReasoningJob reasoning(ChatCompletionRequest r, Limits limits,
+            int defaultThinkerTokens, int maxThinkerTokens) {
+        JsonNode reasoning = r.reasoning();
+        if (!reasoning.isObject()) {
+            throw ApiException.invalid("reasoning", "reasoning must be an object such as "
+                    + "{\"mode\": \"async\"}");
+        }
+        for (Iterator<String> names = reasoning.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!REASONING_FIELDS.contains(name)) {
+                throw ApiException.invalid("reasoning." + printable(name), "reasoning."
+                        + printable(name) + " is not a field of reasoning; it takes "
+                        + REASONING_FIELDS);
+            }
+        }
+        JsonNode mode = reasoning.get("mode");
+        if (mode == null || !mode.isTextual() || !mode.asText().equals("async")) {
+            throw ApiException.invalid("reasoning.mode", "reasoning.mode must be \"async\" (the"
+                    + " only mode this server has: asynchronous reasoning)");
+        }
+        int thinkerTokens = defaultThinkerTokens;
+        JsonNode budget = reasoning.get("max_reasoning_tokens");
+        if (budget != null && !budget.isNull()) {
+            if (!budget.isIntegralNumber() || !budget.canConvertToInt()) {
+                throw ApiException.invalid("reasoning.max_reasoning_tokens",
+                        "reasoning.max_reasoning_tokens must be an integer");
+            }
+            thinkerTokens = budget.intValue();
+            range("reasoning.max_reasoning_tokens", thinkerTokens, 0, maxThinkerTokens);
+        }
+        if (r.n() != null && r.n() != 1) {
+            throw ApiException.invalid("n", "n must be 1 with reasoning: one thinker and one"
+                    + " writer give one answer; was " + r.n());
+        }
+        refuseWithReasoning("logprobs", Boolean.TRUE.equals(r.logprobs()));
+        refuseWithReasoning("top_logprobs", r.topLogprobs() != null);
+        refuseWithReasoning("tools", r.tools() != null && !r.tools().isNull()
+                && !(r.tools().isArray() && r.tools().isEmpty()));
+        refuseWithReasoning("stop", r.stop() != null && !r.stop().isEmpty());
+        refuseWithReasoning("stop_token_ids", r.stopTokenIds() != null
+                && !r.stopTokenIds().isEmpty());
+        refuseWithReasoning("return_token_ids", Boolean.TRUE.equals(r.returnTokenIds()));
+        GenerationJob checked = chat(r, limits); // messages, max_tokens, temperature, top_p
+        return new ReasoningJob(messages(r), checked.maxTokens(),
+                r.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens",
+                thinkerTokens, checked.temperature(), checked.topP(), checked.seeds()[0],
+                checked.stream(), null);
+    }
+
+    private static void refuseWithReasoning(String param, boolean present) {
+        if (present) {
+            throw ApiException.invalid(param, param + " is not supported with reasoning");
+        }
+    }
+
+    /** A field name as a message may show it: at most 40 plain characters. */
+    private static String printable(String name) {
+        String plain = name.replaceAll("[^A-Za-z0-9_.-]", "?");
+        return plain.length() > 40 ? plain.substring(0, 40) + "..." : plain;
+    }
+
+    private static List<Message> messages(ChatCompletionRequest r) {
+        if (r.messages() == null || r.messages().isEmpty()) {
+            throw ApiException.invalid("messages", "messages must be a non-empty list");
+        }
+        if (r.messages().size() > MAX_MESSAGES) {
+            throw ApiException.invalid("messages", "at most " + MAX_MESSAGES
+                    + " messages are accepted, there were " + r.messages().size());
+        }
+        List<Message> messages = new ArrayList<>();
+        for (int i = 0; i < r.messages().size(); i++) {
+            messages.add(message(r.messages().get(i), "messages[" + i + "]"));
+        }
+        return messages;
     }
 
     static GenerationJob completion(CompletionRequest r, Limits limits) {

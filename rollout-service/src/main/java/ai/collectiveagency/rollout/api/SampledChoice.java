@@ -22,9 +22,14 @@ import java.util.List;
  * @param text the completion's text
  * @param finishReason {@code stop} or {@code length}
  * @param pieces the listed tokens (empty when not asked for)
+ * @param thoughts with asynchronous reasoning, the thinker's tokens and text; else null
  */
 public record SampledChoice(int promptIndex, int[] promptIds, int[] tokenIds, String text,
-        String finishReason, List<TokenPiece> pieces) {
+        String finishReason, List<TokenPiece> pieces, Thoughts thoughts) {
+
+    /** The private stream of asynchronous reasoning: its tokens and their text. */
+    public record Thoughts(int[] tokenIds, String text) {
+    }
 
     /** Builds a choice; must run on the policy worker (it decodes). */
     static SampledChoice of(Policy policy, int promptIndex, int[] promptIds, Generation generation,
@@ -40,7 +45,7 @@ public record SampledChoice(int promptIndex, int[] promptIds, int[] tokenIds, St
             pieces = withTop(pieces, TopLogprobs.of(policy, promptIds, ids, pieces.size(),
                     job.temperature() == 0 ? 1 : job.temperature(), job.topLogprobs()));
         }
-        return new SampledChoice(promptIndex, promptIds, ids, text, finish, pieces);
+        return new SampledChoice(promptIndex, promptIds, ids, text, finish, pieces, null);
     }
 
     /** The text each listed token adds, so that the stream's deltas add up to the text. */

@@ -51,6 +51,23 @@ final class StreamedChoice {
             decode(tokenId, logprob);
         }
         boolean last = finish != null || textEnd >= 0;
+        return release(last, finish, last);
+    }
+
+    /**
+     * Ends the choice after its last token, for a caller that learns of the end only then: what
+     * was held back, then the end, unless {@code finish} is null (text without an end of its
+     * own, such as the reasoning of asynchronous reasoning, then only ends its text).
+     */
+    List<Delta> end(FinishReason finish) {
+        if (ended) {
+            return List.of();
+        }
+        return release(true, finish, finish != null || textEnd >= 0);
+    }
+
+    /** What may be sent now: all of it when {@code last}; then the end when {@code withEnd}. */
+    private List<Delta> release(boolean last, FinishReason finish, boolean withEnd) {
         String text = textEnd >= 0 ? decoded.substring(0, textEnd) : decoded;
         int releasable = last ? text.length()
                 : Math.max(sentChars, decoded.length() - heldBack(decoded));
@@ -65,8 +82,8 @@ final class StreamedChoice {
                     Arrays.copyOfRange(ids, firstPiece, sentPieces)));
             sentChars = Math.max(sentChars, releasable);
         }
-        if (last) {
-            ended = true;
+        ended = last;
+        if (withEnd) {
             out.add(Delta.end(SampledChoice.finishReason(textEnd >= 0, finish),
                     Arrays.copyOfRange(ids, sentPieces, count)));
         }

@@ -2,18 +2,38 @@ package ai.collectiveagency.rollout.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Start-up checks of the API settings, and the key comparison, without a server. */
 class ApiConfigChecksTest {
 
+    private record ReasoningConfig(int defaultThinkerTokens, int maxThinkerTokens,
+            Optional<Path> prompts) implements ApiConfig.Reasoning {
+    }
+
     private record Config(Auth auth, Optional<List<String>> keys, int maxN, int maxSequences,
-            int maxQueued, Duration timeout, int defaultMaxTokens) implements ApiConfig {
+            int maxQueued, Duration timeout, int defaultMaxTokens, Reasoning reasoning)
+            implements ApiConfig {
+
+        Config(Auth auth, Optional<List<String>> keys, int maxN, int maxSequences,
+                int maxQueued, Duration timeout, int defaultMaxTokens) {
+            this(auth, keys, maxN, maxSequences, maxQueued, timeout, defaultMaxTokens,
+                    new ReasoningConfig(256, 4096, Optional.empty()));
+        }
+
+        Config withReasoning(Reasoning settings) {
+            return new Config(auth, keys, maxN, maxSequences, maxQueued, timeout,
+                    defaultMaxTokens, settings);
+        }
 
         @Override
         public Duration batchWindow() {
@@ -81,6 +101,28 @@ class ApiConfigChecksTest {
                 "rollout.api.max-queued must be >= 1, was 0",
                 "rollout.api.default-max-tokens must be >= 1, was 0",
                 "rollout.api.timeout must be > 0, was PT0S");
+    }
+
+    @Test
+    void reasoningSettingsAndAnUnusablePromptsFolderAreRefusedByName(@TempDir Path folder)
+            throws IOException {
+        Files.writeString(folder.resolve("heard.txt"), "news without a place for it");
+        Config config = Config.keys("k").withReasoning(new ReasoningConfig(10, 5,
+                Optional.of(folder)));
+
+        assertThat(ApiConfigChecks.problems(config, "0.0.0.0")).containsExactly(
+                "rollout.api.reasoning.default-thinker-tokens must lie in [0, "
+                        + "rollout.api.reasoning.max-thinker-tokens = 5], was 10",
+                "rollout.api.reasoning.prompts (" + folder.toAbsolutePath() + "): the "
+                        + "async-reasoning prompt heard.txt must contain {text}, where the "
+                        + "arriving text goes");
+        assertThat(ApiConfigChecks.problems(Config.keys("k").withReasoning(new ReasoningConfig(
+                0, 1, Optional.of(folder.resolve("missing")))), "0.0.0.0")).singleElement()
+                .asString().startsWith("rollout.api.reasoning.prompts must be a folder");
+        Files.delete(folder.resolve("heard.txt"));
+        Files.writeString(folder.resolve("thinker-system.txt"), "think");
+        assertThat(ApiConfigChecks.problems(Config.keys("k").withReasoning(new ReasoningConfig(
+                0, 1, Optional.of(folder))), "0.0.0.0")).isEmpty();
     }
 
     @Test

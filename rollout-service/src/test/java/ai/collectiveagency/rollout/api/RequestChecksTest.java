@@ -39,7 +39,7 @@ class RequestChecksTest {
             Integer n, Integer maxTokens, Integer maxCompletionTokens) {
         return new ChatCompletionRequest(null, List.of(new ChatMessage("user", content)), n,
                 null, null, maxTokens, maxCompletionTokens, stop, seed, null, null, null, null,
-                null, null);
+                null, null, null, null);
     }
 
     @Test
