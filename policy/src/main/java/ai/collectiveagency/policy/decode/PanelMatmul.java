@@ -12,20 +12,31 @@ package ai.collectiveagency.policy.decode;
  * </pre>
  *
  * <p>Panels of W are split over the threads of a {@link ParallelRange}; each panel is read once
- * per block of four input rows ({@link PanelKernels}), so at batch 16 a weight is read from
- * memory once and from cache three times, and at batch 1 the weights stream at memory speed.
+ * per block of input rows ({@link PanelTiling}: 8 with AVX-512, 4 with AVX2), so at batch 16 a
+ * weight is read from memory once and from cache once (AVX-512) or three times (AVX2), and at
+ * batch 1 the weights stream at memory speed.
  *
  * <p>Usage: {@code new PanelMatmul(ParallelRange.shared()).multiply(x, b, w, null, y);}
  */
 public final class PanelMatmul {
 
-    private static final int ROWS = 4; // input rows per block
     private static final int WIDTH = PackedMatrix.WIDTH;
 
     private final ParallelRange range;
+    private final PanelTiling tiling;
 
+    /** A matmul with this machine's {@link PanelTiling#preferred() tiling}. */
     public PanelMatmul(ParallelRange range) {
+        this(range, PanelTiling.preferred());
+    }
+
+    public PanelMatmul(ParallelRange range, PanelTiling tiling) {
         this.range = range;
+        this.tiling = tiling;
+    }
+
+    public PanelTiling tiling() {
+        return tiling;
     }
 
     public ParallelRange range() {
@@ -51,29 +62,32 @@ public final class PanelMatmul {
     }
 
     /** Output columns [p·P, p·P + P) of every row; a partial last panel goes via a buffer. */
-    private static void panel(float[] x, int batch, PackedMatrix w, int p, float[] y) {
+    private void panel(float[] x, int batch, PackedMatrix w, int p, float[] y) {
         int k = w.columns();
         int n = w.rows();
         int first = p * WIDTH;
         int po = p * k * WIDTH;
         boolean whole = first + WIDTH <= n;
-        float[] out = whole ? y : new float[ROWS * WIDTH];
-        int b = 0;
-        for (; b + ROWS <= batch; b += ROWS) {
+        float[] out = whole ? y : new float[tiling.rows() * WIDTH];
+        for (int b = 0; b < batch; ) {
+            int rows = tiling.block(batch - b);
             if (whole) {
-                PanelKernels.rows4(x, b * k, k, w.data(), po, y, b * n + first, n);
+                kernel(rows, x, b * k, k, w.data(), po, y, b * n + first, n);
             } else {
-                PanelKernels.rows4(x, b * k, k, w.data(), po, out, 0, WIDTH);
-                copyColumns(out, ROWS, y, b, n, first);
+                kernel(rows, x, b * k, k, w.data(), po, out, 0, WIDTH);
+                copyColumns(out, rows, y, b, n, first);
             }
+            b += rows;
         }
-        for (; b < batch; b++) {
-            if (whole) {
-                PanelKernels.rows1(x, b * k, k, w.data(), po, y, b * n + first, n);
-            } else {
-                PanelKernels.rows1(x, b * k, k, w.data(), po, out, 0, WIDTH);
-                copyColumns(out, 1, y, b, n, first);
-            }
+    }
+
+    private static void kernel(int rows, float[] x, int xo, int k, float[] p, int po, float[] y,
+            int yo, int stride) {
+        switch (rows) {
+            case 8 -> PanelKernels.rows8(x, xo, k, p, po, y, yo, stride);
+            case 4 -> PanelKernels.rows4(x, xo, k, p, po, y, yo, stride);
+            case 2 -> PanelKernels.rows2(x, xo, k, p, po, y, yo, stride);
+            default -> PanelKernels.rows1(x, xo, k, p, po, y, yo, stride);
         }
     }
 

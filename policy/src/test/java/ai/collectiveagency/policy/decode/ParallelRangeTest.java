@@ -3,12 +3,20 @@ package ai.collectiveagency.policy.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 
-/** Every index is visited exactly once, on grain boundaries, and failures reach the caller. */
+/**
+ * Every index is visited exactly once, on grain boundaries, failures reach the caller, no work
+ * outlives its call, and a stalled worker is not waited for again soon.
+ */
 class ParallelRangeTest {
 
     @ParameterizedTest(name = "threads={0} count={1} grain={2}")
@@ -40,5 +48,43 @@ class ParallelRangeTest {
             }
         })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
         range.run(10, 1, (start, end) -> { }); // still usable
+    }
+
+    @Test
+    void aWorkerThatStallsSendsTheNextCallsToTheCallerAlone() {
+        ParallelRange range = new ParallelRange(2);
+        Thread caller = Thread.currentThread();
+        AtomicBoolean workerRan = new AtomicBoolean();
+        for (int attempt = 0; attempt < 200 && !workerRan.get(); attempt++) {
+            range.run(16, 1, (start, end) -> {
+                if (Thread.currentThread() != caller) {
+                    workerRan.set(true);
+                    LockSupport.parkNanos(20_000_000); // as if it lost its core mid-chunk
+                } else {
+                    LockSupport.parkNanos(200_000); // time for the worker to join
+                }
+            });
+        }
+        assertThat(workerRan).as("a worker joined some call").isTrue();
+
+        Set<Thread> ran = ConcurrentHashMap.newKeySet();
+        range.run(16, 1, (start, end) -> ran.add(Thread.currentThread()));
+
+        assertThat(ran).containsExactly(caller);
+    }
+
+    @Test
+    void noChunkRunsAfterTheCallReturned() {
+        ParallelRange range = new ParallelRange(2);
+        AtomicBoolean returned = new AtomicBoolean();
+        AtomicBoolean late = new AtomicBoolean();
+        for (int repeat = 0; repeat < 2000; repeat++) {
+            returned.set(false);
+            AtomicBoolean thisCall = returned;
+            range.run(4, 1, (start, end) -> late.compareAndSet(false, thisCall.get()));
+            returned.set(true);
+        }
+
+        assertThat(late).isFalse();
     }
 }
