@@ -20,12 +20,13 @@ import java.util.concurrent.locks.LockSupport;
  * ~0.5 ms per call, 20 ms per decode step, with the load at 4x the cores); now the caller does its
  * part and the call ends.
  *
- * <p>A worker that loses its core inside a chunk must still be waited for. When that wait is
- * far longer than the chunks took the caller (a scheduler time slice, not an uneven split), the
- * machine has more runnable threads than cores, and a second thread costs more than it gives
- * (measured on 2 busy cores: 9.5-12 ms per batch-1 decode step alone, 13-30 ms with a worker):
- * the caller then runs calls alone for {@value #ALONE_NANOS} ns before trying the workers again.
- * On a machine with free cores such waits do not happen and every call is split.
+ * <p>A worker that loses its core inside a chunk must still be waited for. A wait far longer
+ * than the chunks took the caller is such a stall (a scheduler time slice, not an uneven split);
+ * two within {@value #ALONE_NANOS} ns say the machine has more runnable threads than cores, where
+ * a second thread costs more than it gives (measured on 2 busy cores: 9.5-12 ms per batch-1
+ * decode step alone, 13-30 ms with a worker). The caller then runs calls alone for
+ * {@value #ALONE_NANOS} ns before trying the workers again. On a machine with free cores stalls
+ * are rare and every call is split.
  *
  * <p>Usage: {@code range.run(rows, 4, (start, end) -> work(start, end));}
  */
@@ -49,6 +50,7 @@ public final class ParallelRange {
     private final int threads;
     private final Worker[] workers;
     private long aloneUntil = System.nanoTime(); // calls before then run on the caller alone
+    private long lastStall = aloneUntil - 2 * ALONE_NANOS; // when a worker last stalled a call
 
     /** A range runner with {@code threads} threads in all (the caller counts as one). */
     public ParallelRange(int threads) {
@@ -99,7 +101,11 @@ public final class ParallelRange {
         job.close(); // waits for the workers inside it; later ones find it closed
         long waited = System.nanoTime() - drained;
         if (waited > STALL_NANOS && waited > 2 * (drained - start) / Math.max(1, mine)) {
-            aloneUntil = drained + waited + ALONE_NANOS;
+            long now = drained + waited;
+            if (now - lastStall < ALONE_NANOS) {
+                aloneUntil = now + ALONE_NANOS;
+            }
+            lastStall = now;
         }
         Throwable thrown = job.failure;
         if (thrown instanceof RuntimeException r) {
