@@ -143,6 +143,8 @@ public final class BlockDecoder {
         private final float[] qkv; // (B, qkvWidth)
         private final float[] attended; // (B, H·hD)
         private final float[] projected; // (B, D)
+        private final float[] gateUp; // (B, 2M), reused by every layer
+        private final float[] activated; // (B, M)
 
         Step(List<Row> rows) {
             this.rows = List.copyOf(rows);
@@ -158,6 +160,8 @@ public final class BlockDecoder {
             qkv = new float[batch * qkvWidth];
             attended = new float[batch * config.numHeads() * config.headDim()];
             projected = new float[batch * d];
+            gateUp = new float[batch * 2 * config.intermediateSize()];
+            activated = new float[batch * config.intermediateSize()];
             for (int b = 0; b < batch; b++) {
                 Row row = rows.get(b);
                 weights.embed(row.token(), hidden, b * d);
@@ -188,8 +192,6 @@ public final class BlockDecoder {
             VectorMath.add(projected, 0, hidden, 0, batch * d);
 
             int m = config.intermediateSize();
-            float[] gateUp = new float[batch * 2 * m];
-            float[] activated = new float[batch * m];
             norm(w.postNorm());
             matmul.multiply(normed, batch, w.gateUp(), null, gateUp);
             for (int b = 0; b < batch; b++) {
