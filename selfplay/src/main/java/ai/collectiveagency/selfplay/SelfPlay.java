@@ -65,7 +65,8 @@ public final class SelfPlay {
         this.timer = builder.timer;
         this.textTimer = builder.textTimer;
         this.asyncTurn = settings.reasoning().isAsync() ? new AsyncTurn(policy, engine, timer,
-                textTimer, budget, settings, new ThoughtPrompts(policy, templates, perspective)) : null;
+                textTimer, budget, settings, new ThoughtPrompts(policy, templates, perspective))
+                : null;
     }
 
     public static Builder builder() {
@@ -135,9 +136,10 @@ public final class SelfPlay {
         }
         List<TrajectoryRun> resolved = settings.resolveAlways() ? runs
                 : runs.stream().filter(TrajectoryRun::agreed).toList();
-        generate(prompts, resolved, run -> closing.resolution(run.dialogue()), settings.resolution(),
-                settings.maxTurns(), (run, prompt, generation, text) -> run.addClosingTurn(
-                        Segment.RESOLUTION, prompt, generation, text, settings.resolution()));
+        generate(prompts, resolved, run -> closing.resolution(run.dialogue()),
+                settings.resolution(), settings.maxTurns(), (run, prompt, generation, text) ->
+                        run.addClosingTurn(Segment.RESOLUTION, prompt, generation, text,
+                                settings.resolution()));
     }
 
     /**

@@ -38,10 +38,10 @@ import org.apache.commons.io.FileUtils;
  * of {@code --batch-tasks} as the service does ({@code rollout.batch.max-tasks}), serializing
  * each batch's groups with {@link RolloutGroupSerializer} as the service does before Kafka: by
  * default until 30 s have passed (a batch is never cut, so a run lasts at least 30 s), or
- * {@code --tasks} tasks, or either bound given with both. The wall time is split ({@link TimeSplit}) by
- * timing the real code paths: the model (inside generation calls), templating and tokenization,
- * the policy judge (its model part and the rest), Avro, and the remainder. Without
- * {@code --model} it measures the tiny fixture and a ~40M random-weights model
+ * {@code --tasks} tasks, or either bound given with both. The wall time is split
+ * ({@link TimeSplit}) by timing the real code paths: the model (inside generation calls),
+ * templating and tokenization, the policy judge (its model part and the rest), Avro, and the
+ * remainder. Without {@code --model} it measures the tiny fixture and a ~40M random-weights model
  * ({@link BenchModel}); prints one JSON object.
  *
  * <p>{@code --generation remote} measures each model twice, locally and through the HTTP path of
@@ -435,7 +435,8 @@ public final class RolloutBenchmark {
                 case "--remote-url" -> remoteUrl = URI.create(require(args[i], value));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (known: --model, --fixture, --bench-model, --tasks, --seconds, "
-                        + "--batch-tasks, --group-size, --turns, --turn-tokens, --shipped-prompts, --generation, --remote-url)");
+                        + "--batch-tasks, --group-size, --turns, --turn-tokens, "
+                        + "--shipped-prompts, --generation, --remote-url)");
             }
             i++;
         }
