@@ -22,15 +22,17 @@ final class AsyncTurn {
     private final Policy policy;
     private final GenerationEngine engine;
     private final ModelTimer timer;
+    private final TextTimer textTimer;
     private final ContextBudget budget;
     private final NegotiationSettings settings;
     private final ThoughtPrompts prompts;
 
-    AsyncTurn(Policy policy, GenerationEngine engine, ModelTimer timer, ContextBudget budget,
-            NegotiationSettings settings, ThoughtPrompts prompts) {
+    AsyncTurn(Policy policy, GenerationEngine engine, ModelTimer timer, TextTimer textTimer,
+            ContextBudget budget, NegotiationSettings settings, ThoughtPrompts prompts) {
         this.policy = policy;
         this.engine = engine;
         this.timer = timer;
+        this.textTimer = textTimer;
         this.budget = budget;
         this.settings = settings;
         this.prompts = prompts;
@@ -47,8 +49,12 @@ final class AsyncTurn {
         List<TrajectoryRun> speakers = new ArrayList<>();
         List<TrajectoryRun> thinkers = new ArrayList<>();
         List<int[]> rows = new ArrayList<>();
-        for (TrajectoryRun run : open) {
-            int[] prompt = prompts.speaker(run.dialogue(), run.thoughtsOfNextSpeaker());
+        List<int[]> speakerPrompts = textTimer.time(() -> open.stream()
+                .map(run -> prompts.speaker(run.dialogue(), run.thoughtsOfNextSpeaker()))
+                .toList());
+        for (int i = 0; i < open.size(); i++) {
+            TrajectoryRun run = open.get(i);
+            int[] prompt = speakerPrompts.get(i);
             if (budget.fits(prompt.length, dialogue.maxTokens())) {
                 speakers.add(run);
                 rows.add(prompt);
@@ -58,8 +64,11 @@ final class AsyncTurn {
             return speakers;
         }
         if (step < settings.maxTurns() - 1) {
-            for (TrajectoryRun run : speakers) {
-                int[] prompt = prompts.thinker(run.dialogue());
+            List<int[]> thinkerPrompts = textTimer.time(() -> speakers.stream()
+                    .map(run -> prompts.thinker(run.dialogue())).toList());
+            for (int i = 0; i < speakers.size(); i++) {
+                TrajectoryRun run = speakers.get(i);
+                int[] prompt = thinkerPrompts.get(i);
                 // The call's budget, not the thoughts': the batch is checked against it.
                 if (budget.fits(prompt.length, dialogue.maxTokens())) {
                     thinkers.add(run);
@@ -79,16 +88,16 @@ final class AsyncTurn {
                 dialogue.params(), maxTokens, seeds));
         List<Speaker> listeners = thinkers.stream()
                 .map(run -> run.dialogue().nextSpeaker().other()).toList();
+        List<String> texts = textTimer.time(() -> generations.stream()
+                .map(generation -> policy.decode(generation.tokenIds())).toList());
         for (int i = 0; i < speakers.size(); i++) {
-            Generation generation = generations.get(i);
-            speakers.get(i).addPersonaTurn(rows.get(i), generation,
-                    policy.decode(generation.tokenIds()), dialogue);
+            speakers.get(i).addPersonaTurn(rows.get(i), generations.get(i), texts.get(i),
+                    dialogue);
         }
         for (int j = 0; j < thinkers.size(); j++) {
             int row = speakers.size() + j;
-            Generation generation = generations.get(row);
-            thinkers.get(j).holdThoughts(listeners.get(j), rows.get(row), generation,
-                    policy.decode(generation.tokenIds()), thoughts);
+            thinkers.get(j).holdThoughts(listeners.get(j), rows.get(row), generations.get(row),
+                    texts.get(row), thoughts);
         }
         return speakers;
     }

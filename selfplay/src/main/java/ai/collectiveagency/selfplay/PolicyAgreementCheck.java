@@ -23,6 +23,7 @@ public final class PolicyAgreementCheck implements AgreementCheck {
     private final SamplingParams params;
     private final ContextBudget budget;
     private final ModelTimer timer;
+    private final TextTimer textTimer;
 
     /**
      * @param contextTurns turns the judge sees (0: all)
@@ -40,7 +41,14 @@ public final class PolicyAgreementCheck implements AgreementCheck {
      */
     public PolicyAgreementCheck(Policy policy, GenerationEngine engine, PromptTemplates templates,
             int contextTurns, int maxTokens, ModelTimer timer) {
+        this(policy, engine, templates, contextTurns, maxTokens, timer, new TextTimer());
+    }
+
+    /** As above, its chat rendering, encoding and decoding timed by {@code textTimer}. */
+    public PolicyAgreementCheck(Policy policy, GenerationEngine engine, PromptTemplates templates,
+            int contextTurns, int maxTokens, ModelTimer timer, TextTimer textTimer) {
         this.timer = timer;
+        this.textTimer = textTimer;
         this.policy = policy;
         this.engine = engine;
         this.question = new AgreementPrompt(templates, contextTurns);
@@ -53,8 +61,10 @@ public final class PolicyAgreementCheck implements AgreementCheck {
         AgreementVerdict[] verdicts = new AgreementVerdict[dialogues.size()];
         List<int[]> prompts = new ArrayList<>();
         List<Integer> asked = new ArrayList<>();
+        List<int[]> encoded = textTimer.time(() -> dialogues.stream()
+                .map(dialogue -> policy.encodeChat(question.messages(dialogue))).toList());
         for (int i = 0; i < dialogues.size(); i++) {
-            int[] prompt = policy.encodeChat(question.messages(dialogues.get(i)));
+            int[] prompt = encoded.get(i);
             if (budget.fits(prompt.length, params.maxNewTokens())) {
                 prompts.add(prompt);
                 asked.add(i);
@@ -68,8 +78,10 @@ public final class PolicyAgreementCheck implements AgreementCheck {
             // greedy: the seeds are not used
             List<Generation> answers = timer.time(() -> engine.generate(prompts, params,
                     new long[prompts.size()]));
+            List<String> texts = textTimer.time(() -> answers.stream()
+                    .map(answer -> policy.decode(answer.tokenIds())).toList());
             for (int j = 0; j < answers.size(); j++) {
-                String answer = policy.decode(answers.get(j).tokenIds());
+                String answer = texts.get(j);
                 verdicts[asked.get(j)] = new AgreementVerdict(
                         YesNoAnswer.parse(answer).orElse(false), answer);
             }

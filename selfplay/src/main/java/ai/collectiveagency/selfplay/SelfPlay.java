@@ -49,6 +49,7 @@ public final class SelfPlay {
     private final Clock clock;
     private final ContextBudget budget;
     private final ModelTimer timer;
+    private final TextTimer textTimer;
     private final AsyncTurn asyncTurn;
 
     private SelfPlay(Builder builder, PromptTemplates templates, AgreementCheck agreementCheck) {
@@ -62,8 +63,10 @@ public final class SelfPlay {
         this.clock = builder.clock;
         this.budget = new ContextBudget(policy.maxPositions());
         this.timer = builder.timer;
+        this.textTimer = builder.textTimer;
         this.asyncTurn = settings.reasoning().isAsync() ? new AsyncTurn(policy, engine, timer,
-                budget, settings, new ThoughtPrompts(policy, templates, perspective)) : null;
+                textTimer, budget, settings, new ThoughtPrompts(policy, templates, perspective))
+                : null;
     }
 
     public static Builder builder() {
@@ -80,9 +83,13 @@ public final class SelfPlay {
      * @throws TaskTooLongException when they do not
      */
     public void admit(PromptTask task) {
+        admit(task, new RolloutPrompts(policy));
+    }
+
+    private void admit(PromptTask task, RolloutPrompts prompts) {
         boolean single = task.getMode() == TaskMode.SINGLE;
-        int[] prompt = policy.encodeChat(single ? closing.answer(task)
-                : perspective.messages(Dialogue.start(task)));
+        int[] prompt = textTimer.time(() -> prompts.encode(single ? closing.answer(task)
+                : perspective.messages(Dialogue.start(task))));
         int maxTokens = (single ? settings.answer() : settings.dialogue()).maxTokens();
         if (!budget.fits(prompt.length, maxTokens)) {
             throw new TaskTooLongException(task.getTaskId(), prompt.length, maxTokens,
@@ -97,7 +104,8 @@ public final class SelfPlay {
      * @throws TaskTooLongException before any generation, for the first task that cannot fit
      */
     public List<RolloutGroup> rollout(List<PromptTask> tasks, long policyVersion) {
-        tasks.forEach(this::admit);
+        RolloutPrompts prompts = new RolloutPrompts(policy);
+        tasks.forEach(task -> admit(task, prompts));
         List<List<TrajectoryRun>> groups = new ArrayList<>();
         List<TrajectoryRun> negotiations = new ArrayList<>();
         List<TrajectoryRun> answers = new ArrayList<>();
@@ -109,18 +117,18 @@ public final class SelfPlay {
             groups.add(group);
             (task.getMode() == TaskMode.SINGLE ? answers : negotiations).addAll(group);
         }
-        negotiate(negotiations);
-        generate(answers, run -> closing.answer(run.task()), settings.answer(), 0,
+        negotiate(negotiations, prompts);
+        generate(prompts, answers, run -> closing.answer(run.task()), settings.answer(), 0,
                 (run, prompt, generation, text) -> run.addClosingTurn(Segment.ANSWER, prompt,
                         generation, text, settings.answer()));
         return groups.stream().map(group -> toGroup(group, policyVersion)).toList();
     }
 
-    private void negotiate(List<TrajectoryRun> runs) {
+    private void negotiate(List<TrajectoryRun> runs, RolloutPrompts prompts) {
         List<TrajectoryRun> open = runs;
         for (int turn = 0; turn < settings.maxTurns() && !open.isEmpty(); turn++) {
             List<TrajectoryRun> spoke = asyncTurn != null ? asyncTurn.play(open, turn)
-                    : generate(open, run -> perspective.messages(run.dialogue()),
+                    : generate(prompts, open, run -> perspective.messages(run.dialogue()),
                             settings.dialogue(), turn, (run, prompt, generation, text) ->
                                     run.addPersonaTurn(prompt, generation, text,
                                             settings.dialogue()));
@@ -128,9 +136,10 @@ public final class SelfPlay {
         }
         List<TrajectoryRun> resolved = settings.resolveAlways() ? runs
                 : runs.stream().filter(TrajectoryRun::agreed).toList();
-        generate(resolved, run -> closing.resolution(run.dialogue()), settings.resolution(),
-                settings.maxTurns(), (run, prompt, generation, text) -> run.addClosingTurn(
-                        Segment.RESOLUTION, prompt, generation, text, settings.resolution()));
+        generate(prompts, resolved, run -> closing.resolution(run.dialogue()),
+                settings.resolution(), settings.maxTurns(), (run, prompt, generation, text) ->
+                        run.addClosingTurn(Segment.RESOLUTION, prompt, generation, text,
+                                settings.resolution()));
     }
 
     /**
@@ -162,28 +171,31 @@ public final class SelfPlay {
      * @param step the step index of each sequence's seed
      * @return the runs that generated, in order
      */
-    private List<TrajectoryRun> generate(List<TrajectoryRun> runs,
+    private List<TrajectoryRun> generate(RolloutPrompts encoder, List<TrajectoryRun> runs,
             Function<TrajectoryRun, List<Message>> messages, TurnSampling sampling, int step,
             Completion completion) {
         List<TrajectoryRun> fitting = new ArrayList<>();
         List<int[]> prompts = new ArrayList<>();
-        for (TrajectoryRun run : runs) {
-            int[] prompt = policy.encodeChat(messages.apply(run));
-            if (budget.fits(prompt.length, sampling.maxTokens())) {
-                fitting.add(run);
-                prompts.add(prompt);
+        textTimer.time(() -> {
+            for (TrajectoryRun run : runs) {
+                int[] prompt = encoder.encode(messages.apply(run));
+                if (budget.fits(prompt.length, sampling.maxTokens())) {
+                    fitting.add(run);
+                    prompts.add(prompt);
+                }
             }
-        }
+            return null;
+        });
         if (fitting.isEmpty()) {
             return fitting;
         }
         long[] seeds = fitting.stream().mapToLong(run -> run.seed(step)).toArray();
         List<Generation> generations = timer.time(() -> engine.generate(prompts,
                 sampling.params(), seeds));
+        List<String> texts = textTimer.time(() -> generations.stream()
+                .map(generation -> policy.decode(generation.tokenIds())).toList());
         for (int i = 0; i < fitting.size(); i++) {
-            Generation generation = generations.get(i);
-            completion.accept(fitting.get(i), prompts.get(i), generation,
-                    policy.decode(generation.tokenIds()));
+            completion.accept(fitting.get(i), prompts.get(i), generations.get(i), texts.get(i));
         }
         return fitting;
     }
@@ -217,6 +229,7 @@ public final class SelfPlay {
         private AgreementCheck agreementCheck;
         private Clock clock = Clock.systemUTC();
         private ModelTimer timer = new ModelTimer();
+        private TextTimer textTimer = new TextTimer();
 
         private Builder() {}
 
@@ -271,6 +284,15 @@ public final class SelfPlay {
             return this;
         }
 
+        /**
+         * Times chat rendering, prompt encoding and text decoding (the default policy judge's
+         * too); default: a new one.
+         */
+        public Builder optTextTimer(TextTimer textTimer) {
+            this.textTimer = textTimer;
+            return this;
+        }
+
         public SelfPlay build() {
             Objects.requireNonNull(policy, "policy");
             Objects.requireNonNull(modelName, "model name");
@@ -278,10 +300,12 @@ public final class SelfPlay {
             Objects.requireNonNull(templates, "templates");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(timer, "timer");
+            Objects.requireNonNull(textTimer, "text timer");
             GenerationEngine sampling = engine != null ? engine : GenerationEngine.local(policy);
             AgreementCheck check = agreementCheck != null ? agreementCheck
                     : new PolicyAgreementCheck(policy, sampling, templates,
-                            settings.contextTurns(), settings.agreementMaxTokens(), timer);
+                            settings.contextTurns(), settings.agreementMaxTokens(), timer,
+                            textTimer);
             return new SelfPlay(this, templates, check);
         }
     }

@@ -3,22 +3,40 @@ package ai.collectiveagency.policy.tokenizer;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.tree.Node;
 
 import java.lang.reflect.Method;
 import java.time.LocalDateTime;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Renders Jinja the way Hugging Face's {@code apply_chat_template} does with Python jinja2:
  * {@code trim_blocks} and {@code lstrip_blocks} on, {@code keep_trailing_newline} off, and a
  * {@code raise_exception(message)} function that aborts rendering.
+ *
+ * <p>A template is parsed once and its tree rendered again for every conversation: parsing
+ * (and Jinjava's copy of its global context per render) took about nine tenths of a chat
+ * prompt's rendering time, which self-play pays for every sequence of every turn. A render of
+ * the tree that reports any error is done again the plain way, whose errors this class reads, so
+ * failures read as they always did.
  */
 final class JinjaRenderer {
 
     private static final Jinjava JINJAVA = newJinjava();
+    /**
+     * Parsed templates by source; empty when the source did not parse cleanly. A process renders
+     * the templates of the few models it loaded; the bound only guards against a caller that
+     * renders ever new ones.
+     */
+    private static final Map<String, Optional<Node>> TREES = new ConcurrentHashMap<>();
+    private static final int MAX_TREES = 64;
 
     private JinjaRenderer() {}
 
@@ -29,7 +47,16 @@ final class JinjaRenderer {
      * @throws ChatTemplateException when the template raises or cannot be parsed or evaluated
      */
     static String render(String source, Map<String, Object> variables, String origin) {
-        RenderResult result = JINJAVA.renderForResult(asJinja2Reads(source), variables);
+        String jinja = asJinja2Reads(source);
+        if (TREES.size() >= MAX_TREES) {
+            TREES.clear();
+        }
+        Optional<String> fast = TREES.computeIfAbsent(jinja, JinjaRenderer::parse)
+                .flatMap(tree -> renderTree(tree, variables));
+        if (fast.isPresent()) {
+            return fast.get();
+        }
+        RenderResult result = JINJAVA.renderForResult(jinja, variables);
         for (TemplateError error : result.getErrors()) {
             String raised = raisedMessage(error.getException());
             if (raised != null) {
@@ -44,6 +71,42 @@ final class JinjaRenderer {
             }
         }
         return result.getOutput();
+    }
+
+    /** The tree of {@code jinja}, or empty when parsing it reported anything. */
+    private static Optional<Node> parse(String jinja) {
+        JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
+        JinjavaInterpreter.pushCurrent(interpreter);
+        try {
+            Node tree = interpreter.parse(jinja);
+            return interpreter.getErrorsCopy().isEmpty() ? Optional.of(tree) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        } finally {
+            JinjavaInterpreter.popCurrent();
+        }
+    }
+
+    /**
+     * {@code tree} rendered in a context whose parent is Jinjava's global one (functions,
+     * filters, tags are looked up there, not copied), or empty when rendering reported or threw
+     * anything: the caller then renders the plain way and reads its errors.
+     */
+    private static Optional<String> renderTree(Node tree, Map<String, Object> variables) {
+        JinjavaConfig config = JINJAVA.getGlobalConfig();
+        Context context = new Context(JINJAVA.getGlobalContext(), variables,
+                config.getDisabled());
+        JinjavaInterpreter interpreter = config.getInterpreterFactory()
+                .newInstance(JINJAVA, context, config);
+        JinjavaInterpreter.pushCurrent(interpreter);
+        try {
+            String output = interpreter.render(tree, true);
+            return interpreter.getErrorsCopy().isEmpty() ? Optional.of(output) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        } finally {
+            JinjavaInterpreter.popCurrent();
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package ai.collectiveagency.policy.tokenizer;
 
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -90,7 +91,19 @@ public final class TextTokenizer implements AutoCloseable {
      * {@code <|im_start|>} in a rendered chat prompt, still map to their single ids.
      */
     public int[] encodeWithoutSpecialTokens(String text) {
-        return Arrays.stream(tokenizer.encode(text).getIds()).mapToInt(Math::toIntExact).toArray();
+        // The ids alone: HuggingFaceTokenizer.encode also copies out every token's string, type,
+        // mask, word and character span, which took two thirds of the time of a chat prompt.
+        long encoding = TokenizersLibrary.LIB.encode(tokenizer.getHandle(), text, false);
+        try {
+            long[] ids = TokenizersLibrary.LIB.getTokenIds(encoding);
+            int[] out = new int[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                out[i] = Math.toIntExact(ids[i]);
+            }
+            return out;
+        } finally {
+            TokenizersLibrary.LIB.deleteEncoding(encoding);
+        }
     }
 
     /** The text of {@code ids}, special tokens included. */

@@ -23,10 +23,13 @@ final class BenchTasks {
     private BenchTasks() {
     }
 
-    /** {@code count} tasks, the scenarios above in turn, each with its own seed. */
-    static List<PromptTask> negotiations(int count, String prefix) {
+    /**
+     * {@code count} tasks, numbered from {@code first}, the scenarios above in turn, each with
+     * its own seed.
+     */
+    static List<PromptTask> negotiations(int count, String prefix, int first) {
         List<PromptTask> tasks = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
+        for (int i = first; i < first + count; i++) {
             String[] scenario = SCENARIOS[i % SCENARIOS.length];
             tasks.add(PromptTask.newBuilder()
                     .setTaskId(prefix + "-" + i)

@@ -3,7 +3,6 @@ package ai.collectiveagency.rollout.bench;
 import ai.collectiveagency.policy.Policy;
 import ai.collectiveagency.policy.bench.CpuFeatures;
 import ai.collectiveagency.selfplay.ModelName;
-import ai.collectiveagency.selfplay.ModelTimer;
 import ai.collectiveagency.selfplay.NegotiationSettings;
 import ai.collectiveagency.selfplay.PolicyAgreementCheck;
 import ai.collectiveagency.selfplay.PromptTemplates;
@@ -11,6 +10,7 @@ import ai.collectiveagency.selfplay.SelfPlay;
 import ai.collectiveagency.selfplay.TurnSampling;
 import ai.collectiveagency.schemas.RolloutGroup;
 import ai.collectiveagency.schemas.Trajectory;
+import ai.collectiveagency.schemas.PromptTask;
 import ai.collectiveagency.schemas.kafka.RolloutGroupSerializer;
 import ai.collectiveagency.schemas.topics.LogicalTopic;
 import ai.collectiveagency.schemas.topics.TopicCatalogue;
@@ -32,13 +32,16 @@ import java.util.Map;
 import org.apache.commons.io.FileUtils;
 
 /**
- * {@code ./pipeline bench rollout}: how fast self-play turns tasks into groups, and how much of
- * the wall time is spent outside the model. Runs {@link SelfPlay} (G trajectories per task, T
- * turns, the policy as judge, every dialogue agreed at its last turn so that resolutions are
- * written) on synthetic tasks, then serializes the groups with {@link RolloutGroupSerializer}
- * as the service does before Kafka. Model time is the time inside {@code Policy.generate}
- * ({@link ModelTimer}); the rest (chat rendering, tokenization, decoding, bookkeeping, Avro) is
- * "outside". Without {@code --model} it measures the tiny fixture and a ~40M random-weights model
+ * {@code ./pipeline bench rollout}: how fast self-play turns tasks into groups, and where the wall
+ * time goes. Runs {@link SelfPlay} (G trajectories per task, T turns, the policy as judge, every
+ * dialogue agreed at its last turn so that resolutions are written) on synthetic tasks in batches
+ * of {@code --batch-tasks} as the service does ({@code rollout.batch.max-tasks}), serializing
+ * each batch's groups with {@link RolloutGroupSerializer} as the service does before Kafka: by
+ * default until 30 s have passed (a batch is never cut, so a run lasts at least 30 s), or
+ * {@code --tasks} tasks, or either bound given with both. The wall time is split
+ * ({@link TimeSplit}) by timing the real code paths: the model (inside generation calls),
+ * templating and tokenization, the policy judge (its model part and the rest), Avro, and the
+ * remainder. Without {@code --model} it measures the tiny fixture and a ~40M random-weights model
  * ({@link BenchModel}); prints one JSON object.
  *
  * <p>{@code --generation remote} measures each model twice, locally and through the HTTP path of
@@ -48,7 +51,8 @@ import org.apache.commons.io.FileUtils;
  * both gave the same tokens.
  *
  * <pre>
- * RolloutBenchmark [--model DIR] [--tasks N] [--group-size G] [--turns T] [--turn-tokens K]
+ * RolloutBenchmark [--model DIR] [--tasks N] [--seconds S] [--batch-tasks B] [--group-size G]
+ *                  [--turns T] [--turn-tokens K]
  *                  [--fixture DIR] [--bench-model DIR] [--shipped-prompts]
  *                  [--generation local|remote] [--remote-url URL]
  * </pre>
@@ -60,7 +64,9 @@ public final class RolloutBenchmark {
     private static final List<String> PROMPT_FILES = List.of("persona-system", "opening",
             "continued", "agreement-system", "agreement", "resolution", "answer-system", "answer");
     private static final int SERIALIZATION_REPEATS = 20;
-    private static final int WARM_UP_TASKS = 8;
+    static final int DEFAULT_SECONDS = 30;
+    /** The service's {@code rollout.batch.max-tasks}. */
+    static final int DEFAULT_BATCH_TASKS = 4;
     /** The topic a group is serialized for: the catalogue's rollouts topic. */
     private static final String ROLLOUTS_TOPIC =
             TopicCatalogue.defaults().name(LogicalTopic.ROLLOUTS);
@@ -70,19 +76,25 @@ public final class RolloutBenchmark {
      * @param fixture the tiny fixture, also the bench model's tokenizer source
      * @param benchModel where the ~40M model is kept (written if missing), or null for a
      *     temporary folder
+     * @param tasks the most tasks a run takes ({@link Integer#MAX_VALUE}: no bound)
+     * @param seconds no batch starts once a run has taken this long; 0: no limit
+     * @param batchTasks tasks per {@code SelfPlay.rollout} call
      * @param turnTokens tokens per dialogue turn and per resolution; 0 picks 12 for models
      *     of fewer than 1024 positions (the fixture has 256) and 32 for the others
      * @param shippedPrompts the shipped prompts instead of the compact ones; they do not fit
      *     the fixture, and on a random-weights model they only lengthen every prompt (memory
      *     of a batched prefill grows with batch x length squared)
      */
-    public record Options(Path model, Path fixture, Path benchModel, int tasks, int groupSize,
-            int turns, int turnTokens, boolean shippedPrompts, boolean remote, URI remoteUrl) {
+    public record Options(Path model, Path fixture, Path benchModel, int tasks, int seconds,
+            int batchTasks, int groupSize, int turns, int turnTokens, boolean shippedPrompts,
+            boolean remote, URI remoteUrl) {
 
         public Options {
-            if (tasks < 1 || groupSize < 1 || turns < 2 || turnTokens < 0) {
-                throw new IllegalArgumentException("need --tasks >= 1, --group-size >= 1, "
-                        + "--turns >= 2 and --turn-tokens >= 0");
+            if (tasks < 1 || seconds < 0 || batchTasks < 1 || groupSize < 1 || turns < 2
+                    || turnTokens < 0) {
+                throw new IllegalArgumentException("need --tasks >= 1, --seconds >= 0, "
+                        + "--batch-tasks >= 1, --group-size >= 1, --turns >= 2 and "
+                        + "--turn-tokens >= 0");
             }
         }
     }
@@ -94,7 +106,15 @@ public final class RolloutBenchmark {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, Object> result = new RolloutBenchmark(parse(args)).run();
+        Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Map<String, Object> result = new RolloutBenchmark(options).run();
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(result));
     }
@@ -146,13 +166,17 @@ public final class RolloutBenchmark {
             int turnTokens = options.turnTokens() > 0 ? options.turnTokens()
                     : positions < SHORT_TURNS_BELOW_POSITIONS ? 12 : 32;
             NegotiationSettings settings = settings(turnTokens);
-            progress("measuring " + label + ": " + options.tasks() + " tasks, G "
-                    + options.groupSize() + ", T " + options.turns() + ", " + turnTokens
-                    + " tokens a turn");
-            ModelTimer timer = new ModelTimer();
+            progress("measuring " + label + ": "
+                    + (options.tasks() < Integer.MAX_VALUE ? options.tasks() + " tasks" : "")
+                    + (options.tasks() < Integer.MAX_VALUE && options.seconds() > 0 ? " or " : "")
+                    + (options.seconds() > 0 ? options.seconds() + " s" : "")
+                    + " in batches of " + options.batchTasks() + ", G " + options.groupSize()
+                    + ", T " + options.turns() + ", " + turnTokens + " tokens a turn");
+            RunClocks clocks = new RunClocks();
             SelfPlay local = selfPlay(policy, GenerationEngine.local(policy), label, settings,
-                    templates, timer);
-            Timed localRun = timed(local, timer, policy, label, compact, turnTokens);
+                    templates, clocks);
+            Timed localRun = timed(local, clocks, policy, label, compact, turnTokens,
+                    options.tasks(), options.seconds());
             if (!options.remote()) {
                 return localRun.figures();
             }
@@ -168,12 +192,14 @@ public final class RolloutBenchmark {
     }
 
     private static SelfPlay selfPlay(Policy policy, GenerationEngine engine, String label,
-            NegotiationSettings settings, PromptTemplates templates, ModelTimer timer) {
+            NegotiationSettings settings, PromptTemplates templates, RunClocks clocks) {
+        TimedAgreement judge = new TimedAgreement(new LastTurnAgreement(new PolicyAgreementCheck(
+                policy, engine, templates, settings.contextTurns(), settings.agreementMaxTokens(),
+                clocks.judgeModel, clocks.judgeText), settings.maxTurns()));
+        clocks.agreement(judge);
         return SelfPlay.builder().setPolicy(policy).optEngine(engine).setModelName(label)
-                .optSettings(settings).optTemplates(templates).optModelTimer(timer)
-                .optAgreementCheck(new LastTurnAgreement(new PolicyAgreementCheck(policy, engine,
-                        templates, settings.contextTurns(), settings.agreementMaxTokens(),
-                        timer), settings.maxTurns()))
+                .optSettings(settings).optTemplates(templates).optModelTimer(clocks.model)
+                .optTextTimer(clocks.text).optAgreementCheck(judge)
                 .build();
     }
 
@@ -203,14 +229,17 @@ public final class RolloutBenchmark {
             try (RemoteEngines engines = new RemoteEngines(new RemoteEngines.Settings(
                     List.of(url), Optional.ofNullable(System.getenv("ROLLOUT_REMOTE_API_KEY")),
                     served, Duration.ofMinutes(5), 0, Duration.ZERO,
-                    Math.max(64, options.groupSize() * options.tasks()), Duration.ofHours(1)),
+                    Math.max(64, options.groupSize() * options.batchTasks()),
+                    Duration.ofHours(1)),
                     new ObjectMapper());
                     EngineAdapters.Lease lease = engines.lease(0)) {
-                ModelTimer timer = new ModelTimer();
+                RunClocks clocks = new RunClocks();
                 SelfPlay selfPlay = selfPlay(policy, engines.engine(lease,
-                        policy.endOfSequence()), label, settings, templates, timer);
+                        policy.endOfSequence()), label, settings, templates, clocks);
                 progress("remote generation at " + url);
-                Timed remote = timed(selfPlay, timer, policy, label, compact, turnTokens);
+                // the local run's tasks, no time limit: the same sequences on both paths
+                Timed remote = timed(selfPlay, clocks, policy, label, compact, turnTokens,
+                        local.groups().size(), 0);
                 double localWall = (double) local.figures().get("wall_s");
                 double remoteWall = (double) remote.figures().get("wall_s");
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -222,6 +251,7 @@ public final class RolloutBenchmark {
                 out.put("http_share_of_wall", round4(Math.max(0, remoteWall - localWall)
                         / remoteWall));
                 out.put("same_tokens_as_local", sameTokens(local.groups(), remote.groups()));
+                out.put("time_split", remote.figures().get("time_split"));
                 return out;
             }
         } finally {
@@ -250,36 +280,55 @@ public final class RolloutBenchmark {
     /** A timed run's figures and its groups. */
     private record Timed(Map<String, Object> figures, List<RolloutGroup> groups) {}
 
-    private Timed timed(SelfPlay selfPlay, ModelTimer timer, Policy policy,
-            String label, boolean compact, int turnTokens) {
-        // A warm-up as large as the run (up to 8 tasks): the JIT compiles the paths the run
-        // takes, the inference server's HTTP and JSON too, before anything is timed.
-        selfPlay.rollout(BenchTasks.negotiations(Math.min(options.tasks(), WARM_UP_TASKS),
-                "warm-up"), 0);
-        long modelBefore = timer.nanos();
-        long callsBefore = timer.calls();
-        long tokensBefore = timer.tokens();
+    /**
+     * Rolls out batches of {@code --batch-tasks} tasks until {@code maxTasks} are done or, when
+     * {@code seconds > 0}, no batch is left to start within that time; serializes each batch's
+     * groups as soon as it is done, as the service does before its Kafka send.
+     */
+    private Timed timed(SelfPlay selfPlay, RunClocks clocks, Policy policy, String label,
+            boolean compact, int turnTokens, int maxTasks, int seconds) {
+        // A warm-up before anything is timed: one task is enough for the JIT to compile the
+        // paths the run takes (a batch of the 40M model takes minutes on two cores); the
+        // inference server gets a whole batch, so that its HTTP, JSON and batching are warm too.
+        int warmUp = options.remote() ? options.batchTasks() : 1;
+        selfPlay.rollout(BenchTasks.negotiations(Math.min(maxTasks, warmUp), "warm-up", 0), 0);
+        RunClocks.Reading before = clocks.read();
+        List<RolloutGroup> groups = new ArrayList<>();
+        long bytes = 0;
+        long avro = 0;
         long start = System.nanoTime();
-        List<RolloutGroup> groups = selfPlay.rollout(
-                BenchTasks.negotiations(options.tasks(), "bench"), 0);
-        long rolledOut = System.nanoTime();
-        long bytes = serialize(groups);
+        long limit = seconds > 0 ? start + seconds * 1_000_000_000L : Long.MAX_VALUE;
+        try (RolloutGroupSerializer serializer = new RolloutGroupSerializer()) {
+            while (groups.size() < maxTasks && System.nanoTime() < limit) {
+                List<PromptTask> batch = BenchTasks.negotiations(
+                        Math.min(options.batchTasks(), maxTasks - groups.size()), "bench",
+                        groups.size());
+                List<RolloutGroup> done = selfPlay.rollout(batch, 0);
+                long serializing = System.nanoTime();
+                for (RolloutGroup group : done) {
+                    bytes += serializer.serialize(ROLLOUTS_TOPIC, group).length;
+                }
+                avro += System.nanoTime() - serializing;
+                groups.addAll(done);
+            }
+        }
         long end = System.nanoTime();
+        TimeSplit split = new TimeSplit(end - start, clocks.read().minus(before), avro);
         double wall = (end - start) / 1e9;
-        double model = (timer.nanos() - modelBefore) / 1e9;
-        double serialization = (end - rolledOut) / 1e9;
+        double model = split.allModelNanos() / 1e9;
         long generated = groups.stream().flatMap(g -> g.getTrajectories().stream())
                 .map(Trajectory::getTurns).flatMap(List::stream)
                 .mapToLong(t -> t.getCompletionTokenIds().size()).sum();
         long resolutions = groups.stream().flatMap(g -> g.getTrajectories().stream())
                 .filter(t -> t.getResolution() != null).count();
-        progress("done in " + round(wall) + " s");
+        progress("done: " + groups.size() + " tasks in " + round(wall) + " s");
 
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("model", label);
         run.put("parameters", policy.model().parameters().count());
         run.put("prompts", compact ? "compact" : "shipped");
-        run.put("tasks", options.tasks());
+        run.put("tasks", groups.size());
+        run.put("batch_tasks", options.batchTasks());
         run.put("group_size", options.groupSize());
         run.put("turns", options.turns());
         run.put("turn_tokens", turnTokens);
@@ -290,12 +339,13 @@ public final class RolloutBenchmark {
         run.put("groups_per_s", round(groups.size() / wall));
         run.put("generated_tokens", generated);
         run.put("generated_tokens_per_s", round(generated / wall));
-        run.put("model_calls", timer.calls() - callsBefore);
-        run.put("model_tokens_incl_judge", timer.tokens() - tokensBefore);
+        run.put("model_calls", split.clocks().calls());
+        run.put("model_tokens_incl_judge", split.clocks().tokens());
         run.put("model_s", round(model));
         run.put("outside_model_s", round(wall - model));
         run.put("outside_model_share", round4((wall - model) / wall));
-        run.put("serialization", serializationFigures(groups, bytes, serialization, wall));
+        run.put("time_split", split.toMap());
+        run.put("serialization", serializationFigures(groups, bytes, avro / 1e9, wall));
         return new Timed(run, groups);
     }
 
@@ -350,7 +400,9 @@ public final class RolloutBenchmark {
         Path model = null;
         Path fixture = Path.of(System.getProperty("pipeline.root", "."), "models",
                 "qwen2-tiny-random");
-        int tasks = 2;
+        Integer tasks = null;
+        Integer seconds = null;
+        int batchTasks = DEFAULT_BATCH_TASKS;
         int groupSize = 8;
         int turns = 4;
         Path benchModel = null;
@@ -368,10 +420,12 @@ public final class RolloutBenchmark {
                 case "--model" -> model = Path.of(require(args[i], value));
                 case "--fixture" -> fixture = Path.of(require(args[i], value));
                 case "--bench-model" -> benchModel = Path.of(require(args[i], value));
-                case "--tasks" -> tasks = Integer.parseInt(require(args[i], value));
-                case "--group-size" -> groupSize = Integer.parseInt(require(args[i], value));
-                case "--turns" -> turns = Integer.parseInt(require(args[i], value));
-                case "--turn-tokens" -> turnTokens = Integer.parseInt(require(args[i], value));
+                case "--tasks" -> tasks = integer(args[i], value);
+                case "--seconds" -> seconds = integer(args[i], value);
+                case "--batch-tasks" -> batchTasks = integer(args[i], value);
+                case "--group-size" -> groupSize = integer(args[i], value);
+                case "--turns" -> turns = integer(args[i], value);
+                case "--turn-tokens" -> turnTokens = integer(args[i], value);
                 case "--generation" -> remote = switch (require(args[i], value)) {
                     case "local" -> false;
                     case "remote" -> true;
@@ -380,16 +434,28 @@ public final class RolloutBenchmark {
                 };
                 case "--remote-url" -> remoteUrl = URI.create(require(args[i], value));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --model, --fixture, --bench-model, --tasks, --group-size, "
-                        + "--turns, --turn-tokens, --shipped-prompts, --generation, --remote-url)");
+                        + " (known: --model, --fixture, --bench-model, --tasks, --seconds, "
+                        + "--batch-tasks, --group-size, --turns, --turn-tokens, "
+                        + "--shipped-prompts, --generation, --remote-url)");
             }
             i++;
         }
         if (remoteUrl != null && !remote) {
             throw new IllegalArgumentException("--remote-url needs --generation remote");
         }
-        return new Options(model, fixture, benchModel, tasks, groupSize, turns, turnTokens,
-                shipped, remote, remoteUrl);
+        // Neither: 30 s. One alone is the run's only bound; both: whichever comes first.
+        int maxTasks = tasks != null ? tasks : Integer.MAX_VALUE;
+        int maxSeconds = seconds != null ? seconds : tasks != null ? 0 : DEFAULT_SECONDS;
+        return new Options(model, fixture, benchModel, maxTasks, maxSeconds, batchTasks,
+                groupSize, turns, turnTokens, shipped, remote, remoteUrl);
+    }
+
+    private static int integer(String option, String value) {
+        try {
+            return Integer.parseInt(require(option, value));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a whole number, was " + value);
+        }
     }
 
     private static String require(String option, String value) {
