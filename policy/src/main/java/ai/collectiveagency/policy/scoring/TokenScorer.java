@@ -11,8 +11,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 
-import java.util.Arrays;
-
 /**
  * Teacher-forced log-probabilities (and entropies) of given sequences: the trainer's primitive.
  *
@@ -79,18 +77,19 @@ public final class TokenScorer {
         long dim = hidden.getShape().get(2);
         NDArray rows = hidden.get(new NDIndex(":, :-1, :")) // predictions of from+1..T-1
                 .reshape((long) batch * width, dim);
-        long[] targets = nextTokens(tokens, from);
+        int count = batch * width;
+        // Created here, outside the slices' scopes, and open until the step ends: the engine
+        // wraps the Java buffer without copying, and gather's backward reads these indices.
+        NDArray targets = manager.create(nextTokens(tokens, from), new Shape(count, 1));
         NDList logprobs = new NDList();
         NDList entropies = new NDList();
-        for (int start = 0; start < targets.length; start += chunkRows) {
-            int end = Math.min(targets.length, start + chunkRows);
+        for (int start = 0; start < count; start += chunkRows) {
+            NDIndex slice = new NDIndex("{}:{}", start, Math.min(count, start + chunkRows));
             try (NDScope chunk = new NDScope()) {
                 chunk.suppressNotUsedWarning();
-                NDArray logSoftmax = Linear.linear(rows.get(new NDIndex("{}:{}", start, end)),
-                        model.outputHead()).singletonOrThrow().logSoftmax(-1); // (n, V)
-                NDArray target = manager.create(Arrays.copyOfRange(targets, start, end),
-                        new Shape(end - start, 1));
-                NDArray logprob = logSoftmax.gather(target, -1); // (n, 1)
+                NDArray logSoftmax = Linear.linear(rows.get(slice), model.outputHead())
+                        .singletonOrThrow().logSoftmax(-1); // (n, V)
+                NDArray logprob = logSoftmax.gather(targets.get(slice), -1); // (n, 1)
                 NDScope.unregister(logprob);
                 logprobs.add(logprob);
                 if (withEntropy) {

@@ -78,6 +78,7 @@ class ChunkedScoringTest {
                     logp = scores.logprobs();
                     ent = scores.entropy();
                 }
+                overwriteFreedBuffers(step);
                 assertThat(logp.getShape()).isEqualTo(weights.getShape());
                 assertThat(ent.getShape()).isEqualTo(weights.getShape());
                 collector.backward(logp.mul(weights).sum());
@@ -91,6 +92,23 @@ class ChunkedScoringTest {
                 gradient.subi(gradient); // zero for the next run: backward accumulates
             });
             return new Result(logprobs, entropy, gradients);
+        }
+    }
+
+    /**
+     * Between forward and backward, frees what Java no longer references and fills fresh
+     * buffers with out-of-range ids: indices that backward still reads must not live in a
+     * buffer the scorer already closed (the engine wraps Java buffers without copying).
+     */
+    private static void overwriteFreedBuffers(NDManager manager) {
+        System.gc();
+        long[] garbage = new long[64];
+        java.util.Arrays.fill(garbage, Long.MAX_VALUE / 3);
+        try (NDManager scratch = manager.newSubManager()) {
+            for (int i = 0; i < 200; i++) {
+                scratch.create(garbage, new Shape(64, 1));
+                scratch.create(new long[] {Long.MAX_VALUE / 3}, new Shape(1, 1));
+            }
         }
     }
 
