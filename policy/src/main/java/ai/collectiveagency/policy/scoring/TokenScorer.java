@@ -22,8 +22,9 @@ import ai.djl.nn.core.Linear;
  * logits, log-softmax, exp or product tensor is ever held at once; under a gradient collector
  * autograd keeps one log-softmax per slice for backward (together (B, T, V), the least a
  * log-softmax backward can keep without recomputing the head), and backward works a slice at a
- * time as well. For a 32,000-token vocabulary and 8 x 256 positions this saves about 1 GB of
- * peak memory against the whole-tensor version.
+ * time as well. The whole-tensor version held several (B, T, V) arrays at once (logits,
+ * log-softmax, entropy's exp and product, then their gradients): 195 MiB each for a 32,000-token
+ * vocabulary and 8 x 191 scored positions.
  */
 public final class TokenScorer {
 
@@ -78,6 +79,10 @@ public final class TokenScorer {
         NDArray rows = hidden.get(new NDIndex(":, :-1, :")) // predictions of from+1..T-1
                 .reshape((long) batch * width, dim);
         int count = batch * width;
+        if (count == 0) { // nothing to predict: the last position has no next token
+            return new TokenScores(manager.zeros(new Shape(batch, 0), model.dataType()),
+                    withEntropy ? manager.zeros(new Shape(batch, 0), model.dataType()) : null);
+        }
         // Created here, outside the slices' scopes, and open until the step ends: the engine
         // wraps the Java buffer without copying, and gather's backward reads these indices.
         NDArray targets = manager.create(nextTokens(tokens, from), new Shape(count, 1));

@@ -54,6 +54,20 @@ class ChunkedScoringTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aLastPositionAloneHasNothingToScore() {
+        LlamaConfig config = new LlamaConfig("llama", 32, 48, 2, 4, 2, 8, 67, 64, 1e-5, 10000,
+                true, false, null);
+        try (NDManager root = OfflineEngine.manager();
+                Llama model = RandomWeights.model(config, 5, root);
+                NDManager step = model.newStepManager()) {
+            TokenScores scores = new TokenScorer(model, 4).score(step, TOKENS, ATTENTION,
+                    TOKENS[0].length - 1, true, true);
+            assertThat(scores.logprobs().getShape()).isEqualTo(new Shape(TOKENS.length, 0));
+            assertThat(scores.entropy().getShape()).isEqualTo(new Shape(TOKENS.length, 0));
+        }
+    }
+
     private record Result(float[] logprobs, float[] entropy, Map<String, float[]> gradients) {}
 
     /** Scores with gradients; {@code chunkRows} -1 computes the whole (B, T, V) tensor at once. */
