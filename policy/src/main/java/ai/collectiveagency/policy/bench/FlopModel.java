@@ -1,6 +1,8 @@
 package ai.collectiveagency.policy.bench;
 
+import ai.collectiveagency.policy.lora.LoraConfig;
 import ai.collectiveagency.policy.model.LlamaConfig;
+import ai.collectiveagency.policy.model.ParameterNames;
 
 /**
  * Work of a Llama forward pass: 2 FLOPs per weight per token in the matmuls, plus attention's
@@ -34,15 +36,34 @@ final class FlopModel {
     }
 
     /**
-     * Forward + backward: backward costs two forwards when weights get gradients, one when
-     * only activations do (frozen base under LoRA). The head runs on {@code scored} positions
-     * per sequence only.
+     * Forward + backward of full fine-tuning: backward costs two forwards (gradients of the
+     * activations and of every weight). The head runs on {@code scored} positions per sequence
+     * only.
      */
-    double trainingStep(int batch, int length, int scored, boolean lora) {
+    double trainingStep(int batch, int length, int scored) {
+        return 3 * forward(batch, length, scored);
+    }
+
+    /**
+     * Forward + backward under LoRA, counting only what runs: the frozen base gets no weight
+     * gradients, so its backward costs one forward (gradients of the activations); each adapter
+     * (x·Aᵀ then ·Bᵀ, 2·r·(in + out) FLOPs a token) costs three of its forwards, as it gets
+     * gradients of its input and of A and B.
+     */
+    double trainingStepLora(int batch, int length, int scored, LoraConfig lora) {
+        double adapterWeights = 0;
+        for (String module : lora.targetModules()) {
+            long[] outIn = ParameterNames.projectionShape(c, module);
+            adapterWeights += (double) lora.rank() * (outIn[0] + outIn[1]);
+        }
+        double adapter = 2 * adapterWeights * c.numLayers() * batch * length;
+        return 2 * forward(batch, length, scored) + 3 * adapter;
+    }
+
+    private double forward(int batch, int length, int scored) {
         double tokens = (double) batch * length;
-        double forward = 2 * blockWeights * tokens + 2 * headWeights * batch * scored
+        return 2 * blockWeights * tokens + 2 * headWeights * batch * scored
                 + attention(tokens, (length + 1) / 2.0);
-        return forward * (lora ? 2 : 3);
     }
 
     /** Seconds the bound allows for decoding: per step, max(FLOP time, weight + cache reads). */

@@ -122,10 +122,11 @@ public final class PolicyBenchmark {
 
     private Function<MachineBounds, Object> train(Llama model, boolean lora) {
         LoraAdapter adapter = null;
+        LoraConfig loraConfig = LoraConfig.of(bench.loraRank(), 2.0 * bench.loraRank());
         Map<String, NDArray> trainable;
         if (lora) {
-            adapter = LoraAdapter.initialize(model, LoraConfig.of(bench.loraRank(),
-                    2.0 * bench.loraRank()));
+            model.parameters().setTrainable(false); // no weight gradients for the base
+            adapter = LoraAdapter.initialize(model, loraConfig);
             adapter.setTrainable(true);
             model.setAdapter(adapter);
             trainable = adapter.parameters();
@@ -142,8 +143,10 @@ public final class PolicyBenchmark {
             trainer.step(batch); // warm-up
             double seconds = mean(bench.trainSteps(), () -> trainer.step(batch));
             int scored = bench.trainLength() - 1 - micro.firstScoredTarget();
-            double work = flops.trainingStep(bench.trainBatch(), bench.trainLength(), scored,
-                    lora);
+            double work = lora
+                    ? flops.trainingStepLora(bench.trainBatch(), bench.trainLength(), scored,
+                            loraConfig)
+                    : flops.trainingStep(bench.trainBatch(), bench.trainLength(), scored);
             return bounds -> figure("seconds_per_step", seconds,
                     "tokens_per_s", bench.trainBatch() * bench.trainLength() / seconds,
                     "share_of_flop_bound", work / seconds / (bounds.matmulGflops() * 1e9));

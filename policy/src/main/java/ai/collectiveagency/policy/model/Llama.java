@@ -130,6 +130,19 @@ public final class Llama implements AutoCloseable {
      */
     public NDArray forward(NDManager manager, int[][] tokens, int[][] attention, KvCache cache,
             int firstLogit, boolean useAdapter) {
+        NDArray h = hidden(manager, tokens, attention, cache, firstLogit, useAdapter);
+        return Linear.linear(h, outputHead()).singletonOrThrow(); // (B, T, V)
+    }
+
+    /**
+     * Runs the transformer up to the output head: the final-normed hidden states from position
+     * {@code firstLogit} on, whose product with {@link #outputHead()} is the logits. Scoring
+     * takes this route to apply the head a slice of rows at a time.
+     *
+     * @return hidden states (B, T - firstLogit, D)
+     */
+    public NDArray hidden(NDManager manager, int[][] tokens, int[][] attention, KvCache cache,
+            int firstLogit, boolean useAdapter) {
         int batch = tokens.length;
         int time = tokens[0].length;
         if (attention[0].length > config.maxPositions()) {
@@ -164,9 +177,13 @@ public final class Llama implements AutoCloseable {
         if (firstLogit > 0) {
             h = h.get(new NDIndex(":, {}:, :", firstLogit));
         }
-        h = rmsNorm(h, parameters.get(ParameterNames.FINAL_NORM));
-        String head = config.tiedEmbeddings() ? ParameterNames.EMBED : ParameterNames.LM_HEAD;
-        return Linear.linear(h, parameters.get(head)).singletonOrThrow(); // (B, T, V)
+        return rmsNorm(h, parameters.get(ParameterNames.FINAL_NORM));
+    }
+
+    /** The output head's weight (V, D): the embedding when tied. */
+    public NDArray outputHead() {
+        return parameters.get(config.tiedEmbeddings() ? ParameterNames.EMBED
+                : ParameterNames.LM_HEAD);
     }
 
     private record Context(Rotary.Angles keyAngles, Rotary.Angles queryAngles, NDArray mask,

@@ -3,23 +3,51 @@ package ai.collectiveagency.policy.scoring;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.model.Llama;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
 
 /**
  * Teacher-forced log-probabilities (and entropies) of given sequences: the trainer's primitive.
  *
  * <p>Sequences are padded (left or right) with a (B, T) attention mask; the log-prob at a padded
  * target is meaningless and must be masked by the caller's loss mask.
+ *
+ * <p>The output head and log-softmax run a slice of {@code chunkRows} (batch x position) rows at a
+ * time: each slice's logits and their temporaries are freed before the next slice, so no (B, T, V)
+ * logits, log-softmax, exp or product tensor is ever held at once; under a gradient collector
+ * autograd keeps one log-softmax per slice for backward (together (B, T, V), the least a
+ * log-softmax backward can keep without recomputing the head), and backward works a slice at a
+ * time as well. The whole-tensor version held several (B, T, V) arrays at once (logits,
+ * log-softmax, entropy's exp and product, then their gradients): 195 MiB each for a 32,000-token
+ * vocabulary and 8 x 191 scored positions.
  */
 public final class TokenScorer {
 
+    /** Elements of one slice's logits: 2^23 floats (32 MiB), large enough for a fast matmul. */
+    private static final int CHUNK_ELEMENTS = 1 << 23;
+
     private final Llama model;
+    private final int chunkRows;
 
     public TokenScorer(Llama model) {
+        this(model, Math.max(1, CHUNK_ELEMENTS / model.config().vocabSize()));
+    }
+
+    /**
+     * @param chunkRows (batch x position) rows whose logits are computed at once; results do not
+     *     depend on it beyond float rounding of the head's matmul
+     */
+    public TokenScorer(Llama model, int chunkRows) {
+        if (chunkRows < 1) {
+            throw new IllegalArgumentException("chunk rows must be >= 1, got " + chunkRows);
+        }
         this.model = model;
+        this.chunkRows = chunkRows;
     }
 
     /**
@@ -44,15 +72,41 @@ public final class TokenScorer {
      */
     public TokenScores score(NDManager manager, int[][] tokens, int[][] attention, int from,
             boolean useAdapter, boolean withEntropy) {
-        int time = tokens[0].length;
-        NDArray logits = model.forward(manager, tokens, attention, null, from, useAdapter)
-                .get(new NDIndex(":, :-1, :")); // predictions of positions from+1..T-1
-        NDArray logSoftmax = logits.logSoftmax(-1); // (B, T-1-from, V)
-        NDArray targets = manager.create(nextTokens(tokens, from),
-                new Shape(tokens.length, time - 1 - from, 1));
-        NDArray logprobs = logSoftmax.gather(targets, -1).squeeze(-1);
-        NDArray entropy = withEntropy ? entropy(logSoftmax.stopGradient()) : null;
-        return new TokenScores(logprobs, entropy);
+        int batch = tokens.length;
+        int width = tokens[0].length - 1 - from;
+        NDArray hidden = model.hidden(manager, tokens, attention, null, from, useAdapter);
+        long dim = hidden.getShape().get(2);
+        NDArray rows = hidden.get(new NDIndex(":, :-1, :")) // predictions of from+1..T-1
+                .reshape((long) batch * width, dim);
+        int count = batch * width;
+        if (count == 0) { // nothing to predict: the last position has no next token
+            return new TokenScores(manager.zeros(new Shape(batch, 0), model.dataType()),
+                    withEntropy ? manager.zeros(new Shape(batch, 0), model.dataType()) : null);
+        }
+        // Created here, outside the slices' scopes, and open until the step ends: the engine
+        // wraps the Java buffer without copying, and gather's backward reads these indices.
+        NDArray targets = manager.create(nextTokens(tokens, from), new Shape(count, 1));
+        NDList logprobs = new NDList();
+        NDList entropies = new NDList();
+        for (int start = 0; start < count; start += chunkRows) {
+            NDIndex slice = new NDIndex("{}:{}", start, Math.min(count, start + chunkRows));
+            try (NDScope chunk = new NDScope()) {
+                chunk.suppressNotUsedWarning();
+                NDArray logSoftmax = Linear.linear(rows.get(slice), model.outputHead())
+                        .singletonOrThrow().logSoftmax(-1); // (n, V)
+                NDArray logprob = logSoftmax.gather(targets.get(slice), -1); // (n, 1)
+                NDScope.unregister(logprob);
+                logprobs.add(logprob);
+                if (withEntropy) {
+                    NDArray entropy = entropy(logSoftmax.stopGradient());
+                    NDScope.unregister(entropy);
+                    entropies.add(entropy);
+                }
+            }
+        }
+        Shape shape = new Shape(batch, width);
+        return new TokenScores(join(logprobs).reshape(shape),
+                withEntropy ? join(entropies).reshape(shape) : null);
     }
 
     /** Plain-Java scores (no gradient): {@code [b][t]} = log p(tokens[b][t+1] | ...). */
@@ -71,9 +125,13 @@ public final class TokenScorer {
         }
     }
 
-    /** A statistic, never differentiated: no graph is kept for it. */
+    /** A statistic, never differentiated: no graph is kept for it. (n, V) to (n, 1). */
     private static NDArray entropy(NDArray logSoftmax) {
-        return logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}).neg();
+        return logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}, true).neg();
+    }
+
+    private static NDArray join(NDList chunks) {
+        return chunks.size() == 1 ? chunks.head() : NDArrays.concat(chunks, 0);
     }
 
     private static long[] nextTokens(int[][] tokens, int from) {
