@@ -50,7 +50,8 @@ record TimeSplit(long wallNanos, RunClocks.Reading clocks, long avroNanos) {
         return Math.round((double) nanos / wallNanos * 10000) / 10000.0;
     }
 
+    /** Seconds to the microsecond: a short run's Avro or templating takes under a millisecond. */
     private static double seconds(long nanos) {
-        return Math.round(nanos / 1e6) / 1000.0;
+        return Math.round(nanos / 1e3) / 1e6;
     }
 }
