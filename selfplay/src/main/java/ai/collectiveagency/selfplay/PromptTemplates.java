@@ -1,10 +1,7 @@
 package ai.collectiveagency.selfplay;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import ai.collectiveagency.policy.prompts.PromptFiles;
+
 import java.nio.file.Path;
 
 /**
@@ -68,23 +65,8 @@ public record PromptTemplates(PromptTemplate personaSystem, PromptTemplate openi
 
     /** As {@link #read}, its text byte for byte, trailing line breaks kept. */
     static PromptTemplate readExactly(Path folder, String name) {
-        String file = name + ".txt";
-        try {
-            if (folder != null && Files.exists(folder.resolve(file))) {
-                return new PromptTemplate(name, Files.readString(folder.resolve(file)));
-            }
-            try (InputStream in = PromptTemplates.class.getResourceAsStream(RESOURCE_FOLDER
-                    + file)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing resource " + RESOURCE_FOLDER + file);
-                }
-                return new PromptTemplate(name,
-                        new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read prompt " + file + ": " + e.getMessage(),
-                    e);
-        }
+        return new PromptTemplate(name,
+                PromptFiles.read(PromptTemplates.class, folder, RESOURCE_FOLDER, name));
     }
 
     /** Editors end files with a newline; the prompt should not. */

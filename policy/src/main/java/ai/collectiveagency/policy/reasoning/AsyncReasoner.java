@@ -92,9 +92,4 @@ public final class AsyncReasoner {
             session.accept(decoder.step(rows), 0);
         }
     }
-
-    /** The decoder, for callers that batch several sessions' rows into one step. */
-    public BlockDecoder decoder() {
-        return decoder;
-    }
 }

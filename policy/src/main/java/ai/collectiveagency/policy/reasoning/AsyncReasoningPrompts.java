@@ -1,10 +1,7 @@
 package ai.collectiveagency.policy.reasoning;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import ai.collectiveagency.policy.prompts.PromptFiles;
+
 import java.nio.file.Path;
 
 /**
@@ -70,21 +67,6 @@ public record AsyncReasoningPrompts(String thinkerSystem, String thinkerResponse
     }
 
     private static String read(Path folder, String name) {
-        String file = name + ".txt";
-        try {
-            if (folder != null && Files.exists(folder.resolve(file))) {
-                return Files.readString(folder.resolve(file));
-            }
-            try (InputStream in = AsyncReasoningPrompts.class.getResourceAsStream(
-                    RESOURCE_FOLDER + file)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing resource " + RESOURCE_FOLDER + file);
-                }
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read async-reasoning prompt " + file + ": "
-                    + e.getMessage(), e);
-        }
+        return PromptFiles.read(AsyncReasoningPrompts.class, folder, RESOURCE_FOLDER, name);
     }
 }

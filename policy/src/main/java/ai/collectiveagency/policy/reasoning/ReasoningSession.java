@@ -88,11 +88,6 @@ public final class ReasoningSession {
         }
     }
 
-    /** Whether the answer has ended (by its end of sequence or its budget). */
-    public boolean done() {
-        return schedule.done();
-    }
-
     /**
      * Samples the next token of each stream that runs and returns their rows for one batched
      * step (thinker first); empty when the run is done. The rows' views already include the
@@ -175,7 +170,7 @@ public final class ReasoningSession {
         }
     }
 
-    /** What the run produced so far (all of it once {@link #done()}). */
+    /** What the run produced so far (all of it once {@link #nextRows()} returned no rows). */
     public ReasoningResult result() {
         return new ReasoningResult(thoughts.ids(), thoughts.logprobs(), answer.ids(),
                 answer.logprobs(), thoughtsClosed, answerStopped, checks, writeAnswers, steps,

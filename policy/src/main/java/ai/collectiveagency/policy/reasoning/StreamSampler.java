@@ -28,12 +28,16 @@ final class StreamSampler {
 
     /** The next token from {@code logits} (V), as its id and log-prob. */
     Sampled next(float[] logits) {
-        System.arraycopy(logits, 0, masked, 0, masked.length);
-        for (int id : forbidden) {
-            masked[id] = Float.NEGATIVE_INFINITY;
+        float[] allowed = logits;
+        if (forbidden.length > 0) { // the sampler reads the row only: copy just to mask it
+            System.arraycopy(logits, 0, masked, 0, masked.length);
+            for (int id : forbidden) {
+                masked[id] = Float.NEGATIVE_INFINITY;
+            }
+            allowed = masked;
         }
         float u = greedy ? 0f : (float) random.nextDouble();
-        TokenChoice choice = sampler.choose(masked, 1, new float[] {u});
+        TokenChoice choice = sampler.choose(allowed, 1, new float[] {u});
         return new Sampled((int) choice.ids()[0], choice.logprobs()[0]);
     }
 
