@@ -27,22 +27,28 @@ public record ServiceSpec(String name, String replica, Path app, int port, int m
         environment = Map.copyOf(environment);
     }
 
-    /** What every service process gets: DJL offline and untracked, OpenMP's threads asleep. */
+    /**
+     * What every service process gets: DJL offline and untracked, OpenMP's threads asleep, and
+     * PyTorch's large tensors on huge pages (as {@code ./pipeline} sets them).
+     */
     static final Map<String, String> OFFLINE = Map.of("DJL_OFFLINE", "true",
-            "OPT_OUT_TRACKING", "true", "OMP_WAIT_POLICY", "PASSIVE");
+            "OPT_OUT_TRACKING", "true", "OMP_WAIT_POLICY", "PASSIVE",
+            "THP_MEM_ALLOC_ENABLE", "1");
 
     /** The setting that names a Quarkus application's profile. */
     static final String PROFILE = "quarkus.profile";
 
     /**
      * The packaged {@code module} of the checkout at {@code root}, with a heap of {@code heap}
-     * (e.g. {@code 1g}), the Vector API the policy's decoder uses, and DJL offline; its
-     * management interface on a free port.
+     * (e.g. {@code 1g}), the Vector API the policy's decoder uses, the heap on transparent huge
+     * pages (the decoder streams its weights; README, Speed), and DJL offline; its management
+     * interface on a free port.
      */
     public static ServiceSpec packaged(Path root, String module, int port, String heap,
             Map<String, String> settings) {
         return new ServiceSpec(module, module, packagedApp(root, module), port, Fleet.freePort(),
-                List.of("-Xmx" + heap, "--add-modules", "jdk.incubator.vector"), settings,
+                List.of("-Xmx" + heap, "--add-modules", "jdk.incubator.vector",
+                        "-XX:+UseTransparentHugePages"), settings,
                 OFFLINE);
     }
 

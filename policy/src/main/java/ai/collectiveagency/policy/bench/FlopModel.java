@@ -66,7 +66,11 @@ final class FlopModel {
                 + attention(tokens, (length + 1) / 2.0);
     }
 
-    /** Seconds the bound allows for decoding: per step, max(FLOP time, weight + cache reads). */
+    /**
+     * Seconds the bound allows for decoding: per step, max(FLOP time, weight + cache reads at the
+     * read bandwidth). A step writes only one position's keys and values, so its memory traffic
+     * is a read stream ({@link MachineBounds}).
+     */
     double decodeBoundSeconds(int batch, int prompt, int newTokens, MachineBounds bounds) {
         double seconds = 0;
         double kvBytesPerPosition = 2.0 * 4 * c.numLayers() * c.numKvHeads() * c.headDim();
@@ -75,7 +79,7 @@ final class FlopModel {
             double work = batch * (2 * (blockWeights + headWeights)) + attention(batch, context);
             double bytes = 4 * (blockWeights + headWeights) + batch * context * kvBytesPerPosition;
             seconds += Math.max(work / (bounds.matmulGflops() * 1e9),
-                    bytes / (bounds.memoryGbPerSecond() * 1e9));
+                    bytes / (bounds.readGbPerSecond() * 1e9));
         }
         return seconds;
     }

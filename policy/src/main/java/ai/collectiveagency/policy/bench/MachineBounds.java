@@ -7,23 +7,39 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * This machine's limits measured through the same engine the model uses: fp32 matmul throughput
- * and memory bandwidth. Figures elsewhere are reported as shares of these.
+ * and memory bandwidth, read + write and read only. Figures elsewhere are reported as shares of
+ * these.
+ *
+ * <p>Both bandwidths are kept because they differ by up to 2x on the machines this was measured
+ * on (2-core AMD EPYC VMs: 50-55 GB/s counted as read + write by an in-place multiply, 26-32 GB/s
+ * by a sum over the same array, through the same engine and threads). A decode step only reads:
+ * its weights and KV cache are a read stream, so its bound is the read bandwidth; crediting it
+ * with the write channel's bytes as well would ask for a speed no read stream reaches here.
  *
  * @param matmulGflops best of a few {@code n x n x n} fp32 matmuls
- * @param memoryGbPerSecond best bytes read + written per second by an element-wise op over an
- *     array far larger than the caches
+ * @param memoryGbPerSecond best bytes read + written per second by an element-wise in-place op
+ *     over an array far larger than the caches
+ * @param readGbPerSecond best bytes read per second by a sum over the same array
  */
-public record MachineBounds(double matmulGflops, double memoryGbPerSecond) {
+public record MachineBounds(double matmulGflops, double memoryGbPerSecond,
+        double readGbPerSecond) {
 
-    /** Measures both bounds; takes a few seconds. */
+    private static final long BANDWIDTH_ELEMENTS = 64L << 20; // 256 MB of float32
+
+    /** Measures the bounds; takes a few seconds. */
     public static MachineBounds measure(NDManager manager, int matmulSize) {
-        return new MachineBounds(matmul(manager, matmulSize), bandwidth(manager));
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray big = manager.ones(new Shape(BANDWIDTH_ELEMENTS));
+            return new MachineBounds(matmul(manager, matmulSize), readWrite(big), read(big));
+        }
     }
 
-    /** The better of each bound: both are hardware limits, so the higher reading is truer. */
+    /** The better of each bound: all are hardware limits, so the higher reading is truer. */
     public MachineBounds max(MachineBounds other) {
         return new MachineBounds(Math.max(matmulGflops, other.matmulGflops),
-                Math.max(memoryGbPerSecond, other.memoryGbPerSecond));
+                Math.max(memoryGbPerSecond, other.memoryGbPerSecond),
+                Math.max(readGbPerSecond, other.readGbPerSecond));
     }
 
     private static double matmul(NDManager manager, int n) {
@@ -31,28 +47,27 @@ public record MachineBounds(double matmulGflops, double memoryGbPerSecond) {
             scope.suppressNotUsedWarning();
             NDArray a = manager.randomNormal(new Shape(n, n));
             NDArray b = manager.randomNormal(new Shape(n, n));
-            double best = Double.MAX_VALUE;
-            for (int i = 0; i < 6; i++) {
-                long start = System.nanoTime();
-                a.matMul(b).close();
-                best = Math.min(best, (System.nanoTime() - start) / 1e9);
-            }
-            return 2.0 * n * n * n / best / 1e9;
+            return 2.0 * n * n * n / bestSeconds(() -> a.matMul(b).close()) / 1e9;
         }
     }
 
-    private static double bandwidth(NDManager manager) {
-        long elements = 64L << 20; // 256 MB of float32
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray a = manager.ones(new Shape(elements));
-            double best = Double.MAX_VALUE;
-            for (int i = 0; i < 8; i++) {
-                long start = System.nanoTime();
-                a.muli(1.0001f); // reads and writes every element once
-                best = Math.min(best, (System.nanoTime() - start) / 1e9);
-            }
-            return 2.0 * 4 * elements / best / 1e9;
+    /** Reads and writes every element once. */
+    private static double readWrite(NDArray big) {
+        return 2.0 * 4 * BANDWIDTH_ELEMENTS / bestSeconds(() -> big.muli(1.0001f)) / 1e9;
+    }
+
+    /** Reads every element once. */
+    private static double read(NDArray big) {
+        return 4.0 * BANDWIDTH_ELEMENTS / bestSeconds(() -> big.sum().close()) / 1e9;
+    }
+
+    private static double bestSeconds(Runnable pass) {
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 8; i++) {
+            long start = System.nanoTime();
+            pass.run();
+            best = Math.min(best, (System.nanoTime() - start) / 1e9);
         }
+        return best;
     }
 }

@@ -31,7 +31,8 @@ import java.util.SplittableRandom;
 /**
  * Measures prefill, decode and training speed of a random Llama and reports each figure with
  * its bound on this machine ({@link MachineBounds}): FLOPs over peak for prefill and training,
- * and for decode the larger of FLOP time and weight-read time.
+ * and for decode the larger of FLOP time and the time to read the weights and KV cache at the
+ * read bandwidth.
  */
 public final class PolicyBenchmark {
 
@@ -74,6 +75,7 @@ public final class PolicyBenchmark {
         Map<String, Object> machine = CpuFeatures.detect().toMap();
         machine.put("matmul_gflops", round(bounds.matmulGflops()));
         machine.put("memory_gb_per_s", round(bounds.memoryGbPerSecond()));
+        machine.put("memory_read_gb_per_s", round(bounds.readGbPerSecond()));
         machine.put("omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
         out.put("machine", machine);
         figures.forEach((name, figure) -> out.put(name, figure.apply(bounds)));

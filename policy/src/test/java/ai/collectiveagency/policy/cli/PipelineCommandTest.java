@@ -7,6 +7,7 @@ import ai.collectiveagency.policy.fixtures.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -15,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import java.util.List;
@@ -120,6 +122,36 @@ class PipelineCommandTest {
                 "--writer-tokens", "20", "--check-interval", "10");
         assertThat(refused.exitCode()).isEqualTo(Pipeline.USAGE);
         assertThat(refused.err()).contains("must be more than the thinker's 60");
+    }
+
+    @Test
+    void benchPolicyPrintsTheIssueFieldsWithBothBandwidthsLast(@TempDir Path dir)
+            throws IOException {
+        Path config = Files.writeString(dir.resolve("small.json"), """
+                {"vocab": 512, "dim": 64, "layers": 2, "heads": 4, "kv_heads": 2, "hidden": 128,
+                 "prefill_batch": 2, "prefill_length": 16, "decode_batches": [1, 3],
+                 "decode_prompt": 4, "decode_tokens": 8, "train_batch": 2, "train_length": 16,
+                 "lora_rank": 2, "train_steps": 1, "matmul_size": 256}""");
+
+        Run run = run("bench", "policy", "--config", config.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> lines = run.out().lines().toList();
+        JsonNode figures = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        JsonNode machine = figures.path("machine");
+        assertThat(machine.path("memory_gb_per_s").asDouble()).isPositive();
+        assertThat(machine.path("memory_read_gb_per_s").asDouble()).isPositive();
+        assertThat(figures.path("prefill").path("share_of_flop_bound").asDouble()).isPositive();
+        assertThat(figures.path("decode").findValuesAsText("batch")).containsExactly("1", "3");
+        for (JsonNode decode : figures.path("decode")) {
+            assertThat(decode.path("share_of_bound").asDouble()).isPositive();
+            assertThat(decode.path("bound_tokens_per_s").asDouble()).isPositive();
+        }
+        assertThat(figures.path("train_full").path("share_of_flop_bound").asDouble())
+                .isPositive();
+        assertThat(figures.path("train_lora").path("share_of_flop_bound").asDouble())
+                .isPositive();
+        assertThat(figures.path("peak_rss_mib").asDouble()).isPositive();
     }
 
     static Stream<Path> qwen3Folders() {
