@@ -27,13 +27,9 @@ public record ServiceSpec(String name, String replica, Path app, int port, int m
         environment = Map.copyOf(environment);
     }
 
-    /**
-     * What every service process gets: DJL offline and untracked, OpenMP's threads asleep, and
-     * PyTorch's large tensors on huge pages (as {@code ./pipeline} sets them).
-     */
+    /** What every service process gets: DJL offline and untracked, OpenMP's threads asleep. */
     static final Map<String, String> OFFLINE = Map.of("DJL_OFFLINE", "true",
-            "OPT_OUT_TRACKING", "true", "OMP_WAIT_POLICY", "PASSIVE",
-            "THP_MEM_ALLOC_ENABLE", "1");
+            "OPT_OUT_TRACKING", "true", "OMP_WAIT_POLICY", "PASSIVE");
 
     /** The setting that names a Quarkus application's profile. */
     static final String PROFILE = "quarkus.profile";

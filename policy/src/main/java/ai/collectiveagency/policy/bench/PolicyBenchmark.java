@@ -70,7 +70,9 @@ public final class PolicyBenchmark {
                 figures.put("train_lora", train(model, true));
             }
         }
-        MachineBounds bounds = before.max(MachineBounds.measure(root, bench.matmulSize()));
+        MachineBounds engine = before.max(MachineBounds.measure(root, bench.matmulSize()));
+        double peakRss = PeakMemory.peakRssMib(); // of the figures, not of the Java read's array
+        MachineBounds bounds = engine.withJavaRead();
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> machine = CpuFeatures.detect().toMap();
         machine.put("matmul_gflops", round(bounds.matmulGflops()));
@@ -79,7 +81,7 @@ public final class PolicyBenchmark {
         machine.put("omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
         out.put("machine", machine);
         figures.forEach((name, figure) -> out.put(name, figure.apply(bounds)));
-        out.put("peak_rss_mib", round(PeakMemory.peakRssMib()));
+        out.put("peak_rss_mib", round(peakRss));
         return out;
     }
 

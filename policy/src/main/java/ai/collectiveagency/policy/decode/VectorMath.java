@@ -32,6 +32,31 @@ public final class VectorMath {
     }
 
     /**
+     * Sum of a[ao + i] over i in [0, n), in four independent accumulators so that a long slice
+     * streams at memory speed rather than at one add's latency per vector.
+     */
+    public static float sum(float[] a, int ao, int n) {
+        int step = 4 * SPECIES.length();
+        int bound = n - n % step;
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = FloatVector.zero(SPECIES);
+        FloatVector s2 = FloatVector.zero(SPECIES);
+        FloatVector s3 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += step) {
+            s0 = s0.add(FloatVector.fromArray(SPECIES, a, ao + i));
+            s1 = s1.add(FloatVector.fromArray(SPECIES, a, ao + i + SPECIES.length()));
+            s2 = s2.add(FloatVector.fromArray(SPECIES, a, ao + i + 2 * SPECIES.length()));
+            s3 = s3.add(FloatVector.fromArray(SPECIES, a, ao + i + 3 * SPECIES.length()));
+        }
+        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += a[ao + i];
+        }
+        return sum;
+    }
+
+    /**
      * out[oo + d] = scale · sum_s weights[s] · rows[ro + s·width + d] for d in [0, width), s in
      * [0, n): a weighted sum of n consecutive rows, each output vector kept in a register.
      */
