@@ -1,12 +1,15 @@
 package ai.collectiveagency.trainer.loop;
 
+import ai.collectiveagency.policy.grpo.LossAggregation;
 import ai.collectiveagency.policy.training.StepResult;
 import ai.collectiveagency.policy.training.TrainingBatch;
 import ai.collectiveagency.schemas.kafka.RecordFailure;
 import ai.collectiveagency.trainer.batching.ExampleBuilder;
 import ai.collectiveagency.trainer.batching.MicroBatches;
 import ai.collectiveagency.trainer.batching.RoleBaselines;
+import ai.collectiveagency.trainer.batching.SharedPrefixes;
 import ai.collectiveagency.trainer.batching.TrainingRow;
+import ai.collectiveagency.trainer.batching.TrainingSequence;
 import ai.collectiveagency.trainer.config.TrainerConfig;
 import ai.collectiveagency.trainer.evaluation.GroupOutcomes;
 import ai.collectiveagency.trainer.evaluation.Moments;
@@ -101,11 +104,13 @@ public final class TrainingStep implements AutoCloseable {
         if (rows.isEmpty()) {
             return new NothingToLearn();
         }
-        List<TrainingBatch> microBatches = MicroBatches.pack(rows, config.microBatchRows());
+        List<TrainingSequence> sequences = sequences(rows);
+        List<TrainingBatch> microBatches = MicroBatches.pack(sequences, config.microBatchRows());
         long training = System.nanoTime();
         StepResult result = model.step(microBatches);
         double trained = (System.nanoTime() - training) / 1e9;
         Map<String, Double> values = metrics(result, groups, rows);
+        values.put("sequences", (double) sequences.size());
         values.put("step_seconds", (System.nanoTime() - started) / 1e9);
         values.put("train_seconds", trained);
         return new Taken(values);
@@ -119,7 +124,7 @@ public final class TrainingStep implements AutoCloseable {
             try {
                 List<TrainingRow> rows = builder().rows(waiting.group());
                 if (!rows.isEmpty()) {
-                    model.scoreOnly(MicroBatches.pack(rows, config.microBatchRows()));
+                    model.scoreOnly(MicroBatches.pack(sequences(rows), config.microBatchRows()));
                 }
             } catch (RuntimeException | Error e) {
                 rethrowIfFatal(e);
@@ -130,6 +135,12 @@ public final class TrainingStep implements AutoCloseable {
             }
         }
         return culprits;
+    }
+
+    /** The rows as sequences, turns of one context merged where the loss allows it. */
+    private List<TrainingSequence> sequences(List<TrainingRow> rows) {
+        return config.aggregation() == LossAggregation.DAPO ? SharedPrefixes.merge(rows)
+                : SharedPrefixes.separate(rows);
     }
 
     private ExampleBuilder builder() {

@@ -25,10 +25,13 @@ class MicroBatchesTest {
         return new TrainingRow(task, Segment.PERSONA_A, prompt, completion, logprobs, advantage);
     }
 
+    private static List<TrainingSequence> separate(TrainingRow... rows) {
+        return SharedPrefixes.separate(List.of(rows));
+    }
+
     @Test
     void shortRowsArePaddedOnTheRightWithAttentionZero() {
-        TrainingBatch batch = MicroBatches.pack(List.of(row("a", 2, 1, 1), row("b", 3, 2, -1)),
-                2).get(0);
+        TrainingBatch batch = MicroBatches.pack(separate(row("a", 2, 1, 1), row("b", 3, 2, -1)), 2).get(0);
 
         assertThat(batch.tokens()[0]).containsExactly(100, 101, 200, 0, 0);
         assertThat(batch.attention()[0]).containsExactly(1, 1, 1, 0, 0);
@@ -38,7 +41,7 @@ class MicroBatchesTest {
 
     @Test
     void theLossMaskAndBehaviourLogprobsSitOnTheCompletionTargets() {
-        TrainingBatch batch = MicroBatches.pack(List.of(row("a", 3, 2, 0.5)), 1).get(0);
+        TrainingBatch batch = MicroBatches.pack(separate(row("a", 3, 2, 0.5)), 1).get(0);
 
         // Target t is tokens[t + 1]: the completion (positions 3, 4) is targets 2 and 3.
         assertThat(batch.lossMask()[0]).containsExactly(0f, 0f, 1f, 1f);
@@ -52,7 +55,7 @@ class MicroBatchesTest {
         List<TrainingRow> rows = List.of(row("long", 5, 3, 1), row("short", 1, 1, 2),
                 row("mid-1", 2, 2, 3), row("mid-2", 3, 1, 4), row("short-2", 1, 1, 5));
 
-        List<TrainingBatch> batches = MicroBatches.pack(rows, 2);
+        List<TrainingBatch> batches = MicroBatches.pack(SharedPrefixes.separate(rows), 2);
 
         assertThat(batches).hasSize(3);
         assertThat(batches).extracting(b -> b.advantages().length).containsExactly(2, 2, 1);
@@ -60,7 +63,7 @@ class MicroBatchesTest {
         assertThat(batches.get(0).advantages()).containsExactly(2, 5);
         assertThat(batches.get(1).advantages()).containsExactly(3, 4);
         assertThat(batches.get(2).advantages()).containsExactly(1);
-        List<TrainingBatch> again = MicroBatches.pack(rows, 2);
+        List<TrainingBatch> again = MicroBatches.pack(SharedPrefixes.separate(rows), 2);
         for (int i = 0; i < batches.size(); i++) {
             assertThat(again.get(i).tokens()).isDeepEqualTo(batches.get(i).tokens());
             assertThat(again.get(i).oldLogprobs()).isDeepEqualTo(batches.get(i).oldLogprobs());
@@ -69,7 +72,7 @@ class MicroBatchesTest {
 
     @Test
     void fewerThanOneRowPerBatchIsRefused() {
-        assertThatThrownBy(() -> MicroBatches.pack(List.of(row("a", 1, 1, 0)), 0))
+        assertThatThrownBy(() -> MicroBatches.pack(separate(row("a", 1, 1, 0)), 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must be >= 1, was 0");
     }

@@ -11,6 +11,7 @@ import ai.collectiveagency.trainer.batching.MicroBatches;
 import ai.collectiveagency.trainer.batching.Personas;
 import ai.collectiveagency.trainer.batching.RoleBaselines;
 import ai.collectiveagency.trainer.batching.Segments;
+import ai.collectiveagency.trainer.batching.SharedPrefixes;
 import ai.collectiveagency.trainer.batching.TrainingRow;
 import ai.collectiveagency.trainer.config.TrainerConfig;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class PolicyUnderTrainingTest {
                         random.nextDouble(), i % 5 == 0 ? Double.NaN : random.nextDouble()};
                 rows.addAll(builder.rows(TestGroups.group("k-" + i, 0, rewards)));
             }
-            steps.add(MicroBatches.pack(rows, CONFIG.microBatchRows()));
+            steps.add(MicroBatches.pack(SharedPrefixes.separate(rows), CONFIG.microBatchRows()));
         }
         return steps;
     }
