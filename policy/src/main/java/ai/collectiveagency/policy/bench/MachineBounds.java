@@ -15,7 +15,7 @@ import java.util.Arrays;
  * these.
  *
  * <p>Both bandwidths are kept because they differ by up to 2x on the machines this was measured
- * on (2-core AMD EPYC VMs: 50-55 GB/s counted as read + write by an in-place multiply, 26-32 GB/s
+ * on (2-core AMD EPYC VMs: 50-78 GB/s counted as read + write by an in-place multiply, 26-38 GB/s
  * by a sum over the same array, through the same engine and threads). A decode step only reads:
  * its weights and KV cache are a read stream, so its bound is the read bandwidth; crediting it
  * with the write channel's bytes as well would ask for a speed no read stream reaches here. The
