@@ -70,7 +70,7 @@ public record MachineBounds(double matmulGflops, double memoryGbPerSecond,
 
     /**
      * These bounds with the read bandwidth raised to a Java sum's over a heap array, split over
-     * the decode threads ({@link ParallelRange#shared()}), where that is faster. Its 128 MB array
+     * the decode threads ({@link ParallelRange#shared()}), where that is faster. Its 256 MB array
      * grows the heap: measure it after the figures whose memory peak is reported.
      */
     public MachineBounds withJavaRead() {
@@ -80,7 +80,7 @@ public record MachineBounds(double matmulGflops, double memoryGbPerSecond,
 
     /** Reads every element of a heap array once, split over the decode threads. */
     private static double javaRead() {
-        float[] big = new float[(int) (BANDWIDTH_ELEMENTS / 2)]; // 128 MB: far past the caches
+        float[] big = new float[(int) BANDWIDTH_ELEMENTS];
         Arrays.fill(big, 1f);
         ParallelRange range = ParallelRange.shared();
         int chunk = 1 << 16;

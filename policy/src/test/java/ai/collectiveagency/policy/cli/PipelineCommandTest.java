@@ -125,7 +125,7 @@ class PipelineCommandTest {
     }
 
     @Test
-    void benchPolicyPrintsTheIssueFieldsWithBothBandwidthsLast(@TempDir Path dir)
+    void benchPolicyPrintsTheIssueFieldsAndBothBandwidthsAsItsLastLine(@TempDir Path dir)
             throws IOException {
         Path config = Files.writeString(dir.resolve("small.json"), """
                 {"vocab": 512, "dim": 64, "layers": 2, "heads": 4, "kv_heads": 2, "hidden": 128,

@@ -53,6 +53,7 @@ final class InferenceServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx2g", "--add-modules", "jdk.incubator.vector",
+                "-XX:+UseTransparentHugePages", // as ./pipeline runs it (README, Speed)
                 "-Dquarkus.profile=inference-server",
                 "-Drollout.model=" + model.toAbsolutePath(),
                 "-Drollout.checkpoints.store-root=" + storeRoot.toAbsolutePath(),
