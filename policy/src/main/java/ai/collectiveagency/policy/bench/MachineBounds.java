@@ -7,8 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 
-import java.util.Arrays;
-
 /**
  * This machine's limits measured through the same engine the model uses: fp32 matmul throughput
  * and memory bandwidth, read + write and read only. Figures elsewhere are reported as shares of
@@ -80,8 +78,7 @@ public record MachineBounds(double matmulGflops, double memoryGbPerSecond,
 
     /** Reads every element of a heap array once, split over the decode threads. */
     private static double javaRead() {
-        float[] big = new float[(int) BANDWIDTH_ELEMENTS];
-        Arrays.fill(big, 1f);
+        float[] big = new float[(int) BANDWIDTH_ELEMENTS]; // values do not matter; best of 8 passes
         ParallelRange range = ParallelRange.shared();
         int chunk = 1 << 16;
         float[] sums = new float[big.length / chunk];

@@ -38,12 +38,7 @@ public final class SharedPrefixes {
     public static List<TrainingSequence> merge(List<TrainingRow> rows) {
         List<TrainingSequence> sequences = new ArrayList<>();
         for (TrainingRow row : rows) {
-            int continued = -1;
-            for (int i = sequences.size() - 1; i >= 0 && continued < 0; i--) {
-                if (sequences.get(i).continuedBy(row)) {
-                    continued = i;
-                }
-            }
+            int continued = latestContinuedBy(sequences, row);
             if (continued < 0) {
                 sequences.add(TrainingSequence.of(row));
             } else {
@@ -51,5 +46,15 @@ public final class SharedPrefixes {
             }
         }
         return sequences;
+    }
+
+    /** Index of the latest sequence {@code row} continues, or -1. */
+    private static int latestContinuedBy(List<TrainingSequence> sequences, TrainingRow row) {
+        for (int i = sequences.size() - 1; i >= 0; i--) {
+            if (sequences.get(i).continuedBy(row)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
