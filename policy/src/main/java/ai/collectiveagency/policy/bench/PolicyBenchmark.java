@@ -36,6 +36,14 @@ import java.util.SplittableRandom;
  */
 public final class PolicyBenchmark {
 
+    /**
+     * A prefill's first passes here ran up to 1.5x slower than later ones (0.90-1.17 s against
+     * 0.70-0.74 s for 8 x 256 tokens) while the native allocator settled on reusing its blocks;
+     * a service runs in the settled state, so the figure is the best of the passes after it.
+     */
+    private static final int PREFILL_WARM_UPS = 3;
+    private static final int PREFILL_RUNS = 5;
+
     private final BenchConfig bench;
     private final LlamaConfig config;
     private final FlopModel flops;
@@ -98,7 +106,7 @@ public final class PolicyBenchmark {
     private Function<MachineBounds, Object> prefill(Llama model) {
         int[][] tokens = randomTokens(bench.prefillBatch(), bench.prefillLength(), 2);
         int[][] attention = ones(bench.prefillBatch(), bench.prefillLength());
-        double seconds = best(3, () -> {
+        double seconds = best(PREFILL_WARM_UPS, PREFILL_RUNS, () -> {
             try (NDManager m = model.newStepManager(); NDScope s = new NDScope();
                     KvCache cache = new KvCache(config.numLayers())) {
                 s.suppressNotUsedWarning();
@@ -120,7 +128,7 @@ public final class PolicyBenchmark {
         generator.generate(prompts.subList(0, 1), SamplingParams.greedy(2), Set.of(),
                 StopCondition.NONE); // takes the Java backend's weight snapshot, if any
         double firstCall = (System.nanoTime() - snapshot) / 1e9;
-        double seconds = best(2, () -> generator.generate(prompts, params, Set.of(),
+        double seconds = best(1, 2, () -> generator.generate(prompts, params, Set.of(),
                 StopCondition.NONE));
         double tokens = (double) batch * bench.decodeTokens();
         String backend = generator.backend().name();
@@ -203,8 +211,10 @@ public final class PolicyBenchmark {
         return rows;
     }
 
-    private static double best(int runs, Runnable body) {
-        body.run(); // warm-up
+    private static double best(int warmUps, int runs, Runnable body) {
+        for (int i = 0; i < warmUps; i++) {
+            body.run();
+        }
         double best = Double.MAX_VALUE;
         for (int i = 0; i < runs; i++) {
             long start = System.nanoTime();

@@ -6,6 +6,8 @@ import ai.collectiveagency.policy.checkpoint.VerifiedFolder;
 import ai.collectiveagency.policy.checkpoint.WeightsLoader;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -37,6 +39,7 @@ public final class Llama implements AutoCloseable {
 
     private static final float MASKED = -1e9f; // finite, so fully padded rows stay NaN-free
     private static final String CONFIG_FILE = "config.json";
+    private static final int QUERY_BLOCK = 128; // see causalAttention
 
     private final LlamaConfig config;
     private final ModelParameters parameters;
@@ -199,14 +202,16 @@ public final class Llama implements AutoCloseable {
     private NDArray block(int layer, NDArray x, Context context) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray h = x.add(attention(layer,
+            // Each residual is added into its sub-layer's fresh output, which backward never
+            // reads, instead of into a third array.
+            NDArray h = attention(layer,
                     rmsNorm(x, parameters.get(
                             ParameterNames.layer(layer, "input_layernorm.weight"))),
-                    context));
-            NDArray out = h.add(mlp(layer,
+                    context).addi(x);
+            NDArray out = mlp(layer,
                     rmsNorm(h, parameters.get(
                             ParameterNames.layer(layer, "post_attention_layernorm.weight"))),
-                    context));
+                    context).addi(h);
             NDScope.unregister(out);
             return out;
         }
@@ -236,18 +241,47 @@ public final class Llama implements AutoCloseable {
         }
         // Each KV head serves groupSize query heads: (B, KV, g, T, hD) against (B, KV, 1, S, hD).
         q = q.reshape(batch, time, kvHeads, config.groupSize(), headDim).transpose(0, 2, 3, 1, 4);
-        NDArray scores = q.matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3))
-                .add(context.mask()); // (B, KV, g, T, S)
-        NDArray out = scores.softmax(-1).matMul(v.expandDims(2)); // (B, KV, g, T, hD)
+        NDArray out = causalAttention(q, k.expandDims(2), v.expandDims(2), context.mask());
         out = out.transpose(0, 3, 1, 2, 4).reshape(batch, time, (long) heads * headDim);
         return project(layer, "o_proj", out, context);
+    }
+
+    /**
+     * softmax(q·kᵀ + mask)·v for queries (B, KV, g, T, hD) against keys and values (B, KV, 1, S,
+     * hD), the last T of the S positions being the queries' own. Long query runs go in blocks of
+     * {@link #QUERY_BLOCK}, each against the keys up to its last query only: the keys after it
+     * are masked for all of its queries, so a prefill or training pass of 256 tokens computes
+     * 3/4 of the square of scores instead of all of it, the same softmax over what it may see.
+     */
+    private static NDArray causalAttention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        long time = q.getShape().get(3);
+        long past = k.getShape().get(3) - time;
+        if (time <= QUERY_BLOCK) {
+            return attend(q, k, v, mask);
+        }
+        NDList blocks = new NDList();
+        for (long start = 0; start < time; start += QUERY_BLOCK) {
+            long end = Math.min(time, start + QUERY_BLOCK);
+            long keys = past + end;
+            blocks.add(attend(q.get(new NDIndex(":, :, :, {}:{}", start, end)),
+                    k.get(new NDIndex(":, :, :, :{}", keys)),
+                    v.get(new NDIndex(":, :, :, :{}", keys)),
+                    mask.get(new NDIndex(":, :, :, {}:{}, :{}", start, end, keys))));
+        }
+        return NDArrays.concat(blocks, 3);
+    }
+
+    private static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3)); // (B, KV, g, T, S)
+        scores.addi(mask); // in place: the product's backward does not read it
+        return scores.softmax(-1).matMul(v); // (B, KV, g, T, hD)
     }
 
     /** SwiGLU feed-forward (Shazeer 2020): down(silu(gate(x)) * up(x)). */
     private NDArray mlp(int layer, NDArray x, Context context) {
         NDArray gate = project(layer, "gate_proj", x, context);
         NDArray up = project(layer, "up_proj", x, context);
-        NDArray activated = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up);
+        NDArray activated = gate.mul(gate.getNDArrayInternal().sigmoid()).muli(up);
         return project(layer, "down_proj", activated, context);
     }
 

@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * Rotary position embeddings in Hugging Face's {@code rotate_half} layout (RoFormer, Su et al.
  * 2021): {@code x' = x * cos + rotate_half(x) * sin}, where the first and second halves of each
@@ -53,26 +56,38 @@ public final class Rotary {
     /** cos and sin of each position's angles, (B, T, 1, hD), both scaled by {@code scale}. */
     public record Angles(NDArray cos, NDArray sin) {}
 
-    /** Angles for {@code positions[b][t]}; {@code scale} multiplies both (folds 1/sqrt(hD)). */
+    /**
+     * Angles for {@code positions[b][t]}; {@code scale} multiplies both (folds 1/sqrt(hD)). The
+     * sines and cosines of a position are computed once and copied to each token at it: the rows
+     * of a batch mostly share their positions, and for a prefill of 8 x 256 the trigonometry of
+     * every token cost more than the attention mask.
+     */
     public Angles angles(NDManager manager, int[][] positions, float scale) {
         int batch = positions.length;
         int time = positions[0].length;
         int half = inverseFrequencies.length;
-        float[] cos = new float[batch * time * 2 * half];
+        int width = 2 * half;
+        float[] cos = new float[batch * time * width];
         float[] sin = new float[cos.length];
+        Map<Integer, Integer> firstOffset = new HashMap<>();
         int k = 0;
         for (int[] row : positions) {
             for (int position : row) {
-                for (int copy = 0; copy < 2; copy++) {
-                    for (int i = 0; i < half; i++, k++) {
+                Integer earlier = firstOffset.putIfAbsent(position, k);
+                if (earlier != null) {
+                    System.arraycopy(cos, earlier, cos, k, width);
+                    System.arraycopy(sin, earlier, sin, k, width);
+                } else {
+                    for (int i = 0; i < half; i++) {
                         float angle = position * inverseFrequencies[i];
-                        cos[k] = (float) Math.cos(angle) * scale;
-                        sin[k] = (float) Math.sin(angle) * scale;
+                        cos[k + i] = cos[k + half + i] = (float) Math.cos(angle) * scale;
+                        sin[k + i] = sin[k + half + i] = (float) Math.sin(angle) * scale;
                     }
                 }
+                k += width;
             }
         }
-        Shape shape = new Shape(batch, time, 1, 2L * half);
+        Shape shape = new Shape(batch, time, 1, width);
         DataType type = rotateHalf.getDataType();
         return new Angles(manager.create(cos, shape).toType(type, false),
                 manager.create(sin, shape).toType(type, false));
@@ -80,6 +95,7 @@ public final class Rotary {
 
     /** Rotates {@code x} (B, T, heads, hD). */
     public NDArray apply(NDArray x, Angles angles) {
-        return x.mul(angles.cos()).add(x.matMul(rotateHalf).mul(angles.sin()));
+        // In place on the fresh products only: autograd keeps neither of them for backward.
+        return x.mul(angles.cos()).addi(x.matMul(rotateHalf).muli(angles.sin()));
     }
 }
