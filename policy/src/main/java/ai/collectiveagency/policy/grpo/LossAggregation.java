@@ -22,6 +22,13 @@ public enum LossAggregation {
             NDArray perSequence = maskedLoss.sum(time).div(mask.sum(time).maximum(1)); // [B]
             return perSequence.mean();
         }
+
+        @Override
+        NDArray tokenWeights(NDArray mask, int maxLength, OptionalDouble tokens) {
+            int[] time = {1};
+            double batch = mask.getShape().get(0);
+            return mask.div(Scalars.mul(mask.sum(time, true).maximum(1), batch));
+        }
     },
 
     /** Sum over all tokens / number of tokens in the micro-batch: every token weighs the same. */
@@ -29,6 +36,11 @@ public enum LossAggregation {
         @Override
         NDArray reduce(NDArray maskedLoss, NDArray mask, int maxLength, OptionalDouble tokens) {
             return maskedLoss.sum().div(mask.sum().maximum(1));
+        }
+
+        @Override
+        NDArray tokenWeights(NDArray mask, int maxLength, OptionalDouble tokens) {
+            return mask.div(mask.sum().maximum(1));
         }
     },
 
@@ -41,6 +53,11 @@ public enum LossAggregation {
         NDArray reduce(NDArray maskedLoss, NDArray mask, int maxLength, OptionalDouble tokens) {
             double batch = maskedLoss.getShape().get(0);
             return Scalars.div(maskedLoss.sum(), batch * maxLength);
+        }
+
+        @Override
+        NDArray tokenWeights(NDArray mask, int maxLength, OptionalDouble tokens) {
+            return Scalars.div(mask, (double) mask.getShape().get(0) * maxLength);
         }
     },
 
@@ -57,6 +74,12 @@ public enum LossAggregation {
             }
             return Scalars.div(maskedLoss.sum(), tokens.getAsDouble());
         }
+
+        @Override
+        NDArray tokenWeights(NDArray mask, int maxLength, OptionalDouble tokens) {
+            return tokens.isEmpty() ? BNPO.tokenWeights(mask, maxLength, tokens)
+                    : Scalars.div(mask, tokens.getAsDouble());
+        }
     };
 
     /**
@@ -67,4 +90,13 @@ public enum LossAggregation {
      * @return the scalar loss
      */
     abstract NDArray reduce(NDArray maskedLoss, NDArray mask, int maxLength, OptionalDouble tokens);
+
+    /**
+     * Every variant is linear in the per-token losses: {@code reduce(loss * mask)} equals
+     * {@code sum(loss * tokenWeights(mask))}. The weights let a caller sum the loss a slice of
+     * tokens at a time (see {@code TokenScorer.scoreAndBackward}).
+     *
+     * @return {@code [B, T]} weights, zero where {@code mask} is 0
+     */
+    abstract NDArray tokenWeights(NDArray mask, int maxLength, OptionalDouble tokens);
 }

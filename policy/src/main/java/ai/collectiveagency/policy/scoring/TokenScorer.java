@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
 
 /**
  * Teacher-forced log-probabilities (and entropies) of given sequences: the trainer's primitive.
@@ -104,6 +105,72 @@ public final class TokenScorer {
                 }
             }
         }
+        Shape shape = new Shape(batch, width);
+        return new TokenScores(join(logprobs).reshape(shape),
+                withEntropy ? join(entropies).reshape(shape) : null);
+    }
+
+    /**
+     * The loss of one slice of scored positions, a scalar to back-propagate.
+     *
+     * <p>{@code logprobs} (n, 1) are the slice's log-probs, differentiable; {@code rows} selects
+     * the slice's n rows of the (B x (T-1-from)) scored positions, flattened row-major.
+     */
+    @FunctionalInterface
+    public interface SliceLoss {
+        NDArray of(NDArray logprobs, NDIndex rows);
+    }
+
+    /**
+     * Scores as {@link #score(NDManager, int[][], int[][], int, boolean, boolean)} and
+     * back-propagates a loss that is a sum over slices of positions, one slice at a time: each
+     * slice's logits, log-softmax and their gradients are freed before the next slice is
+     * computed, so not even autograd holds a (B, T, V) tensor. The head's gradients reach the
+     * transformer through its final hidden states, whose gradient is summed over the slices and
+     * back-propagated once at the end. Costs no recomputation: every slice's head runs once
+     * forward and once backward, as in one whole-batch backward.
+     *
+     * @param collector the open gradient collector that receives both passes
+     * @param loss each slice's loss; their sum is the loss differentiated
+     * @return the scores, detached from the graph (already back-propagated)
+     */
+    public TokenScores scoreAndBackward(NDManager manager, int[][] tokens, int[][] attention,
+            int from, boolean useAdapter, boolean withEntropy, GradientCollector collector,
+            SliceLoss loss) {
+        int batch = tokens.length;
+        int width = tokens[0].length - 1 - from;
+        int count = batch * width;
+        if (count == 0) { // nothing to predict, nothing to differentiate
+            return score(manager, tokens, attention, from, useAdapter, withEntropy);
+        }
+        NDArray hidden = model.hidden(manager, tokens, attention, null, from, useAdapter);
+        long dim = hidden.getShape().get(2);
+        NDArray finalStates = hidden.stopGradient(); // a leaf: the slices' backward ends here
+        finalStates.setRequiresGradient(true);
+        NDArray targets = manager.create(nextTokens(tokens, from), new Shape(count, 1));
+        NDList logprobs = new NDList();
+        NDList entropies = new NDList();
+        for (int start = 0; start < count; start += chunkRows) {
+            NDIndex slice = new NDIndex("{}:{}", start, Math.min(count, start + chunkRows));
+            try (NDScope chunk = new NDScope()) {
+                chunk.suppressNotUsedWarning();
+                NDArray rows = finalStates.get(new NDIndex(":, :-1, :"))
+                        .reshape((long) count, dim).get(slice);
+                NDArray logSoftmax = Linear.linear(rows, model.outputHead())
+                        .singletonOrThrow().logSoftmax(-1); // (n, V)
+                NDArray logprob = logSoftmax.gather(targets.get(slice), -1); // (n, 1)
+                collector.backward(loss.of(logprob, slice));
+                NDArray kept = logprob.stopGradient();
+                NDScope.unregister(kept);
+                logprobs.add(kept);
+                if (withEntropy) {
+                    NDArray entropy = entropy(logSoftmax.stopGradient());
+                    NDScope.unregister(entropy);
+                    entropies.add(entropy);
+                }
+            }
+        }
+        collector.backward(hidden.mul(finalStates.getGradient()).sum());
         Shape shape = new Shape(batch, width);
         return new TokenScores(join(logprobs).reshape(shape),
                 withEntropy ? join(entropies).reshape(shape) : null);

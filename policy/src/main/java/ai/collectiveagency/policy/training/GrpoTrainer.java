@@ -20,6 +20,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * One GRPO optimiser step over micro-batches: score with gradients, loss, backward (gradients
@@ -94,23 +95,28 @@ public final class GrpoTrainer {
                     : manager.create(TrainingBatch.flatten(batch.oldLogprobs(), from), shape);
             NDArray advantages = manager.create(toFloats(batch.advantages()));
             NDArray ref = config.beta() == 0 ? null : referenceLogprobs(manager, batch, from);
+            OptionalDouble normaliser = config.aggregation() == LossAggregation.DAPO
+                    ? OptionalDouble.of(Math.max(batchTokens, 1)) : OptionalDouble.empty();
+            // DAPO's normaliser already spans the micro-batches; the others are averaged, as TRL
+            double share = config.aggregation() == LossAggregation.DAPO ? 1 : 1.0 / microBatches;
+            ScoredPositions positions = ScoredPositions.of(old, ref, mask, advantages,
+                    Scalars.mul(loss.tokenWeights(mask, normaliser), share));
+            TokenScores scores;
             try (GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
-                TokenScores scores = new TokenScorer(policy).score(manager, batch.tokens(),
-                        batch.attention(), from, true, true);
-                GrpoInputs inputs = GrpoInputs.of(scores.logprobs(), old, ref, mask, advantages);
-                if (config.aggregation() == LossAggregation.DAPO) {
-                    inputs = inputs.withTokenNormaliser(Math.max(batchTokens, 1));
-                }
-                GrpoLossResult result = loss.compute(inputs);
-                NDArray total = config.aggregation() == LossAggregation.DAPO ? result.loss()
-                        // mean over micro-batches, as TRL
-                        : Scalars.div(result.loss(), microBatches);
-                collector.backward(total);
-                double entropy = scalar(scores.entropy().mul(mask).sum())
-                        / Math.max(1, batch.maskedTokens());
-                return new MicroResult(scalar(total), result.statistics().meanKl(),
-                        result.statistics().clipFraction(), entropy, batch.maskedTokens());
+                scores = new TokenScorer(policy).scoreAndBackward(manager, batch.tokens(),
+                        batch.attention(), from, true, true, collector,
+                        (logprobs, rows) -> loss.weightedSum(positions.inputs(logprobs, rows),
+                                positions.weights(rows)));
             }
+            // The loss's value and statistics from the detached log-probs: the same arithmetic
+            // as the gradient's, over the whole micro-batch at once.
+            GrpoLossResult result = loss.compute(new GrpoInputs(scores.logprobs(), old, ref, mask,
+                    advantages, normaliser));
+            double entropy = scalar(scores.entropy().mul(mask).sum())
+                    / Math.max(1, batch.maskedTokens());
+            return new MicroResult(scalar(result.loss()) * share,
+                    result.statistics().meanKl(), result.statistics().clipFraction(), entropy,
+                    batch.maskedTokens());
         }
     }
 
