@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -16,9 +18,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * A pass over more queries than one attention block computes each block against the keys up to
@@ -69,7 +73,21 @@ class CausalAttentionBlocksTest {
             double[] blocked = model.forward(m, tokens, attention, null, false, false)
                     .toDoubleArray();
             double[] stepwise = stepwiseLogits(m).toDoubleArray();
-            assertEqualAtRealPositions(blocked, stepwise, 1e-10);
+            assertEqualAtRealPositions(blocked, stepwise, 0, 1e-10);
+        }
+    }
+
+    @Test
+    void aLongContinuationOfCachedKeysGivesTheLogitsOfOneTokenAtATime() {
+        int cached = 60; // then 240 new queries: blocks whose keys start with the cached ones
+        try (NDManager m = root.newSubManager(); KvCache cache = new KvCache(CONFIG.numLayers())) {
+            model.forward(m, columns(tokens, 0, cached), columns(attention, 0, cached), cache,
+                    true, false);
+            double[] continued = model.forward(m, columns(tokens, cached, LENGTH), attention,
+                    cache, false, false).toDoubleArray();
+            double[] stepwise = stepwiseLogits(m).get(new NDIndex(":, {}:, :", cached))
+                    .toDoubleArray();
+            assertEqualAtRealPositions(continued, stepwise, cached, 1e-10);
         }
     }
 
@@ -99,16 +117,16 @@ class CausalAttentionBlocksTest {
             NDArray[] steps = new NDArray[LENGTH];
             for (int t = 0; t < LENGTH; t++) {
                 int[][] token = {{tokens[0][t]}, {tokens[1][t]}};
-                int[][] seen = {java.util.Arrays.copyOf(attention[0], t + 1),
-                        java.util.Arrays.copyOf(attention[1], t + 1)};
+                int[][] seen = {Arrays.copyOf(attention[0], t + 1),
+                        Arrays.copyOf(attention[1], t + 1)};
                 steps[t] = model.forward(m, token, seen, cache, true, false);
             }
-            return ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(steps), 1);
+            return NDArrays.concat(new NDList(steps), 1);
         }
     }
 
     private static Map<String, double[]> gradients(NDArray lossWeights,
-            java.util.function.Supplier<NDArray> logits) {
+            Supplier<NDArray> logits) {
         Map<String, NDArray> parameters = model.parameters().asMap();
         model.parameters().setTrainable(true);
         try (NDScope scope = new NDScope()) {
@@ -128,20 +146,27 @@ class CausalAttentionBlocksTest {
         }
     }
 
-    private static void assertEqualAtRealPositions(double[] actual, double[] expected,
+    /** Compares logits of positions {@code first..LENGTH-1}, laid out (2, LENGTH - first, V). */
+    private static void assertEqualAtRealPositions(double[] actual, double[] expected, int first,
             double tolerance) {
         int vocab = CONFIG.vocabSize();
+        int width = LENGTH - first;
         for (int b = 0; b < 2; b++) {
-            for (int t = 0; t < LENGTH; t++) {
+            for (int t = first; t < LENGTH; t++) {
                 if (attention[b][t] == 0) {
                     continue; // a padded query sees no key: its output is never read
                 }
                 for (int v = 0; v < vocab; v++) {
-                    int i = (b * LENGTH + t) * vocab + v;
+                    int i = (b * width + t - first) * vocab + v;
                     assertThat(actual[i]).as("logit of row %d, position %d, token %d", b, t, v)
                             .isCloseTo(expected[i], within(tolerance));
                 }
             }
         }
+    }
+
+    private static int[][] columns(int[][] rows, int from, int to) {
+        return new int[][] {Arrays.copyOfRange(rows[0], from, to),
+                Arrays.copyOfRange(rows[1], from, to)};
     }
 }
