@@ -149,8 +149,10 @@ public final class DemoProcess {
 
     private void recordTree() {
         while (process.isAlive()) {
-            process.descendants().forEach(p -> tree.computeIfAbsent(p,
-                    q -> q.info().commandLine().orElse("(unknown)")));
+            // The latest command line wins: a child first seen between fork and exec (or still
+            // in jspawnhelper) shows none or the helper's, and must not keep it.
+            process.descendants().forEach(p -> p.info().commandLine().ifPresentOrElse(
+                    command -> tree.put(p, command), () -> tree.putIfAbsent(p, "(unknown)")));
             try {
                 Thread.sleep(RECORD_EVERY.toMillis());
             } catch (InterruptedException e) {

@@ -82,9 +82,9 @@ public final class PolicyBenchmark {
                 decode.add(decode(model, batch));
             }
             figures.put("decode", b -> decode.stream().map(f -> f.apply(b)).toList());
+            releaseDecodeGarbage();
             engine = before.max(MachineBounds.measure(root, bench.matmulSize()));
             if (bench.trainSteps() > 0) {
-                releaseDecodeGarbage();
                 figures.put("train_full", train(model, false));
                 figures.put("train_lora", train(model, true));
             }
@@ -105,7 +105,8 @@ public final class PolicyBenchmark {
 
     /**
      * Collects the decode figures' garbage, so the JVM can give back the heap it grew for them
-     * (about 0.9 GiB, committed but dead) before training's native peak. A trainer-service never
+     * (about 0.9 GiB, committed but dead) before the second bounds probe and training's native
+     * peak. A trainer-service never
      * decodes, so without this the bench's peak RSS would add two workloads that never share a
      * process.
      */

@@ -256,6 +256,11 @@ public final class Llama implements AutoCloseable {
     private static NDArray causalAttention(NDArray q, NDArray k, NDArray v, NDArray mask) {
         long time = q.getShape().get(3);
         long past = k.getShape().get(3) - time;
+        if (mask.getShape().get(4) != k.getShape().get(3)) { // else blocks would slice it wrong
+            throw new IllegalArgumentException("the attention mask covers "
+                    + mask.getShape().get(4) + " positions but there are " + k.getShape().get(3)
+                    + " keys: pass the cache that holds the earlier positions");
+        }
         if (time <= QUERY_BLOCK) {
             return attend(q, k, v, mask);
         }
@@ -281,6 +286,7 @@ public final class Llama implements AutoCloseable {
     private NDArray mlp(int layer, NDArray x, Context context) {
         NDArray gate = project(layer, "gate_proj", x, context);
         NDArray up = project(layer, "up_proj", x, context);
+        // In place: saves an array in prefill; under autograd PyTorch copies the left operand.
         NDArray activated = gate.mul(gate.getNDArrayInternal().sigmoid()).muli(up);
         return project(layer, "down_proj", activated, context);
     }

@@ -145,7 +145,9 @@ public final class TokenScorer {
         }
         NDArray hidden = model.hidden(manager, tokens, attention, null, from, useAdapter);
         long dim = hidden.getShape().get(2);
-        NDArray finalStates = hidden.stopGradient(); // a leaf: the slices' backward ends here
+        NDArray predicting = hidden.get(new NDIndex(":, :-1, :")) // predictions of from+1..T-1
+                .reshape((long) count, dim);
+        NDArray finalStates = predicting.stopGradient(); // a leaf: the slices' backward ends here
         finalStates.setRequiresGradient(true);
         NDArray targets = manager.create(nextTokens(tokens, from), new Shape(count, 1));
         NDList logprobs = new NDList();
@@ -154,9 +156,7 @@ public final class TokenScorer {
             NDIndex slice = new NDIndex("{}:{}", start, Math.min(count, start + chunkRows));
             try (NDScope chunk = new NDScope()) {
                 chunk.suppressNotUsedWarning();
-                NDArray rows = finalStates.get(new NDIndex(":, :-1, :"))
-                        .reshape((long) count, dim).get(slice);
-                NDArray logSoftmax = Linear.linear(rows, model.outputHead())
+                NDArray logSoftmax = Linear.linear(finalStates.get(slice), model.outputHead())
                         .singletonOrThrow().logSoftmax(-1); // (n, V)
                 NDArray logprob = logSoftmax.gather(targets.get(slice), -1); // (n, 1)
                 collector.backward(loss.of(logprob, slice));
@@ -170,7 +170,7 @@ public final class TokenScorer {
                 }
             }
         }
-        collector.backward(hidden.mul(finalStates.getGradient()).sum());
+        collector.backward(predicting.mul(finalStates.getGradient()).sum());
         Shape shape = new Shape(batch, width);
         return new TokenScores(join(logprobs).reshape(shape),
                 withEntropy ? join(entropies).reshape(shape) : null);
