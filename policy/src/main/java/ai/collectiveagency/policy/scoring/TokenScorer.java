@@ -87,27 +87,7 @@ public final class TokenScorer {
         // Created here, outside the slices' scopes, and open until the step ends: the engine
         // wraps the Java buffer without copying, and gather's backward reads these indices.
         NDArray targets = manager.create(nextTokens(tokens, from), new Shape(count, 1));
-        NDList logprobs = new NDList();
-        NDList entropies = new NDList();
-        for (int start = 0; start < count; start += chunkRows) {
-            NDIndex slice = new NDIndex("{}:{}", start, Math.min(count, start + chunkRows));
-            try (NDScope chunk = new NDScope()) {
-                chunk.suppressNotUsedWarning();
-                NDArray logSoftmax = Linear.linear(rows.get(slice), model.outputHead())
-                        .singletonOrThrow().logSoftmax(-1); // (n, V)
-                NDArray logprob = logSoftmax.gather(targets.get(slice), -1); // (n, 1)
-                NDScope.unregister(logprob);
-                logprobs.add(logprob);
-                if (withEntropy) {
-                    NDArray entropy = entropy(logSoftmax.stopGradient());
-                    NDScope.unregister(entropy);
-                    entropies.add(entropy);
-                }
-            }
-        }
-        Shape shape = new Shape(batch, width);
-        return new TokenScores(join(logprobs).reshape(shape),
-                withEntropy ? join(entropies).reshape(shape) : null);
+        return scoreSlices(rows, targets, batch, width, withEntropy, (logprobs, slice) -> logprobs);
     }
 
     /**
@@ -150,19 +130,39 @@ public final class TokenScorer {
         NDArray finalStates = predicting.stopGradient(); // a leaf: the slices' backward ends here
         finalStates.setRequiresGradient(true);
         NDArray targets = manager.create(nextTokens(tokens, from), new Shape(count, 1));
+        TokenScores scores = scoreSlices(finalStates, targets, batch, width, withEntropy,
+                (logprobs, slice) -> {
+                    collector.backward(loss.of(logprobs, slice));
+                    return logprobs.stopGradient();
+                });
+        collector.backward(predicting.mul(finalStates.getGradient()).sum());
+        return scores;
+    }
+
+    /** What a slice's log-probs (n, 1), differentiable, become in the scores. */
+    @FunctionalInterface
+    private interface SliceResult {
+        NDArray of(NDArray logprobs, NDIndex slice);
+    }
+
+    /**
+     * The head and log-softmax over {@code rows} (B x width, D), {@code chunkRows} at a time, each
+     * slice's temporaries freed before the next; entropies are never differentiated.
+     */
+    private TokenScores scoreSlices(NDArray rows, NDArray targets, int batch, int width,
+            boolean withEntropy, SliceResult result) {
+        int count = batch * width;
         NDList logprobs = new NDList();
         NDList entropies = new NDList();
         for (int start = 0; start < count; start += chunkRows) {
             NDIndex slice = new NDIndex("{}:{}", start, Math.min(count, start + chunkRows));
             try (NDScope chunk = new NDScope()) {
                 chunk.suppressNotUsedWarning();
-                NDArray logSoftmax = Linear.linear(finalStates.get(slice), model.outputHead())
+                NDArray logSoftmax = Linear.linear(rows.get(slice), model.outputHead())
                         .singletonOrThrow().logSoftmax(-1); // (n, V)
-                NDArray logprob = logSoftmax.gather(targets.get(slice), -1); // (n, 1)
-                collector.backward(loss.of(logprob, slice));
-                NDArray kept = logprob.stopGradient();
-                NDScope.unregister(kept);
-                logprobs.add(kept);
+                NDArray logprob = result.of(logSoftmax.gather(targets.get(slice), -1), slice);
+                NDScope.unregister(logprob);
+                logprobs.add(logprob);
                 if (withEntropy) {
                     NDArray entropy = entropy(logSoftmax.stopGradient());
                     NDScope.unregister(entropy);
@@ -170,7 +170,6 @@ public final class TokenScorer {
                 }
             }
         }
-        collector.backward(predicting.mul(finalStates.getGradient()).sum());
         Shape shape = new Shape(batch, width);
         return new TokenScores(join(logprobs).reshape(shape),
                 withEntropy ? join(entropies).reshape(shape) : null);
