@@ -3,7 +3,6 @@ package ai.collectiveagency.policy.grpo;
 import ai.collectiveagency.policy.engine.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -44,14 +43,12 @@ public final class GrpoLoss {
         NDArray loss;
         GrpoStatistics statistics;
         try (NDScope scope = new NDScope()) {
-            DataType type = in.logp().getDataType();
-            NDArray mask = in.mask().toType(type, false);
-            NDArray advantages = in.advantages().toType(type, false).expandDims(1); // [B, 1]
-            NDArray ratio = ratio(in);
-            NDArray kl = in.refLogp() == null ? null : k3(in.refLogp(), in.logp());
-            loss = config.aggregation().reduce(tokenLosses(ratio, advantages, kl).mul(mask),
-                    mask, config.maxCompletionLength(), in.tokenNormaliser());
-            statistics = GrpoStatistics.measure(ratio.stopGradient(), kl, advantages, mask, config);
+            NDArray mask = in.mask().toType(in.logp().getDataType(), false);
+            TokenTerms terms = TokenTerms.of(in);
+            loss = config.aggregation().reduce(tokenLosses(terms).mul(mask), mask,
+                    config.maxCompletionLength(), in.tokenNormaliser());
+            statistics = GrpoStatistics.measure(terms.ratio().stopGradient(), terms.kl(),
+                    terms.advantages(), mask, config);
             NDScope.unregister(loss);
         }
         // Hand the loss to the caller's scope, if any, like any other DJL result.
@@ -69,11 +66,8 @@ public final class GrpoLoss {
         requireReference(slice);
         NDArray loss;
         try (NDScope scope = new NDScope()) {
-            DataType type = slice.logp().getDataType();
-            NDArray advantages = slice.advantages().toType(type, false).expandDims(1);
-            NDArray kl = slice.refLogp() == null ? null : k3(slice.refLogp(), slice.logp());
-            loss = tokenLosses(ratio(slice), advantages, kl)
-                    .mul(tokenWeights.toType(type, false)).sum();
+            loss = tokenLosses(TokenTerms.of(slice))
+                    .mul(tokenWeights.toType(slice.logp().getDataType(), false)).sum();
             NDScope.unregister(loss);
         }
         NDScope.register(loss);
@@ -96,18 +90,32 @@ public final class GrpoLoss {
         }
     }
 
-    /** exp(logp - oldLogp); without old log-probs the sampler is the current policy: ratio 1. */
-    private static NDArray ratio(GrpoInputs in) {
-        NDArray oldLogp = in.oldLogp() == null ? in.logp().stopGradient() : in.oldLogp();
-        return in.logp().sub(oldLogp).exp(); // [B, T]
+    /**
+     * What a token's loss is made of, in {@code logp}'s dtype.
+     *
+     * @param ratio [B, T] exp(logp - oldLogp); without old log-probs the sampler is the current
+     *     policy: ratio 1, gradient kept
+     * @param advantages [B, 1]
+     * @param kl [B, T] the KL estimate, or null without reference log-probs
+     */
+    private record TokenTerms(NDArray ratio, NDArray advantages, NDArray kl) {
+
+        static TokenTerms of(GrpoInputs in) {
+            NDArray oldLogp = in.oldLogp() == null ? in.logp().stopGradient() : in.oldLogp();
+            return new TokenTerms(in.logp().sub(oldLogp).exp(),
+                    in.advantages().toType(in.logp().getDataType(), false).expandDims(1),
+                    in.refLogp() == null ? null : k3(in.refLogp(), in.logp()));
+        }
     }
 
     /** Per token: the clipped surrogate, plus beta times the KL estimate. */
-    private NDArray tokenLosses(NDArray ratio, NDArray advantages, NDArray kl) {
+    private NDArray tokenLosses(TokenTerms terms) {
+        NDArray ratio = terms.ratio();
+        NDArray advantages = terms.advantages();
         NDArray clipped = ratio.clip(1 - config.epsilonLow(), 1 + config.epsilonHigh());
         NDArray tokenLoss = ratio.mul(advantages).minimum(clipped.mul(advantages)).neg();
         if (config.beta() != 0) {
-            tokenLoss = tokenLoss.add(Scalars.mul(kl, config.beta()));
+            tokenLoss = tokenLoss.add(Scalars.mul(terms.kl(), config.beta()));
         }
         return tokenLoss;
     }

@@ -157,6 +157,12 @@ public final class Llama implements AutoCloseable {
                     + " is outside [0, " + time + ")");
         }
         int past = attention[0].length - time;
+        long cached = cache == null ? 0 : cache.length();
+        if (past != cached) { // the mask would not line up with the keys
+            throw new IllegalArgumentException("attention covers " + attention[0].length
+                    + " positions: " + time + " new tokens after " + past + " earlier ones, but "
+                    + cached + " are cached: pass the cache that holds the earlier positions");
+        }
         int[][] positions = positions(attention, time);
         Context context = new Context(
                 rotary.angles(manager, positions, 1f),
@@ -256,11 +262,6 @@ public final class Llama implements AutoCloseable {
     private static NDArray causalAttention(NDArray q, NDArray k, NDArray v, NDArray mask) {
         long time = q.getShape().get(3);
         long past = k.getShape().get(3) - time;
-        if (mask.getShape().get(4) != k.getShape().get(3)) { // else blocks would slice it wrong
-            throw new IllegalArgumentException("the attention mask covers "
-                    + mask.getShape().get(4) + " positions but there are " + k.getShape().get(3)
-                    + " keys: pass the cache that holds the earlier positions");
-        }
         if (time <= QUERY_BLOCK) {
             return attend(q, k, v, mask);
         }

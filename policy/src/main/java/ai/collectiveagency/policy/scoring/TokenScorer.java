@@ -74,20 +74,13 @@ public final class TokenScorer {
     public TokenScores score(NDManager manager, int[][] tokens, int[][] attention, int from,
             boolean useAdapter, boolean withEntropy) {
         int batch = tokens.length;
-        int width = tokens[0].length - 1 - from;
-        NDArray hidden = model.hidden(manager, tokens, attention, null, from, useAdapter);
-        long dim = hidden.getShape().get(2);
-        NDArray rows = hidden.get(new NDIndex(":, :-1, :")) // predictions of from+1..T-1
-                .reshape((long) batch * width, dim);
-        int count = batch * width;
-        if (count == 0) { // nothing to predict: the last position has no next token
+        NDArray rows = predictingStates(manager, tokens, attention, from, useAdapter);
+        if (rows.size() == 0) { // nothing to predict: the last position has no next token
             return new TokenScores(manager.zeros(new Shape(batch, 0), model.dataType()),
                     withEntropy ? manager.zeros(new Shape(batch, 0), model.dataType()) : null);
         }
-        // Created here, outside the slices' scopes, and open until the step ends: the engine
-        // wraps the Java buffer without copying, and gather's backward reads these indices.
-        NDArray targets = manager.create(nextTokens(tokens, from), new Shape(count, 1));
-        return scoreSlices(rows, targets, batch, width, withEntropy, (logprobs, slice) -> logprobs);
+        return scoreSlices(manager, rows, tokens, from, withEntropy,
+                (logprobs, slice) -> logprobs);
     }
 
     /**
@@ -117,20 +110,13 @@ public final class TokenScorer {
     public TokenScores scoreAndBackward(NDManager manager, int[][] tokens, int[][] attention,
             int from, boolean useAdapter, boolean withEntropy, GradientCollector collector,
             SliceLoss loss) {
-        int batch = tokens.length;
-        int width = tokens[0].length - 1 - from;
-        int count = batch * width;
-        if (count == 0) { // nothing to predict, nothing to differentiate
+        if (tokens[0].length - 1 - from == 0) { // nothing to predict, nothing to differentiate
             return score(manager, tokens, attention, from, useAdapter, withEntropy);
         }
-        NDArray hidden = model.hidden(manager, tokens, attention, null, from, useAdapter);
-        long dim = hidden.getShape().get(2);
-        NDArray predicting = hidden.get(new NDIndex(":, :-1, :")) // predictions of from+1..T-1
-                .reshape((long) count, dim);
+        NDArray predicting = predictingStates(manager, tokens, attention, from, useAdapter);
         NDArray finalStates = predicting.stopGradient(); // a leaf: the slices' backward ends here
         finalStates.setRequiresGradient(true);
-        NDArray targets = manager.create(nextTokens(tokens, from), new Shape(count, 1));
-        TokenScores scores = scoreSlices(finalStates, targets, batch, width, withEntropy,
+        TokenScores scores = scoreSlices(manager, finalStates, tokens, from, withEntropy,
                 (logprobs, slice) -> {
                     collector.backward(loss.of(logprobs, slice));
                     return logprobs.stopGradient();
@@ -146,12 +132,28 @@ public final class TokenScorer {
     }
 
     /**
+     * The final hidden states that predict targets from+1..T-1, one row per scored position:
+     * (B x (T-1-from), D).
+     */
+    private NDArray predictingStates(NDManager manager, int[][] tokens, int[][] attention,
+            int from, boolean useAdapter) {
+        NDArray hidden = model.hidden(manager, tokens, attention, null, from, useAdapter);
+        long rows = (long) tokens.length * (tokens[0].length - 1 - from);
+        return hidden.get(new NDIndex(":, :-1, :")).reshape(rows, hidden.getShape().get(2));
+    }
+
+    /**
      * The head and log-softmax over {@code rows} (B x width, D), {@code chunkRows} at a time, each
      * slice's temporaries freed before the next; entropies are never differentiated.
      */
-    private TokenScores scoreSlices(NDArray rows, NDArray targets, int batch, int width,
+    private TokenScores scoreSlices(NDManager manager, NDArray rows, int[][] tokens, int from,
             boolean withEntropy, SliceResult result) {
+        int batch = tokens.length;
+        int width = tokens[0].length - 1 - from;
         int count = batch * width;
+        // Created here, outside the slices' scopes, and open until the step ends: the engine
+        // wraps the Java buffer without copying, and gather's backward reads these indices.
+        NDArray targets = manager.create(nextTokens(tokens, from), new Shape(count, 1));
         NDList logprobs = new NDList();
         NDList entropies = new NDList();
         for (int start = 0; start < count; start += chunkRows) {
