@@ -124,7 +124,11 @@ public final class ParallelRange {
     private static final class Job {
         private static final int CLOSED = Integer.MIN_VALUE; // added to inside by close()
 
-        private final Body body;
+        /**
+         * Cleared by {@link #close()}: an idle worker keeps its last call, and the body may hold
+         * a decoder's weights or other large arrays that would otherwise outlive their use.
+         */
+        private Body body;
         private final int count;
         private final int grain;
         private final int grains;
@@ -187,6 +191,7 @@ public final class ParallelRange {
                     Thread.yield(); // a worker lost its core inside a chunk (a busy machine)
                 }
             }
+            body = null; // no worker enters a closed call
         }
     }
 

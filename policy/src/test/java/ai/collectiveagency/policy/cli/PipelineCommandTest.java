@@ -18,6 +18,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.stream.Collectors;
 import java.util.List;
 import java.util.stream.Stream;
@@ -146,6 +148,15 @@ class PipelineCommandTest {
         for (JsonNode decode : figures.path("decode")) {
             assertThat(decode.path("share_of_bound").asDouble()).isPositive();
             assertThat(decode.path("bound_tokens_per_s").asDouble()).isPositive();
+            // each run against the read bandwidth probed around it; the figure is the median run
+            assertThat(decode.path("read_gb_per_s").asDouble()).isPositive()
+                    .isLessThanOrEqualTo(machine.path("memory_read_gb_per_s").asDouble());
+            List<Double> shares = new ArrayList<>();
+            decode.path("shares_of_runs").forEach(share -> shares.add(share.asDouble()));
+            assertThat(shares).hasSize(5);
+            Collections.sort(shares);
+            assertThat(decode.path("share_of_bound").asDouble())
+                    .isEqualTo(shares.get(2));
         }
         assertThat(figures.path("train_full").path("share_of_flop_bound").asDouble())
                 .isPositive();

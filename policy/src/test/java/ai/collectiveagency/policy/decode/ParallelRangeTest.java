@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.lang.ref.WeakReference;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Every index is visited exactly once, on grain boundaries, failures reach the caller, no work
- * outlives its call, and a stalled worker is not waited for again soon.
+ * outlives its call or is kept alive by it, and a stalled worker is not waited for again soon.
  */
 class ParallelRangeTest {
 
@@ -87,5 +88,29 @@ class ParallelRangeTest {
         }
 
         assertThat(late).isFalse();
+    }
+
+    @Test
+    void anIdleWorkerDoesNotKeepTheLastCallsArrays() throws InterruptedException {
+        ParallelRange range = new ParallelRange(2);
+        WeakReference<float[]> released = sumOverANewArray(range);
+
+        for (int i = 0; i < 50 && released.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertThat(released.get()).as("array reachable only through the finished call").isNull();
+    }
+
+    /** Runs a call whose body holds a new array (as a decoder's holds its weights). */
+    private static WeakReference<float[]> sumOverANewArray(ParallelRange range) {
+        float[] weights = new float[1 << 20];
+        float[] sums = new float[16];
+        range.run(16, 1, (start, end) -> {
+            for (int c = start; c < end; c++) {
+                sums[c] = weights[c];
+            }
+        });
+        return new WeakReference<>(weights);
     }
 }
