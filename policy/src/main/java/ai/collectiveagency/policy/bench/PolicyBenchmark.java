@@ -138,26 +138,30 @@ public final class PolicyBenchmark {
                 "share_of_flop_bound", work / seconds / (bounds.matmulGflops() * 1e9));
     }
 
-    /** The decode figures; their read probe's array is garbage once this returns. */
+    /**
+     * The decode figures, from one generator as a service has: the Java backend's weight
+     * snapshot is taken once, in the first figure's first call. The read probe's array is
+     * garbage once this returns.
+     */
     private List<DecodeFigure> decode(Llama model) {
         List<DecodeFigure> figures = new ArrayList<>();
         if (bench.decodeBatches().length > 0) {
+            Generator generator = new Generator(model);
             ReadBandwidth read = new ReadBandwidth();
             for (int batch : bench.decodeBatches()) {
-                figures.add(decode(model, batch, read));
+                figures.add(decode(generator, batch, read));
             }
         }
         return figures;
     }
 
-    private DecodeFigure decode(Llama model, int batch, ReadBandwidth read) {
+    private DecodeFigure decode(Generator generator, int batch, ReadBandwidth read) {
         List<int[]> prompts = Arrays.asList(randomTokens(batch, bench.decodePrompt(), 3));
         SamplingParams params = SamplingParams.sample(bench.decodeTokens(), 1.0, 7);
-        Generator generator = new Generator(model);
-        long snapshot = System.nanoTime();
+        long first = System.nanoTime();
         generator.generate(prompts.subList(0, 1), SamplingParams.greedy(2), Set.of(),
-                StopCondition.NONE); // takes the Java backend's weight snapshot, if any
-        double firstCall = (System.nanoTime() - snapshot) / 1e9;
+                StopCondition.NONE); // the first takes the Java backend's weight snapshot, if any
+        double firstCall = (System.nanoTime() - first) / 1e9;
         Runnable run = () -> generator.generate(prompts, params, Set.of(), StopCondition.NONE);
         run.run(); // warm-up
         List<DecodeRun> runs = new ArrayList<>();
