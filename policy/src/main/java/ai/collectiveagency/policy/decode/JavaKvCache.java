@@ -8,19 +8,35 @@ import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 
 /**
- * Keys and values of every layer in Java arrays, laid out (B, KV, capacity, hD) per layer, for a
- * batch of left-padded sequences that share slot indices: slot s of every row holds the same step.
+ * Keys and values of every layer in Java arrays, for a batch of left-padded sequences that share
+ * slot indices: slot s of every row holds the same step.
+ *
+ * <pre>
+ *   keys    per layer (B, KV, tiles, hD, T)   T = {@link #TILE} slots, the vector width: tile j
+ *                                            holds slots [jT, jT + T), one key dimension a vector
+ *   values  per layer (B, KV, capacity, hD)   one slot's value is a run
+ * </pre>
+ *
+ * <p>Each layout serves its half of {@link DecodeAttention}: the scores q·kᵀ are computed a tile
+ * of slots at a time, one FMA per key dimension and no horizontal sum per slot, reading each
+ * tile as one contiguous run of hD vectors; the weighted sum of values goes a vector of
+ * dimensions at a time. Writing a step's key scatters hD floats, once per step, against reading
+ * every slot's key once per step per query head.
  *
  * <p>Row b's first {@code padding[b]} slots are padding, never attended to; the token in slot s
  * of row b has position {@code s - padding[b]}. Slots [0, length) are filled.
  */
 public final class JavaKvCache {
 
+    /** Slots per key tile: one vector of the decode kernels' width. */
+    static final int TILE = PackedMatrix.SPECIES.length();
+
     private final int kvHeads;
     private final int headDim;
     private final int capacity;
-    private final float[][] keys; // per layer (B, KV, capacity, hD)
-    private final float[][] values;
+    private final int tiles; // capacity rounded up to whole tiles
+    private final float[][] keys; // per layer (B, KV, tiles, hD, TILE)
+    private final float[][] values; // per layer (B, KV, capacity, hD)
     private int[] padding;
     private int length;
 
@@ -29,9 +45,9 @@ public final class JavaKvCache {
         this.headDim = config.headDim();
         this.capacity = capacity;
         this.padding = padding.clone();
-        int size = padding.length * kvHeads * capacity * headDim;
-        keys = new float[config.numLayers()][size];
-        values = new float[config.numLayers()][size];
+        this.tiles = (capacity + TILE - 1) / TILE;
+        keys = new float[config.numLayers()][padding.length * kvHeads * tiles * headDim * TILE];
+        values = new float[config.numLayers()][padding.length * kvHeads * capacity * headDim];
     }
 
     /**
@@ -57,15 +73,34 @@ public final class JavaKvCache {
         }
         JavaKvCache cache = new JavaKvCache(config, padding, capacity);
         for (int layer = 0; layer < cache.keys.length; layer++) {
-            cache.copyRows(floats(engine.keys(layer)), cache.keys[layer], length);
-            cache.copyRows(floats(engine.values(layer)), cache.values[layer], length);
+            cache.copyKeys(floats(engine.keys(layer)), cache.keys[layer], length);
+            cache.copyValues(floats(engine.values(layer)), cache.values[layer], length);
         }
         cache.length = length;
         return cache;
     }
 
-    /** (B, KV, S, hD) into (B, KV, capacity, hD). */
-    private void copyRows(float[] source, float[] target, int slots) {
+    /** The engine's (B, KV, S, hD) into (B, KV, tiles, hD, TILE). */
+    private void copyKeys(float[] source, float[] target, int slots) {
+        int rows = padding.length * kvHeads;
+        for (int r = 0; r < rows; r++) {
+            for (int s = 0; s < slots; s++) {
+                scatterKey(source, (r * slots + s) * headDim, target,
+                        r * tiles * headDim * TILE, s);
+            }
+        }
+    }
+
+    /** hD floats from source[from] into slot s of the tiles that start at target[base]. */
+    private void scatterKey(float[] source, int from, float[] target, int base, int s) {
+        int at = base + s / TILE * headDim * TILE + s % TILE;
+        for (int d = 0; d < headDim; d++) {
+            target[at + d * TILE] = source[from + d];
+        }
+    }
+
+    /** The engine's (B, KV, S, hD) into (B, KV, capacity, hD). */
+    private void copyValues(float[] source, float[] target, int slots) {
         int rows = padding.length * kvHeads;
         for (int r = 0; r < rows; r++) {
             System.arraycopy(source, r * slots * headDim, target, r * capacity * headDim,
@@ -106,7 +141,7 @@ public final class JavaKvCache {
         return length - padding[b];
     }
 
-    /** Keys of {@code layer}, (B, KV, capacity, hD). */
+    /** Keys of {@code layer}, (B, KV, tiles, hD, {@link #TILE}). */
     float[] keys(int layer) {
         return keys[layer];
     }
@@ -116,9 +151,27 @@ public final class JavaKvCache {
         return values[layer];
     }
 
-    /** Offset of slot {@code slot} of KV head {@code head} of row {@code b}. */
-    int offset(int b, int head, int slot) {
+    /**
+     * Offset in {@link #keys} of the tile that holds slot {@code slot} of KV head {@code head} of
+     * row {@code b}: dimension d of that tile's slot j is at {@code keyTile + d·TILE + j}, and the
+     * next tile follows at {@code keyTile + hD·TILE}.
+     */
+    int keyTile(int b, int head, int slot) {
+        return ((b * kvHeads + head) * tiles + slot / TILE) * headDim * TILE;
+    }
+
+    /** Offset in {@link #values} of slot {@code slot} of KV head {@code head} of row {@code b}. */
+    int valueOffset(int b, int head, int slot) {
         return ((b * kvHeads + head) * capacity + slot) * headDim;
+    }
+
+    /**
+     * Writes the key and value of KV head {@code head} of row {@code b} into the next slot of
+     * {@code layer}, from hD floats of {@code source} at each offset.
+     */
+    void write(int layer, int b, int head, float[] source, int key, int value) {
+        scatterKey(source, key, keys[layer], keyTile(b, head, 0), length);
+        System.arraycopy(source, value, values[layer], valueOffset(b, head, length), headDim);
     }
 
     /** Marks the next slot filled (after every layer wrote it). */
@@ -136,17 +189,18 @@ public final class JavaKvCache {
 
     /** Keeps only the rows in {@code rows} (ascending indices), in that order. */
     public void keepRows(int[] rows) {
-        int rowSize = kvHeads * capacity * headDim;
+        int keyRow = kvHeads * tiles * headDim * TILE;
+        int valueRow = kvHeads * capacity * headDim;
         for (int i = 0; i < rows.length; i++) {
             if (i > 0 && rows[i] <= rows[i - 1]) {
                 throw new IllegalArgumentException("rows must ascend: " + Arrays.toString(rows));
             }
             if (rows[i] != i) {
                 for (int layer = 0; layer < keys.length; layer++) {
-                    System.arraycopy(keys[layer], rows[i] * rowSize, keys[layer], i * rowSize,
-                            rowSize);
-                    System.arraycopy(values[layer], rows[i] * rowSize, values[layer],
-                            i * rowSize, rowSize);
+                    System.arraycopy(keys[layer], rows[i] * keyRow, keys[layer], i * keyRow,
+                            keyRow);
+                    System.arraycopy(values[layer], rows[i] * valueRow, values[layer],
+                            i * valueRow, valueRow);
                 }
             }
         }

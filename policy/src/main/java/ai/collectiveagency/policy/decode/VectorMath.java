@@ -32,6 +32,48 @@ public final class VectorMath {
     }
 
     /**
+     * The dot products of one vector with the columns of consecutive tiles, each tile a (dims,
+     * V) row-major block of V = one vector's lanes: out[t·V + j] = sum_d q[qo + d] ·
+     * tiles[to + t·dims·V + d·V + j] for t in [0, count), j in [0, V). A tile is one contiguous
+     * run read a vector at a time, one FMA per d and no horizontal sum, four tiles at once
+     * where they fit. Every column sums over d in the same order, whichever loop takes it, so a
+     * result depends neither on the count nor on the tile's place.
+     */
+    public static void tileDots(float[] q, int qo, int dims, float[] tiles, int to, int count,
+            float[] out) {
+        int lanes = SPECIES.length();
+        int tile = dims * lanes;
+        int t = 0;
+        for (; t + 4 <= count; t += 4) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES);
+            FloatVector a2 = FloatVector.zero(SPECIES);
+            FloatVector a3 = FloatVector.zero(SPECIES);
+            int at = to + t * tile;
+            for (int d = 0; d < dims; d++, at += lanes) {
+                FloatVector qd = FloatVector.broadcast(SPECIES, q[qo + d]);
+                a0 = FloatVector.fromArray(SPECIES, tiles, at).fma(qd, a0);
+                a1 = FloatVector.fromArray(SPECIES, tiles, at + tile).fma(qd, a1);
+                a2 = FloatVector.fromArray(SPECIES, tiles, at + 2 * tile).fma(qd, a2);
+                a3 = FloatVector.fromArray(SPECIES, tiles, at + 3 * tile).fma(qd, a3);
+            }
+            a0.intoArray(out, t * lanes);
+            a1.intoArray(out, (t + 1) * lanes);
+            a2.intoArray(out, (t + 2) * lanes);
+            a3.intoArray(out, (t + 3) * lanes);
+        }
+        for (; t < count; t++) {
+            FloatVector a = FloatVector.zero(SPECIES);
+            int at = to + t * tile;
+            for (int d = 0; d < dims; d++, at += lanes) {
+                a = FloatVector.fromArray(SPECIES, tiles, at)
+                        .fma(FloatVector.broadcast(SPECIES, q[qo + d]), a);
+            }
+            a.intoArray(out, t * lanes);
+        }
+    }
+
+    /**
      * Sum of a[ao + i] over i in [0, n), in four independent accumulators so that a long slice
      * streams at memory speed rather than at one add's latency per vector.
      */
@@ -57,25 +99,46 @@ public final class VectorMath {
     }
 
     /**
-     * out[oo + d] = scale · sum_s weights[s] · rows[ro + s·width + d] for d in [0, width), s in
-     * [0, n): a weighted sum of n consecutive rows, each output vector kept in a register.
+     * out[oo + d] = scale · sum_s weights[wo + s] · rows[ro + s·width + d] for d in [0, width),
+     * s in [0, n): a weighted sum of n consecutive rows, each output vector kept in a register. Up to
+     * four output vectors go through the rows together, so that four FMA chains are in flight
+     * instead of one; each output still sums over s in order.
      */
-    public static void weightedRows(float[] weights, int n, float scale, float[] rows, int ro,
-            int width, float[] out, int oo) {
+    public static void weightedRows(float[] weights, int wo, int n, float scale, float[] rows,
+            int ro, int width, float[] out, int oo) {
+        int lanes = SPECIES.length();
         int bound = SPECIES.loopBound(width);
         int d = 0;
-        for (; d < bound; d += SPECIES.length()) {
+        for (; d + 4 * lanes <= bound; d += 4 * lanes) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES);
+            FloatVector a2 = FloatVector.zero(SPECIES);
+            FloatVector a3 = FloatVector.zero(SPECIES);
+            for (int s = 0; s < n; s++) {
+                FloatVector w = FloatVector.broadcast(SPECIES, weights[wo + s]);
+                int at = ro + s * width + d;
+                a0 = FloatVector.fromArray(SPECIES, rows, at).fma(w, a0);
+                a1 = FloatVector.fromArray(SPECIES, rows, at + lanes).fma(w, a1);
+                a2 = FloatVector.fromArray(SPECIES, rows, at + 2 * lanes).fma(w, a2);
+                a3 = FloatVector.fromArray(SPECIES, rows, at + 3 * lanes).fma(w, a3);
+            }
+            a0.mul(scale).intoArray(out, oo + d);
+            a1.mul(scale).intoArray(out, oo + d + lanes);
+            a2.mul(scale).intoArray(out, oo + d + 2 * lanes);
+            a3.mul(scale).intoArray(out, oo + d + 3 * lanes);
+        }
+        for (; d < bound; d += lanes) {
             FloatVector acc = FloatVector.zero(SPECIES);
             for (int s = 0; s < n; s++) {
                 acc = FloatVector.fromArray(SPECIES, rows, ro + s * width + d)
-                        .fma(FloatVector.broadcast(SPECIES, weights[s]), acc);
+                        .fma(FloatVector.broadcast(SPECIES, weights[wo + s]), acc);
             }
             acc.mul(scale).intoArray(out, oo + d);
         }
         for (; d < width; d++) {
             float sum = 0;
             for (int s = 0; s < n; s++) {
-                sum += weights[s] * rows[ro + s * width + d];
+                sum += weights[wo + s] * rows[ro + s * width + d];
             }
             out[oo + d] = sum * scale;
         }

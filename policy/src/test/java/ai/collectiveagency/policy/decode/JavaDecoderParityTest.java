@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
@@ -93,6 +94,44 @@ class JavaDecoderParityTest {
             }
             for (int i = 0; i < engine.length; i++) {
                 assertThat(java[i]).as("logit %d", i).isCloseTo(engine[i], within(1e-4f));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void longPaddedContextsMatchTheEngine(Path dir) {
+        // 100 and 81 prompt tokens: 81-112 visible slots take both loops of the attention's
+        // scores (four key tiles at once, one tile), from a first slot inside a tile (19 padding)
+        SplittableRandom random = new SplittableRandom(17);
+        int longest = 100;
+        int[] lengths = {longest, 81};
+        int[][] input = new int[2][longest];
+        int[][] attention = new int[2][longest];
+        int[] padding = new int[2];
+        for (int b = 0; b < 2; b++) {
+            padding[b] = longest - lengths[b];
+            for (int t = padding[b]; t < longest; t++) {
+                input[b][t] = 1 + random.nextInt(370);
+                attention[b][t] = 1;
+            }
+        }
+        try (Llama model = Llama.load(dir); NoGradient noGradient = new NoGradient();
+                NDManager manager = model.newStepManager();
+                KvCache cache = new KvCache(model.config().numLayers())) {
+            float[] engine = forward(model, manager, input, attention, cache);
+            JavaDecoder decoder = new JavaDecoder(DecodeWeights.of(model),
+                    JavaKvCache.copyOf(cache, model.config(), padding, longest + STEPS),
+                    new PanelMatmul(new ParallelRange(2)));
+            for (int step = 0; step < STEPS; step++) {
+                int[] next = argMaxes(engine, model.config().vocabSize());
+                attention = appendOne(attention);
+                engine = forward(model, manager, column(next), attention, cache);
+                float[] java = decoder.step(next);
+                for (int i = 0; i < engine.length; i++) {
+                    assertThat(java[i]).as("step %d logit %d", step, i)
+                            .isCloseTo(engine[i], within(1e-4f));
+                }
             }
         }
     }

@@ -73,7 +73,7 @@ final class BlockAttention {
             for (int h = 0; h < heads; h++) {
                 System.arraycopy(scores, h * total + base, weights, 0, visible);
                 // a head's slots are consecutive rows of hD floats in the block
-                VectorMath.weightedRows(weights, visible, inverseSums[h], values,
+                VectorMath.weightedRows(weights, 0, visible, inverseSums[h], values,
                         block.offset(h / groupSize, 0), headDim, partial, 0);
                 VectorMath.add(partial, 0, out, outAt + h * headDim, headDim);
             }
