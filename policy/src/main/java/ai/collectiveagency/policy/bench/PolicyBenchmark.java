@@ -47,7 +47,7 @@ public final class PolicyBenchmark {
     private static final int PREFILL_RUNS = 5;
     /**
      * Decode reads memory whose bandwidth this shared VM's neighbours take a varying share of:
-     * it moves in phases of tens of seconds (34-35 GB/s in one, 50-57 in the next, in one
+     * it moves in phases of tens of seconds (34-36 GB/s in one, 50-67 in another, in one
      * process), so a bound probed at another moment than the run it bounds made the batch-1
      * share swing between 0.46 and 0.99 from bench to bench. Each decode run is therefore timed
      * between two probes of the read bandwidth ({@link ReadBandwidth}) and measured against the
@@ -72,7 +72,8 @@ public final class PolicyBenchmark {
      * up. The second probe comes before training, not after it: its 256 MB buffers on top of the
      * memory the allocator keeps after a training step raised {@code peak_rss_mib} by about 190
      * MiB, a peak of the probe and not of any workload. The read figure is raised to the best
-     * of the probes around the decode runs.
+     * of the probes around the decode runs. Their 256 MB array is part of the decode phase's
+     * memory (1.65 GiB at the default shape, below training's 2.4-2.8).
      */
     public Map<String, Object> run(NDManager root) {
         MachineBounds before = MachineBounds.measure(root, bench.matmulSize());

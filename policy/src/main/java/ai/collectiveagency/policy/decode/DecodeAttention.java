@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * Grouped-query attention of one new token per row over that row's cached slots (Ainslie et al.
- * 2023): query head h reads KV head h / groupSize; a row's padding slots are skipped.
+ * 2023): query head h reads KV head h / groupSize; a row's padding slots get no weight.
  *
  * <pre>
  *   queries  (B, H·hD) inside the (B, width) q/k/v rows, rotated and scaled by 1/sqrt(hD)
@@ -21,8 +21,8 @@ final class DecodeAttention {
     /**
      * Multiply-adds (scores and weighted values) below which a part of the heads is not worth a
      * hand-off to another thread (about 5 µs of vector work against a hand-off of 5-20 µs): at
-     * batch 1 and 80 slots a layer's 8 heads then run on the caller alone, at batch 16 in about
-     * five parts.
+     * hD 64 and 80 slots, a layer's 8 heads at batch 1 run on the caller alone, its 128 at batch
+     * 16 in six parts.
      */
     private static final int MIN_PART_WORK = 1 << 18;
 
@@ -51,7 +51,7 @@ final class DecodeAttention {
         int pairWork = (cache.length() + 1) * headDim * 2;
         int grain = Math.max(1, MIN_PART_WORK / pairWork);
         range.run(batch * heads, grain, (start, end) -> {
-            float[] scores = new float[cache.capacity() + 2 * TILE];
+            float[] scores = new float[cache.capacity() + TILE]; // whole tiles of slots
             for (int pair = start; pair < end; pair++) {
                 head(cache, layer, pair / heads, pair % heads, qkv, width, out, scores);
             }

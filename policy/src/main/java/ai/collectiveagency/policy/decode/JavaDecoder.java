@@ -87,6 +87,9 @@ public final class JavaDecoder {
         if (tokens.length != batch) {
             throw new IllegalArgumentException(tokens.length + " tokens for " + batch + " rows");
         }
+        if (!cache.hasRoom()) { // before any layer writes a slot past the row's own
+            throw new IllegalStateException("KV cache full (" + cache.capacity() + " slots)");
+        }
         int d = config.hiddenSize();
         int half = config.headDim() / 2;
         float scale = (float) (1 / Math.sqrt(config.headDim()));

@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API loops over float[] slices used by decoding and sampling: dot products, scaled
  * accumulation, maxima and exponentials. Each takes (array, offset, length) and handles a length
- * that is not a multiple of the vector width with a scalar tail.
+ * that is not a multiple of the vector width with a scalar tail, except {@link #tileDots}, which
+ * works on whole tiles of one vector's width.
  */
 public final class VectorMath {
 
@@ -100,9 +101,9 @@ public final class VectorMath {
 
     /**
      * out[oo + d] = scale · sum_s weights[wo + s] · rows[ro + s·width + d] for d in [0, width),
-     * s in [0, n): a weighted sum of n consecutive rows, each output vector kept in a register. Up to
-     * four output vectors go through the rows together, so that four FMA chains are in flight
-     * instead of one; each output still sums over s in order.
+     * s in [0, n): a weighted sum of n consecutive rows, each output vector kept in a register.
+     * Up to four output vectors go through the rows together, so that four FMA chains are in
+     * flight instead of one; each output still sums over s in order.
      */
     public static void weightedRows(float[] weights, int wo, int n, float scale, float[] rows,
             int ro, int width, float[] out, int oo) {

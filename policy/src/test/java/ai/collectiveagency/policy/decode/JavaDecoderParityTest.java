@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.policy.engine.NoGradient;
@@ -133,6 +134,24 @@ class JavaDecoderParityTest {
                             .isCloseTo(engine[i], within(1e-4f));
                 }
             }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void aStepPastTheCapacityIsRefusedBeforeAnyLayerWrites(Path dir) {
+        try (Llama model = Llama.load(dir)) {
+            JavaDecoder decoder = new JavaDecoder(DecodeWeights.of(model),
+                    JavaKvCache.empty(model.config(), new int[] {0, 0}, 3),
+                    new PanelMatmul(new ParallelRange(1)));
+            for (int step = 0; step < 3; step++) {
+                decoder.step(new int[] {1, 2});
+            }
+
+            assertThatThrownBy(() -> decoder.step(new int[] {1, 2}))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("KV cache full (3 slots)");
+            assertThat(decoder.cache().length()).isEqualTo(3);
         }
     }
 
