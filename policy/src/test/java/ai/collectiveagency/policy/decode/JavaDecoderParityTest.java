@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -38,44 +39,7 @@ class JavaDecoderParityTest {
     @MethodSource("fixtures")
     void decodeStepLogitsMatchTheEngine(Path dir) {
         int[][] prompts = {{1, 203, 207, 261, 178, 300}, {1, 50}, {1, 20, 30, 40}}; // ids < 379
-        int longest = 6;
-        int[][] input = new int[prompts.length][longest];
-        int[][] attention = new int[prompts.length][longest];
-        int[] padding = new int[prompts.length];
-        for (int b = 0; b < prompts.length; b++) {
-            padding[b] = longest - prompts[b].length;
-            System.arraycopy(prompts[b], 0, input[b], padding[b], prompts[b].length);
-            Arrays.fill(attention[b], padding[b], longest, 1);
-        }
-        try (Llama model = Llama.load(dir); NoGradient noGradient = new NoGradient();
-                NDManager manager = model.newStepManager();
-                KvCache cache = new KvCache(model.config().numLayers())) {
-            float[] engine = forward(model, manager, input, attention, cache);
-            JavaDecoder decoder = new JavaDecoder(DecodeWeights.of(model),
-                    JavaKvCache.copyOf(cache, model.config(), padding, longest + STEPS),
-                    new PanelMatmul(new ParallelRange(2)));
-            int vocab = model.config().vocabSize();
-            for (int step = 0; step < STEPS; step++) {
-                int[] next = argMaxes(engine, vocab);
-                if (step == DROP_AT) {
-                    int[] kept = {0, 2};
-                    decoder.keepRows(kept);
-                    try (NDScope scope = new NDScope()) {
-                        scope.suppressNotUsedWarning();
-                        cache.select(manager.create(new long[] {0, 2}));
-                    }
-                    next = new int[] {next[0], next[2]};
-                    attention = new int[][] {attention[0], attention[2]};
-                }
-                attention = appendOne(attention);
-                engine = forward(model, manager, column(next), attention, cache);
-                float[] java = decoder.step(next);
-                for (int i = 0; i < engine.length; i++) {
-                    assertThat(java[i]).as("step %d logit %d", step, i)
-                            .isCloseTo(engine[i], within(1e-4f));
-                }
-            }
-        }
+        assertStepsMatchTheEngine(dir, prompts, DROP_AT);
     }
 
     @ParameterizedTest
@@ -105,17 +69,24 @@ class JavaDecoderParityTest {
         // 100 and 81 prompt tokens: 81-112 visible slots take both loops of the attention's
         // scores (four key tiles at once, one tile), from a first slot inside a tile (19 padding)
         SplittableRandom random = new SplittableRandom(17);
-        int longest = 100;
-        int[] lengths = {longest, 81};
-        int[][] input = new int[2][longest];
-        int[][] attention = new int[2][longest];
-        int[] padding = new int[2];
-        for (int b = 0; b < 2; b++) {
-            padding[b] = longest - lengths[b];
-            for (int t = padding[b]; t < longest; t++) {
-                input[b][t] = 1 + random.nextInt(370);
-                attention[b][t] = 1;
-            }
+        int[][] prompts = {random.ints(100, 1, 371).toArray(), random.ints(81, 1, 371).toArray()};
+        assertStepsMatchTheEngine(dir, prompts, -1);
+    }
+
+    /**
+     * Prefills the left-padded prompts on the engine, copies its cache into a Java decoder, then
+     * feeds both the engine's greedy ids for {@link #STEPS} steps and holds the Java logits to
+     * the engine's at every step; after step {@code dropAt} (none when negative) row 1 leaves.
+     */
+    private static void assertStepsMatchTheEngine(Path dir, int[][] prompts, int dropAt) {
+        int longest = Arrays.stream(prompts).mapToInt(p -> p.length).max().orElseThrow();
+        int[][] input = new int[prompts.length][longest];
+        int[][] attention = new int[prompts.length][longest];
+        int[] padding = new int[prompts.length];
+        for (int b = 0; b < prompts.length; b++) {
+            padding[b] = longest - prompts[b].length;
+            System.arraycopy(prompts[b], 0, input[b], padding[b], prompts[b].length);
+            Arrays.fill(attention[b], padding[b], longest, 1);
         }
         try (Llama model = Llama.load(dir); NoGradient noGradient = new NoGradient();
                 NDManager manager = model.newStepManager();
@@ -124,8 +95,22 @@ class JavaDecoderParityTest {
             JavaDecoder decoder = new JavaDecoder(DecodeWeights.of(model),
                     JavaKvCache.copyOf(cache, model.config(), padding, longest + STEPS),
                     new PanelMatmul(new ParallelRange(2)));
+            int vocab = model.config().vocabSize();
             for (int step = 0; step < STEPS; step++) {
-                int[] next = argMaxes(engine, model.config().vocabSize());
+                int[] next = argMaxes(engine, vocab);
+                if (step == dropAt) {
+                    int[] kept = IntStream.range(0, next.length).filter(r -> r != 1).toArray();
+                    decoder.keepRows(kept);
+                    try (NDScope scope = new NDScope()) {
+                        scope.suppressNotUsedWarning();
+                        cache.select(manager.create(Arrays.stream(kept).asLongStream()
+                                .toArray()));
+                    }
+                    int[] before = next;
+                    int[][] rows = attention;
+                    next = Arrays.stream(kept).map(r -> before[r]).toArray();
+                    attention = Arrays.stream(kept).mapToObj(r -> rows[r]).toArray(int[][]::new);
+                }
                 attention = appendOne(attention);
                 engine = forward(model, manager, column(next), attention, cache);
                 float[] java = decoder.step(next);
