@@ -35,8 +35,7 @@ public record MachineBounds(double matmulGflops, double memoryGbPerSecond,
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray big = manager.ones(new Shape(BANDWIDTH_ELEMENTS));
-            return new MachineBounds(matmul(manager, matmulSize), readWrite(big),
-                    read(big));
+            return new MachineBounds(matmul(manager, matmulSize), readWrite(big), read(big));
         }
     }
 
@@ -49,8 +48,7 @@ public record MachineBounds(double matmulGflops, double memoryGbPerSecond,
 
     /** These bounds with the read bandwidth {@code gbPerSecond}, where that is higher. */
     public MachineBounds withReadAtLeast(double gbPerSecond) {
-        return new MachineBounds(matmulGflops, memoryGbPerSecond,
-                Math.max(readGbPerSecond, gbPerSecond));
+        return withRead(Math.max(readGbPerSecond, gbPerSecond));
     }
 
     /** These bounds with the read bandwidth {@code gbPerSecond}, higher or lower. */
@@ -67,15 +65,14 @@ public record MachineBounds(double matmulGflops, double memoryGbPerSecond,
         }
     }
 
+    /** Reads and writes every element once. */
+    private static double readWrite(NDArray big) {
+        return 2.0 * 4 * BANDWIDTH_ELEMENTS / bestSeconds(() -> big.muli(1.0001f)) / 1e9;
+    }
+
     /** Reads every element once. */
     private static double read(NDArray big) {
         return 4.0 * BANDWIDTH_ELEMENTS / bestSeconds(() -> big.sum().close()) / 1e9;
-    }
-
-    /** Reads and writes every element once. */
-    private static double readWrite(NDArray big) {
-        return 2.0 * 4 * BANDWIDTH_ELEMENTS
-                / bestSeconds(() -> big.muli(1.0001f)) / 1e9;
     }
 
     /** The shortest of {@value #PASSES} passes: interference only slows a pass down. */

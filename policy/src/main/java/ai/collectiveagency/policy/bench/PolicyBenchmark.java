@@ -114,9 +114,8 @@ public final class PolicyBenchmark {
     /**
      * Collects the decode figures' garbage, so the JVM can give back the heap it grew for them
      * (about 0.9 GiB, committed but dead) before the second bounds probe and training's native
-     * peak. A trainer-service never
-     * decodes, so without this the bench's peak RSS would add two workloads that never share a
-     * process.
+     * peak. A trainer-service never decodes, so without this the bench's peak RSS would add two
+     * workloads that never share a process.
      */
     private static void releaseDecodeGarbage() {
         System.gc();

@@ -51,7 +51,8 @@ final class DecodeAttention {
         int pairWork = (cache.length() + 1) * headDim * 2;
         int grain = Math.max(1, MIN_PART_WORK / pairWork);
         range.run(batch * heads, grain, (start, end) -> {
-            float[] scores = new float[cache.capacity() + TILE]; // whole tiles of slots
+            // whole tiles from the first real slot's to the new one's: at most length + TILE
+            float[] scores = new float[cache.length() + TILE];
             for (int pair = start; pair < end; pair++) {
                 head(cache, layer, pair / heads, pair % heads, qkv, width, out, scores);
             }

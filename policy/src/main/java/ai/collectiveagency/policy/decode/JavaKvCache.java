@@ -34,7 +34,8 @@ public final class JavaKvCache {
     private final int kvHeads;
     private final int headDim;
     private final int capacity;
-    private final int tiles; // capacity rounded up to whole tiles
+    private final int keyPlane; // floats of one (row, KV head) in keys: whole tiles · hD · TILE
+    private final int valuePlane; // floats of one (row, KV head) in values: capacity · hD
     private final float[][] keys; // per layer (B, KV, tiles, hD, TILE)
     private final float[][] values; // per layer (B, KV, capacity, hD)
     private int[] padding;
@@ -45,9 +46,11 @@ public final class JavaKvCache {
         this.headDim = config.headDim();
         this.capacity = capacity;
         this.padding = padding.clone();
-        this.tiles = (capacity + TILE - 1) / TILE;
-        keys = new float[config.numLayers()][padding.length * kvHeads * tiles * headDim * TILE];
-        values = new float[config.numLayers()][padding.length * kvHeads * capacity * headDim];
+        int tiles = (capacity + TILE - 1) / TILE; // capacity rounded up to whole tiles
+        this.keyPlane = tiles * headDim * TILE;
+        this.valuePlane = capacity * headDim;
+        keys = new float[config.numLayers()][padding.length * kvHeads * keyPlane];
+        values = new float[config.numLayers()][padding.length * kvHeads * valuePlane];
     }
 
     /**
@@ -85,8 +88,7 @@ public final class JavaKvCache {
         int rows = padding.length * kvHeads;
         for (int r = 0; r < rows; r++) {
             for (int s = 0; s < slots; s++) {
-                scatterKey(source, (r * slots + s) * headDim, target,
-                        r * tiles * headDim * TILE, s);
+                scatterKey(source, (r * slots + s) * headDim, target, r * keyPlane, s);
             }
         }
     }
@@ -103,7 +105,7 @@ public final class JavaKvCache {
     private void copyValues(float[] source, float[] target, int slots) {
         int rows = padding.length * kvHeads;
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(source, r * slots * headDim, target, r * capacity * headDim,
+            System.arraycopy(source, r * slots * headDim, target, r * valuePlane,
                     slots * headDim);
         }
     }
@@ -157,12 +159,12 @@ public final class JavaKvCache {
      * next tile follows at {@code keyTile + hD·TILE}.
      */
     int keyTile(int b, int head, int slot) {
-        return ((b * kvHeads + head) * tiles + slot / TILE) * headDim * TILE;
+        return (b * kvHeads + head) * keyPlane + slot / TILE * headDim * TILE;
     }
 
     /** Offset in {@link #values} of slot {@code slot} of KV head {@code head} of row {@code b}. */
     int valueOffset(int b, int head, int slot) {
-        return ((b * kvHeads + head) * capacity + slot) * headDim;
+        return (b * kvHeads + head) * valuePlane + slot * headDim;
     }
 
     /**
@@ -189,8 +191,8 @@ public final class JavaKvCache {
 
     /** Keeps only the rows in {@code rows} (ascending indices), in that order. */
     public void keepRows(int[] rows) {
-        int keyRow = kvHeads * tiles * headDim * TILE;
-        int valueRow = kvHeads * capacity * headDim;
+        int keyRow = kvHeads * keyPlane;
+        int valueRow = kvHeads * valuePlane;
         for (int i = 0; i < rows.length; i++) {
             if (i > 0 && rows[i] <= rows[i - 1]) {
                 throw new IllegalArgumentException("rows must ascend: " + Arrays.toString(rows));
