@@ -73,7 +73,7 @@ final class DecodeAttention {
         int skipped = first % TILE; // padding slots in the first tile
         int tiles = (last - first + skipped) / TILE + 1;
         VectorMath.tileDots(qkv, b * width + h * headDim, headDim, cache.keys(layer),
-                cache.keyTile(b, group, first), tiles, scores);
+                cache.keyTile(b, group, first), tiles, scores, 0);
         int scored = tiles * TILE;
         int slots = last + 1 - first;
         Arrays.fill(scores, 0, skipped, Float.NEGATIVE_INFINITY);

@@ -34,14 +34,14 @@ public final class VectorMath {
 
     /**
      * The dot products of one vector with the columns of consecutive tiles, each tile a (dims,
-     * V) row-major block of V = one vector's lanes: out[t·V + j] = sum_d q[qo + d] ·
+     * V) row-major block of V = one vector's lanes: out[oo + t·V + j] = sum_d q[qo + d] ·
      * tiles[to + t·dims·V + d·V + j] for t in [0, count), j in [0, V). A tile is one contiguous
      * run read a vector at a time, one FMA per d and no horizontal sum, four tiles at once
      * where they fit. Every column sums over d in the same order, whichever loop takes it, so a
      * result depends neither on the count nor on the tile's place.
      */
     public static void tileDots(float[] q, int qo, int dims, float[] tiles, int to, int count,
-            float[] out) {
+            float[] out, int oo) {
         int lanes = SPECIES.length();
         int tile = dims * lanes;
         int t = 0;
@@ -58,10 +58,10 @@ public final class VectorMath {
                 a2 = FloatVector.fromArray(SPECIES, tiles, at + 2 * tile).fma(qd, a2);
                 a3 = FloatVector.fromArray(SPECIES, tiles, at + 3 * tile).fma(qd, a3);
             }
-            a0.intoArray(out, t * lanes);
-            a1.intoArray(out, (t + 1) * lanes);
-            a2.intoArray(out, (t + 2) * lanes);
-            a3.intoArray(out, (t + 3) * lanes);
+            a0.intoArray(out, oo + t * lanes);
+            a1.intoArray(out, oo + (t + 1) * lanes);
+            a2.intoArray(out, oo + (t + 2) * lanes);
+            a3.intoArray(out, oo + (t + 3) * lanes);
         }
         for (; t < count; t++) {
             FloatVector a = FloatVector.zero(SPECIES);
@@ -70,7 +70,139 @@ public final class VectorMath {
                 a = FloatVector.fromArray(SPECIES, tiles, at)
                         .fma(FloatVector.broadcast(SPECIES, q[qo + d]), a);
             }
-            a.intoArray(out, t * lanes);
+            a.intoArray(out, oo + t * lanes);
+        }
+    }
+
+    /**
+     * {@link #tileDots} for four queries at once, the r-th at {@code qo + r·qStride}, into
+     * {@code out[r·outStride + t·V + j]}: each tile vector is loaded once for the four queries,
+     * two tiles at a time, so eight FMA chains are in flight. Each column sums over d in the
+     * same order as in {@code tileDots}, so the two give the same bits.
+     */
+    public static void tileDots4(float[] q, int qo, int qStride, int dims, float[] tiles, int to,
+            int count, float[] out, int outStride) {
+        int lanes = SPECIES.length();
+        int tile = dims * lanes;
+        int q1 = qo + qStride;
+        int q2 = q1 + qStride;
+        int q3 = q2 + qStride;
+        int t = 0;
+        for (; t + 2 <= count; t += 2) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES);
+            FloatVector a2 = FloatVector.zero(SPECIES);
+            FloatVector a3 = FloatVector.zero(SPECIES);
+            FloatVector b0 = FloatVector.zero(SPECIES);
+            FloatVector b1 = FloatVector.zero(SPECIES);
+            FloatVector b2 = FloatVector.zero(SPECIES);
+            FloatVector b3 = FloatVector.zero(SPECIES);
+            int at = to + t * tile;
+            for (int d = 0; d < dims; d++, at += lanes) {
+                FloatVector k = FloatVector.fromArray(SPECIES, tiles, at);
+                FloatVector l = FloatVector.fromArray(SPECIES, tiles, at + tile);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, q[qo + d]);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, q[q1 + d]);
+                FloatVector x2 = FloatVector.broadcast(SPECIES, q[q2 + d]);
+                FloatVector x3 = FloatVector.broadcast(SPECIES, q[q3 + d]);
+                a0 = k.fma(x0, a0);
+                a1 = k.fma(x1, a1);
+                a2 = k.fma(x2, a2);
+                a3 = k.fma(x3, a3);
+                b0 = l.fma(x0, b0);
+                b1 = l.fma(x1, b1);
+                b2 = l.fma(x2, b2);
+                b3 = l.fma(x3, b3);
+            }
+            int o = t * lanes;
+            a0.intoArray(out, o);
+            a1.intoArray(out, o + outStride);
+            a2.intoArray(out, o + 2 * outStride);
+            a3.intoArray(out, o + 3 * outStride);
+            b0.intoArray(out, o + lanes);
+            b1.intoArray(out, o + lanes + outStride);
+            b2.intoArray(out, o + lanes + 2 * outStride);
+            b3.intoArray(out, o + lanes + 3 * outStride);
+        }
+        for (; t < count; t++) {
+            for (int r = 0; r < 4; r++) {
+                FloatVector a = FloatVector.zero(SPECIES);
+                int at = to + t * tile;
+                for (int d = 0; d < dims; d++, at += lanes) {
+                    a = FloatVector.fromArray(SPECIES, tiles, at)
+                            .fma(FloatVector.broadcast(SPECIES, q[qo + r * qStride + d]), a);
+                }
+                a.intoArray(out, t * lanes + r * outStride);
+            }
+        }
+    }
+
+    /**
+     * {@link #weightedRows} for four weight rows at once over the same n rows: out row r (at
+     * {@code oo + r·oStride}) = scales[r] · sum_s weights[wo + r·wStride + s] · rows[ro +
+     * s·width + ...]. Each row vector is loaded once for the four outputs, two vectors of the
+     * width at a time (eight FMA chains); each output sums over s in order.
+     */
+    public static void weightedRows4(float[] weights, int wo, int wStride, int n, float[] scales,
+            float[] rows, int ro, int width, float[] out, int oo, int oStride) {
+        int lanes = SPECIES.length();
+        int bound = SPECIES.loopBound(width);
+        int w1 = wo + wStride;
+        int w2 = w1 + wStride;
+        int w3 = w2 + wStride;
+        int d = 0;
+        for (; d + 2 * lanes <= bound; d += 2 * lanes) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES);
+            FloatVector a2 = FloatVector.zero(SPECIES);
+            FloatVector a3 = FloatVector.zero(SPECIES);
+            FloatVector b0 = FloatVector.zero(SPECIES);
+            FloatVector b1 = FloatVector.zero(SPECIES);
+            FloatVector b2 = FloatVector.zero(SPECIES);
+            FloatVector b3 = FloatVector.zero(SPECIES);
+            for (int s = 0; s < n; s++) {
+                int at = ro + s * width + d;
+                FloatVector v = FloatVector.fromArray(SPECIES, rows, at);
+                FloatVector u = FloatVector.fromArray(SPECIES, rows, at + lanes);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, weights[wo + s]);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, weights[w1 + s]);
+                FloatVector x2 = FloatVector.broadcast(SPECIES, weights[w2 + s]);
+                FloatVector x3 = FloatVector.broadcast(SPECIES, weights[w3 + s]);
+                a0 = v.fma(x0, a0);
+                a1 = v.fma(x1, a1);
+                a2 = v.fma(x2, a2);
+                a3 = v.fma(x3, a3);
+                b0 = u.fma(x0, b0);
+                b1 = u.fma(x1, b1);
+                b2 = u.fma(x2, b2);
+                b3 = u.fma(x3, b3);
+            }
+            a0.mul(scales[0]).intoArray(out, oo + d);
+            a1.mul(scales[1]).intoArray(out, oo + oStride + d);
+            a2.mul(scales[2]).intoArray(out, oo + 2 * oStride + d);
+            a3.mul(scales[3]).intoArray(out, oo + 3 * oStride + d);
+            b0.mul(scales[0]).intoArray(out, oo + d + lanes);
+            b1.mul(scales[1]).intoArray(out, oo + oStride + d + lanes);
+            b2.mul(scales[2]).intoArray(out, oo + 2 * oStride + d + lanes);
+            b3.mul(scales[3]).intoArray(out, oo + 3 * oStride + d + lanes);
+        }
+        if (d < width) { // what is left of the width, one output row at a time
+            for (int r = 0; r < 4; r++) {
+                weightedTail(weights, wo + r * wStride, n, scales[r], rows, ro + d, width,
+                        width - d, out, oo + r * oStride + d);
+            }
+        }
+    }
+
+    /** out[oo + i] = scale · sum_s weights[wo + s] · rows[ro + s·width + i] for i in [0, n). */
+    private static void weightedTail(float[] weights, int wo, int count, float scale,
+            float[] rows, int ro, int width, int n, float[] out, int oo) {
+        for (int i = 0; i < n; i++) {
+            float sum = 0;
+            for (int s = 0; s < count; s++) {
+                sum += weights[wo + s] * rows[ro + s * width + i];
+            }
+            out[oo + i] = sum * scale;
         }
     }
 

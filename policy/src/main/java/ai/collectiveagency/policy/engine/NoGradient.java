@@ -19,6 +19,11 @@ public final class NoGradient implements AutoCloseable {
         JniUtils.setGradMode(false);
     }
 
+    /** Whether autograd records on this thread now (grad mode on). */
+    public static boolean recording() {
+        return JniUtils.isGradMode();
+    }
+
     @Override
     public void close() {
         JniUtils.setGradMode(wasRecording);

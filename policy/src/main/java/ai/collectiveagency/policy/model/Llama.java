@@ -1,5 +1,7 @@
 package ai.collectiveagency.policy.model;
 
+import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.engine.Scalars;
 import ai.collectiveagency.policy.checkpoint.ModelFolderException;
 import ai.collectiveagency.policy.checkpoint.VerifiedFolder;
@@ -44,6 +46,7 @@ public final class Llama implements AutoCloseable {
     private final LlamaConfig config;
     private final ModelParameters parameters;
     private final Rotary rotary;
+    private final JavaAttention javaAttention; // null when the engine attends
     private volatile LinearAdapter adapter;
 
     public Llama(LlamaConfig config, ModelParameters parameters) {
@@ -51,6 +54,12 @@ public final class Llama implements AutoCloseable {
         this.parameters = parameters;
         this.rotary = new Rotary(config, parameters.manager(),
                 parameters.get(ParameterNames.EMBED).getDataType());
+        NDArray embed = parameters.get(ParameterNames.EMBED);
+        boolean javaCanAttend = embed.getDataType() == DataType.FLOAT32
+                && !embed.getDevice().isGpu()
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        this.javaAttention = javaCanAttend && AttentionBackend.configured() == AttentionBackend.JAVA
+                ? new JavaAttention(config, ParallelRange.shared()) : null;
     }
 
     /** Loads {@code config.json} and the safetensors weights of a Hugging Face model folder. */
@@ -164,10 +173,15 @@ public final class Llama implements AutoCloseable {
                     + cached + " are cached: pass the cache that holds the earlier positions");
         }
         int[][] positions = positions(attention, time);
+        // Java attends where no backward can follow (autograd records nothing on this thread)
+        boolean javaAttends = javaAttention != null && !NoGradient.recording()
+                && dataType() == DataType.FLOAT32;
         Context context = new Context(
                 rotary.angles(manager, positions, 1f),
                 rotary.angles(manager, positions, (float) (1 / Math.sqrt(config.headDim()))),
-                mask(manager, attention, past, time).toType(dataType(), false),
+                javaAttends ? null : mask(manager, attention, past, time).toType(dataType(), false),
+                attention,
+                javaAttends ? new JavaAttention.Buffers() : null,
                 cache,
                 useAdapter ? adapter : null);
 
@@ -195,8 +209,13 @@ public final class Llama implements AutoCloseable {
                 : ParameterNames.LM_HEAD);
     }
 
+    /**
+     * What every block of one forward pass shares. The engine's additive mask is made only when
+     * the engine attends; {@code attentionBuffers} only when {@link JavaAttention} does.
+     */
     private record Context(Rotary.Angles keyAngles, Rotary.Angles queryAngles, NDArray mask,
-            KvCache cache, LinearAdapter adapter) {}
+            int[][] attention, JavaAttention.Buffers attentionBuffers, KvCache cache,
+            LinearAdapter adapter) {}
 
     /**
      * One block, in its own {@link NDScope}: its temporaries (projections, attention scores, MLP
@@ -244,6 +263,11 @@ public final class Llama implements AutoCloseable {
             NDArray[] kv = context.cache().append(layer, k, v); // (B, KV, S, hD)
             k = kv[0];
             v = kv[1];
+        }
+        if (context.attentionBuffers() != null) {
+            NDArray out = javaAttention.attend(q, k, v, context.attention(),
+                    context.attentionBuffers());
+            return project(layer, "o_proj", out, context);
         }
         // Each KV head serves groupSize query heads: (B, KV, g, T, hD) against (B, KV, 1, S, hD).
         q = q.reshape(batch, time, kvHeads, config.groupSize(), headDim).transpose(0, 2, 3, 1, 4);

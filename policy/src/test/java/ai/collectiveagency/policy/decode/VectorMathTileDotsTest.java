@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
 
 /**
  * {@link VectorMath#tileDots}: every column of every tile asked for, nothing past them, and a
- * column's result the same whichever loop takes it (attention's scores over tiled keys).
+ * column's result the same whichever loop takes it (attention's scores over tiled keys); its
+ * four-query form and {@link VectorMath#weightedRows4} against one query or row at a time.
  */
 class VectorMathTileDotsTest {
 
@@ -27,7 +28,7 @@ class VectorMathTileDotsTest {
         float[] out = new float[(count + 1) * LANES];
         Arrays.fill(out, Float.NaN);
 
-        VectorMath.tileDots(q, 5, dims, tiles, offset, count, out);
+        VectorMath.tileDots(q, 5, dims, tiles, offset, count, out, 0);
 
         for (int t = 0; t < count; t++) {
             for (int j = 0; j < LANES; j++) {
@@ -57,10 +58,62 @@ class VectorMathTileDotsTest {
         float[] all = new float[9 * LANES];
         float[] some = new float[fewer * LANES];
 
-        VectorMath.tileDots(q, 0, dims, tiles, 0, 9, all);
-        VectorMath.tileDots(q, 0, dims, tiles, 0, fewer, some);
+        VectorMath.tileDots(q, 0, dims, tiles, 0, 9, all, 0);
+        VectorMath.tileDots(q, 0, dims, tiles, 0, fewer, some, 0);
 
         assertThat(some).containsExactly(Arrays.copyOf(all, some.length));
+    }
+
+    /** Four queries at once give each query's bits alone, at their strides, for odd counts too. */
+    @ParameterizedTest(name = "tiles={0} dims={1}")
+    @CsvSource({"1, 64", "2, 64", "5, 64", "6, 12", "3, 1"})
+    void fourQueriesAtOnceGiveEachQuerysDotsAlone(int count, int dims) {
+        SplittableRandom random = new SplittableRandom(count * 7L + dims);
+        int queryStride = dims + 3;
+        int outStride = (count + 1) * LANES;
+        float[] q = randoms(random, 2 + 4 * queryStride);
+        float[] tiles = randoms(random, (count + 2) * dims * LANES);
+        float[] four = new float[4 * outStride];
+        Arrays.fill(four, Float.NaN);
+
+        VectorMath.tileDots4(q, 2, queryStride, dims, tiles, dims * LANES, count, four,
+                outStride);
+
+        for (int r = 0; r < 4; r++) {
+            float[] alone = new float[count * LANES];
+            VectorMath.tileDots(q, 2 + r * queryStride, dims, tiles, dims * LANES, count, alone,
+                    0);
+            assertThat(Arrays.copyOfRange(four, r * outStride, r * outStride + count * LANES))
+                    .as("query %d", r).containsExactly(alone);
+            assertThat(four[r * outStride + count * LANES]).as("past query %d's tiles", r)
+                    .isNaN();
+        }
+    }
+
+    /** Four weight rows at once give each row's weighted sum alone, within rounding. */
+    @ParameterizedTest(name = "rows={0} width={1}")
+    @CsvSource({"1, 64", "37, 64", "20, 12", "9, 100"})
+    void fourWeightRowsAtOnceGiveEachRowsSum(int n, int width) {
+        SplittableRandom random = new SplittableRandom(n * 13L + width);
+        int weightStride = n + 2;
+        int outStride = width + 5;
+        float[] weights = randoms(random, 4 * weightStride);
+        float[] rows = randoms(random, 3 + n * width);
+        float[] scales = {0.5f, 1f, 2f, 0.25f};
+        float[] four = new float[1 + 4 * outStride];
+
+        VectorMath.weightedRows4(weights, 0, weightStride, n, scales, rows, 3, width, four, 1,
+                outStride);
+
+        for (int r = 0; r < 4; r++) {
+            float[] alone = new float[width];
+            VectorMath.weightedRows(weights, r * weightStride, n, scales[r], rows, 3, width,
+                    alone, 0);
+            for (int d = 0; d < width; d++) {
+                assertThat(four[1 + r * outStride + d]).as("row %d, column %d", r, d)
+                        .isCloseTo(alone[d], within(1e-5f));
+            }
+        }
     }
 
     private static float[] randoms(SplittableRandom random, int size) {

@@ -1,0 +1,37 @@
+package ai.collectiveagency.policy.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * Reads a float32 array's values into a Java array the caller reuses. {@code toFloatArray}
+ * copies twice (into a new direct buffer, then into a new array) and zeroes both first: 0.6-4.5
+ * ms for 4 MB here, against 0.2 ms for one copy from a view of the engine's memory.
+ */
+public final class NativeFloats {
+
+    private NativeFloats() {}
+
+    /**
+     * Copies {@code array}'s values, row-major, into {@code into}, which must hold at least
+     * {@code array.size()} floats; returns {@code into}. A non-contiguous array (a transposed
+     * view) is made contiguous by the engine first.
+     */
+    public static float[] copy(NDArray array, float[] into) {
+        int size = Math.toIntExact(array.size());
+        if (into.length < size) {
+            throw new IllegalArgumentException(into.length + " floats cannot hold " + size);
+        }
+        if (array instanceof PtNDArray pt) {
+            FloatBuffer view = pt.toByteBuffer(true).order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+            view.get(into, 0, size);
+        } else {
+            System.arraycopy(array.toFloatArray(), 0, into, 0, size);
+        }
+        return into;
+    }
+}

@@ -1,0 +1,36 @@
+package ai.collectiveagency.policy.model;
+
+import java.util.Locale;
+
+/**
+ * Where {@link Llama} computes attention in a forward pass that autograd does not record (a
+ * prompt's prefill under {@code NoGradient}): a recorded pass always uses the engine's.
+ */
+public enum AttentionBackend {
+
+    /** The engine's batched matmuls, mask and softmax, op by op. */
+    ENGINE,
+
+    /**
+     * {@link JavaAttention}'s Vector API kernels, for float32 arrays on the CPU; elsewhere the
+     * engine's.
+     */
+    JAVA;
+
+    /** System property that overrides the default, JAVA: {@code ENGINE} or {@code JAVA}. */
+    public static final String PROPERTY = "policy.attention.backend";
+
+    /** The backend named by {@link #PROPERTY}, else JAVA. */
+    public static AttentionBackend configured() {
+        String name = System.getProperty(PROPERTY);
+        if (name == null || name.isBlank()) {
+            return JAVA;
+        }
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PROPERTY + "=" + name
+                    + " is not a backend: ENGINE or JAVA", e);
+        }
+    }
+}
