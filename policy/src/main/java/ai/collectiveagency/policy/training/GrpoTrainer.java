@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.training;
 
 import ai.collectiveagency.policy.engine.Scalars;
+import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.collectiveagency.policy.grpo.GrpoConfig;
 import ai.collectiveagency.policy.grpo.GrpoInputs;
@@ -120,10 +121,16 @@ public final class GrpoTrainer {
         }
     }
 
+    /**
+     * The reference model's log-probs, which nothing differentiates: autograd records nothing
+     * (on a service's worker thread grad mode is on), so the pass also attends in Java.
+     */
     private NDArray referenceLogprobs(NDManager manager, TrainingBatch batch, int from) {
         Llama model = reference != null ? reference : policy;
-        return new TokenScorer(model).score(manager, batch.tokens(), batch.attention(), from,
-                false, false).logprobs().stopGradient();
+        try (NoGradient noGradient = new NoGradient()) {
+            return new TokenScorer(model).score(manager, batch.tokens(), batch.attention(), from,
+                    false, false).logprobs().stopGradient();
+        }
     }
 
     /** A 0-d array's value, whatever its floating type (scalars may promote to float64). */
