@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.bench;
 
+import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.grpo.GrpoConfig;
 import ai.collectiveagency.policy.lora.LoraAdapter;
 import ai.collectiveagency.policy.lora.LoraConfig;
@@ -125,7 +126,9 @@ public final class PolicyBenchmark {
         int[][] tokens = randomTokens(bench.prefillBatch(), bench.prefillLength(), 2);
         int[][] attention = ones(bench.prefillBatch(), bench.prefillLength());
         double seconds = best(PREFILL_WARM_UPS, PREFILL_RUNS, () -> {
-            try (NDManager m = model.newStepManager(); NDScope s = new NDScope();
+            // as the generator prefills: autograd records nothing
+            try (NoGradient noGradient = new NoGradient();
+                    NDManager m = model.newStepManager(); NDScope s = new NDScope();
                     KvCache cache = new KvCache(config.numLayers())) {
                 s.suppressNotUsedWarning();
                 NDArray logits = model.forward(m, tokens, attention, cache, true, false);

@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.decode;
 
+import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.collectiveagency.policy.model.KvCache;
 import ai.collectiveagency.policy.model.LlamaConfig;
 import ai.djl.ndarray.NDArray;
@@ -29,7 +30,7 @@ import java.util.Arrays;
 public final class JavaKvCache {
 
     /** Slots per key tile: one vector of the decode kernels' width. */
-    static final int TILE = PackedMatrix.SPECIES.length();
+    static final int TILE = VectorMath.LANES;
 
     private final int kvHeads;
     private final int headDim;
@@ -88,16 +89,9 @@ public final class JavaKvCache {
         int rows = padding.length * kvHeads;
         for (int r = 0; r < rows; r++) {
             for (int s = 0; s < slots; s++) {
-                scatterKey(source, (r * slots + s) * headDim, target, r * keyPlane, s);
+                VectorMath.scatterKey(source, (r * slots + s) * headDim, headDim, target,
+                        r * keyPlane, s);
             }
-        }
-    }
-
-    /** hD floats from source[from] into slot s of the tiles that start at target[base]. */
-    private void scatterKey(float[] source, int from, float[] target, int base, int s) {
-        int at = base + s / TILE * headDim * TILE + s % TILE;
-        for (int d = 0; d < headDim; d++) {
-            target[at + d * TILE] = source[from + d];
         }
     }
 
@@ -112,7 +106,7 @@ public final class JavaKvCache {
 
     private static float[] floats(NDArray array) {
         if (array.getDataType() == DataType.FLOAT32) {
-            return array.toFloatArray();
+            return NativeFloats.copy(array, new float[Math.toIntExact(array.size())]);
         }
         try (NDArray widened = array.toType(DataType.FLOAT32, false)) {
             return widened.toFloatArray();
@@ -172,7 +166,7 @@ public final class JavaKvCache {
      * {@code layer}, from hD floats of {@code source} at each offset.
      */
     void write(int layer, int b, int head, float[] source, int key, int value) {
-        scatterKey(source, key, keys[layer], keyTile(b, head, 0), length);
+        VectorMath.scatterKey(source, key, headDim, keys[layer], keyTile(b, head, 0), length);
         System.arraycopy(source, value, values[layer], valueOffset(b, head, length), headDim);
     }
 

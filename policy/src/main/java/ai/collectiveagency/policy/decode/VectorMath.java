@@ -7,14 +7,30 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API loops over float[] slices used by decoding and sampling: dot products, scaled
  * accumulation, maxima and exponentials. Each takes (array, offset, length) and handles a length
- * that is not a multiple of the vector width with a scalar tail, except {@link #tileDots}, which
- * works on whole tiles of one vector's width.
+ * that is not a multiple of the vector width with a scalar tail, except {@link #tileDots} and
+ * {@link #tileDots4}, which work on whole tiles of one vector's width.
  */
 public final class VectorMath {
 
     private static final VectorSpecies<Float> SPECIES = PackedMatrix.SPECIES;
 
+    /** Floats in one vector: the positions in one key tile ({@link #tileDots}). */
+    public static final int LANES = SPECIES.length();
+
     private VectorMath() {}
+
+    /**
+     * Puts one key's {@code dims} floats, from {@code source[from]}, into position {@code slot}
+     * of the tiles (tiles, dims, LANES) that start at {@code tiles[base]}: the layout that
+     * {@link #tileDots} reads.
+     */
+    public static void scatterKey(float[] source, int from, int dims, float[] tiles, int base,
+            int slot) {
+        int at = base + slot / LANES * dims * LANES + slot % LANES;
+        for (int d = 0; d < dims; d++) {
+            tiles[at + d * LANES] = source[from + d];
+        }
+    }
 
     /** Sum of a[ao + i] * b[bo + i] over i in [0, n). */
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {
@@ -124,15 +140,10 @@ public final class VectorMath {
             b2.intoArray(out, o + lanes + 2 * outStride);
             b3.intoArray(out, o + lanes + 3 * outStride);
         }
-        for (; t < count; t++) {
+        if (t < count) { // the last of an odd count, one query at a time
             for (int r = 0; r < 4; r++) {
-                FloatVector a = FloatVector.zero(SPECIES);
-                int at = to + t * tile;
-                for (int d = 0; d < dims; d++, at += lanes) {
-                    a = FloatVector.fromArray(SPECIES, tiles, at)
-                            .fma(FloatVector.broadcast(SPECIES, q[qo + r * qStride + d]), a);
-                }
-                a.intoArray(out, t * lanes + r * outStride);
+                tileDots(q, qo + r * qStride, dims, tiles, to + t * tile, 1, out,
+                        t * lanes + r * outStride);
             }
         }
     }
@@ -185,6 +196,23 @@ public final class VectorMath {
             b1.mul(scales[1]).intoArray(out, oo + oStride + d + lanes);
             b2.mul(scales[2]).intoArray(out, oo + 2 * oStride + d + lanes);
             b3.mul(scales[3]).intoArray(out, oo + 3 * oStride + d + lanes);
+        }
+        for (; d < bound; d += lanes) { // one vector of the width left
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES);
+            FloatVector a2 = FloatVector.zero(SPECIES);
+            FloatVector a3 = FloatVector.zero(SPECIES);
+            for (int s = 0; s < n; s++) {
+                FloatVector v = FloatVector.fromArray(SPECIES, rows, ro + s * width + d);
+                a0 = v.fma(FloatVector.broadcast(SPECIES, weights[wo + s]), a0);
+                a1 = v.fma(FloatVector.broadcast(SPECIES, weights[w1 + s]), a1);
+                a2 = v.fma(FloatVector.broadcast(SPECIES, weights[w2 + s]), a2);
+                a3 = v.fma(FloatVector.broadcast(SPECIES, weights[w3 + s]), a3);
+            }
+            a0.mul(scales[0]).intoArray(out, oo + d);
+            a1.mul(scales[1]).intoArray(out, oo + oStride + d);
+            a2.mul(scales[2]).intoArray(out, oo + 2 * oStride + d);
+            a3.mul(scales[3]).intoArray(out, oo + 3 * oStride + d);
         }
         if (d < width) { // what is left of the width, one output row at a time
             for (int r = 0; r < 4; r++) {
@@ -268,13 +296,7 @@ public final class VectorMath {
             }
             acc.mul(scale).intoArray(out, oo + d);
         }
-        for (; d < width; d++) {
-            float sum = 0;
-            for (int s = 0; s < n; s++) {
-                sum += weights[wo + s] * rows[ro + s * width + d];
-            }
-            out[oo + d] = sum * scale;
-        }
+        weightedTail(weights, wo, n, scale, rows, ro + d, width, width - d, out, oo + d);
     }
 
     /** y[yo + i] += x[xo + i] for i in [0, n). */

@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 
 import java.nio.ByteOrder;
@@ -18,9 +19,13 @@ public final class NativeFloats {
     /**
      * Copies {@code array}'s values, row-major, into {@code into}, which must hold at least
      * {@code array.size()} floats; returns {@code into}. A non-contiguous array (a transposed
-     * view) is made contiguous by the engine first.
+     * view) is first copied contiguous by the engine. Only float32 arrays are read.
      */
     public static float[] copy(NDArray array, float[] into) {
+        if (array.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException("expected float32 values, got "
+                    + array.getDataType());
+        }
         int size = Math.toIntExact(array.size());
         if (into.length < size) {
             throw new IllegalArgumentException(into.length + " floats cannot hold " + size);

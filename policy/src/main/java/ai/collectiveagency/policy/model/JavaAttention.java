@@ -5,7 +5,6 @@ import ai.collectiveagency.policy.decode.VectorMath;
 import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import jdk.incubator.vector.FloatVector;
 
 import java.util.Arrays;
 
@@ -32,18 +31,22 @@ import java.util.Arrays;
  */
 final class JavaAttention {
 
-    private static final int LANES = FloatVector.SPECIES_PREFERRED.length();
+    private static final int LANES = VectorMath.LANES; // positions in a key tile
     private static final int ROWS = 4; // queries of one head scored together
-    private static final int ITEMS_PER_PART = 4; // query groups per hand-off
+    /** Fewer new queries than this (a decode step) are left to the engine. */
+    static final int MIN_QUERIES = ROWS;
+    private static final int GROUPS_GRAIN = 4; // parts handed to a thread are multiples of it
 
     private final int heads;
     private final int kvHeads;
+    private final int groupSize; // query heads per KV head
     private final int headDim;
     private final ParallelRange range;
 
     JavaAttention(LlamaConfig config, ParallelRange range) {
         this.heads = config.numHeads();
         this.kvHeads = config.numKvHeads();
+        this.groupSize = config.groupSize();
         this.headDim = config.headDim();
         this.range = range;
     }
@@ -59,12 +62,19 @@ final class JavaAttention {
     NDArray attend(NDArray q, NDArray k, NDArray v, int[][] attention, Buffers buffers) {
         Shape shape = q.getShape();
         int time = (int) shape.get(1);
+        long positions = attention[0].length;
+        if (shape.get(0) != attention.length || k.getShape().get(2) != positions
+                || !k.getShape().equals(v.getShape())) {
+            throw new IllegalArgumentException("queries " + shape + ", keys " + k.getShape()
+                    + " and values " + v.getShape() + " do not match an attention mask of "
+                    + attention.length + " x " + positions);
+        }
         buffers.queries = NativeFloats.copy(q, Buffers.sized(buffers.queries, q.size()));
         buffers.keys = NativeFloats.copy(k, Buffers.sized(buffers.keys, k.size()));
         buffers.values = NativeFloats.copy(v, Buffers.sized(buffers.values, v.size()));
         Pass pass = new Pass(buffers, attention, time);
         int groups = (time + ROWS - 1) / ROWS;
-        range.run(attention.length * heads * groups, ITEMS_PER_PART, (start, end) -> {
+        range.run(attention.length * heads * groups, GROUPS_GRAIN, (start, end) -> {
             float[] weights = new float[ROWS * pass.tiles * LANES];
             float[] scales = new float[ROWS];
             for (int item = start; item < end; item++) {
@@ -127,7 +137,7 @@ final class JavaAttention {
          */
         void group(int b, int h, int first, float[] weights, float[] scales) {
             int count = Math.min(ROWS, time - first);
-            int kv = h / (heads / kvHeads);
+            int kv = h / groupSize;
             int stride = tiles * LANES; // one query's row of weights
             int seen = past + first + count; // keys the group's last query may see
             int scored = (seen - 1) / LANES + 1;
@@ -177,19 +187,16 @@ final class JavaAttention {
     }
 
     /**
-     * Keys (N, S, hD) as tiles (N, tiles, hD, LANES) in {@code out}: a tile's d-th vector holds
-     * LANES keys' d. Lanes past the last key keep what they held; no weight reads them.
+     * Keys (N, S, hD) as tiles (N, tiles, hD, LANES) in {@code out}, for N = B·KV planes. Lanes
+     * past the last key keep what they held; no weight reads them.
      */
-    private float[] tiled(float[] keys, float[] out, int heads, int positions, int tiles) {
-        range.run(heads, 1, (start, end) -> {
+    private float[] tiled(float[] keys, float[] out, int planes, int positions, int tiles) {
+        range.run(planes, 1, (start, end) -> {
             for (int n = start; n < end; n++) {
                 int from = n * positions * headDim;
                 int to = n * tiles * headDim * LANES;
                 for (int s = 0; s < positions; s++) {
-                    int at = to + (s / LANES) * headDim * LANES + s % LANES;
-                    for (int d = 0; d < headDim; d++) {
-                        out[at + d * LANES] = keys[from + s * headDim + d];
-                    }
+                    VectorMath.scatterKey(keys, from + s * headDim, headDim, out, to, s);
                 }
             }
         });

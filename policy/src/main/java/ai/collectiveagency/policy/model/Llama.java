@@ -46,7 +46,7 @@ public final class Llama implements AutoCloseable {
     private final LlamaConfig config;
     private final ModelParameters parameters;
     private final Rotary rotary;
-    private final JavaAttention javaAttention; // null when the engine attends
+    private final JavaAttention javaAttention; // null when Java never attends for this model
     private volatile LinearAdapter adapter;
 
     public Llama(LlamaConfig config, ModelParameters parameters) {
@@ -173,9 +173,11 @@ public final class Llama implements AutoCloseable {
                     + cached + " are cached: pass the cache that holds the earlier positions");
         }
         int[][] positions = positions(attention, time);
-        // Java attends where no backward can follow (autograd records nothing on this thread)
+        // Java attends where no backward can follow (autograd records nothing on this thread),
+        // for a prompt's worth of queries: an engine decode step copies and re-tiles every cached
+        // key per layer for one query, which measured no faster than the engine's attention
         boolean javaAttends = javaAttention != null && !NoGradient.recording()
-                && dataType() == DataType.FLOAT32;
+                && dataType() == DataType.FLOAT32 && time >= JavaAttention.MIN_QUERIES;
         Context context = new Context(
                 rotary.angles(manager, positions, 1f),
                 rotary.angles(manager, positions, (float) (1 / Math.sqrt(config.headDim()))),
@@ -280,8 +282,9 @@ public final class Llama implements AutoCloseable {
      * softmax(q·kᵀ + mask)·v for queries (B, KV, g, T, hD) against keys and values (B, KV, 1, S,
      * hD), the last T of the S positions being the queries' own. Long query runs go in blocks of
      * {@link #QUERY_BLOCK}, each against the keys up to its last query only: the keys after it
-     * are masked for all of its queries, so a prefill or training pass of 256 tokens computes
-     * 3/4 of the square of scores instead of all of it, the same softmax over what it may see.
+     * are masked for all of its queries, so a training pass of 256 tokens (or a prefill, with
+     * {@code policy.attention.backend=ENGINE}) computes 3/4 of the square of scores instead of
+     * all of it, the same softmax over what it may see.
      */
     private static NDArray causalAttention(NDArray q, NDArray k, NDArray v, NDArray mask) {
         long time = q.getShape().get(3);

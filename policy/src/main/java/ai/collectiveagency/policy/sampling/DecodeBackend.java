@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * Where {@link Generator} runs the decode steps that follow the prefill (the prefill always runs
- * on the engine).
+ * the engine's forward pass, whose attention {@code AttentionBackend} places).
  */
 public enum DecodeBackend {
 
@@ -29,7 +29,12 @@ public enum DecodeBackend {
     /** The backend named by {@link #PROPERTY}, else JAVA for a model on the CPU, else ENGINE. */
     public static DecodeBackend defaultFor(Llama model) {
         if (CONFIGURED != null && !CONFIGURED.isBlank()) {
-            return valueOf(CONFIGURED.trim().toUpperCase(Locale.ROOT));
+            try {
+                return valueOf(CONFIGURED.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(PROPERTY + "=" + CONFIGURED
+                        + " is not a backend: ENGINE or JAVA", e);
+            }
         }
         boolean cpu = !model.parameters().get(ParameterNames.EMBED).getDevice().isGpu();
         return cpu ? JAVA : ENGINE;

@@ -92,7 +92,7 @@ class VectorMathTileDotsTest {
 
     /** Four weight rows at once give each row's weighted sum alone, within rounding. */
     @ParameterizedTest(name = "rows={0} width={1}")
-    @CsvSource({"1, 64", "37, 64", "20, 12", "9, 100"})
+    @CsvSource({"1, 64", "37, 64", "20, 12", "9, 100", "13, 48", "7, 24"})
     void fourWeightRowsAtOnceGiveEachRowsSum(int n, int width) {
         SplittableRandom random = new SplittableRandom(n * 13L + width);
         int weightStride = n + 2;

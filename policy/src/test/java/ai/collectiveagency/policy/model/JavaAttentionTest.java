@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.AfterAll;
@@ -18,15 +19,17 @@ import java.util.SplittableRandom;
 /**
  * A forward pass that autograd does not record attends in Java ({@link JavaAttention}); the same
  * weights with {@code policy.attention.backend=ENGINE} attend in the engine. Their logits must
- * agree at every real position: left-padded rows (the padding keys get no weight), a length
- * that is not a multiple of the four queries scored together nor of a key tile, grouped-query
- * heads, and continuations over cached keys, several new tokens and one.
+ * agree at every real position: left-padded rows as prompts are batched, a right-padded row as
+ * training batches are (the padding keys get no weight), a length that is not a multiple of the
+ * four queries scored together nor of a key tile, grouped-query heads, and continuations over
+ * cached keys: several new tokens, then one (which the engine attends in both models).
  */
 class JavaAttentionTest {
 
-    private static final int ROWS = 3;
+    private static final int ROWS = 4;
     private static final int LENGTH = 71;
-    private static final int[] PADDING = {0, 5, 19};
+    private static final int[] PADDING = {0, 5, 19, 0}; // leading padding
+    private static final int[] RIGHT_PADDING = {0, 0, 0, 9}; // trailing padding
     private static final double TOLERANCE = 2e-5;
 
     private static NDManager root;
@@ -48,7 +51,7 @@ class JavaAttentionTest {
         Models models = models(headDim);
         int[][] tokens = tokens(models.config().vocabSize());
         int[][] attention = attention(LENGTH);
-        try (NDManager m = root.newSubManager()) {
+        try (NoGradient noGradient = new NoGradient(); NDManager m = root.newSubManager()) {
             float[] java = models.java().forward(m, tokens, attention, null, false, false)
                     .toFloatArray();
             float[] engine = models.engine().forward(m, tokens, attention, null, false, false)
@@ -68,7 +71,7 @@ class JavaAttentionTest {
         int[][] attention = attention(LENGTH);
         int prompt = 40;
         int more = 30; // then one token: a single query, as in decoding
-        try (NDManager m = root.newSubManager();
+        try (NoGradient noGradient = new NoGradient(); NDManager m = root.newSubManager();
                 KvCache javaCache = new KvCache(models.config().numLayers());
                 KvCache engineCache = new KvCache(models.config().numLayers())) {
             for (int[] span : new int[][] {{0, prompt}, {prompt, prompt + more},
@@ -124,7 +127,8 @@ class JavaAttentionTest {
     private static int[][] attention(int length) {
         int[][] attention = new int[ROWS][length];
         for (int b = 0; b < ROWS; b++) {
-            Arrays.fill(attention[b], PADDING[b], length, 1);
+            Arrays.fill(attention[b], PADDING[b], Math.max(PADDING[b],
+                    Math.min(length, LENGTH - RIGHT_PADDING[b])), 1);
         }
         return attention;
     }
