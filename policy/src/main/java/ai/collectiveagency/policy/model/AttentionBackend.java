@@ -12,8 +12,9 @@ public enum AttentionBackend {
     ENGINE,
 
     /**
-     * {@link JavaAttention}'s Vector API kernels, for a float32 model on the CPU in a JVM with
-     * the {@code jdk.incubator.vector} module; elsewhere the engine's.
+     * {@link JavaAttention}'s Vector API kernels, for a float32 model on the CPU whose heads are
+     * whole vectors, in a JVM with the {@code jdk.incubator.vector} module; elsewhere the
+     * engine's.
      */
     JAVA;
 

@@ -57,7 +57,8 @@ public final class Llama implements AutoCloseable {
         NDArray embed = parameters.get(ParameterNames.EMBED);
         boolean javaCanAttend = embed.getDataType() == DataType.FLOAT32
                 && !embed.getDevice().isGpu()
-                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && JavaAttention.fits(config); // after the module check: it loads the API
         this.javaAttention = javaCanAttend && AttentionBackend.configured() == AttentionBackend.JAVA
                 ? new JavaAttention(config, ParallelRange.shared()) : null;
     }

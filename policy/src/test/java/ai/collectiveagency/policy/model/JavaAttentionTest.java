@@ -44,9 +44,9 @@ class JavaAttentionTest {
         root.close();
     }
 
-    /** hD 64: whole vectors of the width; hD 12: the scalar tail of the weighted values. */
+    /** Heads of 64 and 16 floats: pairs of vectors and, at 16 lanes, a single one. */
     @ParameterizedTest
-    @ValueSource(ints = {64, 12})
+    @ValueSource(ints = {64, 16})
     void aPromptPassGivesTheEnginesLogits(int headDim) {
         Models models = models(headDim);
         int[][] tokens = tokens(models.config().vocabSize());
@@ -63,7 +63,7 @@ class JavaAttentionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {64, 12})
+    @ValueSource(ints = {64, 16})
     void continuationsOverCachedKeysGiveTheEnginesLogits(int headDim) {
         Models models = models(headDim);
         int vocab = models.config().vocabSize();
@@ -83,6 +83,21 @@ class JavaAttentionTest {
                         seen, engineCache, false, false).toFloatArray();
                 assertEqualAtRealPositions(java, engine, seen, span[0], vocab);
             }
+        }
+    }
+
+    /** Heads that are not whole vectors (12 floats) are left to the engine: the same bits. */
+    @Test
+    void headsOfPartVectorsAttendInTheEngine() {
+        Models models = models(12);
+        int[][] tokens = tokens(models.config().vocabSize());
+        int[][] attention = attention(LENGTH);
+        try (NoGradient noGradient = new NoGradient(); NDManager m = root.newSubManager()) {
+            float[] java = models.java().forward(m, tokens, attention, null, false, false)
+                    .toFloatArray();
+            float[] engine = models.engine().forward(m, tokens, attention, null, false, false)
+                    .toFloatArray();
+            assertThat(java).containsExactly(engine);
         }
     }
 
