@@ -5,8 +5,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API loops over float[] slices used by decoding and sampling: dot products, scaled
- * accumulation, maxima and exponentials. Each takes (array, offset, length) and handles a length
+ * Vector API loops over float[] slices used by decoding, sampling and prefill attention: dot
+ * products, scaled accumulation, maxima and exponentials, and the key tiles' layout. Each takes (array, offset, length) and handles a length
  * that is not a multiple of the vector width with a scalar tail, except {@link #tileDots} and
  * {@link #tileDots4}, which work on whole tiles of one vector's width.
  */
@@ -152,7 +152,8 @@ public final class VectorMath {
      * {@link #weightedRows} for four weight rows at once over the same n rows: out row r (at
      * {@code oo + r·oStride}) = scales[r] · sum_s weights[wo + r·wStride + s] · rows[ro +
      * s·width + ...]. Each row vector is loaded once for the four outputs, two vectors of the
-     * width at a time (eight FMA chains); each output sums over s in order.
+     * width at a time (eight FMA chains), then a last single vector, then a scalar tail per
+     * output row; each output sums over s in order.
      */
     public static void weightedRows4(float[] weights, int wo, int wStride, int n, float[] scales,
             float[] rows, int ro, int width, float[] out, int oo, int oStride) {

@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 
@@ -31,9 +32,14 @@ public final class NativeFloats {
             throw new IllegalArgumentException(into.length + " floats cannot hold " + size);
         }
         if (array instanceof PtNDArray pt) {
-            FloatBuffer view = pt.toByteBuffer(true).order(ByteOrder.nativeOrder())
-                    .asFloatBuffer();
-            view.get(into, 0, size);
+            // a non-contiguous array's contiguous copy is a new array: closed here, not with
+            // the caller's manager
+            try (NDScope copies = new NDScope()) {
+                copies.suppressNotUsedWarning();
+                FloatBuffer view = pt.toByteBuffer(true).order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
+                view.get(into, 0, size);
+            }
         } else {
             System.arraycopy(array.toFloatArray(), 0, into, 0, size);
         }

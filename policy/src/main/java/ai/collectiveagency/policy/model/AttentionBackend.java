@@ -13,8 +13,8 @@ public enum AttentionBackend {
 
     /**
      * {@link JavaAttention}'s Vector API kernels, for a float32 model on the CPU whose heads are
-     * whole vectors, in a JVM with the {@code jdk.incubator.vector} module; elsewhere the
-     * engine's.
+     * whole vectors, in a JVM with the {@code jdk.incubator.vector} module, and a pass of at
+     * least four new tokens; elsewhere the engine's.
      */
     JAVA;
 

@@ -73,8 +73,9 @@ final class JavaAttention {
         Shape shape = q.getShape();
         int time = (int) shape.get(1);
         long positions = attention[0].length;
-        if (shape.get(0) != attention.length || k.getShape().get(2) != positions
-                || !k.getShape().equals(v.getShape())) {
+        Shape keys = new Shape(attention.length, kvHeads, positions, headDim);
+        if (!shape.equals(new Shape(attention.length, time, heads, headDim)) || time > positions
+                || !k.getShape().equals(keys) || !v.getShape().equals(keys)) {
             throw new IllegalArgumentException("queries " + shape + ", keys " + k.getShape()
                     + " and values " + v.getShape() + " do not match an attention mask of "
                     + attention.length + " x " + positions);

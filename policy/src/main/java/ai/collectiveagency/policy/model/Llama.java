@@ -55,11 +55,12 @@ public final class Llama implements AutoCloseable {
         this.rotary = new Rotary(config, parameters.manager(),
                 parameters.get(ParameterNames.EMBED).getDataType());
         NDArray embed = parameters.get(ParameterNames.EMBED);
+        AttentionBackend backend = AttentionBackend.configured(); // a bad value always fails
         boolean javaCanAttend = embed.getDataType() == DataType.FLOAT32
                 && !embed.getDevice().isGpu()
                 && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
                 && JavaAttention.fits(config); // after the module check: it loads the API
-        this.javaAttention = javaCanAttend && AttentionBackend.configured() == AttentionBackend.JAVA
+        this.javaAttention = javaCanAttend && backend == AttentionBackend.JAVA
                 ? new JavaAttention(config, ParallelRange.shared()) : null;
     }
 
@@ -283,9 +284,9 @@ public final class Llama implements AutoCloseable {
      * softmax(q·kᵀ + mask)·v for queries (B, KV, g, T, hD) against keys and values (B, KV, 1, S,
      * hD), the last T of the S positions being the queries' own. Long query runs go in blocks of
      * {@link #QUERY_BLOCK}, each against the keys up to its last query only: the keys after it
-     * are masked for all of its queries, so a training pass of 256 tokens (or a prefill, with
-     * {@code policy.attention.backend=ENGINE}) computes 3/4 of the square of scores instead of
-     * all of it, the same softmax over what it may see.
+     * are masked for all of its queries, so a training pass of 256 tokens (or a prefill the
+     * engine attends) computes 3/4 of the square of scores instead of all of it, the same
+     * softmax over what it may see.
      */
     private static NDArray causalAttention(NDArray q, NDArray k, NDArray v, NDArray mask) {
         long time = q.getShape().get(3);

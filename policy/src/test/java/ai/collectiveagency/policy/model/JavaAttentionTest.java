@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.collectiveagency.policy.decode.VectorMath;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.djl.ndarray.NDManager;
@@ -44,11 +45,11 @@ class JavaAttentionTest {
         root.close();
     }
 
-    /** Heads of 64 and 16 floats: pairs of vectors and, at 16 lanes, a single one. */
+    /** Heads of four vectors and of one: pairs of vectors, and a single one. */
     @ParameterizedTest
-    @ValueSource(ints = {64, 16})
-    void aPromptPassGivesTheEnginesLogits(int headDim) {
-        Models models = models(headDim);
+    @ValueSource(ints = {4, 1})
+    void aPromptPassGivesTheEnginesLogits(int vectors) {
+        Models models = models(vectors * VectorMath.LANES);
         int[][] tokens = tokens(models.config().vocabSize());
         int[][] attention = attention(LENGTH);
         try (NoGradient noGradient = new NoGradient(); NDManager m = root.newSubManager()) {
@@ -63,9 +64,9 @@ class JavaAttentionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {64, 16})
-    void continuationsOverCachedKeysGiveTheEnginesLogits(int headDim) {
-        Models models = models(headDim);
+    @ValueSource(ints = {4, 1})
+    void continuationsOverCachedKeysGiveTheEnginesLogits(int vectors) {
+        Models models = models(vectors * VectorMath.LANES);
         int vocab = models.config().vocabSize();
         int[][] tokens = tokens(vocab);
         int[][] attention = attention(LENGTH);
@@ -86,10 +87,10 @@ class JavaAttentionTest {
         }
     }
 
-    /** Heads that are not whole vectors (12 floats) are left to the engine: the same bits. */
+    /** Heads that are not whole vectors (one and a half) are left to the engine: same bits. */
     @Test
     void headsOfPartVectorsAttendInTheEngine() {
-        Models models = models(12);
+        Models models = models(VectorMath.LANES * 3 / 2);
         int[][] tokens = tokens(models.config().vocabSize());
         int[][] attention = attention(LENGTH);
         try (NoGradient noGradient = new NoGradient(); NDManager m = root.newSubManager()) {
