@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 
 /**
  * Reads a float32 array's values into a Java array the caller reuses. {@code toFloatArray}
@@ -31,17 +30,15 @@ public final class NativeFloats {
         if (into.length < size) {
             throw new IllegalArgumentException(into.length + " floats cannot hold " + size);
         }
-        if (array instanceof PtNDArray pt) {
-            // a non-contiguous array's contiguous copy is a new array: closed here, not with
-            // the caller's manager
-            try (NDScope copies = new NDScope()) {
-                copies.suppressNotUsedWarning();
-                FloatBuffer view = pt.toByteBuffer(true).order(ByteOrder.nativeOrder())
-                        .asFloatBuffer();
-                view.get(into, 0, size);
-            }
-        } else {
-            System.arraycopy(array.toFloatArray(), 0, into, 0, size);
+        if (!(array instanceof PtNDArray pt)) {
+            throw new IllegalArgumentException("not a PyTorch engine array: " + array.getClass());
+        }
+        // a non-contiguous array's contiguous copy is a new array: closed here, not with the
+        // caller's manager
+        try (NDScope copies = new NDScope()) {
+            copies.suppressNotUsedWarning();
+            pt.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer()
+                    .get(into, 0, size);
         }
         return into;
     }

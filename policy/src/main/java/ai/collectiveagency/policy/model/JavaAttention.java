@@ -65,11 +65,11 @@ final class JavaAttention {
      * @param q queries (B, T, H, hD)
      * @param k keys (B, KV, S, hD)
      * @param v values (B, KV, S, hD)
-     * @param attention (B, S) 1 for a real position, 0 for padding
-     * @param buffers this forward pass's arrays
+     * @param buffers this forward pass's attention mask and arrays
      * @return (B, T, H·hD), owned by q's manager
      */
-    NDArray attend(NDArray q, NDArray k, NDArray v, int[][] attention, Buffers buffers) {
+    NDArray attend(NDArray q, NDArray k, NDArray v, Buffers buffers) {
+        int[][] attention = buffers.attention;
         Shape shape = q.getShape();
         int time = (int) shape.get(1);
         long positions = attention[0].length;
@@ -83,7 +83,7 @@ final class JavaAttention {
         buffers.queries = NativeFloats.copy(q, Buffers.sized(buffers.queries, q.size()));
         buffers.keys = NativeFloats.copy(k, Buffers.sized(buffers.keys, k.size()));
         buffers.values = NativeFloats.copy(v, Buffers.sized(buffers.values, v.size()));
-        Pass pass = new Pass(buffers, attention, time);
+        Pass pass = new Pass(buffers, time);
         int groups = (time + ROWS - 1) / ROWS;
         range.run(attention.length * heads * groups, GROUPS_GRAIN, (start, end) -> {
             float[] weights = new float[ROWS * pass.tiles * LANES];
@@ -97,13 +97,23 @@ final class JavaAttention {
                 new Shape(shape.get(0), time, (long) heads * headDim));
     }
 
-    /** One forward pass's arrays, reused by its layers, which all have the same sizes. */
+    /**
+     * One forward pass's attention mask, with its padding rows made once, and the arrays its
+     * layers reuse: they all have the same sizes.
+     */
     static final class Buffers {
+        private final int[][] attention; // (B, S) 1 for a real position, 0 for padding
+        private final float[][] padding;
         private float[] queries;
         private float[] keys;
         private float[] values;
         private float[] keyTiles;
         private float[] out;
+
+        Buffers(int[][] attention) {
+            this.attention = attention;
+            this.padding = paddingMasks(attention);
+        }
 
         /** {@code array} when it holds exactly {@code size} floats, else a new one. */
         private static float[] sized(float[] array, long size) {
@@ -124,19 +134,19 @@ final class JavaAttention {
         final int past;
         final int tiles;
 
-        Pass(Buffers buffers, int[][] attention, int time) {
-            int batch = attention.length;
+        Pass(Buffers buffers, int time) {
+            int batch = buffers.attention.length;
             this.queries = buffers.queries;
             this.values = buffers.values;
             this.time = time;
-            this.positions = attention[0].length;
+            this.positions = buffers.attention[0].length;
             this.past = positions - time;
             this.tiles = (positions + LANES - 1) / LANES;
             buffers.keyTiles = Buffers.sized(buffers.keyTiles,
                     (long) batch * kvHeads * tiles * headDim * LANES);
             this.keyTiles = tiled(buffers.keys, buffers.keyTiles, batch * kvHeads, positions,
                     tiles);
-            this.padding = paddingMasks(attention);
+            this.padding = buffers.padding;
             buffers.out = Buffers.sized(buffers.out, (long) batch * time * heads * headDim);
             this.out = buffers.out;
         }

@@ -52,9 +52,8 @@ public final class Llama implements AutoCloseable {
     public Llama(LlamaConfig config, ModelParameters parameters) {
         this.config = config;
         this.parameters = parameters;
-        this.rotary = new Rotary(config, parameters.manager(),
-                parameters.get(ParameterNames.EMBED).getDataType());
         NDArray embed = parameters.get(ParameterNames.EMBED);
+        this.rotary = new Rotary(config, parameters.manager(), embed.getDataType());
         AttentionBackend backend = AttentionBackend.configured(); // a bad value always fails
         boolean javaCanAttend = embed.getDataType() == DataType.FLOAT32
                 && !embed.getDevice().isGpu()
@@ -184,8 +183,7 @@ public final class Llama implements AutoCloseable {
                 rotary.angles(manager, positions, 1f),
                 rotary.angles(manager, positions, (float) (1 / Math.sqrt(config.headDim()))),
                 javaAttends ? null : mask(manager, attention, past, time).toType(dataType(), false),
-                attention,
-                javaAttends ? new JavaAttention.Buffers() : null,
+                javaAttends ? new JavaAttention.Buffers(attention) : null,
                 cache,
                 useAdapter ? adapter : null);
 
@@ -218,8 +216,7 @@ public final class Llama implements AutoCloseable {
      * the engine attends; {@code attentionBuffers} only when {@link JavaAttention} does.
      */
     private record Context(Rotary.Angles keyAngles, Rotary.Angles queryAngles, NDArray mask,
-            int[][] attention, JavaAttention.Buffers attentionBuffers, KvCache cache,
-            LinearAdapter adapter) {}
+            JavaAttention.Buffers attentionBuffers, KvCache cache, LinearAdapter adapter) {}
 
     /**
      * One block, in its own {@link NDScope}: its temporaries (projections, attention scores, MLP
@@ -269,8 +266,7 @@ public final class Llama implements AutoCloseable {
             v = kv[1];
         }
         if (context.attentionBuffers() != null) {
-            NDArray out = javaAttention.attend(q, k, v, context.attention(),
-                    context.attentionBuffers());
+            NDArray out = javaAttention.attend(q, k, v, context.attentionBuffers());
             return project(layer, "o_proj", out, context);
         }
         // Each KV head serves groupSize query heads: (B, KV, g, T, hD) against (B, KV, 1, S, hD).
