@@ -61,7 +61,8 @@ class PromptGeneratorRestartTest {
     private static ServiceSpec spec(String kafka) {
         return ServiceSpec.packaged(ROOT, "prompt-generator", Fleet.freePort(), "512m",
                 Map.of("kafka.bootstrap.servers", kafka, "prompts.rate", "40",
-                        "prompts.pacing.max-lag", "0", "prompts.audit.enabled", "false",
+                        "prompts.pacing.max-lag", "0", "prompts.pacing.trainer-max-lag", "0",
+                        "prompts.audit.enabled", "false",
                         "prompts.seed", "11"));
     }
 

@@ -2,6 +2,8 @@ package ai.collectiveagency.demo.fleet;
 
 import ai.collectiveagency.demo.tasks.SmallModelFiles;
 import ai.collectiveagency.kafka.LocalKafka;
+import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.collectiveagency.schemas.topics.PipelineClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -46,6 +48,24 @@ public final class LoopServices {
     private static final String TEMPERATURE = "1.0";
     /** Tasks per evaluation set: each evaluation then has 16 comparisons. */
     static final String EVALUATION_TASKS = "16";
+    /**
+     * The stages that compute at once (rollout, reward, trainer), among which the demo shares
+     * the machine's cores ({@link #threadsPerService}).
+     */
+    private static final int BUSY_STAGES = 3;
+    /**
+     * The most tasks a second the prompt-generator sends: a ceiling above what a laptop trains.
+     * The demo is paced by its slowest stage instead: the generator sends while the rollout
+     * fleet is fewer than {@link #ROLLOUT_BACKLOG} tasks behind and the trainer fewer than
+     * {@link #TRAINER_BACKLOG} scored groups.
+     */
+    private static final String PROMPT_RATE = "8";
+    private static final String ROLLOUT_BACKLOG = "8";
+    /**
+     * In offsets: a scored group and its transaction's commit marker take two, so about 12
+     * groups, 6 steps of two: groups wait seconds for the trainer and never go stale.
+     */
+    private static final String TRAINER_BACKLOG = "24";
 
     /**
      * An OpenAI-compatible judge for the reward-service.
@@ -304,16 +324,17 @@ public final class LoopServices {
                 "rollout.model", modelFolder.toString(),
                 "rollout.checkpoints.store-root", store.toString()));
         ServiceSpec packaged = ServiceSpec.packaged(root, PipelineClient.ROLLOUT_SERVICE.user(),
-                server.port(), "2g", settings);
+                server.port(), "2g", withSharedCores(settings));
         return new ServiceSpec(INFERENCE_SERVER, INFERENCE_SERVER, packaged.app(), server.port(),
                 packaged.managementPort(), packaged.jvmOptions(), packaged.settings(),
                 packaged.environment()).withEnvironment("ROLLOUT_API_KEYS", server.apiKey());
     }
 
     private ServiceSpec promptGenerator() {
-        Map<String, String> generator = new HashMap<>(Map.of("prompts.rate", "2",
-                "prompts.pacing.max-lag", "8", "prompts.audit.enabled", "false",
-                "prompts.held-out-share", "0.2"));
+        Map<String, String> generator = new HashMap<>(Map.of("prompts.rate", PROMPT_RATE,
+                "prompts.pacing.max-lag", ROLLOUT_BACKLOG,
+                "prompts.pacing.trainer-max-lag", TRAINER_BACKLOG,
+                "prompts.audit.enabled", "false", "prompts.held-out-share", "0.2"));
         seeds.ifPresent(folder -> {
             generator.put("prompts.seeds", folder.toString());
             generator.put("prompts.replace-seeds", "true");
@@ -328,8 +349,29 @@ public final class LoopServices {
      */
     private ServiceSpec service(PipelineClient client, Map<String, String> settings) {
         ServiceSpec service = ServiceSpec.packaged(root, client.user(), Fleet.freePort(), "2g",
-                settings).withEnvironment(kafka.clientSettings(client).asEnvironment());
+                withSharedCores(settings)).withEnvironment(kafka.clientSettings(client).asEnvironment());
         return mode.profile().map(service::withProfile).orElse(service);
+    }
+
+    /**
+     * {@code settings} with each engine's intra-op threads (PyTorch's, the Java decoder's, ONNX
+     * Runtime's) at {@link #threadsPerService}: each would otherwise take every core, and on a
+     * small machine the stages' threads then wait on each other's (README, "The demo's groups
+     * per second").
+     */
+    private static Map<String, String> withSharedCores(Map<String, String> settings) {
+        String threads = Integer.toString(threadsPerService(
+                Runtime.getRuntime().availableProcessors()));
+        Map<String, String> shared = new HashMap<>(settings);
+        shared.put(OfflineEngine.THREADS_PROPERTY, threads);
+        shared.put(ParallelRange.THREADS_PROPERTY, threads);
+        shared.put("reward.embedding.threads", threads);
+        return shared;
+    }
+
+    /** Each busy stage's share of {@code cores}, at least one. */
+    static int threadsPerService(int cores) {
+        return Math.max(1, cores / BUSY_STAGES);
     }
 
     private static int positions(Path model) throws IOException {

@@ -56,6 +56,14 @@ public final class ConfigChecks {
         if (pacing.maxLag() > 0 && pacing.group().isBlank()) {
             problems.add("prompts.pacing.group must name a consumer group when pacing is on");
         }
+        if (pacing.trainerMaxLag() < 0) {
+            problems.add("prompts.pacing.trainer-max-lag must be >= 0 (0: not paced by the "
+                    + "trainer), was " + pacing.trainerMaxLag());
+        }
+        if (pacing.trainerMaxLag() > 0 && pacing.trainerGroup().isBlank()) {
+            problems.add("prompts.pacing.trainer-group must name a consumer group when "
+                    + "prompts.pacing.trainer-max-lag is above 0");
+        }
         Duration interval = pacing.checkInterval();
         if (interval.compareTo(MIN_CHECK_INTERVAL) < 0
                 || interval.compareTo(MAX_CHECK_INTERVAL) > 0) {

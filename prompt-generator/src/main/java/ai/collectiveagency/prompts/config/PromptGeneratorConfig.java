@@ -109,6 +109,22 @@ public interface PromptGeneratorConfig {
         @WithDefault("64")
         long maxLag();
 
+        /**
+         * The trainer's consumer group on the scored topic (it commits how far it has trained
+         * there, for lag readers).
+         */
+        @WithDefault("trainer-service")
+        String trainerGroup();
+
+        /**
+         * Tasks are sent while the trainer's lag on the scored topic is below this many records
+         * (scored groups), so that groups are not made faster than they are trained (and then
+         * dead-lettered as stale); 0 disables this bound. Must exceed the groups the trainer
+         * holds before it takes a step ({@code trainer.groups-per-step}).
+         */
+        @WithDefault("32")
+        long trainerMaxLag();
+
         /** How long a measured lag is reused before the Admin client is asked again. */
         @WithDefault("1s")
         Duration checkInterval();

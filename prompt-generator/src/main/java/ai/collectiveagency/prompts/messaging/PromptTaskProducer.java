@@ -3,6 +3,7 @@ package ai.collectiveagency.prompts.messaging;
 import ai.collectiveagency.prompts.config.PromptGeneratorConfig;
 import ai.collectiveagency.prompts.dedup.DistinctTasks;
 import ai.collectiveagency.prompts.pacing.LagGate;
+import ai.collectiveagency.prompts.pacing.PacedGroup;
 import ai.collectiveagency.schemas.PromptTask;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -25,11 +26,13 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
  * second, and stops after {@code prompts.max-tasks} when that is above 0. Before the first task it
  * reads where this seed's run left off on the topic ({@link TopicResume}), so a restart sends no
  * task id twice. Before each task the
- * {@link LagGate} is asked whether the rollout group's lag is below {@code prompts.pacing.max-lag};
- * a tick it refuses is skipped, not queued. Counts the tasks the broker acknowledged
+ * {@link LagGate} is asked whether the rollout group's lag is below {@code prompts.pacing.max-lag}
+ * and the trainer's below {@code prompts.pacing.trainer-max-lag}; a tick it refuses is skipped,
+ * not queued. Counts the tasks the broker acknowledged
  * ({@code prompts_produced_total}), the near-duplicates dropped
  * ({@code prompts_duplicates_dropped_total}) and the skipped ticks
- * ({@code prompts_paced_ticks_total}); {@code prompts_pacing_lag} shows the lag. A task the LLM
+ * ({@code prompts_paced_ticks_total}); {@code prompts_pacing_lag} shows each paced group's lag
+ * (tag {@code group}). A task the LLM
  * source could not make leaves its tick empty ({@code prompts_llm_dropped_total} by reason).
  */
 @ApplicationScoped
@@ -60,11 +63,14 @@ public class PromptTaskProducer {
                 .description("Generated tasks dropped as near-duplicates of earlier ones")
                 .register(registry);
         this.paced = Counter.builder("prompts.paced.ticks")
-                .description("Ticks skipped because the rollout group's lag reached the bound")
+                .description("Ticks skipped because a paced group's lag reached its bound")
                 .register(registry);
-        Gauge.builder("prompts.pacing.lag", gate, LagGate::lag)
-                .description("Records of the prompts topic the paced group has not committed yet")
-                .register(registry);
+        for (PacedGroup paced : gate.groups()) {
+            Gauge.builder("prompts.pacing.lag", gate, g -> g.lag(paced.group()))
+                    .description("Records the paced group has not committed yet on its topic")
+                    .tag("group", paced.group())
+                    .register(registry);
+        }
         sources.llmChat().ifPresent(chat -> ChatStatsMeters.register(chat.stats(), registry,
                 "prompts.llm", "dropped", Tags.empty()));
     }

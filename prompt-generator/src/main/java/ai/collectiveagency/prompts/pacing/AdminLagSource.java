@@ -17,9 +17,9 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Reads a consumer group's lag on one topic with the Kafka {@link Admin} client: the topic's
  * partitions, their latest end offsets and the group's committed offsets, combined by
- * {@link ConsumerLag}. Owns the Admin client and closes it.
+ * {@link ConsumerLag}. The Admin client may serve several sources; its owner closes it.
  */
-public final class AdminLagSource implements LagSource, AutoCloseable {
+public final class AdminLagSource implements LagSource {
 
     private final Admin admin;
     private final String group;
@@ -73,10 +73,5 @@ public final class AdminLagSource implements LagSource, AutoCloseable {
         return committed.entrySet().stream()
                 .filter(e -> e.getValue() != null && e.getKey().topic().equals(topic))
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    }
-
-    @Override
-    public void close() {
-        admin.close(timeout);
     }
 }

@@ -1,17 +1,21 @@
 package ai.collectiveagency.prompts.pacing;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Decides, before each task is sent, whether the paced consumer group's lag is below the bound.
- * A measurement is reused for {@code checkInterval}; in between, every task the gate admits counts
- * towards the lag, so a burst between two measurements cannot overshoot the bound. While the lag
- * cannot be read the gate holds back, logs the cause once, and retries at the next check.
- * A bound of 0 disables pacing: every task is admitted and the source is never asked.
+ * Decides, before each task is sent, whether every paced consumer group's lag is below its
+ * bound: the rollout fleet's on the prompts topic, and the trainer's on the scored topic, so that
+ * the loop is fed no faster than its slowest stage trains. Measurements are reused for
+ * {@code checkInterval}; in between, every task the gate admits counts towards each lag, so a
+ * burst between two measurements cannot overshoot a bound. While a lag cannot be read the gate
+ * holds back, logs the cause once, and retries at the next check. With no group to pace by, every
+ * task is admitted.
  *
  * <pre>{@code
- * LagGate gate = new LagGate(source, 64, Duration.ofSeconds(1), System::nanoTime);
+ * LagGate gate = new LagGate(List.of(new PacedGroup("rollout-service", source, 64)),
+ *         Duration.ofSeconds(1), System::nanoTime);
  * if (gate.admit()) { send(task); }
  * }</pre>
  */
@@ -19,86 +23,118 @@ public final class LagGate implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LagGate.class.getName());
 
-    private final LagSource source;
-    private final long maxLag;
+    private final List<Paced> groups;
     private final long intervalNanos;
     private final LongSupplier nanoClock;
 
     private boolean measured;
     private long measuredAt;
-    private long measuredLag;
-    private boolean readable;
     private long admittedSinceMeasurement;
-    private boolean warned;
 
     /**
-     * @param source        reads the lag
-     * @param maxLag        tasks are admitted while the lag is below this; 0 disables pacing
+     * @param groups        the groups to pace by; none: every task is admitted
      * @param checkInterval how long a measurement is reused
      * @param nanoClock     monotonic time in nanoseconds ({@code System::nanoTime})
      */
-    public LagGate(LagSource source, long maxLag, Duration checkInterval, LongSupplier nanoClock) {
-        if (maxLag < 0) {
-            throw new IllegalArgumentException("maxLag must be >= 0, was " + maxLag);
-        }
-        this.source = source;
-        this.maxLag = maxLag;
+    public LagGate(List<PacedGroup> groups, Duration checkInterval, LongSupplier nanoClock) {
+        this.groups = groups.stream().map(Paced::new).toList();
         this.intervalNanos = checkInterval.toNanos();
         this.nanoClock = nanoClock;
     }
 
     /** A gate that admits every task. */
     public static LagGate disabled() {
-        return new LagGate(() -> 0L, 0, Duration.ZERO, System::nanoTime);
+        return new LagGate(List.of(), Duration.ZERO, System::nanoTime);
     }
 
-    /** True when a task may be sent now; the admitted task then counts towards the lag. */
+    /** The groups paced by, in the order given. */
+    public List<PacedGroup> groups() {
+        return groups.stream().map(paced -> paced.group).toList();
+    }
+
+    /** True when a task may be sent now; the admitted task then counts towards every lag. */
     public synchronized boolean admit() {
-        if (maxLag == 0) {
+        if (groups.isEmpty()) {
             return true;
         }
         long now = nanoClock.getAsLong();
         if (!measured || now - measuredAt >= intervalNanos) {
             measure(now);
         }
-        if (!readable || lag() >= maxLag) {
-            return false;
+        for (Paced paced : groups) {
+            if (!paced.readable || lagOf(paced) >= paced.group.maxLag()) {
+                return false;
+            }
         }
         admittedSinceMeasurement++;
         return true;
     }
 
-    /** The lag as last measured plus the tasks admitted since; 0 before the first measurement. */
-    public synchronized long lag() {
-        return measuredLag + admittedSinceMeasurement;
+    /**
+     * The lag of {@code group} as last measured plus the tasks admitted since; 0 before the
+     * first measurement.
+     *
+     * @throws IllegalArgumentException when the gate does not pace by {@code group}
+     */
+    public synchronized long lag(String group) {
+        return groups.stream().filter(paced -> paced.group.group().equals(group)).findFirst()
+                .map(this::lagOf).orElseThrow(() -> new IllegalArgumentException(
+                        "not paced by group " + group));
+    }
+
+    private long lagOf(Paced paced) {
+        return paced.measuredLag + admittedSinceMeasurement;
     }
 
     private void measure(long now) {
         measured = true;
         measuredAt = now;
-        try {
-            measuredLag = source.lag();
-            admittedSinceMeasurement = 0;
-            readable = true;
-            if (warned) {
-                warned = false;
-                LOG.log(System.Logger.Level.INFO, "pacing: lag readable again, " + measuredLag
-                        + " records behind (bound " + maxLag + ")");
-            }
-        } catch (LagUnavailableException e) {
-            readable = false;
-            if (!warned) {
-                warned = true;
-                LOG.log(System.Logger.Level.WARNING,
-                        "pacing: holding back until the lag can be read: " + e.getMessage());
-            }
+        admittedSinceMeasurement = 0;
+        for (Paced paced : groups) {
+            paced.measure();
         }
     }
 
     @Override
     public void close() throws Exception {
-        if (source instanceof AutoCloseable closeable) {
-            closeable.close();
+        for (Paced paced : groups) {
+            if (paced.group.source() instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+        }
+    }
+
+    /** A group's last measurement. */
+    private static final class Paced {
+
+        final PacedGroup group;
+        long measuredLag;
+        boolean readable;
+        boolean warned;
+
+        Paced(PacedGroup group) {
+            this.group = group;
+        }
+
+        void measure() {
+            try {
+                measuredLag = group.source().lag();
+                readable = true;
+                if (warned) {
+                    warned = false;
+                    LOG.log(System.Logger.Level.INFO, "pacing: lag of " + group.group()
+                            + " readable again, " + measuredLag + " records behind (bound "
+                            + group.maxLag() + ")");
+                }
+            } catch (LagUnavailableException e) {
+                readable = false;
+                measuredLag = 0;
+                if (!warned) {
+                    warned = true;
+                    LOG.log(System.Logger.Level.WARNING,
+                            "pacing: holding back until the lag can be read: " + e.getMessage());
+                }
+            }
         }
     }
 }

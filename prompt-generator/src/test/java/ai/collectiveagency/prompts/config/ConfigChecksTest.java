@@ -29,6 +29,10 @@ class ConfigChecksTest {
         "maxTasks; -1; prompts.max-tasks must be >= 0 (0: no end), was -1",
         "maxLag; -1; prompts.pacing.max-lag must be >= 0 (0: no pacing), was -1",
         "group; ' '; prompts.pacing.group must name a consumer group when pacing is on",
+        "trainerMaxLag; -1; prompts.pacing.trainer-max-lag must be >= 0 (0: not paced by the "
+                + "trainer), was -1",
+        "trainerGroup; ''; prompts.pacing.trainer-group must name a consumer group when "
+                + "prompts.pacing.trainer-max-lag is above 0",
         "checkInterval; PT0S; prompts.pacing.check-interval must lie in [10ms, 1m], was PT0S",
         "checkInterval; PT2M; prompts.pacing.check-interval must lie in [10ms, 1m], was PT2M",
     })
@@ -42,6 +46,8 @@ class ConfigChecksTest {
             case "maxTasks" -> settings.maxTasks = Long.parseLong(value);
             case "maxLag" -> settings.maxLag = Long.parseLong(value);
             case "group" -> settings.group = value;
+            case "trainerMaxLag" -> settings.trainerMaxLag = Long.parseLong(value);
+            case "trainerGroup" -> settings.trainerGroup = value;
             case "checkInterval" -> settings.checkInterval = Duration.parse(value);
             default -> throw new IllegalArgumentException(field);
         }
@@ -111,6 +117,8 @@ class ConfigChecksTest {
         long maxTasks = 0;
         String group = "rollout-service";
         long maxLag = 64;
+        String trainerGroup = "trainer-service";
+        long trainerMaxLag = 32;
         Duration checkInterval = Duration.ofSeconds(1);
         double llmShare = 0;
         Optional<URI> llmBaseUrl = Optional.empty();
@@ -175,6 +183,16 @@ class ConfigChecksTest {
                 @Override
                 public long maxLag() {
                     return maxLag;
+                }
+
+                @Override
+                public String trainerGroup() {
+                    return trainerGroup;
+                }
+
+                @Override
+                public long trainerMaxLag() {
+                    return trainerMaxLag;
                 }
 
                 @Override

@@ -67,7 +67,7 @@ class PacingTest {
             long stoppedAt = end(consumer, partitions);
             assertThat(stoppedAt).isBetween(MAX_LAG, MAX_LAG + MARGIN);
             assertThat(registry.get("prompts.paced.ticks").counter().count()).isPositive();
-            assertThat(registry.get("prompts.pacing.lag").gauge().value())
+            assertThat(registry.get("prompts.pacing.lag").tag("group", GROUP).gauge().value())
                     .isGreaterThanOrEqualTo(MAX_LAG);
 
             List<Long> samples = readSlowly(consumer, partitions, stoppedAt + 3 * MAX_LAG);
@@ -129,6 +129,7 @@ class PacingTest {
                     "prompts.pacing.group", GROUP,
                     "prompts.pacing.max-lag", Long.toString(MAX_LAG),
                     "prompts.pacing.check-interval", "200ms",
+                    "prompts.pacing.trainer-max-lag", "0",
                     "prompts.rate", "50",
                     "prompts.max-tasks", "0",
                     "prompts.audit.enabled", "false");

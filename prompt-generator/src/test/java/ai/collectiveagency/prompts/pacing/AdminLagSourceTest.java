@@ -21,8 +21,9 @@ class AdminLagSourceTest {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
         String prompts = TopicCatalogue.defaults().name(LogicalTopic.PROMPTS);
-        try (AdminLagSource source =
-                     new AdminLagSource(admin, "rollout-service", prompts, TIMEOUT)) {
+        try (admin) {
+            AdminLagSource source = new AdminLagSource(admin, "rollout-service", prompts,
+                    TIMEOUT);
             assertThatThrownBy(source::lag)
                     .isInstanceOf(LagUnavailableException.class)
                     .hasMessageContaining("rollout-service");

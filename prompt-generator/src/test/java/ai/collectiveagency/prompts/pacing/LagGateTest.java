@@ -3,6 +3,7 @@ package ai.collectiveagency.prompts.pacing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -26,17 +27,17 @@ class LagGateTest {
 
     @Test
     void admitsUntilTheAdmittedTasksBringTheLagToTheBound() {
-        LagGate gate = new LagGate(source, 10, INTERVAL, now::get);
+        LagGate gate = gate(10);
         lag.set(7);
 
         assertThat(admitted(gate, 20)).isEqualTo(3);
-        assertThat(gate.lag()).isEqualTo(10);
+        assertThat(gate.lag("rollout-service")).isEqualTo(10);
         assertThat(reads).hasValue(1);
     }
 
     @Test
     void measurementIsReusedWithinTheIntervalAndRenewedAfterIt() {
-        LagGate gate = new LagGate(source, 10, INTERVAL, now::get);
+        LagGate gate = gate(10);
         lag.set(10);
         assertThat(admitted(gate, 5)).isZero();
 
@@ -50,7 +51,7 @@ class LagGateTest {
 
     @Test
     void unreadableLagHoldsBackUntilItCanBeReadAgain() {
-        LagGate gate = new LagGate(source, 10, INTERVAL, now::get);
+        LagGate gate = gate(10);
         brokerGone = true;
         assertThat(admitted(gate, 5)).isZero();
         now.addAndGet(INTERVAL.toNanos());
@@ -63,13 +64,36 @@ class LagGateTest {
     }
 
     @Test
-    void boundZeroAdmitsEverythingWithoutMeasuring() {
-        LagGate gate = new LagGate(source, 0, INTERVAL, now::get);
+    void everyGroupMustBeBelowItsBoundAndEachTaskCountsTowardsEveryLag() {
+        AtomicLong trainerLag = new AtomicLong();
+        LagGate gate = new LagGate(List.of(new PacedGroup("rollout-service", source, 10),
+                new PacedGroup("trainer-service", trainerLag::get, 4)), INTERVAL, now::get);
+        lag.set(2);
+        trainerLag.set(1);
+
+        assertThat(admitted(gate, 20)).as("the trainer's bound is reached first").isEqualTo(3);
+        assertThat(gate.lag("rollout-service")).isEqualTo(5);
+        assertThat(gate.lag("trainer-service")).isEqualTo(4);
+
+        trainerLag.set(0);
+        lag.set(9);
+        now.addAndGet(INTERVAL.toNanos());
+        assertThat(admitted(gate, 20)).as("now the rollout fleet's").isEqualTo(1);
+    }
+
+    @Test
+    void noGroupAdmitsEverythingWithoutMeasuring() {
+        LagGate gate = new LagGate(List.of(), INTERVAL, now::get);
         lag.set(1_000);
 
         assertThat(admitted(gate, 100)).isEqualTo(100);
         assertThat(reads).hasValue(0);
         assertThat(LagGate.disabled().admit()).isTrue();
+    }
+
+    private LagGate gate(long maxLag) {
+        return new LagGate(List.of(new PacedGroup("rollout-service", source, maxLag)), INTERVAL,
+                now::get);
     }
 
     private static int admitted(LagGate gate, int ticks) {

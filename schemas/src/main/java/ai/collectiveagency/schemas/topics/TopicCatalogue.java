@@ -29,7 +29,9 @@ import org.apache.kafka.common.config.TopicConfig;
  *       its lag: prompt-generator (pacing), observer</td></tr>
  *   <tr><td>rollouts</td><td>rollout-service</td><td>reward-service (group reward-service);
  *       its lag: observer</td></tr>
- *   <tr><td>scored</td><td>reward-service</td><td>trainer-service, observer (assigned)</td></tr>
+ *   <tr><td>scored</td><td>reward-service</td><td>trainer-service (assigned; it commits its
+ *       checkpoints' offsets to group trainer-service), observer (assigned); its lag:
+ *       prompt-generator (pacing), observer</td></tr>
  *   <tr><td>checkpoints</td><td>trainer-service</td><td>rollout-service (every replica),
  *       evaluation-service (group evaluation-service), observer (assigned)</td></tr>
  *   <tr><td>fleet-control</td><td>operator</td><td>rollout-service (every replica),
@@ -68,6 +70,13 @@ public final class TopicCatalogue {
      * evaluated, so that a restart goes on from there.
      */
     public static final String EVALUATION_GROUP = "evaluation-service";
+    /**
+     * The trainer's consumer group on scored. The trainer joins no group (it is assigned every
+     * partition and resumes from its checkpoint's offsets); it commits each checkpoint's offsets
+     * to this group only so that its lag can be read like any stage's: by the prompt-generator's
+     * pacing, dashboards and autoscalers.
+     */
+    public static final String TRAINER_GROUP = "trainer-service";
     /**
      * {@code max.message.bytes} of rollouts and scored: a group is G trajectories of a whole
      * negotiation, each with its token ids, log-probs and text, so a large group of long
@@ -166,8 +175,9 @@ public final class TopicCatalogue {
                     Set.of(PipelineClient.OBSERVER));
             case SCORED -> new TopicAccess(Set.of(PipelineClient.REWARD_SERVICE,
                     PipelineClient.OPERATOR), List.of(
-                    TopicReader.assigned(PipelineClient.TRAINER_SERVICE),
-                    TopicReader.assigned(PipelineClient.OBSERVER)), Set.of());
+                    TopicReader.inGroup(PipelineClient.TRAINER_SERVICE, TRAINER_GROUP),
+                    TopicReader.assigned(PipelineClient.OBSERVER)),
+                    Set.of(PipelineClient.PROMPT_GENERATOR, PipelineClient.OBSERVER));
             case CHECKPOINTS -> new TopicAccess(Set.of(PipelineClient.TRAINER_SERVICE), List.of(
                     TopicReader.assigned(PipelineClient.ROLLOUT_SERVICE),
                     TopicReader.inGroup(PipelineClient.EVALUATION_SERVICE, EVALUATION_GROUP),

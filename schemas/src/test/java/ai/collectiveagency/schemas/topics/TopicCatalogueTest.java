@@ -148,7 +148,8 @@ class TopicCatalogueTest {
                 Arguments.of(PipelineClient.PROMPT_GENERATOR, List.of(
                         "WRITE TOPIC alignment.prompts", "READ TOPIC alignment.prompts",
                         "READ GROUP prompts-audit", "DESCRIBE GROUP rollout-service",
-                        "WRITE TOPIC alignment.prompts.dlq")),
+                        "WRITE TOPIC alignment.prompts.dlq", "DESCRIBE TOPIC alignment.scored",
+                        "DESCRIBE GROUP trainer-service")),
                 Arguments.of(PipelineClient.ROLLOUT_SERVICE, List.of(
                         "READ TOPIC alignment.prompts", "READ GROUP rollout-service",
                         "WRITE TRANSACTIONAL_ID rollout-service-",
@@ -160,7 +161,8 @@ class TopicCatalogueTest {
                         "WRITE TRANSACTIONAL_ID reward-service-",
                         "WRITE TOPIC alignment.rollouts.dlq", "WRITE TOPIC alignment.scored")),
                 Arguments.of(PipelineClient.TRAINER_SERVICE, List.of(
-                        "READ TOPIC alignment.scored", "WRITE TOPIC alignment.scored.dlq",
+                        "READ TOPIC alignment.scored", "READ GROUP trainer-service",
+                        "WRITE TOPIC alignment.scored.dlq",
                         "WRITE TOPIC alignment.checkpoints", "WRITE TOPIC alignment.metrics")),
                 Arguments.of(PipelineClient.EVALUATION_SERVICE, List.of(
                         "READ TOPIC alignment.checkpoints", "READ GROUP evaluation-service",
@@ -169,6 +171,7 @@ class TopicCatalogueTest {
                         "DESCRIBE TOPIC alignment.prompts", "DESCRIBE GROUP rollout-service",
                         "DESCRIBE GROUP prompts-audit", "DESCRIBE TOPIC alignment.rollouts",
                         "DESCRIBE GROUP reward-service", "READ TOPIC alignment.scored",
+                        "DESCRIBE GROUP trainer-service",
                         "READ TOPIC alignment.checkpoints", "READ TOPIC alignment.metrics",
                         "READ TOPIC alignment.fleet-control")),
                 Arguments.of(PipelineClient.OPERATOR, List.of(
@@ -186,7 +189,8 @@ class TopicCatalogueTest {
                 .containsExactly("prompts-audit", "rollout-service");
         assertThat(catalogue.spec(LogicalTopic.ROLLOUTS).access().groups())
                 .containsExactly("reward-service");
-        assertThat(catalogue.spec(LogicalTopic.SCORED).access().groups()).isEmpty();
+        assertThat(catalogue.spec(LogicalTopic.SCORED).access().groups())
+                .containsExactly("trainer-service");
         assertThat(catalogue.spec(LogicalTopic.CHECKPOINTS).access().groups())
                 .containsExactly("evaluation-service");
     }

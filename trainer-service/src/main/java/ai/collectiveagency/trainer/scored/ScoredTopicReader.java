@@ -20,9 +20,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidGroupIdException;
 import org.apache.kafka.common.errors.TimeoutException;
 
 /**
@@ -50,6 +52,8 @@ public final class ScoredTopicReader {
     private static final Duration POLL = Duration.ofMillis(200);
     /** The pause before a record whose decoding hit an outage is read again. */
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
+    /** How often at most the offsets of settled records are committed for lag readers. */
+    private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(250);
 
     private final String topic;
     private final String deadLetterTopic;
@@ -61,6 +65,11 @@ public final class ScoredTopicReader {
     private final StepListener listener;
     private final BooleanSupplier running;
     private final OffsetTracker offsets = new OffsetTracker();
+    private boolean reportsProgress = true;
+    private Map<TopicPartition, OffsetAndMetadata> progressReported = Map.of();
+    /** Per partition, the offset after the last record a poll returned. */
+    private final Map<TopicPartition, Long> fetchedUpTo = new HashMap<>();
+    private long progressReportedAt = System.nanoTime() - PROGRESS_INTERVAL.toNanos();
     /** The records of the last poll not yet handled, in order. */
     private final Deque<ConsumerRecord<String, byte[]>> polled = new ArrayDeque<>();
 
@@ -100,6 +109,51 @@ public final class ScoredTopicReader {
         }
     }
 
+    /**
+     * Commits how far the records are settled ({@link #committable()}) to the consumer's group
+     * when that moved, at most once per {@link #PROGRESS_INTERVAL}: for lag readers alone (the
+     * prompt-generator's pacing, dashboards), since the trainer resumes from its checkpoints,
+     * never from these. Where every record fetched from a partition is settled, the consumer's
+     * position is committed: it is past the transaction markers the reward-service's
+     * transactions leave after each batch, which would otherwise count as lag. Asynchronous and
+     * best effort: a failure is logged, and the next commit carries newer offsets.
+     */
+    private void reportProgress() {
+        long now = System.nanoTime();
+        if (!reportsProgress || now - progressReportedAt < PROGRESS_INTERVAL.toNanos()) {
+            return;
+        }
+        Map<String, Long> settledUpTo = offsets.committable();
+        Map<TopicPartition, OffsetAndMetadata> progress = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            Long settled = settledUpTo.get(key(partition));
+            if (settled != null) {
+                boolean allFetchedSettled = settled >= fetchedUpTo.getOrDefault(partition, 0L);
+                progress.put(partition, new OffsetAndMetadata(allFetchedSettled
+                        ? Math.max(settled, consumer.position(partition)) : settled));
+            }
+        }
+        if (progress.equals(progressReported)) {
+            return;
+        }
+        progressReportedAt = now;
+        progressReported = progress;
+        try {
+            consumer.commitAsync(progress, (committed, failure) -> {
+                if (failure != null) {
+                    LOG.log(System.Logger.Level.WARNING, "could not commit how far the trainer "
+                            + "has read " + topic + ", for lag readers (training goes on): "
+                            + failure);
+                }
+            });
+        } catch (InvalidGroupIdException e) {
+            // A consumer configured without a group (an embedding of the loop): nothing to do.
+            reportsProgress = false;
+            LOG.log(System.Logger.Level.INFO, "the scored consumer has no group.id: the "
+                    + "trainer's lag on " + topic + " is not reported");
+        }
+    }
+
     /** Whether records of the last poll wait to be handled. */
     public boolean hasPolled() {
         return !polled.isEmpty();
@@ -110,8 +164,13 @@ public final class ScoredTopicReader {
      * for an outage. Polls when the last poll's records are used up.
      */
     public Optional<ScoredRecord> next() {
+        reportProgress();
         if (polled.isEmpty()) {
-            consumer.poll(POLL).forEach(polled::add);
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                polled.add(record);
+                fetchedUpTo.merge(new TopicPartition(record.topic(), record.partition()),
+                        record.offset() + 1, Math::max);
+            }
         }
         while (!polled.isEmpty()) {
             ConsumerRecord<String, byte[]> record = polled.peekFirst();

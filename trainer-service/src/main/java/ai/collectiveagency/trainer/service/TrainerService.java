@@ -7,6 +7,7 @@ import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.MetricsEventSerializer;
 import ai.collectiveagency.schemas.signing.CheckpointSigner;
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.trainer.checkpoint.BaseModel;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
 import ai.collectiveagency.trainer.checkpoint.CheckpointRetention;
@@ -165,6 +166,9 @@ public class TrainerService {
 
     private static Map<String, Object> consumerProperties(KafkaClientSettings settings) {
         Map<String, Object> props = settings.assignedConsumer("trainer-scored");
+        // Assigned, never a member: the group only receives the checkpoints' offsets, so that
+        // the trainer's lag reads like any stage's (ScoredTopicReader#reportProgress).
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, TopicCatalogue.TRAINER_GROUP);
         // Only what the upstream stages committed: an aborted transaction's groups never count.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 IsolationLevel.READ_COMMITTED.toString());

@@ -59,6 +59,23 @@ public final class Topics {
         }
     }
 
+    /**
+     * As {@link #send}, in one transaction, as the reward-service writes: the transaction's
+     * commit marker takes the offset after the last group.
+     */
+    public void sendInTransaction(List<ScoredGroup> groups) {
+        try (KafkaProducer<String, ScoredGroup> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrapServers,
+                        "transactional.id", "trainer-test-" + UUID.randomUUID()),
+                new StringSerializer(), new ScoredGroupSerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            groups.forEach(g -> producer.send(new ProducerRecord<>(
+                    topics.name(LogicalTopic.SCORED), 0, g.getGroup().getTask().getTaskId(), g)));
+            producer.commitTransaction();
+        }
+    }
+
     public void sendBytes(String key, byte[] value) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(),

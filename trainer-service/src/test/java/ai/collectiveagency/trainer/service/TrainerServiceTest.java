@@ -24,6 +24,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -56,7 +63,7 @@ class TrainerServiceTest {
         topics.send(List.of(TestGroups.group("s-1", 0, 1, 0, 0.5, 0.2),
                 TestGroups.group("s-2", 0, 0, 1, 0.3, 0.9)));
         topics.sendBytes("s-bad", "garbage".getBytes(StandardCharsets.UTF_8));
-        topics.send(List.of(TestGroups.group("s-3", 0, 0.1, 0.7, 0.4, 0.4),
+        topics.sendInTransaction(List.of(TestGroups.group("s-3", 0, 0.1, 0.7, 0.4, 0.4),
                 TestGroups.group("s-4", 0, 1, 1, 1, Double.NaN)));
 
         List<PolicyCheckpoint> announced = topics.checkpoints(2, DEADLINE);
@@ -87,6 +94,9 @@ class TrainerServiceTest {
         assertThat(ledger.deadLettered()).containsExactly("s-bad: undecodable");
         assertThat(second.consumedOffsets()).containsEntry(
                 TopicCatalogue.defaults().name(LogicalTopic.SCORED) + "-0", 5L);
+        // The group the prompt-generator paces by shows no lag once every group is settled,
+        // the transaction's commit marker after s-4 included.
+        assertThat(trainerGroupLag()).isZero();
         assertThat(metrics).extracting(TrainingMetrics::getStep).containsExactly(1L, 2L);
         assertThat(metrics.get(0).getMetrics()).containsKeys("loss", "grad_norm", "kl",
                 "clip_fraction", "entropy", "learning_rate", "tokens", "reward_mean",
@@ -102,5 +112,36 @@ class TrainerServiceTest {
         assertThat(dead).hasSize(1);
         assertThat(new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(),
                 StandardCharsets.UTF_8)).contains("ScoredGroup");
+    }
+
+    /**
+     * The lag of group trainer-service on the scored topic (end offsets minus committed), once
+     * it is 0 or the deadline passed.
+     */
+    private long trainerGroupLag() throws Exception {
+        String scored = TopicCatalogue.defaults().name(LogicalTopic.SCORED);
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            long lag;
+            do {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(List.of(scored)).allTopicNames().get().get(scored)
+                        .partitions().forEach(p -> latest.put(
+                                new TopicPartition(scored, p.partition()), OffsetSpec.latest()));
+                Map<TopicPartition, OffsetAndMetadata> committed = admin
+                        .listConsumerGroupOffsets(TopicCatalogue.TRAINER_GROUP)
+                        .partitionsToOffsetAndMetadata().get();
+                lag = 0;
+                for (var end : admin.listOffsets(latest).all().get().entrySet()) {
+                    OffsetAndMetadata done = committed.get(end.getKey());
+                    lag += end.getValue().offset() - (done == null ? 0 : done.offset());
+                }
+                if (lag != 0) {
+                    Thread.sleep(100);
+                }
+            } while (lag != 0 && System.nanoTime() < deadline);
+            return lag;
+        }
     }
 }
