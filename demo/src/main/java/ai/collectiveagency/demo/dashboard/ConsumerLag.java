@@ -1,5 +1,6 @@
 package ai.collectiveagency.demo.dashboard;
 
+import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -11,17 +12,17 @@ import org.apache.kafka.common.TopicPartition;
  * Consumer lag per stage: for each consumer group, the records written to the topics it reads
  * that it has not committed yet (end offset minus committed offset, added over partitions).
  *
- * <p>The trainer commits no offsets to Kafka: its position lives in its checkpoints, and every
- * checkpoint manifest announces it ({@code consumed_offsets}). Its lag is therefore the scored
- * records after the offsets of its newest checkpoint, the same measure as a committed offset
- * (what a restart would read again). It falls back at every checkpoint and includes the groups
- * trained on since; before any checkpoint the trainer reads from the earliest offsets, and so
- * does this measure.
+ * <p>The trainer's position lives in its checkpoints; it commits how far it has taken up the
+ * scored groups to its group ({@link #TRAINER}) for lag readers alone, and that group's lag is
+ * the one shown, the lag the prompt-generator paces by. A trainer that has committed nothing
+ * there (one older than those commits) is measured from its newest checkpoint's announced
+ * offsets ({@code consumed_offsets}) instead: the scored records a restart would read again,
+ * falling back at every checkpoint; before any checkpoint, from the earliest offsets.
  */
 public final class ConsumerLag {
 
-    /** The trainer's key in the lag table. */
-    public static final String TRAINER = "trainer-service";
+    /** The trainer's key in the lag table: its group's id. */
+    public static final String TRAINER = TopicCatalogue.TRAINER_GROUP;
 
     private ConsumerLag() {
     }
@@ -37,7 +38,8 @@ public final class ConsumerLag {
         Map<String, Long> lag = new TreeMap<>();
         offsets.committed().forEach((group, committed) -> lag.put(group,
                 groupLag(offsets, committed)));
-        if (offsets.latest().keySet().stream().anyMatch(p -> p.topic().equals(scoredTopic))) {
+        if (!lag.containsKey(TRAINER)
+                && offsets.latest().keySet().stream().anyMatch(p -> p.topic().equals(scoredTopic))) {
             lag.put(TRAINER, behind(offsets, scoredTopic, p -> trainerConsumed.get(
                     p.topic() + "-" + p.partition())));
         }

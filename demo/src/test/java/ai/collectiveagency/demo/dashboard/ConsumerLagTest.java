@@ -8,7 +8,10 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-/** Lag per consumer group from offsets, and the trainer's from its checkpoint's offsets. */
+/**
+ * Lag per consumer group from offsets; the trainer's from its group, or from its checkpoint's
+ * offsets when its group has committed nothing.
+ */
 class ConsumerLagTest {
 
     private static final String PROMPTS = TopicCatalogue.defaults().name(LogicalTopic.PROMPTS);
@@ -40,6 +43,15 @@ class ConsumerLagTest {
                 Map.of(SCORED + "-0", 6L, SCORED + "-1", 5L));
 
         assertThat(lag).containsExactly(Map.entry(ConsumerLag.TRAINER, 2L));
+    }
+
+    @Test
+    void aTrainerThatCommitsToItsGroupIsMeasuredByItsGroup() {
+        Map<String, Long> lag = ConsumerLag.of(offsets(Map.of(ConsumerLag.TRAINER,
+                Map.of(SCORED_0, 8L, SCORED_1, 4L))), SCORED,
+                Map.of(SCORED + "-0", 2L, SCORED + "-1", 1L));
+
+        assertThat(lag).containsExactly(Map.entry(ConsumerLag.TRAINER, 1L));
     }
 
     @Test

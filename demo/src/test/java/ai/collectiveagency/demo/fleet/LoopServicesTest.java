@@ -46,6 +46,26 @@ class LoopServicesTest {
                 judge);
     }
 
+    private static final String SHARE_OF_CORES = Integer.toString(
+            LoopServices.threadsPerService(Runtime.getRuntime().availableProcessors()));
+
+    @Test
+    void theLoopIsPacedByTheTrainerAndTheServicesShareTheCores() throws Exception {
+        List<ServiceSpec> specs = services(Optional.empty()).demoInStartOrder(Map.of());
+        ServiceSpec generator = specs.stream().filter(s -> s.name().equals("prompt-generator"))
+                .findFirst().orElseThrow();
+
+        assertThat(generator.settings()).containsEntry("prompts.pacing.max-lag", "8")
+                .containsEntry("prompts.pacing.trainer-max-lag", "24")
+                .containsEntry("prompts.rate", "8");
+        assertThat(specs).allSatisfy(s -> assertThat(s.settings())
+                .containsEntry("ai.djl.pytorch.num_threads", SHARE_OF_CORES)
+                .containsEntry("policy.decode.threads", SHARE_OF_CORES)
+                .containsEntry("reward.embedding.threads", SHARE_OF_CORES));
+        assertThat(List.of(1, 2, 4, 8, 16)).extracting(LoopServices::threadsPerService)
+                .containsExactly(1, 1, 1, 2, 5);
+    }
+
     @Test
     void theDemoStartsTheEvaluationServiceFirstAndTheChaosRunOnlyTheLoop() throws Exception {
         LoopServices services = services(Optional.empty());
@@ -82,7 +102,11 @@ class LoopServicesTest {
                 Map.entry("evaluation.protocol.resolution-temperature", "1.0"),
                 Map.entry("evaluation.protocol.top-p", "1.0"),
                 Map.entry("evaluation.protocol.turn-tokens", "24"),
-                Map.entry("evaluation.protocol.resolution-tokens", "56"));
+                Map.entry("evaluation.protocol.resolution-tokens", "56"),
+                // its share of the cores, as every service's
+                Map.entry("ai.djl.pytorch.num_threads", SHARE_OF_CORES),
+                Map.entry("policy.decode.threads", SHARE_OF_CORES),
+                Map.entry("reward.embedding.threads", SHARE_OF_CORES));
         assertThat(run.resolve("keys/trainer.pub.pem")).isRegularFile();
         assertThat(run.resolve(LoopServices.STORE)).isDirectory();
         assertThat(evaluation.environment()).containsEntry("KAFKA_BOOTSTRAP_SERVERS",

@@ -30,8 +30,12 @@ final class ConfiguredAccess {
                 access.readGroup(service.setting("mp.messaging.incoming.prompts-audit.group.id"));
                 access.write(service.setting(
                         "mp.messaging.incoming.prompts-audit.dead-letter-queue.topic"));
-                // Pacing: the rollout fleet's lag on prompts.
+                // Pacing: the rollout fleet's lag on prompts, the trainer's on scored.
                 access.describeGroup(service.setting("prompts.pacing.group"));
+                if (Long.parseLong(service.setting("prompts.pacing.trainer-max-lag")) > 0) {
+                    access.describeTopic(service.setting("pipeline.topic-prefix") + "scored");
+                    access.describeGroup(service.setting("prompts.pacing.trainer-group"));
+                }
             }
             case ROLLOUT_SERVICE, REWARD_SERVICE -> {
                 String stage = client == PipelineClient.ROLLOUT_SERVICE ? "rollout.stage."
@@ -54,6 +58,9 @@ final class ConfiguredAccess {
                 // TrainerConfig's defaults: the keys are usually not in the file.
                 access.read(service.setting("trainer.topics.scored",
                         "${pipeline.topic-prefix}scored"));
+                // Assigned, but it commits its progress there for lag readers.
+                access.readGroup(service.setting("trainer.topics.progress-group",
+                        "trainer-service"));
                 access.write(service.setting("trainer.topics.scored-dead-letters",
                         "${pipeline.topic-prefix}scored.dlq"));
                 access.write(service.setting("trainer.topics.checkpoints",
@@ -88,6 +95,11 @@ final class ConfiguredAccess {
         void write(String topic) {
             permissions.add(new Permission(client, ResourceType.TOPIC, topic,
                     AclOperation.WRITE));
+        }
+
+        void describeTopic(String topic) {
+            permissions.add(new Permission(client, ResourceType.TOPIC, topic,
+                    AclOperation.DESCRIBE));
         }
 
         void readGroup(String group) {

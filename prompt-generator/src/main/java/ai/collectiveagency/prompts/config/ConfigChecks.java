@@ -50,7 +50,8 @@ public final class ConfigChecks {
 
     private static void pacing(List<String> problems, PromptGeneratorConfig.Pacing pacing) {
         if (pacing.maxLag() < 0) {
-            problems.add("prompts.pacing.max-lag must be >= 0 (0: no pacing), was "
+            problems.add("prompts.pacing.max-lag must be >= 0 (0: not paced by the rollout "
+                    + "fleet), was "
                     + pacing.maxLag());
         }
         if (pacing.maxLag() > 0 && pacing.group().isBlank()) {

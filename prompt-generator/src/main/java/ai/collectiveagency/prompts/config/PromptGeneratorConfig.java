@@ -105,22 +105,25 @@ public interface PromptGeneratorConfig {
         @WithDefault("rollout-service")
         String group();
 
-        /** Tasks are sent while the group's lag is below this many records; 0 disables pacing. */
+        /**
+         * Tasks are sent while the group's lag is below this many records; 0: not paced by the
+         * rollout fleet.
+         */
         @WithDefault("64")
         long maxLag();
 
         /**
-         * The trainer's consumer group on the scored topic (it commits how far it has trained
-         * there, for lag readers).
+         * The trainer's consumer group on the scored topic ({@code trainer.topics.progress-group}:
+         * it commits there how far it has taken up the scored groups, for lag readers).
          */
         @WithDefault("trainer-service")
         String trainerGroup();
 
         /**
-         * Tasks are sent while the trainer's lag on the scored topic is below this many records
-         * (scored groups), so that groups are not made faster than they are trained (and then
-         * dead-lettered as stale); 0 disables this bound. Must exceed the groups the trainer
-         * holds before it takes a step ({@code trainer.groups-per-step}).
+         * Tasks are sent while the trainer's lag on the scored topic is below this many offsets
+         * (a scored group, and a commit marker per reward-service transaction), so that groups
+         * are not made faster than they are trained (and then dead-lettered as stale); 0: not
+         * paced by the trainer.
          */
         @WithDefault("32")
         long trainerMaxLag();

@@ -8,10 +8,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -21,10 +23,15 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class AdminLagSource implements LagSource {
 
+    private static final System.Logger LOG = System.getLogger(AdminLagSource.class.getName());
+    private static final Duration NEVER_COMMITTED_WARNING = Duration.ofMinutes(1);
+
     private final Admin admin;
     private final String group;
     private final String topic;
     private final Duration timeout;
+    private Long neverCommittedSince;
+    private boolean warnedNeverCommitted;
 
     /**
      * @param timeout the longest one measurement may wait for the broker
@@ -44,12 +51,17 @@ public final class AdminLagSource implements LagSource {
             Map<TopicPartition, OffsetSpec> latest = description.partitions().stream()
                     .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()),
                             p -> OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest)
+            // What a read_committed consumer can reach: not the records of open transactions.
+            Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest,
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                     .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Map<TopicPartition, OffsetAndMetadata> committed = admin
                     .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return ConsumerLag.of(offsets(ends), committedOffsets(committed));
+            Map<TopicPartition, Long> done = committedOffsets(committed);
+            long lag = ConsumerLag.of(offsets(ends), done);
+            warnOnceWhenNeverCommitted(done, lag);
+            return lag;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LagUnavailableException("interrupted while reading the lag", e);
@@ -57,6 +69,29 @@ public final class AdminLagSource implements LagSource {
             // Broker unreachable, topic or group unknown, timeouts: all "not now", none fatal.
             throw new LagUnavailableException("cannot read the lag of group " + group
                     + " on " + topic + ": " + e, e);
+        }
+    }
+
+    /**
+     * A group that has committed nothing on a topic with records holds the generator back until
+     * it does: say so once when that lasts a minute (no consumer of this version in the group,
+     * rather than one still starting).
+     */
+    private void warnOnceWhenNeverCommitted(Map<TopicPartition, Long> done, long lag) {
+        if (!done.isEmpty() || lag == 0) {
+            neverCommittedSince = null;
+            return;
+        }
+        long now = System.nanoTime();
+        if (neverCommittedSince == null) {
+            neverCommittedSince = now;
+        }
+        if (now - neverCommittedSince >= NEVER_COMMITTED_WARNING.toNanos()
+                && !warnedNeverCommitted) {
+            warnedNeverCommitted = true;
+            LOG.log(System.Logger.Level.WARNING, "pacing: group " + group + " has committed no "
+                    + "offset on " + topic + ", so all " + lag + " of its records count as lag;"
+                    + " is a consumer of this version running in that group?");
         }
     }
 

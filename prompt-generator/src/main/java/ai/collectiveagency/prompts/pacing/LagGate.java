@@ -128,7 +128,6 @@ public final class LagGate implements AutoCloseable {
                 }
             } catch (LagUnavailableException e) {
                 readable = false;
-                measuredLag = 0;
                 if (!warned) {
                     warned = true;
                     LOG.log(System.Logger.Level.WARNING,

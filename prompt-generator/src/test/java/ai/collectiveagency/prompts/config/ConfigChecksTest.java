@@ -27,7 +27,8 @@ class ConfigChecksTest {
         "rate; 0; prompts.rate must lie in (0, 1000000] tasks per second, was 0.0",
         "rate; NaN; prompts.rate must lie in (0, 1000000] tasks per second, was NaN",
         "maxTasks; -1; prompts.max-tasks must be >= 0 (0: no end), was -1",
-        "maxLag; -1; prompts.pacing.max-lag must be >= 0 (0: no pacing), was -1",
+        "maxLag; -1; prompts.pacing.max-lag must be >= 0 (0: not paced by the rollout fleet), "
+                + "was -1",
         "group; ' '; prompts.pacing.group must name a consumer group when pacing is on",
         "trainerMaxLag; -1; prompts.pacing.trainer-max-lag must be >= 0 (0: not paced by the "
                 + "trainer), was -1",

@@ -29,8 +29,8 @@ import org.apache.kafka.common.config.TopicConfig;
  *       its lag: prompt-generator (pacing), observer</td></tr>
  *   <tr><td>rollouts</td><td>rollout-service</td><td>reward-service (group reward-service);
  *       its lag: observer</td></tr>
- *   <tr><td>scored</td><td>reward-service</td><td>trainer-service (assigned; it commits its
- *       checkpoints' offsets to group trainer-service), observer (assigned); its lag:
+ *   <tr><td>scored</td><td>reward-service</td><td>trainer-service (assigned; it commits how far
+ *       it has taken up the groups to group trainer-service), observer (assigned); its lag:
  *       prompt-generator (pacing), observer</td></tr>
  *   <tr><td>checkpoints</td><td>trainer-service</td><td>rollout-service (every replica),
  *       evaluation-service (group evaluation-service), observer (assigned)</td></tr>
@@ -72,9 +72,9 @@ public final class TopicCatalogue {
     public static final String EVALUATION_GROUP = "evaluation-service";
     /**
      * The trainer's consumer group on scored. The trainer joins no group (it is assigned every
-     * partition and resumes from its checkpoint's offsets); it commits each checkpoint's offsets
-     * to this group only so that its lag can be read like any stage's: by the prompt-generator's
-     * pacing, dashboards and autoscalers.
+     * partition and resumes from its checkpoint's offsets); it commits how far it has taken up
+     * the scored groups to this group only so that its lag can be read like any stage's: by the
+     * prompt-generator's pacing, dashboards and alerts.
      */
     public static final String TRAINER_GROUP = "trainer-service";
     /**
@@ -175,7 +175,8 @@ public final class TopicCatalogue {
                     Set.of(PipelineClient.OBSERVER));
             case SCORED -> new TopicAccess(Set.of(PipelineClient.REWARD_SERVICE,
                     PipelineClient.OPERATOR), List.of(
-                    TopicReader.inGroup(PipelineClient.TRAINER_SERVICE, TRAINER_GROUP),
+                    TopicReader.assignedReportingTo(PipelineClient.TRAINER_SERVICE,
+                            TRAINER_GROUP),
                     TopicReader.assigned(PipelineClient.OBSERVER)),
                     Set.of(PipelineClient.PROMPT_GENERATOR, PipelineClient.OBSERVER));
             case CHECKPOINTS -> new TopicAccess(Set.of(PipelineClient.TRAINER_SERVICE), List.of(

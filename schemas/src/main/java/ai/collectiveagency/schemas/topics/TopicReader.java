@@ -7,8 +7,9 @@ import java.util.Optional;
  * One reader of a topic.
  *
  * @param client who reads
- * @param group the consumer group it reads in; empty when it is assigned partitions and joins
- *     no group (it commits no offsets: where to read is its own business)
+ * @param group the consumer group whose offsets it commits: the group it reads in, or, for a
+ *     reader that is assigned partitions (the trainer), the group it reports its progress to
+ *     for lag readers; empty when it commits no offsets (where to read is its own business)
  * @param transactional whether it commits its offsets in Kafka transactions together with what
  *     it writes (a transactional stage), under transactional ids {@code <group>-<replica>}
  */
@@ -37,6 +38,14 @@ public record TopicReader(PipelineClient client, Optional<String> group, boolean
      */
     public static TopicReader transactionalStage(PipelineClient client, String group) {
         return new TopicReader(client, Optional.of(group), true);
+    }
+
+    /**
+     * A reader that is assigned partitions and joins no group, but commits how far it has read
+     * to {@code group} so that lag readers can see it (the trainer).
+     */
+    public static TopicReader assignedReportingTo(PipelineClient client, String group) {
+        return new TopicReader(client, Optional.of(group), false);
     }
 
     /** A reader that is assigned partitions and joins no group. */

@@ -227,6 +227,14 @@ public interface TrainerConfig {
         @WithDefault("${pipeline.topic-prefix}scored.dlq")
         String scoredDeadLetters();
 
+        /**
+         * The consumer group the trainer commits to how far it has taken up the scored groups:
+         * for lag readers alone (the prompt-generator's pacing, dashboards); the trainer
+         * resumes from its checkpoints, never from these offsets, and joins no group.
+         */
+        @WithDefault("trainer-service")
+        String progressGroup();
+
         @WithDefault("${pipeline.topic-prefix}checkpoints")
         String checkpoints();
 

@@ -67,8 +67,7 @@ public final class ScoredTopicReader {
     private final OffsetTracker offsets = new OffsetTracker();
     private boolean reportsProgress = true;
     private Map<TopicPartition, OffsetAndMetadata> progressReported = Map.of();
-    /** Per partition, the offset after the last record a poll returned. */
-    private final Map<TopicPartition, Long> fetchedUpTo = new HashMap<>();
+    private boolean progressFailing;
     private long progressReportedAt = System.nanoTime() - PROGRESS_INTERVAL.toNanos();
     /** The records of the last poll not yet handled, in order. */
     private final Deque<ConsumerRecord<String, byte[]>> polled = new ArrayDeque<>();
@@ -110,28 +109,31 @@ public final class ScoredTopicReader {
     }
 
     /**
-     * Commits how far the records are settled ({@link #committable()}) to the consumer's group
-     * when that moved, at most once per {@link #PROGRESS_INTERVAL}: for lag readers alone (the
-     * prompt-generator's pacing, dashboards), since the trainer resumes from its checkpoints,
-     * never from these. Where every record fetched from a partition is settled, the consumer's
-     * position is committed: it is past the transaction markers the reward-service's
-     * transactions leave after each batch, which would otherwise count as lag. Asynchronous and
-     * best effort: a failure is logged, and the next commit carries newer offsets.
+     * Commits how far the trainer has taken up the scored groups (handed them over, or settled
+     * them itself) to the consumer's group when that moved, at most once per
+     * {@link #PROGRESS_INTERVAL}: for lag readers alone (the prompt-generator's pacing,
+     * dashboards), since the trainer resumes from its checkpoints, never from these offsets.
+     * Per partition that is the first record of the last poll not yet handled or else the
+     * consumer's position, which is past the commit markers of the reward-service's
+     * transactions: a caught-up trainer shows no lag, and groups waiting for a step never hold
+     * the generator back from sending the groups that would fill the step. Asynchronous and
+     * best effort: a failed commit is logged once and sent again at the next chance.
      */
     private void reportProgress() {
         long now = System.nanoTime();
         if (!reportsProgress || now - progressReportedAt < PROGRESS_INTERVAL.toNanos()) {
             return;
         }
-        Map<String, Long> settledUpTo = offsets.committable();
+        Map<TopicPartition, Long> firstUnhandled = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : polled) {
+            firstUnhandled.putIfAbsent(new TopicPartition(record.topic(), record.partition()),
+                    record.offset());
+        }
         Map<TopicPartition, OffsetAndMetadata> progress = new HashMap<>();
         for (TopicPartition partition : consumer.assignment()) {
-            Long settled = settledUpTo.get(key(partition));
-            if (settled != null) {
-                boolean allFetchedSettled = settled >= fetchedUpTo.getOrDefault(partition, 0L);
-                progress.put(partition, new OffsetAndMetadata(allFetchedSettled
-                        ? Math.max(settled, consumer.position(partition)) : settled));
-            }
+            Long unhandled = firstUnhandled.get(partition);
+            progress.put(partition, new OffsetAndMetadata(unhandled != null ? unhandled
+                    : consumer.position(partition)));
         }
         if (progress.equals(progressReported)) {
             return;
@@ -140,10 +142,16 @@ public final class ScoredTopicReader {
         progressReported = progress;
         try {
             consumer.commitAsync(progress, (committed, failure) -> {
-                if (failure != null) {
+                if (failure == null) {
+                    progressFailing = false;
+                    return;
+                }
+                progressReported = Map.of(); // sent again at the next chance
+                if (!progressFailing) {
+                    progressFailing = true;
                     LOG.log(System.Logger.Level.WARNING, "could not commit how far the trainer "
-                            + "has read " + topic + ", for lag readers (training goes on): "
-                            + failure);
+                            + "has read " + topic + " to its group, for lag readers (training "
+                            + "goes on; retrying): " + failure);
                 }
             });
         } catch (InvalidGroupIdException e) {
@@ -166,11 +174,7 @@ public final class ScoredTopicReader {
     public Optional<ScoredRecord> next() {
         reportProgress();
         if (polled.isEmpty()) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                polled.add(record);
-                fetchedUpTo.merge(new TopicPartition(record.topic(), record.partition()),
-                        record.offset() + 1, Math::max);
-            }
+            consumer.poll(POLL).forEach(polled::add);
         }
         while (!polled.isEmpty()) {
             ConsumerRecord<String, byte[]> record = polled.peekFirst();

@@ -7,7 +7,6 @@ import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
 import ai.collectiveagency.schemas.kafka.KafkaClientSettings;
 import ai.collectiveagency.schemas.kafka.MetricsEventSerializer;
 import ai.collectiveagency.schemas.signing.CheckpointSigner;
-import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.trainer.checkpoint.BaseModel;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
 import ai.collectiveagency.trainer.checkpoint.CheckpointRetention;
@@ -39,7 +38,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs the {@link TrainerLoop} on a thread of its own for as long as the service runs. Its
- * consumer joins no group and commits nothing: where to read is the latest checkpoint's business.
+ * consumer joins no group: where to read is the latest checkpoint's business (it commits its
+ * progress to {@code trainer.topics.progress-group} for lag readers alone).
  * On shutdown the loop finishes the record it is on and writes a last checkpoint.
  *
  * <p>Its Kafka clients take exactly the settings the channels of every service take (the
@@ -95,7 +95,8 @@ public class TrainerService {
         BaseModel baseModel = new BaseModel(BaseModelName.of(config),
                 BaseModelIdentity.sha256(config.model()));
         loop = new TrainerLoop(config, baseModel, signer,
-                new KafkaConsumer<>(consumerProperties(settings), new StringDeserializer(),
+                new KafkaConsumer<>(consumerProperties(settings,
+                        config.topics().progressGroup()), new StringDeserializer(),
                         new ByteArrayDeserializer()),
                 new KafkaProducer<>(producerProperties(settings, "trainer-checkpoints",
                         PolicyCheckpointSerializer.class, TrainerRecordSizes.CHECKPOINT_BYTES)),
@@ -164,11 +165,13 @@ public class TrainerService {
         return loop.watch().status();
     }
 
-    private static Map<String, Object> consumerProperties(KafkaClientSettings settings) {
+    private static Map<String, Object> consumerProperties(KafkaClientSettings settings,
+            String progressGroup) {
         Map<String, Object> props = settings.assignedConsumer("trainer-scored");
-        // Assigned, never a member: the group only receives the checkpoints' offsets, so that
-        // the trainer's lag reads like any stage's (ScoredTopicReader#reportProgress).
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, TopicCatalogue.TRAINER_GROUP);
+        // Assigned, never a member: the group only receives how far the trainer has taken up
+        // the scored groups, so that its lag reads like any stage's
+        // (ScoredTopicReader#reportProgress).
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, progressGroup);
         // Only what the upstream stages committed: an aborted transaction's groups never count.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 IsolationLevel.READ_COMMITTED.toString());
