@@ -38,8 +38,9 @@ public final class ConsumerLag {
         Map<String, Long> lag = new TreeMap<>();
         offsets.committed().forEach((group, committed) -> lag.put(group,
                 groupLag(offsets, committed)));
-        if (!lag.containsKey(TRAINER)
-                && offsets.latest().keySet().stream().anyMatch(p -> p.topic().equals(scoredTopic))) {
+        boolean scoredExists = offsets.latest().keySet().stream()
+                .anyMatch(p -> p.topic().equals(scoredTopic));
+        if (!lag.containsKey(TRAINER) && scoredExists) {
             lag.put(TRAINER, behind(offsets, scoredTopic, p -> trainerConsumed.get(
                     p.topic() + "-" + p.partition())));
         }

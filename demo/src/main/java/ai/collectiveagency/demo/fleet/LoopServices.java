@@ -349,7 +349,8 @@ public final class LoopServices {
      */
     private ServiceSpec service(PipelineClient client, Map<String, String> settings) {
         ServiceSpec service = ServiceSpec.packaged(root, client.user(), Fleet.freePort(), "2g",
-                withSharedCores(settings)).withEnvironment(kafka.clientSettings(client).asEnvironment());
+                withSharedCores(settings))
+                .withEnvironment(kafka.clientSettings(client).asEnvironment());
         return mode.profile().map(service::withProfile).orElse(service);
     }
 

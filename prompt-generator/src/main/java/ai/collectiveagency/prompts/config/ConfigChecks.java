@@ -51,8 +51,7 @@ public final class ConfigChecks {
     private static void pacing(List<String> problems, PromptGeneratorConfig.Pacing pacing) {
         if (pacing.maxLag() < 0) {
             problems.add("prompts.pacing.max-lag must be >= 0 (0: not paced by the rollout "
-                    + "fleet), was "
-                    + pacing.maxLag());
+                    + "fleet), was " + pacing.maxLag());
         }
         if (pacing.maxLag() > 0 && pacing.group().isBlank()) {
             problems.add("prompts.pacing.group must name a consumer group when pacing is on");

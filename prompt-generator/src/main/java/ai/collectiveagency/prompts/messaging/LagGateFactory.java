@@ -60,8 +60,7 @@ public class LagGateFactory {
         return new LagGate(groups, pacing.checkInterval(), System::nanoTime);
     }
 
-    void close(@Disposes LagGate gate) throws Exception {
-        gate.close();
+    void close(@Disposes LagGate gate) {
         if (admin != null) {
             admin.close(ADMIN_TIMEOUT);
         }

@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  * if (gate.admit()) { send(task); }
  * }</pre>
  */
-public final class LagGate implements AutoCloseable {
+public final class LagGate {
 
     private static final System.Logger LOG = System.getLogger(LagGate.class.getName());
 
@@ -92,15 +92,6 @@ public final class LagGate implements AutoCloseable {
         admittedSinceMeasurement = 0;
         for (Paced paced : groups) {
             paced.measure();
-        }
-    }
-
-    @Override
-    public void close() throws Exception {
-        for (Paced paced : groups) {
-            if (paced.group.source() instanceof AutoCloseable closeable) {
-                closeable.close();
-            }
         }
     }
 

@@ -20,11 +20,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InvalidGroupIdException;
 import org.apache.kafka.common.errors.TimeoutException;
 
 /**
@@ -45,6 +43,7 @@ import org.apache.kafka.common.errors.TimeoutException;
  * The caller dead-letters through {@link #deadLetter} what it refuses (stale, unfit,
  * quarantined groups). Every settled record enters the {@link Ledger}, and the
  * {@link OffsetTracker} knows which records are done, for the next checkpoint's offsets.
+ * Before each poll, {@link ProgressReport} tells lag readers how far it has got.
  */
 public final class ScoredTopicReader {
 
@@ -52,8 +51,6 @@ public final class ScoredTopicReader {
     private static final Duration POLL = Duration.ofMillis(200);
     /** The pause before a record whose decoding hit an outage is read again. */
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
-    /** How often at most the offsets of settled records are committed for lag readers. */
-    private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(250);
 
     private final String topic;
     private final String deadLetterTopic;
@@ -65,10 +62,7 @@ public final class ScoredTopicReader {
     private final StepListener listener;
     private final BooleanSupplier running;
     private final OffsetTracker offsets = new OffsetTracker();
-    private boolean reportsProgress = true;
-    private Map<TopicPartition, OffsetAndMetadata> progressReported = Map.of();
-    private boolean progressFailing;
-    private long progressReportedAt = System.nanoTime() - PROGRESS_INTERVAL.toNanos();
+    private final ProgressReport progress;
     /** The records of the last poll not yet handled, in order. */
     private final Deque<ConsumerRecord<String, byte[]>> polled = new ArrayDeque<>();
 
@@ -84,6 +78,7 @@ public final class ScoredTopicReader {
         this.deadLetterTopic = deadLetterTopic;
         this.consumer = consumer;
         this.deadLetters = deadLetters;
+        this.progress = new ProgressReport(consumer, topic);
         this.settled = settled;
         this.ledger = ledger;
         this.listener = listener;
@@ -108,60 +103,6 @@ public final class ScoredTopicReader {
         }
     }
 
-    /**
-     * Commits how far the trainer has taken up the scored groups (handed them over, or settled
-     * them itself) to the consumer's group when that moved, at most once per
-     * {@link #PROGRESS_INTERVAL}: for lag readers alone (the prompt-generator's pacing,
-     * dashboards), since the trainer resumes from its checkpoints, never from these offsets.
-     * Per partition that is the first record of the last poll not yet handled or else the
-     * consumer's position, which is past the commit markers of the reward-service's
-     * transactions: a caught-up trainer shows no lag, and groups waiting for a step never hold
-     * the generator back from sending the groups that would fill the step. Asynchronous and
-     * best effort: a failed commit is logged once and sent again at the next chance.
-     */
-    private void reportProgress() {
-        long now = System.nanoTime();
-        if (!reportsProgress || now - progressReportedAt < PROGRESS_INTERVAL.toNanos()) {
-            return;
-        }
-        Map<TopicPartition, Long> firstUnhandled = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : polled) {
-            firstUnhandled.putIfAbsent(new TopicPartition(record.topic(), record.partition()),
-                    record.offset());
-        }
-        Map<TopicPartition, OffsetAndMetadata> progress = new HashMap<>();
-        for (TopicPartition partition : consumer.assignment()) {
-            Long unhandled = firstUnhandled.get(partition);
-            progress.put(partition, new OffsetAndMetadata(unhandled != null ? unhandled
-                    : consumer.position(partition)));
-        }
-        if (progress.equals(progressReported)) {
-            return;
-        }
-        progressReportedAt = now;
-        progressReported = progress;
-        try {
-            consumer.commitAsync(progress, (committed, failure) -> {
-                if (failure == null) {
-                    progressFailing = false;
-                    return;
-                }
-                progressReported = Map.of(); // sent again at the next chance
-                if (!progressFailing) {
-                    progressFailing = true;
-                    LOG.log(System.Logger.Level.WARNING, "could not commit how far the trainer "
-                            + "has read " + topic + " to its group, for lag readers (training "
-                            + "goes on; retrying): " + failure);
-                }
-            });
-        } catch (InvalidGroupIdException e) {
-            // A consumer configured without a group (an embedding of the loop): nothing to do.
-            reportsProgress = false;
-            LOG.log(System.Logger.Level.INFO, "the scored consumer has no group.id: the "
-                    + "trainer's lag on " + topic + " is not reported");
-        }
-    }
-
     /** Whether records of the last poll wait to be handled. */
     public boolean hasPolled() {
         return !polled.isEmpty();
@@ -172,7 +113,7 @@ public final class ScoredTopicReader {
      * for an outage. Polls when the last poll's records are used up.
      */
     public Optional<ScoredRecord> next() {
-        reportProgress();
+        progress.report(polled);
         if (polled.isEmpty()) {
             consumer.poll(POLL).forEach(polled::add);
         }

@@ -170,7 +170,7 @@ public class TrainerService {
         Map<String, Object> props = settings.assignedConsumer("trainer-scored");
         // Assigned, never a member: the group only receives how far the trainer has taken up
         // the scored groups, so that its lag reads like any stage's
-        // (ScoredTopicReader#reportProgress).
+        // (scored.ProgressReport).
         props.put(ConsumerConfig.GROUP_ID_CONFIG, progressGroup);
         // Only what the upstream stages committed: an aborted transaction's groups never count.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
