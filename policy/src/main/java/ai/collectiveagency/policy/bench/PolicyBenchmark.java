@@ -91,6 +91,11 @@ public final class PolicyBenchmark {
                 decodeRead = Math.max(decodeRead, figure.bestRead());
             }
             figures.put("decode", b -> decode.stream().map(f -> f.report(b)).toList());
+            if (bench.decodeBatches().length > 0) {
+                int batch = Arrays.stream(bench.decodeBatches()).max().getAsInt();
+                Map<String, Object> sampling = SamplingFigure.measure(batch, config.vocabSize());
+                figures.put("sampling", b -> sampling);
+            }
             releaseDecodeGarbage();
             engine = before.max(MachineBounds.measure(root, bench.matmulSize()));
             if (bench.trainSteps() > 0) {

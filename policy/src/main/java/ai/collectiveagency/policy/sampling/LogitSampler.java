@@ -25,6 +25,8 @@ public final class LogitSampler {
     private final ParallelRange range;
     private final float[][] logprobs; // (B, V) scratch: each row's log-probs
     private final float[][] probabilities; // (B, V) scratch
+    private final boolean topKCuts; // a top-k below the vocabulary: TruncatedOrder's
+    private final NucleusSampling[] nuclei; // each row's top-p scratch, for top-p alone
 
     /** A sampler for up to {@code batch} rows of {@code vocab} logits. */
     public LogitSampler(SamplingParams params, int vocab, int batch, ParallelRange range) {
@@ -33,6 +35,11 @@ public final class LogitSampler {
         this.range = range;
         this.logprobs = new float[batch][vocab];
         this.probabilities = new float[batch][vocab];
+        this.topKCuts = params.topK() > 0 && params.topK() < vocab;
+        this.nuclei = new NucleusSampling[!topKCuts && params.topP() < 1 ? batch : 0];
+        for (int b = 0; b < nuclei.length; b++) {
+            nuclei[b] = new NucleusSampling(vocab);
+        }
     }
 
     /** Chooses one id per row of {@code logits} (B, V); {@code uniforms} one draw per row. */
@@ -74,9 +81,11 @@ public final class LogitSampler {
         VectorMath.subtract(lp, 0, max, (float) Math.log(sum), lp, 0, vocab); // log_softmax
         VectorMath.exp(lp, 0, 1f, 0f, p, 0, vocab);
         int id;
-        if (params.truncates()) {
+        if (topKCuts) {
             TruncatedOrder order = TruncatedOrder.of(lp, p, params);
             id = inverseCdf(order.probabilities(), order.kept(), u, order.ids(), lp);
+        } else if (params.topP() < 1) {
+            id = nuclei[b].choose(lp, p, (float) params.topP(), u);
         } else {
             id = inverseCdf(p, vocab, u, null, lp);
         }

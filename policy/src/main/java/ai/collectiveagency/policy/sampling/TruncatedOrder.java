@@ -7,9 +7,8 @@ import java.util.Arrays;
  * {@link TokenSampler} does: top-k keeps the k likeliest and renormalises, top-p keeps an entry
  * while the mass of the likelier ones is below p. Ties keep the lower id first.
  *
- * <p>Only the candidates that can survive are sorted: with top-k the ids at or above the k-th
- * largest log-prob, else the ids within a log-prob distance of the best that widens until they
- * hold clearly more than p of the mass.
+ * <p>Only the ids at or above the k-th largest log-prob are sorted. Top-p alone, without a k
+ * below the vocabulary, is {@link NucleusSampling}'s.
  *
  * @param ids kept ids, likeliest first
  * @param probabilities their (renormalised when top-k) probabilities
@@ -17,25 +16,22 @@ import java.util.Arrays;
  */
 record TruncatedOrder(int[] ids, float[] probabilities, int kept) {
 
-    private static final float MASS_MARGIN = 1e-3f; // beyond float error of the engine's cumsum
-
+    /** The order for {@code params}, whose top-k is below the vocabulary. */
     static TruncatedOrder of(float[] logprobs, float[] probabilities, SamplingParams params) {
-        int vocab = logprobs.length;
-        int k = params.topK() > 0 && params.topK() < vocab ? params.topK() : vocab;
-        int[] ids = candidates(logprobs, probabilities, k, (float) params.topP());
+        int k = params.topK();
+        float threshold = kthLargest(logprobs, k);
+        int[] ids = sorted(logprobs, threshold, countAtLeast(logprobs, threshold));
         int count = Math.min(k, ids.length);
         float[] p = new float[count];
         for (int i = 0; i < count; i++) {
             p[i] = probabilities[ids[i]];
         }
-        if (k < vocab) {
-            float sum = 0;
-            for (float v : p) {
-                sum += v;
-            }
-            for (int i = 0; i < count; i++) {
-                p[i] /= sum;
-            }
+        float sum = 0;
+        for (float v : p) {
+            sum += v;
+        }
+        for (int i = 0; i < count; i++) {
+            p[i] /= sum;
         }
         int kept = count;
         float topP = (float) params.topP();
@@ -51,33 +47,6 @@ record TruncatedOrder(int[] ids, float[] probabilities, int kept) {
             }
         }
         return new TruncatedOrder(ids, p, kept);
-    }
-
-    /** Ids that can survive truncation, sorted likeliest first. */
-    private static int[] candidates(float[] logprobs, float[] probabilities, int k, float topP) {
-        int vocab = logprobs.length;
-        if (k < vocab) {
-            float threshold = kthLargest(logprobs, k);
-            return sorted(logprobs, threshold, countAtLeast(logprobs, threshold));
-        }
-        float best = Float.NEGATIVE_INFINITY;
-        for (float v : logprobs) {
-            best = Math.max(best, v);
-        }
-        for (float width = 1; ; width *= 2) { // widen until the ids hold clearly more than p
-            float threshold = best - width;
-            int count = 0;
-            double mass = 0;
-            for (int v = 0; v < vocab; v++) {
-                if (logprobs[v] >= threshold) {
-                    count++;
-                    mass += probabilities[v];
-                }
-            }
-            if (mass >= topP + MASS_MARGIN || count == vocab || Float.isInfinite(threshold)) {
-                return sorted(logprobs, threshold, count);
-            }
-        }
     }
 
     /** The k-th largest value (k >= 1), by a min-heap of the k largest seen. */
@@ -149,7 +118,7 @@ record TruncatedOrder(int[] ids, float[] probabilities, int kept) {
     }
 
     /** An int whose signed order is the descending order of {@code value}. */
-    private static int descendingKey(float value) {
+    static int descendingKey(float value) {
         int bits = Float.floatToIntBits(value);
         int ascending = bits ^ ((bits >> 31) & 0x7fffffff);
         return ~ascending;

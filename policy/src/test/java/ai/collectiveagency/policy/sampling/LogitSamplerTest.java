@@ -29,6 +29,8 @@ class LogitSamplerTest {
                 SamplingParams.sample(1, 1.0, 0),
                 SamplingParams.sample(1, 0.7, 0),
                 new SamplingParams(1, 0.7, 0.9, 0, 0),
+                new SamplingParams(1, 0.7, 0.95, 0, 0),
+                new SamplingParams(1, 1.0, 0.999, 0, 0),
                 new SamplingParams(1, 1.3, 0.5, 0, 0),
                 new SamplingParams(1, 0.7, 1.0, 20, 0),
                 new SamplingParams(1, 1.0, 0.9, 20, 0),
@@ -53,6 +55,34 @@ class LogitSamplerTest {
                         .containsExactly(expected.logprobs(), within(1e-5f));
             }
         }
+    }
+
+    /** Top-p alone sorts only a few bins; every draw still lands where the engine's does. */
+    @ParameterizedTest(name = "top-p {0}")
+    @MethodSource("nucleusCuts")
+    void nucleusChoosesTheEnginesTokenForEveryDraw(double topP) {
+        int vocab = 32000;
+        SamplingParams params = new SamplingParams(1, 0.7, topP, 0, 0);
+        float[] logits = distinctLogits(vocab, new SplittableRandom(7));
+        for (int v = 0; v < vocab; v++) { // row 0: one token far above the rest
+            logits[v] = v == 123 ? 30f : logits[v] - 8f;
+        }
+        LogitSampler sampler = new LogitSampler(params, vocab, BATCH, new ParallelRange(2));
+        try (NDManager manager = OfflineEngine.manager()) {
+            for (int draw = 0; draw <= 100; draw++) {
+                float u = draw / 100f * 0.9999f;
+                float[] uniforms = {u, 1 - u, (u + 0.37f) % 1, (u * 7.3f) % 1};
+                TokenChoice expected = TokenSampler.choose(
+                        manager.create(logits, new Shape(BATCH, vocab)), params, uniforms);
+                TokenChoice actual = sampler.choose(logits, BATCH, uniforms);
+
+                assertThat(actual.ids()).as("u=%s", u).containsExactly(expected.ids());
+            }
+        }
+    }
+
+    static Stream<Double> nucleusCuts() {
+        return Stream.of(0.3, 0.95, 0.9999999);
     }
 
     /** (B, V) logits: a shuffled ladder of distinct values in [-8, 8), one shuffle per row. */
