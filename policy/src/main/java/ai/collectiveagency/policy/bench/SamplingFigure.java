@@ -15,6 +15,8 @@ import java.util.SplittableRandom;
  *
  * <p>The logits are normal with a standard deviation of 2: a flat distribution whose nucleus
  * holds a large share of the vocabulary, the costly case for top-p, as a young policy's is.
+ * Top-p is also timed on peaked rows, one id 15 logits above the others (a trained policy's
+ * usual row, whose nucleus is a few ids).
  */
 final class SamplingFigure {
 
@@ -29,6 +31,10 @@ final class SamplingFigure {
         for (int i = 0; i < logits.length; i++) {
             logits[i] = (float) (2 * gaussian(random));
         }
+        float[] peaked = logits.clone();
+        for (int b = 0; b < batch; b++) {
+            peaked[b * vocab + b % vocab] += 15;
+        }
         float[] uniforms = new float[batch];
         for (int b = 0; b < batch; b++) {
             uniforms[b] = (float) random.nextDouble();
@@ -40,8 +46,10 @@ final class SamplingFigure {
                 microsPerRow(SamplingParams.greedy(1), logits, batch, vocab, uniforms));
         figure.put("sample_us_per_row",
                 microsPerRow(SamplingParams.sample(1, 1.0, 0), logits, batch, vocab, uniforms));
-        figure.put("top_p_us_per_row", microsPerRow(new SamplingParams(1, 0.7, 0.95, 0, 0),
-                logits, batch, vocab, uniforms));
+        SamplingParams topP = new SamplingParams(1, 0.7, 0.95, 0, 0);
+        figure.put("top_p_us_per_row", microsPerRow(topP, logits, batch, vocab, uniforms));
+        figure.put("top_p_peaked_us_per_row",
+                microsPerRow(topP, peaked, batch, vocab, uniforms));
         return figure;
     }
 

@@ -357,6 +357,23 @@ public final class VectorMath {
         return best;
     }
 
+    /** The smallest of a[ao], ..., a[ao + n - 1] (n >= 1). */
+    public static float min(float[] a, int ao, int n) {
+        int bound = SPECIES.loopBound(n);
+        float least = Float.POSITIVE_INFINITY;
+        if (bound > 0) {
+            FloatVector m = FloatVector.fromArray(SPECIES, a, ao);
+            for (int i = SPECIES.length(); i < bound; i += SPECIES.length()) {
+                m = m.min(FloatVector.fromArray(SPECIES, a, ao + i));
+            }
+            least = m.reduceLanes(VectorOperators.MIN);
+        }
+        for (int i = bound; i < n; i++) {
+            least = Math.min(least, a[ao + i]);
+        }
+        return least;
+    }
+
     /** out[oo + i] = exp(a[ao + i] * scale - shift) for i in [0, n); returns their float sum. */
     public static float exp(float[] a, int ao, float scale, float shift, float[] out, int oo,
             int n) {
@@ -396,9 +413,6 @@ public final class VectorMath {
     }
 
     /**
-     * RMSNorm (Zhang and Sennrich 2019) of one row: out = x / sqrt(mean(x^2) + eps) * weight.
-     */
-    /**
      * Qwen3's q/k norm: RMSNorm, in place, of {@code count} consecutive heads of {@code headDim}
      * floats from x[offset], each head on its own, all with {@code weight}.
      */
@@ -410,6 +424,9 @@ public final class VectorMath {
         }
     }
 
+    /**
+     * RMSNorm (Zhang and Sennrich 2019) of one row: out = x / sqrt(mean(x^2) + eps) * weight.
+     */
     public static void rmsNorm(float[] x, int xo, float[] weight, float eps, float[] out, int oo,
             int n) {
         float variance = dot(x, xo, x, xo, n) / n;

@@ -107,7 +107,7 @@ public final class LogitSampler {
                 return ids == null ? j : ids[j];
             }
         }
-        return ids == null ? vocab - 1 : TruncatedOrder.last(lp);
+        return ids == null ? vocab - 1 : LikeliestFirst.last(lp);
     }
 
     /** The double sum of p[0, n), in four interleaved chains (rounding differs ~1e-16). */

@@ -106,7 +106,7 @@ record TruncatedOrder(int[] ids, float[] probabilities, int kept) {
         int n = 0;
         for (int v = 0; v < logprobs.length; v++) {
             if (logprobs[v] >= threshold) {
-                keys[n++] = ((long) descendingKey(logprobs[v]) << 32) | v;
+                keys[n++] = LikeliestFirst.sortKey(logprobs, v);
             }
         }
         Arrays.sort(keys, 0, n);
@@ -115,23 +115,5 @@ record TruncatedOrder(int[] ids, float[] probabilities, int kept) {
             ids[i] = (int) keys[i];
         }
         return ids;
-    }
-
-    /** An int whose signed order is the descending order of {@code value}. */
-    static int descendingKey(float value) {
-        int bits = Float.floatToIntBits(value);
-        int ascending = bits ^ ((bits >> 31) & 0x7fffffff);
-        return ~ascending;
-    }
-
-    /** The least likely id (the last of the full likeliest-first order). */
-    static int last(float[] logprobs) {
-        int worst = 0;
-        for (int v = 1; v < logprobs.length; v++) {
-            if (logprobs[v] <= logprobs[worst]) {
-                worst = v;
-            }
-        }
-        return worst;
     }
 }

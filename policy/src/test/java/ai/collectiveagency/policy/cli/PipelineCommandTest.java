@@ -162,7 +162,7 @@ class PipelineCommandTest {
         assertThat(sampling.path("batch").asInt()).as("the largest decode batch").isEqualTo(3);
         assertThat(sampling.path("vocab").asInt()).isEqualTo(512);
         for (String field : List.of("greedy_us_per_row", "sample_us_per_row",
-                "top_p_us_per_row")) {
+                "top_p_us_per_row", "top_p_peaked_us_per_row")) {
             assertThat(sampling.path(field).asDouble()).as(field).isPositive();
         }
         assertThat(figures.path("train_full").path("share_of_flop_bound").asDouble())
