@@ -3,21 +3,27 @@ package ai.collectiveagency.policy.decode;
 import ai.collectiveagency.policy.model.LlamaConfig;
 
 /**
- * One decode step of a Llama for a batch of sequences, in Java over a {@link JavaKvCache}: the
- * same computation as {@code Llama.forward} for one new token per row.
+ * Decode steps of a Llama for a batch of sequences, in Java over a {@link JavaKvCache}: the same
+ * computation as {@code Llama.forward} for T new tokens per row, T = 1 for a decode step and
+ * a whole prompt for a prefill.
  *
  * <pre>
- *   h = embed(tokens)                                        (B, D)
- *   for each block:  q,k,v = rmsnorm(h)·[Wq;Wk;Wv]ᵀ (+ b)   (B, H·hD + 2·KV·hD)
+ *   h = embed(tokens)                                        (B·T, D)
+ *   for each block:  q,k,v = rmsnorm(h)·[Wq;Wk;Wv]ᵀ (+ b)   (B·T, H·hD + 2·KV·hD)
  *                    (Qwen3) q,k = rmsnorm of each head        over hD
- *                    rotate q (scaled 1/sqrt(hD)) and k at each row's position
- *                    append k, v to the cache; h += attention(q)·Woᵀ
+ *                    rotate q (scaled 1/sqrt(hD)) and k at each token's position
+ *                    append k, v to the cache; h += attention(q)·Woᵀ   (causal over the row)
  *                    g,u = rmsnorm(h)·[Wg;Wu]ᵀ;  h += (silu(g)·u)·Wdᵀ
- *   logits = rmsnorm(h)·headᵀ                                (B, V)
+ *   logits = rmsnorm(h of each row's last token)·headᵀ     (B, V)
  * </pre>
  *
+ * <p>A short prompt is prefilled here rather than by the engine: its matrix products have as
+ * few rows as a decode step's, where the engine pays for each of its ~300 calls (a 16-token
+ * prompt of the 40M bench model took 33-55 ms through the engine, about ten decode steps).
+ *
  * <p>Usage: {@code JavaDecoder d = new JavaDecoder(weights, cache, matmul);
- * float[] logits = d.step(lastTokens); d.keepRows(survivors);}
+ * float[] logits = d.feed(paddedPrompts, longest); logits = d.step(lastTokens);
+ * d.keepRows(survivors);}
  */
 public final class JavaDecoder {
 
@@ -34,18 +40,9 @@ public final class JavaDecoder {
     private final DecodeRotary rotary;
     private final DecodeAttention attention;
     private final int qkvWidth;
-    private final float[] hidden; // (B, D) the residual stream
-    private final float[] normed; // (B, D)
-    private final float[] qkv; // (B, qkvWidth)
-    private final float[] attended; // (B, H·hD)
-    private final float[] projected; // (B, D)
-    private final float[] gateUp; // (B, 2M)
-    private final float[] activated; // (B, M)
+    private Activations activations; // for the most tokens a pass has fed so far
+    private final float[] lastNormed; // (B, D) each row's last token, normed for the head
     private final float[] logits; // (B, V)
-    private final float[] keyCos; // (B, hD/2) this step's rotary tables, shared by the layers
-    private final float[] keySin;
-    private final float[] queryCos; // scaled by 1/sqrt(hD)
-    private final float[] querySin;
 
     /** A decoder continuing the sequences in {@code cache} (its batch sizes the buffers). */
     public JavaDecoder(DecodeWeights weights, JavaKvCache cache, PanelMatmul matmul) {
@@ -55,23 +52,12 @@ public final class JavaDecoder {
         this.matmul = matmul;
         this.rotary = new DecodeRotary(config);
         this.attention = new DecodeAttention(config, matmul.range());
+        this.qkvWidth = config.numHeads() * config.headDim()
+                + 2 * config.numKvHeads() * config.headDim();
         int batch = cache.batch();
-        int d = config.hiddenSize();
-        int heads = config.numHeads() * config.headDim();
-        this.qkvWidth = heads + 2 * config.numKvHeads() * config.headDim();
-        hidden = new float[batch * d];
-        normed = new float[batch * d];
-        qkv = new float[batch * qkvWidth];
-        attended = new float[batch * heads];
-        projected = new float[batch * d];
-        gateUp = new float[batch * 2 * config.intermediateSize()];
-        activated = new float[batch * config.intermediateSize()];
-        logits = new float[batch * config.vocabSize()];
-        int half = config.headDim() / 2;
-        keyCos = new float[batch * half];
-        keySin = new float[batch * half];
-        queryCos = new float[batch * half];
-        querySin = new float[batch * half];
+        this.activations = new Activations(config, qkvWidth, batch);
+        this.lastNormed = new float[batch * config.hiddenSize()];
+        this.logits = new float[batch * config.vocabSize()];
     }
 
     public JavaKvCache cache() {
@@ -83,28 +69,47 @@ public final class JavaDecoder {
      * reused by the next step.
      */
     public float[] step(int[] tokens) {
+        return feed(tokens, 1);
+    }
+
+    /**
+     * Feeds {@code perRow} tokens to every row, (B, T) row-major (a left-padded prompt's padding
+     * takes the row's padding slots), and returns the logits after each row's last token, (B,
+     * V) row-major; the array is reused by the next call.
+     */
+    public float[] feed(int[] tokens, int perRow) {
         int batch = cache.batch();
-        if (tokens.length != batch) {
-            throw new IllegalArgumentException(tokens.length + " tokens for " + batch + " rows");
+        if (perRow < 1 || tokens.length != batch * perRow) {
+            throw new IllegalArgumentException(tokens.length + " tokens for " + batch + " rows of "
+                    + perRow);
         }
-        if (!cache.hasRoom()) { // before any layer writes a slot past the row's own
+        if (cache.length() + perRow > cache.capacity()) { // before any layer writes past a row
             throw new IllegalStateException("KV cache full (" + cache.capacity() + " slots)");
         }
+        int rows = batch * perRow;
+        if (activations.rows < rows) {
+            activations = new Activations(config, qkvWidth, rows);
+        }
+        Activations a = activations;
         int d = config.hiddenSize();
         int half = config.headDim() / 2;
         float scale = (float) (1 / Math.sqrt(config.headDim()));
-        for (int b = 0; b < batch; b++) {
-            weights.embed(tokens[b], hidden, b * d);
-            int position = cache.nextPosition(b);
-            rotary.angles(position, 1f, keyCos, keySin, b * half);
-            rotary.angles(position, scale, queryCos, querySin, b * half);
+        for (int r = 0; r < rows; r++) {
+            weights.embed(tokens[r], a.hidden, r * d);
+            int position = cache.nextPosition(r / perRow) + r % perRow;
+            rotary.angles(position, 1f, a.keyCos, a.keySin, r * half);
+            rotary.angles(position, scale, a.queryCos, a.querySin, r * half);
         }
         for (int layer = 0; layer < config.numLayers(); layer++) {
-            block(layer, weights.layers()[layer], batch);
+            block(layer, weights.layers()[layer], a, rows, perRow);
         }
-        cache.advance();
-        norm(weights.finalNorm(), batch);
-        matmul.multiply(normed, batch, weights.head(), null, logits);
+        cache.advance(perRow);
+        float eps = (float) config.rmsNormEps();
+        for (int b = 0; b < batch; b++) {
+            VectorMath.rmsNorm(a.hidden, ((b + 1) * perRow - 1) * d, weights.finalNorm(), eps,
+                    lastNormed, b * d, d);
+        }
+        matmul.multiply(lastNormed, batch, weights.head(), null, logits);
         return logits;
     }
 
@@ -113,51 +118,85 @@ public final class JavaDecoder {
         cache.keepRows(rows);
     }
 
-    private void block(int layer, DecodeWeights.Layer w, int batch) {
+    private void block(int layer, DecodeWeights.Layer w, Activations a, int rows, int perRow) {
         int d = config.hiddenSize();
         int headDim = config.headDim();
         int heads = config.numHeads();
         int kvHeads = config.numKvHeads();
         float eps = (float) config.rmsNormEps();
-        norm(w.inputNorm(), batch);
-        matmul.multiply(normed, batch, w.qkv(), w.qkvBias(), qkv);
+        norm(w.inputNorm(), a, rows);
+        matmul.multiply(a.normed, rows, w.qkv(), w.qkvBias(), a.qkv);
         int half = headDim / 2;
-        for (int b = 0; b < batch; b++) {
-            int row = b * qkvWidth;
+        for (int r = 0; r < rows; r++) {
+            int row = r * qkvWidth;
             if (w.queryNorm() != null) {
-                VectorMath.rmsNormHeads(qkv, row, heads, headDim, w.queryNorm(), eps);
-                VectorMath.rmsNormHeads(qkv, row + heads * headDim, kvHeads, headDim,
+                VectorMath.rmsNormHeads(a.qkv, row, heads, headDim, w.queryNorm(), eps);
+                VectorMath.rmsNormHeads(a.qkv, row + heads * headDim, kvHeads, headDim,
                         w.keyNorm(), eps);
             }
-            rotary.rotate(qkv, row, heads, queryCos, querySin, b * half);
-            rotary.rotate(qkv, row + heads * headDim, kvHeads, keyCos, keySin, b * half);
+            rotary.rotate(a.qkv, row, heads, a.queryCos, a.querySin, r * half);
+            rotary.rotate(a.qkv, row + heads * headDim, kvHeads, a.keyCos, a.keySin, r * half);
+            int slot = cache.length() + r % perRow;
             for (int g = 0; g < kvHeads; g++) {
-                cache.write(layer, b, g, qkv, row + (heads + g) * headDim,
+                cache.write(layer, r / perRow, g, slot, a.qkv, row + (heads + g) * headDim,
                         row + (heads + kvHeads + g) * headDim);
             }
         }
-        attention.attend(cache, layer, qkv, qkvWidth, attended);
-        matmul.multiply(attended, batch, w.output(), null, projected);
-        VectorMath.add(projected, 0, hidden, 0, batch * d);
+        attention.attend(cache, layer, perRow, a.qkv, qkvWidth, a.attended);
+        matmul.multiply(a.attended, rows, w.output(), null, a.projected);
+        VectorMath.add(a.projected, 0, a.hidden, 0, rows * d);
 
         int m = config.intermediateSize();
-        norm(w.postNorm(), batch);
-        matmul.multiply(normed, batch, w.gateUp(), null, gateUp);
-        matmul.range().run(batch, SILU_ROWS_PER_PART, (first, end) -> {
-            for (int b = first; b < end; b++) {
-                VectorMath.siluTimes(gateUp, b * 2 * m, gateUp, b * 2 * m + m, activated, b * m,
-                        m);
+        norm(w.postNorm(), a, rows);
+        matmul.multiply(a.normed, rows, w.gateUp(), null, a.gateUp);
+        matmul.range().run(rows, SILU_ROWS_PER_PART, (first, end) -> {
+            for (int r = first; r < end; r++) {
+                VectorMath.siluTimes(a.gateUp, r * 2 * m, a.gateUp, r * 2 * m + m, a.activated,
+                        r * m, m);
             }
         });
-        matmul.multiply(activated, batch, w.down(), null, projected);
-        VectorMath.add(projected, 0, hidden, 0, batch * d);
+        matmul.multiply(a.activated, rows, w.down(), null, a.projected);
+        VectorMath.add(a.projected, 0, a.hidden, 0, rows * d);
     }
 
-    private void norm(float[] weight, int batch) {
+    private void norm(float[] weight, Activations a, int rows) {
         int d = config.hiddenSize();
         float eps = (float) config.rmsNormEps();
-        for (int b = 0; b < batch; b++) {
-            VectorMath.rmsNorm(hidden, b * d, weight, eps, normed, b * d, d);
+        for (int r = 0; r < rows; r++) {
+            VectorMath.rmsNorm(a.hidden, r * d, weight, eps, a.normed, r * d, d);
+        }
+    }
+
+    /** A pass's buffers, one row per token fed. */
+    private static final class Activations {
+        final int rows;
+        final float[] hidden; // (rows, D) the residual stream
+        final float[] normed; // (rows, D)
+        final float[] qkv; // (rows, qkvWidth)
+        final float[] attended; // (rows, H·hD)
+        final float[] projected; // (rows, D)
+        final float[] gateUp; // (rows, 2M)
+        final float[] activated; // (rows, M)
+        final float[] keyCos; // (rows, hD/2) rotary tables, shared by the layers
+        final float[] keySin;
+        final float[] queryCos; // scaled by 1/sqrt(hD)
+        final float[] querySin;
+
+        Activations(LlamaConfig config, int qkvWidth, int rows) {
+            this.rows = rows;
+            int d = config.hiddenSize();
+            int half = config.headDim() / 2;
+            hidden = new float[rows * d];
+            normed = new float[rows * d];
+            qkv = new float[rows * qkvWidth];
+            attended = new float[rows * config.numHeads() * config.headDim()];
+            projected = new float[rows * d];
+            gateUp = new float[rows * 2 * config.intermediateSize()];
+            activated = new float[rows * config.intermediateSize()];
+            keyCos = new float[rows * half];
+            keySin = new float[rows * half];
+            queryCos = new float[rows * half];
+            querySin = new float[rows * half];
         }
     }
 }

@@ -162,20 +162,21 @@ public final class JavaKvCache {
     }
 
     /**
-     * Writes the key and value of KV head {@code head} of row {@code b} into the next slot of
-     * {@code layer}, from hD floats of {@code source} at each offset.
+     * Writes the key and value of KV head {@code head} of row {@code b} into slot {@code slot}
+     * (at or after {@link #length()}) of {@code layer}, from hD floats of {@code source} at each
+     * offset.
      */
-    void write(int layer, int b, int head, float[] source, int key, int value) {
-        VectorMath.scatterKey(source, key, headDim, keys[layer], keyTile(b, head, 0), length);
-        System.arraycopy(source, value, values[layer], valueOffset(b, head, length), headDim);
+    void write(int layer, int b, int head, int slot, float[] source, int key, int value) {
+        VectorMath.scatterKey(source, key, headDim, keys[layer], keyTile(b, head, 0), slot);
+        System.arraycopy(source, value, values[layer], valueOffset(b, head, slot), headDim);
     }
 
-    /** Marks the next slot filled (after every layer wrote it). */
-    void advance() {
-        if (length == capacity) {
+    /** Marks the next {@code slots} slots filled (after every layer wrote them). */
+    void advance(int slots) {
+        if (length + slots > capacity) {
             throw new IllegalStateException("KV cache full (" + capacity + " slots)");
         }
-        length++;
+        length += slots;
     }
 
     /** Whether another slot can be written. */

@@ -6,8 +6,9 @@ import ai.collectiveagency.policy.model.ParameterNames;
 import java.util.Locale;
 
 /**
- * Where {@link Generator} runs the decode steps that follow the prefill (the prefill always runs
- * the engine's forward pass, whose attention {@code AttentionBackend} places).
+ * Where {@link Generator} runs the decode steps. The JAVA backend also prefills short prompts
+ * ({@link Generator#JAVA_PREFILL_TOKENS_PROPERTY}); every other prefill runs the engine's
+ * forward pass, whose attention {@code AttentionBackend} places.
  */
 public enum DecodeBackend {
 

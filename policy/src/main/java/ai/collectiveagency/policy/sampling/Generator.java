@@ -19,10 +19,14 @@ import java.util.SplittableRandom;
  *
  * <p>Prompts of different lengths are left-padded and masked, so each sequence gets exactly the
  * tokens it would get alone. Finished sequences leave the batch (their cache rows are dropped), so
- * a long straggler does not drag the finished ones along. The prompt is prefilled on the engine,
- * in its own {@link NDScope}; the decode steps that follow run on the {@link DecodeBackend} chosen
- * at construction (by default the Java decoder on CPU). No autograd graph is recorded, whatever
- * the calling thread's grad mode.
+ * a long straggler does not drag the finished ones along. The decode steps run on the {@link
+ * DecodeBackend} chosen at construction (by default the Java decoder on CPU). With the Java
+ * backend a batch of at most {@link #JAVA_PREFILL_TOKENS_PROPERTY} prompt tokens (batch x
+ * longest, padding included; default {@value #DEFAULT_JAVA_PREFILL_TOKENS}) is prefilled by the
+ * Java decoder too: there the engine's ~300 calls a pass cost more than its matrix products
+ * save (a 16-token prompt of the 40M bench model: 28-40 ms on the engine, 7-27 ms in Java; 8 x
+ * 128 tokens: 316-371 against 300-348 ms). Other prefills run on the engine in their own {@link
+ * NDScope}. No autograd graph is recorded, whatever the calling thread's grad mode.
  *
  * <p>The Java backend decodes with a float32 snapshot of the weights (adapter merged) taken on
  * this generator's first call (about 0.2 s for a 40M-parameter model) and retaken when another
@@ -35,8 +39,16 @@ import java.util.SplittableRandom;
  */
 public final class Generator {
 
+    /**
+     * System property: the most prompt tokens (batch x longest prompt) the Java backend
+     * prefills itself; 0 leaves every prefill to the engine.
+     */
+    public static final String JAVA_PREFILL_TOKENS_PROPERTY = "policy.decode.java-prefill-tokens";
+    static final int DEFAULT_JAVA_PREFILL_TOKENS = 1024;
+
     private final Llama model;
     private final DecodeBackend backend;
+    private final int javaPrefillTokens;
     private DecodeWeights weights; // JAVA backend: snapshot of the model's weights
     private LinearAdapter weightsAdapter; // the adapter merged into it
 
@@ -46,8 +58,31 @@ public final class Generator {
     }
 
     public Generator(Llama model, DecodeBackend backend) {
+        this(model, backend, configuredJavaPrefillTokens());
+    }
+
+    /** As {@link #Generator(Llama, DecodeBackend)}, prefilling up to this many tokens in Java. */
+    Generator(Llama model, DecodeBackend backend, int javaPrefillTokens) {
         this.model = model;
         this.backend = backend;
+        this.javaPrefillTokens = javaPrefillTokens;
+    }
+
+    private static int configuredJavaPrefillTokens() {
+        String value = System.getProperty(JAVA_PREFILL_TOKENS_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_JAVA_PREFILL_TOKENS;
+        }
+        try {
+            int tokens = Integer.parseInt(value.trim());
+            if (tokens >= 0) {
+                return tokens;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(JAVA_PREFILL_TOKENS_PROPERTY + "=" + value
+                + " is not a number of tokens (0 or more)");
     }
 
     public DecodeBackend backend() {
@@ -122,6 +157,19 @@ public final class Generator {
         }
         int[] active = range(batch);
         int[][] attention = promptMask(prompts, longest);
+        if (backend == DecodeBackend.JAVA && (long) batch * longest <= javaPrefillTokens) {
+            try (JavaDecodeSteps steps = JavaDecodeSteps.empty(decodeWeights(),
+                    padding(attention), longest + params.maxNewTokens(), params)) {
+                requireGoOn(observer, sequences);
+                TokenChoice choice = steps.prefill(leftPad(prompts, longest),
+                        uniforms(sequences, active, params));
+                int[] survivors = record(sequences, active, choice, endOfSequence, stop,
+                        observer);
+                decode(steps, sequences, active, survivors, params, endOfSequence, stop,
+                        observer);
+            }
+            return generations(sequences);
+        }
         try (NoGradient noGradient = new NoGradient();
                 NDManager manager = model.newStepManager();
                 KvCache cache = new KvCache(model.config().numLayers())) {
@@ -137,7 +185,11 @@ public final class Generator {
                 }
             }
         }
-        List<Generation> out = new ArrayList<>(batch);
+        return generations(sequences);
+    }
+
+    private static List<Generation> generations(Sequence[] sequences) {
+        List<Generation> out = new ArrayList<>(sequences.length);
         for (Sequence s : sequences) {
             out.add(s.toGeneration());
         }
@@ -176,14 +228,19 @@ public final class Generator {
         if (backend == DecodeBackend.ENGINE) {
             return new EngineDecodeSteps(model, manager, cache, attention, params);
         }
+        return JavaDecodeSteps.afterEnginePrefill(decodeWeights(), cache, padding(attention),
+                longest + params.maxNewTokens(), params);
+    }
+
+    /** Each row's leading padding: the zeros before its prompt in the mask. */
+    private static int[] padding(int[][] attention) {
         int[] padding = new int[attention.length];
         for (int b = 0; b < padding.length; b++) {
             while (attention[b][padding[b]] == 0) {
                 padding[b]++;
             }
         }
-        return new JavaDecodeSteps(decodeWeights(), cache, padding, longest + params.maxNewTokens(),
-                params);
+        return padding;
     }
 
     /**

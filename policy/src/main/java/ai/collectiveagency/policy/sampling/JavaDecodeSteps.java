@@ -7,24 +7,50 @@ import ai.collectiveagency.policy.decode.ParallelRange;
 import ai.collectiveagency.policy.decode.PanelMatmul;
 import ai.collectiveagency.policy.model.KvCache;
 
-/** Decode steps in the Java decoder, from a copy of the engine's cache after the prefill. */
+/**
+ * Decode steps in the Java decoder: after a copy of the engine's cache from its prefill, or
+ * from an empty cache whose prompts {@link #prefill} feeds first.
+ */
 final class JavaDecodeSteps implements DecodeSteps {
 
     private final JavaDecoder decoder;
     private final LogitSampler sampler;
 
+    private JavaDecodeSteps(DecodeWeights weights, JavaKvCache cache, SamplingParams params) {
+        ParallelRange range = ParallelRange.shared();
+        this.decoder = new JavaDecoder(weights, cache, new PanelMatmul(range));
+        this.sampler = new LogitSampler(params, weights.config().vocabSize(), cache.batch(),
+                range);
+    }
+
     /**
+     * Steps continuing the engine's prefill.
+     *
      * @param prefilled the engine's cache after the prefill (copied; the caller still owns it)
      * @param padding leading padding slots of each row
      * @param capacity slots to reserve: prompt length + new tokens
      */
-    JavaDecodeSteps(DecodeWeights weights, KvCache prefilled, int[] padding, int capacity,
+    static JavaDecodeSteps afterEnginePrefill(DecodeWeights weights, KvCache prefilled,
+            int[] padding, int capacity, SamplingParams params) {
+        return new JavaDecodeSteps(weights,
+                JavaKvCache.copyOf(prefilled, weights.config(), padding, capacity), params);
+    }
+
+    /** Steps from an empty cache: call {@link #prefill} first. */
+    static JavaDecodeSteps empty(DecodeWeights weights, int[] padding, int capacity,
             SamplingParams params) {
-        JavaKvCache cache = JavaKvCache.copyOf(prefilled, weights.config(), padding, capacity);
-        ParallelRange range = ParallelRange.shared();
-        this.decoder = new JavaDecoder(weights, cache, new PanelMatmul(range));
-        this.sampler = new LogitSampler(params, weights.config().vocabSize(), padding.length,
-                range);
+        return new JavaDecodeSteps(weights,
+                JavaKvCache.empty(weights.config(), padding, capacity), params);
+    }
+
+    /** Feeds the left-padded prompts (B, T) and chooses each row's first new token. */
+    TokenChoice prefill(int[][] padded, float[] uniforms) {
+        int[] tokens = new int[padded.length * padded[0].length];
+        for (int b = 0; b < padded.length; b++) {
+            System.arraycopy(padded[b], 0, tokens, b * padded[b].length, padded[b].length);
+        }
+        float[] logits = decoder.feed(tokens, padded[0].length);
+        return sampler.choose(logits, padded.length, uniforms);
     }
 
     @Override

@@ -39,7 +39,14 @@ class JavaDecoderParityTest {
     @MethodSource("fixtures")
     void decodeStepLogitsMatchTheEngine(Path dir) {
         int[][] prompts = {{1, 203, 207, 261, 178, 300}, {1, 50}, {1, 20, 30, 40}}; // ids < 379
-        assertStepsMatchTheEngine(dir, prompts, DROP_AT);
+        assertStepsMatchTheEngine(dir, prompts, DROP_AT, false);
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void javaPrefillOfLeftPaddedPromptsMatchesTheEngine(Path dir) {
+        int[][] prompts = {{1, 203, 207, 261, 178, 300}, {1, 50}, {1, 20, 30, 40}};
+        assertStepsMatchTheEngine(dir, prompts, DROP_AT, true);
     }
 
     @ParameterizedTest
@@ -70,15 +77,19 @@ class JavaDecoderParityTest {
         // scores (four key tiles at once, one tile), from a first slot inside a tile (19 padding)
         SplittableRandom random = new SplittableRandom(17);
         int[][] prompts = {random.ints(100, 1, 371).toArray(), random.ints(81, 1, 371).toArray()};
-        assertStepsMatchTheEngine(dir, prompts, -1);
+        assertStepsMatchTheEngine(dir, prompts, -1, false);
+        assertStepsMatchTheEngine(dir, prompts, -1, true);
     }
 
     /**
-     * Prefills the left-padded prompts on the engine, copies its cache into a Java decoder, then
-     * feeds both the engine's greedy ids for {@link #STEPS} steps and holds the Java logits to
-     * the engine's at every step; after step {@code dropAt} (none when negative) row 1 leaves.
+     * Prefills the left-padded prompts on the engine, and either copies its cache into a Java
+     * decoder or prefills them in the Java decoder too ({@code javaPrefill}, its logits held to
+     * the engine's); then feeds both the engine's greedy ids for {@link #STEPS} steps and holds
+     * the Java logits to the engine's at every step; after step {@code dropAt} (none when
+     * negative) row 1 leaves.
      */
-    private static void assertStepsMatchTheEngine(Path dir, int[][] prompts, int dropAt) {
+    private static void assertStepsMatchTheEngine(Path dir, int[][] prompts, int dropAt,
+            boolean javaPrefill) {
         int longest = Arrays.stream(prompts).mapToInt(p -> p.length).max().orElseThrow();
         int[][] input = new int[prompts.length][longest];
         int[][] attention = new int[prompts.length][longest];
@@ -92,9 +103,19 @@ class JavaDecoderParityTest {
                 NDManager manager = model.newStepManager();
                 KvCache cache = new KvCache(model.config().numLayers())) {
             float[] engine = forward(model, manager, input, attention, cache);
-            JavaDecoder decoder = new JavaDecoder(DecodeWeights.of(model),
-                    JavaKvCache.copyOf(cache, model.config(), padding, longest + STEPS),
+            JavaKvCache javaCache = javaPrefill
+                    ? JavaKvCache.empty(model.config(), padding, longest + STEPS)
+                    : JavaKvCache.copyOf(cache, model.config(), padding, longest + STEPS);
+            JavaDecoder decoder = new JavaDecoder(DecodeWeights.of(model), javaCache,
                     new PanelMatmul(new ParallelRange(2)));
+            if (javaPrefill) {
+                float[] java = decoder.feed(Arrays.stream(input).flatMapToInt(Arrays::stream)
+                        .toArray(), longest);
+                for (int i = 0; i < engine.length; i++) {
+                    assertThat(java[i]).as("prefill logit %d", i)
+                            .isCloseTo(engine[i], within(1e-4f));
+                }
+            }
             int vocab = model.config().vocabSize();
             for (int step = 0; step < STEPS; step++) {
                 int[] next = argMaxes(engine, vocab);
@@ -137,6 +158,15 @@ class JavaDecoderParityTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("KV cache full (3 slots)");
             assertThat(decoder.cache().length()).isEqualTo(3);
+
+            JavaDecoder prefilling = new JavaDecoder(DecodeWeights.of(model),
+                    JavaKvCache.empty(model.config(), new int[] {0, 1}, 3),
+                    new PanelMatmul(new ParallelRange(1)));
+            prefilling.feed(new int[] {1, 2, 0, 3}, 2);
+            assertThatThrownBy(() -> prefilling.feed(new int[] {1, 2, 3, 4}, 2))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("KV cache full (3 slots)");
+            assertThat(prefilling.cache().length()).isEqualTo(2);
         }
     }
 

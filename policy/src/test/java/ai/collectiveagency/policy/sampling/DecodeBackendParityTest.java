@@ -68,6 +68,27 @@ class DecodeBackendParityTest {
         }
     }
 
+    /**
+     * The JAVA backend prefills these short prompts itself; with its prefill bound at 0 it
+     * continues from the engine's prefill instead, as it does for long prompts. Both decode the
+     * same tokens as the ENGINE backend.
+     */
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void javaAndEnginePrefillsDecodeTheSame(Path dir) {
+        SamplingParams params = SamplingParams.sample(20, 0.7, 5);
+        try (Llama model = Llama.load(dir)) {
+            List<Generation> engine = generate(model, DecodeBackend.ENGINE, params, Set.of());
+            List<Generation> afterEnginePrefill = new Generator(model, DecodeBackend.JAVA, 0)
+                    .generate(PROMPTS, params, Set.of(), StopCondition.NONE);
+            List<Generation> javaPrefill = new Generator(model, DecodeBackend.JAVA,
+                    PROMPTS.size() * 6).generate(PROMPTS, params, Set.of(), StopCondition.NONE);
+
+            assertSame(afterEnginePrefill, engine);
+            assertSame(javaPrefill, engine);
+        }
+    }
+
     @Test
     void greedyIdsMatchTheStoriesReference() throws Exception {
         Path dir = Fixtures.shipped("stories260k");
