@@ -73,7 +73,7 @@ final class DecodeAttention {
             float[] qkv, int width, float[] out, float[] scores) {
         int first = cache.padding(b);
         int at = (token * heads + h) * headDim;
-        if (last < first) { // a padding token of a left-padded prompt: no one reads its output
+        if (last < first) { // a padding token: its row carries it only into masked slots
             Arrays.fill(out, at, at + headDim, 0f);
             return;
         }

@@ -186,17 +186,27 @@ public final class JavaDecoder {
             this.rows = rows;
             int d = config.hiddenSize();
             int half = config.headDim() / 2;
-            hidden = new float[rows * d];
-            normed = new float[rows * d];
-            qkv = new float[rows * qkvWidth];
-            attended = new float[rows * config.numHeads() * config.headDim()];
-            projected = new float[rows * d];
-            gateUp = new float[rows * 2 * config.intermediateSize()];
-            activated = new float[rows * config.intermediateSize()];
-            keyCos = new float[rows * half];
-            keySin = new float[rows * half];
-            queryCos = new float[rows * half];
-            querySin = new float[rows * half];
+            hidden = new float[size(rows, d)];
+            normed = new float[size(rows, d)];
+            qkv = new float[size(rows, qkvWidth)];
+            attended = new float[size(rows, config.numHeads() * config.headDim())];
+            projected = new float[size(rows, d)];
+            gateUp = new float[size(rows, 2 * config.intermediateSize())];
+            activated = new float[size(rows, config.intermediateSize())];
+            keyCos = new float[size(rows, half)];
+            keySin = new float[size(rows, half)];
+            queryCos = new float[size(rows, half)];
+            querySin = new float[size(rows, half)];
+        }
+
+        private static int size(int rows, int width) {
+            long floats = (long) rows * width;
+            if (floats > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(rows + " tokens in one pass need " + floats
+                        + " floats for a (" + rows + ", " + width + ") buffer, more than an"
+                        + " array holds: feed fewer at a time");
+            }
+            return (int) floats;
         }
     }
 }

@@ -179,11 +179,6 @@ public final class JavaKvCache {
         length += slots;
     }
 
-    /** Whether another slot can be written. */
-    public boolean hasRoom() {
-        return length < capacity;
-    }
-
     /** Keeps only the rows in {@code rows} (ascending indices), in that order. */
     public void keepRows(int[] rows) {
         int keyRow = kvHeads * keyPlane;

@@ -185,6 +185,33 @@ class SamplingTest {
     }
 
     @Test
+    void aPromptTokenOutsideTheVocabularyIsRefusedOnEitherPrefill() {
+        int vocab = model.config().vocabSize();
+        List<int[]> prompts = List.of(new int[] {1, vocab});
+        for (int javaPrefillTokens : new int[] {0, 1024}) {
+            Generator either = new Generator(model, DecodeBackend.JAVA, javaPrefillTokens);
+            assertThatThrownBy(() -> either.generate(prompts, SamplingParams.greedy(2), Set.of(),
+                    StopCondition.NONE))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("prompt token " + vocab + " is outside the vocabulary [0, "
+                            + vocab + ")");
+        }
+    }
+
+    @Test
+    void aBadJavaPrefillBoundNamesItsProperty() {
+        String key = Generator.JAVA_PREFILL_TOKENS_PROPERTY;
+        System.setProperty(key, "-5");
+        try {
+            assertThatThrownBy(() -> new Generator(model))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(key + "=-5 is not a number of tokens (0 or more)");
+        } finally {
+            System.clearProperty(key);
+        }
+    }
+
+    @Test
     void aBudgetNearTheIntLimitIsRefusedBeforeAnythingIsAllocated() {
         assertThatThrownBy(() -> alone(SamplingParams.greedy(Integer.MAX_VALUE)))
                 .isInstanceOf(IllegalArgumentException.class)
