@@ -342,36 +342,30 @@ public final class VectorMath {
 
     /** The largest of a[ao], ..., a[ao + n - 1] (n >= 1). */
     public static float max(float[] a, int ao, int n) {
-        int bound = SPECIES.loopBound(n);
-        float best = Float.NEGATIVE_INFINITY;
-        if (bound > 0) {
-            FloatVector m = FloatVector.fromArray(SPECIES, a, ao);
-            for (int i = SPECIES.length(); i < bound; i += SPECIES.length()) {
-                m = m.max(FloatVector.fromArray(SPECIES, a, ao + i));
-            }
-            best = m.reduceLanes(VectorOperators.MAX);
-        }
-        for (int i = bound; i < n; i++) {
-            best = Math.max(best, a[ao + i]);
-        }
-        return best;
+        return extreme(VectorOperators.MAX, a, ao, n);
     }
 
     /** The smallest of a[ao], ..., a[ao + n - 1] (n >= 1). */
     public static float min(float[] a, int ao, int n) {
+        return extreme(VectorOperators.MIN, a, ao, n);
+    }
+
+    /** MAX or MIN over a[ao], ..., a[ao + n - 1] (n >= 1). */
+    private static float extreme(VectorOperators.Associative op, float[] a, int ao, int n) {
+        boolean max = op == VectorOperators.MAX;
         int bound = SPECIES.loopBound(n);
-        float least = Float.POSITIVE_INFINITY;
+        float best = max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
         if (bound > 0) {
             FloatVector m = FloatVector.fromArray(SPECIES, a, ao);
             for (int i = SPECIES.length(); i < bound; i += SPECIES.length()) {
-                m = m.min(FloatVector.fromArray(SPECIES, a, ao + i));
+                m = m.lanewise(op, FloatVector.fromArray(SPECIES, a, ao + i));
             }
-            least = m.reduceLanes(VectorOperators.MIN);
+            best = m.reduceLanes(op);
         }
         for (int i = bound; i < n; i++) {
-            least = Math.min(least, a[ao + i]);
+            best = max ? Math.max(best, a[ao + i]) : Math.min(best, a[ao + i]);
         }
-        return least;
+        return best;
     }
 
     /** out[oo + i] = exp(a[ao + i] * scale - shift) for i in [0, n); returns their float sum. */
