@@ -47,29 +47,40 @@ public final class CatalogueAcls {
     /**
      * Makes the pipeline users' ACLs those of the catalogue, and returns once the broker
      * enforces them.
+     *
+     * <p>The broker's authorizer applies the controller's ACL changes a moment after they are
+     * committed, so what it describes can lag behind: an ACL created just before this call may
+     * only show up later. Each round therefore compares what the broker enforces with the
+     * catalogue and asks for whatever differs that it has not asked for yet, until they agree.
      */
     static void sync(Admin admin, TopicCatalogue catalogue, Duration timeout)
             throws InterruptedException {
         Set<AclBinding> wanted = of(catalogue);
         long deadline = System.nanoTime() + timeout.toNanos();
+        Set<AclBinding> deleted = new HashSet<>();
+        Set<AclBinding> created = new HashSet<>();
         try {
-            Set<AclBinding> present = managed(admin, timeout);
-            Set<AclBinding> stale = new HashSet<>(present);
-            stale.removeAll(wanted);
-            Set<AclBinding> missing = new HashSet<>(wanted);
-            missing.removeAll(present);
-            if (!stale.isEmpty()) {
-                admin.deleteAcls(stale.stream().map(AclBinding::toFilter).toList()).all()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            if (!missing.isEmpty()) {
-                admin.createAcls(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            // The controller has them; wait until the broker's authorizer has them too.
-            while (!managed(admin, timeout).equals(wanted)) {
+            for (Set<AclBinding> present = managed(admin, timeout); !present.equals(wanted);
+                    present = managed(admin, timeout)) {
                 if (System.nanoTime() > deadline) {
                     throw new TimeoutException("the broker did not apply the ACLs within "
                             + timeout);
+                }
+                Set<AclBinding> stale = new HashSet<>(present);
+                stale.removeAll(wanted);
+                stale.removeAll(deleted);
+                Set<AclBinding> missing = new HashSet<>(wanted);
+                missing.removeAll(present);
+                missing.removeAll(created);
+                if (!stale.isEmpty()) {
+                    admin.deleteAcls(stale.stream().map(AclBinding::toFilter).toList()).all()
+                            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    deleted.addAll(stale);
+                }
+                if (!missing.isEmpty()) {
+                    admin.createAcls(missing).all().get(timeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    created.addAll(missing);
                 }
                 Thread.sleep(50);
             }
