@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.bench;
 
 import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.model.RandomWeights;
 import ai.collectiveagency.policy.sampling.LogitSampler;
 import ai.collectiveagency.policy.sampling.SamplingParams;
 
@@ -29,7 +30,7 @@ final class SamplingFigure {
         SplittableRandom random = new SplittableRandom(11);
         float[] logits = new float[batch * vocab];
         for (int i = 0; i < logits.length; i++) {
-            logits[i] = (float) (2 * gaussian(random));
+            logits[i] = (float) (2 * RandomWeights.gaussian(random));
         }
         float[] peaked = logits.clone();
         for (int b = 0; b < batch; b++) {
@@ -65,11 +66,5 @@ final class SamplingFigure {
         }
         double micros = (System.nanoTime() - start) / 1e3 / CALLS / batch;
         return Math.round(micros * 100) / 100.0;
-    }
-
-    /** A standard normal draw (Box-Muller): SplittableRandom has none on Java 17. */
-    private static double gaussian(SplittableRandom random) {
-        return Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
-                * Math.cos(2 * Math.PI * random.nextDouble());
     }
 }

@@ -43,8 +43,8 @@ public final class RandomWeights {
         return new ModelParameters(manager, arrays);
     }
 
-    /** Box-Muller: SplittableRandom has no nextGaussian on Java 17. */
-    private static double gaussian(SplittableRandom random) {
+    /** A standard normal draw (Box-Muller: SplittableRandom has no nextGaussian on Java 17). */
+    public static double gaussian(SplittableRandom random) {
         double u = 1 - random.nextDouble();
         double v = random.nextDouble();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);

@@ -45,8 +45,11 @@ final class NucleusSampling {
     /** A bin this large is sorted only once its likeliest entry is known to be kept. */
     private static final int CHECK_FIRST = 64;
 
-    private final int bins; // vocabulary/8 within [64, 16384]: about 8 ids a bin on flat rows
-    private final int tail; // the last bin: SPAN or more below the maximum
+    /**
+     * The last bin, for ids SPAN or more below the maximum; the bins before it (vocabulary/8
+     * within [64, 16384]: about 8 ids a bin on flat rows) split the row's range.
+     */
+    private final int tail;
     private final int[] binOf; // each id's bin
     private final int[] counts;
     private final double[] mass;
@@ -56,11 +59,10 @@ final class NucleusSampling {
     private long[] keys = new long[HEAD_LIMIT]; // scratch: sort keys of the ids being ordered
 
     NucleusSampling(int vocab) {
-        this.bins = Math.max(64, Math.min(vocab / 8, 16384));
-        this.tail = bins;
+        this.tail = Math.max(64, Math.min(vocab / 8, 16384));
         this.binOf = new int[vocab];
-        this.counts = new int[bins + 1];
-        this.mass = new double[bins + 1];
+        this.counts = new int[tail + 1];
+        this.mass = new double[tail + 1];
     }
 
     /** The chosen id of a row's log-probs {@code lp} and their exp {@code p}, for uniform u. */
@@ -135,12 +137,12 @@ final class NucleusSampling {
      */
     private void bin(float[] lp, float[] p, float max) {
         float range = max - VectorMath.min(lp, 0, lp.length);
-        float binScale = bins / (range > 0 && range < SPAN ? range : SPAN);
+        float binScale = tail / (range > 0 && range < SPAN ? range : SPAN);
         Arrays.fill(counts, 0);
         Arrays.fill(mass, 0);
         for (int v = 0; v < lp.length; v++) { // the bins' order is the log-probs' order
             float below = max - lp[v];
-            int bin = below < SPAN ? Math.min((int) (below * binScale), bins - 1) : tail; // NaN too
+            int bin = below < SPAN ? Math.min((int) (below * binScale), tail - 1) : tail; // NaN too
             binOf[v] = bin;
             counts[bin]++;
             mass[bin] += p[v];

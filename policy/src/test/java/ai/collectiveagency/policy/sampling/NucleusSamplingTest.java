@@ -2,6 +2,7 @@ package ai.collectiveagency.policy.sampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.policy.model.RandomWeights;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -48,7 +49,7 @@ class NucleusSamplingTest {
     private static float[] logits(Row kind, int vocab, SplittableRandom random) {
         float[] logits = new float[vocab];
         for (int v = 0; v < vocab; v++) {
-            double z = gaussian(random);
+            double z = RandomWeights.gaussian(random);
             logits[v] = (float) switch (kind) {
                 case FLAT -> z;
                 case PEAKED -> 3 * z + (v % 97 == 5 ? 12 : 0);
@@ -137,10 +138,5 @@ class NucleusSamplingTest {
             lp[v] = (float) (logits[v] - max - Math.log(sum));
         }
         return lp;
-    }
-
-    private static double gaussian(SplittableRandom random) {
-        return Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
-                * Math.cos(2 * Math.PI * random.nextDouble());
     }
 }
