@@ -340,30 +340,43 @@ public final class VectorMath {
         }
     }
 
+    /*
+     * max and min are two loops, not one taking the operator: C2 turns a lanewise operation into
+     * vector instructions only where the operator is a constant. A shared loop compiled on its
+     * own, as it was once it served both, ran the Vector API's fallback: 38-48 µs and 384 KB of
+     * garbage per call over 32,000 floats, against 5.2 µs and none (the AMX VM, 2026-12-05).
+     */
+
     /** The largest of a[ao], ..., a[ao + n - 1] (n >= 1). */
     public static float max(float[] a, int ao, int n) {
-        return extreme(VectorOperators.MAX, a, ao, n);
+        int bound = SPECIES.loopBound(n);
+        float best = Float.NEGATIVE_INFINITY;
+        if (bound > 0) {
+            FloatVector m = FloatVector.fromArray(SPECIES, a, ao);
+            for (int i = SPECIES.length(); i < bound; i += SPECIES.length()) {
+                m = m.max(FloatVector.fromArray(SPECIES, a, ao + i));
+            }
+            best = m.reduceLanes(VectorOperators.MAX);
+        }
+        for (int i = bound; i < n; i++) {
+            best = Math.max(best, a[ao + i]);
+        }
+        return best;
     }
 
     /** The smallest of a[ao], ..., a[ao + n - 1] (n >= 1). */
     public static float min(float[] a, int ao, int n) {
-        return extreme(VectorOperators.MIN, a, ao, n);
-    }
-
-    /** MAX or MIN over a[ao], ..., a[ao + n - 1] (n >= 1). */
-    private static float extreme(VectorOperators.Associative op, float[] a, int ao, int n) {
-        boolean max = op == VectorOperators.MAX;
         int bound = SPECIES.loopBound(n);
-        float best = max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+        float best = Float.POSITIVE_INFINITY;
         if (bound > 0) {
             FloatVector m = FloatVector.fromArray(SPECIES, a, ao);
             for (int i = SPECIES.length(); i < bound; i += SPECIES.length()) {
-                m = m.lanewise(op, FloatVector.fromArray(SPECIES, a, ao + i));
+                m = m.min(FloatVector.fromArray(SPECIES, a, ao + i));
             }
-            best = m.reduceLanes(op);
+            best = m.reduceLanes(VectorOperators.MIN);
         }
         for (int i = bound; i < n; i++) {
-            best = max ? Math.max(best, a[ao + i]) : Math.min(best, a[ao + i]);
+            best = Math.min(best, a[ao + i]);
         }
         return best;
     }
