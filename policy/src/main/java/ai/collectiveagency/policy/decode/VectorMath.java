@@ -388,9 +388,9 @@ public final class VectorMath {
      * iteration to the next: in the bench's and the services' compiled code C2 boxed such a
      * vector (and each exponential added to it) once per iteration, so the decode and sampling
      * made several GB of garbage a second, with a young collection every 0.1-0.2 s and a heap
-     * grown to 1.5-2 GB; sampling a row of 32,000 at temperature 1 took 63-120 µs. With the array,
-     * the same decode and sampling ran 11 s with one collection, and the row takes 43-61 µs (the AMX
-     * VM, 2026-12-05). The order of the sum, and so its float value, is unchanged: the sampler's
+     * grown to 1.5-2 GB; sampling a row of 32,000 at temperature 1 took 63-120 µs. With the
+     * array, the same decode and sampling ran 11 s with one collection, and the row takes 43-61
+     * µs (the AMX VM, 2026-12-05). The order of the sum, and so its float value, is unchanged: the sampler's
      * parity with the engine depends on it.
      */
     public static float exp(float[] a, int ao, float scale, float shift, float[] out, int oo,
