@@ -23,7 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * core of the AMX VM (a 2,736 x 512 matrix, 30 copies so that each comes from memory), against
  * 12.7 GB/s for a kernel that only streams. Two streams give the hardware prefetcher two pages to
  * run ahead in: 11.1 GB/s at 8 rows, and a batch-16 product took 686 instead of 792 µs there
- * (README, Speed). Each output is still a sum over k in one fixed order.
+ * (README, Speed). Each output is a sum over k in one fixed order, the same in the 2-, 4- and
+ * 8-row kernels (k, k + K/2, ..., then an odd K's last): the order changed with the two streams,
+ * so outputs differ in the last bits from those of the one-stream kernels before 2026-12-05.
  */
 final class PanelKernels {
 
@@ -299,11 +301,12 @@ final class PanelKernels {
     /**
      * 1 input row against one panel, in two sets of 3 accumulators: the first half of k into
      * one, the second into the other, added at the end. One set would leave 3 FMA chains in
-     * flight for a whole matrix, and at batch 1 this kernel streams every weight: with 6 the
-     * decoder's matmuls read 9% faster on the Zen 4 VM (37.4 against 34.3 GB/s, medians of 277
-     * interleaved rounds) and about 20% faster while the VM's memory was fast (54.9 against
-     * 45.5). The sum's order therefore differs from the other kernels' in the last bits, for a
-     * row decoded alone or as a batch's remainder.
+     * flight for a whole matrix, and at batch 1 this kernel streams every weight: with 6 (then
+     * split even/odd k, one stream) the decoder's matmuls read 9% faster on the Zen 4 VM (37.4
+     * against 34.3 GB/s, medians of 277 interleaved rounds) and about 20% faster while the VM's
+     * memory was fast (54.9 against 45.5); splitting by halves adds the second stream. The sum's
+     * order therefore differs from the other kernels' in the last bits, for a row decoded alone
+     * or as a batch's remainder.
      */
     static void rows1(float[] x, int xo, int k, float[] p, int po, float[] y, int yo,
             int stride) {
@@ -332,7 +335,11 @@ final class PanelKernels {
         lastColumn(x, xo, k, 1, p, po, y, yo, stride);
     }
 
-    /** For an odd K, adds the last k's products to the {@code rows} x P outputs. */
+    /**
+     * For an odd K, adds the last k's products to the {@code rows} x P outputs the kernel has
+     * just stored: the kernels' loops then run over pairs only, with no branch inside, and every
+     * kernel adds the last k at the same point of the sum.
+     */
     private static void lastColumn(float[] x, int xo, int k, int rows, float[] p, int po,
             float[] y, int yo, int stride) {
         if ((k & 1) == 0) {

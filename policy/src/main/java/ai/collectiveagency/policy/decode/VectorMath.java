@@ -342,9 +342,10 @@ public final class VectorMath {
 
     /*
      * max and min are two loops, not one taking the operator: C2 turns a lanewise operation into
-     * vector instructions only where the operator is a constant. A shared loop compiled on its
-     * own, as it was once it served both, ran the Vector API's fallback: 38-48 µs and 384 KB of
-     * garbage per call over 32,000 floats, against 5.2 µs and none (the AMX VM, 2026-12-05).
+     * vector instructions only where the operator is a constant. When C2 compiled a shared loop
+     * as a method of its own, not inlined into a caller that passed a constant, it ran the Vector
+     * API's fallback: 38-48 µs and 384 KB of garbage per call over 32,000 floats, against 5.2 µs
+     * and none (the AMX VM, 2026-12-05).
      */
 
     /** The largest of a[ao], ..., a[ao + n - 1] (n >= 1). */
@@ -385,13 +386,14 @@ public final class VectorMath {
      * out[oo + i] = exp(a[ao + i] * scale - shift) for i in [0, n); returns their float sum.
      *
      * <p>Each lane's running sum lives in a small array, not in a vector carried from one
-     * iteration to the next: in the bench's and the services' compiled code C2 boxed such a
-     * vector (and each exponential added to it) once per iteration, so the decode and sampling
-     * made several GB of garbage a second, with a young collection every 0.1-0.2 s and a heap
-     * grown to 1.5-2 GB; sampling a row of 32,000 at temperature 1 took 63-120 µs. With the
-     * array, the same decode and sampling ran 11 s with one collection, and the row takes 43-61
-     * µs (the AMX VM, 2026-12-05). The order of the sum, and so its float value, is unchanged: the sampler's
-     * parity with the engine depends on it.
+     * iteration to the next: in the bench's compiled code C2 boxed such a vector (and each
+     * exponential added to it) once per iteration, so its decode and sampling made several GB
+     * of garbage a second, with a young collection every 0.1-0.2 s and a heap grown to 1.5-2
+     * GB. With the array, the same decode and sampling ran 11 s with one collection, and the
+     * bench's {@code sample_us_per_row} (a row of 32,000 at temperature 1) fell from 80-130 µs
+     * to 43-61 in decode-only runs, from 63-67 to 40-43 in full ones (the AMX VM, 2026-12-05).
+     * The order of the sum, and so its float value, is unchanged: the sampler's parity with the
+     * engine depends on it.
      */
     public static float exp(float[] a, int ao, float scale, float shift, float[] out, int oo,
             int n) {
