@@ -23,9 +23,12 @@ import jdk.incubator.vector.VectorSpecies;
  * core of the AMX VM (a 2,736 x 512 matrix, 30 copies so that each comes from memory), against
  * 12.7 GB/s for a kernel that only streams. Two streams give the hardware prefetcher two pages to
  * run ahead in: 11.1 GB/s at 8 rows, and a batch-16 product took 686 instead of 792 µs there
- * (README, Speed). Each output is a sum over k in one fixed order, the same in the 2-, 4- and
- * 8-row kernels (k, k + K/2, ..., then an odd K's last): the order changed with the two streams,
- * so outputs differ in the last bits from those of the one-stream kernels before 2026-12-05.
+ * (README, Speed). Each kernel writes its k step out twice, once per stream: the same step as an
+ * inner loop over the two streams (k = i, then i + half) made C2 box the accumulators, and a
+ * batch-16 decode step took 231-242 ms instead of 12. Each output is a sum over k in one fixed
+ * order, the same in the 2-, 4- and 8-row kernels (k, k + K/2, ..., then an odd K's last): the
+ * order changed with the two streams, so outputs differ in the last bits from those of the
+ * one-stream kernels before 2026-12-05.
  */
 final class PanelKernels {
 
