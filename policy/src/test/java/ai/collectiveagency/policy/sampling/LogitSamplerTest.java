@@ -24,6 +24,8 @@ class LogitSamplerTest {
     private static final int BATCH = 4;
     /** 64 float ulps: how far apart two float computations of one probability may land. */
     private static final double RELATIVE_ROUNDING = 64 * Math.scalb(1.0, -24);
+    /** Uniforms per row of the nucleus test, evenly spread over [0, 0.9999]. */
+    private static final int DRAWS = 101;
     private static final float[] UNIFORMS = {0f, 0.03f, 0.25f, 0.5f, 0.77f, 0.9f, 0.999f};
 
     static Stream<Arguments> cases() {
@@ -76,15 +78,15 @@ class LogitSamplerTest {
         LogitSampler sampler = new LogitSampler(params, vocab, BATCH, new ParallelRange(2));
         int roundedApart = 0;
         try (NDManager manager = OfflineEngine.manager()) {
-            for (int draw = 0; draw <= 100; draw++) {
-                float u = draw / 100f * 0.9999f;
+            for (int draw = 0; draw < DRAWS; draw++) {
+                float u = draw / (DRAWS - 1f) * 0.9999f;
                 float[] uniforms = {u, 1 - u, (u + 0.37f) % 1, (u * 7.3f) % 1};
                 TokenChoice expected = TokenSampler.choose(
                         manager.create(logits, new Shape(BATCH, vocab)), params, uniforms);
                 TokenChoice actual = sampler.choose(logits, BATCH, uniforms);
 
                 for (int row = 0; row < BATCH; row++) {
-                    if (!assertSameDraw(logits, vocab, row, params, uniforms[row],
+                    if (roundedApart(logits, vocab, row, params, uniforms[row],
                             expected.ids()[row], actual.ids()[row])) {
                         roundedApart++;
                     }
@@ -92,22 +94,22 @@ class LogitSamplerTest {
             }
         }
         assertThat(roundedApart).as("draws (of %d) that rounding put on another token",
-                101 * BATCH).isLessThanOrEqualTo(8);
+                DRAWS * BATCH).isLessThanOrEqualTo(8);
     }
 
     /**
-     * The engine's token, or one whose exact interval of the distribution holds the draw to
-     * within float rounding. Each side computes every probability in float: a log-softmax whose
+     * Whether the Java token is another than the engine's; if so, asserts that its exact
+     * interval of the distribution holds the draw to within float rounding. Each side computes every probability in float: a log-softmax whose
      * normalising total sums 32,000 floats in its own order (the Java one by vector width, 8
      * lanes on AVX2 and 16 on AVX-512), then exp. Both accumulate the cumulative sums in double.
      * So each side's cumulative distribution is the exact one times (1 + δ), δ a few tens of
      * float ulps at most; where a draw falls that close to a boundary, either token is right.
      * The Java token must be one that top-p keeps (an interval of positive width).
      */
-    private static boolean assertSameDraw(float[] logits, int vocab, int row,
+    private static boolean roundedApart(float[] logits, int vocab, int row,
             SamplingParams params, float u, long expected, long actual) {
         if (expected == actual) {
-            return true;
+            return false;
         }
         double[] probabilities = new double[vocab];
         Integer[] order = new Integer[vocab];
@@ -139,7 +141,7 @@ class LogitSamplerTest {
         assertThat(cdf[rank]).as(context + "; kept by top-p").isGreaterThan(from);
         assertThat(target).as(context + "; the draw against the Java token's exact interval")
                 .isBetween(from - rounding, cdf[rank] + rounding);
-        return false;
+        return true;
     }
 
     private static int rankOf(Integer[] order, long token) {
