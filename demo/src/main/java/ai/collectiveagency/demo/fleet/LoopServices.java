@@ -4,6 +4,7 @@ import ai.collectiveagency.demo.tasks.SmallModelFiles;
 import ai.collectiveagency.kafka.LocalKafka;
 import ai.collectiveagency.policy.decode.ParallelRange;
 import ai.collectiveagency.policy.engine.OfflineEngine;
+import ai.collectiveagency.policy.engine.TrainingMalloc;
 import ai.collectiveagency.schemas.topics.PipelineClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -232,7 +233,8 @@ public final class LoopServices {
         trainer.put("trainer.beta", "0.05");
         trainer.put("trainer.lora.seed", Long.toString(seed));
         trainer.putAll(keys.trainerSettings());
-        return service(PipelineClient.TRAINER_SERVICE, trainer);
+        return service(PipelineClient.TRAINER_SERVICE, trainer)
+                .withEnvironment(TrainingMalloc.ENVIRONMENT);
     }
 
     /** The reward-service; with a judge, the judge's key is in its environment alone. */

@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.bench;
 
 import ai.collectiveagency.policy.engine.NoGradient;
+import ai.collectiveagency.policy.engine.TrainingMalloc;
 import ai.collectiveagency.policy.grpo.GrpoConfig;
 import ai.collectiveagency.policy.lora.LoraAdapter;
 import ai.collectiveagency.policy.lora.LoraConfig;
@@ -111,6 +112,7 @@ public final class PolicyBenchmark {
         machine.put("memory_gb_per_s", round(bounds.memoryGbPerSecond()));
         machine.put("memory_read_gb_per_s", round(bounds.readGbPerSecond()));
         machine.put("omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
+        machine.put("training_malloc", TrainingMalloc.inEffect(System.getenv()));
         out.put("machine", machine);
         figures.forEach((name, figure) -> out.put(name, figure.apply(bounds)));
         out.put("peak_rss_mib", round(peakRss));

@@ -1,5 +1,7 @@
 package ai.collectiveagency.policy.optim;
 
+import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.collectiveagency.policy.engine.NoGradient;
 
 import ai.djl.ndarray.NDArray;
@@ -8,6 +10,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,10 +26,11 @@ import java.util.Objects;
  *   p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
  * </pre>
  *
- * <p>Parameters are named arrays of any shape that {@code setRequiresGradient(true)}; they are
- * updated in place, with autograd recording off. The moments m and v (same shape and dtype as
- * their parameter) live in this optimiser's own manager, closed by {@link #close()}; each step
- * closes its temporaries, so memory stays flat over a run.
+ * <p>Parameters are named float32 arrays of any shape, contiguous, that
+ * {@code setRequiresGradient(true)}; they are updated in place by one Java pass over their
+ * memory ({@link AdamWUpdate}), the engine's operations in the same order. The moments m
+ * and v (same shape and dtype as their parameter) live in this optimiser's own manager, closed by
+ * {@link #close()}; a step makes no temporaries, so memory stays flat over a run.
  *
  * <p>Gradient accumulation: {@link #step()} only reads the gradients. PyTorch adds every
  * {@code backward} into them, so call backward on several micro-batches (each loss normalised
@@ -42,6 +46,9 @@ public final class AdamW implements AutoCloseable {
 
     /** The two moment estimates of one parameter, in the optimiser's manager. */
     record Moments(NDArray expAvg, NDArray expAvgSq) {}
+
+    /** Elements a thread takes at a time: 64 KiB of each array, a whole number of vectors. */
+    private static final int GRAIN = 1 << 14;
 
     private final Map<String, NDArray> parameters;
     private final Map<String, Moments> moments = new LinkedHashMap<>();
@@ -71,6 +78,7 @@ public final class AdamW implements AutoCloseable {
             if (!parameter.hasGradient()) {
                 throw new IllegalArgumentException(name + " does not require a gradient");
             }
+            NativeFloats.view(parameter, name); // float32 and contiguous, or refused here
             moments.put(name, new Moments(
                     stateManager.zeros(parameter.getShape(), parameter.getDataType()),
                     stateManager.zeros(parameter.getShape(), parameter.getDataType())));
@@ -91,24 +99,24 @@ public final class AdamW implements AutoCloseable {
     public double step() {
         double learningRate = schedule.at(step);
         step++;
-        double bias1 = 1 - Math.pow(config.beta1(), step);
-        double bias2 = 1 - Math.pow(config.beta2(), step);
-        try (NoGradient noGradient = new NoGradient()) {
-            parameters.forEach((name, parameter) ->
-                    update(parameter, moments.get(name), learningRate, bias1, bias2));
-        }
+        AdamWUpdate update = AdamWUpdate.of(config, learningRate, step);
+        parameters.forEach((name, parameter) -> update(name, parameter, moments.get(name), update));
         return learningRate;
     }
 
-    private void update(NDArray parameter, Moments m, double lr, double bias1, double bias2) {
-        try (NDScope temporaries = new NDScope()) {
-            NDArray gradient = parameter.getGradient();
-            parameter.muli(1 - lr * config.weightDecay());
-            m.expAvg().muli(config.beta1()).addi(gradient.mul(1 - config.beta1()));
-            m.expAvgSq().muli(config.beta2())
-                    .addi(gradient.square().muli(1 - config.beta2()));
-            NDArray denominator = m.expAvgSq().sqrt().divi(Math.sqrt(bias2)).addi(config.eps());
-            parameter.subi(m.expAvg().div(denominator).muli(lr / bias1));
+    /**
+     * One parameter's update, in Java over the arrays' own memory and split over the decode
+     * threads: autograd never sees it, as it never saw the engine operations this replaced
+     * (they ran with recording off).
+     */
+    private static void update(String name, NDArray parameter, Moments m, AdamWUpdate update) {
+        try (NDArray gradient = parameter.getGradient()) {
+            ByteBuffer p = NativeFloats.view(parameter, name);
+            ByteBuffer g = NativeFloats.view(gradient, name + "'s gradient");
+            ByteBuffer first = NativeFloats.view(m.expAvg(), name + "'s first moment");
+            ByteBuffer second = NativeFloats.view(m.expAvgSq(), name + "'s second moment");
+            ParallelRange.shared().run(Math.toIntExact(parameter.size()), GRAIN,
+                    (start, end) -> update.apply(p, g, first, second, start, end));
         }
     }
 

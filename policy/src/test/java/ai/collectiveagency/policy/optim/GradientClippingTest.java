@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,23 @@ class GradientClippingTest {
 
         assertThat(GradientClipping.clipByGlobalNorm(parameters, 1.0)).isNaN();
         assertThat(TestGradients.of(bias)).containsExactly(100f);
+    }
+
+    /** A norm over many blocks and threads, against the sum of exact squares in double. */
+    @Test
+    void aLargeGradientsNormIsItsDoubleSumOfSquares() {
+        int size = (1 << 18) + 5;
+        float[] values = AdamWTest.gaussian(new SplittableRandom(3), size, 1e-3);
+        NDArray large = parameter(size);
+        TestGradients.accumulate(large, values);
+        double squares = 0;
+        for (float value : values) {
+            squares += (double) value * value;
+        }
+
+        double norm = GradientClipping.clipByGlobalNorm(Map.of("large", large), 1e6);
+
+        assertThat(norm).isCloseTo(Math.sqrt(squares), within(1e-12 * Math.sqrt(squares)));
     }
 
     private NDArray parameter(int size) {

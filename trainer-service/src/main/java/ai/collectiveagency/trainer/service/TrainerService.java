@@ -1,6 +1,7 @@
 package ai.collectiveagency.trainer.service;
 
 import ai.collectiveagency.policy.checkpoint.BaseModelIdentity;
+import ai.collectiveagency.policy.engine.TrainingMalloc;
 import ai.collectiveagency.schemas.PolicyCheckpoint;
 import ai.collectiveagency.schemas.health.WorkerWatch;
 import ai.collectiveagency.schemas.kafka.PolicyCheckpointSerializer;
@@ -90,6 +91,11 @@ public class TrainerService {
 
     void start(@Observes StartupEvent started) {
         TrainerConfigChecks.requireValid(config);
+        if (!TrainingMalloc.inEffect(System.getenv())) {
+            LOG.log(System.Logger.Level.WARNING, "glibc malloc runs with other settings than "
+                    + TrainingMalloc.ENVIRONMENT + " (environment variables, set at start-up by "
+                    + "./pipeline and the images): on the CPU a GRPO step can take 20% longer");
+        }
         KafkaClientSettings settings = kafkaSettings();
         CheckpointSigner signer = CheckpointSigning.signer(config);
         BaseModel baseModel = new BaseModel(BaseModelName.of(config),

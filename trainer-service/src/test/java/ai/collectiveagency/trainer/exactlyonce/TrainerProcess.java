@@ -1,5 +1,6 @@
 package ai.collectiveagency.trainer.exactlyonce;
 
+import ai.collectiveagency.policy.engine.TrainingMalloc;
 import ai.collectiveagency.schemas.signing.KeyPairFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +60,7 @@ final class TrainerProcess implements AutoCloseable {
         builder.environment().put("OPT_OUT_TRACKING", "true");
         builder.environment().put("OMP_NUM_THREADS", "1");
         builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        builder.environment().putAll(TrainingMalloc.ENVIRONMENT); // as the images and ./pipeline
         try {
             Files.createDirectories(log.getParent());
             return new TrainerProcess(builder.start());
