@@ -33,6 +33,7 @@ import java.util.function.Supplier;
  */
 class CausalAttentionBlocksTest {
 
+    private static final int QUERY_BLOCK = 128;
     private static final int LENGTH = 300; // three query blocks: 128 + 128 + 44
     private static final int PADDING = 37;
     private static final LlamaConfig CONFIG = new LlamaConfig("llama", 32, 48, 2, 4, 2, 8, 50,
@@ -49,7 +50,7 @@ class CausalAttentionBlocksTest {
         ModelParameters float32 = RandomWeights.parameters(CONFIG, 5, root.newSubManager());
         Map<String, NDArray> float64 = new LinkedHashMap<>();
         float32.asMap().forEach((name, a) -> float64.put(name, a.toType(DataType.FLOAT64, true)));
-        model = new Llama(CONFIG, new ModelParameters(float32.manager(), float64));
+        model = new Llama(CONFIG, new ModelParameters(float32.manager(), float64), QUERY_BLOCK);
         SplittableRandom random = new SplittableRandom(9);
         tokens = new int[2][LENGTH];
         attention = new int[2][LENGTH];
