@@ -48,6 +48,13 @@ public final class PolicyBenchmark {
     private static final int PREFILL_WARM_UPS = 3;
     private static final int PREFILL_RUNS = 5;
     /**
+     * The first GRPO steps grow the engine's native memory to its working size, faulting in
+     * pages that later steps reuse: here the step after the first took 3.34 s and the next
+     * seven 2.44-2.77 s (full fine-tuning of the default model, Intel AMX VM). A trainer runs
+     * in the settled state, so the timed steps come after two.
+     */
+    private static final int TRAIN_WARM_UPS = 2;
+    /**
      * Decode reads memory whose bandwidth this shared VM's neighbours take a varying share of:
      * it moves in phases of tens of seconds (34-36 GB/s in one, 50-67 in another, in one
      * process), so a bound probed at another moment than the run it bounds made the batch-1
@@ -100,8 +107,12 @@ public final class PolicyBenchmark {
             releaseDecodeGarbage();
             engine = before.max(MachineBounds.measure(root, bench.matmulSize()));
             if (bench.trainSteps() > 0) {
-                figures.put("train_full", train(model, false));
+                // LoRA first: freezing the base again keeps its gradients (158 MB at the
+                // default shape), so after full fine-tuning they would sit beside LoRA's own
+                // peak, in no trainer's process (peak 2,855-3,128 MiB in five runs with full
+                // fine-tuning first, 2,593-2,941 in three with LoRA first)
                 figures.put("train_lora", train(model, true));
+                figures.put("train_full", train(model, false));
             }
         }
         double peakRss = PeakMemory.peakRssMib();
@@ -250,7 +261,9 @@ public final class PolicyBenchmark {
                     GrpoConfig.negotiationDefaults(bench.trainLength()), optimizer, 1.0);
             TrainingBatch micro = trainingBatch();
             List<TrainingBatch> batch = List.of(micro);
-            trainer.step(batch); // warm-up
+            for (int i = 0; i < TRAIN_WARM_UPS; i++) {
+                trainer.step(batch);
+            }
             double seconds = mean(bench.trainSteps(), () -> trainer.step(batch));
             int scored = bench.trainLength() - 1 - micro.firstScoredTarget();
             double work = lora
