@@ -1,12 +1,14 @@
 package ai.collectiveagency.policy.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Optional;
 
 /**
  * Java access to the memory of float32 engine arrays: a copy into a Java array the caller
@@ -49,30 +51,25 @@ public final class NativeFloats {
 
     /**
      * The memory of {@code array} itself, as a native-order buffer of its size in bytes: writes
-     * change the array. It is valid while the array is open. The array must be float32 and
-     * contiguous (as every array the engine creates or loads is, and every parameter's
-     * gradient, which PyTorch lays out as its parameter); a transposed or sliced view has no
-     * such memory and is refused, as is any other type.
-     *
-     * @param name what the array is, for the error message
+     * change the array, and it is valid while the array is open. Empty where Java cannot view
+     * it: an array that is not float32, one on a GPU, one over 2 GiB (a Java buffer's limit), or
+     * one that is not contiguous (a transposed view; DJL would hand out a contiguous copy,
+     * where writes are lost, and that copy is closed here).
      */
-    public static ByteBuffer view(NDArray array, String name) {
-        if (array.getDataType() != DataType.FLOAT32) {
-            throw new IllegalArgumentException(name + ": expected a float32 array, got "
-                    + array.getDataType());
+    public static Optional<ByteBuffer> view(NDArray array) {
+        if (array.getDataType() != DataType.FLOAT32 || array.getDevice().isGpu()
+                || array.size() > Integer.MAX_VALUE / Float.BYTES
+                || !(array instanceof PtNDArray pt)) {
+            return Optional.empty();
         }
-        if (!(array instanceof PtNDArray pt)) {
-            throw new IllegalArgumentException(name + ": not a PyTorch engine array: "
-                    + array.getClass());
+        // a copy would be a new array of the array's manager: here a probe of its own, which
+        // closes any copy and hands the array back to its manager
+        try (NDManager probe = array.getManager().newSubManager()) {
+            array.tempAttach(probe);
+            int before = probe.getManagedArrays().size();
+            ByteBuffer memory = pt.toByteBuffer(true);
+            return probe.getManagedArrays().size() == before
+                    ? Optional.of(memory.order(ByteOrder.nativeOrder())) : Optional.empty();
         }
-        // DJL hands out a non-contiguous array's contiguous copy, a new array of its manager,
-        // where writes would be lost: a new array there means the view is not the array's own
-        int before = array.getManager().getManagedArrays().size();
-        ByteBuffer memory = pt.toByteBuffer(true);
-        if (array.getManager().getManagedArrays().size() != before) {
-            throw new IllegalArgumentException(name + ": a non-contiguous view "
-                    + array.getShape() + " cannot be updated in place; pass a contiguous array");
-        }
-        return memory.order(ByteOrder.nativeOrder());
     }
 }

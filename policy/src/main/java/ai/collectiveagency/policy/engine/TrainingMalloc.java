@@ -12,10 +12,13 @@ import java.util.Map;
  * from per-thread arenas whose large blocks go back to the kernel when freed, and each step
  * faults them in again: the kernel zeroes every page first. Measured on the ~40M bench model
  * (Intel AMX VM, 2 cores): 320,000 page faults a step, 16% of the samples in the kernel's page
- * clearing, a full step 3.19-3.39 s. One arena, no mmap-ed blocks and no trimming keep the
- * freed memory for the next step: 6,000 faults a step, 2.64-2.73 s (LoRA 2.17-2.19 against
- * 2.25-2.31), peak memory 100-200 MiB higher and flat over 30 steps. Prefill alone is the same
- * either way, so serving processes keep glibc's defaults.
+ * clearing, a full fine-tuning step 3.19-3.39 s. One arena, no mmap-ed blocks and no trimming
+ * keep the freed memory for the next step: 6,000 faults a step, 2.64-2.73 s (LoRA 2.17-2.19
+ * against 2.25-2.31), the peak flat over 30 steps. Glibc's per-thread arenas are why fixed
+ * thresholds alone did not help: the engine allocates from the JVM's threads, whose arenas keep
+ * to heaps of 64 MiB, shrink them as blocks are freed and map larger blocks. A process that mixes workloads pays for the kept memory: the bench's peak
+ * rose from 2,601-2,743 MiB to 2,593-2,941. Prefill alone is the same either way, so serving
+ * processes keep glibc's defaults.
  */
 public final class TrainingMalloc {
 

@@ -11,6 +11,7 @@ import ai.djl.ndarray.index.NDIndex;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,11 +27,11 @@ import java.util.Objects;
  *   p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
  * </pre>
  *
- * <p>Parameters are named float32 arrays of any shape, contiguous, that
- * {@code setRequiresGradient(true)}; they are updated in place by one Java pass over their
- * memory ({@link AdamWUpdate}), the engine's operations in the same order. The moments m
- * and v (same shape and dtype as their parameter) live in this optimiser's own manager, closed by
- * {@link #close()}; a step makes no temporaries, so memory stays flat over a run.
+ * <p>Parameters are named arrays of any shape that {@code setRequiresGradient(true)}; they are
+ * updated in place ({@link AdamWUpdate}): float32 arrays on the CPU by one Java pass over their
+ * memory, others by engine operations in the same order. The moments m and v (same shape and
+ * dtype as their parameter) live in this optimiser's own manager, closed by {@link #close()};
+ * each step closes its temporaries, so memory stays flat over a run.
  *
  * <p>Gradient accumulation: {@link #step()} only reads the gradients. PyTorch adds every
  * {@code backward} into them, so call backward on several micro-batches (each loss normalised
@@ -46,9 +47,6 @@ public final class AdamW implements AutoCloseable {
 
     /** The two moment estimates of one parameter, in the optimiser's manager. */
     record Moments(NDArray expAvg, NDArray expAvgSq) {}
-
-    /** Elements a thread takes at a time: 64 KiB of each array, a whole number of vectors. */
-    private static final int GRAIN = 1 << 14;
 
     private final Map<String, NDArray> parameters;
     private final Map<String, Moments> moments = new LinkedHashMap<>();
@@ -78,7 +76,6 @@ public final class AdamW implements AutoCloseable {
             if (!parameter.hasGradient()) {
                 throw new IllegalArgumentException(name + " does not require a gradient");
             }
-            NativeFloats.view(parameter, name); // float32 and contiguous, or refused here
             moments.put(name, new Moments(
                     stateManager.zeros(parameter.getShape(), parameter.getDataType()),
                     stateManager.zeros(parameter.getShape(), parameter.getDataType())));
@@ -99,24 +96,32 @@ public final class AdamW implements AutoCloseable {
     public double step() {
         double learningRate = schedule.at(step);
         step++;
-        AdamWUpdate update = AdamWUpdate.of(config, learningRate, step);
-        parameters.forEach((name, parameter) -> update(name, parameter, moments.get(name), update));
+        AdamWUpdate coefficients = AdamWUpdate.of(config, learningRate, step);
+        parameters.forEach((name, parameter) ->
+                update(parameter, moments.get(name), coefficients));
         return learningRate;
     }
 
     /**
-     * One parameter's update, in Java over the arrays' own memory and split over the decode
-     * threads: autograd never sees it, as it never saw the engine operations this replaced
-     * (they ran with recording off).
+     * One parameter's update: in Java over the arrays' own memory, split over the shared
+     * decode threads (a decoder in the same process waits for it), or as engine operations
+     * where Java cannot view an array (on a GPU, non-contiguous, over 2 GiB). Writing through
+     * the memory bypasses autograd's version counter: a graph that still holds a parameter is
+     * not told that it changed, as no graph should be when the optimiser steps.
      */
-    private static void update(String name, NDArray parameter, Moments m, AdamWUpdate update) {
+    private static void update(NDArray parameter, Moments m, AdamWUpdate coefficients) {
         try (NDArray gradient = parameter.getGradient()) {
-            ByteBuffer p = NativeFloats.view(parameter, name);
-            ByteBuffer g = NativeFloats.view(gradient, name + "'s gradient");
-            ByteBuffer first = NativeFloats.view(m.expAvg(), name + "'s first moment");
-            ByteBuffer second = NativeFloats.view(m.expAvgSq(), name + "'s second moment");
-            ParallelRange.shared().run(Math.toIntExact(parameter.size()), GRAIN,
-                    (start, end) -> update.apply(p, g, first, second, start, end));
+            Optional<ByteBuffer> p = NativeFloats.view(parameter);
+            Optional<ByteBuffer> g = NativeFloats.view(gradient);
+            Optional<ByteBuffer> first = NativeFloats.view(m.expAvg());
+            Optional<ByteBuffer> second = NativeFloats.view(m.expAvgSq());
+            if (p.isPresent() && g.isPresent() && first.isPresent() && second.isPresent()) {
+                ParallelRange.shared().run(Math.toIntExact(parameter.size()), VectorPass.GRAIN,
+                        (start, end) -> coefficients.apply(p.get(), g.get(), first.get(),
+                                second.get(), start, end));
+            } else {
+                coefficients.applyInEngine(parameter, gradient, m.expAvg(), m.expAvgSq());
+            }
         }
     }
 

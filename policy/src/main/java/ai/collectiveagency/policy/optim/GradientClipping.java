@@ -4,11 +4,13 @@ import ai.collectiveagency.policy.decode.ParallelRange;
 import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Global-norm gradient clipping, as {@code torch.nn.utils.clip_grad_norm_}: when the L2 norm of
@@ -19,9 +21,6 @@ public final class GradientClipping {
 
     /** Keeps the scale finite when the norm is 0, as PyTorch does. */
     private static final double NORM_EPSILON = 1e-6;
-
-    /** Elements summed as one block: 64 KiB. */
-    private static final int GRAIN = 1 << 14;
 
     private GradientClipping() {}
 
@@ -42,10 +41,10 @@ public final class GradientClipping {
         try (NDScope scope = new NDScope()) {
             List<NDArray> gradients = new ArrayList<>();
             double squares = 0;
-            for (Map.Entry<String, NDArray> parameter : parameters.entrySet()) {
-                NDArray gradient = parameter.getValue().getGradient();
+            for (NDArray parameter : parameters.values()) {
+                NDArray gradient = parameter.getGradient();
                 gradients.add(gradient);
-                squares += sumOfSquares(gradient, parameter.getKey());
+                squares += sumOfSquares(gradient);
             }
             double norm = Math.sqrt(squares);
             double scale = maxNorm / (norm + NORM_EPSILON);
@@ -58,18 +57,24 @@ public final class GradientClipping {
     }
 
     /**
-     * In Java over the gradient's memory, one read: the engine's float64 copy, square and sum
-     * made two full-size temporaries a parameter (120-230 ms a step for the ~40M bench model).
-     * Blocks of {@value #GRAIN} elements are summed apart and then in order, so the result does
+     * In Java over the gradient's memory, one read, where Java can view it: the engine's
+     * float64 copy, square and sum made two full-size temporaries a parameter (120-230 ms a
+     * step for the ~40M bench model on a 2-core VM, against 12-25 ms). Blocks of
+     * {@link VectorPass#GRAIN} elements are summed apart and then in order, so the result does
      * not depend on how the threads split them.
      */
-    private static double sumOfSquares(NDArray gradient, String name) {
-        ByteBuffer values = NativeFloats.view(gradient, name + "'s gradient");
+    private static double sumOfSquares(NDArray gradient) {
+        Optional<ByteBuffer> view = NativeFloats.view(gradient);
+        if (view.isEmpty()) { // on a GPU, non-contiguous, over 2 GiB or not float32
+            return gradient.toType(DataType.FLOAT64, false).square().sum().getDouble();
+        }
+        ByteBuffer values = view.get();
         int size = Math.toIntExact(gradient.size());
-        double[] blocks = new double[(size + GRAIN - 1) / GRAIN];
-        ParallelRange.shared().run(size, GRAIN, (start, end) -> {
-            for (int from = start; from < end; from += GRAIN) {
-                blocks[from / GRAIN] = SquaredNorm.sum(values, from, Math.min(end, from + GRAIN));
+        int grain = VectorPass.GRAIN;
+        double[] blocks = new double[(size + grain - 1) / grain];
+        ParallelRange.shared().run(size, grain, (start, end) -> {
+            for (int from = start; from < end; from += grain) {
+                blocks[from / grain] = SquaredNorm.sum(values, from, Math.min(end, from + grain));
             }
         });
         double sum = 0;

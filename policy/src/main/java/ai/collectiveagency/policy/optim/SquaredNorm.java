@@ -1,12 +1,12 @@
 package ai.collectiveagency.policy.optim;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Sums of squares of float32 buffers in double precision: each float is widened before it is
@@ -14,9 +14,9 @@ import java.nio.ByteOrder;
  */
 final class SquaredNorm {
 
-    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FLOATS = VectorPass.SPECIES;
     private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ByteOrder ORDER = VectorPass.ORDER;
 
     private SquaredNorm() {}
 

@@ -72,6 +72,17 @@ class GradientClippingTest {
         assertThat(norm).isCloseTo(Math.sqrt(squares), within(1e-12 * Math.sqrt(squares)));
     }
 
+    /** A gradient Java cannot view (laid out as its transposed parameter) takes the engine. */
+    @Test
+    void aTransposedParametersNormIsTheSame() {
+        NDArray transposed = manager.zeros(new Shape(2, 2)).transpose();
+        transposed.setRequiresGradient(true);
+        TestGradients.accumulate(transposed, 3f, 0f, 0f, 4f);
+
+        assertThat(GradientClipping.clipByGlobalNorm(Map.of("t", transposed), 10.0))
+                .isCloseTo(5.0, within(1e-12));
+    }
+
     private NDArray parameter(int size) {
         NDArray parameter = manager.zeros(new Shape(size));
         parameter.setRequiresGradient(true);
