@@ -16,9 +16,10 @@ import java.util.Map;
  * keep the freed memory for the next step: 6,000 faults a step, 2.64-2.73 s (LoRA 2.17-2.19
  * against 2.25-2.31), the peak flat over 30 steps. Glibc's per-thread arenas are why fixed
  * thresholds alone did not help: the engine allocates from the JVM's threads, whose arenas keep
- * to heaps of 64 MiB, shrink them as blocks are freed and map larger blocks. A process that mixes workloads pays for the kept memory: the bench's peak
- * rose from 2,601-2,743 MiB to 2,593-2,941. Prefill alone is the same either way, so serving
- * processes keep glibc's defaults.
+ * to heaps of 64 MiB, shrink them as blocks are freed and map larger blocks. A process that
+ * mixes workloads pays for the kept memory: the bench's peak, 2,601-2,743 MiB before, reached
+ * 2,855-3,134 with full fine-tuning timed before LoRA (2,593-2,941 timed after it). Prefill
+ * alone is the same either way, so serving processes keep glibc's defaults.
  */
 public final class TrainingMalloc {
 

@@ -11,12 +11,12 @@ import ai.djl.ndarray.index.NDIndex;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Optional;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter 2019), step for step as

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -91,7 +90,9 @@ class AdamWTest {
                 TestGradients.accumulate(weight, gradient);
                 optimizer.step();
                 optimizer.zeroGradients();
-                engineStep(expected, manager.create(gradient), expAvg, expAvgSq, t);
+                // the engine's operations, as arrays Java cannot view still get them
+                AdamWUpdate.of(CONFIG, CONFIG.learningRate(), t).applyInEngine(expected,
+                        manager.create(gradient), expAvg, expAvgSq);
                 float[] java = weight.toFloatArray();
                 float[] engine = expected.toFloatArray();
                 for (int i = 0; i < size; i++) {
@@ -109,20 +110,6 @@ class AdamWTest {
         }
     }
 
-    /** The update as the engine computed it before the Java pass (each operation in float). */
-    private static void engineStep(NDArray p, NDArray g, NDArray m, NDArray v, int t) {
-        double lr = CONFIG.learningRate();
-        double bias1 = 1 - Math.pow(CONFIG.beta1(), t);
-        double bias2 = 1 - Math.pow(CONFIG.beta2(), t);
-        try (NDScope temporaries = new NDScope()) {
-            p.muli(1 - lr * CONFIG.weightDecay());
-            m.muli(CONFIG.beta1()).addi(g.mul(1 - CONFIG.beta1()));
-            v.muli(CONFIG.beta2()).addi(g.square().muli(1 - CONFIG.beta2()));
-            NDArray denominator = v.sqrt().divi(Math.sqrt(bias2)).addi(CONFIG.eps());
-            p.subi(m.div(denominator).muli(lr / bias1));
-        }
-    }
-
     /** Arrays Java cannot view take the engine's operations: float64 here, same formula. */
     @Test
     void aFloat64ParameterFollowsTheReferenceFormulaThroughTheEngine() {
@@ -132,9 +119,7 @@ class AdamWTest {
         weight.setRequiresGradient(true);
         try (AdamW optimizer = new AdamW(Map.of("w", weight), CONFIG, ScheduleConfig.constant())) {
             for (float[] gradient : gradients) {
-                double[] wide = new double[gradient.length];
-                Arrays.setAll(wide, i -> gradient[i]);
-                accumulate(weight, wide);
+                TestGradients.accumulate(weight, gradient);
                 optimizer.step();
                 optimizer.zeroGradients();
             }
@@ -169,13 +154,6 @@ class AdamWTest {
             assertThat((double) java[i]).isCloseTo(engine[i], within(3.0 * Math.ulp(engine[i])));
         }
         assertThat(engine).isNotEqualTo(values);
-    }
-
-    private void accumulate(NDArray parameter, double[] values) {
-        try (NDScope scope = new NDScope();
-                GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
-            collector.backward(parameter.mul(manager.create(values)).sum());
-        }
     }
 
     @Test
