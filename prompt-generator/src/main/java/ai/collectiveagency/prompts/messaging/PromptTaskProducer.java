@@ -82,7 +82,7 @@ public class PromptTaskProducer {
                 .onOverflow().drop()
                 .select().where(tick -> resumed() && admit())
                 .map(tick -> tasks.next())
-                .select().where(Optional::isPresent)
+                .select().where(this::madeOrSettled)
                 .map(Optional::get);
         if (config.maxTasks() > 0) {
             stream = stream.select().first(config.maxTasks());
@@ -122,9 +122,21 @@ public class PromptTaskProducer {
         return false;
     }
 
+    /** An admitted tick that made no task sends nothing: the gate stops counting it. */
+    private boolean madeOrSettled(Optional<PromptTask> task) {
+        if (task.isEmpty()) {
+            gate.settled();
+        }
+        return task.isPresent();
+    }
+
     private Message<PromptTask> record(PromptTask task) {
         return KafkaRecord.of(task.getTaskId(), task).withAck(() -> {
+            gate.settled();
             produced.increment();
+            return CompletableFuture.completedFuture(null);
+        }).withNack(failure -> {
+            gate.settled();
             return CompletableFuture.completedFuture(null);
         });
     }

@@ -9,14 +9,16 @@ import java.util.function.LongSupplier;
  * bound: the rollout fleet's on the prompts topic, and the trainer's on the scored topic, so that
  * the loop is fed no faster than its slowest stage trains. Measurements are reused for
  * {@code checkInterval}; in between, every task the gate admits counts towards each lag, so a
- * burst between two measurements cannot overshoot a bound. While a lag cannot be read the gate
+ * burst between two measurements cannot overshoot a bound. A measurement cannot see the tasks
+ * still on their way to the broker, so those admitted and not yet {@link #settled() settled} when
+ * it is taken count on top of it until the next one. While a lag cannot be read the gate
  * holds back, logs the cause once, and retries at the next check. With no group to pace by, every
  * task is admitted.
  *
  * <pre>{@code
  * LagGate gate = new LagGate(List.of(new PacedGroup("rollout-service", source, 64)),
  *         Duration.ofSeconds(1), System::nanoTime);
- * if (gate.admit()) { send(task); }
+ * if (gate.admit()) { send(task).whenComplete((ok, error) -> gate.settled()); }
  * }</pre>
  */
 public final class LagGate {
@@ -30,6 +32,8 @@ public final class LagGate {
     private boolean measured;
     private long measuredAt;
     private long admittedSinceMeasurement;
+    private long unsettled;
+    private long unsettledAtMeasurement;
 
     /**
      * @param groups        the groups to pace by; none: every task is admitted
@@ -67,12 +71,23 @@ public final class LagGate {
             }
         }
         admittedSinceMeasurement++;
+        unsettled++;
         return true;
     }
 
     /**
-     * The lag of {@code group} as last measured plus the tasks admitted since; 0 before the
-     * first measurement.
+     * A task {@link #admit() admitted} earlier has reached the broker, failed to, or was never
+     * sent; until then it counts on top of every measurement taken while it travels.
+     */
+    public synchronized void settled() {
+        if (unsettled > 0) {
+            unsettled--;
+        }
+    }
+
+    /**
+     * The lag of {@code group} as last measured, plus the tasks still on their way then and those
+     * admitted since; 0 before the first measurement.
      *
      * @throws IllegalArgumentException when the gate does not pace by {@code group}
      */
@@ -83,13 +98,14 @@ public final class LagGate {
     }
 
     private long lagOf(Paced paced) {
-        return paced.measuredLag + admittedSinceMeasurement;
+        return paced.measuredLag + unsettledAtMeasurement + admittedSinceMeasurement;
     }
 
     private void measure(long now) {
         measured = true;
         measuredAt = now;
         admittedSinceMeasurement = 0;
+        unsettledAtMeasurement = unsettled;
         for (Paced paced : groups) {
             paced.measure();
         }

@@ -50,6 +50,32 @@ class LagGateTest {
     }
 
     @Test
+    void tasksStillOnTheirWayWhenTheLagIsMeasuredCountOnTopOfIt() {
+        LagGate gate = gate(10);
+        lag.set(0);
+        assertThat(admitted(gate, 6)).isEqualTo(6);
+
+        // the broker has written two of the six so far; four are still on their way
+        lag.set(2);
+        gate.settled();
+        gate.settled();
+        now.addAndGet(INTERVAL.toNanos());
+        assertThat(admitted(gate, 20)).as("2 measured + 4 travelling + 4 new").isEqualTo(4);
+        assertThat(gate.lag("rollout-service")).isEqualTo(10);
+
+        // all ten written and settled: the next measurement alone counts
+        for (int i = 0; i < 8; i++) {
+            gate.settled();
+        }
+        lag.set(10);
+        now.addAndGet(INTERVAL.toNanos());
+        assertThat(admitted(gate, 5)).isZero();
+        lag.set(7);
+        now.addAndGet(INTERVAL.toNanos());
+        assertThat(admitted(gate, 5)).isEqualTo(3);
+    }
+
+    @Test
     void unreadableLagHoldsBackUntilItCanBeReadAgain() {
         LagGate gate = gate(10);
         brokerGone = true;
@@ -75,6 +101,9 @@ class LagGateTest {
         assertThat(gate.lag("rollout-service")).isEqualTo(5);
         assertThat(gate.lag("trainer-service")).isEqualTo(4);
 
+        for (int i = 0; i < 3; i++) {
+            gate.settled(); // the three reached the broker, which the next measurement sees
+        }
         trainerLag.set(0);
         lag.set(9);
         now.addAndGet(INTERVAL.toNanos());
