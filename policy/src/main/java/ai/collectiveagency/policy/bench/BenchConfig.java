@@ -27,7 +27,8 @@ import java.nio.file.Path;
  * @param trainBatch sequences per training step
  * @param trainLength tokens per training sequence
  * @param loraRank rank of the LoRA training measurement
- * @param trainSteps timed training steps (after one warm-up); 0 skips the training figures
+ * @param trainSteps timed training steps (after two warm-ups), reported by their median; 0
+ *     skips the training figures
  * @param matmulSize n of the n x n x n matmul that measures the FLOP bound
  */
 public record BenchConfig(int vocab, int dim, int layers, int heads, int kvHeads, int hidden,
@@ -38,7 +39,7 @@ public record BenchConfig(int vocab, int dim, int layers, int heads, int kvHeads
     /** The reference: a ~40M-parameter Llama with a tied head. */
     public static BenchConfig defaults() {
         return new BenchConfig(32000, 512, 8, 8, 4, 1376, 8, 256, new int[] {1, 16}, 16, 128, 8,
-                256, 8, 3, 2048);
+                256, 8, 5, 2048);
     }
 
     /** The random model's shape: a Llama with a tied head and 4,096 positions. */

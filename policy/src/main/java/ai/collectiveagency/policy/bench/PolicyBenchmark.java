@@ -54,6 +54,13 @@ public final class PolicyBenchmark {
      * in the settled state, so the timed steps come after two.
      */
     private static final int TRAIN_WARM_UPS = 2;
+    /*
+     * After the warm-ups, a step now and then still grows the native heap by one 32 MiB
+     * (positions x vocabulary) block of the head's backward, its pages faulted in fresh: 8,200
+     * faults took 0.20 s, 24,600 took 0.71 s, on top of 1.87-1.94 s steps (LoRA, Intel AMX VM;
+     * two such steps in ten, and none once the heap has its working size, which took a few
+     * tens of steps). The figure is therefore the median step, and every step is reported.
+     */
     /**
      * Decode reads memory whose bandwidth this shared VM's neighbours take a varying share of:
      * it moves in phases of tens of seconds (34-36 GB/s in one, 50-67 in another, in one
@@ -264,7 +271,8 @@ public final class PolicyBenchmark {
             for (int i = 0; i < TRAIN_WARM_UPS; i++) {
                 trainer.step(batch);
             }
-            double seconds = mean(bench.trainSteps(), () -> trainer.step(batch));
+            double[] steps = timed(bench.trainSteps(), () -> trainer.step(batch));
+            double seconds = median(steps);
             int scored = bench.trainLength() - 1 - micro.firstScoredTarget();
             double work = lora
                     ? flops.trainingStepLora(bench.trainBatch(), bench.trainLength(), scored,
@@ -272,7 +280,9 @@ public final class PolicyBenchmark {
                     : flops.trainingStep(bench.trainBatch(), bench.trainLength(), scored);
             return bounds -> figure("seconds_per_step", seconds,
                     "tokens_per_s", bench.trainBatch() * bench.trainLength() / seconds,
-                    "share_of_flop_bound", work / seconds / (bounds.matmulGflops() * 1e9));
+                    "share_of_flop_bound", work / seconds / (bounds.matmulGflops() * 1e9),
+                    "seconds_of_steps", Arrays.stream(steps).map(PolicyBenchmark::round).boxed()
+                            .toList());
         } finally {
             model.setAdapter(null);
             model.parameters().setTrainable(false);
@@ -324,12 +334,23 @@ public final class PolicyBenchmark {
         return best;
     }
 
-    private static double mean(int runs, Runnable body) {
-        long start = System.nanoTime();
+    private static double[] timed(int runs, Runnable body) {
+        double[] seconds = new double[runs];
         for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
             body.run();
+            seconds[i] = (System.nanoTime() - start) / 1e9;
         }
-        return (System.nanoTime() - start) / 1e9 / runs;
+        return seconds;
+    }
+
+    /** The middle value; of an even count, the mean of the two middle ones. */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle]
+                : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static Map<String, Object> figure(Object... keyValues) {

@@ -133,7 +133,7 @@ class PipelineCommandTest {
                 {"vocab": 512, "dim": 64, "layers": 2, "heads": 4, "kv_heads": 2, "hidden": 128,
                  "prefill_batch": 2, "prefill_length": 16, "decode_batches": [1, 3],
                  "decode_prompt": 4, "decode_tokens": 8, "train_batch": 2, "train_length": 16,
-                 "lora_rank": 2, "train_steps": 1, "matmul_size": 256}""");
+                 "lora_rank": 2, "train_steps": 3, "matmul_size": 256}""");
 
         Run run = run("bench", "policy", "--config", config.toString());
 
@@ -165,10 +165,17 @@ class PipelineCommandTest {
                 "top_p_us_per_row", "top_p_peaked_us_per_row")) {
             assertThat(sampling.path(field).asDouble()).as(field).isPositive();
         }
-        assertThat(figures.path("train_full").path("share_of_flop_bound").asDouble())
-                .isPositive();
-        assertThat(figures.path("train_lora").path("share_of_flop_bound").asDouble())
-                .isPositive();
+        for (String training : List.of("train_full", "train_lora")) {
+            JsonNode train = figures.path(training);
+            assertThat(train.path("share_of_flop_bound").asDouble()).as(training).isPositive();
+            // every timed step is reported; the figure is the median step
+            List<Double> steps = new ArrayList<>();
+            train.path("seconds_of_steps").forEach(step -> steps.add(step.asDouble()));
+            assertThat(steps).as(training).hasSize(3);
+            Collections.sort(steps);
+            assertThat(train.path("seconds_per_step").asDouble()).as(training)
+                    .isEqualTo(steps.get(1));
+        }
         assertThat(figures.path("peak_rss_mib").asDouble()).isPositive();
     }
 
