@@ -1,5 +1,7 @@
 package ai.collectiveagency.policy.scoring;
 
+import ai.collectiveagency.policy.engine.Backward;
+import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.model.Llama;
 import ai.djl.ndarray.NDArray;
@@ -11,6 +13,11 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Teacher-forced log-probabilities (and entropies) of given sequences: the trainer's primitive.
@@ -80,7 +87,8 @@ public final class TokenScorer {
                     withEntropy ? manager.zeros(new Shape(batch, 0), model.dataType()) : null);
         }
         return scoreSlices(manager, rows, tokens, from, withEntropy,
-                (logprobs, slice) -> logprobs);
+                (logits, targets, slice, start, end) -> engineScores(logits, targets, slice,
+                        withEntropy, logprobs -> logprobs));
     }
 
     /**
@@ -101,7 +109,10 @@ public final class TokenScorer {
      * computed, so not even autograd holds a (B, T, V) tensor. The head's gradients reach the
      * transformer through its final hidden states, whose gradient is summed over the slices and
      * back-propagated once at the end. Costs no recomputation: every slice's head runs once
-     * forward and once backward, as in one whole-batch backward.
+     * forward and once backward, as in one whole-batch backward. Where Java can view the
+     * logits (float32 on the CPU), their log-softmax, its gradient and the entropies are
+     * computed in Java over them ({@link SoftmaxRows}) and the engine back-propagates from the
+     * logits; elsewhere the engine's log-softmax and autograd do it all.
      *
      * @param collector the open gradient collector that receives both passes
      * @param loss each slice's loss; their sum is the loss differentiated
@@ -116,19 +127,66 @@ public final class TokenScorer {
         NDArray predicting = predictingStates(manager, tokens, attention, from, useAdapter);
         NDArray finalStates = predicting.stopGradient(); // a leaf: the slices' backward ends here
         finalStates.setRequiresGradient(true);
+        int[] targetIds = Arrays.stream(nextTokens(tokens, from)).mapToInt(id -> (int) id)
+                .toArray();
         TokenScores scores = scoreSlices(manager, finalStates, tokens, from, withEntropy,
-                (logprobs, slice) -> {
-                    collector.backward(loss.of(logprobs, slice));
-                    return logprobs.stopGradient();
+                (logits, targets, slice, start, end) -> {
+                    Optional<ByteBuffer> memory = NativeFloats.view(logits);
+                    if (memory.isEmpty()) { // on a GPU or not float32
+                        return engineScores(logits, targets, slice, withEntropy, logprobs -> {
+                            collector.backward(loss.of(logprobs, slice));
+                            return logprobs.stopGradient();
+                        });
+                    }
+                    return javaScoresAndBackward(logits, memory.get(),
+                            Arrays.copyOfRange(targetIds, start, end), slice, withEntropy,
+                            collector, loss);
                 });
         collector.backward(predicting.mul(finalStates.getGradient()).sum());
         return scores;
     }
 
-    /** What a slice's log-probs (n, 1), differentiable, become in the scores. */
+    /** One slice's log-probs (n, 1) and entropies (n, 1), or null entropies when not asked. */
+    private record SliceScores(NDArray logprobs, NDArray entropies) {}
+
+    /**
+     * Scores one slice of positions from its logits (n, V); {@code targets} (n, 1) holds the
+     * rows' target ids and {@code slice} selects rows [start, end) of the scored positions.
+     */
     @FunctionalInterface
-    private interface SliceResult {
-        NDArray of(NDArray logprobs, NDIndex slice);
+    private interface SliceScorer {
+        SliceScores of(NDArray logits, NDArray targets, NDIndex slice, int start, int end);
+    }
+
+    /** The engine's log-softmax; {@code result} makes the scores of its log-probs (n, 1). */
+    private static SliceScores engineScores(NDArray logits, NDArray targets, NDIndex slice,
+            boolean withEntropy, UnaryOperator<NDArray> result) {
+        NDArray logSoftmax = logits.logSoftmax(-1); // (n, V)
+        NDArray logprobs = result.apply(logSoftmax.gather(targets, -1));
+        return new SliceScores(logprobs,
+                withEntropy ? entropy(logSoftmax.stopGradient()) : null);
+    }
+
+    /**
+     * The slice's loss back-propagated to its log-probs by the engine, from there to the logits
+     * in Java (over the logits' own memory, which backward of the head's product does not
+     * read), and from the logits by the engine.
+     */
+    private SliceScores javaScoresAndBackward(NDArray logits, ByteBuffer memory, int[] targets,
+            NDIndex slice, boolean withEntropy, GradientCollector collector, SliceLoss loss) {
+        int rows = targets.length;
+        int vocab = model.config().vocabSize();
+        SoftmaxRows.Scores scores = SoftmaxRows.score(memory, rows, vocab, targets);
+        NDManager manager = logits.getManager();
+        NDArray logprobs = manager.create(scores.logprobs(), new Shape(rows, 1));
+        logprobs.setRequiresGradient(true);
+        collector.backward(loss.of(logprobs, slice));
+        float[] logprobGradients = logprobs.getGradient().toFloatArray();
+        SoftmaxRows.backward(memory, rows, vocab, targets, scores.logSumExp(),
+                logprobGradients);
+        Backward.from(logits, logits.stopGradient()); // the memory now holds its gradient
+        return new SliceScores(logprobs.stopGradient(), withEntropy
+                ? manager.create(scores.entropies(), new Shape(rows, 1)) : null);
     }
 
     /**
@@ -147,7 +205,7 @@ public final class TokenScorer {
      * slice's temporaries freed before the next; entropies are never differentiated.
      */
     private TokenScores scoreSlices(NDManager manager, NDArray rows, int[][] tokens, int from,
-            boolean withEntropy, SliceResult result) {
+            boolean withEntropy, SliceScorer scorer) {
         int batch = tokens.length;
         int width = tokens[0].length - 1 - from;
         int count = batch * width;
@@ -157,18 +215,18 @@ public final class TokenScorer {
         NDList logprobs = new NDList();
         NDList entropies = new NDList();
         for (int start = 0; start < count; start += chunkRows) {
-            NDIndex slice = new NDIndex("{}:{}", start, Math.min(count, start + chunkRows));
+            int end = Math.min(count, start + chunkRows);
+            NDIndex slice = new NDIndex("{}:{}", start, end);
             try (NDScope chunk = new NDScope()) {
                 chunk.suppressNotUsedWarning();
-                NDArray logSoftmax = Linear.linear(rows.get(slice), model.outputHead())
-                        .singletonOrThrow().logSoftmax(-1); // (n, V)
-                NDArray logprob = result.of(logSoftmax.gather(targets.get(slice), -1), slice);
-                NDScope.unregister(logprob);
-                logprobs.add(logprob);
+                NDArray logits = Linear.linear(rows.get(slice), model.outputHead())
+                        .singletonOrThrow(); // (n, V)
+                SliceScores scores = scorer.of(logits, targets.get(slice), slice, start, end);
+                NDScope.unregister(scores.logprobs());
+                logprobs.add(scores.logprobs());
                 if (withEntropy) {
-                    NDArray entropy = entropy(logSoftmax.stopGradient());
-                    NDScope.unregister(entropy);
-                    entropies.add(entropy);
+                    NDScope.unregister(scores.entropies());
+                    entropies.add(scores.entropies());
                 }
             }
         }

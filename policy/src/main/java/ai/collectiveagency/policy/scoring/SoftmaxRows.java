@@ -1,0 +1,138 @@
+package ai.collectiveagency.policy.scoring;
+
+import ai.collectiveagency.policy.decode.ParallelRange;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The log-softmax of the output head's logits, one row (scored position) at a time, in Java over
+ * the logits' own memory: forward, each row's log-prob of its target and its entropy; backward,
+ * in place, the gradient of the logits from each row's gradient of its log-prob.
+ *
+ * <p>For a row of logits l with target t, m = max l, s = Σ exp(l - m) and w = Σ exp(l - m)(l - m):
+ * log p(t) = l_t - m - log s, the entropy is log s - w / s, and d log p(t) / d l = onehot(t) - p.
+ * A row (128 KB for a 32,000-token vocabulary) stays in the core's cache between its passes. The
+ * engine's log-softmax, gather, entropy and their backward made six full-size arrays a slice and
+ * about twelve passes over them; here forward reads the logits twice and backward writes them
+ * once, with nothing allocated.
+ */
+final class SoftmaxRows {
+
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    /**
+     * One slice's rows as the forward pass leaves them.
+     *
+     * @param logSumExp per row, m + log s: what backward needs
+     * @param logprobs per row, the log-prob of its target
+     * @param entropies per row, the entropy of its distribution
+     */
+    record Scores(float[] logSumExp, float[] logprobs, float[] entropies) {}
+
+    private SoftmaxRows() {}
+
+    /**
+     * @param logits (rows, vocab) float32 logits, row-major
+     * @param targets each row's target token, in [0, vocab)
+     */
+    static Scores score(ByteBuffer logits, int rows, int vocab, int[] targets) {
+        Scores scores = new Scores(new float[rows], new float[rows], new float[rows]);
+        ParallelRange.shared().run(rows, 1, (start, end) -> {
+            for (int row = start; row < end; row++) {
+                scoreRow(logits, row, vocab, targets[row], scores);
+            }
+        });
+        return scores;
+    }
+
+    /**
+     * Overwrites {@code logits} with the gradient of Σ_r g_r · log p_r(t_r): row r becomes
+     * g_r · (onehot(t_r) - p_r).
+     *
+     * @param logSumExp {@link Scores#logSumExp()} of the same logits
+     * @param logprobGradients g, each row's gradient of its log-prob
+     */
+    static void backward(ByteBuffer logits, int rows, int vocab, int[] targets,
+            float[] logSumExp, float[] logprobGradients) {
+        ParallelRange.shared().run(rows, 1, (start, end) -> {
+            for (int row = start; row < end; row++) {
+                backwardRow(logits, row, vocab, targets[row], logSumExp[row],
+                        logprobGradients[row]);
+            }
+        });
+    }
+
+    private static void scoreRow(ByteBuffer logits, int row, int vocab, int target,
+            Scores scores) {
+        int base = row * vocab;
+        float max = max(logits, base, vocab);
+        int bound = SPECIES.loopBound(vocab);
+        FloatVector sums = FloatVector.zero(SPECIES);
+        FloatVector weighted = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector shifted = load(logits, base + i).sub(max);
+            FloatVector e = shifted.lanewise(VectorOperators.EXP);
+            sums = sums.add(e);
+            weighted = e.fma(shifted, weighted);
+        }
+        double sum = sums.reduceLanes(VectorOperators.ADD);
+        double weightedSum = weighted.reduceLanes(VectorOperators.ADD);
+        for (; i < vocab; i++) {
+            double shifted = logits.getFloat((base + i) * Float.BYTES) - max;
+            double e = Math.exp(shifted);
+            sum += e;
+            weightedSum += e * shifted;
+        }
+        double logSum = Math.log(sum);
+        scores.logSumExp()[row] = (float) (max + logSum);
+        scores.logprobs()[row] =
+                (float) (logits.getFloat((base + target) * Float.BYTES) - max - logSum);
+        scores.entropies()[row] = (float) (logSum - weightedSum / sum);
+    }
+
+    private static void backwardRow(ByteBuffer logits, int row, int vocab, int target,
+            float logSumExp, float gradient) {
+        int base = row * vocab;
+        float targetLogit = logits.getFloat((base + target) * Float.BYTES);
+        int bound = SPECIES.loopBound(vocab);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            int offset = (base + i) * Float.BYTES;
+            FloatVector.fromByteBuffer(SPECIES, logits, offset, ORDER).sub(logSumExp)
+                    .lanewise(VectorOperators.EXP).mul(-gradient)
+                    .intoByteBuffer(logits, offset, ORDER);
+        }
+        for (; i < vocab; i++) {
+            int offset = (base + i) * Float.BYTES;
+            logits.putFloat(offset,
+                    (float) Math.exp(logits.getFloat(offset) - logSumExp) * -gradient);
+        }
+        float p = (float) Math.exp(targetLogit - logSumExp);
+        logits.putFloat((base + target) * Float.BYTES, gradient * (1 - p));
+    }
+
+    private static float max(ByteBuffer logits, int base, int vocab) {
+        int bound = SPECIES.loopBound(vocab);
+        FloatVector maxima = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            maxima = maxima.max(load(logits, base + i));
+        }
+        float max = maxima.reduceLanes(VectorOperators.MAX);
+        for (; i < vocab; i++) {
+            max = Math.max(max, logits.getFloat((base + i) * Float.BYTES));
+        }
+        return max;
+    }
+
+    private static FloatVector load(ByteBuffer logits, int index) {
+        return FloatVector.fromByteBuffer(SPECIES, logits, index * Float.BYTES, ORDER);
+    }
+}
