@@ -39,9 +39,17 @@ final class SoftmaxRows {
 
     /**
      * @param logits (rows, vocab) float32 logits, row-major
-     * @param targets each row's target token, in [0, vocab)
+     * @param targets each row's target token
+     * @throws IllegalArgumentException when a target lies outside [0, vocab): read unchecked, it
+     *     would be another row's logit
      */
     static Scores score(ByteBuffer logits, int rows, int vocab, int[] targets) {
+        for (int target : targets) {
+            if (target < 0 || target >= vocab) {
+                throw new IllegalArgumentException("target token id " + target
+                        + " lies outside the vocabulary of " + vocab);
+            }
+        }
         Scores scores = new Scores(new float[rows], new float[rows], new float[rows]);
         ParallelRange.shared().run(rows, 1, (start, end) -> {
             for (int row = start; row < end; row++) {

@@ -184,7 +184,7 @@ public final class TokenScorer {
         int vocab = model.config().vocabSize();
         SoftmaxRows.Scores scores = SoftmaxRows.score(memory, rows, vocab, targets);
         NDManager manager = logits.getManager();
-        NDArray logprobs = manager.create(scores.logprobs(), new Shape(rows, 1));
+        NDArray logprobs = engineCopy(manager, scores.logprobs(), new Shape(rows, 1));
         logprobs.setRequiresGradient(true);
         collector.backward(loss.of(logprobs, slice));
         float[] logprobGradients = logprobs.getGradient().toFloatArray();
@@ -192,7 +192,19 @@ public final class TokenScorer {
                 logprobGradients);
         Backward.from(logits, logits.stopGradient()); // the memory now holds its gradient
         return new SliceScores(logprobs.stopGradient(), withEntropy
-                ? manager.create(scores.entropies(), new Shape(rows, 1)) : null);
+                ? engineCopy(manager, scores.entropies(), new Shape(rows, 1)) : null);
+    }
+
+    /**
+     * {@code values} in the engine's own memory. An array made from a Java array wraps a Java
+     * buffer that is freed once that array is closed, even while a view of it (a detached
+     * copy, a reshape) is still in use: seen as garbage log-probs after the slice's scope
+     * closed.
+     */
+    private static NDArray engineCopy(NDManager manager, float[] values, Shape shape) {
+        try (NDArray wrapped = manager.create(values, shape)) {
+            return wrapped.duplicate();
+        }
     }
 
     /**
