@@ -51,16 +51,14 @@ public final class PolicyBenchmark {
      * The first GRPO steps grow the engine's native memory to its working size, faulting in
      * pages that later steps reuse: here the step after the first took 3.34 s and the next
      * seven 2.44-2.77 s (full fine-tuning of the default model, Intel AMX VM). A trainer runs
-     * in the settled state, so the timed steps come after two.
+     * in the settled state, so the timed steps come after two. After them a step now and then
+     * still grows the native heap by one 32 MiB (positions x vocabulary) block of the head's
+     * backward, its pages faulted in fresh: 8,200 faults took 0.20 s, 24,600 took 0.71 s, on
+     * top of 1.87-1.94 s steps (LoRA, Intel AMX VM; two such steps in ten, none once the heap
+     * has its working size, a few tens of steps in). The figure is therefore the median of the
+     * timed steps, and every step is reported.
      */
     private static final int TRAIN_WARM_UPS = 2;
-    /*
-     * After the warm-ups, a step now and then still grows the native heap by one 32 MiB
-     * (positions x vocabulary) block of the head's backward, its pages faulted in fresh: 8,200
-     * faults took 0.20 s, 24,600 took 0.71 s, on top of 1.87-1.94 s steps (LoRA, Intel AMX VM;
-     * two such steps in ten, and none once the heap has its working size, which took a few
-     * tens of steps). The figure is therefore the median step, and every step is reported.
-     */
     /**
      * Decode reads memory whose bandwidth this shared VM's neighbours take a varying share of:
      * it moves in phases of tens of seconds (34-36 GB/s in one, 50-67 in another, in one

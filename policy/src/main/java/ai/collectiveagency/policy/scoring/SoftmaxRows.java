@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the logits' own memory: forward, each row's log-prob of its target and its entropy; backward,
  * in place, the gradient of the logits from each row's gradient of its log-prob.
  *
- * <p>For a row of logits l with target t, m = max l, s = Σ exp(l - m) and w = Σ exp(l - m)(l - m):
- * log p(t) = l_t - m - log s, the entropy is log s - w / s, and d log p(t) / d l = onehot(t) - p.
+ * <p>For a row of logits l with target t, m = max l, s = Σ exp(l - m) and
+ * w = Σ exp(l - m)(l - m): log p(t) = l_t - m - log s, the entropy is log s - w / s, and
+ * d log p(t) / d l = onehot(t) - p.
  * A row (128 KB for a 32,000-token vocabulary) stays in the core's cache between its passes. The
  * engine's log-softmax, gather, entropy and their backward made six full-size arrays a slice and
  * about twelve passes over them; here forward reads the logits twice and backward writes them
@@ -44,6 +45,7 @@ final class SoftmaxRows {
      *     would be another row's logit
      */
     static Scores score(ByteBuffer logits, int rows, int vocab, int[] targets) {
+        checkShape(logits, rows, vocab, targets);
         for (int target : targets) {
             if (target < 0 || target >= vocab) {
                 throw new IllegalArgumentException("target token id " + target
@@ -68,12 +70,25 @@ final class SoftmaxRows {
      */
     static void backward(ByteBuffer logits, int rows, int vocab, int[] targets,
             float[] logSumExp, float[] logprobGradients) {
+        checkShape(logits, rows, vocab, targets);
+        if (logSumExp.length != rows || logprobGradients.length != rows) {
+            throw new IllegalArgumentException(rows + " rows, but " + logSumExp.length
+                    + " log-sum-exps and " + logprobGradients.length + " gradients");
+        }
         ParallelRange.shared().run(rows, 1, (start, end) -> {
             for (int row = start; row < end; row++) {
                 backwardRow(logits, row, vocab, targets[row], logSumExp[row],
                         logprobGradients[row]);
             }
         });
+    }
+
+    private static void checkShape(ByteBuffer logits, int rows, int vocab, int[] targets) {
+        if (logits.capacity() != (long) rows * vocab * Float.BYTES || targets.length != rows) {
+            throw new IllegalArgumentException(logits.capacity() + " bytes of logits and "
+                    + targets.length + " targets are not " + rows + " rows of " + vocab
+                    + " floats");
+        }
     }
 
     private static void scoreRow(ByteBuffer logits, int row, int vocab, int target,

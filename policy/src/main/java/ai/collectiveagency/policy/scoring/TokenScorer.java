@@ -30,9 +30,9 @@ import java.util.function.UnaryOperator;
  * logits, log-softmax, exp or product tensor is ever held at once. The trainer's
  * {@link #scoreAndBackward} back-propagates each slice before the next, so autograd keeps none
  * of them; {@link #score} under a caller's gradient collector keeps one log-softmax per slice
- * for the caller's backward (together (B, T, V)). The whole-tensor version held several (B, T, V) arrays at once (logits,
- * log-softmax, entropy's exp and product, then their gradients): 195 MiB each for a 32,000-token
- * vocabulary and 8 x 191 scored positions.
+ * for the caller's backward (together (B, T, V)). The whole-tensor version held several
+ * (B, T, V) arrays at once (logits, log-softmax, entropy's exp and product, then their
+ * gradients): 195 MiB each for a 32,000-token vocabulary and 8 x 191 scored positions.
  */
 public final class TokenScorer {
 
@@ -41,7 +41,9 @@ public final class TokenScorer {
      * vocabulary. Against 2^23, GRPO steps of the bench model took 3-4% less (median LoRA steps
      * 1.76-1.81 s against 1.85-1.88, full 2.20-2.27 against 2.30-2.33, Intel AMX VM): fewer
      * head-weight gradients to add up and larger products, with no higher peak now that a
-     * trained slice keeps only its logits.
+     * trained slice keeps only its logits. The engine's path ({@link #score}, and arrays Java
+     * cannot view) holds the slice's log-softmax and the entropy's temporaries besides: about
+     * 256 MiB at this size.
      */
     private static final int CHUNK_ELEMENTS = 1 << 24;
 
@@ -93,7 +95,7 @@ public final class TokenScorer {
                     withEntropy ? manager.zeros(new Shape(batch, 0), model.dataType()) : null);
         }
         return scoreSlices(manager, rows, tokens, from, withEntropy,
-                (logits, targets, slice, start, end) -> engineScores(logits, targets, slice,
+                (logits, targets, slice, start, end) -> engineScores(logits, targets,
                         withEntropy, logprobs -> logprobs));
     }
 
@@ -139,7 +141,7 @@ public final class TokenScorer {
                 (logits, targets, slice, start, end) -> {
                     Optional<ByteBuffer> memory = NativeFloats.view(logits);
                     if (memory.isEmpty()) { // on a GPU or not float32
-                        return engineScores(logits, targets, slice, withEntropy, logprobs -> {
+                        return engineScores(logits, targets, withEntropy, logprobs -> {
                             collector.backward(loss.of(logprobs, slice));
                             return logprobs.stopGradient();
                         });
@@ -165,7 +167,7 @@ public final class TokenScorer {
     }
 
     /** The engine's log-softmax; {@code result} makes the scores of its log-probs (n, 1). */
-    private static SliceScores engineScores(NDArray logits, NDArray targets, NDIndex slice,
+    private static SliceScores engineScores(NDArray logits, NDArray targets,
             boolean withEntropy, UnaryOperator<NDArray> result) {
         NDArray logSoftmax = logits.logSoftmax(-1); // (n, V)
         NDArray logprobs = result.apply(logSoftmax.gather(targets, -1));
@@ -181,7 +183,7 @@ public final class TokenScorer {
     private SliceScores javaScoresAndBackward(NDArray logits, ByteBuffer memory, int[] targets,
             NDIndex slice, boolean withEntropy, GradientCollector collector, SliceLoss loss) {
         int rows = targets.length;
-        int vocab = model.config().vocabSize();
+        int vocab = Math.toIntExact(logits.getShape().get(1));
         SoftmaxRows.Scores scores = SoftmaxRows.score(memory, rows, vocab, targets);
         NDManager manager = logits.getManager();
         NDArray logprobs = engineCopy(manager, scores.logprobs(), new Shape(rows, 1));

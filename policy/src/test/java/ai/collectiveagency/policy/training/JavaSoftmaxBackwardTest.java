@@ -35,8 +35,9 @@ import java.util.function.Consumer;
  * Where Java can view the output head's logits (float32 on the CPU), the trainer's sliced
  * backward computes their log-softmax, its gradient and the entropies in Java. Its scores and
  * gradients must be the engine's (the whole loss back-propagated by autograd through the
- * engine's log-softmax), to float32 rounding. A vocabulary of 100 leaves a remainder after whole
- * vectors of 4, 8 or 16 lanes; slices of 5 positions cut through sequences; old and reference
+ * engine's log-softmax), to float32 rounding: with the head untied (Llama) and tied to the
+ * embedding (Qwen3), every weight trained. A vocabulary of 100 leaves a remainder after whole
+ * vectors of 8 or 16 lanes; slices of 5 positions cut through sequences; old and reference
  * log-probs make a clipping that bites.
  */
 class JavaSoftmaxBackwardTest {
@@ -50,7 +51,13 @@ class JavaSoftmaxBackwardTest {
     @ParameterizedTest
     @EnumSource(LossAggregation.class)
     void javaSoftmaxGivesTheEnginesScoresAndGradients(LossAggregation aggregation) {
-        LlamaConfig config = TinyModels.llama(VOCAB);
+        javaSoftmaxGivesTheEnginesScoresAndGradients(TinyModels.llama(VOCAB), aggregation);
+        javaSoftmaxGivesTheEnginesScoresAndGradients(TinyModels.qwen3(VOCAB), aggregation);
+    }
+
+    private static void javaSoftmaxGivesTheEnginesScoresAndGradients(LlamaConfig config,
+            LossAggregation aggregation) {
+        assertThat(config.tiedEmbeddings()).isEqualTo(config.modelType().equals("qwen3"));
         SplittableRandom random = new SplittableRandom(11);
         int[][] tokens = new int[BATCH][LENGTH];
         int[][] attention = new int[BATCH][LENGTH];

@@ -67,7 +67,8 @@ public class PromptTaskProducer {
                 .register(registry);
         for (PacedGroup paced : gate.groups()) {
             Gauge.builder("prompts.pacing.lag", gate, g -> g.lag(paced.group()))
-                    .description("Records the paced group has not committed yet on its topic")
+                    .description("Records the paced group has not committed yet on its topic, "
+                            + "counting the tasks the broker has not acknowledged yet")
                     .tag("group", paced.group())
                     .register(registry);
         }

@@ -2,6 +2,7 @@ package ai.collectiveagency.prompts.pacing;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,8 +33,10 @@ public final class LagGate {
     private boolean measured;
     private long measuredAt;
     private long admittedSinceMeasurement;
-    private long unsettled;
+    /** Admitted and not yet settled; settled from the producer's threads, without the lock. */
+    private final AtomicLong unsettled = new AtomicLong();
     private long unsettledAtMeasurement;
+    private volatile boolean overSettledWarned;
 
     /**
      * @param groups        the groups to pace by; none: every task is admitted
@@ -71,17 +74,21 @@ public final class LagGate {
             }
         }
         admittedSinceMeasurement++;
-        unsettled++;
+        unsettled.incrementAndGet();
         return true;
     }
 
     /**
      * A task {@link #admit() admitted} earlier has reached the broker, failed to, or was never
-     * sent; until then it counts on top of every measurement taken while it travels.
+     * sent; until then it counts on top of every measurement taken while it travels. Takes no
+     * lock: it runs on the producer's threads, while {@link #admit()} may be reading a lag.
      */
-    public synchronized void settled() {
-        if (unsettled > 0) {
-            unsettled--;
+    public void settled() {
+        long before = unsettled.getAndUpdate(count -> Math.max(0, count - 1));
+        if (before == 0 && !overSettledWarned) {
+            overSettledWarned = true;
+            LOG.log(System.Logger.Level.WARNING, "pacing: a task was settled that the gate had "
+                    + "not admitted; the count stays at 0");
         }
     }
 
@@ -105,7 +112,7 @@ public final class LagGate {
         measured = true;
         measuredAt = now;
         admittedSinceMeasurement = 0;
-        unsettledAtMeasurement = unsettled;
+        unsettledAtMeasurement = unsettled.get();
         for (Paced paced : groups) {
             paced.measure();
         }
