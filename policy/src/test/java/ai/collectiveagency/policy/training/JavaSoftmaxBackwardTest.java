@@ -3,7 +3,6 @@ package ai.collectiveagency.policy.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.collectiveagency.policy.grpo.GrpoConfig;
 import ai.collectiveagency.policy.grpo.GrpoInputs;
@@ -17,19 +16,13 @@ import ai.collectiveagency.policy.scoring.TokenScorer;
 import ai.collectiveagency.policy.scoring.TokenScores;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 
 /**
  * Where Java can view the output head's logits (float32 on the CPU), the trainer's sliced
@@ -87,14 +80,14 @@ class JavaSoftmaxBackwardTest {
             NDArray old = moved(m, own.logprobs(), 0.4, random);
             NDArray ref = moved(m, own.logprobs(), 0.3, random);
 
-            Map<String, double[]> whole = gradients(model, collector -> {
+            Map<String, double[]> whole = ModelGradients.of(model, collector -> {
                 NDArray logprobs = new TokenScorer(model).score(m, tokens, attention, FROM,
                         true, false).logprobs();
                 collector.backward(loss.compute(new GrpoInputs(logprobs, old, ref, mask,
                         advantages, normaliser)).loss());
             });
             float[][] sliced = new float[2][]; // log-probs, entropies
-            Map<String, double[]> java = gradients(model, collector -> {
+            Map<String, double[]> java = ModelGradients.of(model, collector -> {
                 ScoredPositions positions = ScoredPositions.of(old, ref, mask, advantages,
                         loss.tokenWeights(mask, normaliser));
                 TokenScores scores = new TokenScorer(model, 5).scoreAndBackward(m, tokens,
@@ -111,7 +104,7 @@ class JavaSoftmaxBackwardTest {
             for (Map.Entry<String, double[]> entry : whole.entrySet()) {
                 double[] expected = entry.getValue();
                 double[] actual = java.get(entry.getKey());
-                double scale = norm(expected);
+                double scale = ModelGradients.norm(expected);
                 double difference = 0;
                 for (int i = 0; i < expected.length; i++) {
                     difference += (actual[i] - expected[i]) * (actual[i] - expected[i]);
@@ -143,32 +136,4 @@ class JavaSoftmaxBackwardTest {
         return m.create(values, logprobs.getShape());
     }
 
-    private static Map<String, double[]> gradients(Llama model,
-            Consumer<GradientCollector> backward) {
-        model.parameters().setTrainable(true);
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            try (NoGradient noGradient = new NoGradient()) {
-                model.parameters().asMap().values()
-                        .forEach(p -> p.getGradient().set(new NDIndex("..."), 0));
-            }
-            try (GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
-                backward.accept(collector);
-            }
-            Map<String, double[]> gradients = new LinkedHashMap<>();
-            model.parameters().asMap().forEach((name, p) -> gradients.put(name,
-                    p.getGradient().toType(DataType.FLOAT64, false).toDoubleArray()));
-            return gradients;
-        } finally {
-            model.parameters().setTrainable(false);
-        }
-    }
-
-    private static double norm(double[] values) {
-        double sum = 0;
-        for (double v : values) {
-            sum += v * v;
-        }
-        return Math.sqrt(sum);
-    }
 }

@@ -3,7 +3,6 @@ package ai.collectiveagency.policy.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.collectiveagency.policy.grpo.GrpoConfig;
 import ai.collectiveagency.policy.grpo.GrpoInputs;
@@ -17,11 +16,8 @@ import ai.collectiveagency.policy.model.RandomWeights;
 import ai.collectiveagency.policy.scoring.TokenScorer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 
 /**
  * The trainer back-propagates its loss a slice of positions at a time (the output head's
@@ -67,13 +62,13 @@ class SlicedBackwardTest {
             NDArray old = logprobsNear(m, model, 0.4, random);
             NDArray ref = logprobsNear(m, model, 0.3, random);
 
-            Map<String, double[]> whole = gradients(model, collector -> {
+            Map<String, double[]> whole = ModelGradients.of(model, collector -> {
                 NDArray logp = new TokenScorer(model).score(m, TOKENS, ATTENTION, FROM, true,
                         false).logprobs();
                 collector.backward(loss.compute(new GrpoInputs(logp, old, ref, mask, advantages,
                         normaliser)).loss());
             });
-            Map<String, double[]> sliced = gradients(model, collector -> {
+            Map<String, double[]> sliced = ModelGradients.of(model, collector -> {
                 ScoredPositions positions = ScoredPositions.of(old, ref, mask, advantages,
                         loss.tokenWeights(mask, normaliser));
                 new TokenScorer(model, 4).scoreAndBackward(m, TOKENS, ATTENTION, FROM, true,
@@ -87,7 +82,7 @@ class SlicedBackwardTest {
                             .isCloseTo(expected[i], within(1e-12 + 1e-9 * Math.abs(expected[i])));
                 }
             });
-            assertThat(whole.values().stream().mapToDouble(g -> norm(g)).sum())
+            assertThat(whole.values().stream().mapToDouble(g -> ModelGradients.norm(g)).sum())
                     .as("a loss that moves the weights").isGreaterThan(1e-3);
         }
     }
@@ -101,35 +96,6 @@ class SlicedBackwardTest {
             logp[i] += spread * (2 * random.nextDouble() - 1);
         }
         return m.create(logp, new Shape(3, TOKENS[0].length - 1 - FROM));
-    }
-
-    private static Map<String, double[]> gradients(Llama model,
-            Consumer<GradientCollector> backward) {
-        model.parameters().setTrainable(true);
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            try (NoGradient noGradient = new NoGradient()) {
-                model.parameters().asMap().values()
-                        .forEach(p -> p.getGradient().set(new NDIndex("..."), 0));
-            }
-            try (GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
-                backward.accept(collector);
-            }
-            Map<String, double[]> gradients = new LinkedHashMap<>();
-            model.parameters().asMap().forEach((name, p) -> gradients.put(name,
-                    p.getGradient().toDoubleArray()));
-            return gradients;
-        } finally {
-            model.parameters().setTrainable(false);
-        }
-    }
-
-    private static double norm(double[] values) {
-        double sum = 0;
-        for (double v : values) {
-            sum += v * v;
-        }
-        return Math.sqrt(sum);
     }
 
     private static ModelParameters toFloat64(ModelParameters float32) {
