@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -21,6 +22,12 @@ import jdk.incubator.vector.VectorSpecies;
  * engine's log-softmax, gather, entropy and their backward made six full-size arrays a slice and
  * about twelve passes over them; here forward reads the logits twice and backward writes them
  * once, with nothing allocated.
+ *
+ * <p>Results are the same to the bit whether the JIT has compiled this code yet or not, which a
+ * trainer resumed from a checkpoint needs to repeat its steps exactly: the Vector API's own
+ * {@code EXP} is the platform's vector library once compiled and {@code Math.exp} before, and
+ * its float sums of lanes have no fixed order. So {@link #exp} is built of additions,
+ * multiplications and conversions alone, and lanes are summed in order.
  */
 final class SoftmaxRows {
 
@@ -101,12 +108,12 @@ final class SoftmaxRows {
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
             FloatVector shifted = load(logits, base + i).sub(max);
-            FloatVector e = shifted.lanewise(VectorOperators.EXP);
+            FloatVector e = exp(shifted);
             sums = sums.add(e);
             weighted = e.fma(shifted, weighted);
         }
-        double sum = sums.reduceLanes(VectorOperators.ADD);
-        double weightedSum = weighted.reduceLanes(VectorOperators.ADD);
+        double sum = sumInOrder(sums);
+        double weightedSum = sumInOrder(weighted);
         for (; i < vocab; i++) {
             double shifted = logits.getFloat((base + i) * Float.BYTES) - max;
             double e = Math.exp(shifted);
@@ -128,9 +135,8 @@ final class SoftmaxRows {
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
             int offset = (base + i) * Float.BYTES;
-            FloatVector.fromByteBuffer(SPECIES, logits, offset, ORDER).sub(logSumExp)
-                    .lanewise(VectorOperators.EXP).mul(-gradient)
-                    .intoByteBuffer(logits, offset, ORDER);
+            exp(FloatVector.fromByteBuffer(SPECIES, logits, offset, ORDER).sub(logSumExp))
+                    .mul(-gradient).intoByteBuffer(logits, offset, ORDER);
         }
         for (; i < vocab; i++) {
             int offset = (base + i) * Float.BYTES;
@@ -153,6 +159,38 @@ final class SoftmaxRows {
             max = Math.max(max, logits.getFloat((base + i) * Float.BYTES));
         }
         return max;
+    }
+
+    /**
+     * exp(x) for x <= 0 within 2 ulps (Cephes' expf): x = n ln 2 + r with |r| <= ln 2 / 2, a
+     * degree-6 polynomial for exp(r), and 2^n put into the exponent's bits. Below -87.3 (where
+     * exp(x) is under float's smallest normal) it returns exp(-87.3), about 1.2e-38.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector clamped = x.max(-87.33654f);
+        // n = round(x / ln 2): for x <= 0, truncating x / ln 2 - 1/2 toward zero rounds it
+        IntVector n = (IntVector) clamped.mul(1.44269504088896341f).sub(0.5f)
+                .convert(VectorOperators.F2I, 0);
+        FloatVector nf = (FloatVector) n.convert(VectorOperators.I2F, 0);
+        // ln 2 in two parts: n times the first is exact
+        FloatVector r = clamped.sub(nf.mul(0.693359375f)).add(nf.mul(2.12194440e-4f));
+        FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f)
+                .mul(r).add(8.3334519073e-3f)
+                .mul(r).add(4.1665795894e-2f)
+                .mul(r).add(1.6666665459e-1f)
+                .mul(r).add(5.0000001201e-1f)
+                .mul(r.mul(r)).add(r).add(1f);
+        FloatVector twoToN = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(twoToN);
+    }
+
+    private static double sumInOrder(FloatVector lanes) {
+        float[] values = lanes.toArray();
+        double sum = 0;
+        for (float value : values) {
+            sum += value;
+        }
+        return sum;
     }
 
     private static FloatVector load(ByteBuffer logits, int index) {
