@@ -38,8 +38,8 @@ public final class TokenScorer {
 
     /**
      * Elements of one slice's logits: 2^24 floats (64 MiB), 524 positions of a 32,000-token
-     * vocabulary. Against 2^23, GRPO steps of the bench model took 3-4% less (median LoRA steps
-     * 1.76-1.81 s against 1.85-1.88, full 2.20-2.27 against 2.30-2.33, Intel AMX VM): fewer
+     * vocabulary. Against 2^23, GRPO steps of the bench model took 3-5% less (median LoRA steps
+     * 1.79-1.81 s against 1.86-1.89, full 2.20-2.27 against 2.33-2.36, Intel AMX VM): fewer
      * head-weight gradients to add up and larger products, with no higher peak now that a
      * trained slice keeps only its logits. The engine's path ({@link #score}, and arrays Java
      * cannot view) holds the slice's log-softmax and the entropy's temporaries besides: about
