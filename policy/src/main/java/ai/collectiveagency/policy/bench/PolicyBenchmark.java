@@ -323,13 +323,7 @@ public final class PolicyBenchmark {
         for (int i = 0; i < warmUps; i++) {
             body.run();
         }
-        double best = Double.MAX_VALUE;
-        for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime();
-            body.run();
-            best = Math.min(best, (System.nanoTime() - start) / 1e9);
-        }
-        return best;
+        return Arrays.stream(timed(runs, body)).min().orElseThrow();
     }
 
     private static double[] timed(int runs, Runnable body) {

@@ -138,9 +138,8 @@ final class SoftmaxRows {
         int bound = SPECIES.loopBound(vocab);
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
-            int offset = (base + i) * Float.BYTES;
-            exp(FloatVector.fromByteBuffer(SPECIES, logits, offset, ORDER).sub(logSumExp))
-                    .mul(-gradient).intoByteBuffer(logits, offset, ORDER);
+            exp(load(logits, base + i).sub(logSumExp)).mul(-gradient)
+                    .intoByteBuffer(logits, (base + i) * Float.BYTES, ORDER);
         }
         for (; i < vocab; i++) {
             int offset = (base + i) * Float.BYTES;

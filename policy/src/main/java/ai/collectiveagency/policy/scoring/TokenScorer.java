@@ -95,8 +95,8 @@ public final class TokenScorer {
                     withEntropy ? manager.zeros(new Shape(batch, 0), model.dataType()) : null);
         }
         return scoreSlices(manager, rows, tokens, from, withEntropy,
-                (logits, targets, slice, start, end) -> engineScores(logits, targets,
-                        withEntropy, logprobs -> logprobs));
+                (logits, targets, slice) -> engineScores(logits, targets, withEntropy,
+                        logprobs -> logprobs));
     }
 
     /**
@@ -135,10 +135,8 @@ public final class TokenScorer {
         NDArray predicting = predictingStates(manager, tokens, attention, from, useAdapter);
         NDArray finalStates = predicting.stopGradient(); // a leaf: the slices' backward ends here
         finalStates.setRequiresGradient(true);
-        int[] targetIds = Arrays.stream(nextTokens(tokens, from)).mapToInt(id -> (int) id)
-                .toArray();
         TokenScores scores = scoreSlices(manager, finalStates, tokens, from, withEntropy,
-                (logits, targets, slice, start, end) -> {
+                (logits, targets, slice) -> {
                     Optional<ByteBuffer> memory = NativeFloats.view(logits);
                     if (memory.isEmpty()) { // on a GPU or not float32
                         return engineScores(logits, targets, withEntropy, logprobs -> {
@@ -146,9 +144,8 @@ public final class TokenScorer {
                             return logprobs.stopGradient();
                         });
                     }
-                    return javaScoresAndBackward(logits, memory.get(),
-                            Arrays.copyOfRange(targetIds, start, end), slice, withEntropy,
-                            collector, loss);
+                    return javaScoresAndBackward(logits, memory.get(), targets, slice,
+                            withEntropy, collector, loss);
                 });
         collector.backward(predicting.mul(finalStates.getGradient()).sum());
         return scores;
@@ -159,11 +156,11 @@ public final class TokenScorer {
 
     /**
      * Scores one slice of positions from its logits (n, V); {@code targets} (n, 1) holds the
-     * rows' target ids and {@code slice} selects rows [start, end) of the scored positions.
+     * rows' target ids and {@code slice} selects the slice's rows of the scored positions.
      */
     @FunctionalInterface
     private interface SliceScorer {
-        SliceScores of(NDArray logits, NDArray targets, NDIndex slice, int start, int end);
+        SliceScores of(NDArray logits, NDArray targets, NDIndex slice);
     }
 
     /** The engine's log-softmax; {@code result} makes the scores of its log-probs (n, 1). */
@@ -180,8 +177,11 @@ public final class TokenScorer {
      * in Java (over the logits' own memory, which backward of the head's product does not
      * read), and from the logits by the engine.
      */
-    private SliceScores javaScoresAndBackward(NDArray logits, ByteBuffer memory, int[] targets,
-            NDIndex slice, boolean withEntropy, GradientCollector collector, SliceLoss loss) {
+    private SliceScores javaScoresAndBackward(NDArray logits, ByteBuffer memory,
+            NDArray targetIds, NDIndex slice, boolean withEntropy, GradientCollector collector,
+            SliceLoss loss) {
+        int[] targets = Arrays.stream(targetIds.toLongArray()).mapToInt(Math::toIntExact)
+                .toArray();
         int rows = targets.length;
         int vocab = Math.toIntExact(logits.getShape().get(1));
         SoftmaxRows.Scores scores = SoftmaxRows.score(memory, rows, vocab, targets);
@@ -235,13 +235,12 @@ public final class TokenScorer {
         NDList logprobs = new NDList();
         NDList entropies = new NDList();
         for (int start = 0; start < count; start += chunkRows) {
-            int end = Math.min(count, start + chunkRows);
-            NDIndex slice = new NDIndex("{}:{}", start, end);
+            NDIndex slice = new NDIndex("{}:{}", start, Math.min(count, start + chunkRows));
             try (NDScope chunk = new NDScope()) {
                 chunk.suppressNotUsedWarning();
                 NDArray logits = Linear.linear(rows.get(slice), model.outputHead())
                         .singletonOrThrow(); // (n, V)
-                SliceScores scores = scorer.of(logits, targets.get(slice), slice, start, end);
+                SliceScores scores = scorer.of(logits, targets.get(slice), slice);
                 NDScope.unregister(scores.logprobs());
                 logprobs.add(scores.logprobs());
                 if (withEntropy) {

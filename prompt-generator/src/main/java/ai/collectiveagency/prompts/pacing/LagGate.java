@@ -61,9 +61,15 @@ public final class LagGate {
 
     /** True when a task may be sent now; the admitted task then counts towards every lag. */
     public synchronized boolean admit() {
-        if (groups.isEmpty()) {
-            return true;
+        if (!groups.isEmpty() && !belowEveryBound()) {
+            return false;
         }
+        admittedSinceMeasurement++;
+        unsettled.incrementAndGet(); // also unpaced: the producer settles every task it sends
+        return true;
+    }
+
+    private boolean belowEveryBound() {
         long now = nanoClock.getAsLong();
         if (!measured || now - measuredAt >= intervalNanos) {
             measure(now);
@@ -73,8 +79,6 @@ public final class LagGate {
                 return false;
             }
         }
-        admittedSinceMeasurement++;
-        unsettled.incrementAndGet();
         return true;
     }
 
