@@ -21,6 +21,7 @@ import ai.djl.nn.core.Linear;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A Llama-family decoder-only transformer (Llama, Qwen2, Qwen3, Mistral): token embedding, blocks
@@ -330,9 +331,22 @@ public final class Llama implements AutoCloseable {
     private NDArray mlp(int layer, NDArray x, Context context) {
         NDArray gate = project(layer, "gate_proj", x, context);
         NDArray up = project(layer, "up_proj", x, context);
+        return project(layer, "down_proj", swiGlu(gate, up), context);
+    }
+
+    /**
+     * silu(gate)·up: where autograd records and Java can view the arrays, with its derivatives
+     * from Java ({@link JavaSwiGlu}); else the engine's chain.
+     */
+    private static NDArray swiGlu(NDArray gate, NDArray up) {
+        if (NoGradient.recording()) {
+            Optional<NDArray> activated = JavaSwiGlu.activate(gate, up);
+            if (activated.isPresent()) {
+                return activated.get();
+            }
+        }
         // In place: saves an array in prefill; under autograd PyTorch copies the left operand.
-        NDArray activated = gate.mul(gate.getNDArrayInternal().sigmoid()).muli(up);
-        return project(layer, "down_proj", activated, context);
+        return gate.mul(gate.getNDArrayInternal().sigmoid()).muli(up);
     }
 
     private NDArray project(int layer, String module, NDArray x, Context context) {

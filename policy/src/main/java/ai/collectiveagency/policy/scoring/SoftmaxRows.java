@@ -1,12 +1,14 @@
 package ai.collectiveagency.policy.scoring;
 
+import static ai.collectiveagency.policy.engine.ReproducibleMath.exp;
+
 import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.engine.ReproducibleMath;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -26,17 +28,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Results are the same to the bit whether the JIT has compiled this code yet or not, which a
  * trainer resumed from a checkpoint needs to repeat its steps exactly: the Vector API's own
  * {@code EXP} is the platform's vector library once compiled and {@code Math.exp} before, and
- * its float sums of lanes have no fixed order. So {@link #exp} is built of additions,
- * multiplications and bit operations alone, and lanes are summed in order. (Its first version
- * converted floats to ints with the Vector API, which JDK 17 did not compile to vector code:
- * training steps 15-20% slower and a peak about 1 GiB higher.)
+ * its float sums of lanes have no fixed order. So the exponential is {@link ReproducibleMath#exp},
+ * and lanes are summed in order.
  */
 final class SoftmaxRows {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    private static final float ROUNDING = 12582912f; // 1.5 * 2^23
-    private static final int ROUNDING_BITS = Float.floatToIntBits(ROUNDING);
 
     /**
      * One slice's rows as the forward pass leaves them.
@@ -162,32 +160,6 @@ final class SoftmaxRows {
             max = Math.max(max, logits.getFloat((base + i) * Float.BYTES));
         }
         return max;
-    }
-
-    /**
-     * exp(x) for x <= 0 within 2 ulps (Cephes' expf): x = n ln 2 + r with |r| <= ln 2 / 2, a
-     * degree-5 polynomial for (exp(r) - 1 - r) / r^2, and 2^n put into the exponent's bits.
-     * Below -87.3 (where exp(x) is under float's smallest normal) it returns exp(-87.3), about
-     * 1.2e-38.
-     */
-    static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.max(-87.33654f);
-        // n = round(x / ln 2): adding 1.5 * 2^23 rounds to an integer held in the low bits
-        FloatVector shifted = clamped.mul(1.44269504088896341f).add(ROUNDING);
-        FloatVector nf = shifted.sub(ROUNDING);
-        // ln 2 in two parts: n times the first is exact
-        FloatVector r = clamped.sub(nf.mul(0.693359375f)).add(nf.mul(2.12194440e-4f));
-        FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f)
-                .mul(r).add(8.3334519073e-3f)
-                .mul(r).add(4.1665795894e-2f)
-                .mul(r).add(1.6666665459e-1f)
-                .mul(r).add(5.0000001201e-1f)
-                .mul(r.mul(r)).add(r).add(1f);
-        // 2^n: n + 127 in the exponent's bits
-        FloatVector twoToN = ((IntVector) shifted.reinterpretAsInts())
-                .sub(ROUNDING_BITS - 127).lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
-        return p.mul(twoToN);
     }
 
     private static double sumInOrder(FloatVector lanes) {

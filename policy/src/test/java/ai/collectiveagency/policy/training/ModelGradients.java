@@ -3,6 +3,8 @@ package ai.collectiveagency.policy.training;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.policy.model.ModelParameters;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -39,6 +41,14 @@ final class ModelGradients {
         } finally {
             model.parameters().setTrainable(false);
         }
+    }
+
+    /** The same weights in float64: the engine's path throughout, where Java views none. */
+    static ModelParameters toFloat64(ModelParameters float32) {
+        Map<String, NDArray> converted = new LinkedHashMap<>();
+        float32.asMap().forEach((name, a) -> converted.put(name, a.toType(DataType.FLOAT64,
+                true)));
+        return new ModelParameters(float32.manager(), converted);
     }
 
     static double norm(double[] values) {

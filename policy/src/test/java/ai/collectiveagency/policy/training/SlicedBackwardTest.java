@@ -11,7 +11,6 @@ import ai.collectiveagency.policy.grpo.LossAggregation;
 import ai.collectiveagency.policy.grpo.RewardScaling;
 import ai.collectiveagency.policy.model.Llama;
 import ai.collectiveagency.policy.model.LlamaConfig;
-import ai.collectiveagency.policy.model.ModelParameters;
 import ai.collectiveagency.policy.model.RandomWeights;
 import ai.collectiveagency.policy.scoring.TokenScorer;
 import ai.djl.ndarray.NDArray;
@@ -21,7 +20,6 @@ import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
@@ -47,7 +45,7 @@ class SlicedBackwardTest {
     void slicesGiveTheGradientsOfTheWholeLoss(LossAggregation aggregation) {
         LlamaConfig config = TinyModels.qwen3(13);
         try (NDManager root = OfflineEngine.manager()) {
-            Llama model = new Llama(config, toFloat64(
+            Llama model = new Llama(config, ModelGradients.toFloat64(
                     RandomWeights.parameters(config, 3, root.newSubManager())));
             GrpoLoss loss = new GrpoLoss(
                     new GrpoConfig(0.05, 0.2, 0.28, aggregation, 5, RewardScaling.GROUP));
@@ -96,12 +94,5 @@ class SlicedBackwardTest {
             logp[i] += spread * (2 * random.nextDouble() - 1);
         }
         return m.create(logp, new Shape(3, TOKENS[0].length - 1 - FROM));
-    }
-
-    private static ModelParameters toFloat64(ModelParameters float32) {
-        Map<String, NDArray> converted = new LinkedHashMap<>();
-        float32.asMap().forEach((name, a) -> converted.put(name, a.toType(DataType.FLOAT64,
-                true)));
-        return new ModelParameters(float32.manager(), converted);
     }
 }
