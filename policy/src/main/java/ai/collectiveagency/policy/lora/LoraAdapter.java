@@ -6,12 +6,17 @@ import ai.collectiveagency.policy.model.Llama;
 import ai.collectiveagency.policy.model.LlamaConfig;
 import ai.collectiveagency.policy.model.ParameterNames;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -89,6 +94,40 @@ public final class LoraAdapter implements LinearAdapter, AutoCloseable {
         }
         NDArray down = Scalars.mul(Linear.linear(x, weights.a()).singletonOrThrow(), scaling);
         return Linear.linear(down, weights.b()).singletonOrThrow(); // (..., out)
+    }
+
+    /**
+     * {@inheritDoc} The targeted projections' A are stacked, so x is projected down once for all
+     * of them, (..., Σr) = x·[A₁; A₂; ...]ᵀ; each then projects its own columns back up with its
+     * B. Backward reads x once for the A gradients and adds one product into x's gradient
+     * instead of one per projection.
+     */
+    @Override
+    public NDArray[] applyAll(List<String> prefixes, NDArray x) {
+        NDArray[] deltas = new NDArray[prefixes.size()];
+        List<Integer> targeted = new ArrayList<>();
+        NDList stacked = new NDList();
+        for (int i = 0; i < deltas.length; i++) {
+            LoraWeights weights = byProjection.get(prefixes.get(i));
+            if (weights != null) {
+                targeted.add(i);
+                stacked.add(weights.a());
+            }
+        }
+        if (targeted.size() < 2) {
+            return LinearAdapter.super.applyAll(prefixes, x);
+        }
+        NDArray down = Scalars.mul(
+                Linear.linear(x, NDArrays.concat(stacked, 0)).singletonOrThrow(), scaling);
+        long from = 0;
+        for (int i : targeted) {
+            LoraWeights weights = byProjection.get(prefixes.get(i));
+            long rank = weights.a().getShape().get(0);
+            NDArray own = down.get(new NDIndex("..., {}:{}", from, from + rank));
+            deltas[i] = Linear.linear(own, weights.b()).singletonOrThrow(); // (..., out)
+            from += rank;
+        }
+        return deltas;
     }
 
     public LoraConfig config() {

@@ -2,6 +2,8 @@ package ai.collectiveagency.policy.model;
 
 import ai.djl.ndarray.NDArray;
 
+import java.util.List;
+
 /** Something added to a projection's output, such as a LoRA adapter. */
 public interface LinearAdapter {
 
@@ -11,4 +13,17 @@ public interface LinearAdapter {
      * when the adapter does not touch that projection.
      */
     NDArray apply(String prefix, NDArray x);
+
+    /**
+     * The contributions for several projections of one input (a block's q, k and v; its gate
+     * and up), in the order of {@code prefixes}, each as {@link #apply} gives it. An adapter may
+     * share work between them; by default each is applied alone.
+     */
+    default NDArray[] applyAll(List<String> prefixes, NDArray x) {
+        NDArray[] deltas = new NDArray[prefixes.size()];
+        for (int i = 0; i < deltas.length; i++) {
+            deltas[i] = apply(prefixes.get(i), x);
+        }
+        return deltas;
+    }
 }

@@ -21,6 +21,7 @@ import ai.djl.nn.core.Linear;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -55,6 +56,9 @@ public final class Llama implements AutoCloseable {
     private final LlamaConfig config;
     private final ModelParameters parameters;
     private final Rotary rotary;
+    private static final List<String> QKV = List.of("q_proj", "k_proj", "v_proj");
+    private static final List<String> GATE_UP = List.of("gate_proj", "up_proj");
+
     private final int queryBlock;
     private final JavaAttention javaAttention; // null when Java never attends for this model
     private volatile LinearAdapter adapter;
@@ -269,9 +273,10 @@ public final class Llama implements AutoCloseable {
         int heads = config.numHeads();
         int kvHeads = config.numKvHeads();
         int headDim = config.headDim();
-        NDArray q = project(layer, "q_proj", x, context).reshape(batch, time, heads, headDim);
-        NDArray k = project(layer, "k_proj", x, context).reshape(batch, time, kvHeads, headDim);
-        NDArray v = project(layer, "v_proj", x, context).reshape(batch, time, kvHeads, headDim);
+        NDArray[] qkv = project(layer, QKV, x, context);
+        NDArray q = qkv[0].reshape(batch, time, heads, headDim);
+        NDArray k = qkv[1].reshape(batch, time, kvHeads, headDim);
+        NDArray v = qkv[2].reshape(batch, time, kvHeads, headDim);
         if (config.qkNorm()) { // Qwen3: RMSNorm over each head's hD, before RoPE
             q = rmsNorm(q, parameters.get(ParameterNames.queryNorm(layer)));
             k = rmsNorm(k, parameters.get(ParameterNames.keyNorm(layer)));
@@ -329,9 +334,8 @@ public final class Llama implements AutoCloseable {
 
     /** SwiGLU feed-forward (Shazeer 2020): down(silu(gate(x)) * up(x)). */
     private NDArray mlp(int layer, NDArray x, Context context) {
-        NDArray gate = project(layer, "gate_proj", x, context);
-        NDArray up = project(layer, "up_proj", x, context);
-        return project(layer, "down_proj", swiGlu(gate, up), context);
+        NDArray[] gateUp = project(layer, GATE_UP, x, context);
+        return project(layer, "down_proj", swiGlu(gateUp[0], gateUp[1]), context);
     }
 
     /**
@@ -350,16 +354,27 @@ public final class Llama implements AutoCloseable {
     }
 
     private NDArray project(int layer, String module, NDArray x, Context context) {
-        String prefix = ParameterNames.projection(layer, module);
-        NDArray y = Linear.linear(x, parameters.get(prefix + ".weight"),
-                parameters.find(prefix + ".bias")).singletonOrThrow();
+        return project(layer, List.of(module), x, context)[0];
+    }
+
+    /** Projections of one input, each with its adapter's contribution if it has one. */
+    private NDArray[] project(int layer, List<String> modules, NDArray x, Context context) {
+        List<String> prefixes = modules.stream()
+                .map(module -> ParameterNames.projection(layer, module)).toList();
+        NDArray[] ys = new NDArray[prefixes.size()];
+        for (int i = 0; i < ys.length; i++) {
+            ys[i] = Linear.linear(x, parameters.get(prefixes.get(i) + ".weight"),
+                    parameters.find(prefixes.get(i) + ".bias")).singletonOrThrow();
+        }
         if (context.adapter() != null) {
-            NDArray delta = context.adapter().apply(prefix, x);
-            if (delta != null) {
-                y = y.add(delta);
+            NDArray[] deltas = context.adapter().applyAll(prefixes, x);
+            for (int i = 0; i < ys.length; i++) {
+                if (deltas[i] != null) {
+                    ys[i] = ys[i].add(deltas[i]);
+                }
             }
         }
-        return y;
+        return ys;
     }
 
     /** RMSNorm (Zhang and Sennrich 2019): x / sqrt(mean(x^2) + eps) * weight. */
