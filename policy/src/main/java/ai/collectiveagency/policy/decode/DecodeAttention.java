@@ -21,10 +21,12 @@ final class DecodeAttention {
     /**
      * Multiply-adds (scores and weighted values) below which a part of the heads is not worth a
      * hand-off to another thread (about 5 µs of vector work against a hand-off of 5-20 µs): at
-     * hD 64 and 80 slots, a layer's 8 heads at batch 1 run on the caller alone, its 128 at batch
-     * 16 in six parts.
+     * hD 64, 80 slots and two query heads a KV head, a layer's 4 KV heads at batch 1 run on the
+     * caller alone, its 64 at batch 16 in six parts.
      */
     private static final int MIN_PART_WORK = 1 << 18;
+    /** Query heads of one KV head attended together at most: {@link VectorMath#tileDots4}. */
+    private static final int QUERIES_AT_ONCE = 4;
 
     private final int heads;
     private final int groupSize;
@@ -48,48 +50,83 @@ final class DecodeAttention {
      */
     void attend(JavaKvCache cache, int layer, int perRow, float[] qkv, int width, float[] out) {
         int tokens = cache.batch() * perRow;
+        int kvHeads = heads / groupSize;
         // a part of the work is only handed to another thread when it outweighs the hand-off
-        int pairWork = (cache.length() + perRow) * headDim * 2;
-        int grain = Math.max(1, MIN_PART_WORK / pairWork);
-        range.run(tokens * heads, grain, (start, end) -> {
-            // whole tiles from the first real slot's to the newest: at most length + T + TILE
-            float[] scores = new float[cache.length() + perRow + TILE];
+        int groupWork = (cache.length() + perRow) * headDim * 2 * groupSize;
+        int grain = Math.max(1, MIN_PART_WORK / groupWork);
+        // whole tiles from the first real slot's to the newest: at most length + T + TILE
+        int stride = cache.length() + perRow + TILE;
+        range.run(tokens * kvHeads, grain, (start, end) -> {
+            float[] scores = new float[QUERIES_AT_ONCE * stride];
+            float[] scales = new float[QUERIES_AT_ONCE];
             for (int pair = start; pair < end; pair++) {
-                int token = pair / heads;
-                head(cache, layer, token, token / perRow, cache.length() + token % perRow,
-                        pair % heads, qkv, width, out, scores);
+                int token = pair / kvHeads;
+                group(cache, layer, token, token / perRow, cache.length() + token % perRow,
+                        pair % kvHeads, qkv, width, out, scores, stride, scales);
             }
         });
     }
 
     /**
-     * One query head of the new token in slot {@code last} of row b ({@code token} indexes the
-     * queries and outputs). Scores go by whole key tiles, from the tile of the row's first real
+     * The query heads of KV head {@code group} for the new token in slot {@code last} of row b
+     * ({@code token} indexes the queries and outputs), four, two or one at a time: each key tile
+     * and value row is read once for the heads that share it, and each head's results are the
+     * bits it gets alone. Scores go by whole key tiles, from the tile of the row's first real
      * slot to the tile of the token's: the padding slots before the first and the later ones
      * after the token's are scored too, then set to -inf, so the softmax runs over whole vectors
      * and gives them weight exp(-inf) = 0.
      */
-    private void head(JavaKvCache cache, int layer, int token, int b, int last, int h,
-            float[] qkv, int width, float[] out, float[] scores) {
+    private void group(JavaKvCache cache, int layer, int token, int b, int last, int group,
+            float[] qkv, int width, float[] out, float[] scores, int stride, float[] scales) {
         int first = cache.padding(b);
-        int at = (token * heads + h) * headDim;
+        int h0 = group * groupSize;
+        int at = (token * heads + h0) * headDim;
         if (last < first) { // a padding token: its row carries it only into masked slots
-            Arrays.fill(out, at, at + headDim, 0f);
+            Arrays.fill(out, at, at + groupSize * headDim, 0f);
             return;
         }
-        int group = h / groupSize;
         int skipped = first % TILE; // padding slots in the first tile
         int tiles = (last - first + skipped) / TILE + 1;
-        VectorMath.tileDots(qkv, token * width + h * headDim, headDim, cache.keys(layer),
-                cache.keyTile(b, group, first), tiles, scores, 0);
-        int scored = tiles * TILE;
         int slots = last + 1 - first;
-        Arrays.fill(scores, 0, skipped, Float.NEGATIVE_INFINITY);
-        Arrays.fill(scores, skipped + slots, scored, Float.NEGATIVE_INFINITY);
-        float max = VectorMath.max(scores, 0, scored);
-        float sum = VectorMath.exp(scores, 0, 1f, max, scores, 0, scored);
-        // slots are consecutive rows of hD floats in the values
-        VectorMath.weightedRows(scores, skipped, slots, 1 / sum, cache.values(layer),
-                cache.valueOffset(b, group, first), headDim, out, at);
+        float[] keys = cache.keys(layer);
+        int keyTile = cache.keyTile(b, group, first);
+        float[] values = cache.values(layer);
+        int valueOffset = cache.valueOffset(b, group, first);
+        for (int h = 0; h < groupSize; ) {
+            int n = groupSize - h >= 4 ? 4 : groupSize - h >= 2 ? 2 : 1;
+            int q = token * width + (h0 + h) * headDim;
+            int o = at + h * headDim;
+            switch (n) {
+                case 4 -> VectorMath.tileDots4(qkv, q, headDim, headDim, keys, keyTile, tiles,
+                        scores, stride);
+                case 2 -> VectorMath.tileDots2(qkv, q, headDim, headDim, keys, keyTile, tiles,
+                        scores, stride);
+                default -> VectorMath.tileDots(qkv, q, headDim, keys, keyTile, tiles, scores, 0);
+            }
+            for (int r = 0; r < n; r++) {
+                scales[r] = softmax(scores, r * stride, skipped, slots, tiles * TILE);
+            }
+            switch (n) {
+                case 4 -> VectorMath.weightedRows4(scores, skipped, stride, slots, scales, values,
+                        valueOffset, headDim, out, o, headDim);
+                case 2 -> VectorMath.weightedRows2(scores, skipped, stride, slots, scales, values,
+                        valueOffset, headDim, out, o, headDim);
+                default -> VectorMath.weightedRows(scores, skipped, slots, scales[0], values,
+                        valueOffset, headDim, out, o);
+            }
+            h += n;
+        }
+    }
+
+    /**
+     * Masks one query's scores outside its slots and turns them into exp(score - max); returns
+     * 1 / their sum.
+     */
+    private static float softmax(float[] scores, int offset, int skipped, int slots,
+            int scored) {
+        Arrays.fill(scores, offset, offset + skipped, Float.NEGATIVE_INFINITY);
+        Arrays.fill(scores, offset + skipped + slots, offset + scored, Float.NEGATIVE_INFINITY);
+        float max = VectorMath.max(scores, offset, scored);
+        return 1 / VectorMath.exp(scores, offset, 1f, max, scores, offset, scored);
     }
 }

@@ -149,6 +149,126 @@ public final class VectorMath {
     }
 
     /**
+     * {@link #tileDots} for two queries at once, the second at {@code qo + qStride}, into
+     * {@code out[r·outStride + t·V + j]}: each tile vector is loaded once for both queries, four
+     * tiles at a time, so eight FMA chains are in flight. Each column sums over d in the same
+     * order as in {@code tileDots}, so the two give the same bits.
+     */
+    public static void tileDots2(float[] q, int qo, int qStride, int dims, float[] tiles, int to,
+            int count, float[] out, int outStride) {
+        int lanes = SPECIES.length();
+        int tile = dims * lanes;
+        int q1 = qo + qStride;
+        int t = 0;
+        for (; t + 4 <= count; t += 4) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES);
+            FloatVector a2 = FloatVector.zero(SPECIES);
+            FloatVector a3 = FloatVector.zero(SPECIES);
+            FloatVector b0 = FloatVector.zero(SPECIES);
+            FloatVector b1 = FloatVector.zero(SPECIES);
+            FloatVector b2 = FloatVector.zero(SPECIES);
+            FloatVector b3 = FloatVector.zero(SPECIES);
+            int at = to + t * tile;
+            for (int d = 0; d < dims; d++, at += lanes) {
+                FloatVector k0 = FloatVector.fromArray(SPECIES, tiles, at);
+                FloatVector k1 = FloatVector.fromArray(SPECIES, tiles, at + tile);
+                FloatVector k2 = FloatVector.fromArray(SPECIES, tiles, at + 2 * tile);
+                FloatVector k3 = FloatVector.fromArray(SPECIES, tiles, at + 3 * tile);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, q[qo + d]);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, q[q1 + d]);
+                a0 = k0.fma(x0, a0);
+                a1 = k1.fma(x0, a1);
+                a2 = k2.fma(x0, a2);
+                a3 = k3.fma(x0, a3);
+                b0 = k0.fma(x1, b0);
+                b1 = k1.fma(x1, b1);
+                b2 = k2.fma(x1, b2);
+                b3 = k3.fma(x1, b3);
+            }
+            int o = t * lanes;
+            a0.intoArray(out, o);
+            a1.intoArray(out, o + lanes);
+            a2.intoArray(out, o + 2 * lanes);
+            a3.intoArray(out, o + 3 * lanes);
+            b0.intoArray(out, o + outStride);
+            b1.intoArray(out, o + lanes + outStride);
+            b2.intoArray(out, o + 2 * lanes + outStride);
+            b3.intoArray(out, o + 3 * lanes + outStride);
+        }
+        if (t < count) { // the last tiles, one query at a time
+            tileDots(q, qo, dims, tiles, to + t * tile, count - t, out, t * lanes);
+            tileDots(q, q1, dims, tiles, to + t * tile, count - t, out, t * lanes + outStride);
+        }
+    }
+
+    /**
+     * {@link #weightedRows} for two weight rows at once over the same n rows: out row r (at
+     * {@code oo + r·oStride}) = scales[r] · sum_s weights[wo + r·wStride + s] · rows[ro +
+     * s·width + ...]. Each row vector is loaded once for both outputs, four vectors of the width
+     * at a time (eight FMA chains); each output sums over s in order, so the two give
+     * {@code weightedRows}' bits.
+     */
+    public static void weightedRows2(float[] weights, int wo, int wStride, int n, float[] scales,
+            float[] rows, int ro, int width, float[] out, int oo, int oStride) {
+        int lanes = SPECIES.length();
+        int bound = SPECIES.loopBound(width);
+        int w1 = wo + wStride;
+        int d = 0;
+        for (; d + 4 * lanes <= bound; d += 4 * lanes) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES);
+            FloatVector a2 = FloatVector.zero(SPECIES);
+            FloatVector a3 = FloatVector.zero(SPECIES);
+            FloatVector b0 = FloatVector.zero(SPECIES);
+            FloatVector b1 = FloatVector.zero(SPECIES);
+            FloatVector b2 = FloatVector.zero(SPECIES);
+            FloatVector b3 = FloatVector.zero(SPECIES);
+            for (int s = 0; s < n; s++) {
+                int at = ro + s * width + d;
+                FloatVector v0 = FloatVector.fromArray(SPECIES, rows, at);
+                FloatVector v1 = FloatVector.fromArray(SPECIES, rows, at + lanes);
+                FloatVector v2 = FloatVector.fromArray(SPECIES, rows, at + 2 * lanes);
+                FloatVector v3 = FloatVector.fromArray(SPECIES, rows, at + 3 * lanes);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, weights[wo + s]);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, weights[w1 + s]);
+                a0 = v0.fma(x0, a0);
+                a1 = v1.fma(x0, a1);
+                a2 = v2.fma(x0, a2);
+                a3 = v3.fma(x0, a3);
+                b0 = v0.fma(x1, b0);
+                b1 = v1.fma(x1, b1);
+                b2 = v2.fma(x1, b2);
+                b3 = v3.fma(x1, b3);
+            }
+            a0.mul(scales[0]).intoArray(out, oo + d);
+            a1.mul(scales[0]).intoArray(out, oo + d + lanes);
+            a2.mul(scales[0]).intoArray(out, oo + d + 2 * lanes);
+            a3.mul(scales[0]).intoArray(out, oo + d + 3 * lanes);
+            b0.mul(scales[1]).intoArray(out, oo + oStride + d);
+            b1.mul(scales[1]).intoArray(out, oo + oStride + d + lanes);
+            b2.mul(scales[1]).intoArray(out, oo + oStride + d + 2 * lanes);
+            b3.mul(scales[1]).intoArray(out, oo + oStride + d + 3 * lanes);
+        }
+        for (; d < bound; d += lanes) { // single vectors of the width left
+            FloatVector a = FloatVector.zero(SPECIES);
+            FloatVector b = FloatVector.zero(SPECIES);
+            for (int s = 0; s < n; s++) {
+                FloatVector v = FloatVector.fromArray(SPECIES, rows, ro + s * width + d);
+                a = v.fma(FloatVector.broadcast(SPECIES, weights[wo + s]), a);
+                b = v.fma(FloatVector.broadcast(SPECIES, weights[w1 + s]), b);
+            }
+            a.mul(scales[0]).intoArray(out, oo + d);
+            b.mul(scales[1]).intoArray(out, oo + oStride + d);
+        }
+        if (d < width) { // what is left of the width, one output row at a time
+            weightedTail(weights, wo, n, scales[0], rows, ro + d, width, width - d, out, oo + d);
+            weightedTail(weights, w1, n, scales[1], rows, ro + d, width, width - d, out,
+                    oo + oStride + d);
+        }
+    }
+
+    /**
      * {@link #weightedRows} for four weight rows at once over the same n rows: out row r (at
      * {@code oo + r·oStride}) = scales[r] · sum_s weights[wo + r·wStride + s] · rows[ro +
      * s·width + ...]. Each row vector is loaded once for the four outputs, two vectors of the

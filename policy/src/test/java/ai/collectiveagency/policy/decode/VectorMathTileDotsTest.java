@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
 /**
  * {@link VectorMath#tileDots}: every column of every tile asked for, nothing past them, and a
  * column's result the same whichever loop takes it (attention's scores over tiled keys); its
- * four-query form and {@link VectorMath#weightedRows4} against one query or row at a time.
+ * two- and four-query forms and {@link VectorMath#weightedRows2} and {@link
+ * VectorMath#weightedRows4} against one query or row at a time.
  */
 class VectorMathTileDotsTest {
 
@@ -90,10 +91,10 @@ class VectorMathTileDotsTest {
         }
     }
 
-    /** Four weight rows at once give each row's weighted sum alone, within rounding. */
+    /** Four weight rows at once give each row's weighted sum alone, to the bit. */
     @ParameterizedTest(name = "rows={0} width={1}")
     @CsvSource({"1, 64", "37, 64", "20, 12", "9, 100", "13, 48", "7, 24"})
-    void fourWeightRowsAtOnceGiveEachRowsSum(int n, int width) {
+    void fourWeightRowsAtOnceGiveEachRowsSumToTheBit(int n, int width) {
         SplittableRandom random = new SplittableRandom(n * 13L + width);
         int weightStride = n + 2;
         int outStride = width + 5;
@@ -109,10 +110,58 @@ class VectorMathTileDotsTest {
             float[] alone = new float[width];
             VectorMath.weightedRows(weights, r * weightStride, n, scales[r], rows, 3, width,
                     alone, 0);
-            for (int d = 0; d < width; d++) {
-                assertThat(four[1 + r * outStride + d]).as("row %d, column %d", r, d)
-                        .isCloseTo(alone[d], within(1e-5f));
-            }
+            assertThat(Arrays.copyOfRange(four, 1 + r * outStride, 1 + r * outStride + width))
+                    .as("row %d", r).containsExactly(alone);
+        }
+    }
+
+    /** Two queries at once (a decode step's query heads that share a KV head) give each alone. */
+    @ParameterizedTest(name = "tiles={0} dims={1}")
+    @CsvSource({"1, 64", "4, 64", "6, 64", "9, 12", "3, 1"})
+    void twoQueriesAtOnceGiveEachQuerysDotsAlone(int count, int dims) {
+        SplittableRandom random = new SplittableRandom(count * 5L + dims);
+        int queryStride = dims + 3;
+        int outStride = (count + 1) * LANES;
+        float[] q = randoms(random, 2 + 2 * queryStride);
+        float[] tiles = randoms(random, (count + 2) * dims * LANES);
+        float[] two = new float[2 * outStride];
+        Arrays.fill(two, Float.NaN);
+
+        VectorMath.tileDots2(q, 2, queryStride, dims, tiles, dims * LANES, count, two,
+                outStride);
+
+        for (int r = 0; r < 2; r++) {
+            float[] alone = new float[count * LANES];
+            VectorMath.tileDots(q, 2 + r * queryStride, dims, tiles, dims * LANES, count, alone,
+                    0);
+            assertThat(Arrays.copyOfRange(two, r * outStride, r * outStride + count * LANES))
+                    .as("query %d", r).containsExactly(alone);
+            assertThat(two[r * outStride + count * LANES]).as("past query %d's tiles", r)
+                    .isNaN();
+        }
+    }
+
+    /** Two weight rows at once give each row's weighted sum alone, to the bit. */
+    @ParameterizedTest(name = "rows={0} width={1}")
+    @CsvSource({"1, 64", "37, 64", "20, 12", "9, 100", "13, 80", "7, 24"})
+    void twoWeightRowsAtOnceGiveEachRowsSumToTheBit(int n, int width) {
+        SplittableRandom random = new SplittableRandom(n * 17L + width);
+        int weightStride = n + 2;
+        int outStride = width + 5;
+        float[] weights = randoms(random, 2 * weightStride);
+        float[] rows = randoms(random, 3 + n * width);
+        float[] scales = {0.5f, 3f};
+        float[] two = new float[1 + 2 * outStride];
+
+        VectorMath.weightedRows2(weights, 0, weightStride, n, scales, rows, 3, width, two, 1,
+                outStride);
+
+        for (int r = 0; r < 2; r++) {
+            float[] alone = new float[width];
+            VectorMath.weightedRows(weights, r * weightStride, n, scales[r], rows, 3, width,
+                    alone, 0);
+            assertThat(Arrays.copyOfRange(two, 1 + r * outStride, 1 + r * outStride + width))
+                    .as("row %d", r).containsExactly(alone);
         }
     }
 
