@@ -65,102 +65,68 @@ class VectorMathTileDotsTest {
         assertThat(some).containsExactly(Arrays.copyOf(all, some.length));
     }
 
-    /** Four queries at once give each query's bits alone, at their strides, for odd counts too. */
-    @ParameterizedTest(name = "tiles={0} dims={1}")
-    @CsvSource({"1, 64", "2, 64", "5, 64", "6, 12", "3, 1"})
-    void fourQueriesAtOnceGiveEachQuerysDotsAlone(int count, int dims) {
-        SplittableRandom random = new SplittableRandom(count * 7L + dims);
+    /**
+     * Two or four queries at once (a decode step's query heads that share a KV head, a
+     * prefill's consecutive queries) give each query's bits alone, at their strides, for odd
+     * counts too.
+     */
+    @ParameterizedTest(name = "queries={0} tiles={1} dims={2}")
+    @CsvSource({"4, 1, 64", "4, 2, 64", "4, 5, 64", "4, 6, 12", "4, 3, 1", "2, 1, 64", "2, 4, 64",
+            "2, 6, 64", "2, 9, 12", "2, 3, 1"})
+    void queriesAtOnceGiveEachQuerysDotsAlone(int queries, int count, int dims) {
+        SplittableRandom random = new SplittableRandom(count * 7L + dims + queries);
         int queryStride = dims + 3;
         int outStride = (count + 1) * LANES;
-        float[] q = randoms(random, 2 + 4 * queryStride);
+        float[] q = randoms(random, 2 + queries * queryStride);
         float[] tiles = randoms(random, (count + 2) * dims * LANES);
-        float[] four = new float[4 * outStride];
-        Arrays.fill(four, Float.NaN);
+        float[] together = new float[queries * outStride];
+        Arrays.fill(together, Float.NaN);
 
-        VectorMath.tileDots4(q, 2, queryStride, dims, tiles, dims * LANES, count, four,
-                outStride);
+        if (queries == 4) {
+            VectorMath.tileDots4(q, 2, queryStride, dims, tiles, dims * LANES, count, together,
+                    outStride);
+        } else {
+            VectorMath.tileDots2(q, 2, queryStride, dims, tiles, dims * LANES, count, together,
+                    outStride);
+        }
 
-        for (int r = 0; r < 4; r++) {
+        for (int r = 0; r < queries; r++) {
             float[] alone = new float[count * LANES];
             VectorMath.tileDots(q, 2 + r * queryStride, dims, tiles, dims * LANES, count, alone,
                     0);
-            assertThat(Arrays.copyOfRange(four, r * outStride, r * outStride + count * LANES))
-                    .as("query %d", r).containsExactly(alone);
-            assertThat(four[r * outStride + count * LANES]).as("past query %d's tiles", r)
+            assertThat(Arrays.copyOfRange(together, r * outStride,
+                    r * outStride + count * LANES)).as("query %d", r).containsExactly(alone);
+            assertThat(together[r * outStride + count * LANES]).as("past query %d's tiles", r)
                     .isNaN();
         }
     }
 
-    /** Four weight rows at once give each row's weighted sum alone, to the bit. */
-    @ParameterizedTest(name = "rows={0} width={1}")
-    @CsvSource({"1, 64", "37, 64", "20, 12", "9, 100", "13, 48", "7, 24"})
-    void fourWeightRowsAtOnceGiveEachRowsSumToTheBit(int n, int width) {
-        SplittableRandom random = new SplittableRandom(n * 13L + width);
+    /** Two or four weight rows at once give each row's weighted sum alone, to the bit. */
+    @ParameterizedTest(name = "together={0} rows={1} width={2}")
+    @CsvSource({"4, 1, 64", "4, 37, 64", "4, 20, 12", "4, 9, 100", "4, 13, 48", "4, 7, 24",
+            "2, 1, 64", "2, 37, 64", "2, 20, 12", "2, 9, 100", "2, 13, 80", "2, 7, 24"})
+    void weightRowsAtOnceGiveEachRowsSumToTheBit(int together, int n, int width) {
+        SplittableRandom random = new SplittableRandom(n * 13L + width + together);
         int weightStride = n + 2;
         int outStride = width + 5;
-        float[] weights = randoms(random, 4 * weightStride);
+        float[] weights = randoms(random, together * weightStride);
         float[] rows = randoms(random, 3 + n * width);
         float[] scales = {0.5f, 1f, 2f, 0.25f};
-        float[] four = new float[1 + 4 * outStride];
+        float[] out = new float[1 + together * outStride];
 
-        VectorMath.weightedRows4(weights, 0, weightStride, n, scales, rows, 3, width, four, 1,
-                outStride);
+        if (together == 4) {
+            VectorMath.weightedRows4(weights, 0, weightStride, n, scales, rows, 3, width, out, 1,
+                    outStride);
+        } else {
+            VectorMath.weightedRows2(weights, 0, weightStride, n, scales, rows, 3, width, out, 1,
+                    outStride);
+        }
 
-        for (int r = 0; r < 4; r++) {
+        for (int r = 0; r < together; r++) {
             float[] alone = new float[width];
             VectorMath.weightedRows(weights, r * weightStride, n, scales[r], rows, 3, width,
                     alone, 0);
-            assertThat(Arrays.copyOfRange(four, 1 + r * outStride, 1 + r * outStride + width))
-                    .as("row %d", r).containsExactly(alone);
-        }
-    }
-
-    /** Two queries at once (a decode step's query heads that share a KV head) give each alone. */
-    @ParameterizedTest(name = "tiles={0} dims={1}")
-    @CsvSource({"1, 64", "4, 64", "6, 64", "9, 12", "3, 1"})
-    void twoQueriesAtOnceGiveEachQuerysDotsAlone(int count, int dims) {
-        SplittableRandom random = new SplittableRandom(count * 5L + dims);
-        int queryStride = dims + 3;
-        int outStride = (count + 1) * LANES;
-        float[] q = randoms(random, 2 + 2 * queryStride);
-        float[] tiles = randoms(random, (count + 2) * dims * LANES);
-        float[] two = new float[2 * outStride];
-        Arrays.fill(two, Float.NaN);
-
-        VectorMath.tileDots2(q, 2, queryStride, dims, tiles, dims * LANES, count, two,
-                outStride);
-
-        for (int r = 0; r < 2; r++) {
-            float[] alone = new float[count * LANES];
-            VectorMath.tileDots(q, 2 + r * queryStride, dims, tiles, dims * LANES, count, alone,
-                    0);
-            assertThat(Arrays.copyOfRange(two, r * outStride, r * outStride + count * LANES))
-                    .as("query %d", r).containsExactly(alone);
-            assertThat(two[r * outStride + count * LANES]).as("past query %d's tiles", r)
-                    .isNaN();
-        }
-    }
-
-    /** Two weight rows at once give each row's weighted sum alone, to the bit. */
-    @ParameterizedTest(name = "rows={0} width={1}")
-    @CsvSource({"1, 64", "37, 64", "20, 12", "9, 100", "13, 80", "7, 24"})
-    void twoWeightRowsAtOnceGiveEachRowsSumToTheBit(int n, int width) {
-        SplittableRandom random = new SplittableRandom(n * 17L + width);
-        int weightStride = n + 2;
-        int outStride = width + 5;
-        float[] weights = randoms(random, 2 * weightStride);
-        float[] rows = randoms(random, 3 + n * width);
-        float[] scales = {0.5f, 3f};
-        float[] two = new float[1 + 2 * outStride];
-
-        VectorMath.weightedRows2(weights, 0, weightStride, n, scales, rows, 3, width, two, 1,
-                outStride);
-
-        for (int r = 0; r < 2; r++) {
-            float[] alone = new float[width];
-            VectorMath.weightedRows(weights, r * weightStride, n, scales[r], rows, 3, width,
-                    alone, 0);
-            assertThat(Arrays.copyOfRange(two, 1 + r * outStride, 1 + r * outStride + width))
+            assertThat(Arrays.copyOfRange(out, 1 + r * outStride, 1 + r * outStride + width))
                     .as("row %d", r).containsExactly(alone);
         }
     }
