@@ -57,8 +57,8 @@ final class DecodeAttention {
         // whole tiles from the first real slot's to the newest: at most length + T + TILE
         int stride = cache.length() + perRow + TILE;
         range.run(tokens * kvHeads, grain, (start, end) -> {
-            float[] scores = new float[QUERIES_AT_ONCE * stride];
-            float[] scales = new float[QUERIES_AT_ONCE];
+            float[] scores = new float[Math.min(groupSize, QUERIES_AT_ONCE) * stride];
+            float[] scales = new float[Math.min(groupSize, QUERIES_AT_ONCE)];
             for (int pair = start; pair < end; pair++) {
                 int token = pair / kvHeads;
                 group(cache, layer, token, token / perRow, cache.length() + token % perRow,

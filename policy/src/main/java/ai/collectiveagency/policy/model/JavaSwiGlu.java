@@ -25,7 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   act = u·Q + (g·P − stop_gradient(g·P))    (engine)
  * </pre>
  *
- * <p>The bracket is a value minus itself, exactly zero, so act is u·Q to the bit; autograd sees
+ * <p>The bracket is a value minus itself, exactly zero for finite g·P, so act is u·Q to the bit
+ * (but for the sign of a zero); autograd sees
  * two products with arrays that need no gradient, and its backward is grad·Q for u and grad·P
  * for g. The engine's chain g·sigmoid(g)·u takes a sigmoid and a copy of its left operand (an
  * in-place product under autograd) forward, four products, the sigmoid's backward and a sum
@@ -63,8 +64,15 @@ final class JavaSwiGlu {
         derivatives(g.get(), u.get(), NativeFloats.view(silu).orElseThrow(),
                 NativeFloats.view(slope).orElseThrow(), Math.toIntExact(gate.size()));
         NDArray carrier = gate.mul(slope); // g·P: carries the gradient to g
-        NDArray zero = carrier.sub(carrier.stopGradient());
-        return Optional.of(up.mul(silu).addi(zero));
+        NDArray held = carrier.stopGradient();
+        NDArray zero = carrier.sub(held);
+        NDArray activated = up.mul(silu).addi(zero);
+        // autograd keeps Q and P for backward itself; the rest need not outlive the down
+        // projection that follows in the block
+        for (NDArray done : new NDArray[] {carrier, held, zero, silu, slope}) {
+            done.close();
+        }
+        return Optional.of(activated);
     }
 
     /** Q = silu(g) and P = u·σ(g)·(1 + g·(1 − σ(g))) for {@code size} floats. */

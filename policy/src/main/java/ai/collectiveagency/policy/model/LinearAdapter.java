@@ -16,8 +16,8 @@ public interface LinearAdapter {
 
     /**
      * The contributions for several projections of one input (a block's q, k and v; its gate
-     * and up), in the order of {@code prefixes}, each as {@link #apply} gives it. An adapter may
-     * share work between them; by default each is applied alone.
+     * and up), in the order of {@code prefixes}, each as {@link #apply} gives it up to float
+     * rounding. An adapter may share work between them; by default each is applied alone.
      */
     default NDArray[] applyAll(List<String> prefixes, NDArray x) {
         NDArray[] deltas = new NDArray[prefixes.size()];

@@ -342,7 +342,7 @@ public final class Llama implements AutoCloseable {
      * silu(gate)·up: where autograd records and Java can view the arrays, with its derivatives
      * from Java ({@link JavaSwiGlu}); else the engine's chain.
      */
-    private static NDArray swiGlu(NDArray gate, NDArray up) {
+    static NDArray swiGlu(NDArray gate, NDArray up) {
         if (NoGradient.recording()) {
             Optional<NDArray> activated = JavaSwiGlu.activate(gate, up);
             if (activated.isPresent()) {

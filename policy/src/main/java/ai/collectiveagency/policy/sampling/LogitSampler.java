@@ -111,8 +111,8 @@ public final class LogitSampler {
      * The index j (mapped through {@code ids} when given) with cdf[j-1] <= u·total < cdf[j] over
      * the first {@code kept} entries of {@code p}; as the engine, which counts the zero-mass
      * entries after them too, a target at or past the total picks the last entry of the order.
-     * Whole blocks whose end the target lies past are stepped over by their sums, and the block
-     * that holds it is walked entry by entry.
+     * Whole blocks whose end the target lies at or past are stepped over by their sums, and the
+     * block that holds it is walked entry by entry.
      */
     private int inverseCdf(float[] p, int kept, float u, int[] ids, float[] lp,
             double[] sums) {
