@@ -56,9 +56,10 @@ final class DecodeAttention {
         int grain = Math.max(1, MIN_PART_WORK / groupWork);
         // whole tiles from the first real slot's to the newest: at most length + T + TILE
         int stride = cache.length() + perRow + TILE;
+        int together = Math.min(groupSize, QUERIES_AT_ONCE);
         range.run(tokens * kvHeads, grain, (start, end) -> {
-            float[] scores = new float[Math.min(groupSize, QUERIES_AT_ONCE) * stride];
-            float[] scales = new float[Math.min(groupSize, QUERIES_AT_ONCE)];
+            float[] scores = new float[together * stride];
+            float[] scales = new float[together];
             for (int pair = start; pair < end; pair++) {
                 int token = pair / kvHeads;
                 group(cache, layer, token, token / perRow, cache.length() + token % perRow,
@@ -93,7 +94,8 @@ final class DecodeAttention {
         float[] values = cache.values(layer);
         int valueOffset = cache.valueOffset(b, group, first);
         for (int h = 0; h < groupSize; ) {
-            int n = groupSize - h >= 4 ? 4 : groupSize - h >= 2 ? 2 : 1;
+            int n = groupSize - h >= QUERIES_AT_ONCE ? QUERIES_AT_ONCE
+                    : groupSize - h >= 2 ? 2 : 1;
             int q = token * width + (h0 + h) * headDim;
             int o = at + h * headDim;
             switch (n) {

@@ -48,8 +48,8 @@ public final class ReproducibleMath {
 
     /**
      * The logistic sigmoid 1 / (1 + exp(-x)); exp's clamps keep it finite (it rounds to 1 from
-     * about 17, and is about 6e-39 below -88). (A form from exp(-|x|) with a blend by sign took 3.5 times as long
-     * on JDK 17: its masks did not compile to vector code.)
+     * about 17, and is about 6e-39 below -88). A form from exp(-|x|) with a blend by sign took
+     * 3.5 times as long on JDK 17: its masks did not compile to vector code.
      */
     public static FloatVector sigmoid(FloatVector x) {
         return x.broadcast(1f).div(exp(x.neg()).add(1f));

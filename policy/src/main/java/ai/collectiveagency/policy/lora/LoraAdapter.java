@@ -13,7 +13,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,28 +103,28 @@ public final class LoraAdapter implements LinearAdapter, AutoCloseable {
      */
     @Override
     public NDArray[] applyAll(List<String> prefixes, NDArray x) {
-        NDArray[] deltas = new NDArray[prefixes.size()];
-        List<Integer> targeted = new ArrayList<>();
+        LoraWeights[] weights = prefixes.stream().map(byProjection::get)
+                .toArray(LoraWeights[]::new);
         NDList stacked = new NDList();
-        for (int i = 0; i < deltas.length; i++) {
-            LoraWeights weights = byProjection.get(prefixes.get(i));
-            if (weights != null) {
-                targeted.add(i);
-                stacked.add(weights.a());
+        for (LoraWeights w : weights) {
+            if (w != null) {
+                stacked.add(w.a());
             }
         }
-        if (targeted.size() < 2) {
+        if (stacked.size() < 2) {
             return LinearAdapter.super.applyAll(prefixes, x);
         }
         NDArray down = Scalars.mul(
                 Linear.linear(x, NDArrays.concat(stacked, 0)).singletonOrThrow(), scaling);
+        NDArray[] deltas = new NDArray[weights.length];
         long from = 0;
-        for (int i : targeted) {
-            LoraWeights weights = byProjection.get(prefixes.get(i));
-            long rank = weights.a().getShape().get(0);
-            NDArray own = down.get(new NDIndex("..., {}:{}", from, from + rank));
-            deltas[i] = Linear.linear(own, weights.b()).singletonOrThrow(); // (..., out)
-            from += rank;
+        for (int i = 0; i < weights.length; i++) {
+            if (weights[i] != null) {
+                long rank = weights[i].a().getShape().get(0);
+                NDArray own = down.get(new NDIndex("..., {}:{}", from, from + rank));
+                deltas[i] = Linear.linear(own, weights[i].b()).singletonOrThrow(); // (..., out)
+                from += rank;
+            }
         }
         return deltas;
     }

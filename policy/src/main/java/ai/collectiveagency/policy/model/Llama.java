@@ -53,12 +53,13 @@ public final class Llama implements AutoCloseable {
      */
     static final int QUERY_BLOCK = 512;
 
-    private final LlamaConfig config;
-    private final ModelParameters parameters;
-    private final Rotary rotary;
+    /** Projections that read the same input, whose adapter contributions may share work. */
     private static final List<String> QKV = List.of("q_proj", "k_proj", "v_proj");
     private static final List<String> GATE_UP = List.of("gate_proj", "up_proj");
 
+    private final LlamaConfig config;
+    private final ModelParameters parameters;
+    private final Rotary rotary;
     private final int queryBlock;
     private final JavaAttention javaAttention; // null when Java never attends for this model
     private volatile LinearAdapter adapter;
