@@ -127,12 +127,21 @@ public final class AdamW implements AutoCloseable {
 
     /**
      * Sets every parameter's gradient to 0 (also clearing NaN and infinity), since PyTorch adds
-     * each backward pass into the existing gradients.
+     * each backward pass into the existing gradients. In Java over the gradients' memory where
+     * Java can view it, split over the shared decode threads: the engine's indexed assignment
+     * filled a scalar array and copied it over each gradient, two passes instead of one.
      */
     public void zeroGradients() {
         try (NoGradient noGradient = new NoGradient(); NDScope temporaries = new NDScope()) {
             for (NDArray parameter : parameters.values()) {
-                parameter.getGradient().set(new NDIndex("..."), 0);
+                NDArray gradient = parameter.getGradient();
+                Optional<ByteBuffer> memory = NativeFloats.view(gradient);
+                if (memory.isPresent()) {
+                    ParallelRange.shared().run(Math.toIntExact(gradient.size()), VectorPass.GRAIN,
+                            (start, end) -> VectorPass.zero(memory.get(), start, end));
+                } else {
+                    gradient.set(new NDIndex("..."), 0);
+                }
             }
         }
     }

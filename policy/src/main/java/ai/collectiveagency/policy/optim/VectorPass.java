@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.optim;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
@@ -17,4 +18,17 @@ final class VectorPass {
     static final int GRAIN = 1 << 14;
 
     private VectorPass() {}
+
+    /** Writes 0 into elements [start, end) of {@code x}. */
+    static void zero(ByteBuffer x, int start, int end) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        int i = start;
+        int bound = start + SPECIES.loopBound(end - start);
+        for (; i < bound; i += SPECIES.length()) {
+            zero.intoByteBuffer(x, i * Float.BYTES, ORDER);
+        }
+        for (; i < end; i++) {
+            x.putFloat(i * Float.BYTES, 0f);
+        }
+    }
 }
