@@ -393,8 +393,18 @@ public final class Llama implements AutoCloseable {
         return ys;
     }
 
-    /** RMSNorm (Zhang and Sennrich 2019): x / sqrt(mean(x^2) + eps) * weight. */
+    /**
+     * RMSNorm (Zhang and Sennrich 2019): x / sqrt(mean(x^2) + eps) * weight; in Java where
+     * autograd does not record and Java can view the arrays ({@link JavaRmsNorm}).
+     */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
+        if (!NoGradient.recording()) {
+            Optional<NDArray> normed = JavaRmsNorm.normalize(x, weight,
+                    (float) config.rmsNormEps());
+            if (normed.isPresent()) {
+                return normed.get();
+            }
+        }
         NDArray variance = x.square().mean(new int[] {-1}, true);
         return x.mul(Scalars.pow(variance.add(config.rmsNormEps()), -0.5)).mul(weight);
     }

@@ -1,0 +1,85 @@
+package ai.collectiveagency.policy.model;
+
+import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.engine.NativeFloats;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Optional;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * RMSNorm, x / sqrt(mean(x²) + eps) · weight over the last axis, in one Java pass over the
+ * arrays' memory, for a forward pass that autograd does not record (a prefill). The engine's
+ * chain (a square, a mean, an addition and a power over (B, T, 1), then two products) made
+ * three full-size arrays and five passes; here each row is read twice (from cache the second
+ * time) and written once. Each row's mean of squares is summed in another order than the
+ * engine's, so outputs may differ from the engine's in the last bits; the scaling is the
+ * engine's: x·r rounded, then times the weight.
+ */
+final class JavaRmsNorm {
+
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /** Rows handed to a thread at a time: 32 rows of 512 floats are 64 KiB. */
+    private static final int ROWS_PER_PART = 32;
+
+    private JavaRmsNorm() {}
+
+    /**
+     * The normalised rows of {@code x} (..., D) in a new array; empty where Java cannot view x
+     * or the weight (D) (not float32, on a GPU, not contiguous, over 2 GiB).
+     */
+    static Optional<NDArray> normalize(NDArray x, NDArray weight, float eps) {
+        Optional<ByteBuffer> in = NativeFloats.view(x);
+        Optional<ByteBuffer> scale = NativeFloats.view(weight);
+        int width = Math.toIntExact(weight.size());
+        if (in.isEmpty() || scale.isEmpty() || x.getShape().tail() != width) {
+            return Optional.empty();
+        }
+        float[] w = new float[width];
+        scale.get().asFloatBuffer().get(w);
+        NDArray normed = x.getManager().create(x.getShape(), DataType.FLOAT32);
+        ByteBuffer out = NativeFloats.view(normed).orElseThrow();
+        int rows = Math.toIntExact(x.size() / width);
+        ParallelRange.shared().run(rows, ROWS_PER_PART, (first, end) -> {
+            for (int row = first; row < end; row++) {
+                normalizeRow(in.get(), out, row * width * Float.BYTES, w, eps);
+            }
+        });
+        return Optional.of(normed);
+    }
+
+    private static void normalizeRow(ByteBuffer in, ByteBuffer out, int at, float[] w,
+            float eps) {
+        int width = w.length;
+        int bound = SPECIES.loopBound(width);
+        FloatVector squares = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, at + i * Float.BYTES, ORDER);
+            squares = v.fma(v, squares);
+        }
+        float sum = squares.reduceLanes(VectorOperators.ADD);
+        for (; i < width; i++) {
+            float v = in.getFloat(at + i * Float.BYTES);
+            sum += v * v;
+        }
+        float r = 1f / (float) Math.sqrt(sum / width + eps);
+        i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            int offset = at + i * Float.BYTES;
+            FloatVector.fromByteBuffer(SPECIES, in, offset, ORDER).mul(r)
+                    .mul(FloatVector.fromArray(SPECIES, w, i)).intoByteBuffer(out, offset, ORDER);
+        }
+        for (; i < width; i++) {
+            int offset = at + i * Float.BYTES;
+            out.putFloat(offset, in.getFloat(offset) * r * w[i]);
+        }
+    }
+}
