@@ -39,7 +39,8 @@ import java.util.Optional;
  * {@link #zeroGradients()}:
  * <pre>{@code
  * for (MicroBatch micro : batch) { try (GradientCollector c = ...) { c.backward(loss(micro)); } }
- * if (Double.isFinite(GradientClipping.clipByGlobalNorm(params, 1.0))) { optimizer.step(); }
+ * double norm = GradientClipping.globalNorm(params);
+ * if (Double.isFinite(norm)) { optimizer.step(GradientClipping.scaleFor(norm, 1.0)); }
  * optimizer.zeroGradients();
  * }</pre>
  */
@@ -94,9 +95,26 @@ public final class AdamW implements AutoCloseable {
      * @return the learning rate this step used
      */
     public double step() {
+        return step(1);
+    }
+
+    /**
+     * Updates every parameter from its accumulated gradient times {@code gradientScale}, each
+     * product rounded to float as the engine's in-place scaling rounds it: the same update, to
+     * the bit, as scaling the gradients first ({@link GradientClipping#clipByGlobalNorm}), with
+     * no pass over them of its own. Usage: {@code optimizer.step(GradientClipping.scaleFor(
+     * GradientClipping.globalNorm(parameters), maxNorm))}.
+     *
+     * @return the learning rate this step used
+     */
+    public double step(double gradientScale) {
+        if (!(gradientScale > 0) || Double.isInfinite(gradientScale)) {
+            throw new IllegalArgumentException("gradient scale must be finite and > 0, got "
+                    + gradientScale);
+        }
         double learningRate = schedule.at(step);
         step++;
-        AdamWUpdate coefficients = AdamWUpdate.of(config, learningRate, step);
+        AdamWUpdate coefficients = AdamWUpdate.of(config, learningRate, step, gradientScale);
         parameters.forEach((name, parameter) ->
                 update(parameter, moments.get(name), coefficients));
         return learningRate;

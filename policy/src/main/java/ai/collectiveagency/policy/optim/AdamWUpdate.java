@@ -25,6 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * differs: Java's is correctly rounded, the engine's vectorised one is one ulp off for
  * some values, so a parameter can differ by up to two ulps of its update and one of its value.
  * <pre>
+ *   g = g * gradientScale        (the clipping factor; 1 leaves g as it is)
  *   p = p * decay
  *   m = m * beta1 + g * (1 - beta1)
  *   v = v * beta2 + (g * g) * (1 - beta2)
@@ -39,20 +40,25 @@ import jdk.incubator.vector.VectorSpecies;
  * @param sqrtBias2 sqrt(1 - beta2^t)
  * @param eps added to the denominator
  * @param stepSize lr / (1 - beta1^t)
+ * @param gradientScale what each gradient is multiplied by first
  */
 record AdamWUpdate(float decay, float beta1, float oneMinusBeta1, float beta2,
-        float oneMinusBeta2, float sqrtBias2, float eps, float stepSize) {
+        float oneMinusBeta2, float sqrtBias2, float eps, float stepSize, float gradientScale) {
 
     private static final VectorSpecies<Float> SPECIES = VectorPass.SPECIES;
     private static final ByteOrder ORDER = VectorPass.ORDER;
 
-    /** The coefficients of step {@code t} (from 1) at learning rate {@code lr}. */
-    static AdamWUpdate of(AdamWConfig config, double lr, int t) {
+    /**
+     * The coefficients of step {@code t} (from 1) at learning rate {@code lr}, for gradients
+     * multiplied by {@code gradientScale}.
+     */
+    static AdamWUpdate of(AdamWConfig config, double lr, int t, double gradientScale) {
         double bias1 = 1 - Math.pow(config.beta1(), t);
         double bias2 = 1 - Math.pow(config.beta2(), t);
         return new AdamWUpdate((float) (1 - lr * config.weightDecay()), (float) config.beta1(),
                 (float) (1 - config.beta1()), (float) config.beta2(), (float) (1 - config.beta2()),
-                (float) Math.sqrt(bias2), (float) config.eps(), (float) (lr / bias1));
+                (float) Math.sqrt(bias2), (float) config.eps(), (float) (lr / bias1),
+                (float) gradientScale);
     }
 
     /**
@@ -64,7 +70,8 @@ record AdamWUpdate(float decay, float beta1, float oneMinusBeta1, float beta2,
         int bound = start + SPECIES.loopBound(end - start);
         for (; i < bound; i += SPECIES.length()) {
             int at = i * Float.BYTES;
-            FloatVector gradient = FloatVector.fromByteBuffer(SPECIES, g, at, ORDER);
+            FloatVector gradient = FloatVector.fromByteBuffer(SPECIES, g, at, ORDER)
+                    .mul(gradientScale);
             FloatVector first = FloatVector.fromByteBuffer(SPECIES, m, at, ORDER).mul(beta1)
                     .add(gradient.mul(oneMinusBeta1));
             FloatVector second = FloatVector.fromByteBuffer(SPECIES, v, at, ORDER).mul(beta2)
@@ -79,7 +86,7 @@ record AdamWUpdate(float decay, float beta1, float oneMinusBeta1, float beta2,
         }
         for (; i < end; i++) {
             int at = i * Float.BYTES;
-            float gradient = g.getFloat(at);
+            float gradient = g.getFloat(at) * gradientScale;
             float first = m.getFloat(at) * beta1 + gradient * oneMinusBeta1;
             float second = v.getFloat(at) * beta2 + gradient * gradient * oneMinusBeta2;
             float denominator = (float) Math.sqrt(second) / sqrtBias2 + eps;
@@ -94,8 +101,9 @@ record AdamWUpdate(float decay, float beta1, float oneMinusBeta1, float beta2,
      * {@code v}, with autograd recording off: for arrays Java cannot view. The coefficients
      * are the float ones (as the engine rounds them for float32 arrays), also for float64.
      */
-    void applyInEngine(NDArray p, NDArray g, NDArray m, NDArray v) {
+    void applyInEngine(NDArray p, NDArray gradient, NDArray m, NDArray v) {
         try (NoGradient noGradient = new NoGradient(); NDScope temporaries = new NDScope()) {
+            NDArray g = gradientScale == 1 ? gradient : gradient.mul(gradientScale);
             p.muli(decay);
             m.muli(beta1).addi(g.mul(oneMinusBeta1));
             v.muli(beta2).addi(g.square().muli(oneMinusBeta2));

@@ -35,25 +35,44 @@ public final class GradientClipping {
      *     caller should skip this optimiser step and zero the gradients
      */
     public static double clipByGlobalNorm(Map<String, NDArray> parameters, double maxNorm) {
+        double norm = globalNorm(parameters);
+        double scale = scaleFor(norm, maxNorm);
+        if (scale < 1) {
+            try (NDScope scope = new NDScope()) {
+                for (NDArray parameter : parameters.values()) {
+                    // the wrapper shares storage with the parameter's gradient: this scales it
+                    parameter.getGradient().muli(scale);
+                }
+            }
+        }
+        return norm;
+    }
+
+    /**
+     * The L2 norm of all gradients of {@code parameters} together, summed in double precision;
+     * not finite after an overflow or NaN in the backward pass.
+     */
+    public static double globalNorm(Map<String, NDArray> parameters) {
+        try (NDScope scope = new NDScope()) {
+            double squares = 0;
+            for (NDArray parameter : parameters.values()) {
+                squares += sumOfSquares(parameter.getGradient());
+            }
+            return Math.sqrt(squares);
+        }
+    }
+
+    /**
+     * What clipping to {@code maxNorm} multiplies gradients of global norm {@code norm} by:
+     * {@code maxNorm / (norm + 1e-6)}, or 1 where that is not below 1 (or norm is not finite).
+     * {@link AdamW#step(double)} takes it, so that clipping costs no pass of its own.
+     */
+    public static double scaleFor(double norm, double maxNorm) {
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException("maxNorm must be > 0, got " + maxNorm);
         }
-        try (NDScope scope = new NDScope()) {
-            List<NDArray> gradients = new ArrayList<>();
-            double squares = 0;
-            for (NDArray parameter : parameters.values()) {
-                NDArray gradient = parameter.getGradient();
-                gradients.add(gradient);
-                squares += sumOfSquares(gradient);
-            }
-            double norm = Math.sqrt(squares);
-            double scale = maxNorm / (norm + NORM_EPSILON);
-            if (Double.isFinite(norm) && scale < 1) {
-                // The wrappers share storage with the parameters' gradients: this scales those.
-                gradients.forEach(gradient -> gradient.muli(scale));
-            }
-            return norm;
-        }
+        double scale = maxNorm / (norm + NORM_EPSILON);
+        return Double.isFinite(norm) && scale < 1 ? scale : 1;
     }
 
     /**

@@ -74,9 +74,10 @@ public final class GrpoTrainer {
             clipSum += r.clipFraction() * r.tokens();
             entropySum += r.entropy() * r.tokens();
         }
-        double norm = GradientClipping.clipByGlobalNorm(optimizer.parameters(), maxGradNorm);
+        double norm = GradientClipping.globalNorm(optimizer.parameters());
         boolean skip = !Double.isFinite(norm);
-        double lr = skip ? 0 : optimizer.step();
+        // clipped as the update reads each gradient, not in a pass of its own
+        double lr = skip ? 0 : optimizer.step(GradientClipping.scaleFor(norm, maxGradNorm));
         optimizer.zeroGradients();
         double n = Math.max(tokens, 1);
         return new StepResult(lossSum, norm, skip, lr, klSum / n, clipSum / n, entropySum / n,

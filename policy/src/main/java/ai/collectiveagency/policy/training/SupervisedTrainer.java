@@ -48,8 +48,9 @@ public final class SupervisedTrainer {
         for (TrainingBatch batch : microBatches) {
             loss += backward(batch, Math.max(tokens, 1));
         }
-        double norm = GradientClipping.clipByGlobalNorm(optimizer.parameters(), maxGradNorm);
-        double lr = Double.isFinite(norm) ? optimizer.step() : 0;
+        double norm = GradientClipping.globalNorm(optimizer.parameters());
+        double lr = Double.isFinite(norm)
+                ? optimizer.step(GradientClipping.scaleFor(norm, maxGradNorm)) : 0;
         optimizer.zeroGradients();
         return new Step(loss, norm, lr, tokens);
     }

@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.policy.engine.OfflineEngine;
@@ -9,11 +10,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AdamWTest {
 
@@ -91,7 +97,7 @@ class AdamWTest {
                 optimizer.step();
                 optimizer.zeroGradients();
                 // the engine's operations, as arrays Java cannot view still get them
-                AdamWUpdate.of(CONFIG, CONFIG.learningRate(), t).applyInEngine(expected,
+                AdamWUpdate.of(CONFIG, CONFIG.learningRate(), t, 1).applyInEngine(expected,
                         manager.create(gradient), expAvg, expAvgSq);
                 float[] java = weight.toFloatArray();
                 float[] engine = expected.toFloatArray();
@@ -154,6 +160,71 @@ class AdamWTest {
             assertThat((double) java[i]).isCloseTo(engine[i], within(3.0 * Math.ulp(engine[i])));
         }
         assertThat(engine).isNotEqualTo(values);
+    }
+
+    /**
+     * A step that scales each gradient as it reads it leaves the parameters with the bits of
+     * clipping the gradients first and then stepping: in the Java pass (contiguous float32, 40
+     * floats: whole vectors and a remainder) and in the engine's (a transposed array Java cannot
+     * view).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aScaledStepIsClippingThenAStepToTheBit(boolean transposed) {
+        SplittableRandom random = new SplittableRandom(21);
+        float[] values = gaussian(random, 40, 1.0);
+        float[] gradient = gaussian(random, 40, 3.0);
+        float[] other = gaussian(random, 40, 3.0);
+        List<float[]> results = new ArrayList<>();
+        for (boolean scaledInStep : new boolean[] {false, true}) {
+            NDArray weight = transposed
+                    ? manager.create(values, new Shape(8, 5)).transpose()
+                    : manager.create(values, new Shape(5, 8));
+            weight.setRequiresGradient(true);
+            NDArray bias = parameter(toDoubles(other));
+            Map<String, NDArray> parameters = new LinkedHashMap<>();
+            parameters.put("w", weight);
+            parameters.put("b", bias);
+            try (AdamW optimizer = new AdamW(parameters, CONFIG, ScheduleConfig.constant())) {
+                for (int step = 0; step < 2; step++) {
+                    TestGradients.accumulate(weight, gradient);
+                    TestGradients.accumulate(bias, other);
+                    if (scaledInStep) {
+                        double norm = GradientClipping.globalNorm(parameters);
+                        double scale = GradientClipping.scaleFor(norm, 0.5);
+                        assertThat(scale).as("the gradients are clipped").isLessThan(0.05);
+                        optimizer.step(scale);
+                        assertThat(TestGradients.of(weight)).as("left as they were")
+                                .containsExactly(gradient);
+                    } else {
+                        GradientClipping.clipByGlobalNorm(parameters, 0.5);
+                        optimizer.step();
+                    }
+                    optimizer.zeroGradients();
+                }
+            }
+            float[] both = Arrays.copyOf(weight.toFloatArray(), 80);
+            System.arraycopy(bias.toFloatArray(), 0, both, 40, 40);
+            results.add(both);
+        }
+        for (int i = 0; i < 80; i++) {
+            assertThat(Float.floatToIntBits(results.get(1)[i])).as("parameter %d: %s against %s",
+                    i, results.get(1)[i], results.get(0)[i])
+                    .isEqualTo(Float.floatToIntBits(results.get(0)[i]));
+        }
+    }
+
+    @Test
+    void aStepRefusesAScaleThatIsNotPositiveAndFinite() {
+        NDArray weight = parameter(1.0);
+        try (AdamW optimizer = new AdamW(Map.of("w", weight), CONFIG, ScheduleConfig.constant())) {
+            for (double scale : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+                assertThatThrownBy(() -> optimizer.step(scale))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("gradient scale");
+            }
+            assertThat(optimizer.stepCount()).isZero();
+        }
     }
 
     @Test
