@@ -19,9 +19,10 @@ import java.util.Arrays;
  *   out      (B, T, H, hD)    query t of row b sees key s when s <= S - T + t and attention[b][s]
  * </pre>
  *
- * <p>The engine computes this op by op: small batched matmuls whose group of query heads is
- * broadcast by copying the keys, an additive mask over the square, a softmax, a second product.
- * At the bench's prefill (8 x 256 tokens, hD 64) that took 13-14 ms a layer here, 5x its FLOP
+ * <p>The engine computes this op by op: small batched matmuls (each KV head's group of query
+ * heads stacked as one matrix since 2026-12-06; before, the keys were copied for each query
+ * head), an additive mask over the square, a softmax, a second product. At the bench's prefill
+ * (8 x 256 tokens, hD 64) that took 13-14 ms a layer here (with the copies), 5x its FLOP
  * bound. Here the keys are laid out in tiles of one vector of positions, four queries of one
  * head are scored against a tile with each of its vectors loaded once, each query's softmax
  * runs over the keys it may see only, and the values are summed for four queries at once.

@@ -33,18 +33,21 @@ final class JavaRmsNorm {
 
     /**
      * The normalised rows of {@code x} (..., D) in a new array; empty where Java cannot view x
-     * or the weight (D) (not float32, on a GPU, not contiguous, over 2 GiB).
+     * (not float32, on a GPU, not contiguous, over 2 GiB) or the weight (D) is not float32.
      */
     static Optional<NDArray> normalize(NDArray x, NDArray weight, float eps) {
-        Optional<ByteBuffer> in = NativeFloats.view(x);
-        Optional<ByteBuffer> scale = NativeFloats.view(weight);
         int width = Math.toIntExact(weight.size());
-        if (in.isEmpty() || scale.isEmpty() || x.getShape().tail() != width) {
+        if (x.getShape().tail() != width) {
+            throw new IllegalArgumentException("rows of " + x.getShape().tail()
+                    + " floats against a weight of " + width);
+        }
+        Optional<ByteBuffer> in = NativeFloats.view(x);
+        if (in.isEmpty() || weight.getDataType() != DataType.FLOAT32) {
             return Optional.empty();
         }
-        float[] w = new float[width];
-        scale.get().asFloatBuffer().get(w);
-        NDArray normed = x.getManager().create(x.getShape(), DataType.FLOAT32);
+        // copied, not viewed: a view hands the shared weight to a probe manager for a moment
+        float[] w = NativeFloats.copy(weight, new float[width]);
+        NDArray normed = x.getManager().create(x.getShape(), DataType.FLOAT32, x.getDevice());
         ByteBuffer out = NativeFloats.view(normed).orElseThrow();
         int rows = Math.toIntExact(x.size() / width);
         ParallelRange.shared().run(rows, ROWS_PER_PART, (first, end) -> {

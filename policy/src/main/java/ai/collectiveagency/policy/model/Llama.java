@@ -206,8 +206,7 @@ public final class Llama implements AutoCloseable {
         Context context = new Context(
                 rotary.angles(manager, positions, 1f),
                 rotary.angles(manager, positions, (float) (1 / Math.sqrt(config.headDim()))),
-                javaAttends ? null : mask(manager, attention, past, time, config.groupSize())
-                        .toType(dataType(), false),
+                javaAttends ? null : mask(manager, attention, past, time).toType(dataType(), false),
                 javaAttends ? new JavaAttention.Buffers(attention) : null,
                 cache,
                 useAdapter ? adapter : null);
@@ -343,9 +342,12 @@ public final class Llama implements AutoCloseable {
         long keys = k.getShape().get(2);
         NDArray scores = q.reshape(batch, kvHeads, rows, shape.get(4))
                 .matMul(k.transpose(0, 1, 3, 2)); // (B, KV, g·T, S)
-        // in place: the product's backward does not read it
-        scores.addi(mask.reshape(batch, 1, rows, keys));
-        return scores.softmax(-1).matMul(v).reshape(shape); // (B, KV, g, T, hD)
+        // The mask (B, 1, 1, T, S) broadcasts over a (B, KV, g, T, S) view of the scores. Not
+        // in place: autograd would make the product's gradient a copy of a copy to write a
+        // view's gradient into it.
+        NDArray masked = scores.reshape(batch, kvHeads, shape.get(2), shape.get(3), keys)
+                .add(mask).reshape(batch, kvHeads, rows, keys);
+        return masked.softmax(-1).matMul(v).reshape(shape); // (B, KV, g, T, hD)
     }
 
     /** SwiGLU feed-forward (Shazeer 2020): down(silu(gate(x)) * up(x)). */
@@ -425,29 +427,20 @@ public final class Llama implements AutoCloseable {
         return positions;
     }
 
-    /**
-     * Additive mask (B, 1, g, T, S), the same for each of a KV head's g query heads: 0 where
-     * query t may see key s, a large negative elsewhere.
-     */
-    private static NDArray mask(NDManager manager, int[][] attention, int past, int time,
-            int group) {
+    /** Additive mask (B, 1, 1, T, S): 0 where query t may see key s, a large negative elsewhere. */
+    private static NDArray mask(NDManager manager, int[][] attention, int past, int time) {
         int batch = attention.length;
         int keys = attention[0].length;
-        float[] mask = new float[batch * group * time * keys];
+        float[] mask = new float[batch * time * keys];
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < time; t++) {
-                int row = (b * group * time + t) * keys;
                 for (int s = 0; s < keys; s++) {
                     boolean visible = s <= past + t && attention[b][s] != 0;
-                    mask[row + s] = visible ? 0f : MASKED;
+                    mask[(b * time + t) * keys + s] = visible ? 0f : MASKED;
                 }
             }
-            for (int head = 1; head < group; head++) {
-                System.arraycopy(mask, b * group * time * keys, mask,
-                        (b * group + head) * time * keys, time * keys);
-            }
         }
-        return manager.create(mask, new Shape(batch, 1, group, time, keys));
+        return manager.create(mask, new Shape(batch, 1, 1, time, keys));
     }
 
     private static long[] flatten(int[][] rows) {

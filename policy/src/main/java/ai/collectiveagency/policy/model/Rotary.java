@@ -1,6 +1,5 @@
 package ai.collectiveagency.policy.model;
 
-import ai.collectiveagency.policy.decode.ParallelRange;
 import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.djl.ndarray.NDArray;
@@ -9,13 +8,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Rotary position embeddings in Hugging Face's {@code rotate_half} layout (RoFormer, Su et al.
@@ -25,17 +20,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Angles are computed in Java per forward pass (once, shared by all layers) with the same
  * float32 arithmetic as the reference. Where autograd records, {@code rotate_half} is one matmul
  * with a signed permutation matrix, so applying the rotation costs four ops per tensor instead of
- * seven. Where it does not (a prefill) and Java can view the array, one Java pass rotates it in
- * place with the same roundings, so the bits are the engine's: a prefill of 8 x 256 tokens of
- * the ~40M bench model spent about 20-30 ms in the engine's rotations (README, Speed, "Rotary
- * positions in Java for passes without autograd").
+ * seven. Where it does not (a prefill) and Java can view the array, {@link JavaRotary} rotates
+ * it in place with the engine's roundings (README, Speed, "Rotary positions and RMSNorm in Java
+ * for passes without autograd").
  */
 public final class Rotary {
 
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    /** Tokens of a pass handed to a thread at a time: 64 tokens of 8 heads of 64 are 128 KiB. */
-    private static final int TOKENS_PER_PART = 64;
 
     private final float[] inverseFrequencies; // (hD/2)
     private final NDArray rotateHalf; // (hD, hD)
@@ -116,61 +106,28 @@ public final class Rotary {
     }
 
     /**
-     * Rotates {@code x} (B, T, heads, hD): where autograd does not record and Java can view x
-     * (float32 on the CPU, contiguous), x itself, in place; else a new array.
+     * Rotates {@code x} (B, T, heads, hD) at the tokens {@code angles} were made for: where
+     * autograd does not record and Java can view x (float32 on the CPU, contiguous), x itself,
+     * in place; else a new array.
      */
     public NDArray apply(NDArray x, Angles angles) {
+        Shape shape = x.getShape();
+        int headDim = 2 * inverseFrequencies.length;
+        if (shape.dimension() != 4 || shape.get(3) != headDim
+                || shape.get(0) * shape.get(1) * headDim != angles.cosTable().length) {
+            throw new IllegalArgumentException("cannot rotate " + shape + " with angles for "
+                    + angles.cosTable().length / headDim + " tokens of heads of " + headDim);
+        }
+        long tokens = shape.get(0) * shape.get(1);
         if (!NoGradient.recording()) {
             Optional<ByteBuffer> memory = NativeFloats.view(x);
             if (memory.isPresent()) {
-                Shape shape = x.getShape();
-                int tokens = Math.toIntExact(shape.get(0) * shape.get(1));
-                int heads = Math.toIntExact(shape.get(2));
-                ParallelRange.shared().run(tokens, TOKENS_PER_PART, (first, end) ->
-                        rotate(memory.get(), first, end, heads, angles));
+                JavaRotary.rotate(memory.get(), Math.toIntExact(tokens),
+                        Math.toIntExact(shape.get(2)), angles.cosTable(), angles.sinTable());
                 return x;
             }
         }
         // In place on the fresh products only: autograd keeps neither of them for backward.
         return x.mul(angles.cos()).addi(x.matMul(rotateHalf).muli(angles.sin()));
-    }
-
-    /**
-     * Rotates every head of tokens [first, end) of {@code x} in place, each pair as the engine
-     * does: x·cos + (-x')·sin, two products rounded to float, then their sum.
-     */
-    private void rotate(ByteBuffer x, int first, int end, int heads, Angles angles) {
-        int headDim = 2 * inverseFrequencies.length;
-        for (int token = first; token < end; token++) {
-            int table = token * headDim;
-            for (int head = 0; head < heads; head++) {
-                rotateHead(x, (token * heads + head) * headDim * Float.BYTES, angles.cosTable(),
-                        angles.sinTable(), table);
-            }
-        }
-    }
-
-    private void rotateHead(ByteBuffer x, int at, float[] cos, float[] sin, int table) {
-        int half = inverseFrequencies.length;
-        int second = half * Float.BYTES;
-        int i = 0;
-        for (; i < SPECIES.loopBound(half); i += SPECIES.length()) {
-            int low = at + i * Float.BYTES;
-            FloatVector a = FloatVector.fromByteBuffer(SPECIES, x, low, ORDER);
-            FloatVector b = FloatVector.fromByteBuffer(SPECIES, x, low + second, ORDER);
-            FloatVector c = FloatVector.fromArray(SPECIES, cos, table + i);
-            FloatVector s = FloatVector.fromArray(SPECIES, sin, table + i);
-            a.mul(c).add(b.neg().mul(s)).intoByteBuffer(x, low, ORDER);
-            b.mul(c).add(a.mul(s)).intoByteBuffer(x, low + second, ORDER);
-        }
-        for (; i < half; i++) {
-            int low = at + i * Float.BYTES;
-            float a = x.getFloat(low);
-            float b = x.getFloat(low + second);
-            float c = cos[table + i];
-            float s = sin[table + i];
-            x.putFloat(low, a * c + -b * s);
-            x.putFloat(low + second, b * c + a * s);
-        }
     }
 }

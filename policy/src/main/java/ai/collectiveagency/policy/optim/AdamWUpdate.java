@@ -40,10 +40,11 @@ import jdk.incubator.vector.VectorSpecies;
  * @param sqrtBias2 sqrt(1 - beta2^t)
  * @param eps added to the denominator
  * @param stepSize lr / (1 - beta1^t)
- * @param gradientScale what each gradient is multiplied by first
+ * @param gradientScale what each gradient is multiplied by first: rounded to float for float32
+ *     arrays, as the engine rounds a scalar operand
  */
 record AdamWUpdate(float decay, float beta1, float oneMinusBeta1, float beta2,
-        float oneMinusBeta2, float sqrtBias2, float eps, float stepSize, float gradientScale) {
+        float oneMinusBeta2, float sqrtBias2, float eps, float stepSize, double gradientScale) {
 
     private static final VectorSpecies<Float> SPECIES = VectorPass.SPECIES;
     private static final ByteOrder ORDER = VectorPass.ORDER;
@@ -58,7 +59,7 @@ record AdamWUpdate(float decay, float beta1, float oneMinusBeta1, float beta2,
         return new AdamWUpdate((float) (1 - lr * config.weightDecay()), (float) config.beta1(),
                 (float) (1 - config.beta1()), (float) config.beta2(), (float) (1 - config.beta2()),
                 (float) Math.sqrt(bias2), (float) config.eps(), (float) (lr / bias1),
-                (float) gradientScale);
+                gradientScale);
     }
 
     /**
@@ -66,12 +67,13 @@ record AdamWUpdate(float decay, float beta1, float oneMinusBeta1, float beta2,
      * {@code v} in place from the gradient {@code g} (float32 buffers in native order).
      */
     void apply(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int start, int end) {
+        float scale = (float) gradientScale;
         int i = start;
         int bound = start + SPECIES.loopBound(end - start);
         for (; i < bound; i += SPECIES.length()) {
             int at = i * Float.BYTES;
             FloatVector gradient = FloatVector.fromByteBuffer(SPECIES, g, at, ORDER)
-                    .mul(gradientScale);
+                    .mul(scale);
             FloatVector first = FloatVector.fromByteBuffer(SPECIES, m, at, ORDER).mul(beta1)
                     .add(gradient.mul(oneMinusBeta1));
             FloatVector second = FloatVector.fromByteBuffer(SPECIES, v, at, ORDER).mul(beta2)
@@ -86,7 +88,7 @@ record AdamWUpdate(float decay, float beta1, float oneMinusBeta1, float beta2,
         }
         for (; i < end; i++) {
             int at = i * Float.BYTES;
-            float gradient = g.getFloat(at) * gradientScale;
+            float gradient = g.getFloat(at) * scale;
             float first = m.getFloat(at) * beta1 + gradient * oneMinusBeta1;
             float second = v.getFloat(at) * beta2 + gradient * gradient * oneMinusBeta2;
             float denominator = (float) Math.sqrt(second) / sqrtBias2 + eps;

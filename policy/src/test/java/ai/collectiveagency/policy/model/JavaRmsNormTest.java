@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.policy.engine.OfflineEngine;
@@ -54,6 +55,16 @@ class JavaRmsNormTest {
                             .isCloseTo(expected, within(2e-6 * Math.abs(expected) + 1e-30));
                 }
             }
+        }
+    }
+
+    @Test
+    void aWeightOfAnotherWidthIsRefused() {
+        try (NDManager m = OfflineEngine.manager().newSubManager()) {
+            assertThatThrownBy(() -> JavaRmsNorm.normalize(m.ones(new Shape(2, 8)),
+                    m.ones(new Shape(7)), EPS))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("rows of 8 floats against a weight of 7");
         }
     }
 

@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.policy.engine.NoGradient;
@@ -18,7 +19,8 @@ import java.util.SplittableRandom;
 
 /**
  * The rotation of a pass that autograd does not record, in Java over the array's memory, against
- * the engine's rotation of the same values (which a recorded pass takes): the same bits. Heads
+ * the engine's rotation of the same values (which a recorded pass takes): the same bits, for
+ * finite values. Heads
  * of 24 (a pair's halves of 12 floats, less than one vector), 64 and 96 floats; positions up to
  * 4,000 and a scale, as the query tables have.
  */
@@ -48,7 +50,8 @@ class RotaryTest {
             float[] engine;
             try (GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
                 NDArray rotated = rotary.apply(engineInput, angles);
-                assertThat(rotated).as("a recorded pass makes a new array").isNotSameAs(engineInput);
+                assertThat(rotated).as("a recorded pass makes a new array")
+                        .isNotSameAs(engineInput);
                 engine = rotated.toFloatArray();
             }
             assertThat(engineInput.toFloatArray()).as("the engine's input is unchanged")
@@ -64,6 +67,20 @@ class RotaryTest {
                         java[i], engine[i]).isEqualTo(Float.floatToIntBits(engine[i]));
             }
             assertThat(java).as("rotated at all").isNotEqualTo(values);
+        }
+    }
+
+    @Test
+    void anglesForOtherTokensAreRefused() {
+        LlamaConfig config = new LlamaConfig("llama", 128, 48, 1, 2, 2, 64, 50, 512, 1e-5,
+                10000, false, false, null);
+        try (NDManager m = OfflineEngine.manager().newSubManager();
+                NoGradient noGradient = new NoGradient()) {
+            Rotary rotary = new Rotary(config, m, DataType.FLOAT32);
+            Rotary.Angles angles = rotary.angles(m, new int[][] {{0, 1, 2}}, 1f);
+            assertThatThrownBy(() -> rotary.apply(m.zeros(new Shape(1, 4, 2, 64)), angles))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("angles for 3 tokens");
         }
     }
 
