@@ -18,9 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * arrays' memory, for a forward pass that autograd does not record (a prefill). The engine's
  * chain (a square, a mean, an addition and a power over (B, T, 1), then two products) made
  * three full-size arrays and five passes; here each row is read twice (from cache the second
- * time) and written once. Each row's mean of squares is summed in another order than the
- * engine's, so outputs may differ from the engine's in the last bits; the scaling is the
- * engine's: x·r rounded, then times the weight.
+ * time) and written once. The arithmetic is the Java decoder's ({@code VectorMath.rmsNorm}),
+ * operation for operation, so a prompt prefilled here and one prefilled by the decoder get the
+ * same normed rows; the engine sums each row's squares in another order, so outputs may differ
+ * from its in the last bits.
  */
 final class JavaRmsNorm {
 
@@ -73,7 +74,8 @@ final class JavaRmsNorm {
             float v = in.getFloat(at + i * Float.BYTES);
             sum += v * v;
         }
-        float r = 1f / (float) Math.sqrt(sum / width + eps);
+        float variance = sum / width;
+        float r = (float) (1 / Math.sqrt(variance + eps));
         i = 0;
         for (; i < bound; i += SPECIES.length()) {
             int offset = at + i * Float.BYTES;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.collectiveagency.policy.decode.VectorMath;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -54,6 +55,34 @@ class JavaRmsNormTest {
                     assertThat((double) normed[row * width + i]).as("row %d, element %d", row, i)
                             .isCloseTo(expected, within(2e-6 * Math.abs(expected) + 1e-30));
                 }
+            }
+        }
+    }
+
+    /** The Java decoder normalises the rows of the prompts it prefills itself: the same bits. */
+    @ParameterizedTest
+    @ValueSource(ints = {37, 512})
+    void rowsAreTheDecodersBits(int width) {
+        SplittableRandom random = new SplittableRandom(width + 1);
+        int rows = 9;
+        float[] x = new float[rows * width];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble(-3, 3);
+        }
+        float[] w = new float[width];
+        for (int i = 0; i < width; i++) {
+            w[i] = (float) random.nextDouble(0.5, 1.5);
+        }
+        try (NDManager m = OfflineEngine.manager().newSubManager()) {
+            float[] normed = JavaRmsNorm.normalize(m.create(x, new Shape(rows, width)),
+                    m.create(w), EPS).orElseThrow().toFloatArray();
+            float[] decoder = new float[x.length];
+            for (int row = 0; row < rows; row++) {
+                VectorMath.rmsNorm(x, row * width, w, EPS, decoder, row * width, width);
+            }
+            for (int i = 0; i < x.length; i++) {
+                assertThat(Float.floatToIntBits(normed[i])).as("element %d: %s against %s", i,
+                        normed[i], decoder[i]).isEqualTo(Float.floatToIntBits(decoder[i]));
             }
         }
     }
