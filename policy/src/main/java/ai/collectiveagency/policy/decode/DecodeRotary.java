@@ -3,6 +3,9 @@ package ai.collectiveagency.policy.decode;
 import ai.collectiveagency.policy.model.LlamaConfig;
 import ai.collectiveagency.policy.model.Rotary;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Rotary position embeddings for one token, in place, in Hugging Face's {@code rotate_half}
  * layout and with the same float32 arithmetic as {@link Rotary}: angle = position · invFreq[i]
@@ -15,6 +18,8 @@ import ai.collectiveagency.policy.model.Rotary;
  * {@code decode.blocks}, which rotates queries by relative positions.
  */
 public final class DecodeRotary {
+
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
     private final float[] inverseFrequencies; // (hD/2)
     private final int headDim;
@@ -33,13 +38,27 @@ public final class DecodeRotary {
         }
     }
 
-    /** Rotates {@code heads} consecutive heads of width hD starting at {@code v[offset]}. */
+    /**
+     * Rotates {@code heads} consecutive heads of width hD starting at {@code v[offset]}, each
+     * pair as {@link Rotary}'s engine ops round it: two products rounded to float, then their
+     * sum, never fused (so the vector loop and the scalar remainder agree to the bit).
+     */
     public void rotate(float[] v, int offset, int heads, float[] cos, float[] sin,
             int angleOffset) {
         int half = inverseFrequencies.length;
+        int whole = SPECIES.loopBound(half);
         for (int h = 0; h < heads; h++) {
             int base = offset + h * headDim;
-            for (int i = 0; i < half; i++) {
+            int i = 0;
+            for (; i < whole; i += SPECIES.length()) {
+                FloatVector c = FloatVector.fromArray(SPECIES, cos, angleOffset + i);
+                FloatVector s = FloatVector.fromArray(SPECIES, sin, angleOffset + i);
+                FloatVector first = FloatVector.fromArray(SPECIES, v, base + i);
+                FloatVector second = FloatVector.fromArray(SPECIES, v, base + half + i);
+                first.mul(c).add(second.neg().mul(s)).intoArray(v, base + i);
+                second.mul(c).add(first.mul(s)).intoArray(v, base + half + i);
+            }
+            for (; i < half; i++) {
                 float c = cos[angleOffset + i];
                 float s = sin[angleOffset + i];
                 float first = v[base + i];

@@ -1,32 +1,26 @@
 package ai.collectiveagency.policy.model;
 
 import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.decode.VectorMath;
 import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Optional;
-
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * RMSNorm, x / sqrt(mean(x²) + eps) · weight over the last axis, in one Java pass over the
  * arrays' memory, for a forward pass that autograd does not record (a prefill). The engine's
  * chain (a square, a mean, an addition and a power over (B, T, 1), then two products) made
- * three full-size arrays and five passes; here each row is read twice (from cache the second
- * time) and written once. The arithmetic is the Java decoder's ({@code VectorMath.rmsNorm}),
- * operation for operation, so a prompt prefilled here and one prefilled by the decoder get the
- * same normed rows; the engine sums each row's squares in another order, so outputs may differ
- * from its in the last bits.
+ * three full-size arrays and five passes; here each part of the rows is copied into a Java
+ * array, normed there by the Java decoder's kernel ({@link VectorMath#rmsNorm}) and copied out,
+ * so a prompt prefilled here and one prefilled by the decoder get the same normed rows. The
+ * engine sums each row's squares in another order, so outputs may differ from its in the last
+ * bits.
  */
 final class JavaRmsNorm {
 
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Rows handed to a thread at a time: 32 rows of 512 floats are 64 KiB. */
     private static final int ROWS_PER_PART = 32;
 
@@ -52,39 +46,13 @@ final class JavaRmsNorm {
         ByteBuffer out = NativeFloats.view(normed).orElseThrow();
         int rows = Math.toIntExact(x.size() / width);
         ParallelRange.shared().run(rows, ROWS_PER_PART, (first, end) -> {
-            for (int row = first; row < end; row++) {
-                normalizeRow(in.get(), out, row * width * Float.BYTES, w, eps);
+            float[] part = new float[(end - first) * width];
+            in.get().asFloatBuffer().position(first * width).get(part);
+            for (int row = 0; row < end - first; row++) { // in place: a row is read, then written
+                VectorMath.rmsNorm(part, row * width, w, eps, part, row * width, width);
             }
+            out.asFloatBuffer().position(first * width).put(part);
         });
         return Optional.of(normed);
-    }
-
-    private static void normalizeRow(ByteBuffer in, ByteBuffer out, int at, float[] w,
-            float eps) {
-        int width = w.length;
-        int bound = SPECIES.loopBound(width);
-        FloatVector squares = FloatVector.zero(SPECIES);
-        int i = 0;
-        for (; i < bound; i += SPECIES.length()) {
-            FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, at + i * Float.BYTES, ORDER);
-            squares = v.fma(v, squares);
-        }
-        float sum = squares.reduceLanes(VectorOperators.ADD);
-        for (; i < width; i++) {
-            float v = in.getFloat(at + i * Float.BYTES);
-            sum += v * v;
-        }
-        float variance = sum / width;
-        float r = (float) (1 / Math.sqrt(variance + eps));
-        i = 0;
-        for (; i < bound; i += SPECIES.length()) {
-            int offset = at + i * Float.BYTES;
-            FloatVector.fromByteBuffer(SPECIES, in, offset, ORDER).mul(r)
-                    .mul(FloatVector.fromArray(SPECIES, w, i)).intoByteBuffer(out, offset, ORDER);
-        }
-        for (; i < width; i++) {
-            int offset = at + i * Float.BYTES;
-            out.putFloat(offset, in.getFloat(offset) * r * w[i]);
-        }
     }
 }

@@ -29,6 +29,7 @@ public final class Rotary {
 
     private final float[] inverseFrequencies; // (hD/2)
     private final NDArray rotateHalf; // (hD, hD)
+    private final JavaRotary javaRotary; // where autograd does not record
 
     /** Tables for {@code config}, the rotation matrix in {@code dataType} (the weights' type). */
     public Rotary(LlamaConfig config, NDManager manager, DataType dataType) {
@@ -41,6 +42,7 @@ public final class Rotary {
             matrix[j * d + j + half] = 1; //    output j+half =  x[j]
         }
         rotateHalf = manager.create(matrix, new Shape(d, d)).toType(dataType, false);
+        javaRotary = new JavaRotary(config);
     }
 
     /**
@@ -122,7 +124,7 @@ public final class Rotary {
         if (!NoGradient.recording()) {
             Optional<ByteBuffer> memory = NativeFloats.view(x);
             if (memory.isPresent()) {
-                JavaRotary.rotate(memory.get(), Math.toIntExact(tokens),
+                javaRotary.rotate(memory.get(), Math.toIntExact(tokens),
                         Math.toIntExact(shape.get(2)), angles.cosTable(), angles.sinTable());
                 return x;
             }
