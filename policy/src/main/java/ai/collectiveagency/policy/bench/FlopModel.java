@@ -67,20 +67,28 @@ final class FlopModel {
     }
 
     /**
-     * Seconds the bound allows for decoding: per step, max(FLOP time, weight + cache reads at the
-     * read bandwidth). A step writes only one position's keys and values, so its memory traffic
-     * is a read stream ({@link MachineBounds}).
+     * Seconds the bound allows for a generation of {@code newTokens} per row after a prompt of
+     * {@code prompt} tokens, counting the passes that run: the prompt's pass, whose logits give
+     * the first new token, then {@code newTokens - 1} steps, each feeding the token sampled
+     * last. Each pass takes max(FLOP time, weight + cache reads at the read bandwidth); a pass
+     * writes only its own positions' keys and values, so its memory traffic is a read stream
+     * ({@link MachineBounds}).
      */
     double decodeBoundSeconds(int batch, int prompt, int newTokens, MachineBounds bounds) {
-        double seconds = 0;
+        double weightBytes = 4 * (blockWeights + headWeights);
+        double seconds = passSeconds(prefill(batch, prompt), weightBytes, bounds);
         double kvBytesPerPosition = 2.0 * 4 * c.numLayers() * c.numKvHeads() * c.headDim();
-        for (int step = 0; step < newTokens; step++) {
-            double context = prompt + step + 1;
+        for (int step = 1; step < newTokens; step++) {
+            double context = prompt + step;
             double work = batch * (2 * (blockWeights + headWeights)) + attention(batch, context);
-            double bytes = 4 * (blockWeights + headWeights) + batch * context * kvBytesPerPosition;
-            seconds += Math.max(work / (bounds.matmulGflops() * 1e9),
-                    bytes / (bounds.readGbPerSecond() * 1e9));
+            seconds += passSeconds(work, weightBytes + batch * context * kvBytesPerPosition,
+                    bounds);
         }
         return seconds;
+    }
+
+    private static double passSeconds(double work, double bytes, MachineBounds bounds) {
+        return Math.max(work / (bounds.matmulGflops() * 1e9),
+                bytes / (bounds.readGbPerSecond() * 1e9));
     }
 }

@@ -41,16 +41,40 @@ final class DecodeAttention {
     }
 
     /**
-     * Attends for every new token and head; the new tokens' keys and values are already in
-     * slots {@code cache.length()} to {@code cache.length() + perRow - 1}.
+     * Readies one new token's heads of one KV head for attention (rotates its queries and key,
+     * writes its key and value to the cache).
+     */
+    @FunctionalInterface
+    interface GroupInput {
+        void place(int token, int group);
+    }
+
+    /** Pairs (token, KV head) per part when placing a prefill's inputs: ~0.2 µs each. */
+    private static final int PLACE_GRAIN = 64;
+
+    /**
+     * Places every new token's inputs with {@code input}, then attends for every new token and
+     * head: new token t of row b sees slots [padding_b, length + t]. With one new
+     * token per row (a decode step) each (token, KV head) is placed by the thread that attends
+     * for it, just before: no token reads another's new key, and the placing, which the caller
+     * would otherwise do alone, is split over the threads with the attention. A prefill's tokens
+     * attend to the keys of the same pass's earlier tokens, so all are placed first.
      *
      * @param perRow new tokens of each row (T)
      * @param qkv (B·T, width) rows whose first H·hD entries are the queries
      * @param out (B·T, H·hD) receives the attention outputs
      */
-    void attend(JavaKvCache cache, int layer, int perRow, float[] qkv, int width, float[] out) {
+    void attend(JavaKvCache cache, int layer, int perRow, float[] qkv, int width, float[] out,
+            GroupInput input) {
         int tokens = cache.batch() * perRow;
         int kvHeads = heads / groupSize;
+        if (perRow > 1) {
+            range.run(tokens * kvHeads, PLACE_GRAIN, (start, end) -> {
+                for (int pair = start; pair < end; pair++) {
+                    input.place(pair / kvHeads, pair % kvHeads);
+                }
+            });
+        }
         // a part of the work is only handed to another thread when it outweighs the hand-off
         int groupWork = (cache.length() + perRow) * headDim * 2 * groupSize;
         int grain = Math.max(1, MIN_PART_WORK / groupWork);
@@ -62,6 +86,9 @@ final class DecodeAttention {
             float[] scales = new float[together];
             for (int pair = start; pair < end; pair++) {
                 int token = pair / kvHeads;
+                if (perRow == 1) {
+                    input.place(token, pair % kvHeads);
+                }
                 group(cache, layer, token, token / perRow, cache.length() + token % perRow,
                         pair % kvHeads, qkv, width, out, scores, stride, scales);
             }

@@ -120,29 +120,10 @@ public final class JavaDecoder {
 
     private void block(int layer, DecodeWeights.Layer w, Activations a, int rows, int perRow) {
         int d = config.hiddenSize();
-        int headDim = config.headDim();
-        int heads = config.numHeads();
-        int kvHeads = config.numKvHeads();
-        float eps = (float) config.rmsNormEps();
         norm(w.inputNorm(), a, rows);
         matmul.multiply(a.normed, rows, w.qkv(), w.qkvBias(), a.qkv);
-        int half = headDim / 2;
-        for (int r = 0; r < rows; r++) {
-            int row = r * qkvWidth;
-            if (w.queryNorm() != null) {
-                VectorMath.rmsNormHeads(a.qkv, row, heads, headDim, w.queryNorm(), eps);
-                VectorMath.rmsNormHeads(a.qkv, row + heads * headDim, kvHeads, headDim,
-                        w.keyNorm(), eps);
-            }
-            rotary.rotate(a.qkv, row, heads, a.queryCos, a.querySin, r * half);
-            rotary.rotate(a.qkv, row + heads * headDim, kvHeads, a.keyCos, a.keySin, r * half);
-            int slot = cache.length() + r % perRow;
-            for (int g = 0; g < kvHeads; g++) {
-                cache.write(layer, r / perRow, g, slot, a.qkv, row + (heads + g) * headDim,
-                        row + (heads + kvHeads + g) * headDim);
-            }
-        }
-        attention.attend(cache, layer, perRow, a.qkv, qkvWidth, a.attended);
+        attention.attend(cache, layer, perRow, a.qkv, qkvWidth, a.attended,
+                (token, group) -> place(layer, w, a, token, group, perRow));
         matmul.multiply(a.attended, rows, w.output(), null, a.projected);
         VectorMath.add(a.projected, 0, a.hidden, 0, rows * d);
 
@@ -157,6 +138,28 @@ public final class JavaDecoder {
         });
         matmul.multiply(a.activated, rows, w.down(), null, a.projected);
         VectorMath.add(a.projected, 0, a.hidden, 0, rows * d);
+    }
+
+    /**
+     * Readies token r's heads of KV head g for attention: its g query heads and its key normed
+     * (Qwen3) and rotated, the key and value written to the cache at the token's slot.
+     */
+    private void place(int layer, DecodeWeights.Layer w, Activations a, int r, int g,
+            int perRow) {
+        int headDim = config.headDim();
+        int groupSize = config.groupSize();
+        int queries = r * qkvWidth + g * groupSize * headDim;
+        int key = r * qkvWidth + (config.numHeads() + g) * headDim;
+        int value = key + config.numKvHeads() * headDim;
+        int angles = r * (headDim / 2);
+        if (w.queryNorm() != null) {
+            float eps = (float) config.rmsNormEps();
+            VectorMath.rmsNormHeads(a.qkv, queries, groupSize, headDim, w.queryNorm(), eps);
+            VectorMath.rmsNormHeads(a.qkv, key, 1, headDim, w.keyNorm(), eps);
+        }
+        rotary.rotate(a.qkv, queries, groupSize, a.queryCos, a.querySin, angles);
+        rotary.rotate(a.qkv, key, 1, a.keyCos, a.keySin, angles);
+        cache.write(layer, r / perRow, g, cache.length() + r % perRow, a.qkv, key, value);
     }
 
     private void norm(float[] weight, Activations a, int rows) {

@@ -13,7 +13,9 @@ import java.util.SplittableRandom;
  * A decode step's attention takes the query heads of one KV head together, four, two or one at
  * a time. For groups of 1, 2, 3, 4 and 7 heads, every head's output must be softmax(q·Kᵀ)·V over
  * its row's real slots (computed here in double), with a row left-padded into the middle of a
- * key tile and a row whose new token is still padding (zeros).
+ * key tile and a row whose new token is still padding (zeros). The new token's key and value are
+ * written by the placing step that attention runs for each (row, KV head) before reading them,
+ * once per pair.
  */
 class DecodeAttentionGroupsTest {
 
@@ -32,6 +34,7 @@ class DecodeAttentionGroupsTest {
         JavaKvCache cache = JavaKvCache.empty(config, PADDING, CACHED + 4);
         float[][][][] keys = new float[batch][kvHeads][CACHED + 1][];
         float[][][][] values = new float[batch][kvHeads][CACHED + 1][];
+        float[][][] newInputs = new float[batch][kvHeads][];
         for (int slot = 0; slot <= CACHED; slot++) {
             if (slot == CACHED) {
                 cache.advance(CACHED); // the new token's slot is written, not yet counted
@@ -42,7 +45,11 @@ class DecodeAttentionGroupsTest {
                     keys[b][g][slot] = java.util.Arrays.copyOfRange(source, 0, HEAD_DIM);
                     values[b][g][slot] = java.util.Arrays.copyOfRange(source, HEAD_DIM,
                             2 * HEAD_DIM);
-                    cache.write(0, b, g, slot, source, 0, HEAD_DIM);
+                    if (slot < CACHED) {
+                        cache.write(0, b, g, slot, source, 0, HEAD_DIM);
+                    } else {
+                        newInputs[b][g] = source;
+                    }
                 }
             }
         }
@@ -50,7 +57,18 @@ class DecodeAttentionGroupsTest {
         float[] out = new float[batch * heads * HEAD_DIM];
         java.util.Arrays.fill(out, Float.NaN);
 
-        new DecodeAttention(config, new ParallelRange(2)).attend(cache, 0, 1, qkv, width, out);
+        java.util.concurrent.atomic.AtomicIntegerArray placed =
+                new java.util.concurrent.atomic.AtomicIntegerArray(batch * kvHeads);
+        new DecodeAttention(config, new ParallelRange(2)).attend(cache, 0, 1, qkv, width, out,
+                (token, group) -> {
+                    placed.incrementAndGet(token * kvHeads + group);
+                    cache.write(0, token, group, CACHED, newInputs[token][group], 0, HEAD_DIM);
+                });
+
+        for (int pair = 0; pair < batch * kvHeads; pair++) {
+            assertThat(placed.get(pair)).as("times (row, KV head) %d was placed", pair)
+                    .isEqualTo(1);
+        }
 
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
