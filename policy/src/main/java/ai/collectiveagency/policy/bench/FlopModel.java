@@ -46,7 +46,9 @@ final class FlopModel {
 
     /**
      * Forward + backward under LoRA, counting only what runs: the frozen base gets no weight
-     * gradients, so its backward costs one forward (gradients of the activations); each adapter
+     * gradients, so the backward of its projections and head costs one forward (gradients of
+     * the activations); attention has no weights, and its backward costs two of its forwards
+     * (gradients of the queries, keys and values: four products against two); each adapter
      * (x·Aᵀ then ·Bᵀ, 2·r·(in + out) FLOPs a token) costs three of its forwards, as it gets
      * gradients of its input and of A and B.
      */
@@ -56,8 +58,10 @@ final class FlopModel {
             long[] outIn = ParameterNames.projectionShape(c, module);
             adapterWeights += (double) lora.rank() * (outIn[0] + outIn[1]);
         }
-        double adapter = 2 * adapterWeights * c.numLayers() * batch * length;
-        return 2 * forward(batch, length, scored) + 3 * adapter;
+        double tokens = (double) batch * length;
+        double adapter = 2 * adapterWeights * c.numLayers() * tokens;
+        return 2 * forward(batch, length, scored) + attention(tokens, (length + 1) / 2.0)
+                + 3 * adapter;
     }
 
     private double forward(int batch, int length, int scored) {

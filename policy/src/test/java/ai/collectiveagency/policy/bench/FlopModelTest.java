@@ -3,12 +3,15 @@ package ai.collectiveagency.policy.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.collectiveagency.policy.lora.LoraConfig;
 import ai.collectiveagency.policy.model.LlamaConfig;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The decode bound counts the passes a generation runs: the prompt's pass (its logits give the
- * first new token), then one step per further token. Worked by hand for a model of width 8,
+ * The bounds count the work that runs. A generation: the prompt's pass (its logits give the
+ * first new token), then one step per further token. A LoRA step: the frozen base's backward
+ * costs one forward, attention's (no weights) two, each adapter's three. Worked by hand for a model of width 8,
  * MLP 16, 2 layers, 2 query heads and 1 KV head of 4, vocabulary 10 (tied): 576 weights a
  * layer, 1,152 in the blocks, 80 in the head.
  */
@@ -42,5 +45,17 @@ class FlopModelTest {
         // weights each pass, plus the cache read by each step: 2 rows x context x 64 bytes
         assertThat(FLOPS.decodeBoundSeconds(2, 3, 3, READ_BOUND))
                 .isCloseTo((4_928 + 4_928 + 512 + 4_928 + 640) * 1e-9, within(1e-15));
+    }
+
+    @Test
+    void aLoraStepCountsAttentionsBackwardTwiceAndTheFrozenWeightsOnce() {
+        // forward of 1 x 3 tokens, head on 2: blocks 2·1152·3, head 2·80·2, attention
+        // 4·2·2·4·3·2 (causal mean 2)
+        double forward = 6_912 + 320 + 384;
+        assertThat(FLOPS.trainingStep(1, 3, 2)).isEqualTo(3 * forward);
+        // rank 2 on q_proj (8 x 8): 2·2·(8 + 8) FLOPs a token and layer, 2 layers, 3 tokens
+        LoraConfig lora = new LoraConfig(2, 4, 0, List.of("q_proj"), 0);
+        assertThat(FLOPS.trainingStepLora(1, 3, 2, lora))
+                .isEqualTo(2 * forward + 384 + 3 * 384);
     }
 }
