@@ -74,9 +74,10 @@ final class FlopModel {
      * Seconds the bound allows for a generation of {@code newTokens} per row after a prompt of
      * {@code prompt} tokens, counting the passes that run: the prompt's pass, whose logits give
      * the first new token, then {@code newTokens - 1} steps, each feeding the token sampled
-     * last. Each pass takes max(FLOP time, weight + cache reads at the read bandwidth); a pass
-     * writes only its own positions' keys and values, so its memory traffic is a read stream
-     * ({@link MachineBounds}).
+     * last. Each pass takes max(FLOP time, weight + cache reads at the read bandwidth): a step
+     * writes only its own position's keys and values, so its memory traffic is a read stream
+     * ({@link MachineBounds}); the prompt's pass is charged its read of the weights only, its
+     * keys and values being written once (1 MB at the bench's default shape).
      */
     double decodeBoundSeconds(int batch, int prompt, int newTokens, MachineBounds bounds) {
         double weightBytes = 4 * (blockWeights + headWeights);

@@ -10,6 +10,7 @@ import java.util.Arrays;
  *
  * <pre>
  *   queries  (B·T, H·hD) inside the (B·T, width) q/k/v rows, rotated and scaled by 1/sqrt(hD)
+ *            once a {@link GroupInput} has placed them
  *   cache    keys in tiles of slots (B, KV, tiles, hD, TILE), values (B, KV, capacity, hD);
  *            new token t of row b sees slots [padding_b, length + t]
  *   out      (B·T, H·hD)   softmax(q·Kᵀ)·V per head; zeros for a token in a padding slot
@@ -27,6 +28,11 @@ final class DecodeAttention {
     private static final int MIN_PART_WORK = 1 << 18;
     /** Query heads of one KV head attended together at most: {@link VectorMath#tileDots4}. */
     private static final int QUERIES_AT_ONCE = 4;
+    /**
+     * (token, KV head) pairs per part when a prefill's are placed before its attention: a pair
+     * took about 0.6 µs here (two query heads and a key of 64 rotated, a key and value written).
+     */
+    private static final int PLACE_GRAIN = 64;
 
     private final int heads;
     private final int groupSize;
@@ -41,58 +47,77 @@ final class DecodeAttention {
     }
 
     /**
-     * Readies one new token's heads of one KV head for attention (rotates its queries and key,
-     * writes its key and value to the cache).
+     * Readies one new token's heads of one KV head for attention: its query heads of the group
+     * and its key rotated, its key and value written to the cache at the token's slot.
+     *
+     * <p>Called once per (token, KV head), from any of the range's threads, while other threads
+     * place or attend for other pairs: it must write only that pair's queries, key, value and
+     * cache slot, and must not call the range itself (a worker would wait for the caller, which
+     * waits for it).
      */
     @FunctionalInterface
     interface GroupInput {
         void place(int token, int group);
     }
 
-    /** Pairs (token, KV head) per part when placing a prefill's inputs: ~0.2 µs each. */
-    private static final int PLACE_GRAIN = 64;
-
     /**
-     * Places every new token's inputs with {@code input}, then attends for every new token and
-     * head: new token t of row b sees slots [padding_b, length + t]. With one new
-     * token per row (a decode step) each (token, KV head) is placed by the thread that attends
-     * for it, just before: no token reads another's new key, and the placing, which the caller
-     * would otherwise do alone, is split over the threads with the attention. A prefill's tokens
-     * attend to the keys of the same pass's earlier tokens, so all are placed first.
+     * Places every new token's inputs with {@code input} and attends for every new token and
+     * head: new token t of row b sees slots [padding_b, length + t].
+     *
+     * <p>With one new token per row (a decode step) each (token, KV head) is placed by the
+     * thread that attends for it, just before: a pair reads only its own queries and its own
+     * row's and KV head's cache, so no thread waits for another's placing, and the placing,
+     * which the caller would otherwise do alone, is split over the threads with the attention.
+     * A prefill's tokens attend to the keys of the same pass's earlier tokens, so its pairs are
+     * all placed first, in a call of their own.
      *
      * @param perRow new tokens of each row (T)
      * @param qkv (B·T, width) rows whose first H·hD entries are the queries
      * @param out (B·T, H·hD) receives the attention outputs
+     * @param input places a pair's queries, key and value
      */
     void attend(JavaKvCache cache, int layer, int perRow, float[] qkv, int width, float[] out,
             GroupInput input) {
         int tokens = cache.batch() * perRow;
         int kvHeads = heads / groupSize;
-        if (perRow > 1) {
+        boolean placeFirst = perRow > 1;
+        if (placeFirst) {
             range.run(tokens * kvHeads, PLACE_GRAIN, (start, end) -> {
                 for (int pair = start; pair < end; pair++) {
                     input.place(pair / kvHeads, pair % kvHeads);
                 }
             });
         }
-        // a part of the work is only handed to another thread when it outweighs the hand-off
-        int groupWork = (cache.length() + perRow) * headDim * 2 * groupSize;
-        int grain = Math.max(1, MIN_PART_WORK / groupWork);
         // whole tiles from the first real slot's to the newest: at most length + T + TILE
         int stride = cache.length() + perRow + TILE;
         int together = Math.min(groupSize, QUERIES_AT_ONCE);
-        range.run(tokens * kvHeads, grain, (start, end) -> {
-            float[] scores = new float[together * stride];
-            float[] scales = new float[together];
-            for (int pair = start; pair < end; pair++) {
-                int token = pair / kvHeads;
-                if (perRow == 1) {
-                    input.place(token, pair % kvHeads);
-                }
-                group(cache, layer, token, token / perRow, cache.length() + token % perRow,
-                        pair % kvHeads, qkv, width, out, scores, stride, scales);
-            }
-        });
+        range.run(tokens * kvHeads, pairsPerPart(headDim, groupSize, cache.length(), perRow),
+                (start, end) -> {
+                    float[] scores = new float[together * stride];
+                    float[] scales = new float[together];
+                    for (int pair = start; pair < end; pair++) {
+                        int token = pair / kvHeads;
+                        if (!placeFirst) {
+                            input.place(token, pair % kvHeads);
+                        }
+                        group(cache, layer, token, token / perRow,
+                                cache.length() + token % perRow, pair % kvHeads, qkv, width,
+                                out, scores, stride, scales);
+                    }
+                });
+    }
+
+    /**
+     * (token, KV head) pairs per part of the attention after {@code length} cached slots: a
+     * part is only handed to another thread when its work outweighs the hand-off.
+     */
+    static int pairsPerPart(LlamaConfig config, int length, int perRow) {
+        return pairsPerPart(config.headDim(), config.groupSize(), length, perRow);
+    }
+
+    private static int pairsPerPart(int headDim, int groupSize, int length, int perRow) {
+        int groupWork = (length + perRow) * headDim * 2 * groupSize;
+        return Math.max(1, MIN_PART_WORK / groupWork);
     }
 
     /**

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The bounds count the work that runs. A generation: the prompt's pass (its logits give the
  * first new token), then one step per further token. A LoRA step: the frozen base's backward
- * costs one forward, attention's (no weights) two, each adapter's three. Worked by hand for a model of width 8,
- * MLP 16, 2 layers, 2 query heads and 1 KV head of 4, vocabulary 10 (tied): 576 weights a
- * layer, 1,152 in the blocks, 80 in the head.
+ * costs one forward, attention's (no weights) two, each adapter's three. Worked by hand for a
+ * model of width 8, MLP 16, 2 layers, 2 query heads and 1 KV head of 4, vocabulary 10 (tied):
+ * 576 weights a layer, 1,152 in the blocks, 80 in the head.
  */
 class FlopModelTest {
 
@@ -27,7 +27,8 @@ class FlopModelTest {
 
     @Test
     void thePromptsPassIsCountedOnceWithTheHeadForItsLastPositionOnly() {
-        // 2 rows x 3 tokens: blocks 2·1152·6, attention 4·2·2·4·6·2 (causal mean 2), head 2·80·2
+        // 2 rows x 3 tokens: blocks 2·1152·6, attention 4·2·2·4·6·2 (causal mean 2),
+        // head 2·80·2
         assertThat(FLOPS.prefill(2, 3)).isEqualTo(13_824 + 768 + 320);
         assertThat(FLOPS.decodeBoundSeconds(2, 3, 1, FLOP_BOUND))
                 .isCloseTo(14_912e-9, within(1e-15));
@@ -37,7 +38,7 @@ class FlopModelTest {
     }
 
     @Test
-    void eachFurtherTokenIsOneStepOverTheSlotsBeforeIt() {
+    void eachFurtherTokenIsOneStepOverTheSlotsUpToItsOwn() {
         // steps feed the 1st and 2nd new tokens over contexts of 4 and 5 slots:
         // 2 rows · 2·1232 + attention 4·2·2·4 · 2 rows · context
         assertThat(FLOPS.decodeBoundSeconds(2, 3, 3, FLOP_BOUND))
@@ -53,9 +54,9 @@ class FlopModelTest {
         // 4·2·2·4·3·2 (causal mean 2)
         double forward = 6_912 + 320 + 384;
         assertThat(FLOPS.trainingStep(1, 3, 2)).isEqualTo(3 * forward);
-        // rank 2 on q_proj (8 x 8): 2·2·(8 + 8) FLOPs a token and layer, 2 layers, 3 tokens
-        LoraConfig lora = new LoraConfig(2, 4, 0, List.of("q_proj"), 0);
+        // rank 1 on q_proj (8 x 8): 2·1·(8 + 8) FLOPs a token and layer, 2 layers, 3 tokens
+        LoraConfig lora = new LoraConfig(1, 2, 0, List.of("q_proj"), 0);
         assertThat(FLOPS.trainingStepLora(1, 3, 2, lora))
-                .isEqualTo(2 * forward + 384 + 3 * 384);
+                .isEqualTo(2 * forward + 384 + 3 * 192);
     }
 }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.policy.model.LlamaConfig;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * A decode step's attention takes the query heads of one KV head together, four, two or one at
@@ -19,89 +22,107 @@ import java.util.SplittableRandom;
  */
 class DecodeAttentionGroupsTest {
 
-    private static final int HEAD_DIM = 12;
-    private static final int CACHED = 9; // slots before the new token
-    private static final int[] PADDING = {0, 3, CACHED + 1};
-
     @ParameterizedTest(name = "heads={0} kvHeads={1}")
     @CsvSource({"3, 3", "4, 2", "6, 2", "8, 2", "7, 1"})
     void everyHeadAttendsOverItsRowsRealSlots(int heads, int kvHeads) {
-        LlamaConfig config = new LlamaConfig("llama", heads * HEAD_DIM, 16, 1, heads, kvHeads,
-                HEAD_DIM, 10, 64, 1e-5, 10000, false, false, null);
-        int batch = PADDING.length;
-        int width = (heads + 2 * kvHeads) * HEAD_DIM;
-        SplittableRandom random = new SplittableRandom(heads * 10L + kvHeads);
-        JavaKvCache cache = JavaKvCache.empty(config, PADDING, CACHED + 4);
-        float[][][][] keys = new float[batch][kvHeads][CACHED + 1][];
-        float[][][][] values = new float[batch][kvHeads][CACHED + 1][];
+        assertAttendsOverRealSlots(heads, kvHeads, 12, 9, new int[] {0, 3, 10});
+    }
+
+    /**
+     * Long enough contexts that each (row, KV head) is a part of its own on two threads, so a
+     * worker places pairs and attends for them while the caller does the same for others.
+     */
+    @Test
+    void pairsSplitOverThreadsEachAttendAfterTheirOwnPlacing() {
+        int headDim = 64;
+        int cached = 700;
+        LlamaConfig config = config(4, 2, headDim);
+        assertThat(DecodeAttention.pairsPerPart(config, cached, 1)).as("pairs per part")
+                .isEqualTo(1);
+        assertAttendsOverRealSlots(4, 2, headDim, cached, new int[] {0, 3, 70, 650});
+    }
+
+    /**
+     * One new token per row after {@code cached} slots of random keys and values; rows are
+     * left-padded by {@code padding} (a row padded past {@code cached} has a padding token).
+     */
+    private static void assertAttendsOverRealSlots(int heads, int kvHeads, int headDim,
+            int cached, int[] padding) {
+        LlamaConfig config = config(heads, kvHeads, headDim);
+        int batch = padding.length;
+        int width = (heads + 2 * kvHeads) * headDim;
+        SplittableRandom random = new SplittableRandom(heads * 10L + kvHeads + cached);
+        JavaKvCache cache = JavaKvCache.empty(config, padding, cached + 4);
+        float[][][][] keys = new float[batch][kvHeads][cached + 1][];
+        float[][][][] values = new float[batch][kvHeads][cached + 1][];
         float[][][] newInputs = new float[batch][kvHeads][];
-        for (int slot = 0; slot <= CACHED; slot++) {
-            if (slot == CACHED) {
-                cache.advance(CACHED); // the new token's slot is written, not yet counted
-            }
+        for (int slot = 0; slot <= cached; slot++) {
             for (int b = 0; b < batch; b++) {
                 for (int g = 0; g < kvHeads; g++) {
-                    float[] source = randoms(random, 2 * HEAD_DIM);
-                    keys[b][g][slot] = java.util.Arrays.copyOfRange(source, 0, HEAD_DIM);
-                    values[b][g][slot] = java.util.Arrays.copyOfRange(source, HEAD_DIM,
-                            2 * HEAD_DIM);
-                    if (slot < CACHED) {
-                        cache.write(0, b, g, slot, source, 0, HEAD_DIM);
+                    float[] source = randoms(random, 2 * headDim);
+                    keys[b][g][slot] = Arrays.copyOfRange(source, 0, headDim);
+                    values[b][g][slot] = Arrays.copyOfRange(source, headDim, 2 * headDim);
+                    if (slot < cached) {
+                        cache.write(0, b, g, slot, source, 0, headDim);
                     } else {
-                        newInputs[b][g] = source;
+                        newInputs[b][g] = source; // written by the placing step
                     }
                 }
             }
         }
+        cache.advance(cached);
         float[] qkv = randoms(random, batch * width);
-        float[] out = new float[batch * heads * HEAD_DIM];
-        java.util.Arrays.fill(out, Float.NaN);
+        float[] out = new float[batch * heads * headDim];
+        Arrays.fill(out, Float.NaN);
 
-        java.util.concurrent.atomic.AtomicIntegerArray placed =
-                new java.util.concurrent.atomic.AtomicIntegerArray(batch * kvHeads);
+        AtomicIntegerArray placed = new AtomicIntegerArray(batch * kvHeads);
         new DecodeAttention(config, new ParallelRange(2)).attend(cache, 0, 1, qkv, width, out,
                 (token, group) -> {
                     placed.incrementAndGet(token * kvHeads + group);
-                    cache.write(0, token, group, CACHED, newInputs[token][group], 0, HEAD_DIM);
+                    cache.write(0, token, group, cached, newInputs[token][group], 0, headDim);
                 });
 
         for (int pair = 0; pair < batch * kvHeads; pair++) {
             assertThat(placed.get(pair)).as("times (row, KV head) %d was placed", pair)
                     .isEqualTo(1);
         }
-
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 int g = h / (heads / kvHeads);
-                double[] expected = new double[HEAD_DIM];
-                if (PADDING[b] <= CACHED) {
-                    double[] scores = new double[CACHED + 1];
+                double[] expected = new double[headDim];
+                if (padding[b] <= cached) {
+                    double[] scores = new double[cached + 1];
                     double max = Double.NEGATIVE_INFINITY;
-                    for (int s = PADDING[b]; s <= CACHED; s++) {
-                        for (int d = 0; d < HEAD_DIM; d++) {
-                            scores[s] += (double) qkv[b * width + h * HEAD_DIM + d]
+                    for (int s = padding[b]; s <= cached; s++) {
+                        for (int d = 0; d < headDim; d++) {
+                            scores[s] += (double) qkv[b * width + h * headDim + d]
                                     * keys[b][g][s][d];
                         }
                         max = Math.max(max, scores[s]);
                     }
                     double sum = 0;
-                    for (int s = PADDING[b]; s <= CACHED; s++) {
+                    for (int s = padding[b]; s <= cached; s++) {
                         scores[s] = Math.exp(scores[s] - max);
                         sum += scores[s];
                     }
-                    for (int s = PADDING[b]; s <= CACHED; s++) {
-                        for (int d = 0; d < HEAD_DIM; d++) {
+                    for (int s = padding[b]; s <= cached; s++) {
+                        for (int d = 0; d < headDim; d++) {
                             expected[d] += scores[s] / sum * values[b][g][s][d];
                         }
                     }
                 }
-                for (int d = 0; d < HEAD_DIM; d++) {
-                    assertThat((double) out[(b * heads + h) * HEAD_DIM + d])
+                for (int d = 0; d < headDim; d++) {
+                    assertThat((double) out[(b * heads + h) * headDim + d])
                             .as("row %d head %d dim %d", b, h, d)
                             .isCloseTo(expected[d], within(1e-5));
                 }
             }
         }
+    }
+
+    private static LlamaConfig config(int heads, int kvHeads, int headDim) {
+        return new LlamaConfig("llama", heads * headDim, 16, 1, heads, kvHeads, headDim, 10,
+                1024, 1e-5, 10000, false, false, null);
     }
 
     private static float[] randoms(SplittableRandom random, int size) {
