@@ -28,10 +28,14 @@ final class FlopModel {
         return 4.0 * c.numLayers() * c.numHeads() * c.headDim() * queries * averageContext;
     }
 
+    /** Attention of {@code batch} sequences of {@code length} tokens over themselves. */
+    private double causalAttention(int batch, int length) {
+        return attention((double) batch * length, (length + 1) / 2.0);
+    }
+
     /** Prompt pass of {@code batch} x {@code length}, logits for the last position only. */
     double prefill(int batch, int length) {
-        double tokens = (double) batch * length;
-        return 2 * blockWeights * tokens + attention(tokens, (length + 1) / 2.0)
+        return 2 * blockWeights * batch * length + causalAttention(batch, length)
                 + 2 * headWeights * batch;
     }
 
@@ -58,16 +62,14 @@ final class FlopModel {
             long[] outIn = ParameterNames.projectionShape(c, module);
             adapterWeights += (double) lora.rank() * (outIn[0] + outIn[1]);
         }
-        double tokens = (double) batch * length;
-        double adapter = 2 * adapterWeights * c.numLayers() * tokens;
-        return 2 * forward(batch, length, scored) + attention(tokens, (length + 1) / 2.0)
+        double adapter = 2 * adapterWeights * c.numLayers() * batch * length;
+        return 2 * forward(batch, length, scored) + causalAttention(batch, length)
                 + 3 * adapter;
     }
 
     private double forward(int batch, int length, int scored) {
-        double tokens = (double) batch * length;
-        return 2 * blockWeights * tokens + 2 * headWeights * batch * scored
-                + attention(tokens, (length + 1) / 2.0);
+        return 2 * blockWeights * batch * length + 2 * headWeights * batch * scored
+                + causalAttention(batch, length);
     }
 
     /**

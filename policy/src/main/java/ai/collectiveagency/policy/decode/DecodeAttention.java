@@ -111,11 +111,7 @@ final class DecodeAttention {
      * (token, KV head) pairs per part of the attention after {@code length} cached slots: a
      * part is only handed to another thread when its work outweighs the hand-off.
      */
-    static int pairsPerPart(LlamaConfig config, int length, int perRow) {
-        return pairsPerPart(config.headDim(), config.groupSize(), length, perRow);
-    }
-
-    private static int pairsPerPart(int headDim, int groupSize, int length, int perRow) {
+    static int pairsPerPart(int headDim, int groupSize, int length, int perRow) {
         int groupWork = (length + perRow) * headDim * 2 * groupSize;
         return Math.max(1, MIN_PART_WORK / groupWork);
     }

@@ -26,7 +26,6 @@ import java.util.Optional;
  */
 public final class Rotary {
 
-
     private final float[] inverseFrequencies; // (hD/2)
     private final NDArray rotateHalf; // (hD, hD)
     private final JavaRotary javaRotary; // where autograd does not record

@@ -36,8 +36,7 @@ class DecodeAttentionGroupsTest {
     void pairsSplitOverThreadsEachAttendAfterTheirOwnPlacing() {
         int headDim = 64;
         int cached = 700;
-        LlamaConfig config = config(4, 2, headDim);
-        assertThat(DecodeAttention.pairsPerPart(config, cached, 1)).as("pairs per part")
+        assertThat(DecodeAttention.pairsPerPart(headDim, 2, cached, 1)).as("pairs per part")
                 .isEqualTo(1);
         assertAttendsOverRealSlots(4, 2, headDim, cached, new int[] {0, 3, 70, 650});
     }
