@@ -14,7 +14,8 @@ package ai.collectiveagency.policy.decode;
  * <p>Panels of W are split over the threads of a {@link ParallelRange}; each panel is read once
  * per block of input rows ({@link PanelTiling}: 8 with AVX-512, 4 with AVX2), so at batch 16 a
  * weight is read from memory once and from cache once (AVX-512) or three times (AVX2), and at
- * batch 1 the weights stream at memory speed.
+ * batch 1 the weights stream at memory speed. Within a panel the kernels read k as one stream
+ * or two, whichever this CPU reads faster ({@link PanelStreams}).
  *
  * <p>Usage: {@code new PanelMatmul(ParallelRange.shared()).multiply(x, b, w, null, y);}
  */
@@ -24,19 +25,33 @@ public final class PanelMatmul {
 
     private final ParallelRange range;
     private final PanelTiling tiling;
+    private final PanelStreams streams;
 
-    /** A matmul with this machine's {@link PanelTiling#preferred() tiling}. */
+    /**
+     * A matmul with this machine's {@link PanelTiling#preferred() tiling} and
+     * {@link PanelStreams#preferred() kernels}.
+     */
     public PanelMatmul(ParallelRange range) {
         this(range, PanelTiling.preferred());
     }
 
+    /** A matmul with this machine's {@link PanelStreams#preferred() kernels}. */
     public PanelMatmul(ParallelRange range, PanelTiling tiling) {
+        this(range, tiling, PanelStreams.preferred());
+    }
+
+    public PanelMatmul(ParallelRange range, PanelTiling tiling, PanelStreams streams) {
         this.range = range;
         this.tiling = tiling;
+        this.streams = streams;
     }
 
     public PanelTiling tiling() {
         return tiling;
+    }
+
+    public PanelStreams streams() {
+        return streams;
     }
 
     public ParallelRange range() {
@@ -72,17 +87,26 @@ public final class PanelMatmul {
         for (int b = 0; b < batch; ) {
             int rows = tiling.block(batch - b);
             if (whole) {
-                kernel(rows, x, b * k, k, w.data(), po, y, b * n + first, n);
+                kernel(streams, rows, x, b * k, k, w.data(), po, y, b * n + first, n);
             } else {
-                kernel(rows, x, b * k, k, w.data(), po, out, 0, WIDTH);
+                kernel(streams, rows, x, b * k, k, w.data(), po, out, 0, WIDTH);
                 copyColumns(out, rows, y, b, n, first);
             }
             b += rows;
         }
     }
 
-    private static void kernel(int rows, float[] x, int xo, int k, float[] p, int po, float[] y,
-            int yo, int stride) {
+    private static void kernel(PanelStreams streams, int rows, float[] x, int xo, int k,
+            float[] p, int po, float[] y, int yo, int stride) {
+        if (streams == PanelStreams.ONE) {
+            switch (rows) {
+                case 8 -> OneStreamKernels.rows8(x, xo, k, p, po, y, yo, stride);
+                case 4 -> OneStreamKernels.rows4(x, xo, k, p, po, y, yo, stride);
+                case 2 -> OneStreamKernels.rows2(x, xo, k, p, po, y, yo, stride);
+                default -> OneStreamKernels.rows1(x, xo, k, p, po, y, yo, stride);
+            }
+            return;
+        }
         switch (rows) {
             case 8 -> PanelKernels.rows8(x, xo, k, p, po, y, yo, stride);
             case 4 -> PanelKernels.rows4(x, xo, k, p, po, y, yo, stride);

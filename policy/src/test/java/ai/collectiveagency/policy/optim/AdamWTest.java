@@ -69,12 +69,14 @@ class AdamWTest {
     }
 
     /**
-     * The Java pass against the chain of engine operations it replaced, on a parameter large
-     * enough to be split over threads and with a tail shorter than a vector. The moments are
-     * the same floats. The parameters may differ by two ulps of their update and one of their
-     * value: the engine's vectorised square root is not always correctly rounded (625
-     * of 100,000 values here were one ulp off), Java's is; a denominator one ulp apart moves the
-     * rounded quotient and product by up to two ulps of the update, and p - update by one more.
+     * The Java pass against the chain of engine operations it replaced ({@link
+     * AdamWUpdate#applyInEngine}), on a parameter large enough to be split over threads and with
+     * a tail shorter than a vector: the same floats to the bit, once the chain's square roots are
+     * rounded correctly, as Java's are. The engine's vectorised square root is not always: one
+     * ulp off for 625 of 100,000 values on the Intel VM, and for 16,954 on the Zen 5 VM, where
+     * parameters then differed by three ulps of their update, more than the two this test once
+     * allowed. Compared with the engine's own roots, a test would have to allow whatever a CPU's
+     * root does.
      */
     @Test
     void stepsAreTheEngineOperationsToTheLastBitButTheSquareRoots() {
@@ -89,31 +91,35 @@ class AdamWTest {
         try (AdamW optimizer = new AdamW(Map.of("w", weight), CONFIG, ScheduleConfig.constant())) {
             for (int t = 1; t <= 3; t++) {
                 float[] gradient = gaussian(random, size, Math.pow(10, -t));
-                // both start each step from the same parameters, so that one-ulp steps do not
-                // add up over the steps
-                float[] before = weight.toFloatArray();
-                expected.set(before);
                 TestGradients.accumulate(weight, gradient);
                 optimizer.step();
                 optimizer.zeroGradients();
-                // the engine's operations, as arrays Java cannot view still get them
-                AdamWUpdate.of(CONFIG, CONFIG.learningRate(), t, 1).applyInEngine(expected,
-                        manager.create(gradient), expAvg, expAvgSq);
-                float[] java = weight.toFloatArray();
-                float[] engine = expected.toFloatArray();
-                for (int i = 0; i < size; i++) {
-                    float update = before[i] - engine[i];
-                    double bound = Math.ulp(engine[i]) + 2 * Math.ulp(update);
-                    assertThat(Math.abs((double) java[i] - engine[i]))
-                            .as("element %d of step %d: %s against %s", i, t, java[i], engine[i])
-                            .isLessThanOrEqualTo(bound);
-                }
+                engineStepWithCorrectlyRoundedRoots(AdamWUpdate.of(CONFIG,
+                        CONFIG.learningRate(), t, 1), expected, manager.create(gradient), expAvg,
+                        expAvgSq);
+                assertThat(weight.toFloatArray()).as("parameters after step %d", t)
+                        .containsExactly(expected.toFloatArray());
             }
             AdamW.Moments moments = optimizer.moments().get("w");
             assertThat(moments.expAvg().toFloatArray()).containsExactly(expAvg.toFloatArray());
             assertThat(moments.expAvgSq().toFloatArray())
                     .containsExactly(expAvgSq.toFloatArray());
         }
+    }
+
+    /** {@link AdamWUpdate#applyInEngine}'s operations, each square root rounded correctly. */
+    private static void engineStepWithCorrectlyRoundedRoots(AdamWUpdate update, NDArray p,
+            NDArray g, NDArray m, NDArray v) {
+        p.muli(update.decay());
+        m.muli(update.beta1()).addi(g.mul(update.oneMinusBeta1()));
+        v.muli(update.beta2()).addi(g.square().muli(update.oneMinusBeta2()));
+        float[] roots = v.toFloatArray();
+        for (int i = 0; i < roots.length; i++) {
+            roots[i] = (float) Math.sqrt(roots[i]); // a float's root through double: exact
+        }
+        NDArray denominator = p.getManager().create(roots).divi(update.sqrtBias2())
+                .addi(update.eps());
+        p.subi(m.div(denominator).muli(update.stepSize()));
     }
 
     /** Arrays Java cannot view take the engine's operations: float64 here, same formula. */

@@ -19,7 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * About 1,000 training steps leave native memory where it was: every step's arrays are scoped (the
+ * About 1,300 training steps leave native memory where it was: every step's arrays are scoped (the
  * classic DJL trap grows tens of MB a step).
  */
 class MemoryStaysFlatTest {
@@ -38,16 +38,17 @@ class MemoryStaysFlatTest {
                     trainer.step(batch);
                 }
                 int arraysBefore = model.parameters().manager().getManagedArrays().size();
-                double early = medianResidentMib(trainer, batch);
+                double early = floorResidentMib(trainer, batch);
                 for (int i = 0; i < 800; i++) {
                     trainer.step(batch);
                 }
-                double late = medianResidentMib(trainer, batch);
+                double late = floorResidentMib(trainer, batch);
                 assertThat(model.parameters().manager().getManagedArrays())
                         .hasSize(arraysBefore);
-                // Resident memory wanders by tens of MiB with the JVM heap and the allocator's
-                // caches; a leaked step's arrays would add up to far more over 800 steps.
-                assertThat(late).as("median resident MiB, steps 100-150 vs 900-950")
+                // A leak raises the floor under every sample; the allocator's caches lift
+                // some samples for tens of steps (by up to 130 MiB on the Zen 5 VM) and not
+                // others. A leaked step's arrays would add up to far more over 800 steps.
+                assertThat(late).as("least resident MiB, steps 100-280 vs 1080-1260")
                         .isLessThan(early + 100);
             }
         }
@@ -68,18 +69,17 @@ class MemoryStaysFlatTest {
         return new TrainingBatch(tokens, attention, mask, null, new double[] {1, -1, 0.5, -0.5});
     }
 
-    /** Median resident set over 5 samples taken 10 steps apart. */
-    private static double medianResidentMib(GrpoTrainer trainer, List<TrainingBatch> batch)
+    /** The least resident set of 9 samples taken 20 steps apart. */
+    private static double floorResidentMib(GrpoTrainer trainer, List<TrainingBatch> batch)
             throws IOException {
-        double[] samples = new double[5];
-        for (int i = 0; i < samples.length; i++) {
-            for (int s = 0; s < 10; s++) {
+        double least = Double.MAX_VALUE;
+        for (int i = 0; i < 9; i++) {
+            for (int s = 0; s < 20; s++) {
                 trainer.step(batch);
             }
-            samples[i] = residentMib();
+            least = Math.min(least, residentMib());
         }
-        Arrays.sort(samples);
-        return samples[2];
+        return least;
     }
 
     private static double residentMib() throws IOException {

@@ -1,0 +1,69 @@
+package ai.collectiveagency.policy.decode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How {@link PanelMatmul}'s kernels read a panel of a {@link PackedMatrix}: as two streams
+ * ({@link PanelKernels}: k and k + K/2 advance together) or as one ({@link OneStreamKernels}: k
+ * in order). The two sum each output in a different order, so their outputs differ in the last
+ * bits; either family's tilings agree bit for bit.
+ *
+ * <p>Which reads faster depends on the CPU, measured on the 40M bench model's products:
+ * <ul>
+ *   <li>Intel Xeon (Sapphire Rapids VM), two streams: at batch 16 on one core, 686 µs a product
+ *       against 792 with one; the decoder's step with random weights, batch 16: 11.2-11.9
+ *       against 13.3-13.5 ms; batch 1: 4.7-4.8 against 5.7-5.9 ms (README, Speed).
+ *   <li>AMD EPYC (Zen 5 VM), one stream: a decode step's products, see {@link OneStreamKernels}.
+ * </ul>
+ * So the default is {@link #ONE} on AMD and {@link #TWO} elsewhere (Intel, and CPUs not measured).
+ *
+ * <p>Usage: {@code new PanelMatmul(range, PanelTiling.preferred(), PanelStreams.preferred())}.
+ */
+public enum PanelStreams {
+    /** k and k + K/2 advance together: two streams through each panel. */
+    TWO,
+    /** k in order: one stream through each panel. */
+    ONE;
+
+    /** System property: {@code 1} or {@code 2} forces the kernels (default: by CPU vendor). */
+    public static final String PROPERTY = "policy.decode.panel-streams";
+
+    private static final Path CPUINFO = Path.of("/proc/cpuinfo");
+
+    /** The kernels for this machine: {@link #PROPERTY} if set, else by the CPU's vendor. */
+    public static PanelStreams preferred() {
+        String forced = System.getProperty(PROPERTY);
+        if (forced != null) {
+            return switch (forced.trim()) {
+                case "1" -> ONE;
+                case "2" -> TWO;
+                default -> throw new IllegalArgumentException(PROPERTY + " must be 1 or 2, got '"
+                        + forced + "'");
+            };
+        }
+        return forVendor(Vendor.ID);
+    }
+
+    private static final class Vendor { // read once, on first use
+        static final String ID = cpuVendor();
+    }
+
+    /** The default for a CPU whose /proc/cpuinfo {@code vendor_id} is {@code vendor}. */
+    static PanelStreams forVendor(String vendor) {
+        return "AuthenticAMD".equals(vendor) ? ONE : TWO;
+    }
+
+    /** /proc/cpuinfo's {@code vendor_id}, or "" where it cannot be read (not Linux). */
+    static String cpuVendor() {
+        try {
+            List<String> lines = Files.readAllLines(CPUINFO);
+            return lines.stream().filter(l -> l.startsWith("vendor_id"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("");
+        } catch (IOException | SecurityException e) {
+            return "";
+        }
+    }
+}
