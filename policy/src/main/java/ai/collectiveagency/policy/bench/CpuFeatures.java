@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.bench;
 
+import ai.collectiveagency.policy.decode.PanelStreams;
 import jdk.incubator.vector.FloatVector;
 
 import java.io.IOException;
@@ -21,11 +22,13 @@ import java.util.stream.Stream;
  * @param cpu          the CPU's model name, or "unknown" where /proc/cpuinfo is not readable
  * @param features     the vector features among {@link #WATCHED} the CPU reports, in that order
  * @param vectorBits   {@code FloatVector.SPECIES_PREFERRED}'s width: what the Java kernels use
+ * @param panelStreams the streams the Java decoder's kernels read each weight panel as, 1 or 2
+ *                     ({@link PanelStreams#preferred()}: by CPU vendor unless set)
  * @param threads      logical CPUs the JVM sees
  * @param java         the JVM's version
  */
-public record CpuFeatures(String cpu, List<String> features, int vectorBits, int threads,
-        String java) {
+public record CpuFeatures(String cpu, List<String> features, int vectorBits, int panelStreams,
+        int threads, String java) {
 
     /** The /proc/cpuinfo flags that change a CPU bench's bound, widest last. */
     public static final List<String> WATCHED = List.of("fma", "avx2", "avx512f", "avx512_vnni",
@@ -52,7 +55,8 @@ public record CpuFeatures(String cpu, List<String> features, int vectorBits, int
             }
         }
         return new CpuFeatures(cpu, present, FloatVector.SPECIES_PREFERRED.vectorBitSize(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+                PanelStreams.preferred().count(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
     }
 
     /** The fields as a bench's JSON prints them. */
@@ -61,6 +65,7 @@ public record CpuFeatures(String cpu, List<String> features, int vectorBits, int
         out.put("cpu", cpu);
         out.put("vector_features", features);
         out.put("vector_bits", vectorBits);
+        out.put("decode_panel_streams", panelStreams);
         out.put("threads", threads);
         out.put("java", java);
         return out;

@@ -13,11 +13,14 @@ import jdk.incubator.vector.VectorSpecies;
  * pair k with k + K/2. The 1-row kernel keeps two chains per output vector, even and odd k, so
  * that at batch 1 six FMA chains are in flight; its sum's order differs again.
  *
- * <p>On the Zen 5 VM, a decode step's products with these loops took 1/1.27-1/1.30 of the
- * two-stream loops' time at batch 16 and 1/1.08 at batch 1 (one process alternating the two,
- * medians of 95-145 rounds). The same pairs of k laid side by side in memory, read by the
- * two-stream loops as one stream, gained only 1.10-1.15x and 0.97-1.05x: on that CPU the loop
- * of one k step reads faster, not only the single stream.
+ * <p>Their arithmetic is that of the kernels before the two streams (35ee614), which the Zen 4
+ * VM's figures of 2026-12-05 (a1d5e81) were measured with. On the Zen 5 VM a decode step's
+ * products (the 40M bench model's matrices, both threads, one process alternating the two
+ * families, medians of 95 rounds) ran 1.29x as fast as with {@link PanelKernels} at batch 16,
+ * 1.40x at batch 8, 1.10x at batch 4 and 1.17x at batch 1. Laying each pair (k, k + K/2) side
+ * by side in memory, so that the two-stream loops read one stream, gained only 1.08-1.15x at
+ * batch 16 and 0.97-1.05x at batch 1: on that CPU the loop of one k step reads faster, not only
+ * the single stream.
  */
 final class OneStreamKernels {
 

@@ -16,19 +16,19 @@ import jdk.incubator.vector.VectorSpecies;
  * one, and a panel is read once per 8 input rows instead of per 4. The 2- and 1-row kernels
  * take a batch's remainder.
  *
- * <p>Every kernel reads its panel as two streams: k in [0, K/2) and [K/2, 2·(K/2)) advance
- * together, and an odd K's last k is added after them ({@link #lastColumn}). A core keeps only
- * so many cache-line fetches in flight; with one sequential stream, a kernel that does 8 rows of
- * FMAs per line fetched kept too few of them in flight and read the weights at 9.0 GB/s on one
- * core of the AMX VM (a 2,736 x 512 matrix, 30 copies so that each comes from memory), against
- * 12.7 GB/s for a kernel that only streams. Two streams give the hardware prefetcher two pages to
- * run ahead in: 11.1 GB/s at 8 rows, and a batch-16 product took 686 instead of 792 µs there
- * (README, Speed). Each kernel writes its k step out twice, once per stream: the same step as an
- * inner loop over the two streams (k = i, then i + half) made C2 box the accumulators, and a
- * batch-16 decode step took 231-242 ms instead of 12. Each output is a sum over k in one fixed
- * order, the same in the 2-, 4- and 8-row kernels (k, k + K/2, ..., then an odd K's last): the
- * order changed with the two streams, so outputs differ in the last bits from those of the
- * one-stream kernels before 2026-12-05.
+ * <p>Every kernel reads its panel as two streams ({@link PanelStreams#TWO}, the default on
+ * Intel): k in [0, K/2) and [K/2, 2·(K/2)) advance together, and an odd K's last k is added
+ * after them ({@link #lastColumn}). On the Intel AMX VM, reading k in order as one stream
+ * ({@link OneStreamKernels}), a kernel that does 8 rows of FMAs per line fetched kept too few
+ * fetches in flight and read the weights at 9.0 GB/s on one core (a 2,736 x 512 matrix, 30
+ * copies so that each comes from memory), against 12.7 GB/s for a kernel that only streams.
+ * Two streams give the hardware prefetcher two pages to run ahead in: 11.1 GB/s at 8 rows, and
+ * a batch-16 product took 686 instead of 792 µs there (README, Speed). Each kernel writes its k
+ * step out twice, once per stream: the same step as an inner loop over the two streams (k = i,
+ * then i + half) made C2 box the accumulators, and a batch-16 decode step took 231-242 ms
+ * instead of 12. Each output is a sum over k in one fixed order, the same in the 2-, 4- and
+ * 8-row kernels (k, k + K/2, ..., then an odd K's last), so outputs differ in the last bits from
+ * {@link OneStreamKernels}' (k in order).
  */
 final class PanelKernels {
 

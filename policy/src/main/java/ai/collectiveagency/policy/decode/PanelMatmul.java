@@ -40,6 +40,7 @@ public final class PanelMatmul {
         this(range, tiling, PanelStreams.preferred());
     }
 
+    /** A matmul with the given tiling and kernels (tests, and benches comparing them). */
     public PanelMatmul(ParallelRange range, PanelTiling tiling, PanelStreams streams) {
         this.range = range;
         this.tiling = tiling;

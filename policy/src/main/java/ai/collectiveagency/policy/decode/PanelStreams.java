@@ -16,9 +16,12 @@ import java.util.List;
  *   <li>Intel Xeon (Sapphire Rapids VM), two streams: at batch 16 on one core, 686 µs a product
  *       against 792 with one; the decoder's step with random weights, batch 16: 11.2-11.9
  *       against 13.3-13.5 ms; batch 1: 4.7-4.8 against 5.7-5.9 ms (README, Speed).
- *   <li>AMD EPYC (Zen 5 VM), one stream: a decode step's products, see {@link OneStreamKernels}.
+ *   <li>AMD EPYC (Zen 5 VM), one stream: 1.17-1.40x as fast by batch ({@link
+ *       OneStreamKernels}).
  * </ul>
- * So the default is {@link #ONE} on AMD and {@link #TWO} elsewhere (Intel, and CPUs not measured).
+ * So the default is {@link #ONE} on AMD and {@link #TWO} elsewhere. Only one AMD generation
+ * (Zen 5) was compared; the Zen 4 VM was not, but met the decode aims with the one-stream
+ * arithmetic before the two streams existed. CPUs of other vendors keep what they ran before.
  *
  * <p>Usage: {@code new PanelMatmul(range, PanelTiling.preferred(), PanelStreams.preferred())}.
  */
@@ -32,6 +35,11 @@ public enum PanelStreams {
     public static final String PROPERTY = "policy.decode.panel-streams";
 
     private static final Path CPUINFO = Path.of("/proc/cpuinfo");
+
+    /** Streams through each panel: 1 or 2. */
+    public int count() {
+        return this == ONE ? 1 : 2;
+    }
 
     /** The kernels for this machine: {@link #PROPERTY} if set, else by the CPU's vendor. */
     public static PanelStreams preferred() {

@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * How many input rows {@link PanelMatmul} runs through one panel at a time: the register
- * blocking of {@link PanelKernels}. A batch is cut into blocks of {@link #rows()} rows, and the
- * remainder into blocks of 4, 2 and 1 row.
+ * blocking of {@link PanelKernels} and {@link OneStreamKernels}. A batch is cut into blocks of
+ * {@link #rows()} rows, and the remainder into blocks of 4, 2 and 1 row.
  *
  * <p>Usage: {@code new PanelMatmul(range, PanelTiling.preferred())}.
  */

@@ -118,6 +118,7 @@ class PipelineCommandTest {
         assertThat(figures.path("async").path("joint_steps").asInt()).isPositive();
         assertThat(figures.path("sequential").path("joint_steps").asInt()).isZero();
         assertThat(figures.path("machine").path("vector_bits").asInt()).isIn(128, 256, 512);
+        assertThat(figures.path("machine").path("decode_panel_streams").asInt()).isIn(1, 2);
         assertThat(figures.path("machine").path("vector_features").isArray()).isTrue();
 
         Run refused = run("bench", "async-reasoning", "--model", MODEL, "--thinker-tokens", "60",

@@ -8,12 +8,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** How a CPU's vendor or the system property picks the kernels' streams. */
+/**
+ * How a CPU's vendor or the system property picks the kernels' streams. A run may set the
+ * property for all its tests (the 256-bit run does), so each test puts back what it found.
+ */
 class PanelStreamsTest {
 
+    private final String setForTheRun = System.getProperty(PanelStreams.PROPERTY);
+
     @AfterEach
-    void clearProperty() {
-        System.clearProperty(PanelStreams.PROPERTY);
+    void restoreProperty() {
+        if (setForTheRun == null) {
+            System.clearProperty(PanelStreams.PROPERTY);
+        } else {
+            System.setProperty(PanelStreams.PROPERTY, setForTheRun);
+        }
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -24,6 +33,7 @@ class PanelStreamsTest {
 
     @Test
     void thisMachineGetsItsVendorsStreams() {
+        System.clearProperty(PanelStreams.PROPERTY); // put back after the test
         PanelStreams expected = PanelStreams.forVendor(PanelStreams.cpuVendor());
         assertThat(PanelStreams.preferred()).isEqualTo(expected);
         assertThat(new PanelMatmul(new ParallelRange(1)).streams()).isEqualTo(expected);

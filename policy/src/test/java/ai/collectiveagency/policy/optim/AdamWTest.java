@@ -94,9 +94,9 @@ class AdamWTest {
                 TestGradients.accumulate(weight, gradient);
                 optimizer.step();
                 optimizer.zeroGradients();
-                engineStepWithCorrectlyRoundedRoots(AdamWUpdate.of(CONFIG,
-                        CONFIG.learningRate(), t, 1), expected, manager.create(gradient), expAvg,
-                        expAvgSq);
+                AdamWUpdate.of(CONFIG, CONFIG.learningRate(), t, 1).applyInEngine(expected,
+                        manager.create(gradient), expAvg, expAvgSq,
+                        AdamWTest::correctlyRoundedRoots);
                 assertThat(weight.toFloatArray()).as("parameters after step %d", t)
                         .containsExactly(expected.toFloatArray());
             }
@@ -107,19 +107,14 @@ class AdamWTest {
         }
     }
 
-    /** {@link AdamWUpdate#applyInEngine}'s operations, each square root rounded correctly. */
-    private static void engineStepWithCorrectlyRoundedRoots(AdamWUpdate update, NDArray p,
-            NDArray g, NDArray m, NDArray v) {
-        p.muli(update.decay());
-        m.muli(update.beta1()).addi(g.mul(update.oneMinusBeta1()));
-        v.muli(update.beta2()).addi(g.square().muli(update.oneMinusBeta2()));
+    /** The square roots of {@code v}'s elements, each rounded correctly, as an engine array. */
+    private static NDArray correctlyRoundedRoots(NDArray v) {
         float[] roots = v.toFloatArray();
         for (int i = 0; i < roots.length; i++) {
-            roots[i] = (float) Math.sqrt(roots[i]); // a float's root through double: exact
+            // through double: 53 bits >= 2 x 24 + 2, so rounding twice rounds correctly
+            roots[i] = (float) Math.sqrt(roots[i]);
         }
-        NDArray denominator = p.getManager().create(roots).divi(update.sqrtBias2())
-                .addi(update.eps());
-        p.subi(m.div(denominator).muli(update.stepSize()));
+        return v.getManager().create(roots, v.getShape());
     }
 
     /** Arrays Java cannot view take the engine's operations: float64 here, same formula. */
