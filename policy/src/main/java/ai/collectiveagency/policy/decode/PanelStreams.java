@@ -1,10 +1,5 @@
 package ai.collectiveagency.policy.decode;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 /**
  * How {@link PanelMatmul}'s kernels read a panel of a {@link PackedMatrix}: as two streams
  * ({@link PanelKernels}: k and k + K/2 advance together) or as one ({@link OneStreamKernels}: k
@@ -34,8 +29,6 @@ public enum PanelStreams {
     /** System property: {@code 1} or {@code 2} forces the kernels (default: by CPU vendor). */
     public static final String PROPERTY = "policy.decode.panel-streams";
 
-    private static final Path CPUINFO = Path.of("/proc/cpuinfo");
-
     /** Streams through each panel: 1 or 2. */
     public int count() {
         return this == ONE ? 1 : 2;
@@ -52,26 +45,11 @@ public enum PanelStreams {
                         + forced + "'");
             };
         }
-        return forVendor(Vendor.ID);
-    }
-
-    private static final class Vendor { // read once, on first use
-        static final String ID = cpuVendor();
+        return forVendor(CpuVendor.id());
     }
 
     /** The default for a CPU whose /proc/cpuinfo {@code vendor_id} is {@code vendor}. */
     static PanelStreams forVendor(String vendor) {
-        return "AuthenticAMD".equals(vendor) ? ONE : TWO;
-    }
-
-    /** /proc/cpuinfo's {@code vendor_id}, or "" where it cannot be read (not Linux). */
-    static String cpuVendor() {
-        try {
-            List<String> lines = Files.readAllLines(CPUINFO);
-            return lines.stream().filter(l -> l.startsWith("vendor_id"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("");
-        } catch (IOException | SecurityException e) {
-            return "";
-        }
+        return CpuVendor.AMD.equals(vendor) ? ONE : TWO;
     }
 }

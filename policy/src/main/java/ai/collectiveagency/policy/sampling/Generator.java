@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.sampling;
 
+import ai.collectiveagency.policy.decode.CpuVendor;
 import ai.collectiveagency.policy.decode.DecodeWeights;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.model.KvCache;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import jdk.incubator.vector.FloatVector;
+
 /**
  * Batched autoregressive generation with a KV cache.
  *
@@ -22,11 +25,9 @@ import java.util.SplittableRandom;
  * a long straggler does not drag the finished ones along. The decode steps run on the {@link
  * DecodeBackend} chosen at construction (by default the Java decoder on CPU). With the Java
  * backend a batch of at most {@link #JAVA_PREFILL_TOKENS_PROPERTY} prompt tokens (batch x
- * longest, padding included; default {@value #DEFAULT_JAVA_PREFILL_TOKENS}) is prefilled by the
- * Java decoder too: there the engine's ~300 calls a pass cost more than its matrix products
- * save (a 16-token prompt of the 40M bench model: 28-40 ms on the engine, 7-27 ms in Java; 8 x
- * 128 tokens: 316-371 against 300-348 ms). Other prefills run on the engine in their own {@link
- * NDScope}. No autograd graph is recorded, whatever the calling thread's grad mode.
+ * longest, padding included; default {@link #defaultJavaPrefillTokens}) is prefilled by the
+ * Java decoder too. Other prefills run on the engine in their own {@link NDScope}. No autograd
+ * graph is recorded, whatever the calling thread's grad mode.
  *
  * <p>The Java backend decodes with a float32 snapshot of the weights (adapter merged) taken on
  * this generator's first call (about 0.2 s for a 40M-parameter model) and retaken when another
@@ -44,8 +45,20 @@ public final class Generator {
      * prefills itself; 0 leaves every prefill to the engine.
      */
     public static final String JAVA_PREFILL_TOKENS_PROPERTY = "policy.decode.java-prefill-tokens";
-    /** Measured on the ~40M bench model, where Java was still as fast at 8 x 128 tokens. */
-    static final int DEFAULT_JAVA_PREFILL_TOKENS = 1024;
+    /**
+     * The Java prefill's default size on most CPUs. On the Intel AMX VM, with the ~40M bench
+     * model, the engine's ~300 calls a pass cost more than its matrix products save for short
+     * prompts (16 tokens: 28-40 ms on the engine, 7-27 ms in Java), and the two were as fast at
+     * 8 x 128 tokens (316-371 against 300-348 ms).
+     */
+    static final int JAVA_PREFILL_TOKENS = 1024;
+    /**
+     * The Java prefill's default size on AMD CPUs with 512-bit vectors. On the Zen 5 VM the
+     * engine's float32 products run at about AVX2's peak while the Java kernels use AVX-512, and
+     * a prefill of the ~40M bench model (one token sampled after it) took 1.65-2.46x as long on
+     * the engine at every size measured, from 1 x 64 to 32 x 256 and 4 x 1024 tokens.
+     */
+    static final int AMD_AVX512_JAVA_PREFILL_TOKENS = 8192;
 
     private final Llama model;
     private final DecodeBackend backend;
@@ -72,7 +85,8 @@ public final class Generator {
     private static int configuredJavaPrefillTokens() {
         String value = System.getProperty(JAVA_PREFILL_TOKENS_PROPERTY);
         if (value == null || value.isBlank()) {
-            return DEFAULT_JAVA_PREFILL_TOKENS;
+            return defaultJavaPrefillTokens(CpuVendor.id(),
+                    FloatVector.SPECIES_PREFERRED.vectorBitSize());
         }
         try {
             int tokens = Integer.parseInt(value.trim());
@@ -84,6 +98,16 @@ public final class Generator {
         }
         throw new IllegalArgumentException(JAVA_PREFILL_TOKENS_PROPERTY + "=" + value
                 + " is not a number of tokens (0 or more)");
+    }
+
+    /**
+     * The most prompt tokens the Java backend prefills by default, on a CPU of this vendor
+     * ({@link CpuVendor#id()}) whose widest vectors have {@code vectorBits} bits: {@value
+     * #AMD_AVX512_JAVA_PREFILL_TOKENS} on AMD with 512 bits, else {@value #JAVA_PREFILL_TOKENS}.
+     */
+    static int defaultJavaPrefillTokens(String vendor, int vectorBits) {
+        return CpuVendor.AMD.equals(vendor) && vectorBits >= 512 ? AMD_AVX512_JAVA_PREFILL_TOKENS
+                : JAVA_PREFILL_TOKENS;
     }
 
     public DecodeBackend backend() {
