@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.bench;
 
 import ai.collectiveagency.policy.decode.PanelStreams;
+import ai.collectiveagency.policy.sampling.Generator;
 import jdk.incubator.vector.FloatVector;
 
 import java.io.IOException;
@@ -24,11 +25,13 @@ import java.util.stream.Stream;
  * @param vectorBits   {@code FloatVector.SPECIES_PREFERRED}'s width: what the Java kernels use
  * @param panelStreams the streams the Java decoder's kernels read each weight panel as, 1 or 2
  *                     ({@link PanelStreams#preferred()}: by CPU vendor unless set)
+ * @param javaPrefillTokens the most prompt tokens the Java decoder prefills itself ({@link
+ *                     Generator#configuredJavaPrefillTokens()}: by CPU unless set)
  * @param threads      logical CPUs the JVM sees
  * @param java         the JVM's version
  */
 public record CpuFeatures(String cpu, List<String> features, int vectorBits, int panelStreams,
-        int threads, String java) {
+        int javaPrefillTokens, int threads, String java) {
 
     /** The /proc/cpuinfo flags that change a CPU bench's bound, widest last. */
     public static final List<String> WATCHED = List.of("fma", "avx2", "avx512f", "avx512_vnni",
@@ -55,7 +58,8 @@ public record CpuFeatures(String cpu, List<String> features, int vectorBits, int
             }
         }
         return new CpuFeatures(cpu, present, FloatVector.SPECIES_PREFERRED.vectorBitSize(),
-                PanelStreams.preferred().count(), Runtime.getRuntime().availableProcessors(),
+                PanelStreams.preferred().count(), Generator.configuredJavaPrefillTokens(),
+                Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
     }
 
@@ -66,6 +70,7 @@ public record CpuFeatures(String cpu, List<String> features, int vectorBits, int
         out.put("vector_features", features);
         out.put("vector_bits", vectorBits);
         out.put("decode_panel_streams", panelStreams);
+        out.put("decode_java_prefill_tokens", javaPrefillTokens);
         out.put("threads", threads);
         out.put("java", java);
         return out;

@@ -19,7 +19,10 @@ import ai.collectiveagency.policy.model.LlamaConfig;
  *
  * <p>A short prompt is prefilled here rather than by the engine: its matrix products have as
  * few rows as a decode step's, where the engine pays for each of its ~300 calls (a 16-token
- * prompt of the 40M bench model took 33-55 ms through the engine, about ten decode steps).
+ * prompt of the 40M bench model took 33-55 ms through the engine, about ten decode steps). On
+ * AMD's Zen 5 longer ones are too: there these kernels outrun the engine's products at every
+ * size measured ({@code sampling.Generator}). A pass's buffers grow with its tokens and are
+ * given back after a prefill, so a decode keeps only a step's.
  *
  * <p>Usage: {@code JavaDecoder d = new JavaDecoder(weights, cache, matmul);
  * float[] logits = d.feed(paddedPrompts, longest); logits = d.step(lastTokens);
@@ -108,6 +111,9 @@ public final class JavaDecoder {
         for (int b = 0; b < batch; b++) {
             VectorMath.rmsNorm(a.hidden, ((b + 1) * perRow - 1) * d, weights.finalNorm(), eps,
                     lastNormed, b * d, d);
+        }
+        if (rows > batch) { // a prefill's buffers (240 MB at 8,192 tokens of the 40M model)
+            activations = new Activations(config, qkvWidth, batch);
         }
         matmul.multiply(lastNormed, batch, weights.head(), null, logits);
         return logits;

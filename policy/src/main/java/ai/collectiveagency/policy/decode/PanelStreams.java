@@ -45,11 +45,11 @@ public enum PanelStreams {
                         + forced + "'");
             };
         }
-        return forVendor(CpuVendor.id());
+        return forVendor(CpuId.vendor());
     }
 
     /** The default for a CPU whose /proc/cpuinfo {@code vendor_id} is {@code vendor}. */
     static PanelStreams forVendor(String vendor) {
-        return CpuVendor.AMD.equals(vendor) ? ONE : TWO;
+        return CpuId.AMD.equals(vendor) ? ONE : TWO;
     }
 }

@@ -6,8 +6,8 @@ import ai.collectiveagency.policy.model.ParameterNames;
 import java.util.Locale;
 
 /**
- * Where {@link Generator} runs the decode steps. The JAVA backend also prefills short prompts
- * ({@link Generator#JAVA_PREFILL_TOKENS_PROPERTY}); every other prefill runs the engine's
+ * Where {@link Generator} runs the decode steps. The JAVA backend also prefills prompts of up to
+ * {@link Generator#JAVA_PREFILL_TOKENS_PROPERTY} tokens; every other prefill runs the engine's
  * forward pass, whose attention {@code AttentionBackend} places.
  */
 public enum DecodeBackend {

@@ -1,6 +1,6 @@
 package ai.collectiveagency.policy.sampling;
 
-import ai.collectiveagency.policy.decode.CpuVendor;
+import ai.collectiveagency.policy.decode.CpuId;
 import ai.collectiveagency.policy.decode.DecodeWeights;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.model.KvCache;
@@ -53,12 +53,14 @@ public final class Generator {
      */
     static final int JAVA_PREFILL_TOKENS = 1024;
     /**
-     * The Java prefill's default size on AMD CPUs with 512-bit vectors. On the Zen 5 VM the
-     * engine's float32 products run at about AVX2's peak while the Java kernels use AVX-512, and
-     * a prefill of the ~40M bench model (one token sampled after it) took 1.65-2.46x as long on
-     * the engine at every size measured, from 1 x 64 to 32 x 256 and 4 x 1024 tokens.
+     * The Java prefill's default size on AMD's Zen 5 and later with 512-bit vectors. On the Zen
+     * 5 VM (2 cores) the engine's float32 matmul ran at about AVX2's peak, which suggests MKL's
+     * AVX2 path, while the Java kernels use AVX-512; a prefill of the ~40M bench model (one
+     * token sampled after it) took 1.65-2.46x as long on the engine at every size measured, from
+     * 1 x 64 to 32 x 256 and 4 x 1024 tokens. Zen 4 runs 512-bit FMAs as two halves and was not
+     * measured, so it keeps {@link #JAVA_PREFILL_TOKENS}.
      */
-    static final int AMD_AVX512_JAVA_PREFILL_TOKENS = 8192;
+    static final int ZEN5_JAVA_PREFILL_TOKENS = 8192;
 
     private final Llama model;
     private final DecodeBackend backend;
@@ -82,10 +84,14 @@ public final class Generator {
         this.javaPrefillTokens = javaPrefillTokens;
     }
 
-    private static int configuredJavaPrefillTokens() {
+    /**
+     * The most prompt tokens a Java-backend generator prefills itself: {@link
+     * #JAVA_PREFILL_TOKENS_PROPERTY} if set, else this CPU's default.
+     */
+    public static int configuredJavaPrefillTokens() {
         String value = System.getProperty(JAVA_PREFILL_TOKENS_PROPERTY);
         if (value == null || value.isBlank()) {
-            return defaultJavaPrefillTokens(CpuVendor.id(),
+            return defaultJavaPrefillTokens(CpuId.vendor(), CpuId.family(),
                     FloatVector.SPECIES_PREFERRED.vectorBitSize());
         }
         try {
@@ -101,13 +107,14 @@ public final class Generator {
     }
 
     /**
-     * The most prompt tokens the Java backend prefills by default, on a CPU of this vendor
-     * ({@link CpuVendor#id()}) whose widest vectors have {@code vectorBits} bits: {@value
-     * #AMD_AVX512_JAVA_PREFILL_TOKENS} on AMD with 512 bits, else {@value #JAVA_PREFILL_TOKENS}.
+     * The most prompt tokens the Java backend prefills by default, on a CPU of this vendor and
+     * family ({@link CpuId}) where the JVM's preferred vectors ({@code SPECIES_PREFERRED}) have
+     * {@code vectorBits} bits: {@value #ZEN5_JAVA_PREFILL_TOKENS} on AMD's Zen 5 or later with at
+     * least 512 bits, else {@value #JAVA_PREFILL_TOKENS}.
      */
-    static int defaultJavaPrefillTokens(String vendor, int vectorBits) {
-        return CpuVendor.AMD.equals(vendor) && vectorBits >= 512 ? AMD_AVX512_JAVA_PREFILL_TOKENS
-                : JAVA_PREFILL_TOKENS;
+    static int defaultJavaPrefillTokens(String vendor, int family, int vectorBits) {
+        boolean zen5 = CpuId.AMD.equals(vendor) && family >= CpuId.ZEN_5;
+        return zen5 && vectorBits >= 512 ? ZEN5_JAVA_PREFILL_TOKENS : JAVA_PREFILL_TOKENS;
     }
 
     public DecodeBackend backend() {

@@ -34,7 +34,7 @@ class PanelStreamsTest {
     @Test
     void thisMachineGetsItsVendorsStreams() {
         System.clearProperty(PanelStreams.PROPERTY); // put back after the test
-        PanelStreams expected = PanelStreams.forVendor(CpuVendor.id());
+        PanelStreams expected = PanelStreams.forVendor(CpuId.vendor());
         assertThat(PanelStreams.preferred()).isEqualTo(expected);
         assertThat(new PanelMatmul(new ParallelRange(1)).streams()).isEqualTo(expected);
     }
