@@ -1,19 +1,16 @@
 package ai.collectiveagency.policy.bench;
 
+import ai.collectiveagency.policy.decode.CpuId;
 import ai.collectiveagency.policy.decode.PanelStreams;
 import ai.collectiveagency.policy.sampling.Generator;
 import jdk.incubator.vector.FloatVector;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * What a bench's figures depend on beyond the code: the CPU's model and vector features (AVX2,
@@ -37,20 +34,15 @@ public record CpuFeatures(String cpu, List<String> features, int vectorBits, int
     public static final List<String> WATCHED = List.of("fma", "avx2", "avx512f", "avx512_vnni",
             "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8");
 
-    private static final Path CPUINFO = Path.of("/proc/cpuinfo");
-
     public CpuFeatures {
         features = List.copyOf(features);
     }
 
     /** This machine's. */
     public static CpuFeatures detect() {
-        List<String> lines = readCpuinfo();
-        String cpu = lines.stream().filter(l -> l.startsWith("model name"))
-                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown");
-        Set<String> flags = lines.stream().filter(l -> l.startsWith("flags"))
-                .findFirst().map(l -> Stream.of(l.substring(l.indexOf(':') + 1).strip()
-                        .split("\\s+")).collect(Collectors.toSet())).orElse(Set.of());
+        String model = CpuId.field("model name");
+        String cpu = model.isEmpty() ? "unknown" : model; // not Linux, or not readable
+        Set<String> flags = Set.copyOf(Arrays.asList(CpuId.field("flags").split("\\s+")));
         List<String> present = new ArrayList<>();
         for (String feature : WATCHED) {
             if (flags.contains(feature)) {
@@ -74,13 +66,5 @@ public record CpuFeatures(String cpu, List<String> features, int vectorBits, int
         out.put("threads", threads);
         out.put("java", java);
         return out;
-    }
-
-    private static List<String> readCpuinfo() {
-        try {
-            return Files.readAllLines(CPUINFO);
-        } catch (IOException | SecurityException e) {
-            return List.of(); // not Linux, or not readable: the fields say "unknown" / none
-        }
     }
 }

@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The CPU's vendor and family, as /proc/cpuinfo gives them ({@code vendor_id} "AuthenticAMD" or
- * "GenuineIntel", {@code cpu family} 25 for AMD's Zen 3 and 4, 26 for Zen 5), for defaults
- * measured to differ between CPUs ({@link PanelStreams}, the Java prefill's size in {@code
- * sampling.Generator}).
+ * The CPU's vendor, family and other fields, as /proc/cpuinfo gives them ({@code vendor_id}
+ * "AuthenticAMD" or "GenuineIntel", {@code cpu family} 25 for AMD's Zen 3 and 4, 26 for Zen 5),
+ * read once: for defaults measured to differ between CPUs ({@link PanelStreams}, the Java
+ * prefill's size in {@code sampling.Generator}) and for the benches' machine figures.
  *
  * <p>Usage: {@code if (CpuId.AMD.equals(CpuId.vendor()) && CpuId.family() >= CpuId.ZEN_5) ...}
  */
@@ -34,7 +34,12 @@ public final class CpuId {
         return Cached.FAMILY;
     }
 
-    private static final class Cached { // read once, on first use
+    /** This machine's first value of /proc/cpuinfo's {@code key} ("model name", "flags"), or "". */
+    public static String field(String key) {
+        return field(Cached.LINES, key);
+    }
+
+    private static final class Cached { // read once, on first use: every field of one read
         static final List<String> LINES = read();
         static final String VENDOR = field(LINES, "vendor_id");
         static final int FAMILY = parseFamily(field(LINES, "cpu family"));

@@ -21,8 +21,8 @@ import ai.collectiveagency.policy.model.LlamaConfig;
  * few rows as a decode step's, where the engine pays for each of its ~300 calls (a 16-token
  * prompt of the 40M bench model took 33-55 ms through the engine, about ten decode steps). On
  * AMD's Zen 5 longer ones are too: there these kernels outrun the engine's products at every
- * size measured ({@code sampling.Generator}). A pass's buffers grow with its tokens and are
- * given back after a prefill, so a decode keeps only a step's.
+ * size measured ({@code sampling.Generator}). A prefill's buffers last for its pass only, so a
+ * decode keeps only a step's.
  *
  * <p>Usage: {@code JavaDecoder d = new JavaDecoder(weights, cache, matmul);
  * float[] logits = d.feed(paddedPrompts, longest); logits = d.step(lastTokens);
@@ -43,7 +43,7 @@ public final class JavaDecoder {
     private final DecodeRotary rotary;
     private final DecodeAttention attention;
     private final int qkvWidth;
-    private Activations activations; // for the most tokens a pass has fed so far
+    private final Activations stepBuffers; // a decode step's: one row per sequence
     private final float[] lastNormed; // (B, D) each row's last token, normed for the head
     private final float[] logits; // (B, V)
 
@@ -58,7 +58,7 @@ public final class JavaDecoder {
         this.qkvWidth = config.numHeads() * config.headDim()
                 + 2 * config.numKvHeads() * config.headDim();
         int batch = cache.batch();
-        this.activations = new Activations(config, qkvWidth, batch);
+        this.stepBuffers = new Activations(config, qkvWidth, batch);
         this.lastNormed = new float[batch * config.hiddenSize()];
         this.logits = new float[batch * config.vocabSize()];
     }
@@ -90,10 +90,9 @@ public final class JavaDecoder {
             throw new IllegalStateException("KV cache full (" + cache.capacity() + " slots)");
         }
         int rows = batch * perRow;
-        if (activations.rows < rows) {
-            activations = new Activations(config, qkvWidth, rows);
-        }
-        Activations a = activations;
+        // a prefill's buffers (240 MB at 8,192 tokens of the 40M model) last for its pass only
+        Activations a = rows <= stepBuffers.rows ? stepBuffers
+                : new Activations(config, qkvWidth, rows);
         int d = config.hiddenSize();
         int half = config.headDim() / 2;
         float scale = (float) (1 / Math.sqrt(config.headDim()));
@@ -111,9 +110,6 @@ public final class JavaDecoder {
         for (int b = 0; b < batch; b++) {
             VectorMath.rmsNorm(a.hidden, ((b + 1) * perRow - 1) * d, weights.finalNorm(), eps,
                     lastNormed, b * d, d);
-        }
-        if (rows > batch) { // a prefill's buffers (240 MB at 8,192 tokens of the 40M model)
-            activations = new Activations(config, qkvWidth, batch);
         }
         matmul.multiply(lastNormed, batch, weights.head(), null, logits);
         return logits;
