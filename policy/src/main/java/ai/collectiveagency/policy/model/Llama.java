@@ -62,6 +62,7 @@ public final class Llama implements AutoCloseable {
     private final Rotary rotary;
     private final int queryBlock;
     private final JavaAttention javaAttention; // null when Java never attends for this model
+    private final ProjectionProducts projections;
     private volatile LinearAdapter adapter;
 
     public Llama(LlamaConfig config, ModelParameters parameters) {
@@ -79,6 +80,7 @@ public final class Llama implements AutoCloseable {
         NDArray embed = parameters.get(ParameterNames.EMBED);
         this.rotary = new Rotary(config, parameters.manager(), embed.getDataType());
         AttentionBackend backend = AttentionBackend.configured(); // a bad value always fails
+        this.projections = ProjectionProducts.configured(); // likewise
         boolean javaCanAttend = embed.getDataType() == DataType.FLOAT32
                 && !embed.getDevice().isGpu()
                 && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
@@ -381,8 +383,8 @@ public final class Llama implements AutoCloseable {
                 .map(module -> ParameterNames.projection(layer, module)).toList();
         NDArray[] ys = new NDArray[prefixes.size()];
         for (int i = 0; i < ys.length; i++) {
-            ys[i] = Linear.linear(x, parameters.get(prefixes.get(i) + ".weight"),
-                    parameters.find(prefixes.get(i) + ".bias")).singletonOrThrow();
+            ys[i] = projections.project(x, parameters.get(prefixes.get(i) + ".weight"),
+                    parameters.find(prefixes.get(i) + ".bias"));
         }
         if (context.adapter() != null) {
             NDArray[] deltas = context.adapter().applyAll(prefixes, x);

@@ -21,9 +21,9 @@ class FlopModelTest {
             64, 1e-5, 10000, true, false, null);
     private static final FlopModel FLOPS = new FlopModel(CONFIG);
     /** 1 GFLOP/s and reads too fast to matter: seconds are FLOPs / 1e9. */
-    private static final MachineBounds FLOP_BOUND = new MachineBounds(1, 1e12, 1e12);
+    private static final MachineBounds FLOP_BOUND = new MachineBounds(1, 1, 1e12, 1e12);
     /** 1 GB/s of reads and FLOPs too fast to matter: seconds are bytes / 1e9. */
-    private static final MachineBounds READ_BOUND = new MachineBounds(1e12, 1e12, 1);
+    private static final MachineBounds READ_BOUND = new MachineBounds(1e12, 1e12, 1e12, 1);
 
     @Test
     void thePromptsPassIsCountedOnceWithTheHeadForItsLastPositionOnly() {

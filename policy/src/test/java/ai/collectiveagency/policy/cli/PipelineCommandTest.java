@@ -146,6 +146,13 @@ class PipelineCommandTest {
         JsonNode machine = figures.path("machine");
         assertThat(machine.path("memory_gb_per_s").asDouble()).isPositive();
         assertThat(machine.path("memory_read_gb_per_s").asDouble()).isPositive();
+        assertThat(machine.path("java_matmul_gflops").asDouble()).isPositive();
+        // the FLOP bound is the faster of the engine's two ways to multiply matrices
+        assertThat(machine.path("sgemm_gflops").asDouble()).isPositive();
+        assertThat(machine.path("convolution_gflops").asDouble()).isPositive();
+        assertThat(machine.path("matmul_gflops").asDouble()).isEqualTo(Math.max(
+                machine.path("sgemm_gflops").asDouble(),
+                machine.path("convolution_gflops").asDouble()));
         assertThat(figures.path("prefill").path("share_of_flop_bound").asDouble()).isPositive();
         assertThat(figures.path("decode").findValuesAsText("batch")).containsExactly("1", "3");
         for (JsonNode decode : figures.path("decode")) {

@@ -1,0 +1,92 @@
+package ai.collectiveagency.policy.model;
+
+import ai.collectiveagency.policy.decode.CpuId;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import java.util.Locale;
+
+/**
+ * How the engine computes a block's projections y = x·Wᵀ + b in {@link Llama}'s forward pass,
+ * and so in its backward: as the engine's matrix product (MKL's sgemm) or as a 1x1 convolution
+ * over the tokens (oneDNN). The two are the same sum of products in a different order, so they
+ * differ in the last bits.
+ *
+ * <p>The convolution reads x (M, K) as an image of M x 1 pixels with K channels stored
+ * channels-last, which is x's own layout, so nothing is copied: the engine then runs oneDNN's
+ * 1x1 convolution, whose kernels follow the CPU's vector features, where MKL's product follows
+ * its vendor. On the Zen 5 VM (AMD EPYC, 2 cores, 2026-12-06) the engine's 2048^3 matmul ran at
+ * 173-197 GFLOP/s (94 on one core, about AVX2's rate), and the 40M bench model's projections over
+ * 2,048 tokens, forward and backward, ran 1.6-1.8x as fast as convolutions (q/k/v 512 to 1,024:
+ * 35.0 against 19.8 ms; gate/up 512 to 2,752: 90.4 against 50.1; down 1,376 to 512: 45.1
+ * against 26.5). Below about 256 rows the convolution is the slower (64 rows: 0.6x as fast), and
+ * for the 32,000-wide output head it is too (0.5-1.0x), so only block projections of passes of
+ * at least {@link #MIN_CONVOLUTION_ROWS} tokens take it.
+ *
+ * <p>The default is {@link #CONVOLUTION} on AMD from Zen 5 on, where that was measured, and
+ * {@link #MATMUL} elsewhere, where MKL's product is the one that was measured (on the Intel VM it
+ * reached 86% of that machine's bound in prefill's shapes).
+ */
+public enum ProjectionProducts {
+
+    /** The engine's matrix product ({@code Linear.linear}). */
+    MATMUL,
+
+    /**
+     * A 1x1 convolution over the tokens, channels-last, for float32 on the CPU and passes of at
+     * least {@link #MIN_CONVOLUTION_ROWS} tokens; the matrix product elsewhere.
+     */
+    CONVOLUTION;
+
+    /** System property that overrides the default: {@code MATMUL} or {@code CONVOLUTION}. */
+    public static final String PROPERTY = "policy.engine.projections";
+
+    /** Tokens (batch x time) a pass needs for a convolution: 512 measured 1.3x as fast. */
+    static final int MIN_CONVOLUTION_ROWS = 512;
+
+    /** The products named by {@link #PROPERTY}, else this CPU's default. */
+    public static ProjectionProducts configured() {
+        String name = System.getProperty(PROPERTY);
+        if (name == null || name.isBlank()) {
+            return forCpu(CpuId.vendor(), CpuId.family());
+        }
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PROPERTY + "=" + name
+                    + " is not a way to compute projections: MATMUL or CONVOLUTION", e);
+        }
+    }
+
+    /** The default for a CPU of /proc/cpuinfo's {@code vendor_id} and {@code cpu family}. */
+    static ProjectionProducts forCpu(String vendor, int family) {
+        return CpuId.AMD.equals(vendor) && family >= CpuId.ZEN_5 ? CONVOLUTION : MATMUL;
+    }
+
+    /** Whether {@link #project} takes a convolution for {@code x}, else the matrix product. */
+    boolean convolves(NDArray x) {
+        Shape shape = x.getShape();
+        long rows = shape.size() / shape.get(shape.dimension() - 1);
+        return this == CONVOLUTION && rows >= MIN_CONVOLUTION_ROWS
+                && x.getDataType() == DataType.FLOAT32 && !x.getDevice().isGpu();
+    }
+
+    /** x (..., K) · weight (N, K)ᵀ + bias (N, or null): (..., N). */
+    public NDArray project(NDArray x, NDArray weight, NDArray bias) {
+        if (!convolves(x)) {
+            return Linear.linear(x, weight, bias).singletonOrThrow();
+        }
+        Shape shape = x.getShape();
+        long k = shape.get(shape.dimension() - 1);
+        long rows = shape.size() / k;
+        long n = weight.getShape().get(0);
+        // (1, K, M, 1) with channels-last strides: a view of x, which oneDNN takes as it is
+        NDArray image = x.reshape(1, rows, 1, k).transpose(0, 3, 1, 2);
+        NDArray filters = weight.reshape(n, k, 1, 1);
+        NDArray out = Conv2d.conv2d(image, filters, bias, new Shape(1, 1), new Shape(0, 0),
+                new Shape(1, 1), 1).singletonOrThrow(); // (1, N, M, 1), channels-last
+        return out.transpose(0, 2, 3, 1).reshape(shape.slice(0, shape.dimension() - 1).add(n));
+    }
+}
