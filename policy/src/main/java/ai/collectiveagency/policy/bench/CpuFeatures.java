@@ -2,6 +2,7 @@ package ai.collectiveagency.policy.bench;
 
 import ai.collectiveagency.policy.decode.CpuId;
 import ai.collectiveagency.policy.decode.PanelStreams;
+import ai.collectiveagency.policy.model.ProjectionProducts;
 import ai.collectiveagency.policy.sampling.Generator;
 import jdk.incubator.vector.FloatVector;
 
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,11 +26,13 @@ import java.util.Set;
  *                     ({@link PanelStreams#preferred()}: by CPU vendor unless set)
  * @param javaPrefillTokens the most prompt tokens the Java decoder prefills itself ({@link
  *                     Generator#configuredJavaPrefillTokens()}: by CPU unless set)
+ * @param projections  how the engine computes a block's projections, "matmul" or
+ *                     "convolution" ({@link ProjectionProducts#configured()}: by CPU unless set)
  * @param threads      logical CPUs the JVM sees
  * @param java         the JVM's version
  */
 public record CpuFeatures(String cpu, List<String> features, int vectorBits, int panelStreams,
-        int javaPrefillTokens, int threads, String java) {
+        int javaPrefillTokens, String projections, int threads, String java) {
 
     /** The /proc/cpuinfo flags that change a CPU bench's bound, widest last. */
     public static final List<String> WATCHED = List.of("fma", "avx2", "avx512f", "avx512_vnni",
@@ -51,6 +55,7 @@ public record CpuFeatures(String cpu, List<String> features, int vectorBits, int
         }
         return new CpuFeatures(cpu, present, FloatVector.SPECIES_PREFERRED.vectorBitSize(),
                 PanelStreams.preferred().count(), Generator.configuredJavaPrefillTokens(),
+                ProjectionProducts.configured().name().toLowerCase(Locale.ROOT),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
     }
@@ -63,6 +68,7 @@ public record CpuFeatures(String cpu, List<String> features, int vectorBits, int
         out.put("vector_bits", vectorBits);
         out.put("decode_panel_streams", panelStreams);
         out.put("decode_java_prefill_tokens", javaPrefillTokens);
+        out.put("engine_projections", projections);
         out.put("threads", threads);
         out.put("java", java);
         return out;

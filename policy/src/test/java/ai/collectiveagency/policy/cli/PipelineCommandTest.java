@@ -121,6 +121,8 @@ class PipelineCommandTest {
         assertThat(figures.path("machine").path("decode_panel_streams").asInt()).isIn(1, 2);
         assertThat(figures.path("machine").path("decode_java_prefill_tokens").asInt())
                 .isIn(1024, 8192);
+        assertThat(figures.path("machine").path("engine_projections").asText())
+                .isIn("matmul", "convolution");
         assertThat(figures.path("machine").path("vector_features").isArray()).isTrue();
 
         Run refused = run("bench", "async-reasoning", "--model", MODEL, "--thinker-tokens", "60",
