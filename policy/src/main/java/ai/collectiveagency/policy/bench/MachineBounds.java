@@ -14,8 +14,9 @@ import ai.djl.ndarray.types.Shape;
  * <p>The FLOP bound is the faster of the engine's two ways to multiply matrices, its matrix
  * product (MKL's sgemm) and a 1x1 convolution (oneDNN, {@link ProjectionProducts}): the model
  * takes the convolution where it is faster, and a bound below a rate the engine reaches is no
- * bound. On the Zen 5 VM the sgemm ran at about AVX2's rate (173-221 GFLOP/s on 2 cores) and the
- * 40M model's training steps, with convolutions, at 0.9-1.1 of it.
+ * bound. On the Zen 5 VM the sgemm ran at about AVX2's rate (173-221 GFLOP/s on 2 cores), and
+ * the 40M model's training steps with convolutions did 0.81-1.12 of its FLOPs a second, its
+ * prefill 1.42-1.46; the convolution reached 423-461.
  *
  * <p>Both bandwidths are kept because they differ by up to 2x on the machines this was measured
  * on (2-core AMD EPYC VMs: 50-78 GB/s counted as read + write by an in-place multiply, 26-38 GB/s
@@ -88,7 +89,7 @@ public record MachineBounds(double sgemmGflops, double convolutionGflops,
             NDArray a = manager.randomNormal(new Shape(n, n));
             NDArray b = manager.randomNormal(new Shape(n, n));
             return 2.0 * n * n * n / bestSeconds(
-                    () -> ProjectionProducts.CONVOLUTION.project(a, b, null).close()) / 1e9;
+                    () -> ProjectionProducts.convolution(a, b, null).close()) / 1e9;
         }
     }
 
