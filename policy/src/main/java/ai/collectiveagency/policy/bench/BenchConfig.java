@@ -29,7 +29,8 @@ import java.nio.file.Path;
  * @param loraRank rank of the LoRA training measurement
  * @param trainSteps timed training steps (after two warm-ups), reported by their median; 0
  *     skips the training figures
- * @param matmulSize n of the n x n x n matmul that measures the FLOP bound
+ * @param matmulSize n of the n x n x n products (sgemm and convolution) that measure the FLOP
+ *     bound
  */
 public record BenchConfig(int vocab, int dim, int layers, int heads, int kvHeads, int hidden,
         int prefillBatch, int prefillLength, int[] decodeBatches, int decodePrompt,

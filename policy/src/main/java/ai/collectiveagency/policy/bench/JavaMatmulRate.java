@@ -11,11 +11,11 @@ import java.util.SplittableRandom;
  * rows against {@value #PANELS_PER_THREAD} panels of {@value #DEPTH} weights per thread, so each
  * panel is read from L2 once per block of rows and nothing waits on memory.
  *
- * <p>It is printed beside the engine's {@code matmul_gflops}, which the shares are measured
- * against (prefill and training run in the engine), to show where the engine's fp32 products are
- * slower than this CPU's vector units. On the Zen 5 VM (2026-12-06) the engine's 2048^3 matmul
- * reached 173-220 GFLOP/s on both cores and 94 on one, about AVX2's rate, while these products
- * reached 486-490: there the prefill and training shares are against a bound the CPU exceeds.
+ * <p>It is printed beside the engine's figures ({@code sgemm_gflops}, {@code convolution_gflops}
+ * and the FLOP bound, the faster of the two), not used as a bound: prefill and training run in
+ * the engine. It shows how far the engine's products are from this CPU's vector units: on the
+ * Zen 5 VM (2026-12-06) these products reached 456-490 GFLOP/s on both cores, the engine's
+ * sgemm 173-221 and its convolution 393-461.
  *
  * <p>Usage: {@code double gflops = JavaMatmulRate.measure(ParallelRange.shared());}
  */

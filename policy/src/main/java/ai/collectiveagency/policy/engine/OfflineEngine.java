@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.engine;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.NDManager;
 
 import java.nio.file.Path;
@@ -38,6 +39,12 @@ public final class OfflineEngine {
             }
         }
         return started;
+    }
+
+    /** The engine's intra-op threads now (starting it if need be). */
+    public static int threads() {
+        start();
+        return JniUtils.getNumThreads();
     }
 
     /** A new root-level manager on the engine's default device. */

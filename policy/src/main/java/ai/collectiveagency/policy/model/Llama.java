@@ -129,6 +129,11 @@ public final class Llama implements AutoCloseable {
         return parameters.get(ParameterNames.EMBED).getDataType();
     }
 
+    /** How the engine computes this model's block projections. */
+    ProjectionProducts projections() {
+        return projections;
+    }
+
     /** Installs (or with null removes) the adapter applied to projections, e.g. LoRA. */
     public void setAdapter(LinearAdapter adapter) {
         this.adapter = adapter;

@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.model;
 
 import ai.collectiveagency.policy.decode.CpuId;
+import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -14,20 +15,28 @@ import java.util.Locale;
  * over the tokens (oneDNN). The two are the same sum of products in a different order, so they
  * differ in the last bits.
  *
- * <p>The convolution reads x (M, K) as an image of M x 1 pixels with K channels stored
- * channels-last, which is x's own layout, so nothing is copied: the engine then runs oneDNN's
- * 1x1 convolution, whose kernels follow the CPU's vector features, where MKL's product follows
- * its vendor. On the Zen 5 VM (AMD EPYC, 2 cores, 2026-12-06) the engine's 2048^3 matmul ran at
- * 173-197 GFLOP/s (94 on one core, about AVX2's rate), and the 40M bench model's projections over
- * 2,048 tokens, forward and backward, ran 1.6-1.8x as fast as convolutions (q/k/v 512 to 1,024:
- * 35.0 against 19.8 ms; gate/up 512 to 2,752: 90.4 against 50.1; down 1,376 to 512: 45.1
- * against 26.5). Below about 256 rows the convolution is the slower (64 rows: 0.6x as fast), and
- * for the 32,000-wide output head it is too (0.5-1.0x), so only block projections of passes of
- * at least {@link #MIN_CONVOLUTION_ROWS} tokens take it.
+ * <p>The convolution reads x (M, K) as one image of M x 1 pixels with K channels stored
+ * channels-last, which is x's own layout, so nothing is copied; the engine then runs oneDNN's 1x1
+ * convolution, whose kernels follow the CPU's vector features, where MKL's follow its vendor. On
+ * the Zen 5 VM (AMD EPYC, 2 cores, 2026-12-06) the engine's 2048^3 sgemm ran at 173-221 GFLOP/s
+ * (94 on one core, about AVX2's rate) and as a convolution at 393-461. The 40M bench model's
+ * projections over 2,048 tokens, forward and backward, took 1.6-1.8x as long as products as they
+ * did as convolutions (q/k/v, 512 to 1,024: 35.0 against 19.8 ms; gate/up, 512 to 2,752: 90.4
+ * against 50.1; down, 1,376 to 512: 45.1 against 26.5). The image's layout matters: read as M
+ * images of one pixel each, the convolution ran at 0.3-0.4x the speed of the one image.
  *
- * <p>The default is {@link #CONVOLUTION} on AMD from Zen 5 on, where that was measured, and
- * {@link #MATMUL} elsewhere, where MKL's product is the one that was measured (on the Intel VM it
- * reached 86% of that machine's bound in prefill's shapes).
+ * <p>Only block projections of passes of at least {@link #MIN_CONVOLUTION_ROWS} tokens take it:
+ * below about 256 rows the convolution is the slower (64 rows: 0.6x as fast), and so it is for the
+ * 32,000-wide output head (0.5-1.0x). PyTorch hands a 1x1 convolution of one image to oneDNN only
+ * with more than one intra-op thread and more than {@link #ONEDNN_MIN_VALUES} input values; else
+ * it takes its own path, no faster than the product, so such passes take the product.
+ *
+ * <p>The default is {@link #CONVOLUTION} on AMD from Zen 5 on, where it was measured, and
+ * {@link #MATMUL} elsewhere, where MKL's product is what was measured (on the Intel VM prefill's
+ * products reached 86% of that machine's sgemm bound).
+ *
+ * <p>Usage: {@code NDArray y = ProjectionProducts.configured().project(x, weight, bias);} inside
+ * an {@code NDScope}, which closes the views made on the way.
  */
 public enum ProjectionProducts {
 
@@ -45,6 +54,8 @@ public enum ProjectionProducts {
 
     /** Tokens (batch x time) a pass needs for a convolution: 512 measured 1.3x as fast. */
     static final int MIN_CONVOLUTION_ROWS = 512;
+    /** Input values (M x K) above which PyTorch gives a one-image convolution to oneDNN. */
+    static final long ONEDNN_MIN_VALUES = 20_480;
 
     /** The products named by {@link #PROPERTY}, else this CPU's default. */
     public static ProjectionProducts configured() {
@@ -70,7 +81,8 @@ public enum ProjectionProducts {
         Shape shape = x.getShape();
         long rows = shape.size() / shape.get(shape.dimension() - 1);
         return this == CONVOLUTION && rows >= MIN_CONVOLUTION_ROWS
-                && x.getDataType() == DataType.FLOAT32 && !x.getDevice().isGpu();
+                && shape.size() > ONEDNN_MIN_VALUES && x.getDataType() == DataType.FLOAT32
+                && !x.getDevice().isGpu() && OfflineEngine.threads() > 1;
     }
 
     /** x (..., K) · weight (N, K)ᵀ + bias (N, or null): (..., N). */

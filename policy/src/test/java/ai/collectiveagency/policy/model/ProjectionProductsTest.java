@@ -27,7 +27,8 @@ import java.util.SplittableRandom;
 /**
  * A block's projections as 1x1 convolutions give the matrix product's values and gradients (to
  * float32 rounding: the engine sums in another order), in a whole model too, with the q/k/v
- * biases of Qwen2; passes too short for a convolution take the product itself.
+ * biases of Qwen2, in training, prefill and decode; passes too short for a convolution take the
+ * product itself.
  */
 class ProjectionProductsTest {
 
@@ -95,7 +96,7 @@ class ProjectionProductsTest {
     }
 
     @Test
-    void aModelGivesTheSameLogitsAndGradientsWithEitherProducts() {
+    void aModelGivesTheSameLogitsGradientsAndDecodeWithEitherProducts() {
         int[][] tokens = new int[2][LENGTH];
         int[][] attention = new int[2][LENGTH];
         SplittableRandom random = new SplittableRandom(3);
@@ -110,6 +111,16 @@ class ProjectionProductsTest {
                 attention);
 
         product.forEach((name, expected) -> assertClose(name, convolution.get(name), expected));
+    }
+
+    @Test
+    void aModelRefusesABadSettingNamingTheKey() {
+        System.setProperty(ProjectionProducts.PROPERTY, "fast");
+        try (NDManager m = root.newSubManager()) {
+            ModelParameters parameters = RandomWeights.parameters(CONFIG, 7, m);
+            assertThatThrownBy(() -> new Llama(CONFIG, parameters))
+                    .hasMessageContaining("policy.engine.projections=fast");
+        }
     }
 
     @Test
@@ -172,6 +183,7 @@ class ProjectionProductsTest {
         System.setProperty(ProjectionProducts.PROPERTY, products);
         try (NDManager m = root.newSubManager()) {
             Llama model = new Llama(CONFIG, RandomWeights.parameters(CONFIG, 7, m));
+            assertThat(model.projections().name()).isEqualToIgnoringCase(products);
             Map<String, NDArray> parameters = model.parameters().asMap();
             NDArray lossWeights = pattern(m, new Shape(2, LENGTH, CONFIG.vocabSize()));
             model.parameters().setTrainable(true);
@@ -190,8 +202,27 @@ class ProjectionProductsTest {
             }
             parameters.forEach((name, p) -> out.put("d/d " + name,
                     p.getGradient().toFloatArray()));
+            model.parameters().setTrainable(false);
+            // as a generator prefills (Java attention and norms on the products' outputs), then
+            // one decode step from the cache
+            try (NoGradient noGradient = new NoGradient(); NDScope scope = new NDScope();
+                    KvCache cache = new KvCache(CONFIG.numLayers())) {
+                scope.suppressNotUsedWarning();
+                out.put("prefill's last logits",
+                        model.forward(m, tokens, attention, cache, true, false).toFloatArray());
+                int[][] next = {{1}, {2}};
+                int[][] seen = {ones(LENGTH + 1), ones(LENGTH + 1)};
+                out.put("a step's logits",
+                        model.forward(m, next, seen, cache, true, false).toFloatArray());
+            }
             return out;
         }
+    }
+
+    private static int[] ones(int length) {
+        int[] ones = new int[length];
+        Arrays.fill(ones, 1);
+        return ones;
     }
 
     /** The same loss weights for both models: a fixed pattern, not the engine's random state. */
