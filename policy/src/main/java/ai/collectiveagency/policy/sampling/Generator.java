@@ -57,8 +57,12 @@ public final class Generator {
      * 5 VM (2 cores) the engine's float32 matmul ran at about AVX2's peak, which suggests MKL's
      * AVX2 path, while the Java kernels use AVX-512; a prefill of the ~40M bench model (one
      * token sampled after it) took 1.65-2.46x as long on the engine at every size measured, from
-     * 1 x 64 to 32 x 256 and 4 x 1024 tokens. Zen 4 runs 512-bit FMAs as two halves and was not
-     * measured, so it keeps {@link #JAVA_PREFILL_TOKENS}.
+     * 1 x 64 to 32 x 256 and 4 x 1024 tokens. With the engine's projections as convolutions
+     * ({@code model.ProjectionProducts}, the default there since) the engine took 1.09-2.93x as
+     * long up to 16 x 256 and at 32 x 256, and 0.89-0.94x at 8 x 512 and 4 x 1024: its
+     * attention grows with the square of a row's length and Java's with less, so the limit
+     * stays. Zen 4 runs 512-bit FMAs as two halves and was not measured, so it keeps
+     * {@link #JAVA_PREFILL_TOKENS}.
      */
     static final int ZEN5_JAVA_PREFILL_TOKENS = 8192;
 
