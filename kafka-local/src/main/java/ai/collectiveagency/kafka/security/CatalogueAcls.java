@@ -52,6 +52,8 @@ public final class CatalogueAcls {
      * committed, so what it describes can lag behind: an ACL created just before this call may
      * only show up later. Each round therefore compares what the broker enforces with the
      * catalogue and asks for whatever differs that it has not asked for yet, until they agree.
+     * It can remove only what the broker shows: an ACL another client created a moment before
+     * this call, not shown yet, is left until the next sync.
      */
     static void sync(Admin admin, TopicCatalogue catalogue, Duration timeout)
             throws InterruptedException {
