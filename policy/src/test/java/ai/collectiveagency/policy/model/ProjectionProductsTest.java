@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import ai.collectiveagency.policy.decode.CpuId;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.engine.OfflineEngine;
+import ai.collectiveagency.policy.lora.LoraAdapter;
+import ai.collectiveagency.policy.lora.LoraConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +30,8 @@ import java.util.SplittableRandom;
 /**
  * A block's projections as 1x1 convolutions give the matrix product's values and gradients (to
  * float32 rounding: the engine sums in another order), in a whole model too, with the q/k/v
- * biases of Qwen2, in training, prefill and decode; passes too short for a convolution take the
- * product itself.
+ * biases of Qwen2, in training (LoRA on a frozen base too), prefill and decode; passes too short
+ * for a convolution take the product itself.
  */
 class ProjectionProductsTest {
 
@@ -97,19 +100,24 @@ class ProjectionProductsTest {
 
     @Test
     void aModelGivesTheSameLogitsGradientsAndDecodeWithEitherProducts() {
-        int[][] tokens = new int[2][LENGTH];
-        int[][] attention = new int[2][LENGTH];
-        SplittableRandom random = new SplittableRandom(3);
-        for (int b = 0; b < 2; b++) {
-            for (int t = 0; t < LENGTH; t++) {
-                tokens[b][t] = random.nextInt(CONFIG.vocabSize());
-                attention[b][t] = 1;
-            }
-        }
+        int[][] tokens = randomTokens();
+        int[][] attention = {ones(LENGTH), ones(LENGTH)};
         Map<String, float[]> product = modelLogitsAndGradients("MATMUL", tokens, attention);
         Map<String, float[]> convolution = modelLogitsAndGradients("convolution", tokens,
                 attention);
 
+        product.forEach((name, expected) -> assertClose(name, convolution.get(name), expected));
+    }
+
+    @Test
+    void aLoraAdapterOnAFrozenBaseGetsTheSameGradientsWithEitherProducts() {
+        // each adapter's delta is added into its projection's output, a view of the convolution's
+        int[][] tokens = randomTokens();
+        int[][] attention = {ones(LENGTH), ones(LENGTH)};
+        Map<String, float[]> product = adapterGradients("matmul", tokens, attention);
+        Map<String, float[]> convolution = adapterGradients("CONVOLUTION", tokens, attention);
+
+        assertThat(product).hasSize(1 + 2 * CONFIG.numLayers() * 7); // logits, A and B of each
         product.forEach((name, expected) -> assertClose(name, convolution.get(name), expected));
     }
 
@@ -175,6 +183,50 @@ class ProjectionProductsTest {
         } finally {
             inputs.forEach(a -> a.setRequiresGradient(false));
         }
+    }
+
+    /** Logits and the gradients of every LoRA factor, the base frozen. */
+    private static Map<String, float[]> adapterGradients(String products, int[][] tokens,
+            int[][] attention) {
+        System.setProperty(ProjectionProducts.PROPERTY, products);
+        try (NDManager m = root.newSubManager()) {
+            Llama model = new Llama(CONFIG, RandomWeights.parameters(CONFIG, 7, m));
+            try (LoraAdapter lora = LoraAdapter.initialize(model, LoraConfig.of(4, 8))) {
+                SplittableRandom random = new SplittableRandom(5); // B is zero when initialised
+                lora.parameters().forEach((name, factor) -> {
+                    if (name.endsWith("lora_B.weight")) {
+                        float[] values = new float[Math.toIntExact(factor.size())];
+                        for (int i = 0; i < values.length; i++) {
+                            values[i] = (float) random.nextDouble(-0.05, 0.05);
+                        }
+                        factor.set(FloatBuffer.wrap(values));
+                    }
+                });
+                model.setAdapter(lora);
+                lora.setTrainable(true);
+                Map<String, float[]> out = new LinkedHashMap<>();
+                try (NDScope scope = new NDScope();
+                        GradientCollector collector = OfflineEngine.start()
+                                .newGradientCollector()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray logits = model.forward(m, tokens, attention, null, false, true);
+                    out.put("logits", logits.toFloatArray());
+                    collector.backward(logits.mul(pattern(m, logits.getShape())).sum());
+                }
+                lora.parameters().forEach((name, factor) -> out.put("d/d " + name,
+                        factor.getGradient().toFloatArray()));
+                return out;
+            }
+        }
+    }
+
+    private static int[][] randomTokens() {
+        int[][] tokens = new int[2][LENGTH];
+        SplittableRandom random = new SplittableRandom(3);
+        for (int[] row : tokens) {
+            Arrays.setAll(row, t -> random.nextInt(CONFIG.vocabSize()));
+        }
+        return tokens;
     }
 
     /** A random model's logits and its parameters' gradients, built with the given products. */
