@@ -53,15 +53,8 @@ final class JavaMatmulRate {
         for (long start = System.nanoTime(); System.nanoTime() - start < WARM_UP_NANOS; ) {
             pass.run();
         }
-        double best = Double.MAX_VALUE;
-        long start = System.nanoTime();
-        for (int i = 0; i < MachineBounds.PASSES || System.nanoTime() - start < TIMED_NANOS; i++) {
-            long passStart = System.nanoTime();
-            pass.run();
-            best = Math.min(best, (System.nanoTime() - passStart) / 1e9);
-        }
         double flops = 2.0 * ROWS * DEPTH * columns * CALLS_PER_PASS;
-        return flops / best / 1e9;
+        return flops / MachineBounds.bestSeconds(pass, TIMED_NANOS) / 1e9;
     }
 
     private static float[] values(SplittableRandom random, int count) {

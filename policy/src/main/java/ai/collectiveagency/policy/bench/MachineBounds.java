@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * This machine's limits measured through the same engine the model uses: fp32 matrix products'
- * throughput and memory bandwidth, read + write and read only. Figures elsewhere are reported as shares of
- * these.
+ * throughput and memory bandwidth, read + write and read only. Figures elsewhere are reported as
+ * shares of these.
  *
  * <p>The FLOP bound is the faster of the engine's two ways to multiply matrices, its matrix
  * product (MKL's sgemm) and a 1x1 convolution (oneDNN, {@link ProjectionProducts}): the model
@@ -41,11 +41,20 @@ public record MachineBounds(double sgemmGflops, double convolutionGflops,
 
     /** Measures the bounds; takes a few seconds. */
     public static MachineBounds measure(NDManager manager, int matmulSize) {
+        int n = matmulSize;
+        double sgemm;
+        double convolution;
+        try (NDScope products = new NDScope()) { // both ways on the same matrices
+            products.suppressNotUsedWarning();
+            NDArray a = manager.randomNormal(new Shape(n, n));
+            NDArray b = manager.randomNormal(new Shape(n, n));
+            sgemm = gflops(n, () -> a.matMul(b).close());
+            convolution = gflops(n, () -> convolve(a, b));
+        }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray big = manager.ones(new Shape(BANDWIDTH_ELEMENTS));
-            return new MachineBounds(sgemm(manager, matmulSize),
-                    convolution(manager, matmulSize), readWrite(big), read(big));
+            return new MachineBounds(sgemm, convolution, readWrite(big), read(big));
         }
     }
 
@@ -73,27 +82,16 @@ public record MachineBounds(double sgemmGflops, double convolutionGflops,
                 gbPerSecond);
     }
 
-    private static double sgemm(NDManager manager, int n) {
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray a = manager.randomNormal(new Shape(n, n));
-            NDArray b = manager.randomNormal(new Shape(n, n));
-            return 2.0 * n * n * n / bestSeconds(() -> a.matMul(b).close()) / 1e9;
-        }
+    /** GFLOP/s of the best pass of an n x n x n {@code product}. */
+    private static double gflops(int n, Runnable product) {
+        return 2.0 * n * n * n / bestSeconds(product) / 1e9;
     }
 
-    /** a · bᵀ for n x n matrices, as the model's projections take a 1x1 convolution. */
-    private static double convolution(NDManager manager, int n) {
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray a = manager.randomNormal(new Shape(n, n));
-            NDArray b = manager.randomNormal(new Shape(n, n));
-            return 2.0 * n * n * n / bestSeconds(() -> {
-                try (NDScope pass = new NDScope()) { // the views it makes, as well as the result
-                    pass.suppressNotUsedWarning();
-                    ProjectionProducts.convolution(a, b, null);
-                }
-            }) / 1e9;
+    /** a · bᵀ as the model's projections take a 1x1 convolution, freeing what it makes. */
+    private static void convolve(NDArray a, NDArray b) {
+        try (NDScope pass = new NDScope()) { // the views it makes, as well as the result
+            pass.suppressNotUsedWarning();
+            ProjectionProducts.convolution(a, b, null);
         }
     }
 
@@ -109,8 +107,17 @@ public record MachineBounds(double sgemmGflops, double convolutionGflops,
 
     /** The shortest of {@value #PASSES} passes: interference only slows a pass down. */
     static double bestSeconds(Runnable pass) {
+        return bestSeconds(pass, 0);
+    }
+
+    /**
+     * The shortest of at least {@value #PASSES} passes, run for at least {@code nanos} in all
+     * (longer than a disturbance that lasts, where one would slow every pass).
+     */
+    static double bestSeconds(Runnable pass, long nanos) {
         double best = Double.MAX_VALUE;
-        for (int i = 0; i < PASSES; i++) {
+        long first = System.nanoTime();
+        for (int i = 0; i < PASSES || System.nanoTime() - first < nanos; i++) {
             long start = System.nanoTime();
             pass.run();
             best = Math.min(best, (System.nanoTime() - start) / 1e9);

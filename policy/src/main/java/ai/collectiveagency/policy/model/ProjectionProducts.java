@@ -78,11 +78,14 @@ public enum ProjectionProducts {
 
     /** Whether {@link #project} takes a convolution for {@code x}, else the matrix product. */
     boolean convolves(NDArray x) {
+        if (this == MATMUL) {
+            return false;
+        }
         Shape shape = x.getShape();
         long rows = shape.size() / shape.get(shape.dimension() - 1);
-        return this == CONVOLUTION && rows >= MIN_CONVOLUTION_ROWS
-                && shape.size() > ONEDNN_MIN_VALUES && x.getDataType() == DataType.FLOAT32
-                && !x.getDevice().isGpu() && OfflineEngine.threads() > 1;
+        return rows >= MIN_CONVOLUTION_ROWS && shape.size() > ONEDNN_MIN_VALUES
+                && x.getDataType() == DataType.FLOAT32 && !x.getDevice().isGpu()
+                && OfflineEngine.threads() > 1; // last: a call into the engine
     }
 
     /** x (..., K) · weight (N, K)ᵀ + bias (N, or null): (..., N). */
