@@ -52,6 +52,11 @@ class ClosedLoopTest {
     private static final Duration START = Duration.ofMinutes(2);
     private static final Duration RUN = Duration.ofMinutes(6);
     private static final long TARGET_VERSION = 45;
+    /**
+     * How long no newer version may sample groups before the run counts as settled: once every
+     * group's rewards are equal, dynamic sampling leaves the trainer nothing to step on.
+     */
+    private static final Duration SETTLED = Duration.ofSeconds(30);
     /** Kept after the test, for a look at what each service did. */
     private static final Path LOGS = Path.of("target/closed-loop-logs");
 
@@ -170,7 +175,10 @@ class ClosedLoopTest {
                 .withEnvironment("OMP_NUM_THREADS", "1");
     }
 
-    /** Trajectory rewards by the policy version that sampled them, until the target version. */
+    /**
+     * Trajectory rewards by the policy version that sampled them, until the target version or
+     * until the run has settled (no newer version for {@link #SETTLED}).
+     */
     private static Map<Long, List<Double>> collect(String kafka,
             Map<Long, Instant> firstGroupByVersion) {
         Map<Long, List<Double>> byVersion = new TreeMap<>();
@@ -178,7 +186,19 @@ class ClosedLoopTest {
                 props(kafka), new StringDeserializer(), new ScoredGroupDeserializer())) {
             consumer.subscribe(List.of(TOPICS.name(LogicalTopic.SCORED)));
             long deadline = System.nanoTime() + RUN.toNanos();
+            long newest = 0;
+            long newestSince = System.nanoTime();
             while (System.nanoTime() < deadline && enoughOf(byVersion) < TARGET_VERSION) {
+                long seen = firstGroupByVersion.keySet().stream().mapToLong(Long::longValue)
+                        .max().orElse(0);
+                if (seen > newest) {
+                    newest = seen;
+                    newestSince = System.nanoTime();
+                } else if (newest > 0 && System.nanoTime() - newestSince > SETTLED.toNanos()) {
+                    System.out.printf("closed loop: settled at version %d (no newer version "
+                            + "for %d s)%n", newest, SETTLED.toSeconds());
+                    break;
+                }
                 consumer.poll(Duration.ofMillis(500)).forEach(record -> {
                     ScoredGroup group = record.value();
                     Map<String, Long> versions = new TreeMap<>();
@@ -236,9 +256,11 @@ class ClosedLoopTest {
             }
         }
         latencies.sort(Long::compare);
-        System.out.printf("trainer steps: %d; mean wait %.3f s, forward-backward+optimizer %.3f s,"
-                + " checkpoint %.3f s; checkpoint announced -> first group of its version: "
-                + "median %d ms over %d versions%n", steps.size(),
+        System.out.printf("trainer steps: %d; groups settled without signal %.0f; mean wait %.3f s,"
+                + " forward-backward+optimizer %.3f s, checkpoint %.3f s; checkpoint announced "
+                + "-> first group of its version: median %d ms over %d versions%n", steps.size(),
+                steps.stream().map(m -> m.getMetrics().get("groups_without_signal"))
+                        .filter(v -> v != null).mapToDouble(Double::doubleValue).sum(),
                 meanOf(steps, "wait_seconds"), meanOf(steps, "train_seconds"),
                 meanOf(steps, "checkpoint_seconds"),
                 latencies.isEmpty() ? -1 : latencies.get(latencies.size() / 2), latencies.size());

@@ -48,4 +48,10 @@ public record LedgerView(List<LedgerEntry> entries) {
         return of(LedgerEntry.Kind.HELD_OUT).stream()
                 .map(e -> e.taskId() + "@" + e.policyVersion()).toList();
     }
+
+    /** {@code task id@policy version} of every group settled without signal, in order. */
+    public List<String> noSignal() {
+        return of(LedgerEntry.Kind.NO_SIGNAL).stream()
+                .map(e -> e.taskId() + "@" + e.policyVersion()).toList();
+    }
 }

@@ -33,6 +33,7 @@ record ChaosReport(String promptsTopic, Accounting accounting, FaultTally faults
         out.printf("chaos: where the %d tasks written to %s went%n", a.tasks(), promptsTopic);
         row(out, "trained", a.trained(), "once each, per the trainer's ledger");
         row(out, "held out", a.heldOut(), "evaluated, never trained");
+        row(out, "without signal", a.withoutSignal(), "rewards all equal: settled, not trained");
         row(out, "dead-lettered", a.deadLettered(), "on a DLQ with a reason");
         row(out, "in flight", a.inFlight(), "not yet consumed by: "
                 + Drain.describe(a.inFlightByStage()));
@@ -40,7 +41,7 @@ record ChaosReport(String promptsTopic, Accounting accounting, FaultTally faults
         out.println("  ------------------");
         row(out, "trained twice", a.trainedTwice(), "more than one trained ledger entry");
         row(out, "settled twice", a.settledTwice(),
-                "trained, evaluated or dead-lettered more than once");
+                "trained, evaluated, settled or dead-lettered more than once");
         row(out, "skipped replays", a.duplicatesSkipped(),
                 "groups the trainer recognised as already settled");
         row(out, "written twice", a.promptsWrittenTwice(),
@@ -67,6 +68,7 @@ record ChaosReport(String promptsTopic, Accounting accounting, FaultTally faults
         line.put("tasks", accounting.tasks());
         line.put("trained", accounting.trained());
         line.put("held_out", accounting.heldOut());
+        line.put("no_signal", accounting.withoutSignal());
         line.put("dead_lettered", accounting.deadLettered());
         line.put("in_flight", accounting.inFlight());
         line.put("lost", accounting.lost());

@@ -17,6 +17,8 @@ record LedgerEntry(Kind kind, String taskId, String groupId, long version) {
         TRAINED,
         /** A held-out group, evaluated, never trained on. */
         HELD_OUT,
+        /** Rewards all equal: settled without training (the trainer's dynamic sampling). */
+        NO_SIGNAL,
         /** Sent to {@code alignment.scored.dlq} with a reason. */
         DEAD_LETTERED,
         /** A group id already settled, skipped: the trainer's second line against replays. */

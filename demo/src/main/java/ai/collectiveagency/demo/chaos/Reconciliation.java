@@ -18,6 +18,7 @@ import java.util.Set;
  * <ol>
  *   <li>trained: the trainer's ledger has a {@code trained} entry for it;
  *   <li>held out: a {@code held_out} entry;
+ *   <li>without signal: a {@code no_signal} entry (its rewards were all equal);
  *   <li>dead-lettered: its key is on a DLQ with a reason, or a {@code dead_lettered} entry;
  *   <li>in flight: a record of it that a stage has not consumed yet: its task at or after
  *       group {@code rollout-service}'s committed offset, its group at or after group
@@ -39,12 +40,14 @@ final class Reconciliation {
                 .map(StageRecord::taskId).toList());
         Map<String, Integer> trained = new HashMap<>();
         Map<String, Integer> heldOut = new HashMap<>();
+        Map<String, Integer> withoutSignal = new HashMap<>();
         Set<String> deadLettered = new HashSet<>();
         int duplicatesSkipped = 0;
         for (LedgerEntry entry : facts.ledger()) {
             switch (entry.kind()) {
                 case TRAINED -> trained.merge(entry.taskId(), 1, Integer::sum);
                 case HELD_OUT -> heldOut.merge(entry.taskId(), 1, Integer::sum);
+                case NO_SIGNAL -> withoutSignal.merge(entry.taskId(), 1, Integer::sum);
                 case DEAD_LETTERED -> deadLettered.add(entry.taskId());
                 case DUPLICATE -> duplicatesSkipped++;
             }
@@ -61,17 +64,20 @@ final class Reconciliation {
         for (String task : written.keySet()) {
             int timesTrained = trained.getOrDefault(task, 0);
             int timesHeldOut = heldOut.getOrDefault(task, 0);
+            int timesWithoutSignal = withoutSignal.getOrDefault(task, 0);
             boolean dead = deadLettered.contains(task);
             if (timesTrained > 1) {
                 tally.trainedTwice++;
             }
-            if (timesTrained + timesHeldOut + (dead ? 1 : 0) > 1) {
+            if (timesTrained + timesHeldOut + timesWithoutSignal + (dead ? 1 : 0) > 1) {
                 tally.settledTwice++;
             }
             if (timesTrained > 0) {
                 tally.trained++;
             } else if (timesHeldOut > 0) {
                 tally.heldOut++;
+            } else if (timesWithoutSignal > 0) {
+                tally.withoutSignal++;
             } else if (dead) {
                 tally.deadLettered++;
             } else {
@@ -83,7 +89,8 @@ final class Reconciliation {
         int quarantined = (int) facts.poisonInjected().stream().filter(letterKeys::contains)
                 .count();
         int writtenTwice = (int) written.values().stream().filter(n -> n > 1).count();
-        return new Accounting(written.size(), tally.trained, tally.heldOut, tally.deadLettered,
+        return new Accounting(written.size(), tally.trained, tally.heldOut,
+                tally.withoutSignal, tally.deadLettered,
                 tally.inFlight.values().stream().mapToInt(Integer::intValue).sum(),
                 tally.lost.size(), tally.trainedTwice, tally.settledTwice, duplicatesSkipped,
                 writtenTwice, facts.poisonInjected().size(), quarantined, tally.inFlight,
@@ -94,6 +101,7 @@ final class Reconciliation {
     private static final class Tally {
         int trained;
         int heldOut;
+        int withoutSignal;
         int deadLettered;
         int trainedTwice;
         int settledTwice;

@@ -24,8 +24,8 @@ class ChaosReportTest {
 
         String json = new ChaosReport(PROMPTS, accounting(0, 0), faults).json();
 
-        assertThat(json).isEqualTo("{\"tasks\":10,\"trained\":6,\"held_out\":2,"
-                + "\"dead_lettered\":1,\"in_flight\":1,\"lost\":0,\"trained_twice\":0,"
+        assertThat(json).isEqualTo("{\"tasks\":10,\"trained\":5,\"held_out\":2,"
+                + "\"no_signal\":1,\"dead_lettered\":1,\"in_flight\":1,\"lost\":0,\"trained_twice\":0,"
                 + "\"kills\":{\"prompt-generator\":1,\"rollout-service\":1,"
                 + "\"reward-service\":1,\"trainer-service\":1},\"broker_restarts\":1,"
                 + "\"poison_quarantined\":6}");
@@ -56,7 +56,7 @@ class ChaosReportTest {
     }
 
     private static Accounting accounting(int lost, int trainedTwice) {
-        return new Accounting(10, 6, 2, 1, 1, lost, trainedTwice, trainedTwice, 0, 0, 6, 6,
+        return new Accounting(10, 5, 2, 1, 1, 1, lost, trainedTwice, trainedTwice, 0, 0, 6, 6,
                 Map.of(Stage.TRAINER, 1), lost > 0 ? List.of("t-9") : List.of());
     }
 

@@ -50,6 +50,8 @@ class ReconciliationTest {
         ledger.add(trained("trained"));
         passedEveryStage("held-out");
         ledger.add(new LedgerEntry(Kind.HELD_OUT, "held-out", "held-out-g", 2));
+        passedEveryStage("no-signal");
+        ledger.add(new LedgerEntry(Kind.NO_SIGNAL, "no-signal", "no-signal-g", 2));
         write(prompts, "dead-at-rollout");
         deadLetters.add(new DeadLetter(TOPICS.dlqName(LogicalTopic.PROMPTS), "dead-at-rollout",
                 "undecodable"));
@@ -71,9 +73,10 @@ class ReconciliationTest {
 
         Accounting accounting = reconcile(Set.of());
 
-        assertThat(accounting.tasks()).isEqualTo(10);
+        assertThat(accounting.tasks()).isEqualTo(11);
         assertThat(accounting.trained()).isEqualTo(1);
         assertThat(accounting.heldOut()).isEqualTo(1);
+        assertThat(accounting.withoutSignal()).isEqualTo(1);
         assertThat(accounting.deadLettered()).isEqualTo(2);
         assertThat(accounting.inFlight()).isEqualTo(3);
         assertThat(accounting.inFlightByStage()).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -81,8 +84,9 @@ class ReconciliationTest {
         assertThat(accounting.lost()).isEqualTo(3);
         assertThat(accounting.lostIds()).containsExactlyInAnyOrder("lost-at-trainer",
                 "lost-at-reward", "lost-at-rollout");
-        assertThat(accounting.trained() + accounting.heldOut() + accounting.deadLettered()
-                + accounting.inFlight() + accounting.lost()).isEqualTo(accounting.tasks());
+        assertThat(accounting.trained() + accounting.heldOut() + accounting.withoutSignal()
+                + accounting.deadLettered() + accounting.inFlight() + accounting.lost())
+                .isEqualTo(accounting.tasks());
     }
 
     @Test

@@ -48,6 +48,8 @@ class TrainerStoreTest {
                 {"kind":"trained","task_id":"t-0","group_id":"t-0-g","step":1,"version":1}
                 {"kind":"held_out","task_id":"t-1","group_id":"t-1-g","policy_version":0,\
                 "version":1}
+                {"kind":"no_signal","task_id":"t-4","group_id":"t-4-g","policy_version":0,\
+                "version":1}
                 """);
         ledger(2, """
                 {"kind":"dead_lettered","task_id":"t-2","group_id":null,"reason":"tombstone",\
@@ -61,6 +63,7 @@ class TrainerStoreTest {
         assertThat(new TrainerStore(store).ledger(2)).containsExactlyInAnyOrder(
                 new LedgerEntry(LedgerEntry.Kind.TRAINED, "t-0", "t-0-g", 1),
                 new LedgerEntry(LedgerEntry.Kind.HELD_OUT, "t-1", "t-1-g", 1),
+                new LedgerEntry(LedgerEntry.Kind.NO_SIGNAL, "t-4", "t-4-g", 1),
                 new LedgerEntry(LedgerEntry.Kind.DEAD_LETTERED, "t-2", null, 2),
                 new LedgerEntry(LedgerEntry.Kind.DUPLICATE, "t-0", "t-0-g", 2));
     }

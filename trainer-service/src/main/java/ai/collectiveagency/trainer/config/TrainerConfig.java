@@ -98,6 +98,17 @@ public interface TrainerConfig {
     @WithDefault("group")
     Baseline baseline();
 
+    /**
+     * DAPO's dynamic sampling: a group whose rewards are all equal (fewer than two rewards
+     * included) is settled without training, recorded {@code no_signal} in the ledger, and does
+     * not count toward {@code groups-per-step}; every step is then made of groups that move the
+     * policy. A step of such groups alone carries no gradient, yet AdamW's momentum would still
+     * move the weights. Under {@code baseline=role} or {@code beta > 0} such a group would have
+     * carried a running-baseline advantage or the KL term; it is left out all the same.
+     */
+    @WithDefault("true")
+    boolean dynamicSampling();
+
     /** Groups sampled more than this many versions behind the trainer's are dropped. */
     @WithDefault("4")
     int maxStaleness();

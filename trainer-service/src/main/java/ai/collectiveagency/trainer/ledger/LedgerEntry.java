@@ -10,6 +10,9 @@ import java.util.Objects;
  *   <li>{@code trained}: task, group, the step that trained it;</li>
  *   <li>{@code held_out}: task, group, the policy version that sampled it (evaluated, never
  *       trained on);</li>
+ *   <li>{@code no_signal}: task, group, the policy version that sampled it: its rewards were all
+ *       equal, so dynamic sampling ({@code trainer.dynamic-sampling}) settled it without
+ *       training;</li>
  *   <li>{@code dead_lettered}: task (the record's key when it did not decode), group (null when
  *       it did not decode), the reason it went to the scored topic's DLQ;</li>
  *   <li>{@code duplicate}: task, group: an id already settled, skipped.</li>
@@ -28,8 +31,8 @@ public record LedgerEntry(Kind kind, String taskId, String groupId, Long step,
 
     /** What became of the record; {@link #json()} is its name in the file. */
     public enum Kind {
-        TRAINED("trained"), HELD_OUT("held_out"), DEAD_LETTERED("dead_lettered"),
-        DUPLICATE("duplicate");
+        TRAINED("trained"), HELD_OUT("held_out"), NO_SIGNAL("no_signal"),
+        DEAD_LETTERED("dead_lettered"), DUPLICATE("duplicate");
 
         private final String json;
 
@@ -62,6 +65,10 @@ public record LedgerEntry(Kind kind, String taskId, String groupId, Long step,
 
     public static LedgerEntry heldOut(String taskId, String groupId, long policyVersion) {
         return new LedgerEntry(Kind.HELD_OUT, taskId, groupId, null, policyVersion, null, 0);
+    }
+
+    public static LedgerEntry noSignal(String taskId, String groupId, long policyVersion) {
+        return new LedgerEntry(Kind.NO_SIGNAL, taskId, groupId, null, policyVersion, null, 0);
     }
 
     /** @param groupId null when the record did not decode */

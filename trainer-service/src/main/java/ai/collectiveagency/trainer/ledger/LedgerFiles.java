@@ -30,6 +30,7 @@ import java.util.stream.Stream;
  * <pre>
  * {"kind":"trained","task_id":T,"group_id":G,"step":S,"version":V}
  * {"kind":"held_out","task_id":T,"group_id":G,"policy_version":P,"version":V}
+ * {"kind":"no_signal","task_id":T,"group_id":G,"policy_version":P,"version":V}
  * {"kind":"dead_lettered","task_id":T,"group_id":G_or_null,"reason":R,"version":V}
  * {"kind":"duplicate","task_id":T,"group_id":G,"version":V}
  * </pre>
@@ -166,7 +167,7 @@ public final class LedgerFiles {
                 node.put("group_id", entry.groupId());
                 node.put("step", entry.step());
             }
-            case HELD_OUT -> {
+            case HELD_OUT, NO_SIGNAL -> {
                 node.put("group_id", entry.groupId());
                 node.put("policy_version", entry.policyVersion());
             }

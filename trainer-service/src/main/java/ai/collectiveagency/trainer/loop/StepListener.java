@@ -17,6 +17,9 @@ public interface StepListener {
     /** A group was used at this staleness (versions behind). */
     void used(long staleness);
 
+    /** A group whose rewards are all equal was settled without training (dynamic sampling). */
+    void withoutSignal();
+
     /**
      * A held-out group was evaluated (not trained on); {@code metrics} as in its
      * {@code EvalResult}, {@code reward_mean} absent when no trajectory has a reward.
@@ -34,6 +37,9 @@ public interface StepListener {
         }
 
         public void used(long staleness) {
+        }
+
+        public void withoutSignal() {
         }
 
         public void heldOut(long policyVersion, Map<String, Double> metrics) {

@@ -7,12 +7,14 @@ import ai.collectiveagency.schemas.Trajectory;
 import ai.collectiveagency.schemas.TrainingMetrics;
 import ai.collectiveagency.schemas.health.WorkerWatch;
 import ai.collectiveagency.schemas.signing.CheckpointSigner;
+import ai.collectiveagency.trainer.batching.GroupSignal;
 import ai.collectiveagency.trainer.batching.RoleBaselines;
 import ai.collectiveagency.trainer.checkpoint.BaseModel;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
 import ai.collectiveagency.trainer.checkpoint.CheckpointPublisher;
 import ai.collectiveagency.trainer.checkpoint.TrainerState;
 import ai.collectiveagency.trainer.config.TrainerConfig;
+import ai.collectiveagency.trainer.evaluation.GroupOutcomes;
 import ai.collectiveagency.trainer.evaluation.HeldOutEvaluation;
 import ai.collectiveagency.trainer.ledger.Ledger;
 import ai.collectiveagency.trainer.ledger.LedgerEntry;
@@ -75,6 +77,8 @@ public final class TrainerLoop implements Runnable {
     private final WorkerWatch watch;
     private final RoleBaselines roles = new RoleBaselines();
     private final List<WaitingGroup> waiting = new ArrayList<>();
+    /** The groups settled without training since the last step, for its figures. */
+    private GroupOutcomes withoutSignal = GroupOutcomes.NONE;
     private ScoredTopicReader reader;
     private SettledGroups settled;
     private Ledger ledger;
@@ -226,6 +230,10 @@ public final class TrainerLoop implements Runnable {
                     + "max-staleness " + config.maxStaleness(), null, staleness);
             return;
         }
+        if (config.dynamicSampling() && GroupSignal.none(group)) {
+            settleWithoutSignal(read, behaviour);
+            return;
+        }
         listener.used(staleness);
         reader.waiting(read);
         waiting.add(new WaitingGroup(read, staleness));
@@ -236,7 +244,7 @@ public final class TrainerLoop implements Runnable {
 
     private void takeStep() {
         double waited = (System.nanoTime() - lastStepEnded) / 1e9;
-        TrainingStep.Outcome outcome = trainingStep.take(List.copyOf(waiting));
+        TrainingStep.Outcome outcome = trainingStep.take(List.copyOf(waiting), withoutSignal);
         if (outcome instanceof TrainingStep.Refused refused) {
             // The rest keep waiting, for groups that make the step full again.
             refused.groups().forEach((group, reason) -> {
@@ -265,6 +273,7 @@ public final class TrainerLoop implements Runnable {
         values.put("wait_seconds", waited);
         values.put("checkpoint_seconds", lastCheckpointSeconds);
         waiting.clear();
+        withoutSignal = GroupOutcomes.NONE;
         reader.stepTaken();
         metrics.send(new ProducerRecord<>(config.topics().metrics(), "trainer",
                 TrainingMetrics.newBuilder().setStep(step).setPolicyVersion(version)
@@ -298,6 +307,19 @@ public final class TrainerLoop implements Runnable {
         listener.checkpointed(version, seconds);
         LOG.log(System.Logger.Level.INFO, "checkpoint v" + version + " (step " + step + ") at "
                 + folder + " in " + String.format("%.2f", seconds) + " s");
+    }
+
+    /**
+     * Settles a group without signal (dynamic sampling): its record is done at once, as a
+     * held-out group's, so it holds back no offset; its rewards and outcomes go into the next
+     * step's figures, without the group being kept.
+     */
+    private void settleWithoutSignal(ScoredRecord read, long behaviour) {
+        reader.done(read);
+        ledger.add(LedgerEntry.noSignal(read.taskId(), read.groupId(), behaviour),
+                read.partition(), read.offset());
+        withoutSignal = withoutSignal.plus(read.group());
+        listener.withoutSignal();
     }
 
     /**

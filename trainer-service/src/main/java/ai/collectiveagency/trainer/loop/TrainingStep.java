@@ -66,13 +66,18 @@ public final class TrainingStep implements AutoCloseable {
         return model;
     }
 
-    /** Takes one step on {@code groups}. */
-    public Outcome take(List<WaitingGroup> groups) {
+    /**
+     * Takes one step on {@code groups}.
+     *
+     * @param withoutSignal the groups settled without training since the step before
+     *     ({@code trainer.dynamic-sampling}): in the step's outcome figures, not in its loss
+     */
+    public Outcome take(List<WaitingGroup> groups, GroupOutcomes withoutSignal) {
         long started = System.nanoTime();
         Map<RoleBaselines.Role, Double> baselines = roles.snapshot();
         RuntimeException first;
         try {
-            return attempt(groups, started);
+            return attempt(groups, withoutSignal, started);
         } catch (RuntimeException | Error e) {
             first = rethrowIfFatal(e);
             roles.restore(baselines);
@@ -84,7 +89,7 @@ public final class TrainingStep implements AutoCloseable {
             return new Refused(culprits);
         }
         try {
-            return attempt(groups, started);
+            return attempt(groups, withoutSignal, started);
         } catch (RuntimeException | Error e) {
             RuntimeException again = rethrowIfFatal(e);
             roles.restore(baselines);
@@ -95,7 +100,8 @@ public final class TrainingStep implements AutoCloseable {
         }
     }
 
-    private Outcome attempt(List<WaitingGroup> groups, long started) {
+    private Outcome attempt(List<WaitingGroup> groups, GroupOutcomes withoutSignal,
+            long started) {
         List<TrainingRow> rows = new ArrayList<>();
         ExampleBuilder builder = builder();
         for (WaitingGroup waiting : groups) {
@@ -109,7 +115,7 @@ public final class TrainingStep implements AutoCloseable {
         long training = System.nanoTime();
         StepResult result = model.step(microBatches);
         double trained = (System.nanoTime() - training) / 1e9;
-        Map<String, Double> values = metrics(result, groups, rows);
+        Map<String, Double> values = metrics(result, groups, withoutSignal, rows);
         values.put("sequences", (double) sequences.size());
         values.put("step_seconds", (System.nanoTime() - started) / 1e9);
         values.put("train_seconds", trained);
@@ -149,7 +155,7 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     private Map<String, Double> metrics(StepResult result, List<WaitingGroup> groups,
-            List<TrainingRow> rows) {
+            GroupOutcomes withoutSignal, List<TrainingRow> rows) {
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("loss", result.loss());
         values.put("grad_norm", result.gradNorm());
@@ -159,13 +165,11 @@ public final class TrainingStep implements AutoCloseable {
         values.put("entropy", result.entropy());
         values.put("tokens", (double) result.tokens());
         values.put("skipped", result.skipped() ? 1.0 : 0.0);
-        Moments rewards = Moments.of(groups.stream()
-                .flatMap(w -> w.group().getScores().stream())
-                .filter(s -> !s.getUnscorable() && s.getReward() != null)
-                .mapToDouble(s -> s.getReward()).toArray());
-        values.put("reward_mean", rewards.mean());
-        values.put("reward_std", rewards.std());
-        values.putAll(GroupOutcomes.of(groups.stream().map(WaitingGroup::group).toList()));
+        GroupOutcomes read = withoutSignal;
+        for (WaitingGroup waiting : groups) {
+            read = read.plus(waiting.group());
+        }
+        values.putAll(read.figures());
         Moments advantages = Moments.of(rows.stream().mapToDouble(TrainingRow::advantage)
                 .toArray());
         values.put("advantage_mean", advantages.mean());
@@ -177,6 +181,7 @@ public final class TrainingStep implements AutoCloseable {
                 nowMillis - w.group().getGroup().getCreatedAt().toEpochMilli()).average()
                 .orElse(0) / 1000.0);
         values.put("groups", (double) groups.size());
+        values.put("groups_without_signal", (double) withoutSignal.groups());
         return values;
     }
 

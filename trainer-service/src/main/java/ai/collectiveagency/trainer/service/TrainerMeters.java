@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * name leave the timer out of the scrape), and for the
  * held-out groups it evaluates instead of training on, {@code trainer_heldout_groups_total} and
  * {@code trainer_heldout_reward_mean} (the last such group's mean reward; it keeps the previous
- * value when a group has no reward at all).
+ * value when a group has no reward at all), and {@code trainer_nosignal_groups_total}, the groups
+ * dynamic sampling settled without training (their rewards all equal).
  */
 @ApplicationScoped
 public class TrainerMeters implements StepListener {
@@ -37,6 +38,7 @@ public class TrainerMeters implements StepListener {
     private final Timer checkpoints;
     private final Counter heldOut;
     private final AtomicDouble heldOutRewardMean = new AtomicDouble();
+    private final Counter withoutSignal;
 
     TrainerMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -52,6 +54,10 @@ public class TrainerMeters implements StepListener {
                 .description("Held-out scored groups evaluated, never trained on")
                 .register(registry);
         registry.gauge("trainer.heldout.reward.mean", heldOutRewardMean, AtomicDouble::get);
+        this.withoutSignal = Counter.builder("trainer.nosignal.groups")
+                .description("Scored groups of equal rewards, settled without training "
+                        + "(trainer.dynamic-sampling)")
+                .register(registry);
     }
 
     @Override
@@ -82,6 +88,11 @@ public class TrainerMeters implements StepListener {
     @Override
     public void used(long versionsBehind) {
         staleness.record(versionsBehind);
+    }
+
+    @Override
+    public void withoutSignal() {
+        withoutSignal.increment();
     }
 
     @Override

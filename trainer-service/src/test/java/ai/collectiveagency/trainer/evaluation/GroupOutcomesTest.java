@@ -32,14 +32,31 @@ class GroupOutcomesTest {
 
         Map<String, Double> figures = GroupOutcomes.of(step);
 
-        assertThat(figures).containsOnlyKeys("zero_advantage_share", "no_agreement_rate",
-                "rounds_mean", "reward_group_min");
+        assertThat(figures).containsOnlyKeys("reward_mean", "reward_std", "zero_advantage_share",
+                "no_agreement_rate", "rounds_mean", "reward_group_min");
         assertThat(figures.get("zero_advantage_share")).isEqualTo(2 / 4.0);
         // 8 negotiation trajectories: 1 + 3 + 1 without agreement, 13 + 21 + 10 turns
         assertThat(figures.get("no_agreement_rate")).isEqualTo(5 / 8.0);
         assertThat(figures.get("rounds_mean")).isEqualTo(44 / 8.0);
         assertThat(figures.get("reward_group_min"))
                 .isCloseTo((0.2 + 0.5 + 0.1) / 3, within(1e-12));
+        Moments rewards = Moments.of(new double[] {0.2, 0.8, 0.5, 0.5, 0.5, 0.1, 0.9});
+        assertThat(figures.get("reward_mean")).isCloseTo(rewards.mean(), within(1e-15));
+        assertThat(figures.get("reward_std")).isCloseTo(rewards.std(), within(1e-15));
+    }
+
+    @Test
+    void outcomesBuiltAGroupAtATimeLeaveEveryEarlierValueAsItWas() {
+        GroupOutcomes first = GroupOutcomes.NONE.plus(single("a", 1, 3));
+        GroupOutcomes both = first.plus(single("b", 5, 5));
+
+        assertThat(GroupOutcomes.NONE.figures()).isEmpty();
+        assertThat(first.figures()).containsEntry("reward_mean", 2.0)
+                .containsEntry("zero_advantage_share", 0.0);
+        assertThat(both.figures()).containsEntry("reward_mean", 3.5)
+                .containsEntry("zero_advantage_share", 0.5);
+        assertThat(both.figures().get("reward_std"))
+                .isCloseTo(Moments.of(new double[] {1, 3, 5, 5}).std(), within(1e-15));
     }
 
     @Test
@@ -47,7 +64,8 @@ class GroupOutcomesTest {
         Map<String, Double> figures = GroupOutcomes.of(List.of(single("s1", 0.3, 0.3, 0.3),
                 single("s2", 0.4, 0.1, 0.7)));
 
-        assertThat(figures).containsOnlyKeys("zero_advantage_share", "reward_group_min");
+        assertThat(figures).containsOnlyKeys("reward_mean", "reward_std", "zero_advantage_share",
+                "reward_group_min");
         assertThat(figures.get("zero_advantage_share")).isEqualTo(0.5);
         assertThat(figures.get("reward_group_min")).isCloseTo(0.2, within(1e-12));
     }
@@ -65,7 +83,10 @@ class GroupOutcomesTest {
     void aStepWithoutAnyRewardHasNoGroupMinimum() {
         Map<String, Double> figures = GroupOutcomes.of(List.of(single("u", NAN, NAN)));
 
-        assertThat(figures).containsExactly(Map.entry("zero_advantage_share", 1.0));
+        assertThat(figures).containsOnlyKeys("reward_mean", "reward_std", "zero_advantage_share");
+        assertThat(figures.get("reward_mean")).isNaN();
+        assertThat(figures).containsEntry("reward_std", 0.0)
+                .containsEntry("zero_advantage_share", 1.0);
     }
 
     private static ScoredGroup negotiation(String id, double[] rewards, boolean[] agreed,

@@ -15,6 +15,7 @@ class LedgerFilesTest {
         LedgerFiles.write(folder, 3, List.of(
                 LedgerEntry.trained("t-1", "t-1-g", 12),
                 LedgerEntry.heldOut("h-1", "h-1-g", 2),
+                LedgerEntry.noSignal("n-1", "n-1-g", 1),
                 LedgerEntry.deadLettered("t-2", "t-2-g", "stale: sampled 5 versions behind"),
                 LedgerEntry.deadLettered("bad", null, "undecodable: not a ScoredGroup"),
                 LedgerEntry.duplicate("t-1", "t-1-g")));
@@ -24,6 +25,8 @@ class LedgerFilesTest {
                         + "\"version\":3}",
                 "{\"kind\":\"held_out\",\"task_id\":\"h-1\",\"group_id\":\"h-1-g\","
                         + "\"policy_version\":2,\"version\":3}",
+                "{\"kind\":\"no_signal\",\"task_id\":\"n-1\",\"group_id\":\"n-1-g\","
+                        + "\"policy_version\":1,\"version\":3}",
                 "{\"kind\":\"dead_lettered\",\"task_id\":\"t-2\",\"group_id\":\"t-2-g\","
                         + "\"reason\":\"stale: sampled 5 versions behind\",\"version\":3}",
                 "{\"kind\":\"dead_lettered\",\"task_id\":\"bad\",\"group_id\":null,"

@@ -59,8 +59,15 @@ final class TestLoop {
     }
 
     static TrainerConfig config(String prefix, Path store, long maxSteps) {
+        return config(prefix, store, maxSteps, Map.of());
+    }
+
+    /** As {@link #config(String, Path, long)}, with {@code more} settings over the test's. */
+    static TrainerConfig config(String prefix, Path store, long maxSteps,
+            Map<String, String> more) {
         TopicCatalogue topics = TopicCatalogue.withPrefix(prefix);
         Map<String, String> settings = new HashMap<>(SETTINGS);
+        settings.putAll(more);
         settings.putAll(Map.of("trainer.max-steps", String.valueOf(maxSteps),
                 "trainer.store", store.toString(),
                 "trainer.topics.scored", topics.name(LogicalTopic.SCORED),
@@ -122,6 +129,8 @@ final class TestLoop {
         final List<Long> steps = new CopyOnWriteArrayList<>();
         final List<Map<String, Double>> heldOut = new CopyOnWriteArrayList<>();
         final List<String> dropped = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger withoutSignal =
+                new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void stepped(long step, long version, Map<String, Double> metrics) {
@@ -135,6 +144,11 @@ final class TestLoop {
 
         @Override
         public void used(long staleness) {
+        }
+
+        @Override
+        public void withoutSignal() {
+            withoutSignal.incrementAndGet();
         }
 
         @Override

@@ -63,8 +63,11 @@ class TrainerServiceTest {
         topics.send(List.of(TestGroups.group("s-1", 0, 1, 0, 0.5, 0.2),
                 TestGroups.group("s-2", 0, 0, 1, 0.3, 0.9)));
         topics.sendBytes("s-bad", "garbage".getBytes(StandardCharsets.UTF_8));
+        // s-4's rewards are all equal (its NaN unscorable): dynamic sampling settles it without
+        // training, and step 2 waits for s-5.
         topics.sendInTransaction(List.of(TestGroups.group("s-3", 0, 0.1, 0.7, 0.4, 0.4),
-                TestGroups.group("s-4", 0, 1, 1, 1, Double.NaN)));
+                TestGroups.group("s-4", 0, 1, 1, 1, Double.NaN),
+                TestGroups.group("s-5", 0, 0.3, 0.8, 0.6, 0.5)));
 
         List<PolicyCheckpoint> announced = topics.checkpoints(2, DEADLINE);
         List<TrainingMetrics> metrics = topics.metrics(2, DEADLINE);
@@ -90,24 +93,26 @@ class TrainerServiceTest {
         TrainerState second = TrainerState.read(Path.of(URI.create(announced.get(1).getUri())));
         assertThat(second.baseModelSha256()).isEqualTo(baseSha256);
         LedgerView ledger = LedgerView.of(Path.of(URI.create(announced.get(1).getUri())));
-        assertThat(ledger.steps()).containsExactly(List.of("s-1", "s-2"), List.of("s-3", "s-4"));
+        assertThat(ledger.steps()).containsExactly(List.of("s-1", "s-2"), List.of("s-3", "s-5"));
+        assertThat(ledger.noSignal()).containsExactly("s-4@0");
         assertThat(ledger.deadLettered()).containsExactly("s-bad: undecodable");
         assertThat(second.consumedOffsets()).containsEntry(
-                TopicCatalogue.defaults().name(LogicalTopic.SCORED) + "-0", 5L);
+                TopicCatalogue.defaults().name(LogicalTopic.SCORED) + "-0", 6L);
         // The group the prompt-generator paces by shows no lag once every group is settled,
-        // the transaction's commit marker after s-4 included.
+        // the transaction's commit marker after s-5 included.
         assertThat(trainerGroupLag()).isZero();
         assertThat(metrics).extracting(TrainingMetrics::getStep).containsExactly(1L, 2L);
         assertThat(metrics.get(0).getMetrics()).containsKeys("loss", "grad_norm", "kl",
                 "clip_fraction", "entropy", "learning_rate", "tokens", "reward_mean",
                 "staleness_mean", "step_seconds", "group_age_seconds", "zero_advantage_share",
-                "no_agreement_rate", "rounds_mean", "reward_group_min");
-        // Step 2: s-4's rewards are all equal (its NaN unscorable), so half the groups carry no
-        // gradient; the groups' minimums are 0.1 and 1; every test dialogue agreed in 2 turns.
-        assertThat(metrics.get(1).getMetrics()).containsEntry("zero_advantage_share", 0.5)
+                "no_agreement_rate", "rounds_mean", "reward_group_min", "groups_without_signal");
+        // Step 2 read s-3, s-4 and s-5: one of three carries no gradient, and is in the figures;
+        // the groups' minimums are 0.1, 1 and 0.3; every test dialogue agreed in 2 turns.
+        assertThat(metrics.get(1).getMetrics()).containsEntry("zero_advantage_share", 1 / 3.0)
+                .containsEntry("groups_without_signal", 1.0).containsEntry("groups", 2.0)
                 .containsEntry("no_agreement_rate", 0.0).containsEntry("rounds_mean", 2.0);
         assertThat(metrics.get(1).getMetrics().get("reward_group_min"))
-                .isCloseTo(0.55, within(1e-12));
+                .isCloseTo((0.1 + 1 + 0.3) / 3, within(1e-12));
         assertThat(metrics.get(0).getMetrics().get("tokens")).isEqualTo(2 * 4 * 12.0);
         assertThat(dead).hasSize(1);
         assertThat(new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(),
