@@ -41,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (a learnable synthetic judge over HTTP: the share of vowels) → trainer-service (LoRA, four
  * groups a step, a checkpoint every step) → back to the rollout fleet. Every stage processes
  * records, checkpoints are published and adopted (groups carry versions above 0), and the mean
- * reward of groups sampled by later versions is above that of version 0's. All processes stop
- * when it ends, also when it fails.
+ * reward of groups sampled by later versions is above that of version 0's. It reads groups until
+ * version 45, or until the run has settled: once every group's rewards are equal, the trainer's
+ * dynamic sampling takes no more steps. All processes stop when it ends, also when it fails.
  */
 class ClosedLoopTest {
 
@@ -182,6 +183,7 @@ class ClosedLoopTest {
     private static Map<Long, List<Double>> collect(String kafka,
             Map<Long, Instant> firstGroupByVersion) {
         Map<Long, List<Double>> byVersion = new TreeMap<>();
+        long[] withoutSignal = {0};
         try (KafkaConsumer<String, ScoredGroup> consumer = new KafkaConsumer<>(
                 props(kafka), new StringDeserializer(), new ScoredGroupDeserializer())) {
             consumer.subscribe(List.of(TOPICS.name(LogicalTopic.SCORED)));
@@ -196,11 +198,16 @@ class ClosedLoopTest {
                     newestSince = System.nanoTime();
                 } else if (newest > 0 && System.nanoTime() - newestSince > SETTLED.toNanos()) {
                     System.out.printf("closed loop: settled at version %d (no newer version "
-                            + "for %d s)%n", newest, SETTLED.toSeconds());
+                            + "for %d s; %d groups of equal rewards, which the trainer settles "
+                            + "without a step)%n", newest, SETTLED.toSeconds(), withoutSignal[0]);
                     break;
                 }
                 consumer.poll(Duration.ofMillis(500)).forEach(record -> {
                     ScoredGroup group = record.value();
+                    if (group.getScores().stream().map(TrajectoryScore::getReward).distinct()
+                            .count() == 1) {
+                        withoutSignal[0]++;
+                    }
                     Map<String, Long> versions = new TreeMap<>();
                     for (Trajectory t : group.getGroup().getTrajectories()) {
                         versions.put(t.getTrajectoryId(), t.getPolicyVersion());
@@ -256,11 +263,9 @@ class ClosedLoopTest {
             }
         }
         latencies.sort(Long::compare);
-        System.out.printf("trainer steps: %d; groups settled without signal %.0f; mean wait %.3f s,"
-                + " forward-backward+optimizer %.3f s, checkpoint %.3f s; checkpoint announced "
-                + "-> first group of its version: median %d ms over %d versions%n", steps.size(),
-                steps.stream().map(m -> m.getMetrics().get("groups_without_signal"))
-                        .filter(v -> v != null).mapToDouble(Double::doubleValue).sum(),
+        System.out.printf("trainer steps: %d; mean wait %.3f s, forward-backward+optimizer %.3f s,"
+                + " checkpoint %.3f s; checkpoint announced -> first group of its version: "
+                + "median %d ms over %d versions%n", steps.size(),
                 meanOf(steps, "wait_seconds"), meanOf(steps, "train_seconds"),
                 meanOf(steps, "checkpoint_seconds"),
                 latencies.isEmpty() ? -1 : latencies.get(latencies.size() / 2), latencies.size());

@@ -3,6 +3,7 @@ package ai.collectiveagency.policy.bench;
 import ai.collectiveagency.policy.decode.CpuId;
 import ai.collectiveagency.policy.decode.PanelStreams;
 import ai.collectiveagency.policy.model.ProjectionProducts;
+import ai.collectiveagency.policy.scoring.HeadProducts;
 import ai.collectiveagency.policy.sampling.Generator;
 import jdk.incubator.vector.FloatVector;
 
@@ -28,11 +29,14 @@ import java.util.Set;
  *                     Generator#configuredJavaPrefillTokens()}: by CPU unless set)
  * @param projections  how the engine computes a block's projections, "matmul" or
  *                     "convolution" ({@link ProjectionProducts#configured()}: by CPU unless set)
+ * @param trainingHead who computes the output head's products in a training pass, "engine" or
+ *                     "java" ({@link HeadProducts#configured()}: by CPU unless set)
  * @param threads      logical CPUs the JVM sees
  * @param java         the JVM's version
  */
 public record CpuFeatures(String cpu, List<String> features, int vectorBits, int panelStreams,
-        int javaPrefillTokens, String projections, int threads, String java) {
+        int javaPrefillTokens, String projections, String trainingHead, int threads,
+        String java) {
 
     /** The /proc/cpuinfo flags that change a CPU bench's bound, widest last. */
     public static final List<String> WATCHED = List.of("fma", "avx2", "avx512f", "avx512_vnni",
@@ -56,6 +60,7 @@ public record CpuFeatures(String cpu, List<String> features, int vectorBits, int
         return new CpuFeatures(cpu, present, FloatVector.SPECIES_PREFERRED.vectorBitSize(),
                 PanelStreams.preferred().count(), Generator.configuredJavaPrefillTokens(),
                 ProjectionProducts.configured().name().toLowerCase(Locale.ROOT),
+                HeadProducts.configured().name().toLowerCase(Locale.ROOT),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
     }
@@ -69,6 +74,7 @@ public record CpuFeatures(String cpu, List<String> features, int vectorBits, int
         out.put("decode_panel_streams", panelStreams);
         out.put("decode_java_prefill_tokens", javaPrefillTokens);
         out.put("engine_projections", projections);
+        out.put("training_head", trainingHead);
         out.put("threads", threads);
         out.put("java", java);
         return out;

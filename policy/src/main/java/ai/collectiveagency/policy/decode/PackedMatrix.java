@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.decode;
 
+import java.nio.FloatBuffer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -31,17 +32,67 @@ public record PackedMatrix(float[] data, int rows, int columns) {
 
     /** Packs {@code w} (n, k) row-major. */
     public static PackedMatrix pack(float[] w, int n, int k) {
-        if (w.length != (long) n * k) {
-            throw new IllegalArgumentException(w.length + " floats is not (" + n + ", " + k + ")");
-        }
-        float[] data = new float[panels(n) * WIDTH * k];
+        return pack(FloatBuffer.wrap(w), n, k, new float[floats(n, k)]);
+    }
+
+    /**
+     * Packs {@code w} (n, k) row-major, read from a buffer (an engine array's memory, say), into
+     * {@code data}, which must hold {@link #floats(int, int) floats(n, k)}: a matrix repacked
+     * every pass reuses its panels. Entries past the matrix are left as they are, so they must
+     * be zero: a new array's are, and a reused one's stay so.
+     */
+    public static PackedMatrix pack(FloatBuffer w, int n, int k, float[] data) {
+        requireSizes(w, n, k, data, floats(n, k));
+        float[] row = new float[k];
         for (int j = 0; j < n; j++) {
+            w.get(j * k, row, 0, k);
             int base = j / WIDTH * k * WIDTH + j % WIDTH;
             for (int i = 0; i < k; i++) {
-                data[base + i * WIDTH] = w[j * k + i];
+                data[base + i * WIDTH] = row[i];
             }
         }
         return new PackedMatrix(data, n, k);
+    }
+
+    /**
+     * Packs the transpose of {@code w} (n, k) row-major: a (k, n) matrix. Each panel row is a run
+     * of w's own row, so this is a copy of contiguous runs, never a transpose in memory.
+     */
+    public static PackedMatrix packTransposed(float[] w, int n, int k) {
+        return packTransposed(FloatBuffer.wrap(w), n, k, new float[floats(k, n)]);
+    }
+
+    /**
+     * As {@link #packTransposed(float[], int, int)}, from a buffer into {@code data}, which must
+     * hold {@link #floats(int, int) floats(k, n)}.
+     */
+    public static PackedMatrix packTransposed(FloatBuffer w, int n, int k, float[] data) {
+        requireSizes(w, n, k, data, floats(k, n));
+        int panels = panels(k);
+        for (int p = 0; p < panels; p++) {
+            int first = p * WIDTH;
+            int width = Math.min(WIDTH, k - first);
+            for (int i = 0; i < n; i++) {
+                w.get(i * k + first, data, (p * n + i) * WIDTH, width);
+            }
+        }
+        return new PackedMatrix(data, k, n);
+    }
+
+    /** Floats the panels of an (n, k) matrix take. */
+    public static int floats(int n, int k) {
+        return Math.toIntExact((long) panels(n) * WIDTH * k);
+    }
+
+    private static void requireSizes(FloatBuffer w, int n, int k, float[] data, int floats) {
+        if (w.limit() != (long) n * k) {
+            throw new IllegalArgumentException(w.limit() + " floats is not (" + n + ", " + k
+                    + ")");
+        }
+        if (data.length != floats) {
+            throw new IllegalArgumentException(data.length + " floats cannot hold the panels of ("
+                    + n + ", " + k + "): " + floats);
+        }
     }
 
     /** Number of panels. */

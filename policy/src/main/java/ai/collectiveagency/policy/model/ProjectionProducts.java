@@ -73,7 +73,7 @@ public enum ProjectionProducts {
 
     /** The default for a CPU of /proc/cpuinfo's {@code vendor_id} and {@code cpu family}. */
     static ProjectionProducts forCpu(String vendor, int family) {
-        return CpuId.AMD.equals(vendor) && family >= CpuId.ZEN_5 ? CONVOLUTION : MATMUL;
+        return CpuId.zen5OrLater(vendor, family) ? CONVOLUTION : MATMUL;
     }
 
     /** Whether {@link #project} takes a convolution for {@code x}, else the matrix product. */

@@ -5,16 +5,13 @@ import static ai.collectiveagency.policy.engine.ReproducibleMath.exp;
 import ai.collectiveagency.policy.decode.ParallelRange;
 import ai.collectiveagency.policy.engine.ReproducibleMath;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The log-softmax of the output head's logits, one row (scored position) at a time, in Java over
- * the logits' own memory: forward, each row's log-prob of its target and its entropy; backward,
+ * the logits' own memory ({@link LogitMemory}: the engine's or a Java array): forward, each row's log-prob of its target and its entropy; backward,
  * in place, the gradient of the logits from each row's gradient of its log-prob.
  *
  * <p>For a row of logits l with target t, m = max l, s = Σ exp(l - m) and
@@ -34,7 +31,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class SoftmaxRows {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     /**
      * One slice's rows as the forward pass leaves them.
@@ -53,7 +49,7 @@ final class SoftmaxRows {
      * @throws IllegalArgumentException when a target lies outside [0, vocab): read unchecked, it
      *     would be another row's logit
      */
-    static Scores score(ByteBuffer logits, int rows, int vocab, int[] targets) {
+    static Scores score(LogitMemory logits, int rows, int vocab, int[] targets) {
         checkShape(logits, rows, vocab, targets);
         for (int target : targets) {
             if (target < 0 || target >= vocab) {
@@ -77,7 +73,7 @@ final class SoftmaxRows {
      * @param logSumExp {@link Scores#logSumExp()} of the same logits
      * @param logprobGradients g, each row's gradient of its log-prob
      */
-    static void backward(ByteBuffer logits, int rows, int vocab, int[] targets,
+    static void backward(LogitMemory logits, int rows, int vocab, int[] targets,
             float[] logSumExp, float[] logprobGradients) {
         checkShape(logits, rows, vocab, targets);
         if (logSumExp.length != rows || logprobGradients.length != rows) {
@@ -92,15 +88,15 @@ final class SoftmaxRows {
         });
     }
 
-    private static void checkShape(ByteBuffer logits, int rows, int vocab, int[] targets) {
-        if (logits.capacity() != (long) rows * vocab * Float.BYTES || targets.length != rows) {
-            throw new IllegalArgumentException(logits.capacity() + " bytes of logits and "
+    private static void checkShape(LogitMemory logits, int rows, int vocab, int[] targets) {
+        if (logits.size() != (long) rows * vocab || targets.length != rows) {
+            throw new IllegalArgumentException(logits.size() + " logits and "
                     + targets.length + " targets are not " + rows + " rows of " + vocab
                     + " floats");
         }
     }
 
-    private static void scoreRow(ByteBuffer logits, int row, int vocab, int target,
+    private static void scoreRow(LogitMemory logits, int row, int vocab, int target,
             Scores scores) {
         int base = row * vocab;
         float max = max(logits, base, vocab);
@@ -117,7 +113,7 @@ final class SoftmaxRows {
         double sum = sumInOrder(sums);
         double weightedSum = sumInOrder(weighted);
         for (; i < vocab; i++) {
-            double shifted = logits.getFloat((base + i) * Float.BYTES) - max;
+            double shifted = logits.get(base + i) - max;
             double e = Math.exp(shifted);
             sum += e;
             weightedSum += e * shifted;
@@ -125,30 +121,27 @@ final class SoftmaxRows {
         double logSum = Math.log(sum);
         scores.logSumExp()[row] = (float) (max + logSum);
         scores.logprobs()[row] =
-                (float) (logits.getFloat((base + target) * Float.BYTES) - max - logSum);
+                (float) (logits.get(base + target) - max - logSum);
         scores.entropies()[row] = (float) (logSum - weightedSum / sum);
     }
 
-    private static void backwardRow(ByteBuffer logits, int row, int vocab, int target,
+    private static void backwardRow(LogitMemory logits, int row, int vocab, int target,
             float logSumExp, float gradient) {
         int base = row * vocab;
-        float targetLogit = logits.getFloat((base + target) * Float.BYTES);
+        float targetLogit = logits.get(base + target);
         int bound = SPECIES.loopBound(vocab);
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
-            exp(load(logits, base + i).sub(logSumExp)).mul(-gradient)
-                    .intoByteBuffer(logits, (base + i) * Float.BYTES, ORDER);
+            logits.store(exp(load(logits, base + i).sub(logSumExp)).mul(-gradient), base + i);
         }
         for (; i < vocab; i++) {
-            int offset = (base + i) * Float.BYTES;
-            logits.putFloat(offset,
-                    (float) Math.exp(logits.getFloat(offset) - logSumExp) * -gradient);
+            logits.put(base + i, (float) Math.exp(logits.get(base + i) - logSumExp) * -gradient);
         }
         float p = (float) Math.exp(targetLogit - logSumExp);
-        logits.putFloat((base + target) * Float.BYTES, gradient * (1 - p));
+        logits.put(base + target, gradient * (1 - p));
     }
 
-    private static float max(ByteBuffer logits, int base, int vocab) {
+    private static float max(LogitMemory logits, int base, int vocab) {
         int bound = SPECIES.loopBound(vocab);
         FloatVector maxima = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         int i = 0;
@@ -157,7 +150,7 @@ final class SoftmaxRows {
         }
         float max = maxima.reduceLanes(VectorOperators.MAX);
         for (; i < vocab; i++) {
-            max = Math.max(max, logits.getFloat((base + i) * Float.BYTES));
+            max = Math.max(max, logits.get(base + i));
         }
         return max;
     }
@@ -171,7 +164,7 @@ final class SoftmaxRows {
         return sum;
     }
 
-    private static FloatVector load(ByteBuffer logits, int index) {
-        return FloatVector.fromByteBuffer(SPECIES, logits, index * Float.BYTES, ORDER);
+    private static FloatVector load(LogitMemory logits, int index) {
+        return logits.load(SPECIES, index);
     }
 }

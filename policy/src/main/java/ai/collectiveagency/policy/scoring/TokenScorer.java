@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
@@ -49,6 +50,9 @@ public final class TokenScorer {
 
     private final Llama model;
     private final int chunkRows;
+    private final HeadProducts head;
+    /** The Java head's panels and logits, kept from pass to pass; made on first use. */
+    private JavaHead javaHead;
 
     public TokenScorer(Llama model) {
         this(model, Math.max(1, CHUNK_ELEMENTS / model.config().vocabSize()));
@@ -59,11 +63,20 @@ public final class TokenScorer {
      *     depend on it beyond float rounding of the head's matmul
      */
     public TokenScorer(Llama model, int chunkRows) {
+        this(model, chunkRows, HeadProducts.configured());
+    }
+
+    /**
+     * @param head who computes the output head's products in {@link #scoreAndBackward} (tests,
+     *     and benches comparing them)
+     */
+    public TokenScorer(Llama model, int chunkRows, HeadProducts head) {
         if (chunkRows < 1) {
             throw new IllegalArgumentException("chunk rows must be >= 1, got " + chunkRows);
         }
         this.model = model;
         this.chunkRows = chunkRows;
+        this.head = head;
     }
 
     /**
@@ -120,9 +133,14 @@ public final class TokenScorer {
      * forward and once backward, as in one whole-batch backward. Where Java can view the
      * logits (float32 on the CPU), their log-softmax, its gradient and the entropies are
      * computed in Java over them ({@link SoftmaxRows}) and the engine back-propagates from the
-     * logits; elsewhere the engine's log-softmax and autograd do it all.
+     * logits; elsewhere the engine's log-softmax and autograd do it all. With
+     * {@link HeadProducts#JAVA} and at least {@link JavaHead#MIN_ROWS} positions, the head's
+     * products are Java's too ({@link #javaHeadScoresAndBackward}).
      *
      * @param collector the open gradient collector that receives both passes
+     * <p>A scorer keeps the Java head's buffers from one call to the next, so keep one per
+     * trainer, and call it from one thread at a time.
+     *
      * @param loss each slice's loss; their sum is the loss differentiated
      * @return the scores, detached from the graph (already back-propagated)
      */
@@ -133,6 +151,10 @@ public final class TokenScorer {
             return score(manager, tokens, attention, from, useAdapter, withEntropy);
         }
         NDArray predicting = predictingStates(manager, tokens, attention, from, useAdapter);
+        if (javaHead(predicting)) {
+            return javaHeadScoresAndBackward(manager, predicting, tokens, from, withEntropy,
+                    collector, loss);
+        }
         NDArray finalStates = predicting.stopGradient(); // a leaf: the slices' backward ends here
         finalStates.setRequiresGradient(true);
         TokenScores scores = scoreSlices(manager, finalStates, tokens, from, withEntropy,
@@ -184,17 +206,108 @@ public final class TokenScorer {
                 .toArray();
         int rows = targets.length;
         int vocab = Math.toIntExact(logits.getShape().get(1));
-        SoftmaxRows.Scores scores = SoftmaxRows.score(memory, rows, vocab, targets);
+        LogitMemory logitMemory = new LogitMemory.Native(memory);
+        SoftmaxRows.Scores scores = SoftmaxRows.score(logitMemory, rows, vocab, targets);
         NDManager manager = logits.getManager();
         NDArray logprobs = engineCopy(manager, scores.logprobs(), new Shape(rows, 1));
         logprobs.setRequiresGradient(true);
         collector.backward(loss.of(logprobs, slice));
         float[] logprobGradients = logprobs.getGradient().toFloatArray();
-        SoftmaxRows.backward(memory, rows, vocab, targets, scores.logSumExp(),
+        SoftmaxRows.backward(logitMemory, rows, vocab, targets, scores.logSumExp(),
                 logprobGradients);
         Backward.from(logits, logits.stopGradient()); // the memory now holds its gradient
         return new SliceScores(logprobs.stopGradient(), withEntropy
                 ? engineCopy(manager, scores.entropies(), new Shape(rows, 1)) : null);
+    }
+
+    /** Whether {@link #scoreAndBackward} takes the Java head for these final hidden states. */
+    private boolean javaHead(NDArray predicting) {
+        NDArray weights = model.outputHead();
+        return head == HeadProducts.JAVA && predicting.getShape().get(0) >= JavaHead.MIN_ROWS
+                && predicting.getDataType() == DataType.FLOAT32 && !predicting.getDevice().isGpu()
+                && weights.getDataType() == DataType.FLOAT32 && !weights.getDevice().isGpu();
+    }
+
+    /**
+     * {@link #scoreAndBackward} with the head's products in Java ({@link JavaHead}): per slice of
+     * positions the logits X·Eᵀ into a Java array, their log-softmax and its gradient G in place
+     * ({@link SoftmaxRows}), X's gradient G·E summed into one array for the whole pass, and, when
+     * the head is trained, its gradient Gᵀ·X by the engine. The transformer is back-propagated
+     * once at the end, from X's gradient, and the head's gradient added to it.
+     */
+    private TokenScores javaHeadScoresAndBackward(NDManager manager, NDArray predicting,
+            int[][] tokens, int from, boolean withEntropy, GradientCollector collector,
+            SliceLoss loss) {
+        NDArray weights = model.outputHead();
+        if (javaHead == null) {
+            javaHead = new JavaHead();
+        }
+        JavaHead products = javaHead;
+        products.load(weights);
+        int vocab = products.vocab();
+        int hidden = products.hidden();
+        int batch = tokens.length;
+        int width = tokens[0].length - 1 - from;
+        int count = batch * width;
+        NDArray finalStates = predicting.stopGradient();
+        float[] states = NativeFloats.copy(finalStates, new float[count * hidden]);
+        long[] next = nextTokens(tokens, from);
+        int sliceRows = Math.min(count, chunkRows);
+        float[] logits = products.logitBuffer(sliceRows * vocab);
+        float[] sliceStates = new float[sliceRows * hidden];
+        float[] sliceGradient = new float[sliceRows * hidden];
+        float[] statesGradient = new float[count * hidden];
+        float[] logprobs = new float[count];
+        float[] entropies = new float[count];
+        boolean headTrained = weights.hasGradient();
+        for (int start = 0; start < count; start += chunkRows) {
+            int rows = Math.min(count, start + chunkRows) - start;
+            NDIndex slice = new NDIndex("{}:{}", start, start + rows);
+            int[] targets = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                targets[r] = Math.toIntExact(next[start + r]);
+            }
+            System.arraycopy(states, start * hidden, sliceStates, 0, rows * hidden);
+            products.logits(sliceStates, rows, logits);
+            LogitMemory memory = new LogitMemory.Heap(logits, rows * vocab);
+            SoftmaxRows.Scores scores = SoftmaxRows.score(memory, rows, vocab, targets);
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray sliceLogprobs = engineCopy(manager, scores.logprobs(),
+                        new Shape(rows, 1));
+                sliceLogprobs.setRequiresGradient(true);
+                collector.backward(loss.of(sliceLogprobs, slice));
+                SoftmaxRows.backward(memory, rows, vocab, targets, scores.logSumExp(),
+                        sliceLogprobs.getGradient().toFloatArray());
+                products.inputGradient(logits, rows, sliceGradient);
+                System.arraycopy(sliceGradient, 0, statesGradient, start * hidden,
+                        rows * hidden);
+                if (headTrained) { // Gᵀ·X, (V, D), added to the head's gradient
+                    NDArray gradient = engineArray(manager, logits, new Shape(rows, vocab));
+                    Backward.from(weights, gradient.transpose().dot(finalStates.get(slice)));
+                }
+            }
+            System.arraycopy(scores.logprobs(), 0, logprobs, start, rows);
+            System.arraycopy(scores.entropies(), 0, entropies, start, rows);
+        }
+        Backward.from(predicting, engineArray(manager, statesGradient,
+                new Shape(count, hidden)));
+        Shape shape = new Shape(batch, width);
+        return new TokenScores(engineCopy(manager, logprobs, shape),
+                withEntropy ? engineCopy(manager, entropies, shape) : null);
+    }
+
+    /**
+     * The first {@code shape.size()} of {@code values} in a new engine array, written through a
+     * view of its memory. {@code manager.create(float[])} would stage them in a direct buffer
+     * that only the garbage collector frees: 64 MB of logits' gradient a slice raised the
+     * bench's peak RSS past its aim.
+     */
+    private static NDArray engineArray(NDManager manager, float[] values, Shape shape) {
+        NDArray array = manager.create(shape, DataType.FLOAT32);
+        NativeFloats.view(array).orElseThrow().asFloatBuffer()
+                .put(values, 0, Math.toIntExact(shape.size()));
+        return array;
     }
 
     /**

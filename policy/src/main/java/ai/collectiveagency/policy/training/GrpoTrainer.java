@@ -39,6 +39,8 @@ public final class GrpoTrainer {
     private final GrpoLoss loss;
     private final AdamW optimizer;
     private final double maxGradNorm;
+    /** One for the run: it keeps the Java head's buffers from step to step. */
+    private final TokenScorer scorer;
 
     /**
      * @param policy the model being trained (its trainable arrays are the optimiser's)
@@ -58,6 +60,7 @@ public final class GrpoTrainer {
         this.loss = new GrpoLoss(config);
         this.optimizer = optimizer;
         this.maxGradNorm = maxGradNorm;
+        this.scorer = new TokenScorer(policy);
     }
 
     /** Accumulates gradients over {@code microBatches}, then takes one optimiser step. */
@@ -105,7 +108,7 @@ public final class GrpoTrainer {
                     Scalars.mul(loss.tokenWeights(mask, normaliser), share));
             TokenScores scores;
             try (GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
-                scores = new TokenScorer(policy).scoreAndBackward(manager, batch.tokens(),
+                scores = scorer.scoreAndBackward(manager, batch.tokens(),
                         batch.attention(), from, true, true, collector,
                         (logprobs, rows) -> loss.weightedSum(positions.inputs(logprobs, rows),
                                 positions.weights(rows)));

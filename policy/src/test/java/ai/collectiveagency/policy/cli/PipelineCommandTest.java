@@ -123,6 +123,8 @@ class PipelineCommandTest {
                 .isIn(1024, 8192);
         assertThat(figures.path("machine").path("engine_projections").asText())
                 .isIn("matmul", "convolution");
+        assertThat(figures.path("machine").path("training_head").asText())
+                .isIn("engine", "java");
         assertThat(figures.path("machine").path("vector_features").isArray()).isTrue();
 
         Run refused = run("bench", "async-reasoning", "--model", MODEL, "--thinker-tokens", "60",

@@ -104,6 +104,24 @@ class PanelMatmulTest {
         }
     }
 
+    @ParameterizedTest(name = "B={0} K={1} N={2}")
+    @MethodSource("baseShapes")
+    void aTransposedPackIsThePackOfTheTranspose(int batch, int k, int n, int threads) {
+        float[] w = randoms(new SplittableRandom(n + k), n * k);
+        float[] transposed = new float[k * n];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < k; i++) {
+                transposed[i * n + j] = w[j * k + i];
+            }
+        }
+
+        PackedMatrix packed = PackedMatrix.packTransposed(w, n, k);
+
+        assertThat(packed.rows()).isEqualTo(k);
+        assertThat(packed.columns()).isEqualTo(n);
+        assertThat(packed.data()).containsExactly(PackedMatrix.pack(transposed, k, n).data());
+    }
+
     @ParameterizedTest(name = "K={0} {1}")
     // the two-stream kernels add an odd K's last k apart from the pairs
     @CsvSource({"96, TWO", "97, TWO", "96, ONE", "97, ONE"})

@@ -1,0 +1,79 @@
+package ai.collectiveagency.policy.scoring;
+
+import ai.collectiveagency.policy.decode.PackedMatrix;
+import ai.collectiveagency.policy.decode.PanelMatmul;
+import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.engine.NativeFloats;
+import ai.djl.ndarray.NDArray;
+import java.nio.FloatBuffer;
+
+/**
+ * The output head's products of a training slice in Java ({@link HeadProducts#JAVA}), with the
+ * decoder's panel kernels ({@link PanelMatmul}):
+ *
+ * <pre>
+ *   logits (n, V) = X·Eᵀ      X (n, D) final hidden states, E (V, D) the head
+ *   dX     (n, D) = G·E       G (n, V) the loss's gradient of the logits
+ * </pre>
+ *
+ * A workspace, kept from pass to pass: {@link #load} packs E as it is at the start of each pass,
+ * as (V, D) for the logits and transposed, (D, V), for dX (2 x 64 MB for the 40M bench model),
+ * straight from the engine's memory into the same panels each time, and the slices' logits go
+ * into one array. Allocating these per pass grew the bench's peak RSS by 610 MB. Repacking every
+ * pass keeps a trained head's copies current; a frozen head (LoRA) pays it too. Not thread-safe.
+ */
+final class JavaHead {
+
+    /** Scored positions a pass needs for the Java head: below, packing E would not pay. */
+    static final int MIN_ROWS = 512;
+
+    private final PanelMatmul matmul = new PanelMatmul(ParallelRange.shared());
+    private PackedMatrix head;
+    private PackedMatrix transposed;
+    private float[] logits = new float[0];
+
+    /** Packs {@code weights} (V, D), a float32 engine array, as they are now. */
+    void load(NDArray weights) {
+        int vocab = Math.toIntExact(weights.getShape().get(0));
+        int hidden = Math.toIntExact(weights.getShape().get(1));
+        if (head == null || head.rows() != vocab || head.columns() != hidden) {
+            head = null; // the old panels go before the new ones are allocated
+            transposed = null;
+            head = new PackedMatrix(new float[PackedMatrix.floats(vocab, hidden)], vocab, hidden);
+            transposed = new PackedMatrix(new float[PackedMatrix.floats(hidden, vocab)], hidden,
+                    vocab);
+        }
+        FloatBuffer memory = NativeFloats.view(weights).map(b -> b.asFloatBuffer())
+                .orElseGet(() -> FloatBuffer.wrap(NativeFloats.copy(weights,
+                        new float[vocab * hidden])));
+        PackedMatrix.pack(memory, vocab, hidden, head.data());
+        PackedMatrix.packTransposed(memory, vocab, hidden, transposed.data());
+    }
+
+    int vocab() {
+        return head.rows();
+    }
+
+    int hidden() {
+        return head.columns();
+    }
+
+    /** An array of at least {@code floats} for a slice's logits, the same one while it fits. */
+    float[] logitBuffer(int floats) {
+        if (logits.length < floats) {
+            logits = null;
+            logits = new float[floats];
+        }
+        return logits;
+    }
+
+    /** Fills the first rows x V floats of {@code into} with x (rows, D) · Eᵀ. */
+    void logits(float[] x, int rows, float[] into) {
+        matmul.multiply(x, rows, head, null, into);
+    }
+
+    /** Fills the first rows x D floats of {@code into} with g (rows, V) · E. */
+    void inputGradient(float[] g, int rows, float[] into) {
+        matmul.multiply(g, rows, transposed, null, into);
+    }
+}
