@@ -1,7 +1,6 @@
 package ai.collectiveagency.policy.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.collectiveagency.policy.grpo.GrpoConfig;
@@ -77,8 +76,8 @@ class JavaSoftmaxBackwardTest {
             NDArray advantages = m.create(new float[] {1.2f, -0.5f, -0.8f});
             TokenScores own = new TokenScorer(model).score(m, tokens, attention, FROM, true,
                     true);
-            NDArray old = moved(m, own.logprobs(), 0.4, random);
-            NDArray ref = moved(m, own.logprobs(), 0.3, random);
+            NDArray old = ScoreChecks.moved(m, own.logprobs(), 0.4, random);
+            NDArray ref = ScoreChecks.moved(m, own.logprobs(), 0.3, random);
 
             Map<String, double[]> whole = ModelGradients.of(model, collector -> {
                 NDArray logprobs = new TokenScorer(model).score(m, tokens, attention, FROM,
@@ -98,42 +97,10 @@ class JavaSoftmaxBackwardTest {
                 sliced[1] = scores.entropy().toFloatArray();
             });
 
-            assertClose("log-probs", sliced[0], own.logprobs().toFloatArray(), 2e-5);
-            assertClose("entropies", sliced[1], own.entropy().toFloatArray(), 2e-5);
-            double total = 0;
-            for (Map.Entry<String, double[]> entry : whole.entrySet()) {
-                double[] expected = entry.getValue();
-                double[] actual = java.get(entry.getKey());
-                double scale = ModelGradients.norm(expected);
-                double difference = 0;
-                for (int i = 0; i < expected.length; i++) {
-                    difference += (actual[i] - expected[i]) * (actual[i] - expected[i]);
-                }
-                assertThat(Math.sqrt(difference)).as("|d loss / d %s - engine's|",
-                        entry.getKey()).isLessThanOrEqualTo(1e-4 * scale + 1e-9);
-                total += scale;
-            }
+            ScoreChecks.assertClose("log-probs", sliced[0], own.logprobs().toFloatArray(), 2e-5);
+            ScoreChecks.assertClose("entropies", sliced[1], own.entropy().toFloatArray(), 2e-5);
+            double total = ScoreChecks.assertGradientsMatch(whole, java);
             assertThat(total).as("a loss that moves the weights").isGreaterThan(1e-3);
         }
     }
-
-    private static void assertClose(String what, float[] actual, float[] expected,
-            double tolerance) {
-        assertThat(actual).hasSameSizeAs(expected);
-        for (int i = 0; i < expected.length; i++) {
-            assertThat((double) actual[i]).as("%s[%d]", what, i)
-                    .isCloseTo(expected[i], within(tolerance));
-        }
-    }
-
-    /** The log-probs moved by up to {@code spread}: some ratios leave the clip. */
-    private static NDArray moved(NDManager m, NDArray logprobs, double spread,
-            SplittableRandom random) {
-        float[] values = logprobs.stopGradient().toFloatArray();
-        for (int i = 0; i < values.length; i++) {
-            values[i] += (float) (spread * (2 * random.nextDouble() - 1));
-        }
-        return m.create(values, logprobs.getShape());
-    }
-
 }
