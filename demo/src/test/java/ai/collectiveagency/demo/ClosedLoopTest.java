@@ -204,8 +204,8 @@ class ClosedLoopTest {
                 }
                 consumer.poll(Duration.ofMillis(500)).forEach(record -> {
                     ScoredGroup group = record.value();
-                    if (group.getScores().stream().map(TrajectoryScore::getReward).distinct()
-                            .count() == 1) {
+                    if (group.getScores().stream().filter(s -> !s.getUnscorable())
+                            .map(TrajectoryScore::getReward).distinct().count() <= 1) {
                         withoutSignal[0]++;
                     }
                     Map<String, Long> versions = new TreeMap<>();

@@ -7,8 +7,8 @@ import java.util.Locale;
  * Who computes the output head's three products in a training pass ({@link
  * TokenScorer#scoreAndBackward}): the logits X·Eᵀ, the hidden states' gradient G·E and the
  * head's own gradient Gᵀ·X, for X (n, D) final hidden states, E (V, D) the head and G (n, V)
- * the logits' gradient. With a 32,000-token vocabulary the head is about 40% of a GRPO step's
- * FLOPs for the 40M bench model.
+ * the logits' gradient. With a 32,000-token vocabulary the head is about a third of a GRPO
+ * step's FLOPs for the 40M bench model.
  *
  * <p>{@link #ENGINE}: the engine's matrix products (MKL's sgemm). {@link #JAVA}: the Java decoder's
  * panel kernels ({@link JavaHead}) for the logits and X's gradient; the head's gradient, needed

@@ -53,6 +53,7 @@ public final class TokenScorer {
     private final HeadProducts head;
     /** The Java head's panels and logits, kept from pass to pass; made on first use. */
     private JavaHead javaHead;
+    private HeadProducts lastHead;
 
     public TokenScorer(Llama model) {
         this(model, Math.max(1, CHUNK_ELEMENTS / model.config().vocabSize()));
@@ -137,10 +138,10 @@ public final class TokenScorer {
      * {@link HeadProducts#JAVA} and at least {@link JavaHead#MIN_ROWS} positions, the head's
      * products are Java's too ({@link #javaHeadScoresAndBackward}).
      *
-     * @param collector the open gradient collector that receives both passes
      * <p>A scorer keeps the Java head's buffers from one call to the next, so keep one per
      * trainer, and call it from one thread at a time.
      *
+     * @param collector the open gradient collector that receives both passes
      * @param loss each slice's loss; their sum is the loss differentiated
      * @return the scores, detached from the graph (already back-propagated)
      */
@@ -151,7 +152,8 @@ public final class TokenScorer {
             return score(manager, tokens, attention, from, useAdapter, withEntropy);
         }
         NDArray predicting = predictingStates(manager, tokens, attention, from, useAdapter);
-        if (javaHead(predicting)) {
+        lastHead = javaHead(predicting) ? HeadProducts.JAVA : HeadProducts.ENGINE;
+        if (lastHead == HeadProducts.JAVA) {
             return javaHeadScoresAndBackward(manager, predicting, tokens, from, withEntropy,
                     collector, loss);
         }
@@ -218,6 +220,15 @@ public final class TokenScorer {
         Backward.from(logits, logits.stopGradient()); // the memory now holds its gradient
         return new SliceScores(logprobs.stopGradient(), withEntropy
                 ? engineCopy(manager, scores.entropies(), new Shape(rows, 1)) : null);
+    }
+
+    /**
+     * Who computed the head's products in the last {@link #scoreAndBackward} that had positions
+     * to score (null before one): {@link #head} applies only to passes big enough, float32 on
+     * the CPU.
+     */
+    public HeadProducts lastHead() {
+        return lastHead;
     }
 
     /** Whether {@link #scoreAndBackward} takes the Java head for these final hidden states. */

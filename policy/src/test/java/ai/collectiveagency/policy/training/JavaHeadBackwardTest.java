@@ -104,6 +104,7 @@ class JavaHeadBackwardTest {
                         scored[1] = s.entropy().toFloatArray();
                     }));
                     scores.put(head, scored);
+                    assertThat(scorer.lastHead()).as("the head that ran").isEqualTo(head);
                 }
                 assertSame(config, headTrained, scores, gradients);
                 if (pass == 0) {

@@ -15,11 +15,15 @@ public final class GroupSignal {
     private GroupSignal() {
     }
 
-    /** The rewards of the group's scorable trajectories, in order. */
+    /**
+     * The rewards of the group's scorable trajectories, in order; a NaN reward counts as
+     * unscorable, as in the advantages.
+     */
     public static double[] rewards(ScoredGroup group) {
         return group.getScores().stream()
                 .filter(s -> !s.getUnscorable() && s.getReward() != null)
-                .map(TrajectoryScore::getReward).mapToDouble(Double::doubleValue).toArray();
+                .map(TrajectoryScore::getReward).mapToDouble(Double::doubleValue)
+                .filter(r -> !Double.isNaN(r)).toArray();
     }
 
     /** True when fewer than two trajectories have rewards or all their rewards are equal. */

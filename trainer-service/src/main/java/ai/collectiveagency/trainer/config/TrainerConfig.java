@@ -117,6 +117,16 @@ public interface TrainerConfig {
     @WithDefault("5")
     int checkpointEvery();
 
+    /**
+     * A checkpoint also after this many groups settled without a step since the last one (held
+     * out, or without signal under {@code dynamic-sampling}): a run that stops stepping, as one
+     * whose every group scores alike does, still bounds what it holds in memory until the next
+     * checkpoint and what a restart reads again. Such a checkpoint has the weights of the one
+     * before, under a new version.
+     */
+    @WithDefault("1000")
+    int checkpointEverySettled();
+
     /** The checkpoint store: a directory (a shared volume in Kubernetes). */
     @WithDefault("runs/checkpoints")
     Path store();

@@ -50,6 +50,7 @@ public final class TrainerConfigChecks {
         atLeast(problems, "trainer.micro-batch-rows", config.microBatchRows(), 1);
         atLeast(problems, "trainer.max-staleness", config.maxStaleness(), 0);
         atLeast(problems, "trainer.checkpoint-every", config.checkpointEvery(), 1);
+        atLeast(problems, "trainer.checkpoint-every-settled", config.checkpointEverySettled(), 1);
         atLeast(problems, "trainer.max-steps", config.maxSteps(), 0);
         atLeast(problems, "trainer.checkpoints.keep", config.checkpoints().keep(), 1);
         for (long version : config.checkpoints().pinned().orElse(List.of())) {

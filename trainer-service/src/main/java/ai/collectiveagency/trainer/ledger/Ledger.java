@@ -13,7 +13,8 @@ import org.apache.kafka.common.TopicPartition;
  * record lies before the checkpoint's consumed offsets go into the file: a restart from that
  * checkpoint does not read them again. The others (a held-out group read behind a group still
  * waiting for its step) stay for the next checkpoint, or are read and settled again after a
- * restart. So memory holds a few steps' worth, however long the run.
+ * restart. So memory holds a few steps' worth, however long the run, or at most
+ * {@code trainer.checkpoint-every-settled} groups settled without a step.
  */
 public final class Ledger {
 

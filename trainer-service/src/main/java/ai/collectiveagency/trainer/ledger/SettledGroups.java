@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which group ids the trainer has settled (trained, evaluated as held out, dead-lettered), in
- * bounded memory, so that a group delivered twice is trained once. Three tiers:
+ * Which group ids the trainer has settled (trained, evaluated as held out, without signal,
+ * dead-lettered), in bounded memory, so that a group delivered twice is trained once. Three tiers:
  *
  * <ol>
  *   <li>the ids taken up since the last checkpoint, exactly, in memory (a few steps' worth);</li>

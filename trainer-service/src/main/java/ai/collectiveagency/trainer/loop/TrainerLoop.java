@@ -50,6 +50,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * throws on ({@link TrainingStep}). Within the bound the ratio to the recorded behaviour
  * log-probs corrects for the lag.
  *
+ * <p>A group whose rewards are all equal carries no advantage: with {@code dynamic-sampling} it
+ * is settled at once without training (ledger {@code no_signal}) and does not count toward
+ * {@code groups-per-step}; its rewards go into the next step's figures. After
+ * {@code checkpoint-every-settled} groups settled without a step (these and held-out ones) a
+ * checkpoint is written even so, with the weights as they are.
+ *
  * <p>A group whose task is held out is never trained on: it is evaluated instead
  * ({@link HeldOutEvaluation}), its {@code EvalResult} sent on the metrics topic beside the step
  * metrics, and it is done at once, so it holds back no offset. Staleness and fit do not apply to
@@ -86,6 +92,8 @@ public final class TrainerLoop implements Runnable {
     private volatile long step;
     private volatile long version;
     private long checkpointedStep;
+    /** Groups settled without a step (held out, without signal) since the last checkpoint. */
+    private int settledSinceCheckpoint;
     private volatile boolean running = true;
     /** When the last step ended (or the loop started): the wait for groups counts from here. */
     private long lastStepEnded = System.nanoTime();
@@ -302,6 +310,7 @@ public final class TrainerLoop implements Runnable {
             settled.saveInto(partial);
         }, Map.of("step", (double) step));
         checkpointedStep = step;
+        settledSinceCheckpoint = 0;
         double seconds = (System.nanoTime() - started) / 1e9;
         lastCheckpointSeconds = seconds;
         listener.checkpointed(version, seconds);
@@ -320,6 +329,14 @@ public final class TrainerLoop implements Runnable {
                 read.partition(), read.offset());
         withoutSignal = withoutSignal.plus(read.group());
         listener.withoutSignal();
+        settledWithoutStep();
+    }
+
+    /** Checkpoints once {@code checkpoint-every-settled} groups were settled without a step. */
+    private void settledWithoutStep() {
+        if (++settledSinceCheckpoint >= config.checkpointEverySettled()) {
+            checkpoint();
+        }
     }
 
     /**
@@ -345,6 +362,7 @@ public final class TrainerLoop implements Runnable {
         ledger.add(LedgerEntry.heldOut(read.taskId(), read.groupId(), result.getPolicyVersion()),
                 read.partition(), read.offset());
         listener.heldOut(result.getPolicyVersion(), result.getMetrics());
+        settledWithoutStep();
     }
 
     private Instant now() {

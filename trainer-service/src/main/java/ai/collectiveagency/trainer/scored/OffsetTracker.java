@@ -30,7 +30,9 @@ final class OffsetTracker {
         doneUpTo.merge(partition, offset + 1, Math::max);
     }
 
-    /** A record settled without a step (evaluated, dead-lettered, a duplicate). */
+    /**
+     * A record settled without a step (evaluated, without signal, dead-lettered, a duplicate).
+     */
     void done(TopicPartition partition, long offset) {
         doneUpTo.merge(partition, offset + 1, Math::max);
     }

@@ -125,6 +125,26 @@ class DynamicSamplingTest {
     }
 
     @Test
+    void groupsSettledWithoutAStepBringACheckpointOfTheSameWeights(@TempDir Path store)
+            throws Exception {
+        TopicCatalogue topics = TopicCatalogue.withPrefix("settled.");
+        List<ScoredGroup> withoutSignal = MIX.stream()
+                .filter(g -> g.getGroup().getTask().getTaskId().startsWith("n-")).toList();
+        Recorded run = train(topics.prefix(), store, withoutSignal,
+                Map.of("trainer.checkpoint-every-settled", "3"), 0, 4);
+
+        assertThat(run.steps()).as("steps taken").isZero();
+        assertThat(new CheckpointDirectory(store).latestValid()).as("one checkpoint, after three")
+                .contains(store.resolve("v000001"));
+        TrainerState state = TrainerState.read(store.resolve("v000001"));
+        assertThat(state.step()).isZero();
+        assertThat(state.consumedOffsets())
+                .containsEntry(topics.name(LogicalTopic.SCORED) + "-0", 3L);
+        assertThat(LedgerView.of(store.resolve("v000001")).noSignal())
+                .containsExactly("n-1@0", "n-2@1", "n-3@1");
+    }
+
+    @Test
     void withoutDynamicSamplingEveryGroupCountsTowardItsStep(@TempDir Path store)
             throws Exception {
         Recorded run = train("every.", store, MIX.subList(0, 4),
