@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Where every task of a run ended up.
- * {@code trained + heldOut + withoutSignal + deadLettered + inFlight + lost} is {@code tasks}: each task counts once, in the first of those categories it belongs to.
+ * {@code trained + heldOut + withoutSignal + deadLettered + inFlight + lost} is {@code tasks}:
+ * each task counts once, in the first of those categories it belongs to.
  *
  * @param tasks distinct task ids written to {@code alignment.prompts}
  * @param trained tasks with a {@code trained} ledger entry

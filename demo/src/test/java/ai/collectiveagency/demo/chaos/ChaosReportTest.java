@@ -25,7 +25,8 @@ class ChaosReportTest {
         String json = new ChaosReport(PROMPTS, accounting(0, 0), faults).json();
 
         assertThat(json).isEqualTo("{\"tasks\":10,\"trained\":5,\"held_out\":2,"
-                + "\"no_signal\":1,\"dead_lettered\":1,\"in_flight\":1,\"lost\":0,\"trained_twice\":0,"
+                + "\"no_signal\":1,\"dead_lettered\":1,\"in_flight\":1,\"lost\":0,"
+                + "\"trained_twice\":0,"
                 + "\"kills\":{\"prompt-generator\":1,\"rollout-service\":1,"
                 + "\"reward-service\":1,\"trainer-service\":1},\"broker_restarts\":1,"
                 + "\"poison_quarantined\":6}");

@@ -1,6 +1,6 @@
 package ai.collectiveagency.policy.model;
 
-import java.util.Locale;
+import ai.collectiveagency.policy.engine.EnumProperty;
 
 /**
  * Where {@link Llama} computes attention in a forward pass that autograd does not record (a
@@ -23,15 +23,6 @@ public enum AttentionBackend {
 
     /** The backend named by {@link #PROPERTY}, else JAVA. */
     public static AttentionBackend configured() {
-        String name = System.getProperty(PROPERTY);
-        if (name == null || name.isBlank()) {
-            return JAVA;
-        }
-        try {
-            return valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PROPERTY + "=" + name
-                    + " is not a backend: ENGINE or JAVA", e);
-        }
+        return EnumProperty.read(PROPERTY, AttentionBackend.class, () -> JAVA, "a backend");
     }
 }

@@ -1,13 +1,13 @@
 package ai.collectiveagency.policy.model;
 
 import ai.collectiveagency.policy.decode.CpuId;
+import ai.collectiveagency.policy.engine.EnumProperty;
 import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import java.util.Locale;
 
 /**
  * How the engine computes a block's projections y = x·Wᵀ + b in {@link Llama}'s forward pass,
@@ -59,16 +59,8 @@ public enum ProjectionProducts {
 
     /** The products named by {@link #PROPERTY}, else this CPU's default. */
     public static ProjectionProducts configured() {
-        String name = System.getProperty(PROPERTY);
-        if (name == null || name.isBlank()) {
-            return forCpu(CpuId.vendor(), CpuId.family());
-        }
-        try {
-            return valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PROPERTY + "=" + name
-                    + " is not a way to compute projections: MATMUL or CONVOLUTION", e);
-        }
+        return EnumProperty.read(PROPERTY, ProjectionProducts.class,
+                () -> forCpu(CpuId.vendor(), CpuId.family()), "a way to compute projections");
     }
 
     /** The default for a CPU of /proc/cpuinfo's {@code vendor_id} and {@code cpu family}. */

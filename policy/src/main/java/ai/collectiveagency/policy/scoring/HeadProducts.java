@@ -1,7 +1,7 @@
 package ai.collectiveagency.policy.scoring;
 
 import ai.collectiveagency.policy.decode.CpuId;
-import java.util.Locale;
+import ai.collectiveagency.policy.engine.EnumProperty;
 
 /**
  * Who computes the output head's three products in a training pass ({@link
@@ -35,16 +35,8 @@ public enum HeadProducts {
 
     /** The products named by {@link #PROPERTY}, else this CPU's default. */
     public static HeadProducts configured() {
-        String name = System.getProperty(PROPERTY);
-        if (name == null || name.isBlank()) {
-            return forCpu(CpuId.vendor(), CpuId.family());
-        }
-        try {
-            return valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PROPERTY + "=" + name
-                    + " is not a way to compute the output head: ENGINE or JAVA", e);
-        }
+        return EnumProperty.read(PROPERTY, HeadProducts.class,
+                () -> forCpu(CpuId.vendor(), CpuId.family()), "a way to compute the output head");
     }
 
     /** The default for a CPU of /proc/cpuinfo's {@code vendor_id} and {@code cpu family}. */

@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The log-softmax of the output head's logits, one row (scored position) at a time, in Java over
- * the logits' own memory ({@link LogitMemory}: the engine's or a Java array): forward, each row's log-prob of its target and its entropy; backward,
- * in place, the gradient of the logits from each row's gradient of its log-prob.
+ * the logits' own memory ({@link LogitMemory}: the engine's or a Java array): forward, each
+ * row's log-prob of its target and its entropy; backward, in place, the gradient of the logits
+ * from each row's gradient of its log-prob.
  *
  * <p>For a row of logits l with target t, m = max l, s = Σ exp(l - m) and
  * w = Σ exp(l - m)(l - m): log p(t) = l_t - m - log s, the entropy is log s - w / s, and

@@ -211,7 +211,7 @@ public final class TokenScorer {
         LogitMemory logitMemory = new LogitMemory.Native(memory);
         SoftmaxRows.Scores scores = SoftmaxRows.score(logitMemory, rows, vocab, targets);
         NDManager manager = logits.getManager();
-        NDArray logprobs = engineCopy(manager, scores.logprobs(), new Shape(rows, 1));
+        NDArray logprobs = engineArray(manager, scores.logprobs(), new Shape(rows, 1));
         logprobs.setRequiresGradient(true);
         collector.backward(loss.of(logprobs, slice));
         float[] logprobGradients = logprobs.getGradient().toFloatArray();
@@ -219,7 +219,7 @@ public final class TokenScorer {
                 logprobGradients);
         Backward.from(logits, logits.stopGradient()); // the memory now holds its gradient
         return new SliceScores(logprobs.stopGradient(), withEntropy
-                ? engineCopy(manager, scores.entropies(), new Shape(rows, 1)) : null);
+                ? engineArray(manager, scores.entropies(), new Shape(rows, 1)) : null);
     }
 
     /**
@@ -284,7 +284,7 @@ public final class TokenScorer {
             SoftmaxRows.Scores scores = SoftmaxRows.score(memory, rows, vocab, targets);
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray sliceLogprobs = engineCopy(manager, scores.logprobs(),
+                NDArray sliceLogprobs = engineArray(manager, scores.logprobs(),
                         new Shape(rows, 1));
                 sliceLogprobs.setRequiresGradient(true);
                 collector.backward(loss.of(sliceLogprobs, slice));
@@ -304,33 +304,23 @@ public final class TokenScorer {
         Backward.from(predicting, engineArray(manager, statesGradient,
                 new Shape(count, hidden)));
         Shape shape = new Shape(batch, width);
-        return new TokenScores(engineCopy(manager, logprobs, shape),
-                withEntropy ? engineCopy(manager, entropies, shape) : null);
+        return new TokenScores(engineArray(manager, logprobs, shape),
+                withEntropy ? engineArray(manager, entropies, shape) : null);
     }
 
     /**
-     * The first {@code shape.size()} of {@code values} in a new engine array, written through a
-     * view of its memory. {@code manager.create(float[])} would stage them in a direct buffer
-     * that only the garbage collector frees: 64 MB of logits' gradient a slice raised the
-     * bench's peak RSS past its aim.
+     * The first {@code shape.size()} of {@code values} in a new array of the engine's own memory,
+     * written through a view of it. An array made from a Java array wraps a Java buffer that is
+     * freed once that array is closed, even while a view of it (a detached copy, a reshape) is
+     * still in use: seen as garbage log-probs after the slice's scope closed. Written through
+     * the view, nothing is staged: staging the logits' gradient (64 MB a slice) in Java buffers,
+     * together with panels made each pass, had raised the bench's peak RSS past its aim.
      */
     private static NDArray engineArray(NDManager manager, float[] values, Shape shape) {
         NDArray array = manager.create(shape, DataType.FLOAT32);
         NativeFloats.view(array).orElseThrow().asFloatBuffer()
                 .put(values, 0, Math.toIntExact(shape.size()));
         return array;
-    }
-
-    /**
-     * {@code values} in the engine's own memory. An array made from a Java array wraps a Java
-     * buffer that is freed once that array is closed, even while a view of it (a detached
-     * copy, a reshape) is still in use: seen as garbage log-probs after the slice's scope
-     * closed.
-     */
-    private static NDArray engineCopy(NDManager manager, float[] values, Shape shape) {
-        try (NDArray wrapped = manager.create(values, shape)) {
-            return wrapped.duplicate();
-        }
     }
 
     /**

@@ -26,9 +26,10 @@ class SoftmaxRowsTest {
         double[][] logits = randomLogits();
         ByteBuffer memory = buffer(logits);
 
-        SoftmaxRows.Scores scores = SoftmaxRows.score(new LogitMemory.Native(memory), ROWS, VOCAB, TARGETS);
+        LogitMemory view = new LogitMemory.Native(memory);
+        SoftmaxRows.Scores scores = SoftmaxRows.score(view, ROWS, VOCAB, TARGETS);
         float[] gradients = {0.7f, -1.3f, 0f, 2.5f};
-        SoftmaxRows.backward(new LogitMemory.Native(memory), ROWS, VOCAB, TARGETS, scores.logSumExp(), gradients);
+        SoftmaxRows.backward(view, ROWS, VOCAB, TARGETS, scores.logSumExp(), gradients);
 
         for (int r = 0; r < ROWS; r++) {
             double max = Double.NEGATIVE_INFINITY;
@@ -65,7 +66,8 @@ class SoftmaxRowsTest {
                 new int[] {0, VOCAB + 2, 1, 1}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("target token id 39 lies outside the vocabulary of 37");
-        assertThatThrownBy(() -> SoftmaxRows.score(new LogitMemory.Native(memory), ROWS, VOCAB, new int[] {0, -1, 1, 1}))
+        assertThatThrownBy(() -> SoftmaxRows.score(new LogitMemory.Native(memory), ROWS, VOCAB,
+                new int[] {0, -1, 1, 1}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("token id -1");
     }

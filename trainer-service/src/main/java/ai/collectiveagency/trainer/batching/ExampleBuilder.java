@@ -86,8 +86,7 @@ public final class ExampleBuilder {
                         + " has no score for trajectory "
                         + trajectories.get(i).getTrajectoryId());
             }
-            rewards[i] = score.getUnscorable() || score.getReward() == null ? Double.NaN
-                    : score.getReward();
+            rewards[i] = GroupSignal.reward(score);
         }
         return rewards;
     }

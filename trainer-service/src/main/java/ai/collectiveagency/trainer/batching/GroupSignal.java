@@ -20,10 +20,14 @@ public final class GroupSignal {
      * unscorable, as in the advantages.
      */
     public static double[] rewards(ScoredGroup group) {
-        return group.getScores().stream()
-                .filter(s -> !s.getUnscorable() && s.getReward() != null)
-                .map(TrajectoryScore::getReward).mapToDouble(Double::doubleValue)
+        return group.getScores().stream().mapToDouble(GroupSignal::reward)
                 .filter(r -> !Double.isNaN(r)).toArray();
+    }
+
+    /** A trajectory's reward, or NaN where it is unscorable or has none, as advantages read it. */
+    public static double reward(TrajectoryScore score) {
+        return score.getUnscorable() || score.getReward() == null ? Double.NaN
+                : score.getReward();
     }
 
     /** True when fewer than two trajectories have rewards or all their rewards are equal. */

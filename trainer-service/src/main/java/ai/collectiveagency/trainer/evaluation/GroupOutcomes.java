@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * The figures the negotiation paper tracks per training step, over the groups read for the
  * step (those it trained on, and those {@code trainer.dynamic-sampling} settled without
- * training since the step before): how many groups carry no gradient, how often the dialogues fail to agree, how long they run,
- * and how the worst trajectory of a group fares. A reward here is a scorable trajectory's
+ * training since the step before): how many groups carry no gradient, how often the dialogues
+ * fail to agree, how long they run, and how the worst trajectory of a group fares. A reward here is a scorable trajectory's
  * reward, as in {@code reward_mean}.
  *
  * <ul>

@@ -13,7 +13,7 @@ import ai.collectiveagency.trainer.LedgerView;
 import ai.collectiveagency.trainer.TestGroups;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
 import ai.collectiveagency.trainer.checkpoint.TrainerState;
-import ai.collectiveagency.trainer.service.Topics;
+import ai.collectiveagency.trainer.loop.TestLoop.Recorded;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,10 +159,6 @@ class DynamicSamplingTest {
                 .containsEntry("zero_advantage_share", 0.5);
     }
 
-    /** What a run left: its topics, its steps, and what its listener was told. */
-    private record Recorded(Topics topics, long steps, TestLoop.RecordingListener listener) {
-    }
-
     /** Runs a trainer over {@code groups} until it stops at two steps. */
     private static Recorded train(String prefix, Path store, List<ScoredGroup> groups,
             Map<String, String> settings) throws Exception {
@@ -170,18 +166,12 @@ class DynamicSamplingTest {
     }
 
     /**
-     * Runs a trainer over {@code groups}, sent to {@code <prefix>scored}, with checkpoints in
-     * {@code store}: until it stops at {@code maxSteps} (when above 0), else until it has
-     * settled {@code withoutSignal} groups without signal and is stopped.
+     * Runs a trainer over {@code groups}: until it stops at {@code maxSteps} (when above 0), else
+     * until it has settled {@code withoutSignal} groups without signal and is stopped.
      */
     private static Recorded train(String prefix, Path store, List<ScoredGroup> groups,
             Map<String, String> settings, long maxSteps, int withoutSignal) throws Exception {
-        TestLoop.ensureTopics(kafka, prefix);
-        Topics topics = new Topics(kafka.bootstrapServers(), prefix);
-        topics.send(groups);
-        TestLoop.RecordingListener listener = new TestLoop.RecordingListener();
-        TrainerLoop loop = TestLoop.run(kafka, TestLoop.config(prefix, store, maxSteps, settings),
-                listener, () -> listener.withoutSignal.get() >= withoutSignal);
-        return new Recorded(topics, loop.step(), listener);
+        return TestLoop.train(kafka, prefix, store, groups, settings, maxSteps,
+                listener -> listener.withoutSignal.get() >= withoutSignal);
     }
 }

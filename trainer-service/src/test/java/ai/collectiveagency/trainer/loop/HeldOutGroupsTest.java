@@ -14,12 +14,13 @@ import ai.collectiveagency.trainer.LedgerView;
 import ai.collectiveagency.trainer.TestGroups;
 import ai.collectiveagency.trainer.checkpoint.CheckpointDirectory;
 import ai.collectiveagency.trainer.checkpoint.TrainerState;
-import ai.collectiveagency.trainer.service.Topics;
+import ai.collectiveagency.trainer.loop.TestLoop.Recorded;
 import ai.collectiveagency.trainer.service.Topics.Evaluation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,23 +148,13 @@ class HeldOutGroupsTest {
                 .containsExactly(0L, 1L, 1L);
     }
 
-    /** What a run left: its topics, its steps, and what its listener was told. */
-    private record Recorded(Topics topics, long steps, TestLoop.RecordingListener listener) {
-    }
-
     /**
-     * Runs a trainer over {@code groups}, sent to {@code <prefix>scored}, with checkpoints in
-     * {@code store}: until it stops at {@code maxSteps} (when above 0), else until it has
-     * evaluated {@code heldOut} groups and is stopped.
+     * Runs a trainer over {@code groups}: until it stops at {@code maxSteps} (when above 0), else
+     * until it has evaluated {@code heldOut} groups and is stopped.
      */
     private static Recorded train(String prefix, Path store, List<ScoredGroup> groups,
             long maxSteps, int heldOut) throws Exception {
-        TestLoop.ensureTopics(kafka, prefix);
-        Topics topics = new Topics(kafka.bootstrapServers(), prefix);
-        topics.send(groups);
-        TestLoop.RecordingListener listener = new TestLoop.RecordingListener();
-        TrainerLoop loop = TestLoop.run(kafka, TestLoop.config(prefix, store, maxSteps),
-                listener, () -> listener.heldOut.size() >= heldOut);
-        return new Recorded(topics, loop.step(), listener);
+        return TestLoop.train(kafka, prefix, store, groups, Map.of(), maxSteps,
+                listener -> listener.heldOut.size() >= heldOut);
     }
 }

@@ -3,6 +3,8 @@ package ai.collectiveagency.trainer.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.kafka.LocalKafka;
+import ai.collectiveagency.schemas.ScoredGroup;
+import ai.collectiveagency.trainer.service.Topics;
 import ai.collectiveagency.schemas.topics.LogicalTopic;
 import ai.collectiveagency.schemas.topics.TopicCatalogue;
 import ai.collectiveagency.policy.checkpoint.BaseModelIdentity;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -122,6 +125,27 @@ final class TestLoop {
             assertThat(failure).as("the loop's error").isEmpty();
             return loop;
         }
+    }
+
+    /** What a run left: its topics, its steps, and what its listener was told. */
+    record Recorded(Topics topics, long steps, RecordingListener listener) {
+    }
+
+    /**
+     * Sends {@code groups} to {@code <prefix>scored} and runs a trainer over them with the test's
+     * settings and {@code more}, checkpoints in {@code store}: until it stops at {@code maxSteps}
+     * (when above 0), else until {@code done} holds for what its listener was told.
+     */
+    static Recorded train(LocalKafka kafka, String prefix, Path store, List<ScoredGroup> groups,
+            Map<String, String> more, long maxSteps, Predicate<RecordingListener> done)
+            throws Exception {
+        ensureTopics(kafka, prefix);
+        Topics topics = new Topics(kafka.bootstrapServers(), prefix);
+        topics.send(groups);
+        RecordingListener listener = new RecordingListener();
+        TrainerLoop loop = run(kafka, config(prefix, store, maxSteps, more), listener,
+                () -> done.test(listener));
+        return new Recorded(topics, loop.step(), listener);
     }
 
     /** The loop's events, in order. */
