@@ -5,7 +5,6 @@ import ai.collectiveagency.schemas.TaskMode;
 import ai.collectiveagency.schemas.Trajectory;
 import ai.collectiveagency.trainer.batching.GroupSignal;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,15 +44,6 @@ public record GroupOutcomes(int groups, int withoutSignal, int withReward, doubl
         double rewardSquares) {
 
     public static final GroupOutcomes NONE = new GroupOutcomes(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-
-    /** The figures of {@code groups}, keyed by their metric names. */
-    public static Map<String, Double> of(List<ScoredGroup> groups) {
-        GroupOutcomes outcomes = NONE;
-        for (ScoredGroup group : groups) {
-            outcomes = outcomes.plus(group);
-        }
-        return outcomes.figures();
-    }
 
     /** These outcomes and {@code group}'s. */
     public GroupOutcomes plus(ScoredGroup group) {

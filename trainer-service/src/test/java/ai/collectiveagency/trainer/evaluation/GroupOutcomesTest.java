@@ -30,7 +30,7 @@ class GroupOutcomesTest {
                 negotiation("g4", new double[] {NAN, NAN},
                         new boolean[] {true, false}, new int[] {3, 7}));
 
-        Map<String, Double> figures = GroupOutcomes.of(step);
+        Map<String, Double> figures = figuresOf(step);
 
         assertThat(figures).containsOnlyKeys("reward_mean", "reward_std", "zero_advantage_share",
                 "no_agreement_rate", "rounds_mean", "reward_group_min");
@@ -61,7 +61,7 @@ class GroupOutcomesTest {
 
     @Test
     void aSingleAgentStepHasNoNegotiationFigures() {
-        Map<String, Double> figures = GroupOutcomes.of(List.of(single("s1", 0.3, 0.3, 0.3),
+        Map<String, Double> figures = figuresOf(List.of(single("s1", 0.3, 0.3, 0.3),
                 single("s2", 0.4, 0.1, 0.7)));
 
         assertThat(figures).containsOnlyKeys("reward_mean", "reward_std", "zero_advantage_share",
@@ -72,7 +72,7 @@ class GroupOutcomesTest {
 
     @Test
     void aGroupWithOneRewardCarriesNoGradientAndAnyDifferenceDoes() {
-        Map<String, Double> figures = GroupOutcomes.of(List.of(single("one", 0.6, NAN),
+        Map<String, Double> figures = figuresOf(List.of(single("one", 0.6, NAN),
                 single("close", 0.6, Math.nextUp(0.6))));
 
         assertThat(figures.get("zero_advantage_share")).isEqualTo(0.5);
@@ -81,12 +81,21 @@ class GroupOutcomesTest {
 
     @Test
     void aStepWithoutAnyRewardHasNoGroupMinimum() {
-        Map<String, Double> figures = GroupOutcomes.of(List.of(single("u", NAN, NAN)));
+        Map<String, Double> figures = figuresOf(List.of(single("u", NAN, NAN)));
 
         assertThat(figures).containsOnlyKeys("reward_mean", "reward_std", "zero_advantage_share");
         assertThat(figures.get("reward_mean")).isNaN();
         assertThat(figures).containsEntry("reward_std", 0.0)
                 .containsEntry("zero_advantage_share", 1.0);
+    }
+
+    /** The figures of {@code groups}, each added in turn as the trainer loop adds them. */
+    private static Map<String, Double> figuresOf(List<ScoredGroup> groups) {
+        GroupOutcomes outcomes = GroupOutcomes.NONE;
+        for (ScoredGroup group : groups) {
+            outcomes = outcomes.plus(group);
+        }
+        return outcomes.figures();
     }
 
     private static ScoredGroup negotiation(String id, double[] rewards, boolean[] agreed,
