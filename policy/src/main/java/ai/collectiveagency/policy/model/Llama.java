@@ -22,7 +22,9 @@ import ai.djl.nn.core.Linear;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A Llama-family decoder-only transformer (Llama, Qwen2, Qwen3, Mistral): token embedding, blocks
@@ -259,29 +261,32 @@ public final class Llama implements AutoCloseable {
     private NDArray block(int layer, NDArray x, Context context) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            // Each residual is added into its sub-layer's fresh output, which backward never
-            // reads, instead of into a third array.
+            // Each residual is added into its sub-layer's last projection, in place
+            // (ProjectionProducts#project), instead of into a third array.
             NDArray h = attention(layer,
                     rmsNorm(x, parameters.get(
                             ParameterNames.layer(layer, "input_layernorm.weight"))),
-                    context).addi(x);
+                    context, x);
             NDArray out = mlp(layer,
                     rmsNorm(h, parameters.get(
                             ParameterNames.layer(layer, "post_attention_layernorm.weight"))),
-                    context).addi(h);
+                    context, h);
             NDScope.unregister(out);
             return out;
         }
     }
 
-    /** Grouped-query causal self-attention with rotary positions (Ainslie et al. 2023). */
-    private NDArray attention(int layer, NDArray x, Context context) {
+    /**
+     * Grouped-query causal self-attention with rotary positions (Ainslie et al. 2023), plus
+     * {@code residual}.
+     */
+    private NDArray attention(int layer, NDArray x, Context context, NDArray residual) {
         long batch = x.getShape().get(0);
         long time = x.getShape().get(1);
         int heads = config.numHeads();
         int kvHeads = config.numKvHeads();
         int headDim = config.headDim();
-        NDArray[] qkv = project(layer, QKV, x, context);
+        NDArray[] qkv = project(layer, QKV, x, context, null);
         NDArray q = qkv[0].reshape(batch, time, heads, headDim);
         NDArray k = qkv[1].reshape(batch, time, kvHeads, headDim);
         NDArray v = qkv[2].reshape(batch, time, kvHeads, headDim);
@@ -299,13 +304,13 @@ public final class Llama implements AutoCloseable {
         }
         if (context.attentionBuffers() != null) {
             NDArray out = javaAttention.attend(q, k, v, context.attentionBuffers());
-            return project(layer, "o_proj", out, context);
+            return project(layer, "o_proj", out, context, residual);
         }
         // Each KV head serves groupSize query heads: (B, KV, g, T, hD) against (B, KV, S, hD).
         q = q.reshape(batch, time, kvHeads, config.groupSize(), headDim).transpose(0, 2, 3, 1, 4);
         NDArray out = causalAttention(q, k, v, context.mask());
         out = out.transpose(0, 3, 1, 2, 4).reshape(batch, time, (long) heads * headDim);
-        return project(layer, "o_proj", out, context);
+        return project(layer, "o_proj", out, context, residual);
     }
 
     /**
@@ -357,10 +362,10 @@ public final class Llama implements AutoCloseable {
         return masked.softmax(-1).matMul(v).reshape(shape); // (B, KV, g, T, hD)
     }
 
-    /** SwiGLU feed-forward (Shazeer 2020): down(silu(gate(x)) * up(x)). */
-    private NDArray mlp(int layer, NDArray x, Context context) {
-        NDArray[] gateUp = project(layer, GATE_UP, x, context);
-        return project(layer, "down_proj", swiGlu(gateUp[0], gateUp[1]), context);
+    /** SwiGLU feed-forward (Shazeer 2020): down(silu(gate(x)) * up(x)), plus {@code residual}. */
+    private NDArray mlp(int layer, NDArray x, Context context, NDArray residual) {
+        NDArray[] gateUp = project(layer, GATE_UP, x, context, null);
+        return project(layer, "down_proj", swiGlu(gateUp[0], gateUp[1]), context, residual);
     }
 
     /**
@@ -378,26 +383,27 @@ public final class Llama implements AutoCloseable {
         return gate.mul(gate.getNDArrayInternal().sigmoid()).muli(up);
     }
 
-    private NDArray project(int layer, String module, NDArray x, Context context) {
-        return project(layer, List.of(module), x, context)[0];
+    private NDArray project(int layer, String module, NDArray x, Context context,
+            NDArray residual) {
+        return project(layer, List.of(module), x, context, residual)[0];
     }
 
-    /** Projections of one input, each with its adapter's contribution if it has one. */
-    private NDArray[] project(int layer, List<String> modules, NDArray x, Context context) {
+    /**
+     * Projections of one input, each with its adapter's contribution if it has one, and each
+     * with {@code residual} (null for none) added.
+     */
+    private NDArray[] project(int layer, List<String> modules, NDArray x, Context context,
+            NDArray residual) {
         List<String> prefixes = modules.stream()
                 .map(module -> ParameterNames.projection(layer, module)).toList();
+        NDArray[] deltas = context.adapter() != null
+                ? context.adapter().applyAll(prefixes, x) : new NDArray[prefixes.size()];
         NDArray[] ys = new NDArray[prefixes.size()];
         for (int i = 0; i < ys.length; i++) {
             ys[i] = projections.project(x, parameters.get(prefixes.get(i) + ".weight"),
-                    parameters.find(prefixes.get(i) + ".bias"));
-        }
-        if (context.adapter() != null) {
-            NDArray[] deltas = context.adapter().applyAll(prefixes, x);
-            for (int i = 0; i < ys.length; i++) {
-                if (deltas[i] != null) {
-                    ys[i].addi(deltas[i]); // the product's backward does not read its output
-                }
-            }
+                    parameters.find(prefixes.get(i) + ".bias"),
+                    Stream.of(deltas[i], residual).filter(Objects::nonNull)
+                            .toArray(NDArray[]::new));
         }
         return ys;
     }
