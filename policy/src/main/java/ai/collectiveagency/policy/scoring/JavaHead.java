@@ -5,6 +5,7 @@ import ai.collectiveagency.policy.decode.PanelMatmul;
 import ai.collectiveagency.policy.decode.ParallelRange;
 import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.djl.ndarray.NDArray;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 /**
@@ -14,6 +15,7 @@ import java.nio.FloatBuffer;
  * <pre>
  *   logits (n, V) = X·Eᵀ      X (n, D) final hidden states, E (V, D) the head
  *   dX     (n, D) = G·E       G (n, V) the loss's gradient of the logits
+ *   dE     (V, D) = Gᵀ·X      when the head is trained ({@link HeadGradient})
  * </pre>
  *
  * A workspace, kept from pass to pass: {@link #load} packs E as it is at the start of each pass,
@@ -28,6 +30,7 @@ final class JavaHead {
     static final int MIN_ROWS = 512;
 
     private final PanelMatmul matmul = new PanelMatmul(ParallelRange.shared());
+    private final HeadGradient headGradient = new HeadGradient(ParallelRange.shared());
     private PackedMatrix head;
     private PackedMatrix transposed;
     private float[] logits = new float[0];
@@ -75,5 +78,13 @@ final class JavaHead {
     /** Fills the first rows x D floats of {@code into} with g (rows, V) · E. */
     void inputGradient(float[] g, int rows, float[] into) {
         matmul.multiply(g, rows, transposed, null, into);
+    }
+
+    /**
+     * Writes gᵀ·x (V, D) into {@code into}, the engine's memory of a (V, D) float32 array, or
+     * adds it there with {@code accumulate}; g is (rows, V) and x (rows, D).
+     */
+    void weightGradient(float[] g, float[] x, int rows, ByteBuffer into, boolean accumulate) {
+        headGradient.multiply(g, x, rows, vocab(), hidden(), into, accumulate);
     }
 }

@@ -243,8 +243,9 @@ public final class TokenScorer {
      * {@link #scoreAndBackward} with the head's products in Java ({@link JavaHead}): per slice of
      * positions the logits X·Eᵀ into a Java array, their log-softmax and its gradient G in place
      * ({@link SoftmaxRows}), X's gradient G·E summed into one array for the whole pass, and, when
-     * the head is trained, its gradient Gᵀ·X by the engine. The transformer is back-propagated
-     * once at the end, from X's gradient, and the head's gradient added to it.
+     * the head is trained, its gradient Gᵀ·X summed into one engine array ({@link HeadGradient}).
+     * At the end the head's gradient is handed to the engine and the transformer is
+     * back-propagated once, from X's gradient.
      */
     private TokenScores javaHeadScoresAndBackward(NDManager manager, NDArray predicting,
             int[][] tokens, int from, boolean withEntropy, GradientCollector collector,
@@ -270,7 +271,11 @@ public final class TokenScorer {
         float[] statesGradient = new float[count * hidden];
         float[] logprobs = new float[count];
         float[] entropies = new float[count];
-        boolean headTrained = weights.hasGradient();
+        // the head's gradient, summed over the slices in the engine's memory, when trained
+        NDArray headGradient = weights.hasGradient()
+                ? manager.create(weights.getShape(), DataType.FLOAT32) : null;
+        ByteBuffer headGradientMemory = headGradient == null ? null
+                : NativeFloats.view(headGradient).orElseThrow();
         for (int start = 0; start < count; start += chunkRows) {
             int rows = Math.min(count, start + chunkRows) - start;
             NDIndex slice = new NDIndex("{}:{}", start, start + rows);
@@ -293,13 +298,17 @@ public final class TokenScorer {
                 products.inputGradient(logits, rows, sliceGradient);
                 System.arraycopy(sliceGradient, 0, statesGradient, start * hidden,
                         rows * hidden);
-                if (headTrained) { // Gᵀ·X, (V, D), added to the head's gradient
-                    NDArray gradient = engineArray(manager, logits, new Shape(rows, vocab));
-                    Backward.from(weights, gradient.transpose().dot(finalStates.get(slice)));
+                if (headGradient != null) {
+                    products.weightGradient(logits, sliceStates, rows, headGradientMemory,
+                            start > 0);
                 }
             }
             System.arraycopy(scores.logprobs(), 0, logprobs, start, rows);
             System.arraycopy(scores.entropies(), 0, entropies, start, rows);
+        }
+        if (headGradient != null) {
+            Backward.from(weights, headGradient);
+            headGradient.close(); // added into the head's gradient: not held through backward
         }
         Backward.from(predicting, engineArray(manager, statesGradient,
                 new Shape(count, hidden)));
