@@ -3,6 +3,7 @@ package ai.collectiveagency.policy.scoring;
 import ai.collectiveagency.policy.decode.PackedMatrix;
 import ai.collectiveagency.policy.decode.PanelMatmul;
 import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.decode.TransposedProduct;
 import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.djl.ndarray.NDArray;
 import java.nio.ByteBuffer;
@@ -15,7 +16,7 @@ import java.nio.FloatBuffer;
  * <pre>
  *   logits (n, V) = X·Eᵀ      X (n, D) final hidden states, E (V, D) the head
  *   dX     (n, D) = G·E       G (n, V) the loss's gradient of the logits
- *   dE     (V, D) = Gᵀ·X      when the head is trained ({@link HeadGradient})
+ *   dE     (V, D) = Gᵀ·X      when the head is trained ({@link TransposedProduct})
  * </pre>
  *
  * A workspace, kept from pass to pass: {@link #load} packs E as it is at the start of each pass,
@@ -30,7 +31,7 @@ final class JavaHead {
     static final int MIN_ROWS = 512;
 
     private final PanelMatmul matmul = new PanelMatmul(ParallelRange.shared());
-    private final HeadGradient headGradient = new HeadGradient(ParallelRange.shared());
+    private final TransposedProduct headGradient = new TransposedProduct(ParallelRange.shared());
     private PackedMatrix head;
     private PackedMatrix transposed;
     private float[] logits = new float[0];

@@ -1,5 +1,6 @@
 package ai.collectiveagency.policy.scoring;
 
+import ai.collectiveagency.policy.decode.TransposedProduct;
 import ai.collectiveagency.policy.engine.Backward;
 import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.collectiveagency.policy.engine.NoGradient;
@@ -243,7 +244,8 @@ public final class TokenScorer {
      * {@link #scoreAndBackward} with the head's products in Java ({@link JavaHead}): per slice of
      * positions the logits X·Eᵀ into a Java array, their log-softmax and its gradient G in place
      * ({@link SoftmaxRows}), X's gradient G·E summed into one array for the whole pass, and, when
-     * the head is trained, its gradient Gᵀ·X summed into one engine array ({@link HeadGradient}).
+     * the head is trained, its gradient Gᵀ·X summed into one engine array
+     * ({@link TransposedProduct}).
      * At the end the head's gradient is handed to the engine and the transformer is
      * back-propagated once, from X's gradient.
      */

@@ -1,10 +1,9 @@
-package ai.collectiveagency.policy.scoring;
+package ai.collectiveagency.policy.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.collectiveagency.policy.decode.ParallelRange;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The head's weight gradient Gᵀ·X against a sum in double, tiles and leftovers alike. */
-class HeadGradientTest {
+/** Aᵀ·B against a sum in double, tiles and leftovers alike. */
+class TransposedProductTest {
 
     @ParameterizedTest(name = "{0} rows, vocab {1}, hidden {2}, {3} threads")
     @CsvSource({
@@ -32,12 +31,28 @@ class HeadGradientTest {
         for (int i = 0; i < vocab * hidden; i++) {
             c.putFloat(i * Float.BYTES, Float.NaN); // written over, never read, by the first call
         }
-        HeadGradient gradient = new HeadGradient(new ParallelRange(threads));
+        TransposedProduct gradient = new TransposedProduct(new ParallelRange(threads));
 
         gradient.multiply(g, x, rows, vocab, hidden, c, false);
         assertClose(c, expected(g, x, rows, vocab, hidden, 1), rows);
         gradient.multiply(g, x, rows, vocab, hidden, c, true);
         assertClose(c, expected(g, x, rows, vocab, hidden, 2), rows);
+    }
+
+    @Test
+    void intoAJavaArrayAsIntoTheEnginesMemory() {
+        SplittableRandom random = new SplittableRandom(11);
+        int rows = 37;
+        int n = 300;
+        int m = 64;
+        float[] a = randoms(random, rows * n);
+        float[] b = randoms(random, rows * m);
+        float[] c = new float[n * m];
+        new TransposedProduct(new ParallelRange(1)).multiply(a, b, rows, n, m, c);
+        ByteBuffer memory = ByteBuffer.allocateDirect(n * m * Float.BYTES)
+                .order(ByteOrder.nativeOrder());
+        memory.asFloatBuffer().put(c);
+        assertClose(memory, expected(a, b, rows, n, m, 1), rows);
     }
 
     @Test
@@ -52,15 +67,15 @@ class HeadGradientTest {
                 .order(ByteOrder.nativeOrder());
         ByteBuffer two = ByteBuffer.allocateDirect(vocab * hidden * Float.BYTES)
                 .order(ByteOrder.nativeOrder());
-        new HeadGradient(new ParallelRange(1)).multiply(g, x, rows, vocab, hidden, one, false);
-        new HeadGradient(new ParallelRange(2)).multiply(g, x, rows, vocab, hidden, two, false);
+        new TransposedProduct(new ParallelRange(1)).multiply(g, x, rows, vocab, hidden, one, false);
+        new TransposedProduct(new ParallelRange(2)).multiply(g, x, rows, vocab, hidden, two, false);
         assertThat(one).isEqualTo(two); // byte for byte
     }
 
     @Test
     void aBufferTooSmallIsRefused() {
         ByteBuffer c = ByteBuffer.allocateDirect(10 * 8 * Float.BYTES - 1);
-        assertThatThrownBy(() -> new HeadGradient(new ParallelRange(1))
+        assertThatThrownBy(() -> new TransposedProduct(new ParallelRange(1))
                 .multiply(new float[10], new float[8], 1, 10, 8, c, false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("10 x 8");

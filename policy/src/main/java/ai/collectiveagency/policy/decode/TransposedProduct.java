@@ -1,6 +1,4 @@
-package ai.collectiveagency.policy.scoring;
-
-import ai.collectiveagency.policy.decode.ParallelRange;
+package ai.collectiveagency.policy.decode;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -9,31 +7,31 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The output head's weight gradient of a training slice, E's gradient = Gᵀ·X, in Java, written
- * into the engine's memory:
+ * C = Aᵀ·B for row-major A (rows, n) and B (rows, m), without transposing A: the weight gradient
+ * of a product, such as the output head's, E's gradient = Gᵀ·X for the logits' gradient G (n
+ * positions, V) and the final hidden states X (n, D), or attention's keys' and values'
+ * gradients in training.
  *
  * <pre>
- *   C (V, D) = or += Gᵀ·X      G (n, V) the loss's gradient of the logits, X (n, D) the slice's
- *                              final hidden states; C[v, d] = Σ_r G[r, v]·X[r, d]
+ *   C (n, m) = or += Aᵀ·B      C[i, j] = Σ_r A[r, i]·B[r, j]
  * </pre>
  *
- * <p>C's rows go to the threads in chunks of {@link #CHUNK}. A chunk copies its strip of G's
- * columns (n x 128 floats) into an array of its own, sums its rows of C into a Java array, and
- * copies them into the engine's memory in bulk at the end (adding what was there first, when
- * accumulating). A tile of C, 8 rows by 2 vectors, is 16 accumulators: per r it loads 2 vectors
- * of X's row r and broadcasts 8 scalars of the strip's row r, 16 FMAs. Each output is a sum
- * over r in order, computed by the same loop whatever the split over threads, so results repeat
- * to the bit.
+ * <p>C's rows go to the threads in chunks of {@link #CHUNK}. A chunk copies its strip of A's
+ * columns (rows x 128 floats) into an array of its own, sums its rows of C into a Java array,
+ * and copies them out in bulk at the end (adding what was there first, when accumulating). A
+ * tile of C, 8 rows by 2 vectors, is 16 accumulators: per r it loads 2 vectors of B's row r and
+ * broadcasts 8 scalars of the strip's row r, 16 FMAs. Each output is a sum over r in order,
+ * computed by the same loop whatever the split over threads, so results repeat to the bit.
  *
- * <p>Measured on the Zen 5 VM (2 cores, 2026-12-07) at a slice of the bench model, C 32,000 x
- * 512 over 524 positions, best of 5: 45.5 ms (377 GFLOP/s) against 93-98 ms for the engine's
- * sgemm (about AVX2's rate there), which also took a pass of its own to add each slice's result
- * into the gradient. Tiles of 4 x 4 ran at 258 GFLOP/s, 16 x 1 at 297; tiles of more than 16
- * accumulators (6 x 4, 10 x 2, 12 x 2) at 100-134; chunks of 64, 96, 256 and 512 rows at
- * 309-362. Writing the tiles straight into the engine's memory through vector stores to a
- * ByteBuffer ran at 215.
+ * <p>Measured on the Zen 5 VM (2 cores, 2026-12-07) at a slice of the bench model's head, C
+ * 32,000 x 512 over 524 positions, best of 5: 45.5 ms (377 GFLOP/s) against 93-98 ms for the
+ * engine's sgemm (about AVX2's rate there), which also took a pass of its own to add each
+ * slice's result into the gradient. Tiles of 4 x 4 ran at 258 GFLOP/s, 16 x 1 at 297; tiles of
+ * more than 16 accumulators (6 x 4, 10 x 2, 12 x 2) at 100-134; chunks of 64, 96, 256 and 512
+ * rows at 309-362. Writing the tiles straight into the engine's memory through vector stores
+ * to a ByteBuffer ran at 215.
  */
-final class HeadGradient {
+public final class TransposedProduct {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
@@ -44,42 +42,85 @@ final class HeadGradient {
 
     private final ParallelRange range;
 
-    HeadGradient(ParallelRange range) {
+    public TransposedProduct(ParallelRange range) {
         this.range = range;
     }
 
     /**
-     * C = Gᵀ·X, or C += Gᵀ·X with {@code accumulate}.
+     * C = Aᵀ·B, or C += Aᵀ·B with {@code accumulate}, into the engine's memory.
      *
-     * @param g G (rows, vocab), row-major: the first rows x vocab floats
-     * @param x X (rows, hidden), row-major
-     * @param c C (vocab, hidden) float32 in native order, the engine's memory
+     * @param a A (rows, n), row-major: the first rows x n floats
+     * @param b B (rows, m), row-major
+     * @param c C (n, m) float32 in native order
      */
-    void multiply(float[] g, float[] x, int rows, int vocab, int hidden, ByteBuffer c,
+    public void multiply(float[] a, float[] b, int rows, int n, int m, ByteBuffer c,
             boolean accumulate) {
-        if ((long) vocab * hidden * Float.BYTES > c.capacity()) {
-            throw new IllegalArgumentException("a gradient of " + vocab + " x " + hidden
+        if ((long) n * m * Float.BYTES > c.capacity()) {
+            throw new IllegalArgumentException("a product of " + n + " x " + m
                     + " floats does not fit " + c.capacity() + " bytes");
         }
         FloatBuffer memory = c.asFloatBuffer();
-        int chunks = (vocab + CHUNK - 1) / CHUNK;
+        run(a, b, rows, n, m, (first, out, size, spare) -> {
+            if (accumulate) {
+                memory.get(first * m, spare, 0, size);
+                add(spare, out, size);
+            }
+            memory.put(first * m, out, 0, size);
+        });
+    }
+
+    /**
+     * C = Aᵀ·B into {@code c} (n, m), row-major. Calls from several threads at once need ranges
+     * of their own.
+     */
+    public void multiply(float[] a, float[] b, int rows, int n, int m, float[] c) {
+        if (c.length < n * m) {
+            throw new IllegalArgumentException(c.length + " floats cannot hold " + n + " x " + m);
+        }
+        run(a, b, rows, n, m,
+                (first, out, size, spare) -> System.arraycopy(out, 0, c, first * m, size));
+    }
+
+    /**
+     * Where a chunk's rows of C go: {@code size} floats of {@code out}, from row {@code first};
+     * {@code spare} is the thread's own array of out's size, free to use.
+     */
+    @FunctionalInterface
+    private interface Sink {
+        void take(int first, float[] out, int size, float[] spare);
+    }
+
+    /** A thread's arrays, kept for its next call: strip, out and spare, grown as needed. */
+    private static final ThreadLocal<float[][]> WORKSPACE =
+            ThreadLocal.withInitial(() -> new float[3][0]);
+
+    private static float[] sized(float[][] workspace, int which, int size) {
+        if (workspace[which].length < size) {
+            workspace[which] = new float[size];
+        }
+        return workspace[which];
+    }
+
+    private void run(float[] a, float[] b, int rows, int n, int m, Sink sink) {
+        if (a.length < rows * n || b.length < rows * m) {
+            throw new IllegalArgumentException("arrays too short for (" + rows + ", " + n
+                    + ")ᵀ x (" + rows + ", " + m + ")");
+        }
+        int chunks = (n + CHUNK - 1) / CHUNK;
         range.run(chunks, 1, (start, end) -> {
-            float[] strip = new float[rows * CHUNK];
-            float[] out = new float[CHUNK * hidden];
-            float[] before = accumulate ? new float[CHUNK * hidden] : null;
+            float[][] workspace = WORKSPACE.get();
+            int width = Math.min(n, CHUNK);
+            float[] strip = sized(workspace, 0, rows * width);
+            float[] out = sized(workspace, 1, width * m);
+            float[] spare = sized(workspace, 2, width * m);
             for (int chunk = start; chunk < end; chunk++) {
                 int first = chunk * CHUNK;
-                int width = Math.min(vocab, first + CHUNK) - first;
+                int columns = Math.min(n, first + CHUNK) - first;
                 for (int r = 0; r < rows; r++) {
-                    System.arraycopy(g, r * vocab + first, strip, r * width, width);
+                    System.arraycopy(a, r * n + first, strip, r * columns, columns);
                 }
-                chunk(strip, x, rows, width, hidden, out);
-                int size = width * hidden;
-                if (accumulate) {
-                    memory.get(first * hidden, before, 0, size);
-                    add(before, out, size);
-                }
-                memory.put(first * hidden, out, 0, size);
+                chunk(strip, b, rows, columns, m, out);
+                sink.take(first, out, columns * m, spare);
             }
         });
     }
