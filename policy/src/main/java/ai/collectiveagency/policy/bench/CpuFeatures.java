@@ -3,6 +3,7 @@ package ai.collectiveagency.policy.bench;
 import ai.collectiveagency.policy.decode.CpuId;
 import ai.collectiveagency.policy.decode.PanelStreams;
 import ai.collectiveagency.policy.model.ProjectionProducts;
+import ai.collectiveagency.policy.model.RecordedAttention;
 import ai.collectiveagency.policy.scoring.HeadProducts;
 import ai.collectiveagency.policy.sampling.Generator;
 import jdk.incubator.vector.FloatVector;
@@ -31,12 +32,14 @@ import java.util.Set;
  *                     "convolution" ({@link ProjectionProducts#configured()}: by CPU unless set)
  * @param trainingHead who computes the output head's products in a training pass, "engine" or
  *                     "java" ({@link HeadProducts#configured()}: by CPU unless set)
+ * @param trainingAttention who attends in a training pass, "engine" or "java"
+ *                     ({@link RecordedAttention#configured()}: by CPU unless set)
  * @param threads      logical CPUs the JVM sees
  * @param java         the JVM's version
  */
 public record CpuFeatures(String cpu, List<String> features, int vectorBits, int panelStreams,
-        int javaPrefillTokens, String projections, String trainingHead, int threads,
-        String java) {
+        int javaPrefillTokens, String projections, String trainingHead, String trainingAttention,
+        int threads, String java) {
 
     /** The /proc/cpuinfo flags that change a CPU bench's bound, widest last. */
     public static final List<String> WATCHED = List.of("fma", "avx2", "avx512f", "avx512_vnni",
@@ -61,6 +64,7 @@ public record CpuFeatures(String cpu, List<String> features, int vectorBits, int
                 PanelStreams.preferred().count(), Generator.configuredJavaPrefillTokens(),
                 ProjectionProducts.configured().name().toLowerCase(Locale.ROOT),
                 HeadProducts.configured().name().toLowerCase(Locale.ROOT),
+                RecordedAttention.configured().name().toLowerCase(Locale.ROOT),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
     }
@@ -75,6 +79,7 @@ public record CpuFeatures(String cpu, List<String> features, int vectorBits, int
         out.put("decode_java_prefill_tokens", javaPrefillTokens);
         out.put("engine_projections", projections);
         out.put("training_head", trainingHead);
+        out.put("training_attention", trainingAttention);
         out.put("threads", threads);
         out.put("java", java);
         return out;

@@ -61,15 +61,30 @@ public final class PanelMatmul {
 
     /** Fills {@code y} (B, N) with x (B, K) · w (N, K)ᵀ + bias (N, or null). */
     public void multiply(float[] x, int batch, PackedMatrix w, float[] bias, float[] y) {
+        multiply(x, 0, batch, w, bias, y, 0);
+    }
+
+    /**
+     * Fills B rows of {@code y} from {@code yOffset} (B, N) with the B rows of x from
+     * {@code xOffset} (B, K) · w (N, K)ᵀ: a block of rows of larger matrices.
+     */
+    public void multiply(float[] x, int xOffset, int batch, PackedMatrix w, float[] y,
+            int yOffset) {
+        multiply(x, xOffset, batch, w, null, y, yOffset);
+    }
+
+    private void multiply(float[] x, int xOffset, int batch, PackedMatrix w, float[] bias,
+            float[] y, int yOffset) {
         int k = w.columns();
         int n = w.rows();
-        if (x.length < batch * k || y.length < batch * n || (bias != null && bias.length < n)) {
+        if (x.length < xOffset + batch * k || y.length < yOffset + batch * n
+                || (bias != null && bias.length < n)) {
             throw new IllegalArgumentException("arrays too short for (" + batch + ", " + k
                     + ") x (" + n + ", " + k + ")");
         }
         range.run(w.panels(), 1, (start, end) -> {
             for (int p = start; p < end; p++) {
-                panel(x, batch, w, p, y);
+                panel(x, xOffset, batch, w, p, y, yOffset);
             }
             if (bias != null) {
                 addBias(bias, batch, n, start * WIDTH, Math.min(n, end * WIDTH), y);
@@ -78,7 +93,8 @@ public final class PanelMatmul {
     }
 
     /** Output columns [p·P, p·P + P) of every row; a partial last panel goes via a buffer. */
-    private void panel(float[] x, int batch, PackedMatrix w, int p, float[] y) {
+    private void panel(float[] x, int xOffset, int batch, PackedMatrix w, int p, float[] y,
+            int yOffset) {
         int k = w.columns();
         int n = w.rows();
         int first = p * WIDTH;
@@ -88,10 +104,11 @@ public final class PanelMatmul {
         for (int b = 0; b < batch; ) {
             int rows = tiling.block(batch - b);
             if (whole) {
-                kernel(streams, rows, x, b * k, k, w.data(), po, y, b * n + first, n);
+                kernel(streams, rows, x, xOffset + b * k, k, w.data(), po, y,
+                        yOffset + b * n + first, n);
             } else {
-                kernel(streams, rows, x, b * k, k, w.data(), po, out, 0, WIDTH);
-                copyColumns(out, rows, y, b, n, first);
+                kernel(streams, rows, x, xOffset + b * k, k, w.data(), po, out, 0, WIDTH);
+                copyColumns(out, rows, y, yOffset + b * n, n, first);
             }
             b += rows;
         }
@@ -116,9 +133,11 @@ public final class PanelMatmul {
         }
     }
 
-    private static void copyColumns(float[] out, int rows, float[] y, int b, int n, int first) {
+    /** The first n - first columns of rows of out into y's rows from offset yo (stride n). */
+    private static void copyColumns(float[] out, int rows, float[] y, int yo, int n,
+            int first) {
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(out, r * WIDTH, y, (b + r) * n + first, n - first);
+            System.arraycopy(out, r * WIDTH, y, yo + r * n + first, n - first);
         }
     }
 

@@ -70,15 +70,21 @@ public final class TransposedProduct {
     }
 
     /**
-     * C = Aᵀ·B into {@code c} (n, m), row-major. Calls from several threads at once need ranges
-     * of their own.
+     * C = Aᵀ·B, or C += Aᵀ·B with {@code accumulate}, into {@code c} (n, m), row-major. Calls
+     * from several threads at once need ranges of their own.
      */
-    public void multiply(float[] a, float[] b, int rows, int n, int m, float[] c) {
+    public void multiply(float[] a, float[] b, int rows, int n, int m, float[] c,
+            boolean accumulate) {
         if (c.length < n * m) {
             throw new IllegalArgumentException(c.length + " floats cannot hold " + n + " x " + m);
         }
-        run(a, b, rows, n, m,
-                (first, out, size, spare) -> System.arraycopy(out, 0, c, first * m, size));
+        run(a, b, rows, n, m, (first, out, size, spare) -> {
+            if (accumulate) {
+                System.arraycopy(c, first * m, spare, 0, size);
+                add(spare, out, size);
+            }
+            System.arraycopy(out, 0, c, first * m, size);
+        });
     }
 
     /**

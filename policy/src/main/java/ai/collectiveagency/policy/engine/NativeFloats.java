@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 
 import java.nio.ByteBuffer;
@@ -47,6 +48,23 @@ public final class NativeFloats {
                     .get(into, 0, size);
         }
         return into;
+    }
+
+    /**
+     * A new float32 array of {@code manager}'s, of the engine's own memory, holding the first
+     * {@code shape.size()} of {@code values}, written through a view of it. An array made from a
+     * Java array wraps a Java buffer that is freed once that array is closed, even while a view
+     * of it (a detached copy, a reshape) is still in use: seen as garbage log-probs after a
+     * slice's scope closed. Written through the view, nothing is staged: staging the logits'
+     * gradient (64 MB a slice) in Java buffers, together with panels made each pass, had raised
+     * the bench's peak RSS past its aim.
+     */
+    public static NDArray create(NDManager manager, float[] values, Shape shape) {
+        NDArray array = manager.create(shape, DataType.FLOAT32);
+        view(array).orElseThrow(() -> new IllegalStateException(
+                "cannot view a new float32 array of " + manager.getDevice()))
+                .asFloatBuffer().put(values, 0, Math.toIntExact(shape.size()));
+        return array;
     }
 
     /**

@@ -4,7 +4,8 @@ import ai.collectiveagency.policy.engine.EnumProperty;
 
 /**
  * Where {@link Llama} computes attention in a forward pass that autograd does not record (a
- * prompt's prefill under {@code NoGradient}): a recorded pass always uses the engine's.
+ * prompt's prefill under {@code NoGradient}). A recorded pass follows
+ * {@link RecordedAttention}.
  */
 public enum AttentionBackend {
 

@@ -64,6 +64,7 @@ public final class Llama implements AutoCloseable {
     private final Rotary rotary;
     private final int queryBlock;
     private final JavaAttention javaAttention; // null when Java never attends for this model
+    private final TrainingAttention trainingAttention; // null when training attends in the engine
     private final ProjectionProducts projections;
     private volatile LinearAdapter adapter;
 
@@ -83,12 +84,16 @@ public final class Llama implements AutoCloseable {
         this.rotary = new Rotary(config, parameters.manager(), embed.getDataType());
         AttentionBackend backend = AttentionBackend.configured(); // a bad value always fails
         this.projections = ProjectionProducts.configured(); // likewise
-        boolean javaCanAttend = embed.getDataType() == DataType.FLOAT32
+        RecordedAttention recorded = RecordedAttention.configured(); // likewise
+        boolean vectorCpu = embed.getDataType() == DataType.FLOAT32
                 && !embed.getDevice().isGpu()
-                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        boolean javaCanAttend = vectorCpu
                 && JavaAttention.fits(config); // after the module check: it loads the API
         this.javaAttention = javaCanAttend && backend == AttentionBackend.JAVA
                 ? new JavaAttention(config, ParallelRange.shared()) : null;
+        this.trainingAttention = vectorCpu && recorded == RecordedAttention.JAVA
+                ? new TrainingAttention(config, ParallelRange.shared()) : null;
     }
 
     /** Loads {@code config.json} and the safetensors weights of a Hugging Face model folder. */
@@ -189,6 +194,35 @@ public final class Llama implements AutoCloseable {
      */
     public NDArray hidden(NDManager manager, int[][] tokens, int[][] attention, KvCache cache,
             int firstLogit, boolean useAdapter) {
+        return hidden(manager, tokens, attention, cache, firstLogit, useAdapter, null);
+    }
+
+    /**
+     * The final hidden states of a pass that autograd records, as {@link #hidden} gives them
+     * with no cache, and the cuts whose {@link LayerCuts#backward} completes a backward that
+     * reached them, or null cuts where the engine attends ({@link RecordedAttention}).
+     *
+     * @param states (B, T - firstLogit, D)
+     */
+    public record TrainingStates(NDArray states, LayerCuts cuts) {}
+
+    /** Who attends in the training passes of {@link #trainingStates}. */
+    public RecordedAttention recordedAttention() {
+        return trainingAttention != null ? RecordedAttention.JAVA : RecordedAttention.ENGINE;
+    }
+
+    /** {@link #hidden} of a pass to back-propagate, its attention in Java where configured. */
+    public TrainingStates trainingStates(NDManager manager, int[][] tokens, int[][] attention,
+            int firstLogit, boolean useAdapter) {
+        LayerCuts cuts = trainingAttention != null && NoGradient.recording()
+                && attention[0].length == tokens[0].length
+                ? new LayerCuts(trainingAttention, attention) : null;
+        return new TrainingStates(
+                hidden(manager, tokens, attention, null, firstLogit, useAdapter, cuts), cuts);
+    }
+
+    private NDArray hidden(NDManager manager, int[][] tokens, int[][] attention, KvCache cache,
+            int firstLogit, boolean useAdapter, LayerCuts cuts) {
         int batch = tokens.length;
         int time = tokens[0].length;
         if (attention[0].length > config.maxPositions()) {
@@ -212,22 +246,27 @@ public final class Llama implements AutoCloseable {
         // key per layer for one query, which measured no faster than the engine's attention
         boolean javaAttends = javaAttention != null && !NoGradient.recording()
                 && dataType() == DataType.FLOAT32 && time >= JavaAttention.MIN_QUERIES;
+        boolean engineAttends = !javaAttends && cuts == null;
         Context context = new Context(
                 rotary.angles(manager, positions, 1f),
                 rotary.angles(manager, positions, (float) (1 / Math.sqrt(config.headDim()))),
-                javaAttends ? null : mask(manager, attention, past, time).toType(dataType(), false),
+                engineAttends ? mask(manager, attention, past, time).toType(dataType(), false)
+                        : null,
                 javaAttends ? new JavaAttention.Buffers(attention) : null,
                 cache,
-                useAdapter ? adapter : null);
+                useAdapter ? adapter : null,
+                cuts);
 
         NDArray ids = manager.create(flatten(tokens), new Shape(batch, time));
         NDArray h = Embedding.embedding(ids, parameters.get(ParameterNames.EMBED),
                 SparseFormat.DENSE)
                 .singletonOrThrow(); // (B, T, D)
         for (int layer = 0; layer < config.numLayers(); layer++) {
-            NDArray next = block(layer, h, context);
-            if (layer > 0) {
-                h.close(); // the previous block's output, owned here (see block)
+            NDArray next = block(layer, cuts == null ? h
+                    : cuts.enter(h, layer > 0 || parameters.get(ParameterNames.EMBED)
+                            .hasGradient()), context);
+            if (layer > 0 && cuts == null) {
+                h.close(); // the previous block's output, owned here (see block); cuts keep it
             }
             h = next;
         }
@@ -249,7 +288,8 @@ public final class Llama implements AutoCloseable {
      * the engine attends; {@code attentionBuffers} only when {@link JavaAttention} does.
      */
     private record Context(Rotary.Angles keyAngles, Rotary.Angles queryAngles, NDArray mask,
-            JavaAttention.Buffers attentionBuffers, KvCache cache, LinearAdapter adapter) {}
+            JavaAttention.Buffers attentionBuffers, KvCache cache, LinearAdapter adapter,
+            LayerCuts cuts) {}
 
     /**
      * One block, in its own {@link NDScope}: its temporaries (projections, attention scores, MLP
@@ -295,7 +335,11 @@ public final class Llama implements AutoCloseable {
             k = rmsNorm(k, parameters.get(ParameterNames.keyNorm(layer)));
         }
         q = rotary.apply(q, context.queryAngles()); // already scaled by 1/sqrt(hD)
-        k = rotary.apply(k, context.keyAngles()).transpose(0, 2, 1, 3); // (B, KV, T, hD)
+        k = rotary.apply(k, context.keyAngles());
+        if (context.cuts() != null) { // a training pass: attention in Java, outside the graph
+            return project(layer, "o_proj", context.cuts().attend(q, k, v), context, residual);
+        }
+        k = k.transpose(0, 2, 1, 3); // (B, KV, T, hD)
         v = v.transpose(0, 2, 1, 3);
         if (context.cache() != null) {
             NDArray[] kv = context.cache().append(layer, k, v); // (B, KV, S, hD)

@@ -152,12 +152,25 @@ public final class TokenScorer {
         if (tokens[0].length - 1 - from == 0) { // nothing to predict, nothing to differentiate
             return score(manager, tokens, attention, from, useAdapter, withEntropy);
         }
-        NDArray predicting = predictingStates(manager, tokens, attention, from, useAdapter);
+        Llama.TrainingStates states = model.trainingStates(manager, tokens, attention, from,
+                useAdapter);
+        NDArray predicting = predictingRows(states.states(), tokens, from);
         lastHead = javaHead(predicting) ? HeadProducts.JAVA : HeadProducts.ENGINE;
-        if (lastHead == HeadProducts.JAVA) {
-            return javaHeadScoresAndBackward(manager, predicting, tokens, from, withEntropy,
-                    collector, loss);
+        TokenScores scores = lastHead == HeadProducts.JAVA
+                ? javaHeadScoresAndBackward(manager, predicting, tokens, from, withEntropy,
+                        collector, loss)
+                : engineHeadScoresAndBackward(manager, predicting, tokens, from, withEntropy,
+                        collector, loss);
+        if (states.cuts() != null) { // the backward has reached the last block's output
+            states.cuts().backward();
         }
+        return scores;
+    }
+
+    /** {@link #scoreAndBackward} with the engine's head products. */
+    private TokenScores engineHeadScoresAndBackward(NDManager manager, NDArray predicting,
+            int[][] tokens, int from, boolean withEntropy, GradientCollector collector,
+            SliceLoss loss) {
         NDArray finalStates = predicting.stopGradient(); // a leaf: the slices' backward ends here
         finalStates.setRequiresGradient(true);
         TokenScores scores = scoreSlices(manager, finalStates, tokens, from, withEntropy,
@@ -212,7 +225,7 @@ public final class TokenScorer {
         LogitMemory logitMemory = new LogitMemory.Native(memory);
         SoftmaxRows.Scores scores = SoftmaxRows.score(logitMemory, rows, vocab, targets);
         NDManager manager = logits.getManager();
-        NDArray logprobs = engineArray(manager, scores.logprobs(), new Shape(rows, 1));
+        NDArray logprobs = NativeFloats.create(manager, scores.logprobs(), new Shape(rows, 1));
         logprobs.setRequiresGradient(true);
         collector.backward(loss.of(logprobs, slice));
         float[] logprobGradients = logprobs.getGradient().toFloatArray();
@@ -220,7 +233,7 @@ public final class TokenScorer {
                 logprobGradients);
         Backward.from(logits, logits.stopGradient()); // the memory now holds its gradient
         return new SliceScores(logprobs.stopGradient(), withEntropy
-                ? engineArray(manager, scores.entropies(), new Shape(rows, 1)) : null);
+                ? NativeFloats.create(manager, scores.entropies(), new Shape(rows, 1)) : null);
     }
 
     /**
@@ -291,7 +304,7 @@ public final class TokenScorer {
             SoftmaxRows.Scores scores = SoftmaxRows.score(memory, rows, vocab, targets);
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray sliceLogprobs = engineArray(manager, scores.logprobs(),
+                NDArray sliceLogprobs = NativeFloats.create(manager, scores.logprobs(),
                         new Shape(rows, 1));
                 sliceLogprobs.setRequiresGradient(true);
                 collector.backward(loss.of(sliceLogprobs, slice));
@@ -312,26 +325,11 @@ public final class TokenScorer {
             Backward.from(weights, headGradient);
             headGradient.close(); // added into the head's gradient: not held through backward
         }
-        Backward.from(predicting, engineArray(manager, statesGradient,
+        Backward.from(predicting, NativeFloats.create(manager, statesGradient,
                 new Shape(count, hidden)));
         Shape shape = new Shape(batch, width);
-        return new TokenScores(engineArray(manager, logprobs, shape),
-                withEntropy ? engineArray(manager, entropies, shape) : null);
-    }
-
-    /**
-     * The first {@code shape.size()} of {@code values} in a new array of the engine's own memory,
-     * written through a view of it. An array made from a Java array wraps a Java buffer that is
-     * freed once that array is closed, even while a view of it (a detached copy, a reshape) is
-     * still in use: seen as garbage log-probs after the slice's scope closed. Written through
-     * the view, nothing is staged: staging the logits' gradient (64 MB a slice) in Java buffers,
-     * together with panels made each pass, had raised the bench's peak RSS past its aim.
-     */
-    private static NDArray engineArray(NDManager manager, float[] values, Shape shape) {
-        NDArray array = manager.create(shape, DataType.FLOAT32);
-        NativeFloats.view(array).orElseThrow().asFloatBuffer()
-                .put(values, 0, Math.toIntExact(shape.size()));
-        return array;
+        return new TokenScores(NativeFloats.create(manager, logprobs, shape),
+                withEntropy ? NativeFloats.create(manager, entropies, shape) : null);
     }
 
     /**
@@ -340,7 +338,11 @@ public final class TokenScorer {
      */
     private NDArray predictingStates(NDManager manager, int[][] tokens, int[][] attention,
             int from, boolean useAdapter) {
-        NDArray hidden = model.hidden(manager, tokens, attention, null, from, useAdapter);
+        return predictingRows(model.hidden(manager, tokens, attention, null, from, useAdapter),
+                tokens, from);
+    }
+
+    private static NDArray predictingRows(NDArray hidden, int[][] tokens, int from) {
         long rows = (long) tokens.length * (tokens[0].length - 1 - from);
         return hidden.get(new NDIndex(":, :-1, :")).reshape(rows, hidden.getShape().get(2));
     }

@@ -125,6 +125,8 @@ class PipelineCommandTest {
                 .isIn("matmul", "convolution");
         assertThat(figures.path("machine").path("training_head").asText())
                 .isIn("engine", "java");
+        assertThat(figures.path("machine").path("training_attention").asText())
+                .isIn("engine", "java");
         assertThat(figures.path("machine").path("vector_features").isArray()).isTrue();
 
         Run refused = run("bench", "async-reasoning", "--model", MODEL, "--thinker-tokens", "60",

@@ -48,11 +48,15 @@ class TransposedProductTest {
         float[] a = randoms(random, rows * n);
         float[] b = randoms(random, rows * m);
         float[] c = new float[n * m];
-        new TransposedProduct(new ParallelRange(1)).multiply(a, b, rows, n, m, c);
+        TransposedProduct product = new TransposedProduct(new ParallelRange(1));
         ByteBuffer memory = ByteBuffer.allocateDirect(n * m * Float.BYTES)
                 .order(ByteOrder.nativeOrder());
+        product.multiply(a, b, rows, n, m, c, false);
         memory.asFloatBuffer().put(c);
         assertClose(memory, expected(a, b, rows, n, m, 1), rows);
+        product.multiply(a, b, rows, n, m, c, true);
+        memory.asFloatBuffer().put(c);
+        assertClose(memory, expected(a, b, rows, n, m, 2), rows);
     }
 
     @Test
