@@ -256,9 +256,9 @@ final class TrainingAttention {
 
     /**
      * The row of P at {@code o} ({@code width} keys) from S's for query t of batch row b:
-     * exp(s − max) over the keys it sees, scaled by 1/Σ, zeros elsewhere. With NaN {@code max} and {@code scale}
-     * (the forward) they are computed and returned; else (the backward) the saved ones are
-     * used, which gives the forward's P to the bit.
+     * exp(s − max) over the keys it sees, scaled by 1/Σ, zeros elsewhere. With NaN
+     * {@code max} and {@code scale} (the forward) they are computed and returned; else (the
+     * backward) the saved ones are used, which gives the forward's P to the bit.
      */
     private float[] probabilities(Pass pass, int b, int t, float[] s, float[] p, int o,
             int width, float max, float scale, Workspace w) {
