@@ -33,34 +33,26 @@ import java.util.List;
  */
 public final class LayerCuts {
 
+    /**
+     * Each thread's arrays for a block's attention (queries, keys, values, output and its
+     * gradient), reused from block to block and pass to pass: made per pass they were about
+     * 20 MB of garbage a step of the bench model.
+     */
+    private static final ThreadLocal<Staging> STAGING = ThreadLocal.withInitial(Staging::new);
+
     private final TrainingAttention attention;
     private final int[][] mask;
     private final List<Block> blocks = new ArrayList<>();
-    private Block current;
-    private float[] queries = new float[0];
-    private float[] keys = new float[0];
-    private float[] values = new float[0];
-    private float[] out = new float[0];
-    private float[] outGradient = new float[0];
-    private TrainingAttention.Gradients gradients;
+    private boolean finished;
 
-    /** One block's cut: its input, where that came from, and its attention's ends. */
-    private static final class Block {
-        final NDArray source;
-        final boolean sourceRecorded;
-        final NDArray input;
-        NDArray q;
-        NDArray k;
-        NDArray v;
-        NDArray out;
-        TrainingAttention.Saved saved;
+    /** One block's cut: where its input came from, the input leaf, its attention's ends. */
+    private record Block(NDArray source, boolean sourceRecorded, NDArray input, NDArray q,
+            NDArray k, NDArray v, NDArray out, TrainingAttention.Saved saved) {}
 
-        Block(NDArray source, boolean sourceRecorded, NDArray input) {
-            this.source = source;
-            this.sourceRecorded = sourceRecorded;
-            this.input = input;
-        }
-    }
+    /** A block entered but not yet attended. */
+    private record Entered(NDArray source, boolean sourceRecorded, NDArray input) {}
+
+    private Entered entered;
 
     LayerCuts(TrainingAttention attention, int[][] mask) {
         this.attention = attention;
@@ -69,7 +61,7 @@ public final class LayerCuts {
 
     /**
      * The next block's input: a leaf that is a detached view of {@code source}, the embedding's
-     * output or the block before's, which must stay open until {@link #backward}.
+     * output or the block before's, which stays open until {@link #backward}.
      *
      * @param recorded whether autograd recorded {@code source} (not a frozen embedding's
      *     output), so that the backward goes on from it
@@ -77,77 +69,108 @@ public final class LayerCuts {
     NDArray enter(NDArray source, boolean recorded) {
         NDArray input = source.stopGradient();
         input.setRequiresGradient(true);
-        current = new Block(source, recorded, input);
-        blocks.add(current);
+        entered = new Entered(source, recorded, input);
         return input;
     }
 
     /**
-     * The current block's attention: q (B, T, H, hD) rotated and scaled, k and v (B, T, KV, hD);
+     * The entered block's attention: q (B, T, H, hD) rotated and scaled, k and v (B, T, KV, hD);
      * returns its output (B, T, H·hD), a new leaf. Keeps q, k and v open, out of the caller's
      * scope, for {@link #backward}.
      */
     NDArray attend(NDArray q, NDArray k, NDArray v) {
-        queries = NativeFloats.copy(q, sized(queries, q.size()));
-        keys = NativeFloats.copy(k, sized(keys, k.size()));
-        values = NativeFloats.copy(v, sized(values, v.size()));
-        out = sized(out, q.size());
-        TrainingAttention.Saved saved = attention.forward(queries, keys, values, mask, out);
+        if (entered == null) {
+            throw new IllegalStateException("attend before enter: one attention per block");
+        }
+        Staging staging = STAGING.get().forBlock(q.size(), k.size());
+        NativeFloats.copy(q, staging.queries);
+        NativeFloats.copy(k, staging.keys);
+        NativeFloats.copy(v, staging.values);
+        TrainingAttention.Saved saved = attention.forward(staging.queries, staging.keys,
+                staging.values, mask, staging.out);
         Shape shape = q.getShape();
-        NDArray result = NativeFloats.create(q.getManager(), out,
+        NDArray out = NativeFloats.create(q.getManager(), staging.out,
                 new Shape(shape.get(0), shape.get(1), shape.get(2) * shape.get(3)));
-        result.setRequiresGradient(true);
-        NDScope.unregister(q, k, v, result); // the step's manager closes them at the latest
-        current.q = q;
-        current.k = k;
-        current.v = v;
-        current.out = result;
-        current.saved = saved;
-        return result;
+        out.setRequiresGradient(true);
+        NDScope.unregister(q, k, v, out); // the step's manager closes them at the latest
+        blocks.add(new Block(entered.source(), entered.sourceRecorded(), entered.input(), q, k,
+                v, out, saved));
+        entered = null;
+        return out;
     }
 
     /**
      * Back-propagates through every block, from the top, once the caller's backward has
-     * reached the last block's output; call inside the same open gradient collector.
+     * reached the last block's output; call once, inside the same open gradient collector.
+     * Each block's arrays are closed as soon as its backward is done.
      */
     public void backward() {
+        if (finished) {
+            throw new IllegalStateException("the cuts were back-propagated already");
+        }
+        finished = true;
+        Staging staging = STAGING.get();
         for (int l = blocks.size() - 1; l >= 0; l--) {
             Block block = blocks.get(l);
-            NDManager manager = block.q.getManager();
+            NDManager manager = block.q().getManager();
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                queries = NativeFloats.copy(block.q, sized(queries, block.q.size()));
-                keys = NativeFloats.copy(block.k, sized(keys, block.k.size()));
-                values = NativeFloats.copy(block.v, sized(values, block.v.size()));
-                out = NativeFloats.copy(block.out, sized(out, block.out.size()));
-                outGradient = NativeFloats.copy(block.out.getGradient(),
-                        sized(outGradient, block.out.size()));
-                if (gradients == null || gradients.queries().length != queries.length
-                        || gradients.keys().length != keys.length) {
-                    gradients = new TrainingAttention.Gradients(new float[queries.length],
-                            new float[keys.length], new float[keys.length]);
-                }
-                attention.backward(queries, keys, values, out, outGradient, block.saved, mask,
-                        gradients);
-                NDArray toInput = block.q.mul(NativeFloats.create(manager, gradients.queries(),
-                                block.q.getShape())).sum()
-                        .add(block.k.mul(NativeFloats.create(manager, gradients.keys(),
-                                block.k.getShape())).sum())
-                        .add(block.v.mul(NativeFloats.create(manager, gradients.values(),
-                                block.v.getShape())).sum());
+                staging.forBlock(block.q().size(), block.k().size());
+                NativeFloats.copy(block.q(), staging.queries);
+                NativeFloats.copy(block.k(), staging.keys);
+                NativeFloats.copy(block.v(), staging.values);
+                NativeFloats.copy(block.out(), staging.out);
+                NativeFloats.copy(block.out().getGradient(), staging.outGradient);
+                attention.backward(staging.queries, staging.keys, staging.values, staging.out,
+                        staging.outGradient, block.saved(), mask, staging.gradients);
+                NDArray toInput = inner(block.q(), staging.gradients.queries(), manager)
+                        .add(inner(block.k(), staging.gradients.keys(), manager))
+                        .add(inner(block.v(), staging.gradients.values(), manager));
                 Backward.from(toInput, manager.ones(toInput.getShape()));
-                if (block.sourceRecorded) {
-                    Backward.from(block.source, block.input.getGradient());
+                if (block.sourceRecorded()) {
+                    Backward.from(block.source(), block.input().getGradient());
                 }
             }
-            for (NDArray done : new NDArray[] {block.q, block.k, block.v, block.out}) {
+            for (NDArray done : new NDArray[] {block.q(), block.k(), block.v(), block.out(),
+                    block.input(), block.source()}) {
                 done.close();
             }
         }
         blocks.clear();
     }
 
-    private static float[] sized(float[] array, long size) {
-        return array.length == size ? array : new float[Math.toIntExact(size)];
+    /**
+     * Σ array·gradient, whose backward hands {@code array} the gradient: how q, k and v, three
+     * arrays of one graph, start one backward together.
+     */
+    private static NDArray inner(NDArray array, float[] gradient, NDManager manager) {
+        return array.mul(NativeFloats.create(manager, gradient, array.getShape())).sum();
+    }
+
+    /** A thread's arrays, sized for the current block's shapes. */
+    private static final class Staging {
+        float[] queries = new float[0];
+        float[] keys = new float[0];
+        float[] values = new float[0];
+        float[] out = new float[0];
+        float[] outGradient = new float[0];
+        TrainingAttention.Gradients gradients =
+                new TrainingAttention.Gradients(new float[0], new float[0], new float[0]);
+
+        /** Itself, with arrays of exactly {@code queryFloats} and {@code keyFloats}. */
+        Staging forBlock(long queryFloats, long keyFloats) {
+            if (queries.length != queryFloats || keys.length != keyFloats) {
+                int q = Math.toIntExact(queryFloats);
+                int k = Math.toIntExact(keyFloats);
+                queries = new float[q];
+                keys = new float[k];
+                values = new float[k];
+                out = new float[q];
+                outGradient = new float[q];
+                gradients = new TrainingAttention.Gradients(new float[q], new float[k],
+                        new float[k]);
+            }
+            return this;
+        }
     }
 }

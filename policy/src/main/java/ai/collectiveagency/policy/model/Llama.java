@@ -199,12 +199,28 @@ public final class Llama implements AutoCloseable {
 
     /**
      * The final hidden states of a pass that autograd records, as {@link #hidden} gives them
-     * with no cache, and the cuts whose {@link LayerCuts#backward} completes a backward that
-     * reached them, or null cuts where the engine attends ({@link RecordedAttention}).
+     * with no cache, and where its attention ran in Java, the cuts in its graph (else null).
      *
      * @param states (B, T - firstLogit, D)
      */
-    public record TrainingStates(NDArray states, LayerCuts cuts) {}
+    public record TrainingStates(NDArray states, LayerCuts cuts) {
+
+        /**
+         * Completes a backward that has reached {@link #states}: through the cuts, block by
+         * block, where there are any. Without this call every weight below the last block's
+         * attention would get no gradient.
+         */
+        public void finishBackward() {
+            if (cuts != null) {
+                cuts.backward();
+            }
+        }
+
+        /** Who attended in this pass. */
+        public RecordedAttention attention() {
+            return cuts != null ? RecordedAttention.JAVA : RecordedAttention.ENGINE;
+        }
+    }
 
     /** Who attends in the training passes of {@link #trainingStates}. */
     public RecordedAttention recordedAttention() {
@@ -296,7 +312,8 @@ public final class Llama implements AutoCloseable {
      * activations) are freed when it returns, not when the caller's step ends, so a forward pass
      * holds one block's temporaries at a time instead of every block's (for a prefill of 16 x 250
      * tokens through 14 blocks, about 5 GB instead of 0.4 GB). The returned array belongs to no
-     * scope: the caller closes it. Autograd keeps what backward needs on the native side.
+     * scope: the caller closes it (or, in a pass with cuts, the cuts' backward does). Autograd
+     * keeps what backward needs on the native side; the cuts keep their attention's ends.
      */
     private NDArray block(int layer, NDArray x, Context context) {
         try (NDScope scope = new NDScope()) {

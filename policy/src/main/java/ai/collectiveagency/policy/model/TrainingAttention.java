@@ -9,6 +9,8 @@ import ai.collectiveagency.policy.engine.ReproducibleMath;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -36,8 +38,10 @@ import jdk.incubator.vector.VectorSpecies;
  * layer). Exponentials are {@link ReproducibleMath}'s and every sum runs in a fixed order, so a
  * resumed trainer repeats its steps whatever the split over threads.
  *
- * <p>The squares are computed whole and the keys a query may not see are zeroed in P, as the
- * engine's masked softmax does. A query that sees no key (padding) gets zeros, and no gradient.
+ * <p>Queries go in blocks of {@link #QUERY_BLOCK} per head, against the keys up to the block's
+ * last query; within a block the keys a query may not see are zeroed in P. A query that sees no
+ * key (a padding position) gets zeros and no gradient, where the engine's finite mask gives it
+ * the mean of the values: nothing reads either.
  */
 final class TrainingAttention {
 
@@ -54,7 +58,11 @@ final class TrainingAttention {
     private final int groupSize;
     private final int headDim;
     private final ParallelRange range;
-    private final ThreadLocal<Workspace> workspaces = new ThreadLocal<>();
+    /**
+     * Each thread's workspace, kept for its next unit and pass while the shapes fit: static, so
+     * that a model's workspaces do not outlive it on the shared range's threads.
+     */
+    private static final ThreadLocal<Workspace> WORKSPACES = new ThreadLocal<>();
 
     TrainingAttention(LlamaConfig config, ParallelRange range) {
         this.heads = config.numHeads();
@@ -155,13 +163,13 @@ final class TrainingAttention {
         gatherKeys(k, b, kv, time, w.keys);
         gatherKeys(v, b, kv, time, w.values);
         for (int first = 0; first < time; first += QUERY_BLOCK) {
-            Block block = new Block(first, Math.min(time, first + QUERY_BLOCK));
+            Block block = Block.of(first, Math.min(time, first + QUERY_BLOCK), groupSize);
             scores(pass, b, kv, block, saved, true, w);
             PackedMatrix values = PackedMatrix.packTransposed(
-                    FloatBuffer.wrap(w.values, 0, block.keys * headDim), block.keys, headDim,
-                    w.panels(headDim, block.keys));
-            w.matmul.multiply(w.probabilities, 0, block.rows, values, w.unitOut,
-                    block.firstRow * headDim);
+                    FloatBuffer.wrap(w.values, 0, block.keys() * headDim), block.keys(), headDim,
+                    w.panels(headDim, block.keys()));
+            w.matmul.multiply(w.probabilities, 0, block.rows(), values, w.unitOut,
+                    block.firstRow() * headDim);
         }
         scatterQueries(w.unitOut, b, kv, time, out);
     }
@@ -180,32 +188,32 @@ final class TrainingAttention {
         // blocks before it add into the keys they see
         int last = (time - 1) / QUERY_BLOCK * QUERY_BLOCK;
         for (int first = last; first >= 0; first -= QUERY_BLOCK) {
-            Block block = new Block(first, Math.min(time, first + QUERY_BLOCK));
+            Block block = Block.of(first, Math.min(time, first + QUERY_BLOCK), groupSize);
             scores(pass, b, kv, block, saved, false, w);
             // dP = dO·Vᵀ, then dS = P∘(dP − D) in its place
             PackedMatrix values = PackedMatrix.pack(
-                    FloatBuffer.wrap(w.values, 0, block.keys * headDim), block.keys, headDim,
-                    w.panels(block.keys, headDim));
-            w.matmul.multiply(w.unitOutGradient, block.firstRow * headDim, block.rows, values,
+                    FloatBuffer.wrap(w.values, 0, block.keys() * headDim), block.keys(), headDim,
+                    w.panels(block.keys(), headDim));
+            w.matmul.multiply(w.unitOutGradient, block.firstRow() * headDim, block.rows(), values,
                     w.scoreGradients, 0);
-            for (int r = 0; r < block.rows; r++) {
-                float d = dot(w.unitOutGradient, w.unitOut, (block.firstRow + r) * headDim,
+            for (int r = 0; r < block.rows(); r++) {
+                float d = dot(w.unitOutGradient, w.unitOut, (block.firstRow() + r) * headDim,
                         headDim);
-                scoreGradient(w.probabilities, w.scoreGradients, r * block.keys, block.keys, d);
+                scoreGradient(w.probabilities, w.scoreGradients, r * block.keys(), block.keys(), d);
             }
             PackedMatrix keyColumns = PackedMatrix.packTransposed(
-                    FloatBuffer.wrap(w.keys, 0, block.keys * headDim), block.keys, headDim,
-                    w.panels(headDim, block.keys));
-            w.matmul.multiply(w.scoreGradients, 0, block.rows, keyColumns,
-                    w.unitQueryGradient, block.firstRow * headDim);
+                    FloatBuffer.wrap(w.keys, 0, block.keys() * headDim), block.keys(), headDim,
+                    w.panels(headDim, block.keys()));
+            w.matmul.multiply(w.scoreGradients, 0, block.rows(), keyColumns,
+                    w.unitQueryGradient, block.firstRow() * headDim);
             // dK, dV of the keys the block sees, summed over the blocks
-            System.arraycopy(w.queries, block.firstRow * headDim, w.blockRows, 0,
-                    block.rows * headDim);
-            w.transposed.multiply(w.scoreGradients, w.blockRows, block.rows, block.keys,
+            System.arraycopy(w.queries, block.firstRow() * headDim, w.blockRows, 0,
+                    block.rows() * headDim);
+            w.transposed.multiply(w.scoreGradients, w.blockRows, block.rows(), block.keys(),
                     headDim, w.unitKeyGradient, first != last);
-            System.arraycopy(w.unitOutGradient, block.firstRow * headDim, w.blockRows, 0,
-                    block.rows * headDim);
-            w.transposed.multiply(w.probabilities, w.blockRows, block.rows, block.keys,
+            System.arraycopy(w.unitOutGradient, block.firstRow() * headDim, w.blockRows, 0,
+                    block.rows() * headDim);
+            w.transposed.multiply(w.probabilities, w.blockRows, block.rows(), block.keys(),
                     headDim, w.unitValueGradient, first != last);
         }
         scatterQueries(w.unitQueryGradient, b, kv, time, gradients.queries);
@@ -214,20 +222,12 @@ final class TrainingAttention {
     }
 
     /**
-     * Queries [first, end) of every head of a unit: rows [first·g, end·g) of its matrices, which
-     * see keys [0, end) at most.
+     * Queries [first, first + rows/g) of every head of a unit: rows [firstRow, firstRow + rows)
+     * of its matrices, which see keys [0, keys) at most.
      */
-    private final class Block {
-        final int first;
-        final int firstRow;
-        final int rows;
-        final int keys;
-
-        Block(int first, int end) {
-            this.first = first;
-            this.firstRow = first * groupSize;
-            this.rows = (end - first) * groupSize;
-            this.keys = end;
+    private record Block(int first, int firstRow, int rows, int keys) {
+        static Block of(int first, int end, int groupSize) {
+            return new Block(first, first * groupSize, (end - first) * groupSize, end);
         }
     }
 
@@ -237,32 +237,26 @@ final class TrainingAttention {
      */
     private void scores(Pass pass, int b, int kv, Block block, Saved saved, boolean forward,
             Workspace w) {
-        PackedMatrix keys = PackedMatrix.pack(FloatBuffer.wrap(w.keys, 0, block.keys * headDim),
-                block.keys, headDim, w.panels(block.keys, headDim));
-        w.matmul.multiply(w.queries, block.firstRow * headDim, block.rows, keys, w.scores, 0);
+        PackedMatrix keys = PackedMatrix.pack(FloatBuffer.wrap(w.keys, 0, block.keys() * headDim),
+                block.keys(), headDim, w.panels(block.keys(), headDim));
+        w.matmul.multiply(w.queries, block.firstRow() * headDim, block.rows(), keys, w.scores, 0);
         int time = pass.time;
-        for (int r = 0; r < block.rows; r++) {
-            int t = block.first + r / groupSize;
+        for (int r = 0; r < block.rows(); r++) {
+            int t = block.first() + r / groupSize;
             int at = (b * time + t) * heads + kv * groupSize + r % groupSize;
-            float[] maxAndScale = probabilities(pass, b, t, w.scores, w.probabilities,
-                    r * block.keys, block.keys, forward ? Float.NaN : saved.rowMax[at],
-                    forward ? Float.NaN : saved.rowScale[at], w);
-            if (forward) {
-                saved.rowMax[at] = maxAndScale[0];
-                saved.rowScale[at] = maxAndScale[1];
-            }
+            probabilities(pass, b, t, w.scores, w.probabilities, r * block.keys(), block.keys(),
+                    saved, at, forward, w);
         }
     }
 
     /**
      * The row of P at {@code o} ({@code width} keys) from S's for query t of batch row b:
-     * exp(s − max) over the keys it sees, scaled by 1/Σ, zeros elsewhere. With NaN
-     * {@code max} and {@code scale} (the forward) they are computed and returned; else (the
-     * backward) the saved ones are used, which gives the forward's P to the bit.
+     * exp(s − max) over the keys it sees, scaled by 1/Σ, zeros elsewhere. The forward computes
+     * the query's max and 1/Σ and saves them at {@code at}; the backward reads them, which gives
+     * the forward's P to the bit.
      */
-    private float[] probabilities(Pass pass, int b, int t, float[] s, float[] p, int o,
-            int width, float max, float scale, Workspace w) {
-        int time = width; // the row's keys
+    private static void probabilities(Pass pass, int b, int t, float[] s, float[] p, int o,
+            int width, Saved saved, int at, boolean forward, Workspace w) {
         int[] run = pass.visibleRuns[b];
         int[] row = pass.attention[b];
         if (run == null) { // keys masked one by one over [0, t]: -inf leaves them out of max
@@ -274,19 +268,19 @@ final class TrainingAttention {
         }
         int first = run == null ? 0 : run[0];
         int end = run == null ? t + 1 : Math.min(t + 1, run[1]);
-        boolean forward = Float.isNaN(max);
-        if (forward) {
-            max = end > first ? VectorMath.max(s, o + first, end - first)
-                    : Float.NEGATIVE_INFINITY;
-        }
-        if (max == Float.NEGATIVE_INFINITY || (!forward && scale == 0)) { // sees no key
-            Arrays.fill(p, o, o + time, 0f);
-            w.maxAndScale[0] = 0;
-            w.maxAndScale[1] = 0;
-            return w.maxAndScale;
+        float max = !forward ? saved.rowMax[at]
+                : end > first ? VectorMath.max(s, o + first, end - first)
+                : Float.NEGATIVE_INFINITY;
+        if (forward ? max == Float.NEGATIVE_INFINITY : saved.rowScale[at] == 0) { // no key
+            Arrays.fill(p, o, o + width, 0f);
+            if (forward) {
+                saved.rowMax[at] = 0;
+                saved.rowScale[at] = 0;
+            }
+            return;
         }
         Arrays.fill(p, o, o + first, 0f);
-        Arrays.fill(p, o + end, o + time, 0f);
+        Arrays.fill(p, o + end, o + width, 0f);
         float sum = exponentials(s, p, o + first, end - first, max, w);
         if (run == null) { // the exponential clamps: exp(-inf) is about 1e-38, not 0
             for (int j = 0; j < end; j++) {
@@ -296,9 +290,7 @@ final class TrainingAttention {
                 }
             }
         }
-        if (forward) {
-            scale = 1 / sum;
-        }
+        float scale = forward ? 1 / sum : saved.rowScale[at];
         int i = o + first;
         for (int bound = i + SPECIES.loopBound(end - first); i < bound; i += LANES) {
             FloatVector.fromArray(SPECIES, p, i).mul(scale).intoArray(p, i);
@@ -306,9 +298,10 @@ final class TrainingAttention {
         for (; i < o + end; i++) {
             p[i] *= scale;
         }
-        w.maxAndScale[0] = max;
-        w.maxAndScale[1] = scale;
-        return w.maxAndScale;
+        if (forward) {
+            saved.rowMax[at] = max;
+            saved.rowScale[at] = scale;
+        }
     }
 
     /**
@@ -402,19 +395,21 @@ final class TrainingAttention {
         }
     }
 
-    /** The thread's workspace for passes of {@code time} positions, kept while they fit. */
+    /** The thread's workspace for passes of {@code time} positions of this model's heads. */
     private Workspace workspace(int time) {
-        Workspace w = workspaces.get();
-        if (w == null || w.time != time) {
-            w = new Workspace(time);
-            workspaces.set(w);
+        Workspace w = WORKSPACES.get();
+        if (w == null || w.time != time || w.groupSize != groupSize || w.headDim != headDim) {
+            w = new Workspace(time, groupSize, headDim);
+            WORKSPACES.set(w);
         }
         return w;
     }
 
     /** One thread's arrays for one unit at a time, and its own single-threaded products. */
-    private final class Workspace {
+    private static final class Workspace {
         final int time;
+        final int groupSize;
+        final int headDim;
         final PanelMatmul matmul = new PanelMatmul(new ParallelRange(1));
         final TransposedProduct transposed = new TransposedProduct(new ParallelRange(1));
         final float[] queries;
@@ -430,13 +425,14 @@ final class TrainingAttention {
         final float[] unitValueGradient;
         final float[] blockRows;
         /** Panels by (rows, columns) packed: one array per shape, reused (zero past the end). */
-        final java.util.Map<Long, float[]> panels = new java.util.HashMap<>();
+        final Map<Long, float[]> panels = new HashMap<>();
         final float[] lanes = new float[LANES];
         final float[] tail = new float[LANES];
-        final float[] maxAndScale = new float[2];
 
-        Workspace(int time) {
+        Workspace(int time, int groupSize, int headDim) {
             this.time = time;
+            this.groupSize = groupSize;
+            this.headDim = headDim;
             int rows = groupSize * time;
             int blockRows = groupSize * Math.min(time, QUERY_BLOCK);
             queries = new float[rows * headDim];

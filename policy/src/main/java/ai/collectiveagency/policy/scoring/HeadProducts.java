@@ -11,14 +11,14 @@ import ai.collectiveagency.policy.engine.EnumProperty;
  * the logits' gradient. With a 32,000-token vocabulary the head is about a third of a GRPO
  * step's FLOPs for the 40M bench model.
  *
- * <p>{@link #ENGINE}: the engine's matrix products (MKL's sgemm). {@link #JAVA}: the Java
- * decoder's panel kernels ({@link JavaHead}) for the logits and X's gradient, and
- * {@link TransposedProduct}'s for the head's gradient, needed only when the head is trained. On
- * the Zen 5 VM (AMD EPYC, 2 cores, 2026-12-06) one slice of 524 positions (X 524 x 512, E 32,000 x 512) took, best of 5
- * in one process: logits 37-38 ms in Java against 97-98 with sgemm (448-461 against 176-178
- * GFLOP/s), X's gradient 43-45 against 83-85 ms (384-398 against 203-208), the head's gradient
- * 45.5 against 93-98 (2026-12-07). oneDNN's 1x1 convolution was no answer there: 68-71 ms for
- * the logits, 123-138 for X's gradient.
+ * <p>{@link #ENGINE}: the engine's matrix products (MKL's sgemm). {@link #JAVA}: the Java decoder's
+ * panel kernels ({@link JavaHead}) for the logits and X's gradient, and {@link TransposedProduct}'s
+ * for the head's gradient, needed only when the head is trained. On the Zen 5 VM (AMD EPYC, 2
+ * cores, 2026-12-06) one slice of 524 positions (X 524 x 512, E 32,000 x 512) took, best of 5 in
+ * one process: logits 37-38 ms in Java against 97-98 with sgemm (448-461 against 176-178 GFLOP/s),
+ * X's gradient 43-45 against 83-85 ms (384-398 against 203-208), the head's gradient 45.5 against
+ * 93-98 (2026-12-07). oneDNN's 1x1 convolution was no answer there: 68-71 ms for the logits,
+ * 123-138 for X's gradient.
  *
  * <p>The default is {@link #JAVA} on AMD from Zen 5 on, where that was measured, and
  * {@link #ENGINE} elsewhere. Passes of fewer than {@link JavaHead#MIN_ROWS} scored positions,

@@ -5,6 +5,7 @@ import ai.collectiveagency.policy.engine.Backward;
 import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.model.Llama;
+import ai.collectiveagency.policy.model.RecordedAttention;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -55,6 +56,7 @@ public final class TokenScorer {
     /** The Java head's panels and logits, kept from pass to pass; made on first use. */
     private JavaHead javaHead;
     private HeadProducts lastHead;
+    private RecordedAttention lastAttention;
 
     public TokenScorer(Llama model) {
         this(model, Math.max(1, CHUNK_ELEMENTS / model.config().vocabSize()));
@@ -137,7 +139,9 @@ public final class TokenScorer {
      * computed in Java over them ({@link SoftmaxRows}) and the engine back-propagates from the
      * logits; elsewhere the engine's log-softmax and autograd do it all. With
      * {@link HeadProducts#JAVA} and at least {@link JavaHead#MIN_ROWS} positions, the head's
-     * products are Java's too ({@link #javaHeadScoresAndBackward}).
+     * products are Java's too ({@link #javaHeadScoresAndBackward}). Where the model attends in
+     * Java ({@link RecordedAttention}), the backward then goes on through the cuts in the graph,
+     * block by block ({@link Llama.TrainingStates#finishBackward}).
      *
      * <p>A scorer keeps the Java head's buffers from one call to the next, so keep one per
      * trainer, and call it from one thread at a time.
@@ -161,9 +165,8 @@ public final class TokenScorer {
                         collector, loss)
                 : engineHeadScoresAndBackward(manager, predicting, tokens, from, withEntropy,
                         collector, loss);
-        if (states.cuts() != null) { // the backward has reached the last block's output
-            states.cuts().backward();
-        }
+        states.finishBackward(); // the backward has reached the last block's output
+        lastAttention = states.attention();
         return scores;
     }
 
@@ -243,6 +246,14 @@ public final class TokenScorer {
      */
     public HeadProducts lastHead() {
         return lastHead;
+    }
+
+    /**
+     * Who attended in the last {@link #scoreAndBackward} that had positions to score (null
+     * before one): {@link Llama#recordedAttention()} where the pass allowed it.
+     */
+    public RecordedAttention lastAttention() {
+        return lastAttention;
     }
 
     /** Whether {@link #scoreAndBackward} takes the Java head for these final hidden states. */

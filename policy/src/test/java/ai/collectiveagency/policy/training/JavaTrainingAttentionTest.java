@@ -14,6 +14,7 @@ import ai.collectiveagency.policy.model.Llama;
 import ai.collectiveagency.policy.model.LlamaConfig;
 import ai.collectiveagency.policy.model.RandomWeights;
 import ai.collectiveagency.policy.model.RecordedAttention;
+import ai.collectiveagency.policy.scoring.HeadProducts;
 import ai.collectiveagency.policy.scoring.TokenScorer;
 import ai.collectiveagency.policy.scoring.TokenScores;
 import ai.djl.ndarray.NDArray;
@@ -37,8 +38,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * backward outside autograd's graph, the graph cut around it) against the engine's, through the
  * trainer's scorer: log-probs, entropies and every trained weight's gradient agree to float32
  * rounding. Two models of the same weights, one per backend; Llama (head_dim 8, narrower than a
- * vector) and Qwen3 (q/k norms, head_dim 16), GQA with two query heads per KV head; full
- * fine-tuning and LoRA (the base frozen, the embedding's output then needing no gradient). The
+ * vector), Qwen3 (q/k norms, head_dim 16) and heads of 64, GQA with two query heads per KV head;
+ * full fine-tuning and LoRA (the base frozen, the embedding's output then needing no gradient);
+ * the output head's products by either ({@link HeadProducts}), over 570 positions in slices of
+ * 100, and 600 tokens, enough for the projections' convolutions where they are the default. The
  * rows are left-padded, right-padded, with a hole, and whole, so every mask path runs; scores at
  * positions that are padding or that read padding are not compared (each backend fills a
  * query that sees no key in its own way, and nothing reads it).
@@ -46,10 +49,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class JavaTrainingAttentionTest {
 
     private static final int VOCAB = 60;
-    private static final int BATCH = 4;
+    private static final int BATCH = 5;
     private static final int LENGTH = 120; // two blocks of queries, the last partial
     private static final int FROM = 5;
-    private static final int WIDTH = LENGTH - 1 - FROM;
+    private static final int WIDTH = LENGTH - 1 - FROM; // 570 positions: the Java head's too
+    private static final int SLICE_ROWS = 100;
 
     private final String propertyBefore = System.getProperty(RecordedAttention.PROPERTY);
 
@@ -62,11 +66,18 @@ class JavaTrainingAttentionTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}, LoRA {1}")
-    @CsvSource({"llama, false", "llama, true", "qwen3, false", "qwen3, true"})
-    void javaAttentionGivesTheEnginesScoresAndGradients(String family, boolean lora) {
-        LlamaConfig config = family.equals("qwen3") ? TinyModels.qwen3(VOCAB)
-                : TinyModels.llama(VOCAB);
+    @ParameterizedTest(name = "{0}, LoRA {1}, head {2}")
+    @CsvSource({"llama, false, JAVA", "llama, true, ENGINE", "qwen3, false, ENGINE",
+        "qwen3, true, JAVA", "wide, false, JAVA", "wide, true, ENGINE"})
+    void javaAttentionGivesTheEnginesScoresAndGradients(String family, boolean lora,
+            HeadProducts head) {
+        LlamaConfig config = switch (family) {
+            case "qwen3" -> TinyModels.qwen3(VOCAB);
+            // heads of 64, a whole number of vectors: the products' full tiles
+            case "wide" -> new LlamaConfig("llama", 128, 96, 2, 2, 1, 64, VOCAB, 128, 1e-5,
+                    10000, false, false, null);
+            default -> TinyModels.llama(VOCAB);
+        };
         SplittableRandom random = new SplittableRandom(23);
         int[][] tokens = new int[BATCH][LENGTH];
         int[][] attention = new int[BATCH][LENGTH];
@@ -95,8 +106,8 @@ class JavaTrainingAttentionTest {
                         LossAggregation.DAPO, WIDTH, RewardScaling.GROUP));
                 Shape shape = new Shape(BATCH, WIDTH);
                 NDArray mask = m.create(maskValues, shape);
-                NDArray advantages = m.create(new float[] {1.2f, -0.5f, -0.8f, 0.3f});
-                TokenScorer scorer = new TokenScorer(model);
+                NDArray advantages = m.create(new float[] {1.2f, -0.5f, -0.8f, 0.3f, 0.6f});
+                TokenScorer scorer = new TokenScorer(model, SLICE_ROWS, head);
                 float[][] scored = new float[2][];
                 gradients.put(backend, gradients(model, adapter, collector -> {
                     NDArray old = ScoreChecks.moved(m, m.create(new float[BATCH * WIDTH],
@@ -111,6 +122,8 @@ class JavaTrainingAttentionTest {
                     scored[1] = masked(s.entropy().toFloatArray(), maskValues);
                 }));
                 scores.put(backend, scored);
+                assertThat(scorer.lastAttention()).as("who attended").isEqualTo(backend);
+                assertThat(scorer.lastHead()).as("the head that ran").isEqualTo(head);
                 if (adapter != null) {
                     model.setAdapter(null);
                     adapter.close();
