@@ -16,9 +16,6 @@ import ai.collectiveagency.policy.scoring.TokenScorer;
 import ai.collectiveagency.policy.scoring.TokenScores;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
@@ -29,8 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The output head's products in Java ({@link HeadProducts#JAVA}: the logits, and the final
- * hidden states' gradient; the head's own gradient by the engine) against the engine's, in the
+ * The output head's products in Java ({@link HeadProducts#JAVA}: the logits, the final
+ * hidden states' gradient and the head's own gradient) against the engine's, in the
  * trainer's sliced backward over 545 scored positions (past the Java head's minimum): log-probs,
  * entropies and every trained weight's gradient agree to float32 rounding. With the head untied
  * (Llama) and tied to the embedding (Qwen3), trained (full fine-tuning) and frozen (as under
@@ -143,24 +140,14 @@ class JavaHeadBackwardTest {
         if (!headTrained) {
             head.setRequiresGradient(false);
         }
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
+        try {
             Map<String, NDArray> trained = new LinkedHashMap<>();
             model.parameters().asMap().forEach((name, p) -> {
                 if (p.hasGradient()) {
                     trained.put(name, p);
                 }
             });
-            try (NoGradient noGradient = new NoGradient()) {
-                trained.values().forEach(p -> p.getGradient().set(new NDIndex("..."), 0));
-            }
-            try (GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
-                backward.accept(collector);
-            }
-            Map<String, double[]> gradients = new LinkedHashMap<>();
-            trained.forEach((name, p) -> gradients.put(name,
-                    p.getGradient().toType(DataType.FLOAT64, false).toDoubleArray()));
-            return gradients;
+            return ScoreChecks.gradientsOf(trained, backward);
         } finally {
             model.parameters().setTrainable(false);
         }

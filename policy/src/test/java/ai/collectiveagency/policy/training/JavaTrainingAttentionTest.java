@@ -19,13 +19,9 @@ import ai.collectiveagency.policy.scoring.TokenScorer;
 import ai.collectiveagency.policy.scoring.TokenScores;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
@@ -195,18 +191,8 @@ class JavaTrainingAttentionTest {
         } else {
             model.parameters().setTrainable(true);
         }
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            try (NoGradient noGradient = new NoGradient()) {
-                trained.values().forEach(p -> p.getGradient().set(new NDIndex("..."), 0));
-            }
-            try (GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
-                backward.accept(collector);
-            }
-            Map<String, double[]> gradients = new LinkedHashMap<>();
-            trained.forEach((name, p) -> gradients.put(name,
-                    p.getGradient().toType(DataType.FLOAT64, false).toDoubleArray()));
-            return gradients;
+        try {
+            return ScoreChecks.gradientsOf(trained, backward);
         } finally {
             model.parameters().setTrainable(false);
             if (adapter != null) {

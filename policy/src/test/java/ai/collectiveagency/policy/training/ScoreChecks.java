@@ -3,10 +3,18 @@ package ai.collectiveagency.policy.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.collectiveagency.policy.engine.NoGradient;
+import ai.collectiveagency.policy.engine.OfflineEngine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /** Checks shared by the tests that hold one way of scoring against another. */
 final class ScoreChecks {
@@ -51,5 +59,26 @@ final class ScoreChecks {
             values[i] += (float) (spread * (2 * random.nextDouble() - 1));
         }
         return m.create(values, logprobs.getShape());
+    }
+
+    /**
+     * The gradients, by name, that {@code backward} (run inside a new gradient collector) gives
+     * the {@code trained} weights, each zeroed first.
+     */
+    static Map<String, double[]> gradientsOf(Map<String, NDArray> trained,
+            Consumer<GradientCollector> backward) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            try (NoGradient noGradient = new NoGradient()) {
+                trained.values().forEach(p -> p.getGradient().set(new NDIndex("..."), 0));
+            }
+            try (GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
+                backward.accept(collector);
+            }
+            Map<String, double[]> gradients = new LinkedHashMap<>();
+            trained.forEach((name, p) -> gradients.put(name,
+                    p.getGradient().toType(DataType.FLOAT64, false).toDoubleArray()));
+            return gradients;
+        }
     }
 }
