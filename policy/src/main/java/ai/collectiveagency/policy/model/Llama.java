@@ -430,15 +430,15 @@ public final class Llama implements AutoCloseable {
     }
 
     /**
-     * silu(gate)·up: where autograd records and Java can view the arrays, with its derivatives
-     * from Java ({@link JavaSwiGlu}); else the engine's chain.
+     * silu(gate)·up: where Java can view the arrays, in Java ({@link JavaSwiGlu}): where
+     * autograd records with its derivatives, else written over the gate; elsewhere the engine's
+     * chain.
      */
     static NDArray swiGlu(NDArray gate, NDArray up) {
-        if (NoGradient.recording()) {
-            Optional<NDArray> activated = JavaSwiGlu.activate(gate, up);
-            if (activated.isPresent()) {
-                return activated.get();
-            }
+        Optional<NDArray> activated = NoGradient.recording() ? JavaSwiGlu.activate(gate, up)
+                : JavaSwiGlu.activateInPlace(gate, up);
+        if (activated.isPresent()) {
+            return activated.get();
         }
         // In place: saves an array in prefill; under autograd PyTorch copies the left operand.
         return gate.mul(gate.getNDArrayInternal().sigmoid()).muli(up);

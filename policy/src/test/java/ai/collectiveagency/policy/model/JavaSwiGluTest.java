@@ -66,6 +66,28 @@ class JavaSwiGluTest {
     }
 
     @Test
+    void withoutAutogradTheActivationIsWrittenOverTheGate() {
+        SplittableRandom random = new SplittableRandom(13);
+        float[] g = values(random, 12);
+        g[7] = 100f;
+        g[50] = -100f;
+        float[] u = values(random, 3);
+        try (NDManager m = OfflineEngine.manager().newSubManager()) {
+            NDArray gate = m.create(g, SHAPE);
+            NDArray up = m.create(u, SHAPE);
+            NDArray act = JavaSwiGlu.activateInPlace(gate, up).orElseThrow();
+            assertThat(act).as("the gate itself").isSameAs(gate);
+            float[] activation = gate.toFloatArray();
+            assertThat(up.toFloatArray()).as("up untouched").isEqualTo(u);
+            for (int i = 0; i < g.length; i++) { // a (3, 37) pair: the tail too
+                double silu = g[i] / (1 + Math.exp(-(double) g[i]));
+                assertThat((double) activation[i]).as("act[%d]", i)
+                        .isCloseTo(silu * u[i], within(1e-6 * Math.abs(silu * u[i]) + 1e-30));
+            }
+        }
+    }
+
+    @Test
     void theLastPartialVectorGetsTheSameBitsAsAWholeOne() {
         int lanes = FloatVector.SPECIES_PREFERRED.length();
         int size = 2 * lanes + 3;
