@@ -63,7 +63,7 @@ public final class TransposedProduct {
         run(a, b, rows, n, m, (first, out, size, spare) -> {
             if (accumulate) {
                 memory.get(first * m, spare, 0, size);
-                add(spare, out, size);
+                VectorMath.add(spare, 0, out, 0, size); // out += what C held
             }
             memory.put(first * m, out, 0, size);
         });
@@ -81,7 +81,7 @@ public final class TransposedProduct {
         run(a, b, rows, n, m, (first, out, size, spare) -> {
             if (accumulate) {
                 System.arraycopy(c, first * m, spare, 0, size);
-                add(spare, out, size);
+                VectorMath.add(spare, 0, out, 0, size); // out += what C held
             }
             System.arraycopy(out, 0, c, first * m, size);
         });
@@ -233,18 +233,6 @@ public final class TransposedProduct {
                 sum = Math.fma(g[r * width + i], x[r * hidden + j], sum);
             }
             out[i * hidden + j] = sum;
-        }
-    }
-
-    /** out[i] = before[i] + out[i] for i in [0, size). */
-    private static void add(float[] before, float[] out, int size) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(size); i < bound; i += LANES) {
-            FloatVector.fromArray(SPECIES, before, i).add(FloatVector.fromArray(SPECIES, out, i))
-                    .intoArray(out, i);
-        }
-        for (; i < size; i++) {
-            out[i] = before[i] + out[i];
         }
     }
 }

@@ -45,23 +45,20 @@ final class JavaSwiGlu {
     private JavaSwiGlu() {}
 
     /**
-     * silu(gate)·up for arrays of one shape; empty where Java cannot view either's memory (not
-     * float32, on a GPU, not contiguous, over 2 GiB), which the engine's chain then computes.
+     * silu(gate)·up for arrays of one shape, recorded by autograd; empty where Java cannot view
+     * either's memory ({@link #views}), which the engine's chain then computes.
      */
     static Optional<NDArray> activate(NDArray gate, NDArray up) {
-        if (!gate.getShape().equals(up.getShape())) {
-            throw new IllegalArgumentException("gate " + gate.getShape() + " and up "
-                    + up.getShape() + " differ in shape");
-        }
-        Optional<ByteBuffer> g = NativeFloats.view(gate);
-        Optional<ByteBuffer> u = NativeFloats.view(up);
-        if (g.isEmpty() || u.isEmpty()) {
+        Optional<ByteBuffer[]> memory = views(gate, up);
+        if (memory.isEmpty()) {
             return Optional.empty();
         }
+        ByteBuffer g = memory.get()[0];
+        ByteBuffer u = memory.get()[1];
         NDManager manager = gate.getManager();
         NDArray silu = manager.create(gate.getShape(), DataType.FLOAT32);
         NDArray slope = manager.create(gate.getShape(), DataType.FLOAT32);
-        derivatives(g.get(), u.get(), NativeFloats.view(silu).orElseThrow(),
+        derivatives(g, u, NativeFloats.view(silu).orElseThrow(),
                 NativeFloats.view(slope).orElseThrow(), Math.toIntExact(gate.size()));
         NDArray carrier = gate.mul(slope); // g·P: carries the gradient to g
         NDArray held = carrier.stopGradient();
@@ -85,19 +82,30 @@ final class JavaSwiGlu {
      * loss.
      */
     static Optional<NDArray> activateInPlace(NDArray gate, NDArray up) {
+        Optional<ByteBuffer[]> memory = views(gate, up);
+        if (memory.isEmpty()) {
+            return Optional.empty();
+        }
+        ByteBuffer g = memory.get()[0];
+        ByteBuffer u = memory.get()[1];
+        ParallelRange.shared().run(Math.toIntExact(gate.size()), GRAIN,
+                (start, end) -> activated(g, u, start, end));
+        return Optional.of(gate);
+    }
+
+    /**
+     * The memory of gate and up, arrays of one shape, or empty where Java cannot view either's
+     * (not float32, on a GPU, not contiguous, over 2 GiB).
+     */
+    private static Optional<ByteBuffer[]> views(NDArray gate, NDArray up) {
         if (!gate.getShape().equals(up.getShape())) {
             throw new IllegalArgumentException("gate " + gate.getShape() + " and up "
                     + up.getShape() + " differ in shape");
         }
         Optional<ByteBuffer> g = NativeFloats.view(gate);
         Optional<ByteBuffer> u = NativeFloats.view(up);
-        if (g.isEmpty() || u.isEmpty()) {
-            return Optional.empty();
-        }
-        int size = Math.toIntExact(gate.size());
-        ParallelRange.shared().run(size, GRAIN,
-                (start, end) -> activated(g.get(), u.get(), start, end));
-        return Optional.of(gate);
+        return g.isPresent() && u.isPresent() ? Optional.of(new ByteBuffer[] {g.get(), u.get()})
+                : Optional.empty();
     }
 
     /** gate[i] = silu(gate[i])·up[i] for i in [start, end); the tail through padded copies. */
@@ -110,17 +118,9 @@ final class JavaSwiGlu {
                     ORDER);
         }
         if (bound < end) {
-            int bytes = SPECIES.vectorByteSize();
-            ByteBuffer g = ByteBuffer.allocate(bytes).order(ORDER);
-            ByteBuffer u = ByteBuffer.allocate(bytes).order(ORDER);
-            for (int i = bound; i < end; i++) {
-                g.putFloat((i - bound) * Float.BYTES, gate.getFloat(i * Float.BYTES));
-                u.putFloat((i - bound) * Float.BYTES, up.getFloat(i * Float.BYTES));
-            }
-            activated(g, u, 0, SPECIES.length());
-            for (int i = bound; i < end; i++) {
-                gate.putFloat(i * Float.BYTES, g.getFloat((i - bound) * Float.BYTES));
-            }
+            ByteBuffer g = padded(gate, bound, end);
+            activated(g, padded(up, bound, end), 0, SPECIES.length());
+            copyBack(g, gate, bound, end);
         }
     }
 
@@ -152,22 +152,31 @@ final class JavaSwiGlu {
         }
     }
 
-    /** The last, partial vector: the same loop over a copy padded with zeros. */
+    /** The last, partial vector: the same loop over copies padded with zeros. */
     private static void tail(ByteBuffer gate, ByteBuffer up, ByteBuffer silu, ByteBuffer slope,
             int start, int end) {
         int bytes = SPECIES.vectorByteSize();
-        ByteBuffer g = ByteBuffer.allocate(bytes).order(ORDER);
-        ByteBuffer u = ByteBuffer.allocate(bytes).order(ORDER);
         ByteBuffer q = ByteBuffer.allocate(bytes).order(ORDER);
         ByteBuffer p = ByteBuffer.allocate(bytes).order(ORDER);
+        derivatives(padded(gate, start, end), padded(up, start, end), q, p, 0,
+                SPECIES.length());
+        copyBack(q, silu, start, end);
+        copyBack(p, slope, start, end);
+    }
+
+    /** Floats [start, end) of {@code from} in a buffer of one vector, zeros after them. */
+    private static ByteBuffer padded(ByteBuffer from, int start, int end) {
+        ByteBuffer copy = ByteBuffer.allocate(SPECIES.vectorByteSize()).order(ORDER);
         for (int i = start; i < end; i++) {
-            g.putFloat((i - start) * Float.BYTES, gate.getFloat(i * Float.BYTES));
-            u.putFloat((i - start) * Float.BYTES, up.getFloat(i * Float.BYTES));
+            copy.putFloat((i - start) * Float.BYTES, from.getFloat(i * Float.BYTES));
         }
-        derivatives(g, u, q, p, 0, SPECIES.length());
+        return copy;
+    }
+
+    /** The first end - start floats of {@code padded} into {@code into} at [start, end). */
+    private static void copyBack(ByteBuffer padded, ByteBuffer into, int start, int end) {
         for (int i = start; i < end; i++) {
-            silu.putFloat(i * Float.BYTES, q.getFloat((i - start) * Float.BYTES));
-            slope.putFloat(i * Float.BYTES, p.getFloat((i - start) * Float.BYTES));
+            into.putFloat(i * Float.BYTES, padded.getFloat((i - start) * Float.BYTES));
         }
     }
 }

@@ -115,6 +115,8 @@ public final class LayerCuts {
             NDManager manager = block.q().getManager();
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
+                // copied again from the engine, not kept from the forward: Java copies of every
+                // layer's q, k, v and output would be held through the whole pass
                 staging.forBlock(block.q().size(), block.k().size());
                 NativeFloats.copy(block.q(), staging.queries);
                 NativeFloats.copy(block.k(), staging.keys);

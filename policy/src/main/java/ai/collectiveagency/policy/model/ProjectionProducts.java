@@ -80,13 +80,9 @@ public enum ProjectionProducts {
                 && OfflineEngine.threads() > 1; // last: a call into the engine
     }
 
-    /** x (..., K) · weight (N, K)ᵀ + bias (N, or null): (..., N). */
-    public NDArray project(NDArray x, NDArray weight, NDArray bias) {
-        return project(x, weight, bias, new NDArray[0]);
-    }
-
     /**
-     * x (..., K) · weight (N, K)ᵀ + bias (N, or null) + each of {@code addends} (..., N), in
+     * x (..., K) · weight (N, K)ᵀ + bias (N, or null) + each of {@code addends} (..., N; none
+     * for a plain projection), in
      * order: a residual, an adapter's term. Each is added in place into the product's own
      * output, which its backward does not read. Added to the result instead, which is a view of
      * that output when convolved, every in-place add would cost autograd a zeroed copy of the
@@ -105,14 +101,10 @@ public enum ProjectionProducts {
     }
 
     /**
-     * x (..., K) · weight (N, K)ᵀ + bias (N, or null) as a 1x1 convolution, whatever the size
-     * (the bench's bound measures it on its own).
+     * {@link #project} as a 1x1 convolution, whatever the size (the bench's bound measures it
+     * on its own).
      */
-    public static NDArray convolution(NDArray x, NDArray weight, NDArray bias) {
-        return convolution(x, weight, bias, new NDArray[0]);
-    }
-
-    private static NDArray convolution(NDArray x, NDArray weight, NDArray bias,
+    public static NDArray convolution(NDArray x, NDArray weight, NDArray bias,
             NDArray... addends) {
         Shape shape = x.getShape();
         long k = shape.get(shape.dimension() - 1);

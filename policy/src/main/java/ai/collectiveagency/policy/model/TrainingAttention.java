@@ -159,9 +159,7 @@ final class TrainingAttention {
         int b = unit / kvHeads;
         int kv = unit % kvHeads;
         int time = pass.time;
-        gatherQueries(q, b, kv, time, w.queries);
-        gatherKeys(k, b, kv, time, w.keys);
-        gatherKeys(v, b, kv, time, w.values);
+        gatherUnit(q, k, v, b, kv, time, w);
         for (int first = 0; first < time; first += QUERY_BLOCK) {
             Block block = Block.of(first, Math.min(time, first + QUERY_BLOCK), groupSize);
             scores(pass, b, kv, block, saved, true, w);
@@ -179,9 +177,7 @@ final class TrainingAttention {
         int b = unit / kvHeads;
         int kv = unit % kvHeads;
         int time = pass.time;
-        gatherQueries(q, b, kv, time, w.queries);
-        gatherKeys(k, b, kv, time, w.keys);
-        gatherKeys(v, b, kv, time, w.values);
+        gatherUnit(q, k, v, b, kv, time, w);
         gatherQueries(out, b, kv, time, w.unitOut);
         gatherQueries(outGradient, b, kv, time, w.unitOutGradient);
         // the last block first: it sees every key, so it writes all of dK and dV, and the
@@ -351,13 +347,24 @@ final class TrainingAttention {
         }
     }
 
-    /** Σ a[o + i]·b[o + i] over i in [0, n), in order. */
+    /**
+     * Σ a[o + i]·b[o + i] over i in [0, n), in order: {@code VectorMath.dot} ends with a lane
+     * reduction whose order is the JIT's to choose, and the backward must repeat to the bit.
+     */
     private static float dot(float[] a, float[] b, int o, int n) {
         float sum = 0;
         for (int i = 0; i < n; i++) {
             sum = Math.fma(a[o + i], b[o + i], sum);
         }
         return sum;
+    }
+
+    /** The unit's queries, keys and values into the workspace. */
+    private void gatherUnit(float[] q, float[] k, float[] v, int b, int kv, int time,
+            Workspace w) {
+        gatherQueries(q, b, kv, time, w.queries);
+        gatherKeys(k, b, kv, time, w.keys);
+        gatherKeys(v, b, kv, time, w.values);
     }
 
     /**

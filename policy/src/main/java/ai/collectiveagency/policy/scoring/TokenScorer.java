@@ -269,9 +269,8 @@ public final class TokenScorer {
      * positions the logits X·Eᵀ into a Java array, their log-softmax and its gradient G in place
      * ({@link SoftmaxRows}), X's gradient G·E summed into one array for the whole pass, and, when
      * the head is trained, its gradient Gᵀ·X summed into one engine array
-     * ({@link TransposedProduct}).
-     * At the end the head's gradient is handed to the engine and the transformer is
-     * back-propagated once, from X's gradient.
+     * ({@link TransposedProduct}). At the end the head's gradient is handed to the engine and
+     * the transformer is back-propagated once, from X's gradient.
      */
     private TokenScores javaHeadScoresAndBackward(NDManager manager, NDArray predicting,
             int[][] tokens, int from, boolean withEntropy, GradientCollector collector,
