@@ -286,8 +286,7 @@ public final class TokenScorer {
         int batch = tokens.length;
         int width = tokens[0].length - 1 - from;
         int count = batch * width;
-        NDArray finalStates = predicting.stopGradient();
-        float[] states = NativeFloats.copy(finalStates, new float[count * hidden]);
+        float[] states = NativeFloats.copy(predicting, new float[count * hidden]);
         long[] next = nextTokens(tokens, from);
         int sliceRows = Math.min(count, chunkRows);
         float[] logits = products.logitBuffer(sliceRows * vocab);
