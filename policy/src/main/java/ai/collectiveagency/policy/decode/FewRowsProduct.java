@@ -1,0 +1,171 @@
+package ai.collectiveagency.policy.decode;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * y = x·Wᵀ for a few rows of x (n, k) against a matrix W (m, k) read where the engine keeps it,
+ * row-major: the output head of a prefill's last positions or of an engine decode step.
+ *
+ * <pre>
+ *   y[r][j] = Σᵢ x[r][i] · W[j][i]
+ * </pre>
+ *
+ * <p>The engine multiplies by W's transposed view: at 8 rows against the 40M bench model's head
+ * (32,000 x 512) it took 7.2-7.8 ms, 11.8 inside a prefill, where reading W once takes about
+ * 1.3. Here each thread copies a strip of {@link #STRIP} rows of W into its own array, which
+ * stays in cache, and multiplies eight rows of x against two rows of W at a time: 2.8 ms (Zen
+ * 5, 2 cores). Vector loads straight from the engine's buffer took 4.7 ms.
+ *
+ * <p>Each output is one thread's, summed lane by lane and then over the lanes in order, so the
+ * same inputs give the same bits whatever the split over threads and whatever the JIT compiled.
+ */
+public final class FewRowsProduct {
+
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+    /** Rows of x taken together against a strip. */
+    private static final int ROWS = 8;
+    /** Rows of W a thread copies at a time: 128 KB at k = 512. */
+    static final int STRIP = 64;
+
+    private final ParallelRange range;
+
+    public FewRowsProduct(ParallelRange range) {
+        this.range = range;
+    }
+
+    /**
+     * Fills the first rows x m floats of {@code y} with x·Wᵀ.
+     *
+     * @param x (rows, k), row-major
+     * @param weights W (m, k) as float32 in native order, row-major
+     */
+    public void multiply(float[] x, int rows, ByteBuffer weights, int m, int k, float[] y) {
+        if (x.length < (long) rows * k || y.length < (long) rows * m
+                || weights.capacity() < (long) m * k * Float.BYTES
+                || weights.order() != ByteOrder.nativeOrder()) {
+            throw new IllegalArgumentException(rows + " x " + k + " inputs (" + x.length
+                    + " floats) against " + m + " x " + k + " weights (" + weights.capacity()
+                    + " bytes, " + weights.order() + ") into " + y.length + " floats");
+        }
+        FloatBuffer w = weights.asFloatBuffer();
+        int strips = (m + STRIP - 1) / STRIP;
+        range.run(strips, 1, (start, end) -> {
+            float[] strip = new float[STRIP * k];
+            float[] lanes = new float[LANES];
+            for (int s = start; s < end; s++) {
+                int first = s * STRIP;
+                int count = Math.min(STRIP, m - first);
+                w.get(first * k, strip, 0, count * k);
+                int r = 0;
+                for (; r + ROWS <= rows; r += ROWS) {
+                    int j = 0;
+                    for (; j + 2 <= count; j += 2) {
+                        eightByTwo(x, r * k, k, strip, j * k, y, r * m + first + j, m, lanes);
+                    }
+                    for (; j < count; j++) {
+                        for (int i = 0; i < ROWS; i++) {
+                            y[(r + i) * m + first + j] =
+                                    dot(x, (r + i) * k, strip, j * k, k, lanes);
+                        }
+                    }
+                }
+                for (; r < rows; r++) {
+                    for (int j = 0; j < count; j++) {
+                        y[r * m + first + j] = dot(x, r * k, strip, j * k, k, lanes);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Rows [xo, xo + 8k) of x against rows w[wo, wo + k) and w[wo + k, wo + 2k): sixteen
+     * accumulators, each row of W loaded once for eight rows of x.
+     */
+    private static void eightByTwo(float[] x, int xo, int k, float[] w, int wo, float[] y,
+            int yo, int m, float[] lanes) {
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        int bound = SPECIES.loopBound(k);
+        for (int i = 0; i < bound; i += LANES) {
+            FloatVector e = FloatVector.fromArray(SPECIES, w, wo + i);
+            FloatVector f = FloatVector.fromArray(SPECIES, w, wo + k + i);
+            FloatVector x0 = FloatVector.fromArray(SPECIES, x, xo + i);
+            a0 = e.fma(x0, a0);
+            b0 = f.fma(x0, b0);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, x, xo + k + i);
+            a1 = e.fma(x1, a1);
+            b1 = f.fma(x1, b1);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, x, xo + 2 * k + i);
+            a2 = e.fma(x2, a2);
+            b2 = f.fma(x2, b2);
+            FloatVector x3 = FloatVector.fromArray(SPECIES, x, xo + 3 * k + i);
+            a3 = e.fma(x3, a3);
+            b3 = f.fma(x3, b3);
+            FloatVector x4 = FloatVector.fromArray(SPECIES, x, xo + 4 * k + i);
+            a4 = e.fma(x4, a4);
+            b4 = f.fma(x4, b4);
+            FloatVector x5 = FloatVector.fromArray(SPECIES, x, xo + 5 * k + i);
+            a5 = e.fma(x5, a5);
+            b5 = f.fma(x5, b5);
+            FloatVector x6 = FloatVector.fromArray(SPECIES, x, xo + 6 * k + i);
+            a6 = e.fma(x6, a6);
+            b6 = f.fma(x6, b6);
+            FloatVector x7 = FloatVector.fromArray(SPECIES, x, xo + 7 * k + i);
+            a7 = e.fma(x7, a7);
+            b7 = f.fma(x7, b7);
+        }
+        // one store per accumulator: held in an array, the vectors would be boxed in the loop
+        store(a0, b0, x, xo, w, wo, k, bound, y, yo, lanes);
+        store(a1, b1, x, xo + k, w, wo, k, bound, y, yo + m, lanes);
+        store(a2, b2, x, xo + 2 * k, w, wo, k, bound, y, yo + 2 * m, lanes);
+        store(a3, b3, x, xo + 3 * k, w, wo, k, bound, y, yo + 3 * m, lanes);
+        store(a4, b4, x, xo + 4 * k, w, wo, k, bound, y, yo + 4 * m, lanes);
+        store(a5, b5, x, xo + 5 * k, w, wo, k, bound, y, yo + 5 * m, lanes);
+        store(a6, b6, x, xo + 6 * k, w, wo, k, bound, y, yo + 6 * m, lanes);
+        store(a7, b7, x, xo + 7 * k, w, wo, k, bound, y, yo + 7 * m, lanes);
+    }
+
+    /** y[yo] and y[yo + 1]: one row of x against two of W, lanes then the scalar tail. */
+    private static void store(FloatVector a, FloatVector b, float[] x, int xo, float[] w, int wo,
+            int k, int bound, float[] y, int yo, float[] lanes) {
+        y[yo] = sum(a, lanes) + tail(x, xo, w, wo, bound, k);
+        y[yo + 1] = sum(b, lanes) + tail(x, xo, w, wo + k, bound, k);
+    }
+
+    /** One row of x against one of W. */
+    private static float dot(float[] x, int xo, float[] w, int wo, int k, float[] lanes) {
+        FloatVector a = FloatVector.zero(SPECIES);
+        int bound = SPECIES.loopBound(k);
+        for (int i = 0; i < bound; i += LANES) {
+            a = FloatVector.fromArray(SPECIES, w, wo + i)
+                    .fma(FloatVector.fromArray(SPECIES, x, xo + i), a);
+        }
+        return sum(a, lanes) + tail(x, xo, w, wo, bound, k);
+    }
+
+    /** The lanes of {@code a} summed in order. */
+    private static float sum(FloatVector a, float[] lanes) {
+        a.intoArray(lanes, 0);
+        float sum = 0;
+        for (float lane : lanes) {
+            sum += lane;
+        }
+        return sum;
+    }
+
+    private static float tail(float[] x, int xo, float[] w, int wo, int from, int k) {
+        float sum = 0;
+        for (int i = from; i < k; i++) {
+            sum = Math.fma(x[xo + i], w[wo + i], sum);
+        }
+        return sum;
+    }
+}
