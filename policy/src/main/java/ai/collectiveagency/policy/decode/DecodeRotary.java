@@ -68,4 +68,35 @@ public final class DecodeRotary {
             }
         }
     }
+
+    /**
+     * {@link #rotate}'s transpose, in place: the rotation by the opposite angle, times the same
+     * scale. It takes the gradient of a rotated head back to the head before the rotation (a
+     * training pass whose attention runs in Java).
+     */
+    public void rotateTransposed(float[] v, int offset, int heads, float[] cos, float[] sin,
+            int angleOffset) {
+        int half = inverseFrequencies.length;
+        int whole = SPECIES.loopBound(half);
+        for (int h = 0; h < heads; h++) {
+            int base = offset + h * headDim;
+            int i = 0;
+            for (; i < whole; i += SPECIES.length()) {
+                FloatVector c = FloatVector.fromArray(SPECIES, cos, angleOffset + i);
+                FloatVector s = FloatVector.fromArray(SPECIES, sin, angleOffset + i);
+                FloatVector first = FloatVector.fromArray(SPECIES, v, base + i);
+                FloatVector second = FloatVector.fromArray(SPECIES, v, base + half + i);
+                first.mul(c).add(second.mul(s)).intoArray(v, base + i);
+                second.mul(c).add(first.neg().mul(s)).intoArray(v, base + half + i);
+            }
+            for (; i < half; i++) {
+                float c = cos[angleOffset + i];
+                float s = sin[angleOffset + i];
+                float first = v[base + i];
+                float second = v[base + half + i];
+                v[base + i] = first * c + second * s;
+                v[base + half + i] = second * c + -first * s;
+            }
+        }
+    }
 }

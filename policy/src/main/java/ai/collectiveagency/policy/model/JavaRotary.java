@@ -7,8 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 /**
- * {@link Rotary}'s rotation over an array's memory, in place, for a forward pass that autograd
- * does not record (a prefill): each part of the tokens is copied into a Java array, rotated by
+ * {@link Rotary}'s rotation in Java: over a Java array, and its transpose, for a training pass
+ * whose attention runs in Java ({@link LayerCuts}); over an array's memory, in place, for a
+ * forward pass that autograd does not record (a prefill), each part of the tokens copied into a
+ * Java array, rotated by
  * the Java decoder's kernel ({@link DecodeRotary#rotate}) and copied back. That kernel rounds
  * each pair as the engine's ops do (two products rounded to float, then their sum, never
  * fused); the engine's rotate_half is a product with a signed permutation, exact for finite
@@ -41,6 +43,24 @@ final class JavaRotary {
                 kernel.rotate(part, (token - first) * width, heads, cos, sin, token * headDim);
             }
             floats.position(first * width).put(part);
+        });
+    }
+
+    /**
+     * Rotates {@code x}, (tokens, heads, hD) in a Java array, in place by the same tables; with
+     * {@code transposed}, by the transposed rotation instead (a gradient's way back).
+     */
+    void rotate(float[] x, int tokens, int heads, float[] cos, float[] sin, boolean transposed) {
+        int headDim = cos.length / tokens;
+        int width = heads * headDim;
+        ParallelRange.shared().run(tokens, TOKENS_PER_PART, (first, end) -> {
+            for (int token = first; token < end; token++) {
+                if (transposed) {
+                    kernel.rotateTransposed(x, token * width, heads, cos, sin, token * headDim);
+                } else {
+                    kernel.rotate(x, token * width, heads, cos, sin, token * headDim);
+                }
+            }
         });
     }
 }

@@ -268,7 +268,7 @@ public final class Llama implements AutoCloseable {
             int firstLogit, boolean useAdapter) {
         LayerCuts cuts = trainingAttention != null && NoGradient.recording()
                 && attention[0].length == tokens[0].length
-                ? new LayerCuts(trainingAttention, attention) : null;
+                ? new LayerCuts(trainingAttention, rotary, attention) : null;
         return new TrainingStates(
                 hidden(manager, tokens, attention, null, firstLogit, useAdapter, cuts), cuts);
     }
@@ -387,11 +387,12 @@ public final class Llama implements AutoCloseable {
             q = rmsNorm(q, parameters.get(ParameterNames.queryNorm(layer)));
             k = rmsNorm(k, parameters.get(ParameterNames.keyNorm(layer)));
         }
+        if (context.cuts() != null) { // a training pass: rotation, attention in Java
+            return project(layer, "o_proj", context.cuts().attend(q, k, v,
+                    context.queryAngles(), context.keyAngles()), context, residual);
+        }
         q = rotary.apply(q, context.queryAngles()); // already scaled by 1/sqrt(hD)
         k = rotary.apply(k, context.keyAngles());
-        if (context.cuts() != null) { // a training pass: attention in Java, outside the graph
-            return project(layer, "o_proj", context.cuts().attend(q, k, v), context, residual);
-        }
         k = k.transpose(0, 2, 1, 3); // (B, KV, T, hD)
         v = v.transpose(0, 2, 1, 3);
         if (context.cache() != null) {

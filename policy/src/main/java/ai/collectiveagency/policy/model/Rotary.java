@@ -107,6 +107,21 @@ public final class Rotary {
     }
 
     /**
+     * Rotates {@code x}, (tokens, heads, hD) in a Java array, in place at the tokens
+     * {@code angles} were made for; with {@code transposed}, by the transposed rotation, which
+     * takes a rotated head's gradient back to the head.
+     */
+    void rotate(float[] x, int heads, Angles angles, boolean transposed) {
+        int headDim = 2 * inverseFrequencies.length;
+        int tokens = angles.cosTable().length / headDim;
+        if (x.length != tokens * heads * headDim) {
+            throw new IllegalArgumentException(x.length + " floats are not " + tokens
+                    + " tokens of " + heads + " heads of " + headDim);
+        }
+        javaRotary.rotate(x, tokens, heads, angles.cosTable(), angles.sinTable(), transposed);
+    }
+
+    /**
      * Rotates {@code x} (B, T, heads, hD) at the tokens {@code angles} were made for: where
      * autograd does not record and Java can view x (float32 on the CPU, contiguous), x itself,
      * in place; else a new array.

@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.SplittableRandom;
 
 /**
- * The rotation of a pass that autograd does not record, in Java over the array's memory, against
- * the engine's rotation of the same values (which a recorded pass takes): the same bits, for
- * finite values. Heads
+ * The rotation of a pass that autograd does not record, in Java over the array's memory, and of
+ * Java arrays, against the engine's rotation of the same values: the same bits, for finite
+ * values; the transposed rotation is its adjoint. Heads
  * of 24 (a pair's halves of 12 floats, less than one vector), 64 and 96 floats; positions up to
  * 4,000 and a scale, as the query tables have.
  */
@@ -67,6 +67,53 @@ class RotaryTest {
                         java[i], engine[i]).isEqualTo(Float.floatToIntBits(engine[i]));
             }
             assertThat(java).as("rotated at all").isNotEqualTo(values);
+        }
+    }
+
+    /**
+     * A training pass rotates Java copies of q and k ({@link LayerCuts}), and takes their
+     * gradients back by the transposed rotation: the rotation gives the engine's bits, and the
+     * transpose is its adjoint, ⟨R·x, y⟩ = ⟨x, Rᵀ·y⟩.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {24, 64, 96})
+    void javaArraysRotateToTheEnginesBitsAndBackByTheAdjoint(int headDim) {
+        LlamaConfig config = new LlamaConfig("llama", 3 * headDim, 48, 1, 3, 3, headDim, 50,
+                4096, 1e-5, 10000, false, false, null);
+        SplittableRandom random = new SplittableRandom(headDim + 1);
+        int[][] positions = new int[2][7];
+        for (int[] row : positions) {
+            for (int t = 0; t < row.length; t++) {
+                row[t] = random.nextInt(4000);
+            }
+        }
+        float[] x = new float[2 * 7 * 3 * headDim];
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble(-4, 4);
+            y[i] = (float) random.nextDouble(-4, 4);
+        }
+        try (NDManager m = OfflineEngine.manager().newSubManager()) {
+            Rotary rotary = new Rotary(config, m, DataType.FLOAT32);
+            Rotary.Angles angles = rotary.angles(m, positions, 0.125f);
+            float[] engine;
+            try (GradientCollector collector = OfflineEngine.start().newGradientCollector()) {
+                engine = rotary.apply(m.create(x, new Shape(2, 7, 3, headDim)), angles)
+                        .toFloatArray();
+            }
+            float[] rotated = x.clone();
+            rotary.rotate(rotated, 3, angles, false);
+            assertThat(rotated).isEqualTo(engine);
+            float[] back = y.clone();
+            rotary.rotate(back, 3, angles, true);
+            double forward = 0;
+            double adjoint = 0;
+            for (int i = 0; i < x.length; i++) {
+                forward += (double) rotated[i] * y[i];
+                adjoint += (double) x[i] * back[i];
+            }
+            assertThat(adjoint).isCloseTo(forward, within(1e-5 * x.length));
+            assertThat(back).as("rotated at all").isNotEqualTo(y);
         }
     }
 
