@@ -51,7 +51,8 @@ public final class PolicyBenchmark {
      * Every timed pass is reported.
      */
     private static final int PREFILL_WARM_UPS = 12;
-    private static final int PREFILL_RUNS = 8;
+    /** Timed prefill passes, each reported. */
+    public static final int PREFILL_RUNS = 8;
     /**
      * The first GRPO steps grow the engine's native memory to its working size, faulting in
      * pages that later steps reuse: here the step after the first took 3.34 s and the next
@@ -160,7 +161,7 @@ public final class PolicyBenchmark {
     private Function<MachineBounds, Object> prefill(Llama model) {
         int[][] tokens = randomTokens(bench.prefillBatch(), bench.prefillLength(), 2);
         int[][] attention = ones(bench.prefillBatch(), bench.prefillLength());
-        double[] runs = warmedUp(PREFILL_WARM_UPS, PREFILL_RUNS, () -> {
+        double[] runs = timedAfterWarmUps(PREFILL_WARM_UPS, PREFILL_RUNS, () -> {
             // as the generator prefills: autograd records nothing
             try (NoGradient noGradient = new NoGradient();
                     NDManager m = model.newStepManager(); NDScope s = new NDScope();
@@ -335,7 +336,7 @@ public final class PolicyBenchmark {
     }
 
     /** The seconds of each of {@code runs} timed runs after {@code warmUps} untimed ones. */
-    private static double[] warmedUp(int warmUps, int runs, Runnable body) {
+    private static double[] timedAfterWarmUps(int warmUps, int runs, Runnable body) {
         for (int i = 0; i < warmUps; i++) {
             body.run();
         }

@@ -45,28 +45,7 @@ public final class DecodeRotary {
      */
     public void rotate(float[] v, int offset, int heads, float[] cos, float[] sin,
             int angleOffset) {
-        int half = inverseFrequencies.length;
-        int whole = SPECIES.loopBound(half);
-        for (int h = 0; h < heads; h++) {
-            int base = offset + h * headDim;
-            int i = 0;
-            for (; i < whole; i += SPECIES.length()) {
-                FloatVector c = FloatVector.fromArray(SPECIES, cos, angleOffset + i);
-                FloatVector s = FloatVector.fromArray(SPECIES, sin, angleOffset + i);
-                FloatVector first = FloatVector.fromArray(SPECIES, v, base + i);
-                FloatVector second = FloatVector.fromArray(SPECIES, v, base + half + i);
-                first.mul(c).add(second.neg().mul(s)).intoArray(v, base + i);
-                second.mul(c).add(first.mul(s)).intoArray(v, base + half + i);
-            }
-            for (; i < half; i++) {
-                float c = cos[angleOffset + i];
-                float s = sin[angleOffset + i];
-                float first = v[base + i];
-                float second = v[base + half + i];
-                v[base + i] = first * c + -second * s;
-                v[base + half + i] = second * c + first * s;
-            }
-        }
+        rotate(v, offset, heads, cos, sin, angleOffset, false);
     }
 
     /**
@@ -76,6 +55,12 @@ public final class DecodeRotary {
      */
     public void rotateTransposed(float[] v, int offset, int heads, float[] cos, float[] sin,
             int angleOffset) {
+        rotate(v, offset, heads, cos, sin, angleOffset, true);
+    }
+
+    /** The rotation, or with {@code transposed} its transpose: the same with sin negated. */
+    private void rotate(float[] v, int offset, int heads, float[] cos, float[] sin,
+            int angleOffset, boolean transposed) {
         int half = inverseFrequencies.length;
         int whole = SPECIES.loopBound(half);
         for (int h = 0; h < heads; h++) {
@@ -84,18 +69,21 @@ public final class DecodeRotary {
             for (; i < whole; i += SPECIES.length()) {
                 FloatVector c = FloatVector.fromArray(SPECIES, cos, angleOffset + i);
                 FloatVector s = FloatVector.fromArray(SPECIES, sin, angleOffset + i);
+                if (transposed) {
+                    s = s.neg();
+                }
                 FloatVector first = FloatVector.fromArray(SPECIES, v, base + i);
                 FloatVector second = FloatVector.fromArray(SPECIES, v, base + half + i);
-                first.mul(c).add(second.mul(s)).intoArray(v, base + i);
-                second.mul(c).add(first.neg().mul(s)).intoArray(v, base + half + i);
+                first.mul(c).add(second.neg().mul(s)).intoArray(v, base + i);
+                second.mul(c).add(first.mul(s)).intoArray(v, base + half + i);
             }
             for (; i < half; i++) {
                 float c = cos[angleOffset + i];
-                float s = sin[angleOffset + i];
+                float s = transposed ? -sin[angleOffset + i] : sin[angleOffset + i];
                 float first = v[base + i];
                 float second = v[base + half + i];
-                v[base + i] = first * c + second * s;
-                v[base + half + i] = second * c + -first * s;
+                v[base + i] = first * c + -second * s;
+                v[base + half + i] = second * c + first * s;
             }
         }
     }

@@ -8,21 +8,23 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * y = x·Wᵀ for a few rows of x (n, k) against a matrix W (m, k) read where the engine keeps it,
- * row-major: the output head of a prefill's last positions or of an engine decode step.
+ * y = x·Wᵀ for a few rows of x (n, k) against a matrix W (m, k), both W and y where the engine
+ * keeps them, row-major: the output head of a prefill's last positions or of an engine decode
+ * step.
  *
  * <pre>
  *   y[r][j] = Σᵢ x[r][i] · W[j][i]
  * </pre>
  *
  * <p>The engine multiplies by W's transposed view: at 8 rows against the 40M bench model's head
- * (32,000 x 512) it took 7.2-7.8 ms, 11.8 inside a prefill, where reading W once takes about
- * 1.3. Here each thread copies a strip of {@link #STRIP} rows of W into its own array, which
- * stays in cache, and multiplies eight rows of x against two rows of W at a time: 2.8 ms (Zen
- * 5, 2 cores). Vector loads straight from the engine's buffer took 4.7 ms.
+ * (32,000 x 512) it took 7.6-7.8 ms, where reading W once takes about 1.3. Here each thread
+ * copies a strip of W's rows (about 128 KiB) into its own array, which stays in cache, and
+ * multiplies eight rows of x against two rows of W at a time: 3.0-3.5 ms (Zen 5, 2 cores).
+ * Vector loads straight from the engine's buffer took 4.7 ms.
  *
- * <p>Each output is one thread's, summed lane by lane and then over the lanes in order, so the
- * same inputs give the same bits whatever the split over threads and whatever the JIT compiled.
+ * <p>Each output is one thread's, summed lane by lane and then over the lanes in order, the
+ * same way whether its row of x falls in a block of eight or not, so the same inputs give the
+ * same bits whatever the batch and the split over threads.
  */
 public final class FewRowsProduct {
 
@@ -30,8 +32,12 @@ public final class FewRowsProduct {
     private static final int LANES = SPECIES.length();
     /** Rows of x taken together against a strip. */
     private static final int ROWS = 8;
-    /** Rows of W a thread copies at a time: 128 KB at k = 512. */
-    static final int STRIP = 64;
+    /** Floats of W a thread copies at a time: 128 KiB, 64 rows at k = 512. */
+    private static final int STRIP_FLOATS = 32 * 1024;
+
+    /** Each thread's strip of W and its outputs, kept from call to call. */
+    private static final ThreadLocal<Workspace> WORKSPACES =
+            ThreadLocal.withInitial(Workspace::new);
 
     private final ParallelRange range;
 
@@ -40,48 +46,78 @@ public final class FewRowsProduct {
     }
 
     /**
-     * Fills the first rows x m floats of {@code y} with x·Wᵀ.
+     * Writes x·Wᵀ, (rows, m), into {@code y}.
      *
      * @param x (rows, k), row-major
-     * @param weights W (m, k) as float32 in native order, row-major
+     * @param weights W (m, k) as float32 in native order, row-major, from index 0
+     * @param y (rows, m) float32 in native order, from index 0
      */
-    public void multiply(float[] x, int rows, ByteBuffer weights, int m, int k, float[] y) {
-        if (x.length < (long) rows * k || y.length < (long) rows * m
+    public void multiply(float[] x, int rows, ByteBuffer weights, int m, int k, ByteBuffer y) {
+        if (x.length < (long) rows * k || y.capacity() < (long) rows * m * Float.BYTES
                 || weights.capacity() < (long) m * k * Float.BYTES
-                || weights.order() != ByteOrder.nativeOrder()) {
+                || weights.order() != ByteOrder.nativeOrder()
+                || y.order() != ByteOrder.nativeOrder()) {
             throw new IllegalArgumentException(rows + " x " + k + " inputs (" + x.length
                     + " floats) against " + m + " x " + k + " weights (" + weights.capacity()
-                    + " bytes, " + weights.order() + ") into " + y.length + " floats");
+                    + " bytes, " + weights.order() + ") into " + y.capacity() + " bytes ("
+                    + y.order() + ")");
         }
-        FloatBuffer w = weights.asFloatBuffer();
-        int strips = (m + STRIP - 1) / STRIP;
+        // absolute indices from the buffers' start, whatever their positions
+        FloatBuffer w = weights.duplicate().order(weights.order()).clear().asFloatBuffer();
+        FloatBuffer out = y.duplicate().order(y.order()).clear().asFloatBuffer();
+        int stripRows = Math.max(2, STRIP_FLOATS / k / 2 * 2);
+        int strips = (m + stripRows - 1) / stripRows;
         range.run(strips, 1, (start, end) -> {
-            float[] strip = new float[STRIP * k];
-            float[] lanes = new float[LANES];
+            Workspace ws = WORKSPACES.get().sized(stripRows * k, rows * stripRows);
             for (int s = start; s < end; s++) {
-                int first = s * STRIP;
-                int count = Math.min(STRIP, m - first);
-                w.get(first * k, strip, 0, count * k);
-                int r = 0;
-                for (; r + ROWS <= rows; r += ROWS) {
-                    int j = 0;
-                    for (; j + 2 <= count; j += 2) {
-                        eightByTwo(x, r * k, k, strip, j * k, y, r * m + first + j, m, lanes);
-                    }
-                    for (; j < count; j++) {
-                        for (int i = 0; i < ROWS; i++) {
-                            y[(r + i) * m + first + j] =
-                                    dot(x, (r + i) * k, strip, j * k, k, lanes);
-                        }
-                    }
-                }
-                for (; r < rows; r++) {
-                    for (int j = 0; j < count; j++) {
-                        y[r * m + first + j] = dot(x, r * k, strip, j * k, k, lanes);
-                    }
+                int first = s * stripRows;
+                int count = Math.min(stripRows, m - first);
+                w.get(first * k, ws.strip, 0, count * k);
+                strip(x, rows, k, ws.strip, count, ws.out, ws.lanes);
+                for (int r = 0; r < rows; r++) {
+                    out.put(r * m + first, ws.out, r * count, count);
                 }
             }
         });
+    }
+
+    /** out (rows, count) = x · stripᵀ, for {@code count} rows of W in {@code strip}. */
+    private static void strip(float[] x, int rows, int k, float[] strip, int count, float[] out,
+            float[] lanes) {
+        int r = 0;
+        for (; r + ROWS <= rows; r += ROWS) {
+            int j = 0;
+            for (; j + 2 <= count; j += 2) {
+                eightByTwo(x, r * k, k, strip, j * k, out, r * count + j, count, lanes);
+            }
+            for (; j < count; j++) {
+                for (int i = 0; i < ROWS; i++) {
+                    out[(r + i) * count + j] = dot(x, (r + i) * k, strip, j * k, k, lanes);
+                }
+            }
+        }
+        for (; r < rows; r++) {
+            for (int j = 0; j < count; j++) {
+                out[r * count + j] = dot(x, r * k, strip, j * k, k, lanes);
+            }
+        }
+    }
+
+    /** A thread's strip of W, the strip's outputs and a vector's lanes. */
+    private static final class Workspace {
+        float[] strip = new float[0];
+        float[] out = new float[0];
+        final float[] lanes = new float[LANES];
+
+        Workspace sized(int stripFloats, int outFloats) {
+            if (strip.length < stripFloats) {
+                strip = new float[stripFloats];
+            }
+            if (out.length < outFloats) {
+                out = new float[outFloats];
+            }
+            return this;
+        }
     }
 
     /**

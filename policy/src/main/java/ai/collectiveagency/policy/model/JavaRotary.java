@@ -7,11 +7,11 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 /**
- * {@link Rotary}'s rotation in Java: over a Java array, and its transpose, for a training pass
- * whose attention runs in Java ({@link LayerCuts}); over an array's memory, in place, for a
- * forward pass that autograd does not record (a prefill), each part of the tokens copied into a
- * Java array, rotated by
- * the Java decoder's kernel ({@link DecodeRotary#rotate}) and copied back. That kernel rounds
+ * {@link Rotary}'s rotation in Java, by the Java decoder's kernel ({@link DecodeRotary#rotate}):
+ * over a Java array, and its transpose, for a training pass whose attention runs in Java
+ * ({@link LayerCuts}); over an array's memory, in place, for a forward pass that autograd does
+ * not record (a prefill), each part of the tokens copied into a Java array, rotated there and
+ * copied back. That kernel rounds
  * each pair as the engine's ops do (two products rounded to float, then their sum, never
  * fused); the engine's rotate_half is a product with a signed permutation, exact for finite
  * values, so for finite inputs the results are the engine's bits, up to the sign of a zero (an

@@ -64,10 +64,11 @@ public final class Llama implements AutoCloseable {
 
     /**
      * Rows of logits up to which the head runs in Java. Against the 40M bench model's head (Zen
-     * 5, 2 cores), engine against Java: 4.2-4.3 against 2.1 ms at 1 row, 7.6-7.8 against 3.0
-     * at 8, 12.3-13.8 against 7.5 at 32, 17-18.3 against 13.4 at 64.
+     * 5, 2 cores, best of 10, writing into engine memory), engine against Java: 4.0-4.2 against
+     * 2.0-2.2 ms at 1 row, 6.4-7.3 against 3.4-3.5 at 8, 8.7-8.8 against 5.4 at 16, 10.5-13.4
+     * against 9.3-9.6 at 32, 16.3-16.5 against 17.9 at 64.
      */
-    static final int FEW_ROWS = 64;
+    static final int FEW_ROWS = 32;
 
     private final LlamaConfig config;
     private final ModelParameters parameters;
@@ -200,7 +201,8 @@ public final class Llama implements AutoCloseable {
      * h (B, T, D) times the head's transpose. Up to {@link #FEW_ROWS} rows where autograd does
      * not record (a prefill's last positions, an engine decode step) go to {@link
      * FewRowsProduct}, which reads the head once where the engine multiplies by its transposed
-     * view.
+     * view, and writes the logits into the engine's memory. Its sums run in another order than
+     * the engine's: the logits of more rows, or of a recorded pass, differ in their last bits.
      */
     private NDArray logits(NDArray h) {
         NDArray head = outputHead();
@@ -213,12 +215,13 @@ public final class Llama implements AutoCloseable {
         if (weights.isEmpty()) {
             return Linear.linear(h, head).singletonOrThrow(); // (B, T, V)
         }
-        int vocab = Math.toIntExact(head.getShape().get(0));
+        long vocab = head.getShape().get(0);
         float[] x = NativeFloats.copy(h, new float[(int) rows * hidden]);
-        float[] logits = new float[(int) rows * vocab];
-        fewRows.multiply(x, (int) rows, weights.get(), vocab, hidden, logits);
-        return NativeFloats.create(h.getManager(), logits,
-                new Shape(shape.get(0), shape.get(1), vocab));
+        NDArray logits = h.getManager().create(new Shape(shape.get(0), shape.get(1), vocab),
+                DataType.FLOAT32);
+        fewRows.multiply(x, (int) rows, weights.get(), Math.toIntExact(vocab), hidden,
+                NativeFloats.view(logits).orElseThrow());
+        return logits;
     }
 
     /**

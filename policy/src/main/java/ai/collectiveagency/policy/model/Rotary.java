@@ -22,7 +22,8 @@ import java.util.Optional;
  * with a signed permutation matrix, so applying the rotation costs four ops per tensor instead of
  * seven. Where it does not (a prefill) and Java can view the array, {@link JavaRotary} rotates
  * it in place with the engine's roundings (README, Speed, "Rotary positions and RMSNorm in Java
- * for passes without autograd").
+ * for passes without autograd"). A training pass whose attention runs in Java rotates its Java
+ * copies of q and k the same way, and their gradients back by the transpose ({@link LayerCuts}).
  */
 public final class Rotary {
 

@@ -27,7 +27,9 @@ import java.util.zip.CRC32C;
  * into one array. Allocating these per pass grew the bench's peak RSS by 610 MB. Repacking every
  * pass keeps a trained head's copies current. A frozen head (LoRA's) whose bytes have the
  * CRC-32C of those packed last is not packed again: for the bench model the checksum takes about
- * 2 ms, the packing took 31 ms of a 1.24 s LoRA step (Zen 5, 2 cores).
+ * 2 ms, the packing took 31 ms of a 1.24 s LoRA step (Zen 5, 2 cores). Stale panels would take a
+ * frozen head written in place to bytes of the same checksum (a chance of 2^-32 a change), where
+ * no writer of frozen weights exists in this code base.
  * Not thread-safe.
  */
 final class JavaHead {
@@ -40,6 +42,7 @@ final class JavaHead {
     private PackedMatrix head;
     private PackedMatrix transposed;
     private long packedChecksum = -1; // CRC-32C of the bytes packed last; -1 for none
+    private int packs; // how many times the head was packed
     private float[] logits = new float[0];
 
     /**
@@ -70,12 +73,18 @@ final class JavaHead {
         PackedMatrix.pack(memory, vocab, hidden, head.data());
         PackedMatrix.packTransposed(memory, vocab, hidden, transposed.data());
         packedChecksum = checksum;
+        packs++;
     }
 
     private static long checksum(ByteBuffer bytes) {
         CRC32C crc = new CRC32C();
         crc.update(bytes.duplicate().clear());
         return crc.getValue();
+    }
+
+    /** How many times {@link #load} packed the head. */
+    int packs() {
+        return packs;
     }
 
     int vocab() {

@@ -3,6 +3,7 @@ package ai.collectiveagency.policy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.collectiveagency.policy.bench.PolicyBenchmark;
 import ai.collectiveagency.policy.fixtures.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -164,7 +165,7 @@ class PipelineCommandTest {
         // every timed pass is reported; the figure is the best one
         List<Double> passes = new ArrayList<>();
         prefill.path("seconds_of_runs").forEach(pass -> passes.add(pass.asDouble()));
-        assertThat(passes).hasSize(8);
+        assertThat(passes).hasSize(PolicyBenchmark.PREFILL_RUNS);
         assertThat(prefill.path("seconds").asDouble()).isEqualTo(Collections.min(passes));
         assertThat(figures.path("decode").findValuesAsText("batch")).containsExactly("1", "3");
         for (JsonNode decode : figures.path("decode")) {

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** x·Wᵀ against W in native memory, compared with a sum in double: whole tiles and leftovers. */
+/**
+ * x·Wᵀ against W in native memory, compared with a sum in double: whole tiles and leftovers; the
+ * same bits for a row whether it is multiplied in a block of eight or alone.
+ */
 class FewRowsProductTest {
 
     @ParameterizedTest(name = "{0} rows against {1} x {2}, {3} threads")
@@ -26,10 +29,12 @@ class FewRowsProductTest {
         SplittableRandom random = new SplittableRandom(rows * 31L + m);
         float[] x = randoms(random, rows * k);
         float[] w = randoms(random, m * k);
-        float[] y = new float[rows * m];
-        Arrays.fill(y, Float.NaN); // every output is written
+        float[] nan = new float[rows * m];
+        Arrays.fill(nan, Float.NaN); // every output is written
+        ByteBuffer out = nativeCopy(nan);
 
-        new FewRowsProduct(new ParallelRange(threads)).multiply(x, rows, nativeCopy(w), m, k, y);
+        new FewRowsProduct(new ParallelRange(threads)).multiply(x, rows, nativeCopy(w), m, k, out);
+        float[] y = floats(out);
 
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < m; j++) {
@@ -44,30 +49,37 @@ class FewRowsProductTest {
     }
 
     @Test
-    void sameBitsWhateverTheThreads() {
+    void aRowHasTheSameBitsInABlockOfEightAsAlone() {
         SplittableRandom random = new SplittableRandom(3);
         int rows = 11;
-        int m = 1000;
-        int k = 96;
+        int m = 1001;
+        int k = 100;
         float[] x = randoms(random, rows * k);
         ByteBuffer w = nativeCopy(randoms(random, m * k));
-        float[] one = new float[rows * m];
-        float[] three = new float[rows * m];
-        new FewRowsProduct(new ParallelRange(1)).multiply(x, rows, w, m, k, one);
-        new FewRowsProduct(new ParallelRange(3)).multiply(x, rows, w, m, k, three);
-        assertThat(three).isEqualTo(one);
+        ByteBuffer together = nativeCopy(new float[rows * m]);
+        new FewRowsProduct(new ParallelRange(2)).multiply(x, rows, w, m, k, together);
+        float[] expected = floats(together);
+        for (int r = 0; r < rows; r++) {
+            ByteBuffer alone = nativeCopy(new float[m]);
+            new FewRowsProduct(new ParallelRange(1)).multiply(
+                    Arrays.copyOfRange(x, r * k, (r + 1) * k), 1, w, m, k, alone);
+            assertThat(floats(alone)).as("row %d", r)
+                    .isEqualTo(Arrays.copyOfRange(expected, r * m, (r + 1) * m));
+        }
     }
 
     @Test
     void refusesSizesThatDoNotFit() {
         FewRowsProduct product = new FewRowsProduct(new ParallelRange(1));
         ByteBuffer w = nativeCopy(new float[10 * 4]);
-        assertThatThrownBy(() -> product.multiply(new float[8], 2, w, 11, 4, new float[22]))
+        assertThatThrownBy(() -> product.multiply(new float[8], 2, w, 11, 4,
+                nativeCopy(new float[22])))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("11 x 4 weights");
-        assertThatThrownBy(() -> product.multiply(new float[8], 2, w, 10, 4, new float[19]))
+        assertThatThrownBy(() -> product.multiply(new float[8], 2, w, 10, 4,
+                nativeCopy(new float[19])))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("into 19 floats");
+                .hasMessageContaining("into 76 bytes");
     }
 
     private static ByteBuffer nativeCopy(float[] values) {
@@ -75,6 +87,12 @@ class FewRowsProductTest {
                 .order(ByteOrder.nativeOrder());
         memory.asFloatBuffer().put(values);
         return memory;
+    }
+
+    private static float[] floats(ByteBuffer memory) {
+        float[] values = new float[memory.capacity() / Float.BYTES];
+        memory.duplicate().order(memory.order()).asFloatBuffer().get(values);
+        return values;
     }
 
     private static float[] randoms(SplittableRandom random, int n) {

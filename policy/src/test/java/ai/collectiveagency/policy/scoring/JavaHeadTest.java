@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link JavaHead}'s logits follow the head as it is at each load, whether it is trained or
- * frozen (a frozen head unchanged since the last load is not packed again).
+ * frozen; a frozen head unchanged since the last load is not packed again.
  */
 class JavaHeadTest {
 
@@ -39,11 +39,14 @@ class JavaHeadTest {
             assertLogits(head, x, values);
             head.load(weights); // unchanged
             assertLogits(head, x, values);
+            assertThat(head.packs()).as("a frozen head unchanged is packed once")
+                    .isEqualTo(trained ? 2 : 1);
 
             values[5 * HIDDEN + 3] += 1f; // one weight of one row, written in place
             NativeFloats.view(weights).orElseThrow().asFloatBuffer().put(values);
             head.load(weights);
             assertLogits(head, x, values);
+            assertThat(head.packs()).isEqualTo(trained ? 3 : 2);
         }
     }
 
