@@ -21,6 +21,8 @@ final class JavaRotary {
 
     /** Tokens handed to a thread at a time: 64 tokens of 8 heads of 64 floats are 128 KiB. */
     private static final int TOKENS_PER_PART = 64;
+    /** Each thread's array for its part of an array's memory, kept from call to call. */
+    private static final ThreadLocal<float[]> PARTS = ThreadLocal.withInitial(() -> new float[0]);
 
     private final DecodeRotary kernel;
 
@@ -36,13 +38,18 @@ final class JavaRotary {
         int headDim = cos.length / tokens;
         int width = heads * headDim;
         ParallelRange.shared().run(tokens, TOKENS_PER_PART, (first, end) -> {
-            float[] part = new float[(end - first) * width];
+            int count = (end - first) * width;
+            float[] part = PARTS.get();
+            if (part.length < count) {
+                part = new float[count];
+                PARTS.set(part);
+            }
             FloatBuffer floats = x.asFloatBuffer();
-            floats.position(first * width).get(part);
+            floats.get(first * width, part, 0, count);
             for (int token = first; token < end; token++) {
                 kernel.rotate(part, (token - first) * width, heads, cos, sin, token * headDim);
             }
-            floats.position(first * width).put(part);
+            floats.put(first * width, part, 0, count);
         });
     }
 
