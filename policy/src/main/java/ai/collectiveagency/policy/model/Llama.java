@@ -396,6 +396,8 @@ public final class Llama implements AutoCloseable {
         }
         q = rotary.apply(q, context.queryAngles()); // already scaled by 1/sqrt(hD)
         k = rotary.apply(k, context.keyAngles());
+        NDArray ownKeys = k; // (B, T, KV, hD)
+        NDArray ownValues = v;
         k = k.transpose(0, 2, 1, 3); // (B, KV, T, hD)
         v = v.transpose(0, 2, 1, 3);
         if (context.cache() != null) {
@@ -404,7 +406,9 @@ public final class Llama implements AutoCloseable {
             v = kv[1];
         }
         if (context.attentionBuffers() != null) {
-            NDArray out = javaAttention.attend(q, k, v, context.attentionBuffers());
+            NDArray out = k.getShape().get(2) == time // no cached positions
+                    ? javaAttention.attendFirst(q, ownKeys, ownValues, context.attentionBuffers())
+                    : javaAttention.attend(q, k, v, context.attentionBuffers());
             return project(layer, "o_proj", out, context, residual);
         }
         // Each KV head serves groupSize query heads: (B, KV, g, T, hD) against (B, KV, S, hD).
