@@ -62,14 +62,6 @@ public final class Llama implements AutoCloseable {
     private static final List<String> QKV = List.of("q_proj", "k_proj", "v_proj");
     private static final List<String> GATE_UP = List.of("gate_proj", "up_proj");
 
-    /**
-     * Rows of logits up to which the head runs in Java. Against the 40M bench model's head (Zen
-     * 5, 2 cores, best of 10, writing into engine memory), engine against Java: 4.0-4.2 against
-     * 2.0-2.2 ms at 1 row, 6.4-7.3 against 3.4-3.5 at 8, 8.7-8.8 against 5.4 at 16, 10.5-13.4
-     * against 9.3-9.6 at 32, 16.3-16.5 against 17.9 at 64.
-     */
-    static final int FEW_ROWS = 32;
-
     private final LlamaConfig config;
     private final ModelParameters parameters;
     private final Rotary rotary;
@@ -198,8 +190,8 @@ public final class Llama implements AutoCloseable {
     }
 
     /**
-     * h (B, T, D) times the head's transpose. Up to {@link #FEW_ROWS} rows where autograd does
-     * not record (a prefill's last positions, an engine decode step) go to {@link
+     * h (B, T, D) times the head's transpose. Up to {@link FewRowsProduct#maxRows()} rows where
+     * autograd does not record (a prefill's last positions, an engine decode step) go to {@link
      * FewRowsProduct}, which reads the head once where the engine multiplies by its transposed
      * view, and writes the logits into the engine's memory. Its sums run in another order than
      * the engine's: the logits of more rows, or of a recorded pass, differ in their last bits.
@@ -209,7 +201,7 @@ public final class Llama implements AutoCloseable {
         Shape shape = h.getShape();
         int hidden = Math.toIntExact(shape.get(2));
         long rows = shape.size() / hidden;
-        Optional<ByteBuffer> weights = fewRows != null && rows <= FEW_ROWS
+        Optional<ByteBuffer> weights = fewRows != null && rows <= fewRows.maxRows()
                 && h.getDataType() == DataType.FLOAT32 && !NoGradient.recording()
                 ? NativeFloats.view(head) : Optional.empty();
         if (weights.isEmpty()) {
