@@ -5,8 +5,9 @@ import static ai.collectiveagency.policy.engine.ReproducibleMath.exp;
 import ai.collectiveagency.policy.decode.ParallelRange;
 import ai.collectiveagency.policy.engine.ReproducibleMath;
 
+import java.util.Arrays;
+
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -102,14 +103,17 @@ final class SoftmaxRows {
         int base = row * vocab;
         float max = max(logits, base, vocab);
         int bound = SPECIES.loopBound(vocab);
-        FloatVector sums = FloatVector.zero(SPECIES);
-        FloatVector weighted = FloatVector.zero(SPECIES);
+        // each lane's running sums live in small arrays, not in vectors carried from one
+        // iteration to the next: JDK 17's compiled code boxed those (and each exponential), about
+        // 0.5 GB of garbage a LoRA step of the bench model
+        float[] sums = new float[SPECIES.length()];
+        float[] weighted = new float[SPECIES.length()];
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
             FloatVector shifted = load(logits, base + i).sub(max);
             FloatVector e = exp(shifted);
-            sums = sums.add(e);
-            weighted = e.fma(shifted, weighted);
+            FloatVector.fromArray(SPECIES, sums, 0).add(e).intoArray(sums, 0);
+            e.fma(shifted, FloatVector.fromArray(SPECIES, weighted, 0)).intoArray(weighted, 0);
         }
         double sum = sumInOrder(sums);
         double weightedSum = sumInOrder(weighted);
@@ -144,22 +148,26 @@ final class SoftmaxRows {
 
     private static float max(LogitMemory logits, int base, int vocab) {
         int bound = SPECIES.loopBound(vocab);
-        FloatVector maxima = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        float[] maxima = new float[SPECIES.length()]; // as the sums of scoreRow, not carried
+        Arrays.fill(maxima, Float.NEGATIVE_INFINITY);
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
-            maxima = maxima.max(load(logits, base + i));
+            FloatVector.fromArray(SPECIES, maxima, 0).max(load(logits, base + i))
+                    .intoArray(maxima, 0);
         }
-        float max = maxima.reduceLanes(VectorOperators.MAX);
+        float max = Float.NEGATIVE_INFINITY;
+        for (float lane : maxima) {
+            max = Math.max(max, lane);
+        }
         for (; i < vocab; i++) {
             max = Math.max(max, logits.get(base + i));
         }
         return max;
     }
 
-    private static double sumInOrder(FloatVector lanes) {
-        float[] values = lanes.toArray();
+    private static double sumInOrder(float[] lanes) {
         double sum = 0;
-        for (float value : values) {
+        for (float value : lanes) {
             sum += value;
         }
         return sum;
