@@ -35,9 +35,8 @@ public final class FewRowsProduct {
     /** Floats of W a thread copies at a time: 128 KiB, 64 rows at k = 512. */
     private static final int STRIP_FLOATS = 32 * 1024;
 
-    /** Each thread's strip of W and its outputs, kept from call to call. */
-    private static final ThreadLocal<Workspace> WORKSPACES =
-            ThreadLocal.withInitial(Workspace::new);
+    /** Each thread's strip of W (0), the strip's outputs (1) and a vector's lanes (2). */
+    private static final ThreadArrays SCRATCH = new ThreadArrays(3);
 
     private final ParallelRange range;
 
@@ -80,14 +79,16 @@ public final class FewRowsProduct {
         int stripRows = Math.max(2, STRIP_FLOATS / k / 2 * 2);
         int strips = (m + stripRows - 1) / stripRows;
         range.run(strips, 1, (start, end) -> {
-            Workspace ws = WORKSPACES.get().sized(stripRows * k, rows * stripRows);
+            float[] strip = SCRATCH.get(0, stripRows * k);
+            float[] stripOut = SCRATCH.get(1, rows * stripRows);
+            float[] lanes = SCRATCH.get(2, LANES);
             for (int s = start; s < end; s++) {
                 int first = s * stripRows;
                 int count = Math.min(stripRows, m - first);
-                w.get(first * k, ws.strip, 0, count * k);
-                strip(x, rows, k, ws.strip, count, ws.out, ws.lanes);
+                w.get(first * k, strip, 0, count * k);
+                strip(x, rows, k, strip, count, stripOut, lanes);
                 for (int r = 0; r < rows; r++) {
-                    out.put(r * m + first, ws.out, r * count, count);
+                    out.put(r * m + first, stripOut, r * count, count);
                 }
             }
         });
@@ -112,23 +113,6 @@ public final class FewRowsProduct {
             for (int j = 0; j < count; j++) {
                 out[r * count + j] = dot(x, r * k, strip, j * k, k, lanes);
             }
-        }
-    }
-
-    /** A thread's strip of W, the strip's outputs and a vector's lanes. */
-    private static final class Workspace {
-        float[] strip = new float[0];
-        float[] out = new float[0];
-        final float[] lanes = new float[LANES];
-
-        Workspace sized(int stripFloats, int outFloats) {
-            if (strip.length < stripFloats) {
-                strip = new float[stripFloats];
-            }
-            if (out.length < outFloats) {
-                out = new float[outFloats];
-            }
-            return this;
         }
     }
 
@@ -199,12 +183,12 @@ public final class FewRowsProduct {
         return sum(a, lanes) + tail(x, xo, w, wo, bound, k);
     }
 
-    /** The lanes of {@code a} summed in order. */
+    /** The lanes of {@code a} summed in order, through the first LANES floats of lanes. */
     private static float sum(FloatVector a, float[] lanes) {
         a.intoArray(lanes, 0);
         float sum = 0;
-        for (float lane : lanes) {
-            sum += lane;
+        for (int i = 0; i < LANES; i++) {
+            sum += lanes[i];
         }
         return sum;
     }

@@ -96,16 +96,8 @@ public final class TransposedProduct {
         void take(int first, float[] out, int size, float[] spare);
     }
 
-    /** A thread's arrays, kept for its next call: strip, out and spare, grown as needed. */
-    private static final ThreadLocal<float[][]> WORKSPACE =
-            ThreadLocal.withInitial(() -> new float[3][0]);
-
-    private static float[] sized(float[][] workspace, int which, int size) {
-        if (workspace[which].length < size) {
-            workspace[which] = new float[size];
-        }
-        return workspace[which];
-    }
+    /** A thread's arrays, kept for its next call: strip, out and spare. */
+    private static final ThreadArrays WORKSPACE = new ThreadArrays(3);
 
     private void run(float[] a, float[] b, int rows, int n, int m, Sink sink) {
         if (a.length < rows * n || b.length < rows * m) {
@@ -114,11 +106,10 @@ public final class TransposedProduct {
         }
         int chunks = (n + CHUNK - 1) / CHUNK;
         range.run(chunks, 1, (start, end) -> {
-            float[][] workspace = WORKSPACE.get();
             int width = Math.min(n, CHUNK);
-            float[] strip = sized(workspace, 0, rows * width);
-            float[] out = sized(workspace, 1, width * m);
-            float[] spare = sized(workspace, 2, width * m);
+            float[] strip = WORKSPACE.get(0, rows * width);
+            float[] out = WORKSPACE.get(1, width * m);
+            float[] spare = WORKSPACE.get(2, width * m);
             for (int chunk = start; chunk < end; chunk++) {
                 int first = chunk * CHUNK;
                 int columns = Math.min(n, first + CHUNK) - first;

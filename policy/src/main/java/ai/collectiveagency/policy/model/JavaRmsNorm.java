@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.model;
 
 import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.decode.ThreadArrays;
 import ai.collectiveagency.policy.decode.VectorMath;
 import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.djl.ndarray.NDArray;
@@ -23,11 +24,8 @@ final class JavaRmsNorm {
 
     /** Rows handed to a thread at a time: 32 rows of 512 floats are 64 KiB. */
     private static final int ROWS_PER_PART = 32;
-    /**
-     * Each thread's array for its part, kept from call to call: made per part, a prefill of the
-     * bench model allocated and zeroed 4 MB a norm.
-     */
-    private static final ThreadLocal<float[]> PARTS = ThreadLocal.withInitial(() -> new float[0]);
+    /** Each thread's array for its part, kept from call to call. */
+    private static final ThreadArrays PARTS = new ThreadArrays(1);
 
     private JavaRmsNorm() {}
 
@@ -52,7 +50,7 @@ final class JavaRmsNorm {
         int rows = Math.toIntExact(x.size() / width);
         ParallelRange.shared().run(rows, ROWS_PER_PART, (first, end) -> {
             int floats = (end - first) * width;
-            float[] part = part(floats);
+            float[] part = PARTS.get(0, floats);
             in.get().asFloatBuffer().get(first * width, part, 0, floats);
             for (int row = 0; row < end - first; row++) { // in place: a row is read, then written
                 VectorMath.rmsNorm(part, row * width, w, eps, part, row * width, width);
@@ -60,15 +58,5 @@ final class JavaRmsNorm {
             out.asFloatBuffer().put(first * width, part, 0, floats);
         });
         return Optional.of(normed);
-    }
-
-    /** This thread's part array, at least {@code floats} long. */
-    private static float[] part(int floats) {
-        float[] part = PARTS.get();
-        if (part.length < floats) {
-            part = new float[floats];
-            PARTS.set(part);
-        }
-        return part;
     }
 }

@@ -2,6 +2,7 @@ package ai.collectiveagency.policy.model;
 
 import ai.collectiveagency.policy.decode.DecodeRotary;
 import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.decode.ThreadArrays;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -22,7 +23,7 @@ final class JavaRotary {
     /** Tokens handed to a thread at a time: 64 tokens of 8 heads of 64 floats are 128 KiB. */
     private static final int TOKENS_PER_PART = 64;
     /** Each thread's array for its part of an array's memory, kept from call to call. */
-    private static final ThreadLocal<float[]> PARTS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadArrays PARTS = new ThreadArrays(1);
 
     private final DecodeRotary kernel;
 
@@ -39,11 +40,7 @@ final class JavaRotary {
         int width = heads * headDim;
         ParallelRange.shared().run(tokens, TOKENS_PER_PART, (first, end) -> {
             int count = (end - first) * width;
-            float[] part = PARTS.get();
-            if (part.length < count) {
-                part = new float[count];
-                PARTS.set(part);
-            }
+            float[] part = PARTS.get(0, count);
             FloatBuffer floats = x.asFloatBuffer();
             floats.get(first * width, part, 0, count);
             for (int token = first; token < end; token++) {
