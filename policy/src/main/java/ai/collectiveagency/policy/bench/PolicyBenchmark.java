@@ -258,7 +258,11 @@ public final class PolicyBenchmark {
                     "bound_tokens_per_s", tokens / boundSeconds[median],
                     "share_of_bound", shares[median],
                     "shares_of_runs", Arrays.stream(shares).map(PolicyBenchmark::round).boxed()
-                            .toList());
+                            .toList(),
+                    // the bound moves with the read bandwidth probed around each run
+                    "seconds_of_runs", runs.stream().map(r -> microseconds(r.seconds())).toList(),
+                    "read_gb_per_s_of_runs", runs.stream()
+                            .map(r -> round(r.readGbPerSecond())).toList());
         }
     }
 
@@ -373,5 +377,10 @@ public final class PolicyBenchmark {
 
     private static double round(double value) {
         return Math.round(value * 1000) / 1000.0;
+    }
+
+    /** Seconds to the microsecond: a small model's decode run can take under a millisecond. */
+    private static double microseconds(double seconds) {
+        return Math.round(seconds * 1e6) / 1e6;
     }
 }

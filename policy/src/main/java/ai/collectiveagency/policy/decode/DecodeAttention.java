@@ -33,6 +33,8 @@ final class DecodeAttention {
      * took about 0.6 µs here (two query heads and a key of 64 rotated, a key and value written).
      */
     private static final int PLACE_GRAIN = 64;
+    /** Each thread's scores and softmax scales of a part, kept from call to call. */
+    private static final ThreadArrays SCRATCH = new ThreadArrays(2);
 
     private final int heads;
     private final int groupSize;
@@ -93,8 +95,8 @@ final class DecodeAttention {
         int together = Math.min(groupSize, QUERIES_AT_ONCE);
         range.run(tokens * kvHeads, pairsPerPart(headDim, groupSize, cache.length(), perRow),
                 (start, end) -> {
-                    float[] scores = new float[together * stride];
-                    float[] scales = new float[together];
+                    float[] scores = SCRATCH.get(0, together * stride);
+                    float[] scales = SCRATCH.get(1, together);
                     for (int pair = start; pair < end; pair++) {
                         int token = pair / kvHeads;
                         if (!placeFirst) {

@@ -42,7 +42,7 @@ public final class JavaKvCache {
     private int[] padding;
     private int length;
 
-    private JavaKvCache(LlamaConfig config, int[] padding, int capacity) {
+    private JavaKvCache(LlamaConfig config, int[] padding, int capacity, JavaKvCache previous) {
         this.kvHeads = config.numKvHeads();
         this.headDim = config.headDim();
         this.capacity = capacity;
@@ -50,8 +50,18 @@ public final class JavaKvCache {
         int tiles = (capacity + TILE - 1) / TILE; // capacity rounded up to whole tiles
         this.keyPlane = tiles * headDim * TILE;
         this.valuePlane = capacity * headDim;
-        keys = new float[config.numLayers()][padding.length * kvHeads * keyPlane];
-        values = new float[config.numLayers()][padding.length * kvHeads * valuePlane];
+        int layers = config.numLayers();
+        int keyFloats = padding.length * kvHeads * keyPlane;
+        int valueFloats = padding.length * kvHeads * valuePlane;
+        if (previous != null && previous.keys.length == layers
+                && previous.keys[0].length >= keyFloats
+                && previous.values[0].length >= valueFloats) {
+            keys = previous.keys;
+            values = previous.values;
+        } else {
+            keys = new float[layers][keyFloats];
+            values = new float[layers][valueFloats];
+        }
     }
 
     /**
@@ -60,7 +70,22 @@ public final class JavaKvCache {
      * @param padding leading padding slots of each row
      */
     public static JavaKvCache empty(LlamaConfig config, int[] padding, int capacity) {
-        return new JavaKvCache(config, padding, capacity);
+        return empty(config, padding, capacity, null);
+    }
+
+    /**
+     * As {@link #empty(LlamaConfig, int[], int)}, laid out in the arrays of {@code previous}, a
+     * cache no longer used, where they are large enough (else in new ones). A decode step
+     * allocated a whole cache per generation (38 MB at batch 16 for the 40M bench model): a
+     * service's heap grew through its first generations, faulting in fresh pages as it went.
+     * What the old arrays hold is never read: every slot is written before attention reads it,
+     * and slots a tile's scores cover outside a row's own ({@link DecodeAttention}) are masked.
+     *
+     * @param previous a cache whose arrays this one may take over, or null
+     */
+    public static JavaKvCache empty(LlamaConfig config, int[] padding, int capacity,
+            JavaKvCache previous) {
+        return new JavaKvCache(config, padding, capacity, previous);
     }
 
     /**
@@ -70,12 +95,21 @@ public final class JavaKvCache {
      */
     public static JavaKvCache copyOf(KvCache engine, LlamaConfig config, int[] padding,
             int capacity) {
+        return copyOf(engine, config, padding, capacity, null);
+    }
+
+    /**
+     * As {@link #copyOf(KvCache, LlamaConfig, int[], int)}, in the arrays of {@code previous}
+     * where they are large enough ({@link #empty(LlamaConfig, int[], int, JavaKvCache)}).
+     */
+    public static JavaKvCache copyOf(KvCache engine, LlamaConfig config, int[] padding,
+            int capacity, JavaKvCache previous) {
         int length = (int) engine.length();
         if (length > capacity) {
             throw new IllegalArgumentException("cache holds " + length
                     + " slots, more than the capacity " + capacity);
         }
-        JavaKvCache cache = new JavaKvCache(config, padding, capacity);
+        JavaKvCache cache = new JavaKvCache(config, padding, capacity, previous);
         for (int layer = 0; layer < cache.keys.length; layer++) {
             cache.copyKeys(floats(engine.keys(layer)), cache.keys[layer], length);
             cache.copyValues(floats(engine.values(layer)), cache.values[layer], length);
@@ -111,6 +145,11 @@ public final class JavaKvCache {
         try (NDArray widened = array.toType(DataType.FLOAT32, false)) {
             return widened.toFloatArray();
         }
+    }
+
+    /** Whether this cache lays out in the same arrays as {@code other} (one took the other's). */
+    public boolean sharesArraysWith(JavaKvCache other) {
+        return keys == other.keys && values == other.values;
     }
 
     /** Rows in the batch. */

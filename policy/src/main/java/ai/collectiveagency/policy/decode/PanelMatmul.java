@@ -22,6 +22,8 @@ package ai.collectiveagency.policy.decode;
 public final class PanelMatmul {
 
     private static final int WIDTH = PackedMatrix.WIDTH;
+    /** Each thread's buffer for a partial last panel's outputs. */
+    private static final ThreadArrays PARTIAL = new ThreadArrays(1);
 
     private final ParallelRange range;
     private final PanelTiling tiling;
@@ -100,7 +102,7 @@ public final class PanelMatmul {
         int first = p * WIDTH;
         int po = p * k * WIDTH;
         boolean whole = first + WIDTH <= n;
-        float[] out = whole ? y : new float[tiling.rows() * WIDTH];
+        float[] out = whole ? y : PARTIAL.get(0, tiling.rows() * WIDTH);
         for (int b = 0; b < batch; ) {
             int rows = tiling.block(batch - b);
             if (whole) {

@@ -2,6 +2,7 @@ package ai.collectiveagency.policy.sampling;
 
 import ai.collectiveagency.policy.decode.CpuId;
 import ai.collectiveagency.policy.decode.DecodeWeights;
+import ai.collectiveagency.policy.decode.JavaKvCache;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.model.KvCache;
 import ai.collectiveagency.policy.model.LinearAdapter;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jdk.incubator.vector.FloatVector;
 
@@ -71,6 +73,8 @@ public final class Generator {
     private final int javaPrefillTokens;
     private DecodeWeights weights; // JAVA backend: snapshot of the model's weights
     private LinearAdapter weightsAdapter; // the adapter merged into it
+    /** JAVA backend: the last generation's cache, whose arrays the next one lays out in. */
+    private final AtomicReference<JavaKvCache> spareCache = new AtomicReference<>();
 
     /** A generator on {@link DecodeBackend#defaultFor the default backend} of {@code model}. */
     public Generator(Llama model) {
@@ -204,14 +208,17 @@ public final class Generator {
         int[][] attention = promptMask(prompts, longest);
         if (backend == DecodeBackend.JAVA && (long) batch * longest <= javaPrefillTokens) {
             requireGoOn(observer, sequences);
-            try (JavaDecodeSteps steps = JavaDecodeSteps.empty(decodeWeights(),
-                    padding(attention), longest + params.maxNewTokens(), params)) {
+            JavaDecodeSteps steps = JavaDecodeSteps.empty(decodeWeights(), padding(attention),
+                    longest + params.maxNewTokens(), params, spareCache.getAndSet(null));
+            try (steps) {
                 TokenChoice choice = steps.prefill(leftPad(prompts, longest),
                         uniforms(sequences, active, params));
                 int[] survivors = record(sequences, active, choice, endOfSequence, stop,
                         observer);
                 decode(steps, sequences, active, survivors, params, endOfSequence, stop,
                         observer);
+            } finally {
+                spareCache.set(steps.cache());
             }
             return generations(sequences);
         }
@@ -224,9 +231,14 @@ public final class Generator {
                     uniforms(sequences, active, params));
             int[] survivors = record(sequences, active, choice, endOfSequence, stop, observer);
             if (survivors.length > 0) {
-                try (DecodeSteps steps = open(manager, cache, attention, longest, params)) {
+                DecodeSteps steps = open(manager, cache, attention, longest, params);
+                try (steps) {
                     decode(steps, sequences, active, survivors, params, endOfSequence, stop,
                             observer);
+                } finally {
+                    if (steps instanceof JavaDecodeSteps java) {
+                        spareCache.set(java.cache());
+                    }
                 }
             }
         }
@@ -274,7 +286,12 @@ public final class Generator {
             return new EngineDecodeSteps(model, manager, cache, attention, params);
         }
         return JavaDecodeSteps.afterEnginePrefill(decodeWeights(), cache, padding(attention),
-                longest + params.maxNewTokens(), params);
+                longest + params.maxNewTokens(), params, spareCache.getAndSet(null));
+    }
+
+    /** The cache the next JAVA-backend generation may lay out in, or null (tests). */
+    JavaKvCache spareCache() {
+        return spareCache.get();
     }
 
     /** Each row's leading padding: the zeros before its prompt in the mask. */

@@ -15,8 +15,10 @@ final class JavaDecodeSteps implements DecodeSteps {
 
     private final JavaDecoder decoder;
     private final LogitSampler sampler;
+    private final JavaKvCache cache;
 
     private JavaDecodeSteps(DecodeWeights weights, JavaKvCache cache, SamplingParams params) {
+        this.cache = cache;
         ParallelRange range = ParallelRange.shared();
         this.decoder = new JavaDecoder(weights, cache, new PanelMatmul(range));
         this.sampler = new LogitSampler(params, weights.config().vocabSize(), cache.batch(),
@@ -29,18 +31,29 @@ final class JavaDecodeSteps implements DecodeSteps {
      * @param prefilled the engine's cache after the prefill (copied; the caller still owns it)
      * @param padding leading padding slots of each row
      * @param capacity slots to reserve: prompt length + new tokens
+     * @param spare a cache no longer used whose arrays these steps may take over, or null
      */
     static JavaDecodeSteps afterEnginePrefill(DecodeWeights weights, KvCache prefilled,
-            int[] padding, int capacity, SamplingParams params) {
+            int[] padding, int capacity, SamplingParams params, JavaKvCache spare) {
         return new JavaDecodeSteps(weights,
-                JavaKvCache.copyOf(prefilled, weights.config(), padding, capacity), params);
+                JavaKvCache.copyOf(prefilled, weights.config(), padding, capacity, spare),
+                params);
     }
 
-    /** Steps from an empty cache: call {@link #prefill} first. */
+    /**
+     * Steps from an empty cache: call {@link #prefill} first.
+     *
+     * @param spare a cache no longer used whose arrays these steps may take over, or null
+     */
     static JavaDecodeSteps empty(DecodeWeights weights, int[] padding, int capacity,
-            SamplingParams params) {
+            SamplingParams params, JavaKvCache spare) {
         return new JavaDecodeSteps(weights,
-                JavaKvCache.empty(weights.config(), padding, capacity), params);
+                JavaKvCache.empty(weights.config(), padding, capacity, spare), params);
+    }
+
+    /** The cache these steps decode with: a spare for the next steps once these are done. */
+    JavaKvCache cache() {
+        return cache;
     }
 
     /** Feeds the left-padded prompts (B, T) and chooses each row's first new token. */

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.stream.Collectors;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -177,6 +178,19 @@ class PipelineCommandTest {
             List<Double> shares = new ArrayList<>();
             decode.path("shares_of_runs").forEach(share -> shares.add(share.asDouble()));
             assertThat(shares).hasSize(5);
+            // every run's time and read bandwidth, the median run's among them
+            List<Double> seconds = new ArrayList<>();
+            decode.path("seconds_of_runs").forEach(value -> seconds.add(value.asDouble()));
+            List<Double> reads = new ArrayList<>();
+            decode.path("read_gb_per_s_of_runs").forEach(value -> reads.add(value.asDouble()));
+            assertThat(seconds).hasSize(5).allMatch(value -> value > 0);
+            assertThat(reads).hasSize(5).allMatch(value -> value > 0);
+            double share = decode.path("share_of_bound").asDouble();
+            double time = decode.path("seconds").asDouble();
+            double read = decode.path("read_gb_per_s").asDouble();
+            assertThat(IntStream.range(0, 5).filter(i -> shares.get(i) == share
+                    && Math.abs(seconds.get(i) - time) < 1e-3
+                    && Math.abs(reads.get(i) - read) < 1e-3)).as("the median run").isNotEmpty();
             Collections.sort(shares);
             assertThat(decode.path("share_of_bound").asDouble())
                     .isEqualTo(shares.get(2));
