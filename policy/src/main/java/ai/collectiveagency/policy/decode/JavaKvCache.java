@@ -25,7 +25,9 @@ import java.util.Arrays;
  * every slot's key once per step per query head.
  *
  * <p>Row b's first {@code padding[b]} slots are padding, never attended to; the token in slot s
- * of row b has position {@code s - padding[b]}. Slots [0, length) are filled.
+ * of row b has position {@code s - padding[b]}. Slots [0, length) are filled; the others hold
+ * zeros or, in arrays taken over from an earlier cache (which may be longer than this layout),
+ * that cache's values.
  */
 public final class JavaKvCache {
 
@@ -51,17 +53,26 @@ public final class JavaKvCache {
         this.keyPlane = tiles * headDim * TILE;
         this.valuePlane = capacity * headDim;
         int layers = config.numLayers();
-        int keyFloats = padding.length * kvHeads * keyPlane;
-        int valueFloats = padding.length * kvHeads * valuePlane;
+        int keyFloats = Math.toIntExact((long) padding.length * kvHeads * keyPlane);
+        int valueFloats = Math.toIntExact((long) padding.length * kvHeads * valuePlane);
         if (previous != null && previous.keys.length == layers
-                && previous.keys[0].length >= keyFloats
-                && previous.values[0].length >= valueFloats) {
+                && fits(previous.keys[0].length, keyFloats)
+                && fits(previous.values[0].length, valueFloats)) {
             keys = previous.keys;
             values = previous.values;
         } else {
             keys = new float[layers][keyFloats];
             values = new float[layers][valueFloats];
         }
+    }
+
+    /**
+     * Whether arrays of {@code held} floats may hold {@code needed}: large enough, and at most
+     * twice as large, so that a cache kept for reuse after one large generation is let go by the
+     * next smaller one instead of staying with its owner.
+     */
+    private static boolean fits(int held, int needed) {
+        return held >= needed && held <= 2L * needed;
     }
 
     /**
@@ -74,14 +85,15 @@ public final class JavaKvCache {
     }
 
     /**
-     * As {@link #empty(LlamaConfig, int[], int)}, laid out in the arrays of {@code previous}, a
-     * cache no longer used, where they are large enough (else in new ones). A decode step
-     * allocated a whole cache per generation (38 MB at batch 16 for the 40M bench model): a
-     * service's heap grew through its first generations, faulting in fresh pages as it went.
-     * What the old arrays hold is never read: every slot is written before attention reads it,
-     * and slots a tile's scores cover outside a row's own ({@link DecodeAttention}) are masked.
+     * As {@link #empty(LlamaConfig, int[], int)}, laid out in the arrays of {@code previous}
+     * where they are large enough and at most twice what this cache needs (else in new ones).
+     * A generation made a whole cache (38 MB at batch 16 for the 40M bench model): a service's
+     * heap grew through its first generations, faulting in fresh pages as it went. What the old
+     * arrays hold never reaches a result: every slot of a row's own is written before attention
+     * reads it, and the scores of slots a key tile covers outside them are masked before the
+     * softmax ({@link DecodeAttention}).
      *
-     * @param previous a cache whose arrays this one may take over, or null
+     * @param previous a cache no longer in use (its arrays become this one's), or null
      */
     public static JavaKvCache empty(LlamaConfig config, int[] padding, int capacity,
             JavaKvCache previous) {
@@ -176,12 +188,12 @@ public final class JavaKvCache {
         return length - padding[b];
     }
 
-    /** Keys of {@code layer}, (B, KV, tiles, hD, {@link #TILE}). */
+    /** Keys of {@code layer}, (B, KV, tiles, hD, {@link #TILE}) from index 0 (maybe longer). */
     float[] keys(int layer) {
         return keys[layer];
     }
 
-    /** Values of {@code layer}, (B, KV, capacity, hD). */
+    /** Values of {@code layer}, (B, KV, capacity, hD) from index 0 (maybe longer). */
     float[] values(int layer) {
         return values[layer];
     }

@@ -34,7 +34,9 @@ import jdk.incubator.vector.FloatVector;
  * <p>The Java backend decodes with a float32 snapshot of the weights (adapter merged) taken on
  * this generator's first call (about 0.2 s for a 40M-parameter model) and retaken when another
  * adapter is installed. It does not see in-place weight updates: after a training step, use a
- * new {@code Generator}.
+ * new {@code Generator}. It keeps the KV cache of the generation that ended last, whose arrays
+ * the next one lays out in where they fit ({@code JavaKvCache.empty} with a previous cache):
+ * calls running at once take it in turn, and the others make their own.
  *
  * <p>A {@link GenerationObserver} sees each token as it is sampled and can stop the batch
  * between two forward passes; without one ({@link GenerationObserver#NONE}) the loop makes no
@@ -73,7 +75,7 @@ public final class Generator {
     private final int javaPrefillTokens;
     private DecodeWeights weights; // JAVA backend: snapshot of the model's weights
     private LinearAdapter weightsAdapter; // the adapter merged into it
-    /** JAVA backend: the last generation's cache, whose arrays the next one lays out in. */
+    /** JAVA backend: the cache of the generation that ended last, for the next to lay out in. */
     private final AtomicReference<JavaKvCache> spareCache = new AtomicReference<>();
 
     /** A generator on {@link DecodeBackend#defaultFor the default backend} of {@code model}. */
@@ -236,8 +238,8 @@ public final class Generator {
                     decode(steps, sequences, active, survivors, params, endOfSequence, stop,
                             observer);
                 } finally {
-                    if (steps instanceof JavaDecodeSteps java) {
-                        spareCache.set(java.cache());
+                    if (steps instanceof JavaDecodeSteps javaSteps) {
+                        spareCache.set(javaSteps.cache());
                     }
                 }
             }
