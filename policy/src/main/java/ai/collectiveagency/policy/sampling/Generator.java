@@ -210,17 +210,14 @@ public final class Generator {
         int[][] attention = promptMask(prompts, longest);
         if (backend == DecodeBackend.JAVA && (long) batch * longest <= javaPrefillTokens) {
             requireGoOn(observer, sequences);
-            JavaDecodeSteps steps = JavaDecodeSteps.empty(decodeWeights(), padding(attention),
-                    longest + params.maxNewTokens(), params, spareCache.getAndSet(null));
-            try (steps) {
+            try (JavaDecodeSteps steps = JavaDecodeSteps.empty(decodeWeights(),
+                    padding(attention), longest + params.maxNewTokens(), params, spareCache)) {
                 TokenChoice choice = steps.prefill(leftPad(prompts, longest),
                         uniforms(sequences, active, params));
                 int[] survivors = record(sequences, active, choice, endOfSequence, stop,
                         observer);
                 decode(steps, sequences, active, survivors, params, endOfSequence, stop,
                         observer);
-            } finally {
-                spareCache.set(steps.cache());
             }
             return generations(sequences);
         }
@@ -233,14 +230,9 @@ public final class Generator {
                     uniforms(sequences, active, params));
             int[] survivors = record(sequences, active, choice, endOfSequence, stop, observer);
             if (survivors.length > 0) {
-                DecodeSteps steps = open(manager, cache, attention, longest, params);
-                try (steps) {
+                try (DecodeSteps steps = open(manager, cache, attention, longest, params)) {
                     decode(steps, sequences, active, survivors, params, endOfSequence, stop,
                             observer);
-                } finally {
-                    if (steps instanceof JavaDecodeSteps javaSteps) {
-                        spareCache.set(javaSteps.cache());
-                    }
                 }
             }
         }
@@ -288,7 +280,7 @@ public final class Generator {
             return new EngineDecodeSteps(model, manager, cache, attention, params);
         }
         return JavaDecodeSteps.afterEnginePrefill(decodeWeights(), cache, padding(attention),
-                longest + params.maxNewTokens(), params, spareCache.getAndSet(null));
+                longest + params.maxNewTokens(), params, spareCache);
     }
 
     /** The cache the next JAVA-backend generation may lay out in, or null (tests). */

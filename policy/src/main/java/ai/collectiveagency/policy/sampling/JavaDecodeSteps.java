@@ -6,6 +6,7 @@ import ai.collectiveagency.policy.decode.JavaKvCache;
 import ai.collectiveagency.policy.decode.ParallelRange;
 import ai.collectiveagency.policy.decode.PanelMatmul;
 import ai.collectiveagency.policy.model.KvCache;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Decode steps in the Java decoder: after a copy of the engine's cache from its prefill, or
@@ -16,9 +17,12 @@ final class JavaDecodeSteps implements DecodeSteps {
     private final JavaDecoder decoder;
     private final LogitSampler sampler;
     private final JavaKvCache cache;
+    private final AtomicReference<JavaKvCache> spare;
 
-    private JavaDecodeSteps(DecodeWeights weights, JavaKvCache cache, SamplingParams params) {
+    private JavaDecodeSteps(DecodeWeights weights, JavaKvCache cache, SamplingParams params,
+            AtomicReference<JavaKvCache> spare) {
         this.cache = cache;
+        this.spare = spare;
         ParallelRange range = ParallelRange.shared();
         this.decoder = new JavaDecoder(weights, cache, new PanelMatmul(range));
         this.sampler = new LogitSampler(params, weights.config().vocabSize(), cache.batch(),
@@ -31,29 +35,25 @@ final class JavaDecodeSteps implements DecodeSteps {
      * @param prefilled the engine's cache after the prefill (copied; the caller still owns it)
      * @param padding leading padding slots of each row
      * @param capacity slots to reserve: prompt length + new tokens
-     * @param spare a cache no longer used whose arrays these steps may take over, or null
+     * @param spare a cache no longer in use, whose arrays these steps take over where they fit
+     *     (it may hold null), and where {@link #close} leaves theirs for the next steps
      */
     static JavaDecodeSteps afterEnginePrefill(DecodeWeights weights, KvCache prefilled,
-            int[] padding, int capacity, SamplingParams params, JavaKvCache spare) {
-        return new JavaDecodeSteps(weights,
-                JavaKvCache.copyOf(prefilled, weights.config(), padding, capacity, spare),
-                params);
+            int[] padding, int capacity, SamplingParams params,
+            AtomicReference<JavaKvCache> spare) {
+        return new JavaDecodeSteps(weights, JavaKvCache.copyOf(prefilled, weights.config(),
+                padding, capacity, spare.getAndSet(null)), params, spare);
     }
 
     /**
      * Steps from an empty cache: call {@link #prefill} first.
      *
-     * @param spare a cache no longer used whose arrays these steps may take over, or null
+     * @param spare as for {@link #afterEnginePrefill}
      */
     static JavaDecodeSteps empty(DecodeWeights weights, int[] padding, int capacity,
-            SamplingParams params, JavaKvCache spare) {
-        return new JavaDecodeSteps(weights,
-                JavaKvCache.empty(weights.config(), padding, capacity, spare), params);
-    }
-
-    /** The cache these steps decode with: a spare for the next steps once these are done. */
-    JavaKvCache cache() {
-        return cache;
+            SamplingParams params, AtomicReference<JavaKvCache> spare) {
+        return new JavaDecodeSteps(weights, JavaKvCache.empty(weights.config(), padding,
+                capacity, spare.getAndSet(null)), params, spare);
     }
 
     /** Feeds the left-padded prompts (B, T) and chooses each row's first new token. */
@@ -77,8 +77,9 @@ final class JavaDecodeSteps implements DecodeSteps {
         decoder.keepRows(rows);
     }
 
+    /** Leaves the cache's arrays (plain Java arrays: nothing to free) for the next steps. */
     @Override
     public void close() {
-        // plain Java arrays: nothing to free
+        spare.set(cache);
     }
 }
