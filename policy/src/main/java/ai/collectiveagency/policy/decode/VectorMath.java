@@ -99,8 +99,9 @@ public final class VectorMath {
     /**
      * {@link #tileDots} for four queries at once, the r-th at {@code qo + r·qStride}, into
      * {@code out[r·outStride + t·V + j]}: each tile vector is loaded once for the four queries,
-     * two tiles at a time, so eight FMA chains are in flight. Each column sums over d in the
-     * same order as in {@code tileDots}, so the two give the same bits.
+     * two tiles at a time, so eight FMA chains are in flight, and an odd count's last tile
+     * with four. Each column sums over d in the same order as in {@code tileDots}, so the two
+     * give the same bits.
      */
     public static void tileDots4(float[] q, int qo, int qStride, int dims, float[] tiles, int to,
             int count, float[] out, int outStride) {
@@ -146,19 +147,33 @@ public final class VectorMath {
             b2.intoArray(out, o + lanes + 2 * outStride);
             b3.intoArray(out, o + lanes + 3 * outStride);
         }
-        if (t < count) { // the last of an odd count, one query at a time
-            for (int r = 0; r < 4; r++) {
-                tileDots(q, qo + r * qStride, dims, tiles, to + t * tile, 1, out,
-                        t * lanes + r * outStride);
+        if (t < count) { // the last of an odd count: its four chains side by side
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES);
+            FloatVector a2 = FloatVector.zero(SPECIES);
+            FloatVector a3 = FloatVector.zero(SPECIES);
+            int at = to + t * tile;
+            for (int d = 0; d < dims; d++, at += lanes) {
+                FloatVector k = FloatVector.fromArray(SPECIES, tiles, at);
+                a0 = k.fma(FloatVector.broadcast(SPECIES, q[qo + d]), a0);
+                a1 = k.fma(FloatVector.broadcast(SPECIES, q[q1 + d]), a1);
+                a2 = k.fma(FloatVector.broadcast(SPECIES, q[q2 + d]), a2);
+                a3 = k.fma(FloatVector.broadcast(SPECIES, q[q3 + d]), a3);
             }
+            int o = t * lanes;
+            a0.intoArray(out, o);
+            a1.intoArray(out, o + outStride);
+            a2.intoArray(out, o + 2 * outStride);
+            a3.intoArray(out, o + 3 * outStride);
         }
     }
 
     /**
      * {@link #tileDots} for two queries at once, the second at {@code qo + qStride}, into
      * {@code out[r·outStride + t·V + j]}: each tile vector is loaded once for both queries, four
-     * tiles at a time, so eight FMA chains are in flight. Each column sums over d in the same
-     * order as in {@code tileDots}, so the two give the same bits.
+     * tiles at a time, so eight FMA chains are in flight, then the last tiles two (four chains)
+     * and one (two) at a time. Each column sums over d in the same order as in
+     * {@code tileDots}, so the two give the same bits.
      */
     public static void tileDots2(float[] q, int qo, int qStride, int dims, float[] tiles, int to,
             int count, float[] out, int outStride) {
@@ -202,9 +217,39 @@ public final class VectorMath {
             b2.intoArray(out, o + 2 * lanes + outStride);
             b3.intoArray(out, o + 3 * lanes + outStride);
         }
-        if (t < count) { // the last tiles, one query at a time
-            tileDots(q, qo, dims, tiles, to + t * tile, count - t, out, t * lanes);
-            tileDots(q, q1, dims, tiles, to + t * tile, count - t, out, t * lanes + outStride);
+        for (; t + 2 <= count; t += 2) { // two of the last three tiles: four chains
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES);
+            FloatVector b0 = FloatVector.zero(SPECIES);
+            FloatVector b1 = FloatVector.zero(SPECIES);
+            int at = to + t * tile;
+            for (int d = 0; d < dims; d++, at += lanes) {
+                FloatVector k0 = FloatVector.fromArray(SPECIES, tiles, at);
+                FloatVector k1 = FloatVector.fromArray(SPECIES, tiles, at + tile);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, q[qo + d]);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, q[q1 + d]);
+                a0 = k0.fma(x0, a0);
+                a1 = k1.fma(x0, a1);
+                b0 = k0.fma(x1, b0);
+                b1 = k1.fma(x1, b1);
+            }
+            int o = t * lanes;
+            a0.intoArray(out, o);
+            a1.intoArray(out, o + lanes);
+            b0.intoArray(out, o + outStride);
+            b1.intoArray(out, o + lanes + outStride);
+        }
+        if (t < count) { // the last of an odd count: both queries' chains side by side
+            FloatVector a = FloatVector.zero(SPECIES);
+            FloatVector b = FloatVector.zero(SPECIES);
+            int at = to + t * tile;
+            for (int d = 0; d < dims; d++, at += lanes) {
+                FloatVector k = FloatVector.fromArray(SPECIES, tiles, at);
+                a = k.fma(FloatVector.broadcast(SPECIES, q[qo + d]), a);
+                b = k.fma(FloatVector.broadcast(SPECIES, q[q1 + d]), b);
+            }
+            a.intoArray(out, t * lanes);
+            b.intoArray(out, t * lanes + outStride);
         }
     }
 

@@ -1,11 +1,15 @@
 package ai.collectiveagency.policy.model;
 
 import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.decode.ThreadArrays;
 import ai.collectiveagency.policy.decode.VectorMath;
 import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -37,6 +41,9 @@ final class JavaAttention {
     /** Fewer new queries than this (a decode step) are left to the engine. */
     static final int MIN_QUERIES = ROWS;
     private static final int GROUPS_GRAIN = 4; // parts handed to a thread are multiples of it
+    private static final int TOKENS_GRAIN = 64; // tokens a part copies: 128 KiB of queries
+    /** Each thread's weights (ROWS rows of scores) and softmax scales, kept from call to call. */
+    private static final ThreadArrays SCRATCH = new ThreadArrays(2);
 
     private final int heads;
     private final int kvHeads;
@@ -110,24 +117,43 @@ final class JavaAttention {
                     + " and values " + v.getShape() + " of a first pass do not match an"
                     + " attention mask of " + attention.length + " x " + attention[0].length);
         }
-        buffers.queries = NativeFloats.copy(q, Buffers.sized(buffers.queries, q.size()));
-        buffers.keys = NativeFloats.copy(k, Buffers.sized(buffers.keys, k.size()));
-        buffers.staged = NativeFloats.copy(v, Buffers.sized(buffers.staged, v.size()));
+        buffers.queries = Buffers.sized(buffers.queries, q.size());
+        buffers.keys = Buffers.sized(buffers.keys, k.size());
         buffers.values = Buffers.sized(buffers.values, v.size());
-        byHead(buffers.staged, buffers.values, attention.length, time);
+        stage(floats(q), floats(k), floats(v), buffers, attention.length, time);
         return attendCopied(q, buffers, time, true);
     }
 
-    /** (B, T, KV, hD) as (B, KV, T, hD). */
-    private void byHead(float[] byPosition, float[] into, int batch, int time) {
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < time; t++) {
+    /** The values of x: its memory where Java can view it, else a contiguous copy. */
+    private static FloatBuffer floats(NDArray x) {
+        return NativeFloats.view(x).map(ByteBuffer::asFloatBuffer).orElseGet(() ->
+                FloatBuffer.wrap(NativeFloats.copy(x, new float[Math.toIntExact(x.size())])));
+    }
+
+    /**
+     * Copies the tokens' queries and keys as they are and their values by head, (B, T, KV, hD)
+     * as (B, KV, T, hD), the tokens split over the threads. On one thread these copies and the
+     * output's were about a tenth of the bench prefill's attention, with the other core idle.
+     */
+    private void stage(FloatBuffer queries, FloatBuffer keys, FloatBuffer values,
+            Buffers buffers, int batch, int time) {
+        int queryFloats = heads * headDim;
+        int keyFloats = kvHeads * headDim;
+        range.run(batch * time, TOKENS_GRAIN, (first, end) -> {
+            queries.duplicate().get(first * queryFloats, buffers.queries, first * queryFloats,
+                    (end - first) * queryFloats);
+            keys.duplicate().get(first * keyFloats, buffers.keys, first * keyFloats,
+                    (end - first) * keyFloats);
+            FloatBuffer byPosition = values.duplicate();
+            for (int token = first; token < end; token++) {
+                int b = token / time;
+                int t = token % time;
                 for (int kv = 0; kv < kvHeads; kv++) {
-                    System.arraycopy(byPosition, ((b * time + t) * kvHeads + kv) * headDim,
-                            into, ((b * kvHeads + kv) * time + t) * headDim, headDim);
+                    byPosition.get((token * kvHeads + kv) * headDim, buffers.values,
+                            ((b * kvHeads + kv) * time + t) * headDim, headDim);
                 }
             }
-        }
+        });
     }
 
     /**
@@ -140,15 +166,21 @@ final class JavaAttention {
         Pass pass = new Pass(buffers, time, keysByPosition);
         int groups = (time + ROWS - 1) / ROWS;
         range.run(attention.length * heads * groups, GROUPS_GRAIN, (start, end) -> {
-            float[] weights = new float[ROWS * pass.tiles * LANES];
-            float[] scales = new float[ROWS];
+            float[] weights = SCRATCH.get(0, ROWS * pass.tiles * LANES);
+            float[] scales = SCRATCH.get(1, ROWS);
             for (int item = start; item < end; item++) {
                 int bh = item / groups;
                 pass.group(bh / heads, bh % heads, (item % groups) * ROWS, weights, scales);
             }
         });
-        return NativeFloats.create(q.getManager(), pass.out,
-                new Shape(shape.get(0), time, (long) heads * headDim));
+        int width = heads * headDim;
+        NDArray out = q.getManager().create(new Shape(shape.get(0), time, width),
+                DataType.FLOAT32, q.getDevice());
+        ByteBuffer memory = NativeFloats.view(out).orElseThrow(() -> new IllegalStateException(
+                "cannot view a new float32 array of " + q.getDevice()));
+        range.run(attention.length * time, TOKENS_GRAIN, (first, end) -> memory.asFloatBuffer()
+                .put(first * width, pass.out, first * width, (end - first) * width));
+        return out;
     }
 
     /**
@@ -161,7 +193,6 @@ final class JavaAttention {
         private float[] queries;
         private float[] keys;
         private float[] values;
-        private float[] staged; // values by position, before they are laid out by head
         private float[] keyTiles;
         private float[] out;
 
@@ -248,18 +279,29 @@ final class JavaAttention {
     /**
      * Turns one query's scores over [0, visible) into exp(score - max), masking padding keys,
      * and zeroes the rest up to {@code width}; returns 1 / their sum.
+     *
+     * <p>The scores past the visible ones up to a whole vector are set to -inf, so max and exp
+     * run on whole vectors and exp gives those 0: exp's scalar tail (Math.exp per score) took
+     * about half of its time on rows of 125 scores, and a prefill's rows end anywhere. The row
+     * has room: its stride is whole tiles of one vector.
      */
     private static float softmax(float[] w, int offset, int visible, int width, float[] padding) {
         if (padding != null) {
             VectorMath.add(padding, 0, w, offset, visible);
         }
-        Arrays.fill(w, offset + visible, offset + width, 0f);
-        float max = VectorMath.max(w, offset, visible);
+        int whole = (visible + LANES - 1) / LANES * LANES;
+        Arrays.fill(w, offset + visible, offset + whole, Float.NEGATIVE_INFINITY);
+        float max = VectorMath.max(w, offset, whole);
         if (max == Float.NEGATIVE_INFINITY) { // sees no key: a padding position
             Arrays.fill(w, offset, offset + visible, 1f);
+            Arrays.fill(w, offset + visible, offset + Math.max(whole, width), 0f);
             return 1f / visible;
         }
-        return 1 / VectorMath.exp(w, offset, 1f, max, w, offset, visible);
+        float sum = VectorMath.exp(w, offset, 1f, max, w, offset, whole);
+        if (width > whole) {
+            Arrays.fill(w, offset + whole, offset + width, 0f);
+        }
+        return 1 / sum;
     }
 
     /**
