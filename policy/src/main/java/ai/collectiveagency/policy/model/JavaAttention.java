@@ -5,6 +5,7 @@ import ai.collectiveagency.policy.decode.ThreadArrays;
 import ai.collectiveagency.policy.decode.VectorMath;
 import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -174,10 +175,10 @@ final class JavaAttention {
             }
         });
         int width = heads * headDim;
-        NDArray out = q.getManager().create(new Shape(shape.get(0), time, width),
-                DataType.FLOAT32, q.getDevice());
+        NDManager manager = q.getManager();
+        NDArray out = manager.create(new Shape(shape.get(0), time, width), DataType.FLOAT32);
         ByteBuffer memory = NativeFloats.view(out).orElseThrow(() -> new IllegalStateException(
-                "cannot view a new float32 array of " + q.getDevice()));
+                "cannot view a new float32 array of " + manager.getDevice()));
         range.run(attention.length * time, TOKENS_GRAIN, (first, end) -> memory.asFloatBuffer()
                 .put(first * width, pass.out, first * width, (end - first) * width));
         return out;

@@ -72,7 +72,7 @@ class VectorMathTileDotsTest {
      */
     @ParameterizedTest(name = "queries={0} tiles={1} dims={2}")
     @CsvSource({"4, 1, 64", "4, 2, 64", "4, 5, 64", "4, 6, 12", "4, 3, 1", "2, 1, 64", "2, 4, 64",
-            "2, 6, 64", "2, 9, 12", "2, 3, 1"})
+            "2, 6, 64", "2, 7, 64", "2, 9, 12", "2, 3, 1"})
     void queriesAtOnceGiveEachQuerysDotsAlone(int queries, int count, int dims) {
         SplittableRandom random = new SplittableRandom(count * 7L + dims + queries);
         int queryStride = dims + 3;
