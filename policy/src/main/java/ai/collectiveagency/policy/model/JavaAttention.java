@@ -42,7 +42,8 @@ final class JavaAttention {
     /** Fewer new queries than this (a decode step) are left to the engine. */
     static final int MIN_QUERIES = ROWS;
     private static final int GROUPS_GRAIN = 4; // parts handed to a thread are multiples of it
-    private static final int TOKENS_GRAIN = 64; // tokens a part copies: 128 KiB of queries
+    private static final int FLOATS_GRAIN = 32 * 1024; // floats a part copies: 128 KiB
+    private static final int TOKENS_GRAIN = 64; // tokens whose values a part lays out by head
     /** Each thread's weights (ROWS rows of scores) and softmax scales, kept from call to call. */
     private static final ThreadArrays SCRATCH = new ThreadArrays(2);
 
@@ -89,9 +90,9 @@ final class JavaAttention {
                     + " and values " + v.getShape() + " do not match an attention mask of "
                     + attention.length + " x " + positions);
         }
-        buffers.queries = NativeFloats.copy(q, Buffers.sized(buffers.queries, q.size()));
-        buffers.keys = NativeFloats.copy(k, Buffers.sized(buffers.keys, k.size()));
-        buffers.values = NativeFloats.copy(v, Buffers.sized(buffers.values, v.size()));
+        buffers.queries = copied(q, buffers.queries);
+        buffers.keys = copied(k, buffers.keys);
+        buffers.values = copied(v, buffers.values);
         return attendCopied(q, buffers, time, false);
     }
 
@@ -118,11 +119,24 @@ final class JavaAttention {
                     + " and values " + v.getShape() + " of a first pass do not match an"
                     + " attention mask of " + attention.length + " x " + attention[0].length);
         }
-        buffers.queries = Buffers.sized(buffers.queries, q.size());
-        buffers.keys = Buffers.sized(buffers.keys, k.size());
+        buffers.queries = copied(q, buffers.queries);
+        buffers.keys = copied(k, buffers.keys);
         buffers.values = Buffers.sized(buffers.values, v.size());
-        stage(floats(q), floats(k), floats(v), buffers, attention.length, time);
+        byHead(floats(v), buffers.values, attention.length, time);
         return attendCopied(q, buffers, time, true);
+    }
+
+    /**
+     * x's floats in {@code reused} (or a new array where it is not x's size), the copy split
+     * over the threads: on one thread a layer's copies in and out were about a tenth of the
+     * bench prefill's attention, with the other core idle.
+     */
+    private float[] copied(NDArray x, float[] reused) {
+        float[] into = Buffers.sized(reused, x.size());
+        FloatBuffer from = floats(x);
+        range.run(into.length, FLOATS_GRAIN,
+                (first, end) -> from.duplicate().get(first, into, first, end - first));
+        return into;
     }
 
     /** The values of x: its memory where Java can view it, else a contiguous copy. */
@@ -131,26 +145,15 @@ final class JavaAttention {
                 FloatBuffer.wrap(NativeFloats.copy(x, new float[Math.toIntExact(x.size())])));
     }
 
-    /**
-     * Copies the tokens' queries and keys as they are and their values by head, (B, T, KV, hD)
-     * as (B, KV, T, hD), the tokens split over the threads. On one thread these copies and the
-     * output's were about a tenth of the bench prefill's attention, with the other core idle.
-     */
-    private void stage(FloatBuffer queries, FloatBuffer keys, FloatBuffer values,
-            Buffers buffers, int batch, int time) {
-        int queryFloats = heads * headDim;
-        int keyFloats = kvHeads * headDim;
+    /** Values (B, T, KV, hD) as (B, KV, T, hD), the tokens split over the threads. */
+    private void byHead(FloatBuffer byPosition, float[] into, int batch, int time) {
         range.run(batch * time, TOKENS_GRAIN, (first, end) -> {
-            queries.duplicate().get(first * queryFloats, buffers.queries, first * queryFloats,
-                    (end - first) * queryFloats);
-            keys.duplicate().get(first * keyFloats, buffers.keys, first * keyFloats,
-                    (end - first) * keyFloats);
-            FloatBuffer byPosition = values.duplicate();
+            FloatBuffer values = byPosition.duplicate();
             for (int token = first; token < end; token++) {
                 int b = token / time;
                 int t = token % time;
                 for (int kv = 0; kv < kvHeads; kv++) {
-                    byPosition.get((token * kvHeads + kv) * headDim, buffers.values,
+                    values.get((token * kvHeads + kv) * headDim, into,
                             ((b * kvHeads + kv) * time + t) * headDim, headDim);
                 }
             }
@@ -179,8 +182,8 @@ final class JavaAttention {
         NDArray out = manager.create(new Shape(shape.get(0), time, width), DataType.FLOAT32);
         ByteBuffer memory = NativeFloats.view(out).orElseThrow(() -> new IllegalStateException(
                 "cannot view a new float32 array of " + manager.getDevice()));
-        range.run(attention.length * time, TOKENS_GRAIN, (first, end) -> memory.asFloatBuffer()
-                .put(first * width, pass.out, first * width, (end - first) * width));
+        range.run(pass.out.length, FLOATS_GRAIN, (first, end) -> memory.asFloatBuffer()
+                .put(first, pass.out, first, end - first));
         return out;
     }
 
