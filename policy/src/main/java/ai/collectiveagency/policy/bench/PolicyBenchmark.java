@@ -1,6 +1,7 @@
 package ai.collectiveagency.policy.bench;
 
 import ai.collectiveagency.policy.decode.ParallelRange;
+import ai.collectiveagency.policy.engine.JitTrapLimit;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.engine.TrainingMalloc;
 import ai.collectiveagency.policy.grpo.GrpoConfig;
@@ -142,6 +143,9 @@ public final class PolicyBenchmark {
         machine.put("memory_read_gb_per_s", round(bounds.readGbPerSecond()));
         machine.put("omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
         machine.put("training_malloc", TrainingMalloc.inEffect(System.getenv()));
+        // below JitTrapLimit.VALUE some JVMs' kernels lose their vector stores: slower runs
+        machine.put("jit_trap_limit", JitTrapLimit.current().isPresent()
+                ? JitTrapLimit.current().getAsLong() : "unknown");
         out.put("machine", machine);
         figures.forEach((name, figure) -> out.put(name, figure.apply(bounds)));
         out.put("peak_rss_mib", round(peakRss));

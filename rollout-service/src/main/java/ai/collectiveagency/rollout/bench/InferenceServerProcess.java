@@ -1,5 +1,6 @@
 package ai.collectiveagency.rollout.bench;
 
+import ai.collectiveagency.policy.engine.JitTrapLimit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -54,6 +55,7 @@ final class InferenceServerProcess implements AutoCloseable {
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx2g", "--add-modules", "jdk.incubator.vector",
                 "-XX:+UseTransparentHugePages", // as ./pipeline runs it (README, Speed)
+                JitTrapLimit.FLAG,
                 "-Dquarkus.profile=inference-server",
                 "-Drollout.model=" + model.toAbsolutePath(),
                 "-Drollout.checkpoints.store-root=" + storeRoot.toAbsolutePath(),

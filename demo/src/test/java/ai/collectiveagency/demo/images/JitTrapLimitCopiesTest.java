@@ -1,0 +1,63 @@
+package ai.collectiveagency.demo.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.collectiveagency.policy.engine.JitTrapLimit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The copies of {@link JitTrapLimit#FLAG} that cannot name it: a JVM flag, so the launcher and
+ * the images of the services that run the Java kernels (those that add the Vector API module)
+ * pass it when Java starts. (The demo's fleet and the rollout bench's server use the constant.)
+ */
+class JitTrapLimitCopiesTest {
+
+    private static final Path ROOT = FakeCheckout.ROOT;
+
+    static List<Path> vectorKernelDockerfiles() throws IOException {
+        return DockerfileInvariantsTest.serviceDockerfiles().stream()
+                .filter(JitTrapLimitCopiesTest::addsTheVectorModule).toList();
+    }
+
+    private static boolean addsTheVectorModule(Path file) {
+        try {
+            return Dockerfile.read(file).finalStage().stream()
+                    .filter(i -> i.keyword().equals("ENTRYPOINT"))
+                    .anyMatch(i -> i.arguments().contains("\"jdk.incubator.vector\""));
+        } catch (IOException e) {
+            throw new IllegalStateException(file + " is unreadable", e);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("vectorKernelDockerfiles")
+    void theImagesDefaultJvmOptionsSetTheLimit(Path file) throws IOException {
+        assertThat(Dockerfile.read(file).environment().get("JDK_JAVA_OPTIONS"))
+                .as(file.toString()).isNotNull()
+                .satisfies(options -> assertThat(List.of(options.split("\\s+")))
+                        .contains(JitTrapLimit.FLAG));
+    }
+
+    @Test
+    void everyModelServicesImageIsChecked() throws IOException {
+        // rollout (CPU, CUDA), trainer (CPU, CUDA), evaluation
+        assertThat(vectorKernelDockerfiles()).hasSize(5);
+    }
+
+    /** {@code ./pipeline}'s model_jvm, the flags of every command that holds a model. */
+    @Test
+    void theLaunchersModelProcessesSetTheLimit() throws IOException {
+        String launcher = Files.readString(ROOT.resolve("pipeline"));
+        Matcher modelJvm = Pattern.compile("(?m)^model_jvm=\"([^\"]*)\"$").matcher(launcher);
+        assertThat(modelJvm.find()).as("model_jvm in ./pipeline").isTrue();
+        assertThat(List.of(modelJvm.group(1).split("\\s+"))).contains(JitTrapLimit.FLAG);
+    }
+}
