@@ -101,6 +101,7 @@ public final class PolicyBenchmark {
     public Map<String, Object> run(NDManager root) {
         MachineBounds before = MachineBounds.measure(root, bench.matmulSize());
         Map<String, Function<MachineBounds, Object>> figures = new LinkedHashMap<>();
+        Map<String, Object> peakAfter = new LinkedHashMap<>();
         MachineBounds engine;
         double decodeRead = 0;
         double javaMatmulGflops;
@@ -109,6 +110,7 @@ public final class PolicyBenchmark {
             figures.put("model",
                     b -> Map.of("parameters", parameters, "config", config.toString()));
             figures.put("prefill", prefill(model));
+            peakAfter.put("prefill", round(PeakMemory.peakRssMib()));
             List<DecodeFigure> decode = decode(model);
             for (DecodeFigure figure : decode) {
                 decodeRead = Math.max(decodeRead, figure.bestRead());
@@ -120,6 +122,7 @@ public final class PolicyBenchmark {
                 figures.put("sampling", b -> sampling);
             }
             javaMatmulGflops = JavaMatmulRate.measure(ParallelRange.shared());
+            peakAfter.put("decode", round(PeakMemory.peakRssMib()));
             releaseDecodeGarbage();
             engine = before.max(MachineBounds.measure(root, bench.matmulSize()));
             if (bench.trainSteps() > 0) {
@@ -128,7 +131,9 @@ public final class PolicyBenchmark {
                 // peak, in no trainer's process (peak 2,855-3,128 MiB in five runs with full
                 // fine-tuning first, 2,593-2,941 in three with LoRA first)
                 figures.put("train_lora", train(model, true));
+                peakAfter.put("train_lora", round(PeakMemory.peakRssMib()));
                 figures.put("train_full", train(model, false));
+                peakAfter.put("train_full", round(PeakMemory.peakRssMib()));
             }
         }
         double peakRss = PeakMemory.peakRssMib();
@@ -149,6 +154,8 @@ public final class PolicyBenchmark {
         out.put("machine", machine);
         figures.forEach((name, figure) -> out.put(name, figure.apply(bounds)));
         out.put("peak_rss_mib", round(peakRss));
+        // the peak so far after each part: the part where it rises is the one that set it
+        out.put("peak_rss_mib_after", peakAfter);
         return out;
     }
 

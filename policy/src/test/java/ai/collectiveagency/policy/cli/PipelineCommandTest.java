@@ -214,7 +214,15 @@ class PipelineCommandTest {
             assertThat(train.path("seconds_per_step").asDouble()).as(training)
                     .isEqualTo(steps.get(1));
         }
-        assertThat(figures.path("peak_rss_mib").asDouble()).isPositive();
+        double peak = figures.path("peak_rss_mib").asDouble();
+        assertThat(peak).isPositive();
+        // the peak after each part never falls, and the last is the process's peak so far
+        List<Double> after = new ArrayList<>();
+        JsonNode peakAfter = figures.path("peak_rss_mib_after");
+        assertThat(peakAfter.fieldNames()).toIterable()
+                .containsExactly("prefill", "decode", "train_lora", "train_full");
+        peakAfter.forEach(value -> after.add(value.asDouble()));
+        assertThat(after).isSorted().allMatch(value -> value > 0 && value <= peak);
     }
 
     static Stream<Path> qwen3Folders() {
