@@ -40,8 +40,7 @@ public record ServiceSpec(String name, String replica, Path app, int port, int m
      * The packaged {@code module} of the checkout at {@code root}, with a heap of {@code heap}
      * (e.g. {@code 1g}), the Vector API the policy's decoder uses, the heap on transparent huge
      * pages (the decoder streams its weights; README, Speed), the JIT's trap limit raised
-     * ({@link JitTrapLimit}), and DJL offline; its management
-     * interface on a free port.
+     * ({@link JitTrapLimit}), and DJL offline; its management interface on a free port.
      */
     public static ServiceSpec packaged(Path root, String module, int port, String heap,
             Map<String, String> settings) {

@@ -6,6 +6,7 @@ import ai.collectiveagency.policy.engine.JitTrapLimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,10 +41,15 @@ class JitTrapLimitCopiesTest {
     @ParameterizedTest
     @MethodSource("vectorKernelDockerfiles")
     void theImagesDefaultJvmOptionsSetTheLimit(Path file) throws IOException {
-        assertThat(Dockerfile.read(file).environment().get("JDK_JAVA_OPTIONS"))
+        Dockerfile image = Dockerfile.read(file);
+        assertThat(image.environment().get("JDK_JAVA_OPTIONS"))
                 .as(file.toString()).isNotNull()
                 .satisfies(options -> assertThat(List.of(options.split("\\s+")))
                         .contains(JitTrapLimit.FLAG));
+        // a flag on the command line would win over JDK_JAVA_OPTIONS, the operators' place
+        assertThat(image.finalStage()).as(file.toString())
+                .filteredOn(i -> i.keyword().equals("ENTRYPOINT"))
+                .noneMatch(i -> i.arguments().contains("PerMethodTrapLimit"));
     }
 
     @Test
@@ -56,8 +62,15 @@ class JitTrapLimitCopiesTest {
     @Test
     void theLaunchersModelProcessesSetTheLimit() throws IOException {
         String launcher = Files.readString(ROOT.resolve("pipeline"));
+        List<String> flags = new ArrayList<>();
         Matcher modelJvm = Pattern.compile("(?m)^model_jvm=\"([^\"]*)\"$").matcher(launcher);
-        assertThat(modelJvm.find()).as("model_jvm in ./pipeline").isTrue();
-        assertThat(List.of(modelJvm.group(1).split("\\s+"))).contains(JitTrapLimit.FLAG);
+        while (modelJvm.find()) { // assigned in steps, each adding to the one before
+            flags.addAll(List.of(modelJvm.group(1).split("\\s+")));
+        }
+        assertThat(flags).contains(JitTrapLimit.FLAG);
+        // warmup, evaluate, the evaluation, trainer and rollout services, inference-server,
+        // bench rollout and the policy's commands: every java that loads a model
+        assertThat(Pattern.compile("(?m)^\\s*exec java \\$model_jvm ").matcher(launcher)
+                .results().count()).isEqualTo(8);
     }
 }

@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.SplittableRandom;
@@ -96,7 +97,9 @@ public final class PolicyBenchmark {
      * of the probes around the decode runs. Their 256 MB array is part of the decode phase's
      * memory (1.65 GiB at the default shape, below training's 2.4-2.8). The Java products'
      * rate from cache ({@link JavaMatmulRate}) is printed beside the engine's matmul, not used
-     * as a bound: prefill and training run in the engine.
+     * as a bound: prefill and training run in the engine. {@code peak_rss_mib_after} is the
+     * peak so far after each part: prefill; decode (with sampling, the Java products' rate and
+     * the read probes); LoRA (with the second bounds probe); full fine-tuning.
      */
     public Map<String, Object> run(NDManager root) {
         MachineBounds before = MachineBounds.measure(root, bench.matmulSize());
@@ -148,9 +151,9 @@ public final class PolicyBenchmark {
         machine.put("memory_read_gb_per_s", round(bounds.readGbPerSecond()));
         machine.put("omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
         machine.put("training_malloc", TrainingMalloc.inEffect(System.getenv()));
-        // below JitTrapLimit.VALUE some JVMs' kernels lose their vector stores: slower runs
-        machine.put("jit_trap_limit", JitTrapLimit.current().isPresent()
-                ? JitTrapLimit.current().getAsLong() : "unknown");
+        // at HotSpot's default (100) some JVMs' kernels lose their vector stores: slower runs
+        OptionalLong trapLimit = JitTrapLimit.current();
+        machine.put("jit_trap_limit", trapLimit.isPresent() ? trapLimit.getAsLong() : "unknown");
         out.put("machine", machine);
         figures.forEach((name, figure) -> out.put(name, figure.apply(bounds)));
         out.put("peak_rss_mib", round(peakRss));

@@ -7,7 +7,8 @@ import java.util.OptionalLong;
 /**
  * The JIT setting of every process that runs the Java kernels: HotSpot's
  * {@code PerMethodTrapLimit} raised from its default of 100, a JVM flag, so the launchers pass
- * it ({@code ./pipeline}, the model services' images, the demo's fleet).
+ * it ({@code ./pipeline}, the model services' images, the demo's fleet, the rollout bench's
+ * server, the tests' JVMs).
  *
  * <p>C2 gives up a kind of speculation for the rest of a compilation once the traps of that
  * kind recorded in the profiles of the methods it has inlined so far add up to the limit, and
@@ -24,8 +25,8 @@ import java.util.OptionalLong;
  *
  * <p>Measured on the Zen 5 VM (2 cores) with the bench's prefill (8 x 256 tokens, best of 16
  * passes, each JVM's compilations logged): with the default, 7 of 14 fresh JVMs lost the store
- * and took 300-319 ms a pass, the others 262-282; with the limit raised, 11 of 11 kept it and
- * took 258-277 (README, Speed). A raised limit still lets C2 stop speculating where a trap was
+ * and took 300-319 ms a pass, the others 262-282; with the limit raised (to this value in 6, to
+ * 100,000 in 5), 11 of 11 kept it and took 258-277 (README, Speed). A raised limit still lets C2 stop speculating where a trap was
  * recorded at that very bytecode, so a method that keeps trapping does not recompile without end.
  */
 public final class JitTrapLimit {
@@ -46,7 +47,7 @@ public final class JitTrapLimit {
                     ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             return hotSpot == null ? OptionalLong.empty()
                     : OptionalLong.of(Long.parseLong(hotSpot.getVMOption(OPTION).getValue()));
-        } catch (IllegalArgumentException e) { // not a HotSpot JVM: no such option
+        } catch (IllegalArgumentException e) { // no such option, or not a number
             return OptionalLong.empty();
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.collectiveagency.policy.bench.PolicyBenchmark;
+import ai.collectiveagency.policy.engine.JitTrapLimit;
 import ai.collectiveagency.policy.fixtures.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -216,13 +217,15 @@ class PipelineCommandTest {
         }
         double peak = figures.path("peak_rss_mib").asDouble();
         assertThat(peak).isPositive();
-        // the peak after each part never falls, and the last is the process's peak so far
+        // the peak after each part never falls, nor passes the process's peak
         List<Double> after = new ArrayList<>();
         JsonNode peakAfter = figures.path("peak_rss_mib_after");
         assertThat(peakAfter.fieldNames()).toIterable()
                 .containsExactly("prefill", "decode", "train_lora", "train_full");
         peakAfter.forEach(value -> after.add(value.asDouble()));
         assertThat(after).isSorted().allMatch(value -> value > 0 && value <= peak);
+        assertThat(figures.path("machine").path("jit_trap_limit").asLong())
+                .as("the test JVM's, as the launchers set it").isEqualTo(JitTrapLimit.VALUE);
     }
 
     static Stream<Path> qwen3Folders() {

@@ -2,6 +2,7 @@ package ai.collectiveagency.rollout.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.collectiveagency.policy.engine.JitTrapLimit;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -85,7 +86,7 @@ class ApiStartupIT {
                 .isRegularFile();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "--add-modules", "jdk.incubator.vector",
+                "-Xmx1g", "--add-modules", "jdk.incubator.vector", JitTrapLimit.FLAG,
                 "-Drollout.model=" + MODEL, "-Drollout.checkpoints.enabled=false",
                 "-Dkafka.bootstrap.servers=127.0.0.1:" + freePort(),
                 "-Dquarkus.http.port=" + freePort(), "-Dquarkus.management.port=" + freePort()));

@@ -1,5 +1,6 @@
 package ai.collectiveagency.trainer.exactlyonce;
 
+import ai.collectiveagency.policy.engine.JitTrapLimit;
 import ai.collectiveagency.policy.engine.TrainingMalloc;
 import ai.collectiveagency.schemas.signing.KeyPairFiles;
 import java.io.IOException;
@@ -44,7 +45,7 @@ final class TrainerProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "--add-modules", "jdk.incubator.vector",
+                "-Xmx1g", "--add-modules", "jdk.incubator.vector", JitTrapLimit.FLAG,
                 "-Dai.djl.pytorch.num_threads=1",
                 "-Dkafka.bootstrap.servers=" + bootstrapServers,
                 "-Dtrainer.store=" + store,
