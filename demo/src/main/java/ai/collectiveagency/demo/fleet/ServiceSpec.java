@@ -1,8 +1,9 @@
 package ai.collectiveagency.demo.fleet;
 
-import ai.collectiveagency.policy.engine.JitTrapLimit;
+import ai.collectiveagency.policy.engine.ModelJvmFlags;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +39,15 @@ public record ServiceSpec(String name, String replica, Path app, int port, int m
 
     /**
      * The packaged {@code module} of the checkout at {@code root}, with a heap of {@code heap}
-     * (e.g. {@code 1g}), the Vector API the policy's decoder uses, the heap on transparent huge
-     * pages (the decoder streams its weights; README, Speed), the JIT's trap limit raised
-     * ({@link JitTrapLimit}), and DJL offline; its management interface on a free port.
+     * (e.g. {@code 1g}), a model process's flags ({@link ModelJvmFlags}), and DJL offline; its
+     * management interface on a free port.
      */
     public static ServiceSpec packaged(Path root, String module, int port, String heap,
             Map<String, String> settings) {
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + heap));
+        jvmOptions.addAll(ModelJvmFlags.FLAGS);
         return new ServiceSpec(module, module, packagedApp(root, module), port, Fleet.freePort(),
-                List.of("-Xmx" + heap, "--add-modules", "jdk.incubator.vector",
-                        "-XX:+UseTransparentHugePages", JitTrapLimit.FLAG), settings,
-                OFFLINE);
+                jvmOptions, settings, OFFLINE);
     }
 
     /** This service with one more environment variable. */

@@ -3,6 +3,7 @@ package ai.collectiveagency.demo.images;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.collectiveagency.policy.engine.JitTrapLimit;
+import ai.collectiveagency.policy.engine.ModelJvmFlags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The copies of {@link JitTrapLimit#FLAG} that cannot name it: a JVM flag, so the launcher and
  * the images of the services that run the Java kernels (those that add the Vector API module)
- * pass it when Java starts. (The demo's fleet and the rollout bench's server use the constant.)
+ * pass it when Java starts. (The demo's fleet and the rollout bench's server use
+ * {@link ModelJvmFlags}, whose launcher copy is checked here too.)
  */
 class JitTrapLimitCopiesTest {
 
@@ -65,9 +67,12 @@ class JitTrapLimitCopiesTest {
         List<String> flags = new ArrayList<>();
         Matcher modelJvm = Pattern.compile("(?m)^model_jvm=\"([^\"]*)\"$").matcher(launcher);
         while (modelJvm.find()) { // assigned in steps, each adding to the one before
-            flags.addAll(List.of(modelJvm.group(1).split("\\s+")));
+            List.of(modelJvm.group(1).split("\\s+")).stream()
+                    .filter(word -> !word.equals("$model_jvm")).forEach(flags::add);
         }
         assertThat(flags).contains(JitTrapLimit.FLAG);
+        assertThat(flags).as("the launcher's copy of ModelJvmFlags")
+                .containsExactlyElementsOf(ModelJvmFlags.FLAGS);
         // warmup, evaluate, the evaluation, trainer and rollout services, inference-server,
         // bench rollout and the policy's commands: every java that loads a model
         assertThat(Pattern.compile("(?m)^\\s*exec java \\$model_jvm ").matcher(launcher)

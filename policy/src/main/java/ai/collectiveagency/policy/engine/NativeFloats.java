@@ -9,7 +9,9 @@ import ai.djl.pytorch.engine.PtNDArray;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Java access to the memory of float32 engine arrays: a copy into a Java array the caller
@@ -60,10 +62,19 @@ public final class NativeFloats {
      * the bench's peak RSS past its aim.
      */
     public static NDArray create(NDManager manager, float[] values, Shape shape) {
+        return create(manager, shape,
+                memory -> memory.put(values, 0, Math.toIntExact(shape.size())));
+    }
+
+    /**
+     * A new float32 array of {@code manager}'s, of the engine's own memory, filled by
+     * {@code fill} through a view of it (see {@link #create(NDManager, float[], Shape)}): a
+     * caller that splits the writing over threads takes the view's duplicates.
+     */
+    public static NDArray create(NDManager manager, Shape shape, Consumer<FloatBuffer> fill) {
         NDArray array = manager.create(shape, DataType.FLOAT32);
-        view(array).orElseThrow(() -> new IllegalStateException(
-                "cannot view a new float32 array of " + manager.getDevice()))
-                .asFloatBuffer().put(values, 0, Math.toIntExact(shape.size()));
+        fill.accept(view(array).orElseThrow(() -> new IllegalStateException(
+                "cannot view a new float32 array of " + manager.getDevice())).asFloatBuffer());
         return array;
     }
 

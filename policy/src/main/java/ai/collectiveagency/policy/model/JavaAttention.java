@@ -5,13 +5,12 @@ import ai.collectiveagency.policy.decode.ThreadArrays;
 import ai.collectiveagency.policy.decode.VectorMath;
 import ai.collectiveagency.policy.engine.NativeFloats;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Causal grouped-query attention of a forward pass that nothing differentiates (a prompt's
@@ -133,7 +132,11 @@ final class JavaAttention {
      */
     private float[] copied(NDArray x, float[] reused) {
         float[] into = Buffers.sized(reused, x.size());
-        FloatBuffer from = floats(x);
+        Optional<ByteBuffer> memory = NativeFloats.view(x);
+        if (memory.isEmpty()) {
+            return NativeFloats.copy(x, into);
+        }
+        FloatBuffer from = memory.get().asFloatBuffer();
         range.run(into.length, FLOATS_GRAIN,
                 (first, end) -> from.duplicate().get(first, into, first, end - first));
         return into;
@@ -177,14 +180,10 @@ final class JavaAttention {
                 pass.group(bh / heads, bh % heads, (item % groups) * ROWS, weights, scales);
             }
         });
-        int width = heads * headDim;
-        NDManager manager = q.getManager();
-        NDArray out = manager.create(new Shape(shape.get(0), time, width), DataType.FLOAT32);
-        ByteBuffer memory = NativeFloats.view(out).orElseThrow(() -> new IllegalStateException(
-                "cannot view a new float32 array of " + manager.getDevice()));
-        range.run(pass.out.length, FLOATS_GRAIN, (first, end) -> memory.asFloatBuffer()
-                .put(first, pass.out, first, end - first));
-        return out;
+        return NativeFloats.create(q.getManager(),
+                new Shape(shape.get(0), time, (long) heads * headDim), memory -> range.run(
+                        pass.out.length, FLOATS_GRAIN, (first, end) -> memory.duplicate()
+                                .put(first, pass.out, first, end - first)));
     }
 
     /**

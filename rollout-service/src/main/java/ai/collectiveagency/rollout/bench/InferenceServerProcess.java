@@ -1,6 +1,6 @@
 package ai.collectiveagency.rollout.bench;
 
-import ai.collectiveagency.policy.engine.JitTrapLimit;
+import ai.collectiveagency.policy.engine.ModelJvmFlags;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -52,11 +52,9 @@ final class InferenceServerProcess implements AutoCloseable {
         }
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx2g", "--add-modules", "jdk.incubator.vector",
-                "-XX:+UseTransparentHugePages", // as ./pipeline runs it (README, Speed)
-                JitTrapLimit.FLAG,
-                "-Dquarkus.profile=inference-server",
+                ProcessHandle.current().info().command().orElse("java"), "-Xmx2g"));
+        command.addAll(ModelJvmFlags.FLAGS); // as ./pipeline runs it
+        command.addAll(List.of("-Dquarkus.profile=inference-server",
                 "-Drollout.model=" + model.toAbsolutePath(),
                 "-Drollout.checkpoints.store-root=" + storeRoot.toAbsolutePath(),
                 "-Dquarkus.http.host=127.0.0.1",
