@@ -99,9 +99,18 @@ public final class PolicyBenchmark {
      * rate from cache ({@link JavaMatmulRate}) is printed beside the engine's matmul, not used
      * as a bound: prefill and training run in the engine. {@code peak_rss_mib_after} is the
      * peak so far after each part: prefill; decode (with sampling, the Java products' rate and
-     * the read probes); LoRA (with the second bounds probe); full fine-tuning.
+     * the read probes); LoRA (with the second bounds probe); full fine-tuning. {@code
+     * peak_rss_sample} is the highest of the resident set's samples ({@link ResidentSampler}):
+     * the part that ran then, and how much of it the Java heap had committed.
      */
     public Map<String, Object> run(NDManager root) {
+        try (ResidentSampler sampler = new ResidentSampler()) {
+            return run(root, sampler);
+        }
+    }
+
+    private Map<String, Object> run(NDManager root, ResidentSampler sampler) {
+        sampler.part("bounds");
         MachineBounds before = MachineBounds.measure(root, bench.matmulSize());
         Map<String, Function<MachineBounds, Object>> figures = new LinkedHashMap<>();
         Map<String, Object> peakAfter = new LinkedHashMap<>();
@@ -112,8 +121,10 @@ public final class PolicyBenchmark {
             long parameters = model.parameters().count();
             figures.put("model",
                     b -> Map.of("parameters", parameters, "config", config.toString()));
+            sampler.part("prefill");
             figures.put("prefill", prefill(model));
             peakAfter.put("prefill", round(PeakMemory.peakRssMib()));
+            sampler.part("decode");
             List<DecodeFigure> decode = decode(model);
             for (DecodeFigure figure : decode) {
                 decodeRead = Math.max(decodeRead, figure.bestRead());
@@ -127,14 +138,17 @@ public final class PolicyBenchmark {
             javaMatmulGflops = JavaMatmulRate.measure(ParallelRange.shared());
             peakAfter.put("decode", round(PeakMemory.peakRssMib()));
             releaseDecodeGarbage();
+            sampler.part("bounds");
             engine = before.max(MachineBounds.measure(root, bench.matmulSize()));
             if (bench.trainSteps() > 0) {
                 // LoRA first: freezing the base again keeps its gradients (158 MB at the
                 // default shape), so after full fine-tuning they would sit beside LoRA's own
                 // peak, in no trainer's process (peak 2,855-3,128 MiB in five runs with full
                 // fine-tuning first, 2,593-2,941 in three with LoRA first)
+                sampler.part("train_lora");
                 figures.put("train_lora", train(model, true));
                 peakAfter.put("train_lora", round(PeakMemory.peakRssMib()));
+                sampler.part("train_full");
                 figures.put("train_full", train(model, false));
                 peakAfter.put("train_full", round(PeakMemory.peakRssMib()));
             }
@@ -159,6 +173,8 @@ public final class PolicyBenchmark {
         out.put("peak_rss_mib", round(peakRss));
         // the peak so far after each part: the part where it rises is the one that set it
         out.put("peak_rss_mib_after", peakAfter);
+        // what the resident set held at its highest sample: the heap's share and the rest
+        out.put("peak_rss_sample", sampler.report());
         return out;
     }
 

@@ -224,6 +224,15 @@ class PipelineCommandTest {
                 .containsExactly("prefill", "decode", "train_lora", "train_full");
         peakAfter.forEach(value -> after.add(value.asDouble()));
         assertThat(after).isSorted().allMatch(value -> value > 0 && value <= peak);
+        // the highest sample of the resident set: a part of the bench, never above the peak,
+        // with the heap's used and committed bytes at that moment
+        JsonNode sample = figures.path("peak_rss_sample");
+        assertThat(sample.path("part").asText())
+                .isIn("bounds", "prefill", "decode", "train_lora", "train_full");
+        assertThat(sample.path("rss_mib").asDouble()).isPositive()
+                .isLessThanOrEqualTo(peak + 1);
+        assertThat(sample.path("heap_used_mib").asDouble()).isPositive()
+                .isLessThanOrEqualTo(sample.path("heap_committed_mib").asDouble());
         assertThat(figures.path("machine").path("jit_trap_limit").asLong())
                 .as("the test JVM's, as the launchers set it").isEqualTo(JitTrapLimit.VALUE);
     }
