@@ -2,6 +2,7 @@ package ai.collectiveagency.policy.bench;
 
 import ai.collectiveagency.policy.decode.ParallelRange;
 import ai.collectiveagency.policy.engine.JitTrapLimit;
+import ai.collectiveagency.policy.engine.ModelJvmFlags;
 import ai.collectiveagency.policy.engine.NoGradient;
 import ai.collectiveagency.policy.engine.TrainingMalloc;
 import ai.collectiveagency.policy.grpo.GrpoConfig;
@@ -168,6 +169,9 @@ public final class PolicyBenchmark {
         // at HotSpot's default (100) some JVMs' kernels lose their vector stores: slower runs
         OptionalLong trapLimit = JitTrapLimit.current();
         machine.put("jit_trap_limit", trapLimit.isPresent() ? trapLimit.getAsLong() : "unknown");
+        // G1 grows the heap past its live data sooner at HotSpot's default (12) than at 4
+        machine.put("gc_time_ratio",
+                ModelJvmFlags.current("GCTimeRatio").<Object>map(Long::valueOf).orElse("unknown"));
         out.put("machine", machine);
         figures.forEach((name, figure) -> out.put(name, figure.apply(bounds)));
         out.put("peak_rss_mib", round(peakRss));

@@ -1,7 +1,5 @@
 package ai.collectiveagency.policy.engine;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.OptionalLong;
 
 /**
@@ -26,8 +24,9 @@ import java.util.OptionalLong;
  * <p>Measured on the Zen 5 VM (2 cores) with the bench's prefill (8 x 256 tokens, best of 16
  * passes, each JVM's compilations logged): with the default, 7 of 14 fresh JVMs lost the store
  * and took 300-319 ms a pass, the others 262-282; with the limit raised (to this value in 6, to
- * 100,000 in 5), 11 of 11 kept it and took 258-277 (README, Speed). A raised limit still lets C2 stop speculating where a trap was
- * recorded at that very bytecode, so a method that keeps trapping does not recompile without end.
+ * 100,000 in 5), 11 of 11 kept it and took 258-277 (README, Speed). A raised limit still lets
+ * C2 stop speculating where a trap was recorded at that very bytecode, so a method that keeps
+ * trapping does not recompile without end.
  */
 public final class JitTrapLimit {
 
@@ -43,11 +42,10 @@ public final class JitTrapLimit {
     /** This JVM's limit, where the JVM reports it (HotSpot does). */
     public static OptionalLong current() {
         try {
-            HotSpotDiagnosticMXBean hotSpot =
-                    ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            return hotSpot == null ? OptionalLong.empty()
-                    : OptionalLong.of(Long.parseLong(hotSpot.getVMOption(OPTION).getValue()));
-        } catch (IllegalArgumentException e) { // no such option, or not a number
+            return ModelJvmFlags.current(OPTION)
+                    .map(value -> OptionalLong.of(Long.parseLong(value)))
+                    .orElse(OptionalLong.empty());
+        } catch (NumberFormatException e) {
             return OptionalLong.empty();
         }
     }

@@ -235,6 +235,9 @@ class PipelineCommandTest {
                 .isLessThanOrEqualTo(sample.path("heap_committed_mib").asDouble());
         assertThat(figures.path("machine").path("jit_trap_limit").asLong())
                 .as("the test JVM's, as the launchers set it").isEqualTo(JitTrapLimit.VALUE);
+        // the test JVM keeps HotSpot's default; the launchers set ModelJvmFlags.HEAP_GROWTH
+        assertThat(figures.path("machine").path("gc_time_ratio").isIntegralNumber()).isTrue();
+        assertThat(figures.path("machine").path("gc_time_ratio").asLong()).isPositive();
     }
 
     static Stream<Path> qwen3Folders() {

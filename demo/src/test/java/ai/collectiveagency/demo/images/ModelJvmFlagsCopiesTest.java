@@ -16,18 +16,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The copies of {@link JitTrapLimit#FLAG} that cannot name it: a JVM flag, so the launcher and
- * the images of the services that run the Java kernels (those that add the Vector API module)
- * pass it when Java starts. (The demo's fleet and the rollout bench's server use
- * {@link ModelJvmFlags}, whose launcher copy is checked here too.)
+ * The copies of {@link ModelJvmFlags#FLAGS} that cannot name the list: JVM flags, so the
+ * launcher and the images of the services that run the Java kernels (those that add the Vector
+ * API module) pass them when Java starts. The images add the module on their command line and
+ * take the rest in their default {@code JDK_JAVA_OPTIONS}, where an operator may replace them.
+ * (The demo's fleet and the rollout bench's server take the list itself.)
  */
-class JitTrapLimitCopiesTest {
+class ModelJvmFlagsCopiesTest {
 
     private static final Path ROOT = FakeCheckout.ROOT;
 
     static List<Path> vectorKernelDockerfiles() throws IOException {
         return DockerfileInvariantsTest.serviceDockerfiles().stream()
-                .filter(JitTrapLimitCopiesTest::addsTheVectorModule).toList();
+                .filter(ModelJvmFlagsCopiesTest::addsTheVectorModule).toList();
     }
 
     private static boolean addsTheVectorModule(Path file) {
@@ -42,16 +43,21 @@ class JitTrapLimitCopiesTest {
 
     @ParameterizedTest
     @MethodSource("vectorKernelDockerfiles")
-    void theImagesDefaultJvmOptionsSetTheLimit(Path file) throws IOException {
+    void theImagesDefaultJvmOptionsHoldTheFlags(Path file) throws IOException {
         Dockerfile image = Dockerfile.read(file);
+        List<String> flags = ModelJvmFlags.FLAGS;
+        assertThat(flags.subList(0, 2)).containsExactly("--add-modules", "jdk.incubator.vector");
+        List<String> flagsAfterTheModule = flags.subList(2, flags.size());
         assertThat(image.environment().get("JDK_JAVA_OPTIONS"))
                 .as(file.toString()).isNotNull()
                 .satisfies(options -> assertThat(List.of(options.split("\\s+")))
-                        .contains(JitTrapLimit.FLAG));
+                        .contains(JitTrapLimit.FLAG, ModelJvmFlags.HEAP_GROWTH)
+                        .containsAll(flagsAfterTheModule));
         // a flag on the command line would win over JDK_JAVA_OPTIONS, the operators' place
         assertThat(image.finalStage()).as(file.toString())
                 .filteredOn(i -> i.keyword().equals("ENTRYPOINT"))
-                .noneMatch(i -> i.arguments().contains("PerMethodTrapLimit"));
+                .noneMatch(i -> i.arguments().contains("PerMethodTrapLimit")
+                        || i.arguments().contains("GCTimeRatio"));
     }
 
     @Test
@@ -62,7 +68,7 @@ class JitTrapLimitCopiesTest {
 
     /** {@code ./pipeline}'s model_jvm, the flags of every command that holds a model. */
     @Test
-    void theLaunchersModelProcessesSetTheLimit() throws IOException {
+    void theLaunchersModelProcessesSetTheFlags() throws IOException {
         String launcher = Files.readString(ROOT.resolve("pipeline"));
         List<String> flags = new ArrayList<>();
         Matcher modelJvm = Pattern.compile("(?m)^model_jvm=\"([^\"]*)\"$").matcher(launcher);
@@ -70,7 +76,7 @@ class JitTrapLimitCopiesTest {
             List.of(modelJvm.group(1).split("\\s+")).stream()
                     .filter(word -> !word.equals("$model_jvm")).forEach(flags::add);
         }
-        assertThat(flags).contains(JitTrapLimit.FLAG);
+        assertThat(flags).contains(JitTrapLimit.FLAG, ModelJvmFlags.HEAP_GROWTH);
         assertThat(flags).as("the launcher's copy of ModelJvmFlags")
                 .containsExactlyElementsOf(ModelJvmFlags.FLAGS);
         // warmup, evaluate, the evaluation, trainer and rollout services, inference-server,
