@@ -102,15 +102,16 @@ public final class PolicyBenchmark {
      * peak so far after each part: prefill; decode (with sampling, the Java products' rate and
      * the read probes); LoRA (with the second bounds probe); full fine-tuning. {@code
      * peak_rss_sample} is the highest of the resident set's samples ({@link ResidentSampler}):
-     * the part that ran then, and how much of it the Java heap had committed.
+     * the part that ran then (bounds, model, prefill, decode, bounds_again, train_lora,
+     * train_full), and the Java heap's used and committed MiB at that moment.
      */
     public Map<String, Object> run(NDManager root) {
         try (ResidentSampler sampler = new ResidentSampler()) {
-            return run(root, sampler);
+            return measure(root, sampler);
         }
     }
 
-    private Map<String, Object> run(NDManager root, ResidentSampler sampler) {
+    private Map<String, Object> measure(NDManager root, ResidentSampler sampler) {
         sampler.part("bounds");
         MachineBounds before = MachineBounds.measure(root, bench.matmulSize());
         Map<String, Function<MachineBounds, Object>> figures = new LinkedHashMap<>();
@@ -118,6 +119,7 @@ public final class PolicyBenchmark {
         MachineBounds engine;
         double decodeRead = 0;
         double javaMatmulGflops;
+        sampler.part("model");
         try (Llama model = RandomWeights.model(config, 1, root)) {
             long parameters = model.parameters().count();
             figures.put("model",
@@ -139,7 +141,7 @@ public final class PolicyBenchmark {
             javaMatmulGflops = JavaMatmulRate.measure(ParallelRange.shared());
             peakAfter.put("decode", round(PeakMemory.peakRssMib()));
             releaseDecodeGarbage();
-            sampler.part("bounds");
+            sampler.part("bounds_again");
             engine = before.max(MachineBounds.measure(root, bench.matmulSize()));
             if (bench.trainSteps() > 0) {
                 // LoRA first: freezing the base again keeps its gradients (158 MB at the
@@ -154,6 +156,8 @@ public final class PolicyBenchmark {
                 peakAfter.put("train_full", round(PeakMemory.peakRssMib()));
             }
         }
+        // taken before the peak is read, so that no later sample can pass it
+        Map<String, Object> peakSample = sampler.report();
         double peakRss = PeakMemory.peakRssMib();
         MachineBounds bounds = engine.withReadAtLeast(decodeRead);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -169,7 +173,7 @@ public final class PolicyBenchmark {
         // at HotSpot's default (100) some JVMs' kernels lose their vector stores: slower runs
         OptionalLong trapLimit = JitTrapLimit.current();
         machine.put("jit_trap_limit", trapLimit.isPresent() ? trapLimit.getAsLong() : "unknown");
-        // G1 grows the heap past its live data sooner at HotSpot's default (12) than at 4
+        // G1 grows the heap past its live data sooner at its default (12) than at 4
         machine.put("gc_time_ratio",
                 ModelJvmFlags.current("GCTimeRatio").<Object>map(Long::valueOf).orElse("unknown"));
         out.put("machine", machine);
@@ -177,8 +181,9 @@ public final class PolicyBenchmark {
         out.put("peak_rss_mib", round(peakRss));
         // the peak so far after each part: the part where it rises is the one that set it
         out.put("peak_rss_mib_after", peakAfter);
-        // what the resident set held at its highest sample: the heap's share and the rest
-        out.put("peak_rss_sample", sampler.report());
+        // which part ran at the resident set's highest sample, and the heap then: the heap or
+        // the engine's native memory, each calls for its own remedy
+        out.put("peak_rss_sample", peakSample);
         return out;
     }
 

@@ -17,13 +17,13 @@ public final class ModelJvmFlags {
 
     /**
      * G1 grows the heap when collections take more than 1/(1 + GCTimeRatio) of the time: 1/13
-     * by default, 1/5 here. A model process's warm-up (its kernels interpreted, each Vector API
-     * operation allocating its result's array) collects often, and at the default G1 grew the
-     * heap far past its live data: in the bench's full fine-tuning 796-1,920 MiB committed for
-     * 356-775 MiB used, a third of the peak resident set. With this ratio, in six benches
-     * alternating with six at the default (Zen 5 VM, 2 cores): 672-836 MiB committed, peaks
-     * 2,497-2,656 MiB against 2,613-2,929, and the same training shares (LoRA 0.565-0.583
-     * against 0.542-0.589; README, Speed).
+     * at G1's default (12), 1/5 here. A model process's warm-up (its kernels interpreted, each
+     * Vector API operation allocating its result's array) collects often, and at the default G1
+     * grew the heap far past its live data: at the bench's peak, in full fine-tuning, 796-1,920
+     * MiB committed for 356-775 MiB used, in peaks of 2,613-2,929 MiB. With this ratio, in six
+     * benches alternating with those six (Zen 5 VM, 2 cores): 672-836 MiB committed, peaks
+     * 2,497-2,656 MiB, and training shares within the VM's noise of the default's (LoRA
+     * 0.565-0.583 against 0.542-0.589, full 0.649-0.716 against 0.672-0.720; README, Speed).
      */
     public static final String HEAP_GROWTH = "-XX:GCTimeRatio=4";
 
