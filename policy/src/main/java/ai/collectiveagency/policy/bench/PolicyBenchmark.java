@@ -106,13 +106,12 @@ public final class PolicyBenchmark {
      * train_full), and the Java heap's used and committed MiB at that moment.
      */
     public Map<String, Object> run(NDManager root) {
-        try (ResidentSampler sampler = new ResidentSampler()) {
+        try (ResidentSampler sampler = new ResidentSampler("bounds")) {
             return measure(root, sampler);
         }
     }
 
     private Map<String, Object> measure(NDManager root, ResidentSampler sampler) {
-        sampler.part("bounds");
         MachineBounds before = MachineBounds.measure(root, bench.matmulSize());
         Map<String, Function<MachineBounds, Object>> figures = new LinkedHashMap<>();
         Map<String, Object> peakAfter = new LinkedHashMap<>();

@@ -22,14 +22,16 @@ final class ResidentSampler implements AutoCloseable {
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final Thread thread;
-    private volatile String part = "start";
+    private volatile String part;
     private volatile boolean running = true;
     private Sample highest; // guarded by this
 
     /** One sample: resident set, the heap's committed and used bytes, and the part that ran. */
     record Sample(double rssMib, double heapCommittedMib, double heapUsedMib, String part) {}
 
-    ResidentSampler() {
+    /** Starts sampling, the samples from now on counted to {@code firstPart}. */
+    ResidentSampler(String firstPart) {
+        part = firstPart;
         thread = new Thread(this::sampleUntilClosed, "resident-sampler");
         thread.setDaemon(true);
         thread.start();
