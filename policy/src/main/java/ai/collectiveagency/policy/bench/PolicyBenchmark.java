@@ -30,7 +30,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.SplittableRandom;
@@ -170,11 +169,9 @@ public final class PolicyBenchmark {
         machine.put("omp_wait_policy", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
         machine.put("training_malloc", TrainingMalloc.inEffect(System.getenv()));
         // at HotSpot's default (100) some JVMs' kernels lose their vector stores: slower runs
-        OptionalLong trapLimit = JitTrapLimit.current();
-        machine.put("jit_trap_limit", trapLimit.isPresent() ? trapLimit.getAsLong() : "unknown");
+        machine.put("jit_trap_limit", numericOption(JitTrapLimit.OPTION));
         // G1 grows the heap past its live data sooner at its default (12) than at 4
-        machine.put("gc_time_ratio",
-                ModelJvmFlags.current("GCTimeRatio").<Object>map(Long::valueOf).orElse("unknown"));
+        machine.put("gc_time_ratio", numericOption(ModelJvmFlags.GC_TIME_RATIO));
         out.put("machine", machine);
         figures.forEach((name, figure) -> out.put(name, figure.apply(bounds)));
         out.put("peak_rss_mib", round(peakRss));
@@ -184,6 +181,11 @@ public final class PolicyBenchmark {
         // the engine's native memory, each calls for its own remedy
         out.put("peak_rss_sample", peakSample);
         return out;
+    }
+
+    /** This JVM's value of a numeric HotSpot option, or "unknown" where it reports none. */
+    private static Object numericOption(String option) {
+        return ModelJvmFlags.current(option).<Object>map(Long::valueOf).orElse("unknown");
     }
 
     /**

@@ -1,7 +1,5 @@
 package ai.collectiveagency.policy.engine;
 
-import java.util.OptionalLong;
-
 /**
  * The JIT setting of every process that runs the Java kernels: HotSpot's
  * {@code PerMethodTrapLimit} raised from its default of 100, a JVM flag, so the launchers pass
@@ -32,21 +30,10 @@ public final class JitTrapLimit {
 
     /** The limit: far above the sums a kernel's inlined helpers reach (31-128 seen). */
     public static final long VALUE = 10_000;
+    /** HotSpot's name of the setting ({@link ModelJvmFlags#current} reads it back). */
+    public static final String OPTION = "PerMethodTrapLimit";
     /** The flag that sets it. */
-    public static final String FLAG = "-XX:PerMethodTrapLimit=" + VALUE;
-
-    private static final String OPTION = "PerMethodTrapLimit";
+    public static final String FLAG = "-XX:" + OPTION + "=" + VALUE;
 
     private JitTrapLimit() {}
-
-    /** This JVM's limit, where the JVM reports it (HotSpot does). */
-    public static OptionalLong current() {
-        try {
-            return ModelJvmFlags.current(OPTION)
-                    .map(value -> OptionalLong.of(Long.parseLong(value)))
-                    .orElse(OptionalLong.empty());
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
-    }
 }

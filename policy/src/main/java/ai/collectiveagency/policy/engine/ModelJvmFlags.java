@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 public final class ModelJvmFlags {
 
+    /** HotSpot's name of the setting {@link #HEAP_GROWTH} sets. */
+    public static final String GC_TIME_RATIO = "GCTimeRatio";
+
     /**
      * G1 grows the heap when collections take more than 1/(1 + GCTimeRatio) of the time: 1/13
      * at G1's default (12), 1/5 here. A model process's warm-up (its kernels interpreted, each
@@ -25,7 +28,7 @@ public final class ModelJvmFlags {
      * 2,497-2,656 MiB, and training shares within the VM's noise of the default's (LoRA
      * 0.565-0.583 against 0.542-0.589, full 0.649-0.716 against 0.672-0.720; README, Speed).
      */
-    public static final String HEAP_GROWTH = "-XX:GCTimeRatio=4";
+    public static final String HEAP_GROWTH = "-XX:" + GC_TIME_RATIO + "=4";
 
     /** In the order {@code ./pipeline} gives them. */
     public static final List<String> FLAGS = List.of("--add-modules", "jdk.incubator.vector",

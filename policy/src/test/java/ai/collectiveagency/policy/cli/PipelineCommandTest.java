@@ -240,7 +240,8 @@ class PipelineCommandTest {
         JsonNode gcTimeRatio = figures.path("machine").path("gc_time_ratio");
         assertThat(gcTimeRatio.isIntegralNumber()).as(gcTimeRatio.toString()).isTrue();
         assertThat(gcTimeRatio.asLong())
-                .isEqualTo(Long.parseLong(ModelJvmFlags.current("GCTimeRatio").orElseThrow()));
+                .isEqualTo(Long.parseLong(ModelJvmFlags.current(ModelJvmFlags.GC_TIME_RATIO)
+                        .orElseThrow()));
     }
 
     static Stream<Path> qwen3Folders() {

@@ -12,6 +12,7 @@ class JitTrapLimitTest {
     void readsTheLimitThisJvmWasStartedWith() {
         assertThat(ManagementFactory.getRuntimeMXBean().getInputArguments())
                 .contains(JitTrapLimit.FLAG);
-        assertThat(JitTrapLimit.current()).hasValue(JitTrapLimit.VALUE);
+        assertThat(ModelJvmFlags.current(JitTrapLimit.OPTION))
+                .hasValue(Long.toString(JitTrapLimit.VALUE));
     }
 }

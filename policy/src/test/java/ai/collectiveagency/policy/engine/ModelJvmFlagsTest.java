@@ -15,7 +15,7 @@ class ModelJvmFlagsTest {
 
     @Test
     void readsAnOptionOfThisJvmAndNothingForAnUnknownOne() {
-        assertThat(ModelJvmFlags.current("PerMethodTrapLimit"))
+        assertThat(ModelJvmFlags.current(JitTrapLimit.OPTION))
                 .hasValue(Long.toString(JitTrapLimit.VALUE));
         assertThat(ModelJvmFlags.current("NoSuchOption")).isEmpty();
     }
